@@ -1,0 +1,11 @@
+import { routes } from '../routes';
+import { defineRoute } from '../core/http/define-route';
+import { ok } from '../core/http/reply';
+import { requireOrgPermission } from '../core/access';
+import { listConnectionsOf } from '../core/connections';
+
+export const handler = defineRoute(routes.listConnections, async ({ params, query, principal }) => {
+  await requireOrgPermission(principal, params.orgId, 'manageOrg');
+  const page = await listConnectionsOf(params.orgId, query.limit, query.nextToken);
+  return ok({ connections: page.items, ...(page.nextToken ? { nextToken: page.nextToken } : {}) });
+});

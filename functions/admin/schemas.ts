@@ -1,0 +1,106 @@
+import { z } from 'zod';
+import { idSchema, isoTimeSchema, pageQuerySchema } from '../core/http/common-schemas';
+import { roleSchema, rolesSchema } from '../core/roles';
+
+/**
+ * Schemas of the admin API. Bodies are strict: a field the route does not know is 400, so a
+ * typo such as `role` for `roles` never passes silently (contract section 4).
+ */
+
+const nameSchema = z.string().trim().min(1, 'name must not be empty.').max(200);
+
+export const orgParamsSchema = z.object({ orgId: idSchema('org') });
+export const applicationParamsSchema = orgParamsSchema.extend({ applicationId: idSchema('application') });
+
+export const createOrgBodySchema = z.strictObject({ name: nameSchema });
+export type CreateOrgBody = z.infer<typeof createOrgBodySchema>;
+
+export const orgSchema = z.object({ orgId: z.string(), name: z.string(), createdAt: isoTimeSchema }).meta({ id: 'Org' });
+export const orgListSchema = z.object({
+  orgs: z.array(z.object({ orgId: z.string(), name: z.string(), roles: z.array(roleSchema) })),
+});
+
+export const createApplicationBodySchema = z.strictObject({ name: nameSchema });
+
+export const applicationSchema = z
+  .object({
+    applicationId: z.string(),
+    name: z.string(),
+    ownerOrgId: z.string(),
+    createdAt: isoTimeSchema,
+    createdBy: z.string(),
+  })
+  .meta({ id: 'Application' });
+
+export const keySchema = z
+  .object({
+    keyId: z.string(),
+    applicationId: z.string(),
+    label: z.string().optional(),
+    hint: z.string().meta({ description: 'The prefix and the last 4 characters; never the key.' }),
+    enabled: z.boolean(),
+    createdAt: isoTimeSchema,
+    expiresAt: isoTimeSchema.optional(),
+    lastUsedAt: isoTimeSchema.optional(),
+  })
+  .meta({ id: 'ApiKey' });
+
+export const issuedKeySchema = keySchema
+  .extend({ key: z.string().meta({ description: 'The API key in plaintext. Shown in this response only.' }) })
+  .meta({ id: 'IssuedApiKey' });
+
+export const createApplicationResponseSchema = z.object({ application: applicationSchema, apiKey: issuedKeySchema });
+export const applicationListSchema = z.object({ applications: z.array(applicationSchema), nextToken: z.string().optional() });
+
+export const createConnectionBodySchema = z
+  .strictObject({
+    applicationId: idSchema('application'),
+    roles: rolesSchema,
+    datasourceIds: z.array(idSchema('datasource')).max(100).optional(),
+  })
+  .refine((body) => !body.datasourceIds || body.roles.includes('guest'), {
+    message: 'datasourceIds narrows the guest role; include "guest" in roles or leave it out.',
+    path: ['datasourceIds'],
+  });
+export type CreateConnectionBody = z.infer<typeof createConnectionBodySchema>;
+
+export const connectionSchema = z
+  .object({
+    applicationId: z.string(),
+    applicationName: z.string(),
+    ownerOrgId: z.string(),
+    roles: z.array(roleSchema),
+    datasourceIds: z.array(z.string()).optional(),
+    connectedAt: isoTimeSchema,
+    connectedBy: z.string(),
+  })
+  .meta({ id: 'Connection' });
+export const connectionListSchema = z.object({ connections: z.array(connectionSchema), nextToken: z.string().optional() });
+
+export const locationSchema = z.object({ lat: z.number().min(-90).max(90), lon: z.number().min(-180).max(180) });
+const tagsSchema = z.array(z.string().trim().min(1).max(100)).max(50);
+
+export const createDatasourceBodySchema = z.strictObject({
+  name: nameSchema,
+  sourceType: z.string().trim().min(1).max(64).default('CLARITY_NODE'),
+  group: z.string().trim().max(200).optional(),
+  tags: tagsSchema.default([]),
+  location: z.strictObject(locationSchema.shape).optional(),
+});
+export type CreateDatasourceBody = z.infer<typeof createDatasourceBodySchema>;
+
+export const datasourceSchema = z
+  .object({
+    datasourceId: z.string(),
+    orgId: z.string(),
+    sourceType: z.string(),
+    name: z.string(),
+    group: z.string().optional(),
+    tags: z.array(z.string()),
+    location: locationSchema.optional(),
+    createdAt: isoTimeSchema,
+  })
+  .meta({ id: 'Datasource' });
+export const datasourceListSchema = z.object({ datasources: z.array(datasourceSchema), nextToken: z.string().optional() });
+
+export { pageQuerySchema };

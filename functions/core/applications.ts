@@ -1,0 +1,173 @@
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { ddb } from './dynamo';
+import { getTableName } from './config';
+import { newId } from './ids';
+import { auditEventPut, type Actor } from './audit';
+import { ConflictError, NotFoundError, ServiceUnavailableError } from './errors';
+import { GSI1, batchGetAll, putNew, queryAll, queryPage, transact, type Page, type StoredItem, type TransactItem } from './table';
+import { keyFromItem, newKeyItems, type ApiKey, type IssuedKey, type NewKeyOptions } from './api-key-records';
+import { connectionFromItem, type Connection } from './connection-records';
+
+/**
+ * Applications: software with its own identity, owned by one org.
+ *
+ * The application's partition `APP#<applicationId>` holds its whole aggregate, read with one
+ * Query: the application item (SK `APP`), its key records (SK `KEY#<keyId>`) and the orgs that
+ * connected it (SK `CONN#<orgId>`). GSI1 `OWNER#<orgId>` / `APP#<applicationId>` lists the
+ * applications an org created.
+ *
+ * Every change to keys or connections bumps the application item's `version` in the same
+ * transaction (optimistic lock), so the grant snapshots written onto key lookups (see
+ * api-key-records.ts) are always computed from a state no concurrent writer has changed.
+ */
+
+export interface Application {
+  applicationId: string;
+  name: string;
+  ownerOrgId: string;
+  createdAt: string;
+  createdBy: string;
+}
+
+export const MAX_KEYS_PER_APPLICATION = 20;
+
+export const applicationPartition = (applicationId: string) => `APP#${applicationId}`;
+export const applicationKey = (applicationId: string) => ({ PK: applicationPartition(applicationId), SK: 'APP' });
+
+function toItem(application: Application): StoredItem & Application & { version: number } {
+  return {
+    ...applicationKey(application.applicationId),
+    type: 'application',
+    GSI1PK: `OWNER#${application.ownerOrgId}`,
+    GSI1SK: `APP#${application.applicationId}`,
+    ...application,
+    version: 0,
+  };
+}
+
+export function applicationFromItem(item: Record<string, unknown>): Application {
+  const { applicationId, name, ownerOrgId, createdAt, createdBy } = item as unknown as Application;
+  return { applicationId, name, ownerOrgId, createdAt, createdBy };
+}
+
+/** An application with everything in its partition, as of one `version`. */
+export interface ApplicationAggregate {
+  application: Application;
+  version: number;
+  keys: (ApiKey & { digest: string })[];
+  connections: Connection[];
+}
+
+/** Reads an application's partition (strongly consistent). */
+export async function loadApplication(applicationId: string): Promise<ApplicationAggregate | undefined> {
+  const items = await queryAll({ partition: applicationPartition(applicationId), consistent: true });
+  const root = items.find((item) => item.SK === 'APP');
+  if (!root) return undefined;
+  return {
+    application: applicationFromItem(root),
+    version: root.version as number,
+    keys: items.filter((item) => String(item.SK).startsWith('KEY#')).map((item) => ({ ...keyFromItem(item), digest: item.digest as string })),
+    connections: items.filter((item) => String(item.SK).startsWith('CONN#')).map(connectionFromItem),
+  };
+}
+
+export async function getApplication(applicationId: string): Promise<Application | undefined> {
+  const result = await ddb.send(new GetCommand({ TableName: getTableName(), Key: applicationKey(applicationId) }));
+  return result.Item ? applicationFromItem(result.Item) : undefined;
+}
+
+/** Reads many applications by id. */
+export async function getApplications(applicationIds: readonly string[]): Promise<Map<string, Application>> {
+  const items = await batchGetAll(applicationIds.map(applicationKey));
+  return new Map(items.map((item) => [item.applicationId as string, applicationFromItem(item)]));
+}
+
+/** One page of the applications an org created ("applications created by your organization"). */
+export async function listApplicationsOwnedBy(orgId: string, limit: number, nextToken?: string): Promise<Page<Application>> {
+  const page = await queryPage({ index: GSI1, partition: `OWNER#${orgId}`, limit, nextToken });
+  return { ...page, items: page.items.map(applicationFromItem) };
+}
+
+/** Creates an application and its first key in one transaction; the key's plaintext is returned once. */
+export async function createApplication(
+  ownerOrgId: string,
+  name: string,
+  actor: Actor,
+  now = new Date(),
+): Promise<{ application: Application; apiKey: IssuedKey }> {
+  const application: Application = {
+    applicationId: newId('application'),
+    name,
+    ownerOrgId,
+    createdAt: now.toISOString(),
+    createdBy: actor.id,
+  };
+  const { items: keyItems, key } = newKeyItems(application, {}, [], now);
+  await transact(
+    [
+      putNew(toItem(application)),
+      ...keyItems,
+      auditEventPut(ownerOrgId, actor, 'application.create', application.applicationId, { name, keyId: key.keyId }, now),
+    ],
+    () => new ConflictError('An application with this id already exists; retry.'),
+  );
+  return { application, apiKey: key };
+}
+
+/**
+ * A change to an application's keys or connections, computed from its current aggregate.
+ * `conflict` maps a failed condition of one of `items` (by index) to the error to answer.
+ */
+export interface ApplicationChange<T> {
+  items: TransactItem[];
+  result: T;
+  conflict?: (failedIndexes: number[]) => Error;
+}
+
+class VersionConflict extends Error {}
+
+/**
+ * Applies a change under the application's optimistic lock: reads the aggregate, builds the
+ * change, and commits it together with `version = version + 1` conditioned on the version read.
+ * A concurrent writer makes the commit fail and the change is rebuilt from fresh state.
+ */
+export async function changeApplication<T>(
+  applicationId: string,
+  build: (aggregate: ApplicationAggregate) => ApplicationChange<T> | Promise<ApplicationChange<T>>,
+): Promise<T> {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const aggregate = await loadApplication(applicationId);
+    if (!aggregate) throw new NotFoundError('No such application.');
+    const change = await build(aggregate);
+    const bump: TransactItem = {
+      Update: {
+        TableName: getTableName(),
+        Key: applicationKey(applicationId),
+        UpdateExpression: 'SET version = version + :one',
+        ConditionExpression: 'version = :read',
+        ExpressionAttributeValues: { ':one': 1, ':read': aggregate.version },
+      },
+    };
+    try {
+      await transact([bump, ...change.items], (failed) => {
+        if (failed.includes(0)) return new VersionConflict();
+        const own = failed.map((index) => index - 1);
+        return change.conflict?.(own) ?? new ConflictError('The application changed while this request ran; retry.');
+      });
+      return change.result;
+    } catch (error) {
+      if (!(error instanceof VersionConflict)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * (attempt + 1)));
+    }
+  }
+  throw new ServiceUnavailableError(1);
+}
+
+/** Guards the per-application key limit, which keeps every grant-snapshot refresh in one transaction. */
+export function assertRoomForKey(aggregate: ApplicationAggregate): void {
+  if (aggregate.keys.length >= MAX_KEYS_PER_APPLICATION) {
+    throw new ConflictError(`An application holds at most ${MAX_KEYS_PER_APPLICATION} keys; delete one first.`);
+  }
+}
+
+export type { NewKeyOptions };

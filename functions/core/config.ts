@@ -1,0 +1,45 @@
+/**
+ * Configuration, read from the environment once per container. A missing variable fails at
+ * first use with a message that names it, instead of surfacing later as an odd DynamoDB error.
+ */
+
+function required(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`Configuration error: environment variable ${name} is not set.`);
+  return value;
+}
+
+function numberOr(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < 0) throw new Error(`Configuration error: ${name} must be a non-negative number.`);
+  return value;
+}
+
+let tableName: string | undefined;
+
+/** The single DynamoDB table that holds every entity. */
+export function getTableName(): string {
+  tableName ??= required('TABLE_NAME');
+  return tableName;
+}
+
+/** Person (OIDC) token verification settings. */
+export interface OidcConfig {
+  issuer: string;
+  audience: string;
+  jwksUrl: string;
+}
+
+export function getOidcConfig(): OidcConfig {
+  return { issuer: required('OIDC_ISSUER'), audience: required('OIDC_AUDIENCE'), jwksUrl: required('OIDC_JWKS_URL') };
+}
+
+/** Seconds a verified key stays in the authorizer's in-process cache (revocation budget, see docs). */
+export function getKeyCacheTtlSeconds(): number {
+  return numberOr('KEY_CACHE_TTL_SECONDS', 5);
+}
+
+/** Largest request body accepted, in bytes (contract: 1 MiB). */
+export const MAX_BODY_BYTES = 1024 * 1024;

@@ -1,0 +1,35 @@
+import type { ErrorBody } from './common-schemas';
+
+/**
+ * The answers API Gateway gives by itself (before or instead of a handler), in the contract's
+ * error shape. The stack installs them as gateway responses; the local server answers with the
+ * same ones in the same situations.
+ */
+export interface GatewayResponse {
+  status: number;
+  body: ErrorBody;
+  headers?: Record<string, string>;
+}
+
+export const GATEWAY_RESPONSES = {
+  UNAUTHORIZED: {
+    status: 401,
+    body: { message: 'A valid credential is required: a bearer JWT on /admin, an x-api-key on /v2.', code: 'unauthorized' },
+  },
+  ACCESS_DENIED: { status: 403, body: { message: 'Your credential does not allow this.', code: 'forbidden' } },
+  // API Gateway says "Missing Authentication Token" for a path it does not know; users expect 404.
+  MISSING_AUTHENTICATION_TOKEN: { status: 404, body: { message: 'No such route.', code: 'not_found' } },
+  RESOURCE_NOT_FOUND: { status: 404, body: { message: 'No such route.', code: 'not_found' } },
+  REQUEST_TOO_LARGE: { status: 413, body: { message: 'The request body is too large.', code: 'payload_too_large' } },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, body: { message: 'The request body must be JSON.', code: 'unsupported_media_type' } },
+  THROTTLED: { status: 429, body: { message: 'Too many requests; retry later.', code: 'throttled' }, headers: { 'Retry-After': '1' } },
+  AUTHORIZER_FAILURE: {
+    status: 503,
+    body: { message: 'Credential verification is unavailable; retry later.', code: 'unavailable' },
+    headers: { 'Retry-After': '1' },
+  },
+  DEFAULT_4XX: { status: 400, body: { message: 'The request was refused.', code: 'bad_request' } },
+  DEFAULT_5XX: { status: 500, body: { message: 'Internal error.', code: 'internal' } },
+} as const satisfies Record<string, GatewayResponse>;
+
+export type GatewayResponseType = keyof typeof GATEWAY_RESPONSES;

@@ -1,0 +1,128 @@
+import { z } from 'zod';
+import { routeList } from '../../routes';
+import { errorBodySchema } from './common-schemas';
+import type { RouteDefinition } from './route';
+
+/**
+ * Builds the OpenAPI 3.1 document from the route table and its zod schemas, so the document
+ * cannot drift from what the handlers validate. Shared schemas (those with a `meta({ id })`)
+ * become `components.schemas`.
+ */
+
+type JsonSchema = Record<string, unknown>;
+
+const ERROR_DESCRIPTIONS: Record<number, string> = {
+  400: 'Bad input (`details` lists each field problem).',
+  401: 'No credential, a bad one, or the other kind of credential for this route.',
+  403: 'The credential is valid but its roles do not allow this.',
+  404: 'Unknown, or not visible to this caller.',
+  409: 'Conflict with the current state.',
+  413: 'The request body is over 1 MiB.',
+  415: 'The request body is not JSON.',
+  429: 'Throttled.',
+  500: 'Internal error (the body never carries internal details).',
+  503: 'A dependency is unavailable; retry after `Retry-After` seconds.',
+};
+
+const COMMON_ERRORS = [401, 429, 500, 503];
+
+function convert(schema: z.ZodType, io: 'input' | 'output', components: Record<string, JsonSchema>): JsonSchema {
+  const json = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as JsonSchema;
+  const { $schema: _schema, $defs, ...rest } = json;
+  for (const [id, definition] of Object.entries(($defs ?? {}) as Record<string, JsonSchema>)) {
+    components[id] = tidy(definition, io);
+  }
+  return tidy(rest, io);
+}
+
+/**
+ * Points `$defs` references at components, drops the long date-time regex (the format says it),
+ * and lets answers grow: the contract allows new fields, so response objects stay open.
+ */
+function tidy(node: unknown, io: 'input' | 'output'): JsonSchema {
+  if (Array.isArray(node)) return node.map((entry) => tidy(entry, io)) as unknown as JsonSchema;
+  if (typeof node !== 'object' || node === null) return node as JsonSchema;
+  const out: JsonSchema = {};
+  for (const [key, value] of Object.entries(node)) {
+    if (key === '$ref' && typeof value === 'string') out[key] = value.replace('#/$defs/', '#/components/schemas/');
+    else if (key === 'pattern' && (node as JsonSchema).format === 'date-time') continue;
+    else if (key === 'additionalProperties' && value === false && io === 'output') continue;
+    else out[key] = tidy(value, io);
+  }
+  return out;
+}
+
+function parameters(route: RouteDefinition, components: Record<string, JsonSchema>) {
+  const list: JsonSchema[] = [];
+  for (const [location, schema] of [['path', route.params], ['query', route.query]] as const) {
+    if (!schema) continue;
+    const json = convert(schema, 'input', components);
+    const required = new Set((json.required as string[] | undefined) ?? []);
+    for (const [name, property] of Object.entries((json.properties ?? {}) as Record<string, JsonSchema>)) {
+      list.push({ name, in: location, required: location === 'path' || required.has(name), schema: property });
+    }
+  }
+  return list;
+}
+
+function operation(route: RouteDefinition, components: Record<string, JsonSchema>) {
+  const responses: Record<string, JsonSchema> = {};
+  for (const [status, response] of Object.entries(route.responses)) {
+    responses[status] = {
+      description: response.description,
+      ...(response.schema
+        ? { content: { [response.contentType ?? 'application/json']: { schema: convert(response.schema, 'output', components) } } }
+        : {}),
+    };
+  }
+  const errors = [...new Set([...route.errors, ...(route.credential === 'none' ? [429, 500, 503] : COMMON_ERRORS), ...(route.body ? [413, 415] : [])])];
+  for (const status of errors.sort()) {
+    responses[String(status)] = {
+      description: ERROR_DESCRIPTIONS[status] ?? 'Error.',
+      content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+    };
+  }
+  const security = { person: [{ personJwt: [] }], apiKey: [{ apiKey: [] }], none: [] }[route.credential];
+  return {
+    operationId: route.operationId,
+    summary: route.summary,
+    ...(route.description || route.who
+      ? { description: [route.description, route.who && `Who: ${route.who}.`].filter(Boolean).join('\n\n') }
+      : {}),
+    tags: [route.path.split('/')[1] || 'public'],
+    security,
+    parameters: parameters(route, components),
+    ...(route.body
+      ? { requestBody: { required: true, content: { 'application/json': { schema: convert(route.body, 'input', components) } } } }
+      : {}),
+    responses,
+  };
+}
+
+/** The OpenAPI 3.1 document of every route in the route table. */
+export function buildOpenApiDocument(routes: readonly RouteDefinition[] = routeList): Record<string, unknown> {
+  const components: Record<string, JsonSchema> = {};
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const route of routes) {
+    paths[route.path] ??= {};
+    paths[route.path]![route.method.toLowerCase()] = operation(route, components);
+  }
+  components.Error = convert(errorBodySchema, 'output', {});
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Datagate',
+      version: '1',
+      description:
+        'Give software its own identity to read air-quality data. `/admin` is for people (OIDC JWT); `/v2` is for applications (API key) and is compatible with the Clarity v2 API.',
+    },
+    paths,
+    components: {
+      schemas: components,
+      securitySchemes: {
+        personJwt: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+        apiKey: { type: 'apiKey', in: 'header', name: 'x-api-key' },
+      },
+    },
+  };
+}

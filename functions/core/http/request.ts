@@ -1,0 +1,66 @@
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+import type { z } from 'zod';
+import { MAX_BODY_BYTES } from '../config';
+import { BadRequestError, NotFoundError, PayloadTooLargeError, UnsupportedMediaTypeError, type FieldProblem } from '../errors';
+import type { RouteDefinition } from './route';
+import { headerValue } from './headers';
+
+/** The validated inputs of a request, typed from its route's schemas. */
+export interface ParsedInput<R extends RouteDefinition> {
+  params: R['params'] extends z.ZodType ? z.infer<R['params']> : Record<string, never>;
+  query: R['query'] extends z.ZodType ? z.infer<R['query']> : Record<string, never>;
+  body: R['body'] extends z.ZodType ? z.infer<R['body']> : undefined;
+}
+
+function problems(error: z.ZodError, prefix = ''): FieldProblem[] {
+  const pathOf = (path: PropertyKey[]) => [prefix, ...path.map(String)].filter(Boolean).join('.');
+  return error.issues.flatMap((issue) =>
+    // One problem per unknown field, named by its own path, so `role` for `roles` points at `role`.
+    issue.code === 'unrecognized_keys'
+      ? issue.keys.map((key) => ({ path: pathOf([...issue.path, key]), message: `Unknown field "${key}".` }))
+      : [{ path: pathOf(issue.path), message: issue.message }],
+  );
+}
+
+function readBody(event: APIGatewayProxyEvent): unknown {
+  if (event.body === null || event.body === undefined || event.body === '') return undefined;
+  const raw = event.isBase64Encoded ? Buffer.from(event.body, 'base64') : Buffer.from(event.body, 'utf8');
+  if (raw.byteLength > MAX_BODY_BYTES) throw new PayloadTooLargeError(MAX_BODY_BYTES);
+  const contentType = headerValue(event.headers, 'content-type') ?? '';
+  if (!/^application\/([\w.+-]+\+)?json\b/i.test(contentType.trim())) throw new UnsupportedMediaTypeError();
+  try {
+    return JSON.parse(raw.toString('utf8'));
+  } catch {
+    throw new BadRequestError('The request body is not valid JSON.');
+  }
+}
+
+/**
+ * Parses and validates path parameters, query and body against the route's schemas.
+ * A path id of the wrong shape is 404 (nothing of that shape exists); bad query or body is 400
+ * with `details` naming each field.
+ */
+export function parseInput<R extends RouteDefinition>(route: R, event: APIGatewayProxyEvent): ParsedInput<R> {
+  let params: unknown = {};
+  if (route.params) {
+    const parsed = route.params.safeParse(event.pathParameters ?? {});
+    if (!parsed.success) throw new NotFoundError('Not found: an id in the path is not of a shape this API issues.');
+    params = parsed.data;
+  }
+  let query: unknown = {};
+  if (route.query) {
+    const parsed = route.query.safeParse(event.queryStringParameters ?? {});
+    if (!parsed.success) throw new BadRequestError('The query string is not valid.', problems(parsed.error, 'query'));
+    query = parsed.data;
+  }
+  const rawBody = readBody(event);
+  let body: unknown;
+  if (route.body) {
+    const parsed = route.body.safeParse(rawBody ?? {});
+    if (!parsed.success) throw new BadRequestError('The request body is not valid.', problems(parsed.error));
+    body = parsed.data;
+  } else if (rawBody !== undefined && route.credential === 'person') {
+    throw new BadRequestError('This route takes no request body.');
+  }
+  return { params, query, body } as ParsedInput<R>;
+}

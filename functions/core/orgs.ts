@@ -1,0 +1,74 @@
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { ddb } from './dynamo';
+import { getTableName } from './config';
+import { newId } from './ids';
+import { auditEventPut, type Actor } from './audit';
+import { membershipToItem, listMembershipsOf } from './people';
+import { ConflictError } from './errors';
+import { batchGetAll, putNew, transact, type StoredItem } from './table';
+import type { Role } from './roles';
+
+/** Orgs. Key: PK `ORG#<orgId>`, SK `ORG`. */
+
+export interface Org {
+  orgId: string;
+  name: string;
+  createdAt: string;
+  createdBy: string;
+}
+
+export const orgKey = (orgId: string) => ({ PK: `ORG#${orgId}`, SK: 'ORG' });
+
+function toItem(org: Org): StoredItem & Org {
+  return { ...orgKey(org.orgId), type: 'org', ...org };
+}
+
+function fromItem(item: Record<string, unknown>): Org {
+  const { orgId, name, createdAt, createdBy } = item as unknown as Org;
+  return { orgId, name, createdAt, createdBy };
+}
+
+/** Creates an org whose first admin is the creator; the org, the membership and the event land together. */
+export async function createOrg(name: string, creatorEmail: string, now = new Date()): Promise<Org> {
+  const org: Org = { orgId: newId('org'), name, createdAt: now.toISOString(), createdBy: creatorEmail };
+  const actor: Actor = { type: 'person', id: creatorEmail };
+  await transact(
+    [
+      putNew(toItem(org)),
+      putNew(
+        membershipToItem({
+          orgId: org.orgId,
+          email: creatorEmail,
+          roles: ['admin'],
+          status: 'active',
+          addedAt: org.createdAt,
+          addedBy: creatorEmail,
+        }),
+      ),
+      auditEventPut(org.orgId, actor, 'org.create', org.orgId, { name }, now),
+    ],
+    () => new ConflictError('An org with this id already exists; retry.'),
+  );
+  return org;
+}
+
+export async function getOrg(orgId: string): Promise<Org | undefined> {
+  const result = await ddb.send(new GetCommand({ TableName: getTableName(), Key: orgKey(orgId) }));
+  return result.Item ? fromItem(result.Item) : undefined;
+}
+
+/** Reads many orgs by id. */
+export async function getOrgs(orgIds: readonly string[]): Promise<Map<string, Org>> {
+  const items = await batchGetAll(orgIds.map(orgKey));
+  return new Map(items.map((item) => [item.orgId as string, fromItem(item)]));
+}
+
+/** The orgs where `email` is an active member, with the roles held there. */
+export async function listOrgsOf(email: string): Promise<(Pick<Org, 'orgId' | 'name'> & { roles: Role[] })[]> {
+  const active = (await listMembershipsOf(email)).filter((membership) => membership.status === 'active');
+  const orgs = await getOrgs(active.map((membership) => membership.orgId));
+  return active.flatMap((membership) => {
+    const org = orgs.get(membership.orgId);
+    return org ? [{ orgId: org.orgId, name: org.name, roles: membership.roles }] : [];
+  });
+}

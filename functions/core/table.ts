@@ -1,0 +1,177 @@
+import {
+  TransactionCanceledException,
+  ConditionalCheckFailedException,
+  ProvisionedThroughputExceededException,
+  RequestLimitExceeded,
+  ThrottlingException,
+} from '@aws-sdk/client-dynamodb';
+import { BatchGetCommand, QueryCommand, TransactWriteCommand, type BatchGetCommandOutput, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { ddb } from './dynamo';
+import { getTableName } from './config';
+import { BadRequestError, ServiceUnavailableError } from './errors';
+
+/**
+ * The single table: every entity lives under generic keys `PK`/`SK`, with one overloaded
+ * global secondary index `GSI1` (`GSI1PK`/`GSI1SK`) for the reverse lookups. Each entity module
+ * owns its key builders; docs/architecture.md lists them all with their access patterns.
+ */
+export { GSI1 } from './table-schema';
+import { GSI1 } from './table-schema';
+
+export interface ItemKey {
+  PK: string;
+  SK: string;
+}
+
+/** Attributes of every stored item besides the entity's own. */
+export interface StoredItem extends ItemKey {
+  type: string;
+  GSI1PK?: string;
+  GSI1SK?: string;
+}
+
+export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+/**
+ * Runs a transaction. When it is cancelled because a condition failed, `onConditionFailed`
+ * receives the index of each failed item and returns the error to throw (usually a
+ * `ConflictError` or `NotFoundError` naming what was in the way).
+ */
+export async function transact(
+  items: TransactItem[],
+  onConditionFailed: (failedIndexes: number[]) => Error,
+): Promise<void> {
+  try {
+    await ddb.send(new TransactWriteCommand({ TransactItems: items }));
+  } catch (error) {
+    if (error instanceof TransactionCanceledException) {
+      const reasons = error.CancellationReasons ?? [];
+      const failed = reasons.flatMap((reason, index) => (reason.Code === 'ConditionalCheckFailed' ? [index] : []));
+      if (failed.length > 0) throw onConditionFailed(failed);
+      if (reasons.some((reason) => reason.Code === 'TransactionConflict')) throw new ServiceUnavailableError(1);
+    }
+    throw translateDynamoError(error);
+  }
+}
+
+/** Maps DynamoDB throttling to the contract's 503 with `Retry-After`; anything else passes through. */
+export function translateDynamoError(error: unknown): unknown {
+  if (
+    error instanceof ProvisionedThroughputExceededException ||
+    error instanceof ThrottlingException ||
+    error instanceof RequestLimitExceeded
+  ) {
+    return new ServiceUnavailableError(1);
+  }
+  return error;
+}
+
+export function isConditionFailure(error: unknown): boolean {
+  return error instanceof ConditionalCheckFailedException;
+}
+
+/** Shorthand for a Put of a new item that must not exist yet. */
+export function putNew(item: StoredItem): TransactItem {
+  return { Put: { TableName: getTableName(), Item: item, ConditionExpression: 'attribute_not_exists(PK)' } };
+}
+
+/**
+ * Page tokens are the base64url JSON of DynamoDB's LastEvaluatedKey. On the way back in, the
+ * decoded key must belong to the partition the caller is allowed to read, so an edited token
+ * can only ever page within that partition.
+ */
+export function encodePageToken(lastKey: Record<string, unknown> | undefined): string | undefined {
+  return lastKey ? Buffer.from(JSON.stringify(lastKey)).toString('base64url') : undefined;
+}
+
+export function decodePageToken(
+  token: string | undefined,
+  expected: { attribute: string; value: string },
+): Record<string, unknown> | undefined {
+  if (token === undefined) return undefined;
+  let decoded: unknown;
+  try {
+    decoded = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
+  } catch {
+    decoded = undefined;
+  }
+  const key = decoded as Record<string, unknown> | undefined;
+  const valid =
+    typeof key === 'object' &&
+    key !== null &&
+    key[expected.attribute] === expected.value &&
+    Object.values(key).every((value) => typeof value === 'string' && value.length <= 1024);
+  if (!valid) throw new BadRequestError('nextToken is not a token this listing issued.');
+  return key;
+}
+
+/** A page of results with the token for the next one, if any. */
+export interface Page<T> {
+  items: T[];
+  nextToken?: string;
+}
+
+/**
+ * Reads many items by key with BatchGetItem, 100 keys per request, retrying unprocessed keys
+ * with backoff. Missing items are simply absent from the result.
+ */
+export async function batchGetAll(keys: readonly ItemKey[]): Promise<Record<string, unknown>[]> {
+  const table = getTableName();
+  const found: Record<string, unknown>[] = [];
+  const unique = [...new Map(keys.map((key) => [`${key.PK}|${key.SK}`, key])).values()];
+  for (let start = 0; start < unique.length; start += 100) {
+    let pending: Record<string, unknown>[] | undefined = unique.slice(start, start + 100).map((key) => ({ PK: key.PK, SK: key.SK }));
+    for (let attempt = 0; pending && pending.length > 0; attempt++) {
+      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 2 ** attempt * 25));
+      if (attempt > 6) throw new ServiceUnavailableError(1);
+      const result: BatchGetCommandOutput = await ddb.send(new BatchGetCommand({ RequestItems: { [table]: { Keys: pending } } }));
+      found.push(...(result.Responses?.[table] ?? []));
+      pending = result.UnprocessedKeys?.[table]?.Keys;
+    }
+  }
+  return found;
+}
+
+export interface PageQuery {
+  /** Query GSI1 instead of the table. */
+  index?: typeof GSI1;
+  /** The partition key value (PK, or GSI1PK with `index`). */
+  partition: string;
+  /** Only sort keys that start with this. */
+  sortKeyPrefix?: string;
+  limit: number;
+  nextToken?: string;
+  newestFirst?: boolean;
+  /** Strongly consistent read (table only). */
+  consistent?: boolean;
+}
+
+/** One page of a partition, with an opaque token that can only continue within that partition. */
+export async function queryPage(query: PageQuery): Promise<Page<Record<string, unknown>>> {
+  const [pk, sk] = query.index ? ['GSI1PK', 'GSI1SK'] : ['PK', 'SK'];
+  const result = await ddb.send(
+    new QueryCommand({
+      TableName: getTableName(),
+      IndexName: query.index,
+      KeyConditionExpression: query.sortKeyPrefix ? `${pk} = :pk AND begins_with(${sk}, :prefix)` : `${pk} = :pk`,
+      ExpressionAttributeValues: { ':pk': query.partition, ...(query.sortKeyPrefix ? { ':prefix': query.sortKeyPrefix } : {}) },
+      ScanIndexForward: !query.newestFirst,
+      Limit: query.limit,
+      ConsistentRead: query.consistent,
+      ExclusiveStartKey: decodePageToken(query.nextToken, { attribute: pk!, value: query.partition }),
+    }),
+  );
+  return { items: result.Items ?? [], nextToken: encodePageToken(result.LastEvaluatedKey) };
+}
+
+/** Every item of a partition (paged through internally); for bounded partitions only. */
+export async function queryAll(query: Omit<PageQuery, 'limit' | 'nextToken'>): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await queryPage({ ...query, limit: 1000, nextToken });
+    items.push(...page.items);
+    nextToken = page.nextToken;
+  } while (nextToken);
+  return items;
+}

@@ -1,0 +1,192 @@
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import type {
+  APIGatewayAuthorizerResult,
+  APIGatewayProxyEvent,
+  APIGatewayProxyResult,
+  APIGatewayRequestAuthorizerEvent,
+  Context,
+} from 'aws-lambda';
+import { routeList } from '../../functions/routes';
+import type { CredentialKind, RouteDefinition } from '../../functions/core/http/route';
+import { GATEWAY_RESPONSES, type GatewayResponseType } from '../../functions/core/http/gateway-responses';
+import { headerValue } from '../../functions/core/http/headers';
+import { AUTHORIZERS } from '../authorizers';
+
+/**
+ * The local stand-in for API Gateway: it matches a request against THE route table, runs the
+ * route's authorizer (the same Lambda handler the stack deploys, with API Gateway's event
+ * shape), then the route's handler with an API Gateway proxy event, and answers as the gateway
+ * would, gateway responses included.
+ */
+
+export interface LocalRequest {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  headers: Record<string, string>;
+  body?: string;
+  sourceIp?: string;
+}
+
+type Handler<E, R> = (event: E, context: Context) => Promise<R>;
+type LambdaModule = { handler: Handler<unknown, unknown> };
+
+const ACCOUNT = '000000000000';
+const API_ID = 'local';
+const STAGE = 'local';
+
+interface CompiledRoute {
+  route: RouteDefinition;
+  pattern: RegExp;
+  names: string[];
+}
+
+const compiled: CompiledRoute[] = routeList.map((route) => {
+  const names: string[] = [];
+  const source = route.path.replace(/[.]/g, '\\.').replace(/\{(\w+)\}/g, (_match, name: string) => {
+    names.push(name);
+    return '([^/]+)';
+  });
+  return { route, pattern: new RegExp(`^${source}$`), names };
+});
+
+/** The route and path parameters for a method and path, as API Gateway would resolve them. */
+export function matchRoute(method: string, path: string): { route: RouteDefinition; params: Record<string, string> } | undefined {
+  for (const { route, pattern, names } of compiled) {
+    if (route.method !== method) continue;
+    const match = pattern.exec(path);
+    if (!match) continue;
+    return { route, params: Object.fromEntries(names.map((name, index) => [name, decodeURIComponent(match[index + 1]!)])) };
+  }
+  return undefined;
+}
+
+function gatewayResponse(type: GatewayResponseType): APIGatewayProxyResult {
+  const response = GATEWAY_RESPONSES[type];
+  return {
+    statusCode: response.status,
+    headers: { 'Content-Type': 'application/json', ...('headers' in response ? response.headers : {}) },
+    body: JSON.stringify(response.body),
+  };
+}
+
+function lambdaContext(functionName: string): Context {
+  const requestId = randomUUID();
+  return {
+    awsRequestId: requestId,
+    functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:local:${ACCOUNT}:function:${functionName}`,
+    memoryLimitInMB: '256',
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: 'local',
+    callbackWaitsForEmptyEventLoop: false,
+    getRemainingTimeInMillis: () => 10_000,
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
+export interface RouterOptions {
+  /** Loads the module of a function under `functions/` (defaults to a dynamic import). */
+  load?: (modulePath: string) => Promise<LambdaModule>;
+}
+
+/** Creates the local gateway: a function from a request to API Gateway's answer. */
+export function createRouter(options: RouterOptions = {}) {
+  const functionsDir = join(process.cwd(), 'functions');
+  const load = options.load ?? ((modulePath: string) => import(join(functionsDir, `${modulePath}.ts`)) as Promise<LambdaModule>);
+  const modules = new Map<string, Promise<LambdaModule>>();
+  const moduleOf = (modulePath: string) => {
+    let module = modules.get(modulePath);
+    if (!module) {
+      module = load(modulePath);
+      modules.set(modulePath, module);
+    }
+    return module;
+  };
+
+  async function authorize(
+    credential: Exclude<CredentialKind, 'none'>,
+    request: LocalRequest,
+    route: RouteDefinition,
+  ): Promise<{ context: Record<string, unknown> } | { refused: GatewayResponseType }> {
+    const authorizer = AUTHORIZERS[credential];
+    // Like API Gateway, a request without the identity source header never reaches the authorizer.
+    if (!headerValue(request.headers, authorizer.identityHeader)) return { refused: 'UNAUTHORIZED' };
+    const event: APIGatewayRequestAuthorizerEvent = {
+      type: 'REQUEST',
+      methodArn: `arn:aws:execute-api:local:${ACCOUNT}:${API_ID}/${STAGE}/${route.method}${route.path.replace(/\{\w+\}/g, '*')}`,
+      resource: route.path,
+      path: request.path,
+      httpMethod: route.method,
+      headers: request.headers,
+      multiValueHeaders: {},
+      pathParameters: {},
+      queryStringParameters: Object.fromEntries(request.query),
+      multiValueQueryStringParameters: {},
+      stageVariables: {},
+      requestContext: {} as APIGatewayRequestAuthorizerEvent['requestContext'],
+    };
+    const module = await moduleOf(authorizer.handler);
+    let result: APIGatewayAuthorizerResult;
+    try {
+      result = (await module.handler(event, lambdaContext(authorizer.handler))) as APIGatewayAuthorizerResult;
+    } catch (error) {
+      return { refused: error instanceof Error && error.message === 'Unauthorized' ? 'UNAUTHORIZED' : 'AUTHORIZER_FAILURE' };
+    }
+    const allowed = result.policyDocument.Statement.some((statement) => 'Effect' in statement && statement.Effect === 'Allow');
+    if (!allowed) return { refused: 'ACCESS_DENIED' };
+    return { context: { principalId: result.principalId, ...(result.context ?? {}) } };
+  }
+
+  return async function route(request: LocalRequest): Promise<APIGatewayProxyResult> {
+    const matched = matchRoute(request.method, request.path);
+    if (!matched) return gatewayResponse('MISSING_AUTHENTICATION_TOKEN');
+    const { route, params } = matched;
+    let authorizerContext: Record<string, unknown> | undefined;
+    if (route.credential !== 'none') {
+      const outcome = await authorize(route.credential, request, route);
+      if ('refused' in outcome) return gatewayResponse(outcome.refused);
+      authorizerContext = outcome.context;
+    }
+    const query = Object.fromEntries(request.query);
+    const event: APIGatewayProxyEvent = {
+      resource: route.path,
+      path: request.path,
+      httpMethod: route.method,
+      headers: request.headers,
+      multiValueHeaders: Object.fromEntries(Object.entries(request.headers).map(([name, value]) => [name, [value]])),
+      queryStringParameters: Object.keys(query).length > 0 ? query : null,
+      multiValueQueryStringParameters: Object.keys(query).length > 0 ? Object.fromEntries([...request.query.keys()].map((key) => [key, request.query.getAll(key)])) : null,
+      pathParameters: Object.keys(params).length > 0 ? params : null,
+      stageVariables: null,
+      body: request.body ?? null,
+      isBase64Encoded: false,
+      requestContext: {
+        accountId: ACCOUNT,
+        apiId: API_ID,
+        stage: STAGE,
+        requestId: randomUUID(),
+        requestTimeEpoch: Date.now(),
+        resourceId: route.operationId,
+        resourcePath: route.path,
+        httpMethod: route.method,
+        path: `/${STAGE}${request.path}`,
+        protocol: 'HTTP/1.1',
+        authorizer: authorizerContext,
+        identity: { sourceIp: request.sourceIp ?? '127.0.0.1' } as APIGatewayProxyEvent['requestContext']['identity'],
+      },
+    };
+    const module = await moduleOf(route.handler);
+    try {
+      return (await module.handler(event, lambdaContext(route.operationId))) as APIGatewayProxyResult;
+    } catch {
+      return gatewayResponse('DEFAULT_5XX');
+    }
+  };
+}
+
+export type LocalRouter = ReturnType<typeof createRouter>;

@@ -1,0 +1,58 @@
+import { startDynamoDbLocal, ensureTable, type RunningDynamoDb } from './dynamodb-local';
+import { startLocalServer, type LocalServer } from './server';
+
+/**
+ * The whole API on this machine: DynamoDB Local, the table, the local server (router,
+ * authorizers, handlers) and the local OIDC issuer, wired through the same environment
+ * variables the Lambda functions read in AWS.
+ */
+
+export interface LocalRuntimeOptions {
+  port?: number;
+  /** Use an already running DynamoDB (tests share one); otherwise one is started. */
+  dynamoDbEndpoint?: string;
+  dynamoDbPort?: number;
+  /** Persist DynamoDB data here; in memory when absent. */
+  dataDir?: string;
+  issuerKeyFile?: string;
+  tableName?: string;
+}
+
+export interface LocalRuntime {
+  server: LocalServer;
+  dynamoDbEndpoint: string;
+  tableName: string;
+  /** Whether the table was created by this start (first start). */
+  freshTable: boolean;
+  stop(): Promise<void>;
+}
+
+export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
+  let dynamo: RunningDynamoDb | undefined;
+  const endpoint =
+    options.dynamoDbEndpoint ?? (dynamo = await startDynamoDbLocal({ port: options.dynamoDbPort, dataDir: options.dataDir })).endpoint;
+  try {
+    const tableName = options.tableName ?? 'datagate';
+    const freshTable = await ensureTable(endpoint, tableName);
+    process.env.TABLE_NAME = tableName;
+    process.env.DYNAMODB_ENDPOINT = endpoint;
+    process.env.AWS_REGION ??= 'local';
+    const server = await startLocalServer({ port: options.port ?? 3000, issuerKeyFile: options.issuerKeyFile });
+    process.env.OIDC_ISSUER = server.issuer.issuer;
+    process.env.OIDC_AUDIENCE = server.issuer.audience;
+    process.env.OIDC_JWKS_URL = server.issuer.jwksUrl;
+    return {
+      server,
+      dynamoDbEndpoint: endpoint,
+      tableName,
+      freshTable,
+      stop: async () => {
+        await server.close();
+        await dynamo?.stop();
+      },
+    };
+  } catch (error) {
+    await dynamo?.stop();
+    throw error;
+  }
+}

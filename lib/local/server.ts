@@ -1,0 +1,105 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createRouter, type LocalRouter } from './router';
+import { createLocalIssuer, type LocalIssuer } from './oidc-issuer';
+
+/**
+ * The local HTTP server: API Gateway's stand-in (the router) plus the local OIDC issuer's two
+ * routes, `POST /local/token` and `GET /local/jwks.json`, which exist here only.
+ */
+
+// API Gateway's own payload limit; the handlers enforce the contract's 1 MiB themselves.
+const GATEWAY_MAX_BODY = 10 * 1024 * 1024;
+
+export interface LocalServer {
+  url: string;
+  issuer: LocalIssuer;
+  router: LocalRouter;
+  close(): Promise<void>;
+}
+
+function send(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  response.writeHead(status, { 'Content-Type': 'application/json', ...headers });
+  response.end(typeof body === 'string' ? body : JSON.stringify(body));
+}
+
+function readBody(request: IncomingMessage): Promise<string | undefined | 'too-large'> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= GATEWAY_MAX_BODY) chunks.push(chunk);
+    });
+    request.on('end', () => (size > GATEWAY_MAX_BODY ? resolve('too-large') : resolve(size === 0 ? undefined : Buffer.concat(chunks).toString('utf8'))));
+    request.on('error', reject);
+  });
+}
+
+async function localTokenRoute(issuer: LocalIssuer, body: string | undefined, response: ServerResponse) {
+  let parsed: { email?: unknown; emailVerified?: unknown } = {};
+  try {
+    parsed = body ? (JSON.parse(body) as typeof parsed) : {};
+  } catch {
+    return send(response, 400, { message: 'The request body is not valid JSON.', code: 'bad_request' });
+  }
+  if (typeof parsed.email !== 'string' || !/^[^@\s]+@[^@\s]+$/.test(parsed.email)) {
+    return send(response, 400, {
+      message: 'Send {"email": "you@example.org"} to get a token for that person.',
+      code: 'validation_error',
+      details: [{ path: 'email', message: 'An email address is required.' }],
+    });
+  }
+  const token = await issuer.issueToken({ email: parsed.email, emailVerified: parsed.emailVerified !== false });
+  return send(response, 200, { token });
+}
+
+/** Starts the server on 127.0.0.1:`port` (0 picks a free port). */
+export async function startLocalServer(options: { port: number; issuerKeyFile?: string }): Promise<LocalServer> {
+  const router = createRouter();
+  let issuer: LocalIssuer | undefined;
+  const server: Server = createServer(async (request, response) => {
+    try {
+      const url = new URL(request.url ?? '/', 'http://localhost');
+      const body = await readBody(request);
+      if (body === 'too-large') return send(response, 413, { message: 'The request body is too large.', code: 'payload_too_large' });
+      if (url.pathname === '/local/jwks.json' && request.method === 'GET') return send(response, 200, issuer!.jwks);
+      if (url.pathname === '/local/token' && request.method === 'POST') return await localTokenRoute(issuer!, body, response);
+      const headers: Record<string, string> = {};
+      for (const [name, value] of Object.entries(request.headers)) if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(',') : value;
+      const result = await router({
+        method: request.method ?? 'GET',
+        path: url.pathname,
+        query: url.searchParams,
+        headers,
+        body,
+        sourceIp: request.socket.remoteAddress,
+      });
+      const resultHeaders = Object.fromEntries(Object.entries(result.headers ?? {}).map(([name, value]) => [name, String(value)]));
+      response.writeHead(result.statusCode, resultHeaders);
+      response.end(result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body);
+    } catch (error) {
+      console.error(JSON.stringify({ level: 'error', message: 'local server failure', error: error instanceof Error ? error.message : String(error) }));
+      if (!response.headersSent) send(response, 500, { message: 'Internal error.', code: 'internal' });
+      else response.end();
+    }
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(error.code === 'EADDRINUSE' ? new Error(`port ${options.port} is in use; set PORT to another port.`) : error),
+    );
+    server.listen(options.port, '127.0.0.1', resolve);
+  });
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  issuer = await createLocalIssuer(url, { keyFile: options.issuerKeyFile });
+  return {
+    url,
+    issuer,
+    router,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

@@ -1,0 +1,16 @@
+import { ensureTable, startDynamoDbLocal } from '../../lib/local/dynamodb-local';
+
+/**
+ * Starts one in-memory DynamoDB Local for the integration suite and creates the table. Test
+ * files isolate themselves by creating their own orgs (ids are random), not their own tables.
+ * Workers inherit the environment set here.
+ */
+export default async function setup(): Promise<void> {
+  const dynamo = await startDynamoDbLocal();
+  await ensureTable(dynamo.endpoint, 'datagate-test');
+  process.env.DYNAMODB_ENDPOINT = dynamo.endpoint;
+  process.env.TABLE_NAME = 'datagate-test';
+  process.env.AWS_REGION = 'local';
+  process.env.DATAGATE_LOG = 'silent';
+  (globalThis as { __DYNAMODB__?: { stop(): Promise<void> } }).__DYNAMODB__ = dynamo;
+}
