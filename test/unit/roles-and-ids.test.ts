@@ -1,0 +1,53 @@
+import { allows, readableDatasources, rolesSchema } from '../../functions/core/roles';
+import { isId, newId } from '../../functions/core/ids';
+import { decodePageToken, encodePageToken } from '../../functions/core/table';
+
+describe('roles', () => {
+  it('follow the contract table: permissions are the union of roles', () => {
+    expect(allows(['observer'], 'editAnnotations')).toBe(false);
+    expect(allows(['observer', 'analyst'], 'editAnnotations')).toBe(true);
+    expect(allows(['technician'], 'manageDatasources')).toBe(true);
+    expect(allows(['analyst'], 'manageDatasources')).toBe(false);
+    expect(allows(['technician'], 'manageOrg')).toBe(false);
+    expect(allows(['admin'], 'manageOrg')).toBe(true);
+    expect(allows(['guest'], 'readAllDatasources')).toBe(false);
+  });
+
+  it('a guest reads only its listed datasources; any other reading role reads all', () => {
+    expect(readableDatasources(['guest'], ['ds_a'])).toEqual(new Set(['ds_a']));
+    expect(readableDatasources(['guest'], undefined)).toEqual(new Set());
+    expect(readableDatasources(['guest', 'observer'], ['ds_a'])).toBe('all');
+  });
+
+  it('role lists must be non-empty, known and distinct', () => {
+    expect(rolesSchema.safeParse([]).success).toBe(false);
+    expect(rolesSchema.safeParse(['owner']).success).toBe(false);
+    expect(rolesSchema.safeParse(['guest', 'guest']).success).toBe(false);
+    expect(rolesSchema.safeParse(['guest', 'analyst']).success).toBe(true);
+  });
+});
+
+describe('ids', () => {
+  it('have the kind prefix and shape, and other shapes are rejected', () => {
+    const id = newId('org');
+    expect(isId('org', id)).toBe(true);
+    expect(isId('application', id)).toBe(false);
+    expect(isId('org', `${id}x`)).toBe(false);
+    expect(isId('org', 'org_ABC')).toBe(false);
+  });
+
+  it('event ids sort by creation time', () => {
+    const earlier = newId('event', Date.parse('2026-01-01T00:00:00Z'));
+    const later = newId('event', Date.parse('2026-01-01T00:00:01Z'));
+    expect(earlier < later).toBe(true);
+  });
+});
+
+describe('page tokens', () => {
+  it('round-trip within their partition and are refused for another one', () => {
+    const token = encodePageToken({ PK: 'AUDIT#org_1', SK: 'evt_2' })!;
+    expect(decodePageToken(token, { attribute: 'PK', value: 'AUDIT#org_1' })).toEqual({ PK: 'AUDIT#org_1', SK: 'evt_2' });
+    expect(() => decodePageToken(token, { attribute: 'PK', value: 'AUDIT#org_2' })).toThrow('nextToken');
+    expect(() => decodePageToken('garbage', { attribute: 'PK', value: 'AUDIT#org_1' })).toThrow('nextToken');
+  });
+});

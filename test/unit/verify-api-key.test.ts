@@ -1,0 +1,85 @@
+import { mockClient } from 'aws-sdk-client-mock';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { clearApiKeyCache, verifyApiKey } from '../../functions/auth/verify-api-key';
+import { digestApiKey, issueApiKey } from '../../functions/core/api-keys';
+
+const ddb = mockClient(DynamoDBDocumentClient);
+
+function lookupItem(key: string, overrides: Record<string, unknown> = {}) {
+  return {
+    PK: `KEY#${digestApiKey(key)}`,
+    SK: 'KEY',
+    type: 'keyLookup',
+    applicationId: 'app_000000000000000000000001',
+    keyId: 'key_000000000000000000000001',
+    ownerOrgId: 'org_000000000000000000000001',
+    enabled: true,
+    grants: { org_000000000000000000000002: { roles: ['observer'] } },
+    ...overrides,
+  };
+}
+
+beforeEach(() => {
+  ddb.reset();
+  clearApiKeyCache();
+});
+
+describe('API key verification', () => {
+  it('a cold verification costs exactly one GetItem, by digest, never by plaintext', async () => {
+    const { key } = issueApiKey();
+    ddb.on(GetCommand).resolves({ Item: lookupItem(key) });
+    const principal = await verifyApiKey(key, 1_000);
+    expect(principal).toEqual({
+      type: 'application',
+      applicationId: 'app_000000000000000000000001',
+      keyId: 'key_000000000000000000000001',
+      ownerOrgId: 'org_000000000000000000000001',
+      grants: { org_000000000000000000000002: { roles: ['observer'] } },
+    });
+    const calls = ddb.commandCalls(GetCommand);
+    expect(calls).toHaveLength(1);
+    expect(calls[0]!.args[0].input.Key).toEqual({ PK: `KEY#${digestApiKey(key)}`, SK: 'KEY' });
+    expect(JSON.stringify(calls[0]!.args[0].input)).not.toContain(key);
+  });
+
+  it('a warm verification within the cache TTL makes no DynamoDB call', async () => {
+    const { key } = issueApiKey();
+    ddb.on(GetCommand).resolves({ Item: lookupItem(key) });
+    await verifyApiKey(key, 1_000);
+    await verifyApiKey(key, 5_999);
+    expect(ddb.commandCalls(GetCommand)).toHaveLength(1);
+  });
+
+  it('a key disabled in the table is refused once the 5 s cache entry is stale', async () => {
+    const { key } = issueApiKey();
+    ddb.on(GetCommand).resolvesOnce({ Item: lookupItem(key) }).resolves({ Item: lookupItem(key, { enabled: false }) });
+    expect(await verifyApiKey(key, 1_000)).toBeDefined();
+    expect(await verifyApiKey(key, 6_000)).toBeUndefined();
+    expect(ddb.commandCalls(GetCommand)).toHaveLength(2);
+  });
+
+  it('a mistyped or malformed key is refused without a database read', async () => {
+    const { key } = issueApiKey();
+    const typo = key.slice(0, 20) + (key[20] === 'x' ? 'y' : 'x') + key.slice(21);
+    for (const candidate of [typo, 'dgk_short', '', undefined, `Bearer ${key}`]) {
+      expect(await verifyApiKey(candidate, 1_000)).toBeUndefined();
+    }
+    expect(ddb.commandCalls(GetCommand)).toHaveLength(0);
+  });
+
+  it('an unknown key is refused, and the miss is cached so a flood of it costs one read', async () => {
+    const { key } = issueApiKey();
+    ddb.on(GetCommand).resolves({});
+    expect(await verifyApiKey(key, 1_000)).toBeUndefined();
+    expect(await verifyApiKey(key, 2_000)).toBeUndefined();
+    expect(ddb.commandCalls(GetCommand)).toHaveLength(1);
+  });
+
+  it('a key past its expiresAt is refused even from a warm cache', async () => {
+    const { key } = issueApiKey();
+    ddb.on(GetCommand).resolves({ Item: lookupItem(key, { expiresAt: new Date(3_000).toISOString() }) });
+    expect(await verifyApiKey(key, 1_000)).toBeDefined();
+    expect(await verifyApiKey(key, 3_000)).toBeUndefined();
+    expect(ddb.commandCalls(GetCommand)).toHaveLength(1);
+  });
+});

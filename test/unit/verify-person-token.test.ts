@@ -1,0 +1,65 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { SignJWT, generateKeyPair } from 'jose';
+import { createLocalIssuer, type LocalIssuer } from '../../lib/local/oidc-issuer';
+
+/**
+ * The person token check is the same code locally and in AWS: jose against the configured
+ * issuer's JWKS. A JWKS server on loopback stands in for the issuer's.
+ */
+
+let server: Server;
+let issuer: LocalIssuer;
+let verifyPersonToken: typeof import('../../functions/auth/verify-person-token').verifyPersonToken;
+
+beforeAll(async () => {
+  server = createServer((_request, response) => {
+    response.writeHead(200, { 'Content-Type': 'application/json' });
+    response.end(JSON.stringify(issuer.jwks));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  issuer = await createLocalIssuer(base);
+  process.env.OIDC_ISSUER = issuer.issuer;
+  process.env.OIDC_AUDIENCE = issuer.audience;
+  process.env.OIDC_JWKS_URL = `${base}/jwks.json`;
+  ({ verifyPersonToken } = await import('../../functions/auth/verify-person-token'));
+});
+
+afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+describe('person token verification', () => {
+  it('a token of the configured issuer and audience yields the person', async () => {
+    const token = await issuer.issueToken({ email: 'Ada@Example.org' });
+    expect(await verifyPersonToken(`Bearer ${token}`)).toEqual({
+      type: 'person',
+      sub: 'local|ada@example.org',
+      email: 'Ada@Example.org',
+      emailVerified: true,
+    });
+  });
+
+  it('reports an unverified email as such', async () => {
+    const token = await issuer.issueToken({ email: 'x@example.org', emailVerified: false });
+    expect((await verifyPersonToken(`Bearer ${token}`))?.emailVerified).toBe(false);
+  });
+
+  it('refuses an expired token, a foreign signature, a wrong audience or issuer, and non-bearer values', async () => {
+    const expired = await issuer.issueToken({ email: 'x@example.org', ttlSeconds: -60 });
+    const { privateKey } = await generateKeyPair('ES256');
+    const forged = await new SignJWT({ email: 'x@example.org', email_verified: true })
+      .setProtectedHeader({ alg: 'ES256', kid: issuer.jwks.keys[0]!.kid })
+      .setIssuer(issuer.issuer)
+      .setAudience(issuer.audience)
+      .setSubject('x')
+      .setExpirationTime('1h')
+      .sign(privateKey);
+    const other = await createLocalIssuer('http://127.0.0.1:1');
+    const foreignIssuer = await other.issueToken({ email: 'x@example.org' });
+    expect(await verifyPersonToken(`Bearer ${expired}`)).toBeUndefined();
+    expect(await verifyPersonToken(`Bearer ${forged}`)).toBeUndefined();
+    expect(await verifyPersonToken(`Bearer ${foreignIssuer}`)).toBeUndefined();
+    expect(await verifyPersonToken('Basic dXNlcjpwYXNz')).toBeUndefined();
+    expect(await verifyPersonToken(undefined)).toBeUndefined();
+  });
+});
