@@ -4,4 +4,6 @@ import { ok } from '../core/http/reply';
 import { verifiedEmail } from '../core/access';
 import { listOrgsOf } from '../core/orgs';
 
-export const handler = defineRoute(routes.listOrgs, async ({ principal }) => ok({ orgs: await listOrgsOf(verifiedEmail(principal)) }));
+export const handler = defineRoute(routes.listOrgs, async ({ principal }) =>
+  ok({ orgs: await listOrgsOf(verifiedEmail(principal)) }),
+);

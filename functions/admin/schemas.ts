@@ -41,7 +41,11 @@ export const keySchema = z
     enabled: z.boolean(),
     createdAt: isoTimeSchema,
     expiresAt: isoTimeSchema.optional(),
-    lastUsedAt: isoTimeSchema.optional(),
+    lastUsedAt: isoTimeSchema.optional().meta({ description: 'Last use by the data API, current to within a minute.' }),
+    replacedBy: z
+      .string()
+      .optional()
+      .meta({ description: 'Extension: on a regenerated key in its grace period, the successor key id.' }),
   })
   .meta({ id: 'ApiKey' });
 
@@ -104,3 +108,122 @@ export const datasourceSchema = z
 export const datasourceListSchema = z.object({ datasources: z.array(datasourceSchema), nextToken: z.string().optional() });
 
 export { pageQuerySchema };
+
+// Orgs
+
+export const updateOrgBodySchema = z.strictObject({ name: nameSchema });
+
+// People
+
+const emailSchema = z.email('Not a valid email address.').max(320);
+const guestDatasourcesSchema = z.array(idSchema('datasource')).max(100);
+const onlyForGuests = {
+  message: 'datasourceIds narrows the guest role; include "guest" in roles or leave it out.',
+  path: ['datasourceIds'],
+};
+
+export const personParamsSchema = orgParamsSchema.extend({ email: emailSchema });
+
+export const personSchema = z
+  .object({
+    email: z.string(),
+    roles: z.array(roleSchema),
+    datasourceIds: z.array(z.string()).optional(),
+    status: z.enum(['active', 'pending']),
+    addedAt: isoTimeSchema,
+  })
+  .meta({ id: 'Person' });
+export const peopleListSchema = z.object({ people: z.array(personSchema) });
+
+export const invitePersonBodySchema = z
+  .strictObject({ email: emailSchema, roles: rolesSchema, datasourceIds: guestDatasourcesSchema.optional() })
+  .refine((body) => !body.datasourceIds || body.roles.includes('guest'), onlyForGuests);
+
+export const updatePersonBodySchema = z
+  .strictObject({ roles: rolesSchema, datasourceIds: guestDatasourcesSchema.optional() })
+  .refine((body) => !body.datasourceIds || body.roles.includes('guest'), onlyForGuests);
+
+// Applications and keys
+
+export const updateApplicationBodySchema = z.strictObject({ name: nameSchema });
+
+export const applicationDetailSchema = applicationSchema
+  .extend({
+    keys: z.array(keySchema),
+    connections: z.array(
+      z.object({
+        orgId: z.string(),
+        orgName: z.string(),
+        roles: z.array(roleSchema),
+        datasourceIds: z.array(z.string()).optional(),
+        connectedAt: isoTimeSchema,
+        connectedBy: z.string(),
+      }),
+    ),
+  })
+  .meta({ id: 'ApplicationDetail' });
+
+export const keyParamsSchema = applicationParamsSchema.extend({ keyId: idSchema('key') });
+export const keyListSchema = z.object({ keys: z.array(keySchema) });
+
+const labelSchema = z.string().trim().max(100);
+
+export const createKeyBodySchema = z.strictObject({
+  label: labelSchema.optional(),
+  expiresAt: isoTimeSchema.optional().meta({ description: 'When the key stops working; must be in the future.' }),
+});
+
+export const regenerateKeyBodySchema = z.strictObject({
+  graceSeconds: z
+    .number()
+    .int()
+    .min(0)
+    .max(604800)
+    .default(0)
+    .meta({ description: 'How long the old key keeps working: 0 (default) stops it now; at most 7 days.' }),
+});
+
+export const updateKeyBodySchema = z
+  .strictObject({ enabled: z.boolean().optional(), label: labelSchema.optional() })
+  .refine((body) => body.enabled !== undefined || body.label !== undefined, { message: 'Send enabled, label or both.' });
+
+// Connections
+
+export const connectionParamsSchema = applicationParamsSchema;
+
+export const updateConnectionBodySchema = z
+  .strictObject({ roles: rolesSchema.optional(), datasourceIds: guestDatasourcesSchema.optional() })
+  .refine((body) => body.roles !== undefined || body.datasourceIds !== undefined, {
+    message: 'Send roles, datasourceIds or both.',
+  })
+  .refine((body) => !body.datasourceIds || !body.roles || body.roles.includes('guest'), onlyForGuests);
+
+// Datasources
+
+export const datasourceParamsSchema = orgParamsSchema.extend({ datasourceId: idSchema('datasource') });
+
+export const updateDatasourceBodySchema = z
+  .strictObject({ name: nameSchema.optional(), group: z.string().trim().max(200).optional(), tags: tagsSchema.optional() })
+  .refine((body) => Object.keys(body).length > 0, { message: 'Send name, group or tags.' });
+export type DatasourceAnnotations = z.infer<typeof updateDatasourceBodySchema>;
+
+// Audit
+
+export const auditQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+  nextToken: z.string().min(1).max(4096).optional(),
+});
+
+export const auditEventSchema = z
+  .object({
+    eventId: z.string(),
+    time: isoTimeSchema,
+    actor: z.object({ type: z.enum(['person', 'application']), id: z.string() }),
+    action: z
+      .string()
+      .meta({ description: 'e.g. org.create, person.invite, application.create, key.regenerate, connection.create' }),
+    target: z.string(),
+    details: z.record(z.string(), z.unknown()).optional(),
+  })
+  .meta({ id: 'AuditEvent' });
+export const auditListSchema = z.object({ events: z.array(auditEventSchema), nextToken: z.string().optional() });

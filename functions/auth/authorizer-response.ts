@@ -7,8 +7,13 @@ import { toAuthorizerContext, type Principal } from './principal';
  * naming only the first route would then deny the rest. Role checks happen in the handlers,
  * which know the org a request touches.
  */
-export function allow(event: APIGatewayRequestAuthorizerEvent, principalId: string, principal: Principal): APIGatewayAuthorizerResult {
-  const [arnPrefix, apiId, stage] = /^(arn:[^:]+:execute-api:[^:]+:[^:]+:)([^/]+)\/([^/]+)\//.exec(event.methodArn)?.slice(1) ?? [];
+export function allow(
+  event: APIGatewayRequestAuthorizerEvent,
+  principalId: string,
+  principal: Principal,
+): APIGatewayAuthorizerResult {
+  const [arnPrefix, apiId, stage] =
+    /^(arn:[^:]+:execute-api:[^:]+:[^:]+:)([^/]+)\/([^/]+)\//.exec(event.methodArn)?.slice(1) ?? [];
   const resource = arnPrefix ? `${arnPrefix}${apiId}/${stage}/*` : event.methodArn;
   return {
     principalId,

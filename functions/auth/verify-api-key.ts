@@ -1,8 +1,9 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ddb } from '../core/dynamo';
 import { getKeyCacheTtlSeconds, getTableName } from '../core/config';
 import { digestApiKey, isWellFormedApiKey } from '../core/api-keys';
-import { keyLookupFromItem, keyLookupKey, type KeyLookup } from '../core/api-key-records';
+import { keyLookupFromItem, keyLookupKey, keyRecordKey, type KeyLookup } from '../core/api-key-records';
 import type { ApplicationPrincipal } from './principal';
 
 /**
@@ -12,6 +13,10 @@ import type { ApplicationPrincipal } from './principal';
  * keeps revocation within the contract's 10 seconds (docs/architecture.md).
  *
  * Misses are cached too, so a flood of one unknown key does not become a flood of reads.
+ *
+ * `lastUsedAt` is kept current to within a minute without a write per request: each container
+ * writes it at most once a minute per key (so a key used 10,000 times a second costs one write
+ * a minute per warm container, never a hot item), and never makes a verification wait for it.
  */
 
 interface CacheEntry {
@@ -20,8 +25,41 @@ interface CacheEntry {
 }
 
 const MAX_ENTRIES = 10_000;
+const LAST_USED_INTERVAL_MS = 60_000;
 const cache = new Map<string, CacheEntry>();
+const lastUseWritten = new Map<string, number>();
 const ttlMillis = getKeyCacheTtlSeconds() * 1000;
+
+/** Inserts into a bounded map, dropping the oldest entry when full. */
+function remember<V>(map: Map<string, V>, key: string, value: V): void {
+  map.delete(key);
+  if (map.size >= MAX_ENTRIES) map.delete(map.keys().next().value!);
+  map.set(key, value);
+}
+
+async function writeLastUsed(lookup: KeyLookup, at: string): Promise<void> {
+  await ddb.send(
+    new UpdateCommand({
+      TableName: getTableName(),
+      Key: keyRecordKey(lookup.applicationId, lookup.keyId),
+      UpdateExpression: 'SET lastUsedAt = :at',
+      // Never on a deleted key (no resurrected record), never backwards.
+      ConditionExpression: 'attribute_exists(PK) AND (attribute_not_exists(lastUsedAt) OR lastUsedAt < :at)',
+      ExpressionAttributeValues: { ':at': at },
+    }),
+  );
+}
+
+function recordUse(lookup: KeyLookup, now: number): void {
+  if (now - (lastUseWritten.get(lookup.keyId) ?? -Infinity) < LAST_USED_INTERVAL_MS) return;
+  remember(lastUseWritten, lookup.keyId, now);
+  // Not awaited: bookkeeping never delays a verification. A write that failed for a transient
+  // reason is retried on next use; one refused by its condition (another container wrote a
+  // later time) is not, or this container would write on every request.
+  writeLastUsed(lookup, new Date(now).toISOString()).catch((error: unknown) => {
+    if (!(error instanceof ConditionalCheckFailedException)) lastUseWritten.delete(lookup.keyId);
+  });
+}
 
 async function readLookup(digest: string): Promise<KeyLookup | undefined> {
   const result = await ddb.send(new GetCommand({ TableName: getTableName(), Key: keyLookupKey(digest) }));
@@ -32,9 +70,7 @@ async function cachedLookup(digest: string, now: number): Promise<KeyLookup | un
   const entry = cache.get(digest);
   if (entry && now - entry.fetchedAt < ttlMillis) return entry.lookup;
   const lookup = await readLookup(digest);
-  cache.delete(digest);
-  if (cache.size >= MAX_ENTRIES) cache.delete(cache.keys().next().value!);
-  cache.set(digest, { lookup, fetchedAt: now });
+  remember(cache, digest, { lookup, fetchedAt: now });
   return lookup;
 }
 
@@ -47,6 +83,7 @@ export async function verifyApiKey(candidate: string | undefined, now = Date.now
   const lookup = await cachedLookup(digestApiKey(candidate), now);
   if (!lookup || !lookup.enabled) return undefined;
   if (lookup.expiresAt && Date.parse(lookup.expiresAt) <= now) return undefined;
+  recordUse(lookup, now);
   return {
     type: 'application',
     applicationId: lookup.applicationId,
@@ -59,4 +96,5 @@ export async function verifyApiKey(candidate: string | undefined, now = Date.now
 /** Empties the in-process cache (tests and the local server's demo reset). */
 export function clearApiKeyCache(): void {
   cache.clear();
+  lastUseWritten.clear();
 }

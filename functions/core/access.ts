@@ -46,7 +46,10 @@ export async function requireGrant(application: ApplicationPrincipal, orgId: str
   let grant: Grant | undefined = application.grants[orgId];
   if (!grant || !allows(grant.roles, permission)) {
     const connection = await getConnection(application.applicationId, orgId);
-    grant = connection && { roles: connection.roles, ...(connection.datasourceIds ? { datasourceIds: connection.datasourceIds } : {}) };
+    grant = connection && {
+      roles: connection.roles,
+      ...(connection.datasourceIds ? { datasourceIds: connection.datasourceIds } : {}),
+    };
   }
   if (!grant) throw new ForbiddenError('This application is not connected to that org.');
   if (!allows(grant.roles, permission)) throw new ForbiddenError("This application's roles in that org do not allow this.");

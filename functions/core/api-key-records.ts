@@ -23,6 +23,8 @@ export interface ApiKey {
   createdAt: string;
   expiresAt?: string;
   lastUsedAt?: string;
+  /** Set on a key that was regenerated: the id of its successor. */
+  replacedBy?: string;
 }
 
 /** A key in the one response that issues it, with its plaintext. */
@@ -67,7 +69,7 @@ export function grantsOf(connections: readonly Connection[]): Grants {
 }
 
 export function keyFromItem(item: Record<string, unknown>): ApiKey {
-  const { keyId, applicationId, label, hint, enabled, createdAt, expiresAt, lastUsedAt } = item as unknown as ApiKey;
+  const { keyId, applicationId, label, hint, enabled, createdAt, expiresAt, lastUsedAt, replacedBy } = item as unknown as ApiKey;
   return {
     keyId,
     applicationId,
@@ -77,6 +79,7 @@ export function keyFromItem(item: Record<string, unknown>): ApiKey {
     createdAt,
     ...(expiresAt ? { expiresAt } : {}),
     ...(lastUsedAt ? { lastUsedAt } : {}),
+    ...(replacedBy ? { replacedBy } : {}),
   };
 }
 
@@ -110,7 +113,12 @@ export function newKeyItems(
     ...(options.expiresAt ? { expiresAt: options.expiresAt } : {}),
     grants: grantsOf(connections),
   };
-  const recordItem: StoredItem & ApiKey & { digest: string } = { ...keyRecordKey(application.applicationId, record.keyId), type: 'keyRecord', ...record, digest: issued.digest };
+  const recordItem: StoredItem & ApiKey & { digest: string } = {
+    ...keyRecordKey(application.applicationId, record.keyId),
+    type: 'keyRecord',
+    ...record,
+    digest: issued.digest,
+  };
   const lookupItem: StoredItem & KeyLookup = { ...keyLookupKey(issued.digest), type: 'keyLookup', ...lookup };
   return { items: [putNew(recordItem), putNew(lookupItem)], key: { ...record, key: issued.key } };
 }

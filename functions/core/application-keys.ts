@@ -1,36 +1,204 @@
 import { getTableName } from './config';
 import { auditEventPut, type Actor } from './audit';
-import { NotFoundError } from './errors';
-import { assertRoomForKey, changeApplication } from './applications';
-import { keyLookupKey, keyRecordKey, newKeyItems, type IssuedKey, type NewKeyOptions } from './api-key-records';
+import { BadRequestError, ConflictError, NotFoundError } from './errors';
+import { assertRoomForKey, changeApplication, loadApplication, type ApplicationAggregate } from './applications';
+import { keyLookupKey, keyRecordKey, newKeyItems, type ApiKey, type IssuedKey, type NewKeyOptions } from './api-key-records';
+import { setFields, type TransactItem } from './table';
 
-/** Key lifecycle of an application. Each change runs under the application's optimistic lock. */
+/**
+ * Key lifecycle of an application. Each change runs under the application's optimistic lock
+ * and writes the key record and the key lookup together, so what admins see and what the
+ * authorizer enforces never disagree.
+ */
 
-/** Issues another key for an application; its plaintext is in the result only. */
-export async function createKey(applicationId: string, options: NewKeyOptions, actor: Actor, now = new Date()): Promise<IssuedKey> {
-  return changeApplication(applicationId, (aggregate) => {
-    assertRoomForKey(aggregate);
-    const { items, key } = newKeyItems(aggregate.application, options, aggregate.connections, now);
-    return {
-      items: [...items, auditEventPut(aggregate.application.ownerOrgId, actor, 'key.create', key.keyId, { applicationId, ...(options.label ? { label: options.label } : {}) }, now)],
-      result: key,
-    };
-  });
+/** Seconds a key lookup lingers after its key expired before DynamoDB's TTL removes it. */
+const EXPIRED_LOOKUP_RETENTION_SECONDS = 7 * 24 * 3600;
+
+type StoredKey = ApplicationAggregate['keys'][number];
+
+function findKey(aggregate: ApplicationAggregate, keyId: string): StoredKey {
+  const key = aggregate.keys.find((candidate) => candidate.keyId === keyId);
+  if (!key) throw new NotFoundError('No such key.');
+  return key;
 }
 
-/** Deletes a key: its record and its lookup go together, so it stops verifying at once (modulo caches). */
-export async function deleteKey(applicationId: string, keyId: string, actor: Actor, now = new Date()): Promise<void> {
-  await changeApplication(applicationId, (aggregate) => {
-    const key = aggregate.keys.find((candidate) => candidate.keyId === keyId);
-    if (!key) throw new NotFoundError('No such key.');
-    const table = getTableName();
-    return {
-      items: [
-        { Delete: { TableName: table, Key: keyRecordKey(applicationId, keyId) } },
-        { Delete: { TableName: table, Key: keyLookupKey(key.digest) } },
-        auditEventPut(aggregate.application.ownerOrgId, actor, 'key.delete', keyId, { applicationId }, now),
-      ],
-      result: undefined,
-    };
-  });
+const publicKey = ({ digest: _digest, ...key }: StoredKey): ApiKey => key;
+
+function assertFuture(expiresAt: string | undefined, now: Date): void {
+  if (expiresAt && Date.parse(expiresAt) <= now.getTime()) {
+    throw new BadRequestError('expiresAt must be in the future.', [{ path: 'expiresAt', message: 'Must be later than now.' }]);
+  }
+}
+
+/**
+ * Sets fields on a key's record and, for the ones the authorizer enforces (`enabled`,
+ * `expiresAt`), on its lookup too; `ttl` lets DynamoDB remove an expired lookup.
+ */
+function updateBothItems(applicationId: string, key: StoredKey, fields: Record<string, unknown>, ttl?: number): TransactItem[] {
+  const enforced = Object.fromEntries(Object.entries(fields).filter(([field]) => field === 'enabled' || field === 'expiresAt'));
+  const items = [setFields(keyRecordKey(applicationId, key.keyId), fields)];
+  if (Object.keys(enforced).length > 0)
+    items.push(setFields(keyLookupKey(key.digest), { ...enforced, ...(ttl !== undefined ? { ttl } : {}) }));
+  return items;
+}
+
+function deleteBothItems(applicationId: string, key: StoredKey): TransactItem[] {
+  const table = getTableName();
+  return [
+    { Delete: { TableName: table, Key: keyRecordKey(applicationId, key.keyId) } },
+    { Delete: { TableName: table, Key: keyLookupKey(key.digest) } },
+  ];
+}
+
+/** The keys of an application of `ownerOrgId` (hints only); 404 for another org's. */
+export async function listKeys(ownerOrgId: string, applicationId: string): Promise<ApiKey[]> {
+  const aggregate = await loadApplication(applicationId);
+  if (!aggregate || aggregate.application.ownerOrgId !== ownerOrgId) throw new NotFoundError('No such application in this org.');
+  return aggregate.keys.map(publicKey);
+}
+
+/** Issues another key for an application; its plaintext is in the result only. */
+export async function createKey(
+  ownerOrgId: string,
+  applicationId: string,
+  options: NewKeyOptions,
+  actor: Actor,
+  now = new Date(),
+): Promise<IssuedKey> {
+  assertFuture(options.expiresAt, now);
+  return changeApplication(
+    applicationId,
+    (aggregate) => {
+      assertRoomForKey(aggregate);
+      const { items, key } = newKeyItems(aggregate.application, options, aggregate.connections, now);
+      return {
+        items: [
+          ...items,
+          auditEventPut(
+            aggregate.application.ownerOrgId,
+            actor,
+            'key.create',
+            key.keyId,
+            {
+              applicationId,
+              ...(options.label !== undefined ? { label: options.label } : {}),
+              ...(options.expiresAt ? { expiresAt: options.expiresAt } : {}),
+            },
+            now,
+          ),
+        ],
+        result: key,
+      };
+    },
+    { ownedBy: ownerOrgId },
+  );
+}
+
+/**
+ * Regenerates a key: a successor is issued (same label) and the old key stops at once
+ * (`graceSeconds` 0: deleted) or at now + grace (it gets that expiry, unless it expires
+ * sooner anyway). A key can be regenerated once: a second regeneration of the same key, even
+ * a concurrent one, finds it replaced (409) or gone (404), so there is exactly one successor.
+ */
+export async function regenerateKey(
+  ownerOrgId: string,
+  applicationId: string,
+  keyId: string,
+  graceSeconds: number,
+  actor: Actor,
+  now = new Date(),
+): Promise<IssuedKey> {
+  return changeApplication(
+    applicationId,
+    (aggregate) => {
+      const old = findKey(aggregate, keyId);
+      if (old.replacedBy) throw new ConflictError(`This key was already regenerated (its successor is ${old.replacedBy}).`);
+      if (graceSeconds > 0) assertRoomForKey(aggregate);
+      const { items, key } = newKeyItems(
+        aggregate.application,
+        { ...(old.label !== undefined ? { label: old.label } : {}) },
+        aggregate.connections,
+        now,
+      );
+      let retire: TransactItem[];
+      if (graceSeconds === 0) {
+        retire = deleteBothItems(applicationId, old);
+      } else {
+        const graceEnd = now.getTime() + graceSeconds * 1000;
+        const end = old.expiresAt ? Math.min(Date.parse(old.expiresAt), graceEnd) : graceEnd;
+        const expiresAt = new Date(end).toISOString();
+        retire = updateBothItems(
+          applicationId,
+          old,
+          { expiresAt, replacedBy: key.keyId },
+          Math.ceil(end / 1000) + EXPIRED_LOOKUP_RETENTION_SECONDS,
+        );
+      }
+      return {
+        items: [
+          ...items,
+          ...retire,
+          auditEventPut(
+            aggregate.application.ownerOrgId,
+            actor,
+            'key.regenerate',
+            keyId,
+            { applicationId, successorKeyId: key.keyId, graceSeconds },
+            now,
+          ),
+        ],
+        result: key,
+      };
+    },
+    { ownedBy: ownerOrgId },
+  );
+}
+
+/** Enables, disables or relabels a key. */
+export async function updateKey(
+  ownerOrgId: string,
+  applicationId: string,
+  keyId: string,
+  changes: { enabled?: boolean; label?: string },
+  actor: Actor,
+  now = new Date(),
+): Promise<ApiKey> {
+  return changeApplication(
+    applicationId,
+    (aggregate) => {
+      const key = findKey(aggregate, keyId);
+      return {
+        items: [
+          ...updateBothItems(applicationId, key, changes),
+          auditEventPut(aggregate.application.ownerOrgId, actor, 'key.update', keyId, { applicationId, ...changes }, now),
+        ],
+        result: { ...publicKey(key), ...changes },
+      };
+    },
+    { ownedBy: ownerOrgId },
+  );
+}
+
+/** Deletes a key: record and lookup go together, so it stops verifying at once (modulo caches). */
+export async function deleteKey(
+  ownerOrgId: string,
+  applicationId: string,
+  keyId: string,
+  actor: Actor,
+  now = new Date(),
+): Promise<void> {
+  await changeApplication(
+    applicationId,
+    (aggregate) => {
+      const key = findKey(aggregate, keyId);
+      return {
+        items: [
+          ...deleteBothItems(applicationId, key),
+          auditEventPut(aggregate.application.ownerOrgId, actor, 'key.delete', keyId, { applicationId }, now),
+        ],
+        result: undefined,
+      };
+    },
+    { ownedBy: ownerOrgId },
+  );
 }

@@ -1,12 +1,21 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { ddb } from './dynamo';
 import { getTableName } from './config';
 import { newId } from './ids';
 import { auditEventPut, type Actor } from './audit';
+import { getOrgs } from './orgs';
 import { ConflictError, NotFoundError, ServiceUnavailableError } from './errors';
 import { GSI1, batchGetAll, putNew, queryAll, queryPage, transact, type Page, type StoredItem, type TransactItem } from './table';
-import { keyFromItem, newKeyItems, type ApiKey, type IssuedKey, type NewKeyOptions } from './api-key-records';
-import { connectionFromItem, type Connection } from './connection-records';
+import {
+  keyFromItem,
+  keyLookupKey,
+  keyRecordKey,
+  newKeyItems,
+  type ApiKey,
+  type IssuedKey,
+  type NewKeyOptions,
+} from './api-key-records';
+import { connectionFromItem, connectionToItems, type Connection } from './connection-records';
 
 /**
  * Applications: software with its own identity, owned by one org.
@@ -54,32 +63,42 @@ export function applicationFromItem(item: Record<string, unknown>): Application 
 export interface ApplicationAggregate {
   application: Application;
   version: number;
+  /** Set while a deletion is under way (see deleteApplication). */
+  deletedAt?: string;
   keys: (ApiKey & { digest: string })[];
   connections: Connection[];
 }
 
-/** Reads an application's partition (strongly consistent). */
-export async function loadApplication(applicationId: string): Promise<ApplicationAggregate | undefined> {
+/**
+ * Reads an application's partition (strongly consistent). An application being deleted reads
+ * as absent unless `includeDeleted` (the deletion itself resumes from it).
+ */
+export async function loadApplication(applicationId: string, includeDeleted = false): Promise<ApplicationAggregate | undefined> {
   const items = await queryAll({ partition: applicationPartition(applicationId), consistent: true });
   const root = items.find((item) => item.SK === 'APP');
-  if (!root) return undefined;
+  if (!root || (root.deletedAt && !includeDeleted)) return undefined;
   return {
     application: applicationFromItem(root),
     version: root.version as number,
-    keys: items.filter((item) => String(item.SK).startsWith('KEY#')).map((item) => ({ ...keyFromItem(item), digest: item.digest as string })),
+    ...(root.deletedAt ? { deletedAt: root.deletedAt as string } : {}),
+    keys: items
+      .filter((item) => String(item.SK).startsWith('KEY#'))
+      .map((item) => ({ ...keyFromItem(item), digest: item.digest as string })),
     connections: items.filter((item) => String(item.SK).startsWith('CONN#')).map(connectionFromItem),
   };
 }
 
 export async function getApplication(applicationId: string): Promise<Application | undefined> {
   const result = await ddb.send(new GetCommand({ TableName: getTableName(), Key: applicationKey(applicationId) }));
-  return result.Item ? applicationFromItem(result.Item) : undefined;
+  return result.Item && !result.Item.deletedAt ? applicationFromItem(result.Item) : undefined;
 }
 
-/** Reads many applications by id. */
+/** Reads many applications by id; applications being deleted are left out. */
 export async function getApplications(applicationIds: readonly string[]): Promise<Map<string, Application>> {
   const items = await batchGetAll(applicationIds.map(applicationKey));
-  return new Map(items.map((item) => [item.applicationId as string, applicationFromItem(item)]));
+  return new Map(
+    items.filter((item) => !item.deletedAt).map((item) => [item.applicationId as string, applicationFromItem(item)]),
+  );
 }
 
 /** One page of the applications an org created ("applications created by your organization"). */
@@ -122,6 +141,8 @@ export interface ApplicationChange<T> {
   items: TransactItem[];
   result: T;
   conflict?: (failedIndexes: number[]) => Error;
+  /** Changes to the application item itself, applied with the version bump (one write per item). */
+  applicationUpdate?: { set?: string[]; remove?: string[]; names?: Record<string, string>; values?: Record<string, unknown> };
 }
 
 class VersionConflict extends Error {}
@@ -134,18 +155,28 @@ class VersionConflict extends Error {}
 export async function changeApplication<T>(
   applicationId: string,
   build: (aggregate: ApplicationAggregate) => ApplicationChange<T> | Promise<ApplicationChange<T>>,
+  options: { includeDeleted?: boolean; ownedBy?: string } = {},
 ): Promise<T> {
   for (let attempt = 0; attempt < 5; attempt++) {
-    const aggregate = await loadApplication(applicationId);
-    if (!aggregate) throw new NotFoundError('No such application.');
+    const aggregate = await loadApplication(applicationId, options.includeDeleted);
+    if (!aggregate || (options.ownedBy && aggregate.application.ownerOrgId !== options.ownedBy)) {
+      throw new NotFoundError('No such application in this org.');
+    }
     const change = await build(aggregate);
+    const update = change.applicationUpdate ?? {};
     const bump: TransactItem = {
       Update: {
         TableName: getTableName(),
         Key: applicationKey(applicationId),
-        UpdateExpression: 'SET version = version + :one',
+        UpdateExpression: [
+          `SET ${['version = version + :one', ...(update.set ?? [])].join(', ')}`,
+          update.remove?.length ? `REMOVE ${update.remove.join(', ')}` : '',
+        ]
+          .join(' ')
+          .trim(),
         ConditionExpression: 'version = :read',
-        ExpressionAttributeValues: { ':one': 1, ':read': aggregate.version },
+        ...(update.names ? { ExpressionAttributeNames: update.names } : {}),
+        ExpressionAttributeValues: { ':one': 1, ':read': aggregate.version, ...update.values },
       },
     };
     try {
@@ -171,3 +202,114 @@ export function assertRoomForKey(aggregate: ApplicationAggregate): void {
 }
 
 export type { NewKeyOptions };
+
+/** An application of `ownerOrgId` with its keys (hints only) and where it is connected; 404 for another org's. */
+export async function describeApplication(ownerOrgId: string, applicationId: string) {
+  const aggregate = await loadApplication(applicationId);
+  if (!aggregate || aggregate.application.ownerOrgId !== ownerOrgId) throw new NotFoundError('No such application in this org.');
+  const orgs = await getOrgs(aggregate.connections.map((connection) => connection.orgId));
+  return {
+    ...aggregate.application,
+    keys: aggregate.keys.map(({ digest: _digest, ...key }) => key),
+    connections: aggregate.connections.map(({ orgId, roles, datasourceIds, connectedAt, connectedBy }) => ({
+      orgId,
+      orgName: orgs.get(orgId)?.name ?? orgId,
+      roles,
+      ...(datasourceIds ? { datasourceIds } : {}),
+      connectedAt,
+      connectedBy,
+    })),
+  };
+}
+
+/** Renames an application (owner org's admins). */
+export async function renameApplication(
+  ownerOrgId: string,
+  applicationId: string,
+  name: string,
+  actor: Actor,
+  now = new Date(),
+): Promise<Application> {
+  return changeApplication(
+    applicationId,
+    ({ application }) => ({
+      applicationUpdate: { set: ['#name = :name'], names: { '#name': 'name' }, values: { ':name': name } },
+      items: [
+        auditEventPut(
+          application.ownerOrgId,
+          actor,
+          'application.update',
+          applicationId,
+          { from: application.name, to: name },
+          now,
+        ),
+      ],
+      result: { ...application, name },
+    }),
+    { ownedBy: ownerOrgId },
+  );
+}
+
+/**
+ * Deletes an application, designed for applications connected to many orgs:
+ * 1. one transaction marks the application deleted (it drops out of every listing and read),
+ *    deletes every key (so every key stops at once) and writes the owner org's event;
+ * 2. each connection is removed in its own transaction, with an event in that org;
+ * 3. the tombstone goes last.
+ * If a step fails, what is left is invisible (readers skip tombstoned applications, and no key
+ * resolves to it), and calling delete again resumes from where it stopped.
+ */
+export async function deleteApplication(
+  ownerOrgId: string,
+  applicationId: string,
+  actor: Actor,
+  now = new Date(),
+): Promise<void> {
+  const table = getTableName();
+  const aggregate = await changeApplication(
+    applicationId,
+    (current) => ({
+      applicationUpdate: current.deletedAt
+        ? {}
+        : { set: ['deletedAt = :now'], remove: ['GSI1PK', 'GSI1SK'], values: { ':now': now.toISOString() } },
+      items: [
+        ...current.keys.flatMap((key): TransactItem[] => [
+          { Delete: { TableName: table, Key: keyRecordKey(applicationId, key.keyId) } },
+          { Delete: { TableName: table, Key: keyLookupKey(key.digest) } },
+        ]),
+        ...(current.deletedAt
+          ? []
+          : [
+              auditEventPut(
+                current.application.ownerOrgId,
+                actor,
+                'application.delete',
+                applicationId,
+                { name: current.application.name },
+                now,
+              ),
+            ]),
+      ],
+      result: current,
+    }),
+    { includeDeleted: true, ownedBy: ownerOrgId },
+  );
+  for (const connection of aggregate.connections) {
+    const [orgSide, applicationSide] = connectionToItems(connection);
+    await transact(
+      [
+        { Delete: { TableName: table, Key: { PK: orgSide.PK, SK: orgSide.SK } } },
+        { Delete: { TableName: table, Key: { PK: applicationSide.PK, SK: applicationSide.SK } } },
+        auditEventPut(connection.orgId, actor, 'connection.delete', applicationId, { reason: 'application deleted' }, now),
+      ],
+      () => new ConflictError('The application changed while it was being deleted; retry.'),
+    );
+  }
+  await ddb.send(
+    new DeleteCommand({
+      TableName: table,
+      Key: applicationKey(applicationId),
+      ConditionExpression: 'attribute_exists(deletedAt)',
+    }),
+  );
+}

@@ -1,10 +1,11 @@
 import { auditEventPut, type Actor } from './audit';
-import { BadRequestError, ConflictError } from './errors';
+import { BadRequestError, ConflictError, NotFoundError } from './errors';
 import { changeApplication, getApplications } from './applications';
 import { grantSnapshotUpdates, grantsOf } from './api-key-records';
 import { connectionFromItem, connectionToItems, type Connection } from './connection-records';
-import { findDatasourceIds } from './datasources';
-import { putNew, queryPage, type Page } from './table';
+import { assertDatasourcesExist } from './datasources';
+import { getTableName } from './config';
+import { putNew, queryPage, type Page, type TransactItem } from './table';
 import type { Role } from './roles';
 
 export type { Connection } from './connection-records';
@@ -19,18 +20,6 @@ export interface ConnectInput {
   applicationId: string;
   roles: Role[];
   datasourceIds?: string[];
-}
-
-async function assertDatasourcesExist(orgId: string, datasourceIds: readonly string[] | undefined): Promise<void> {
-  if (!datasourceIds || datasourceIds.length === 0) return;
-  const found = await findDatasourceIds(orgId, datasourceIds);
-  const missing = datasourceIds.filter((id) => !found.has(id));
-  if (missing.length > 0) {
-    throw new BadRequestError('Some datasourceIds are not datasources of this org.', missing.map((id) => ({
-      path: `datasourceIds.${datasourceIds.indexOf(id)}`,
-      message: `${id} is not a datasource of this org.`,
-    })));
-  }
 }
 
 /**
@@ -60,10 +49,17 @@ export async function connectApplication(input: ConnectInput, actor: Actor, now 
         putNew(orgSide),
         putNew(applicationSide),
         ...grantSnapshotUpdates(aggregate.keys, grants),
-        auditEventPut(input.orgId, actor, 'connection.create', input.applicationId, {
-          roles: input.roles,
-          ...(input.datasourceIds ? { datasourceIds: input.datasourceIds } : {}),
-        }, now),
+        auditEventPut(
+          input.orgId,
+          actor,
+          'connection.create',
+          input.applicationId,
+          {
+            roles: input.roles,
+            ...(input.datasourceIds ? { datasourceIds: input.datasourceIds } : {}),
+          },
+          now,
+        ),
       ],
       result: toView(connection, aggregate.application.name),
       conflict: () => new ConflictError('This application is already connected to this org.'),
@@ -88,4 +84,75 @@ export async function listConnectionsOf(orgId: string, limit: number, nextToken?
     }),
     nextToken: page.nextToken,
   };
+}
+
+function requireConnection(connections: readonly Connection[], orgId: string): Connection {
+  const connection = connections.find((candidate) => candidate.orgId === orgId);
+  if (!connection) throw new NotFoundError('This application is not connected to this org.');
+  return connection;
+}
+
+/**
+ * Changes a connection's roles or narrows a guest's datasources. Both stored copies and every
+ * key's grant snapshot change in one transaction; the data API follows within 10 seconds.
+ */
+export async function changeConnection(
+  input: { orgId: string; applicationId: string; roles?: Role[]; datasourceIds?: string[] },
+  actor: Actor,
+  now = new Date(),
+): Promise<ConnectionView> {
+  await assertDatasourcesExist(input.orgId, input.datasourceIds);
+  return changeApplication(input.applicationId, (aggregate) => {
+    const before = requireConnection(aggregate.connections, input.orgId);
+    const roles = input.roles ?? before.roles;
+    const datasourceIds = roles.includes('guest') ? (input.datasourceIds ?? before.datasourceIds) : undefined;
+    if (input.datasourceIds && !roles.includes('guest')) {
+      throw new BadRequestError('datasourceIds narrows the guest role; the connection has no guest role.', [
+        { path: 'datasourceIds', message: 'Only for the guest role.' },
+      ]);
+    }
+    const { datasourceIds: _old, ...rest } = before;
+    const after: Connection = { ...rest, roles, ...(datasourceIds ? { datasourceIds } : {}) };
+    const table = getTableName();
+    const others = aggregate.connections.filter((connection) => connection.orgId !== input.orgId);
+    return {
+      items: [
+        ...connectionToItems(after).map((item): TransactItem => ({
+          Put: { TableName: table, Item: item, ConditionExpression: 'attribute_exists(PK)' },
+        })),
+        ...grantSnapshotUpdates(aggregate.keys, grantsOf([...others, after])),
+        auditEventPut(
+          input.orgId,
+          actor,
+          'connection.update',
+          input.applicationId,
+          {
+            from: { roles: before.roles, ...(before.datasourceIds ? { datasourceIds: before.datasourceIds } : {}) },
+            to: { roles, ...(datasourceIds ? { datasourceIds } : {}) },
+          },
+          now,
+        ),
+      ],
+      result: toView(after, aggregate.application.name),
+    };
+  });
+}
+
+/** Disconnects an application from an org: its access there ends (within 10 seconds). */
+export async function disconnectApplication(orgId: string, applicationId: string, actor: Actor, now = new Date()): Promise<void> {
+  await changeApplication(applicationId, (aggregate) => {
+    const connection = requireConnection(aggregate.connections, orgId);
+    const table = getTableName();
+    const others = aggregate.connections.filter((candidate) => candidate.orgId !== orgId);
+    return {
+      items: [
+        ...connectionToItems(connection).map((item): TransactItem => ({
+          Delete: { TableName: table, Key: { PK: item.PK, SK: item.SK } },
+        })),
+        ...grantSnapshotUpdates(aggregate.keys, grantsOf(others)),
+        auditEventPut(orgId, actor, 'connection.delete', applicationId, { roles: connection.roles }, now),
+      ],
+      result: undefined,
+    };
+  });
 }

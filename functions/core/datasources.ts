@@ -1,7 +1,10 @@
 import { newId } from './ids';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { ddb } from './dynamo';
+import { getTableName } from './config';
 import { auditEventPut, type Actor } from './audit';
-import { ConflictError } from './errors';
-import { batchGetAll, putNew, queryPage, transact, type Page, type StoredItem } from './table';
+import { BadRequestError, ConflictError, NotFoundError } from './errors';
+import { batchGetAll, putNew, queryPage, setFields, transact, type Page, type StoredItem } from './table';
 
 /** Datasources: an org's sensors. Key: PK `ORG#<orgId>`, SK `DS#<datasourceId>`. */
 
@@ -52,7 +55,10 @@ function fromItem(item: Record<string, unknown>): Datasource {
 export async function createDatasource(orgId: string, input: NewDatasource, actor: Actor, now = new Date()): Promise<Datasource> {
   const datasource: Datasource = { datasourceId: newId('datasource'), orgId, ...input, createdAt: now.toISOString() };
   await transact(
-    [putNew(toItem(datasource)), auditEventPut(orgId, actor, 'datasource.create', datasource.datasourceId, { name: input.name }, now)],
+    [
+      putNew(toItem(datasource)),
+      auditEventPut(orgId, actor, 'datasource.create', datasource.datasourceId, { name: input.name }, now),
+    ],
     () => new ConflictError('A datasource with this id already exists; retry.'),
   );
   return datasource;
@@ -70,9 +76,14 @@ export async function getDatasources(orgId: string, datasourceIds: readonly stri
   return items.map(fromItem).sort((a, b) => a.datasourceId.localeCompare(b.datasourceId));
 }
 
-/** Which of `datasourceIds` are datasources of the org. */
-export async function findDatasourceIds(orgId: string, datasourceIds: readonly string[]): Promise<Set<string>> {
-  return new Set((await getDatasources(orgId, datasourceIds)).map((datasource) => datasource.datasourceId));
+/** 400 unless every id in `datasourceIds` is a datasource of the org (guest grants name only real ones). */
+export async function assertDatasourcesExist(orgId: string, datasourceIds: readonly string[] | undefined): Promise<void> {
+  if (!datasourceIds || datasourceIds.length === 0) return;
+  const found = new Set((await getDatasources(orgId, datasourceIds)).map((datasource) => datasource.datasourceId));
+  const missing = datasourceIds.flatMap((id, index) =>
+    found.has(id) ? [] : [{ path: `datasourceIds.${index}`, message: `${id} is not a datasource of this org.` }],
+  );
+  if (missing.length > 0) throw new BadRequestError('Some datasourceIds are not datasources of this org.', missing);
 }
 
 /**
@@ -87,4 +98,33 @@ export async function listVisibleDatasources(
 ): Promise<Page<Datasource>> {
   if (visible === 'all') return listDatasources(orgId, limit, nextToken);
   return { items: await getDatasources(orgId, [...visible]) };
+}
+
+/** Edits a datasource's annotations (name, group, tags); 404 when it is not the org's. */
+export async function updateDatasourceAnnotations(
+  orgId: string,
+  datasourceId: string,
+  changes: { name?: string; group?: string; tags?: string[] },
+  actor: Actor,
+  now = new Date(),
+): Promise<Datasource> {
+  const fields = Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined));
+  await transact(
+    [
+      setFields(datasourceKey(orgId, datasourceId), fields),
+      auditEventPut(orgId, actor, 'datasource.update', datasourceId, fields, now),
+    ],
+    () => new NotFoundError('No such datasource in this org.'),
+  );
+  const datasource = await getDatasource(orgId, datasourceId, true);
+  if (!datasource) throw new NotFoundError('No such datasource in this org.');
+  return datasource;
+}
+
+/** One datasource of an org, or undefined. */
+export async function getDatasource(orgId: string, datasourceId: string, consistent = false): Promise<Datasource | undefined> {
+  const result = await ddb.send(
+    new GetCommand({ TableName: getTableName(), Key: datasourceKey(orgId, datasourceId), ConsistentRead: consistent }),
+  );
+  return result.Item ? fromItem(result.Item) : undefined;
 }

@@ -3,8 +3,8 @@ import { ddb } from './dynamo';
 import { getTableName } from './config';
 import { newId } from './ids';
 import { auditEventPut, type Actor } from './audit';
-import { membershipToItem, listMembershipsOf } from './people';
-import { ConflictError } from './errors';
+import { firstAdminItems, listMembershipsOf } from './people';
+import { ConflictError, NotFoundError } from './errors';
 import { batchGetAll, putNew, transact, type StoredItem } from './table';
 import type { Role } from './roles';
 
@@ -35,16 +35,7 @@ export async function createOrg(name: string, creatorEmail: string, now = new Da
   await transact(
     [
       putNew(toItem(org)),
-      putNew(
-        membershipToItem({
-          orgId: org.orgId,
-          email: creatorEmail,
-          roles: ['admin'],
-          status: 'active',
-          addedAt: org.createdAt,
-          addedBy: creatorEmail,
-        }),
-      ),
+      ...firstAdminItems(org.orgId, creatorEmail, now),
       auditEventPut(org.orgId, actor, 'org.create', org.orgId, { name }, now),
     ],
     () => new ConflictError('An org with this id already exists; retry.'),
@@ -52,8 +43,8 @@ export async function createOrg(name: string, creatorEmail: string, now = new Da
   return org;
 }
 
-export async function getOrg(orgId: string): Promise<Org | undefined> {
-  const result = await ddb.send(new GetCommand({ TableName: getTableName(), Key: orgKey(orgId) }));
+export async function getOrg(orgId: string, consistent = false): Promise<Org | undefined> {
+  const result = await ddb.send(new GetCommand({ TableName: getTableName(), Key: orgKey(orgId), ConsistentRead: consistent }));
   return result.Item ? fromItem(result.Item) : undefined;
 }
 
@@ -71,4 +62,27 @@ export async function listOrgsOf(email: string): Promise<(Pick<Org, 'orgId' | 'n
     const org = orgs.get(membership.orgId);
     return org ? [{ orgId: org.orgId, name: org.name, roles: membership.roles }] : [];
   });
+}
+
+/** Renames an org. */
+export async function renameOrg(orgId: string, name: string, actor: Actor, now = new Date()): Promise<Org> {
+  const org = await getOrg(orgId, true);
+  if (!org) throw new NotFoundError('No such org.');
+  await transact(
+    [
+      {
+        Update: {
+          TableName: getTableName(),
+          Key: orgKey(orgId),
+          UpdateExpression: 'SET #name = :name',
+          ConditionExpression: 'attribute_exists(PK)',
+          ExpressionAttributeNames: { '#name': 'name' },
+          ExpressionAttributeValues: { ':name': name },
+        },
+      },
+      auditEventPut(orgId, actor, 'org.update', orgId, { from: org.name, to: name }, now),
+    ],
+    () => new NotFoundError('No such org.'),
+  );
+  return { ...org, name };
 }

@@ -12,12 +12,7 @@ export const rolesSchema = z
   .refine((roles) => new Set(roles).size === roles.length, 'Roles must not repeat.');
 
 /** What a role allows, from section 2 of the contract. */
-export type Permission =
-  | 'readAllDatasources'
-  | 'readListedDatasources'
-  | 'editAnnotations'
-  | 'manageDatasources'
-  | 'manageOrg';
+export type Permission = 'readAllDatasources' | 'readListedDatasources' | 'editAnnotations' | 'manageDatasources' | 'manageOrg';
 
 const PERMISSIONS: Record<Permission, readonly Role[]> = {
   readAllDatasources: ['admin', 'technician', 'analyst', 'observer'],

@@ -5,7 +5,13 @@ import {
   RequestLimitExceeded,
   ThrottlingException,
 } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, QueryCommand, TransactWriteCommand, type BatchGetCommandOutput, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  type BatchGetCommandOutput,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb';
 import { ddb } from './dynamo';
 import { getTableName } from './config';
 import { BadRequestError, ServiceUnavailableError } from './errors';
@@ -37,10 +43,7 @@ export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems'
  * receives the index of each failed item and returns the error to throw (usually a
  * `ConflictError` or `NotFoundError` naming what was in the way).
  */
-export async function transact(
-  items: TransactItem[],
-  onConditionFailed: (failedIndexes: number[]) => Error,
-): Promise<void> {
+export async function transact(items: TransactItem[], onConditionFailed: (failedIndexes: number[]) => Error): Promise<void> {
   try {
     await ddb.send(new TransactWriteCommand({ TransactItems: items }));
   } catch (error) {
@@ -68,6 +71,21 @@ export function translateDynamoError(error: unknown): unknown {
 
 export function isConditionFailure(error: unknown): boolean {
   return error instanceof ConditionalCheckFailedException;
+}
+
+/** An update that sets `fields` on an item that must exist (undefined values are left alone). */
+export function setFields(Key: ItemKey, fields: Record<string, unknown>): TransactItem {
+  const names = Object.keys(fields).filter((field) => fields[field] !== undefined);
+  return {
+    Update: {
+      TableName: getTableName(),
+      Key,
+      UpdateExpression: `SET ${names.map((field) => `#${field} = :${field}`).join(', ')}`,
+      ConditionExpression: 'attribute_exists(PK)',
+      ExpressionAttributeNames: Object.fromEntries(names.map((field) => [`#${field}`, field])),
+      ExpressionAttributeValues: Object.fromEntries(names.map((field) => [`:${field}`, fields[field]])),
+    },
+  };
 }
 
 /** Shorthand for a Put of a new item that must not exist yet. */
@@ -120,7 +138,9 @@ export async function batchGetAll(keys: readonly ItemKey[]): Promise<Record<stri
   const found: Record<string, unknown>[] = [];
   const unique = [...new Map(keys.map((key) => [`${key.PK}|${key.SK}`, key])).values()];
   for (let start = 0; start < unique.length; start += 100) {
-    let pending: Record<string, unknown>[] | undefined = unique.slice(start, start + 100).map((key) => ({ PK: key.PK, SK: key.SK }));
+    let pending: Record<string, unknown>[] | undefined = unique
+      .slice(start, start + 100)
+      .map((key) => ({ PK: key.PK, SK: key.SK }));
     for (let attempt = 0; pending && pending.length > 0; attempt++) {
       if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 2 ** attempt * 25));
       if (attempt > 6) throw new ServiceUnavailableError(1);

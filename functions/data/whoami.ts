@@ -15,6 +15,10 @@ export const handler = defineRoute(routes.v2Whoami, async ({ principal }) => {
     name: application.name,
     ownerOrgId: application.ownerOrgId,
     keyId: principal.keyId,
-    orgs: connections.map(({ orgId, roles, datasourceIds }) => ({ org: orgId, roles, ...(datasourceIds ? { datasourceIds } : {}) })),
+    orgs: connections.map(({ orgId, roles, datasourceIds }) => ({
+      org: orgId,
+      roles,
+      ...(datasourceIds ? { datasourceIds } : {}),
+    })),
   });
 });

@@ -28,11 +28,36 @@ async function seed(): Promise<Omit<DemoData, 'keyId'> & { firstKeyId: string }>
   const riverside = await createOrg('Riverside City Council', ada.id);
   const northfield = await createOrg('Northfield University', grace.id);
   const sites = [
-    [riverside.orgId, ada, { name: 'Riverside High Street', group: 'Centre', tags: ['traffic'], location: { lat: 51.5072, lon: -0.1276 } }],
-    [riverside.orgId, ada, { name: 'Riverside Park', group: 'Parks', tags: ['background'], location: { lat: 51.5101, lon: -0.1340 } }],
-    [riverside.orgId, ada, { name: 'Riverside Reference Site', sourceType: 'REFERENCE_SITE', tags: ['reference'], location: { lat: 51.5033, lon: -0.1195 } }],
-    [northfield.orgId, grace, { name: 'Campus North Gate', group: 'Campus', tags: ['traffic'], location: { lat: 52.2053, lon: 0.1218 } }],
-    [northfield.orgId, grace, { name: 'Campus Library Roof', group: 'Campus', tags: ['rooftop'], location: { lat: 52.2043, lon: 0.1149 } }],
+    [
+      riverside.orgId,
+      ada,
+      { name: 'Riverside High Street', group: 'Centre', tags: ['traffic'], location: { lat: 51.5072, lon: -0.1276 } },
+    ],
+    [
+      riverside.orgId,
+      ada,
+      { name: 'Riverside Park', group: 'Parks', tags: ['background'], location: { lat: 51.5101, lon: -0.134 } },
+    ],
+    [
+      riverside.orgId,
+      ada,
+      {
+        name: 'Riverside Reference Site',
+        sourceType: 'REFERENCE_SITE',
+        tags: ['reference'],
+        location: { lat: 51.5033, lon: -0.1195 },
+      },
+    ],
+    [
+      northfield.orgId,
+      grace,
+      { name: 'Campus North Gate', group: 'Campus', tags: ['traffic'], location: { lat: 52.2053, lon: 0.1218 } },
+    ],
+    [
+      northfield.orgId,
+      grace,
+      { name: 'Campus Library Roof', group: 'Campus', tags: ['rooftop'], location: { lat: 52.2043, lon: 0.1149 } },
+    ],
   ] as const;
   for (const [orgId, actor, site] of sites) {
     await createDatasource(orgId, { sourceType: 'CLARITY_NODE', ...site, tags: [...site.tags] }, actor);
@@ -52,7 +77,10 @@ async function seed(): Promise<Omit<DemoData, 'keyId'> & { firstKeyId: string }>
  * Seeds the demo data on first start and issues this start's demo key. Returns the ids and the
  * key's plaintext (to print once).
  */
-export async function prepareDemo(stateFile: string, freshTable: boolean): Promise<{ demo: DemoData; apiKey: string; seeded: boolean }> {
+export async function prepareDemo(
+  stateFile: string,
+  freshTable: boolean,
+): Promise<{ demo: DemoData; apiKey: string; seeded: boolean }> {
   const remembered = !freshTable && existsSync(stateFile) ? (JSON.parse(readFileSync(stateFile, 'utf8')) as DemoData) : undefined;
   const ada: Actor = { type: 'person', id: DEMO_ADMINS.riverside };
   let base: Omit<DemoData, 'keyId'>;
@@ -65,9 +93,14 @@ export async function prepareDemo(stateFile: string, freshTable: boolean): Promi
     base = seeded;
     previousKeyId = seeded.firstKeyId;
   }
-  const key = await createKey(base.applicationId, { label: 'npm start demo key' }, ada);
-  if (previousKeyId) await deleteKey(base.applicationId, previousKeyId, ada).catch(() => undefined);
-  const demo: DemoData = { riverside: base.riverside, northfield: base.northfield, applicationId: base.applicationId, keyId: key.keyId };
+  const key = await createKey(base.riverside.orgId, base.applicationId, { label: 'npm start demo key' }, ada);
+  if (previousKeyId) await deleteKey(base.riverside.orgId, base.applicationId, previousKeyId, ada).catch(() => undefined);
+  const demo: DemoData = {
+    riverside: base.riverside,
+    northfield: base.northfield,
+    applicationId: base.applicationId,
+    keyId: key.keyId,
+  };
   writeFileSync(stateFile, JSON.stringify(demo, null, 2));
   return { demo, apiKey: key.key, seeded: !remembered };
 }

@@ -51,7 +51,8 @@ async function waitUntilReady(endpoint: string, child: ChildProcess, timeoutMs =
         await client.send(new ListTablesCommand({ Limit: 1 }));
         return;
       } catch (error) {
-        if (Date.now() > deadline) throw new Error(`DynamoDB Local did not answer at ${endpoint} within ${timeoutMs} ms: ${String(error)}`);
+        if (Date.now() > deadline)
+          throw new Error(`DynamoDB Local did not answer at ${endpoint} within ${timeoutMs} ms: ${String(error)}`);
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
     }

@@ -34,7 +34,10 @@ async function loadOrCreateKey(keyFile: string | undefined): Promise<JWK> {
  * Creates the issuer at `baseUrl/local`. With `keyFile` its signing key persists across
  * restarts (tokens stay valid); without, a fresh key is made.
  */
-export async function createLocalIssuer(baseUrl: string, options: { audience?: string; keyFile?: string } = {}): Promise<LocalIssuer> {
+export async function createLocalIssuer(
+  baseUrl: string,
+  options: { audience?: string; keyFile?: string } = {},
+): Promise<LocalIssuer> {
   const privateJwk = await loadOrCreateKey(options.keyFile);
   const { d: _private, ...publicJwk } = privateJwk;
   const signingKey = await importJWK(privateJwk, 'ES256');

@@ -160,7 +160,10 @@ export function createRouter(options: RouterOptions = {}) {
       headers: request.headers,
       multiValueHeaders: Object.fromEntries(Object.entries(request.headers).map(([name, value]) => [name, [value]])),
       queryStringParameters: Object.keys(query).length > 0 ? query : null,
-      multiValueQueryStringParameters: Object.keys(query).length > 0 ? Object.fromEntries([...request.query.keys()].map((key) => [key, request.query.getAll(key)])) : null,
+      multiValueQueryStringParameters:
+        Object.keys(query).length > 0
+          ? Object.fromEntries([...request.query.keys()].map((key) => [key, request.query.getAll(key)]))
+          : null,
       pathParameters: Object.keys(params).length > 0 ? params : null,
       stageVariables: null,
       body: request.body ?? null,

@@ -30,7 +30,8 @@ export interface LocalRuntime {
 export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
   let dynamo: RunningDynamoDb | undefined;
   const endpoint =
-    options.dynamoDbEndpoint ?? (dynamo = await startDynamoDbLocal({ port: options.dynamoDbPort, dataDir: options.dataDir })).endpoint;
+    options.dynamoDbEndpoint ??
+    (dynamo = await startDynamoDbLocal({ port: options.dynamoDbPort, dataDir: options.dataDir })).endpoint;
   try {
     const tableName = options.tableName ?? 'datagate';
     const freshTable = await ensureTable(endpoint, tableName);

@@ -31,7 +31,9 @@ function readBody(request: IncomingMessage): Promise<string | undefined | 'too-l
       size += chunk.length;
       if (size <= GATEWAY_MAX_BODY) chunks.push(chunk);
     });
-    request.on('end', () => (size > GATEWAY_MAX_BODY ? resolve('too-large') : resolve(size === 0 ? undefined : Buffer.concat(chunks).toString('utf8'))));
+    request.on('end', () =>
+      size > GATEWAY_MAX_BODY ? resolve('too-large') : resolve(size === 0 ? undefined : Buffer.concat(chunks).toString('utf8')),
+    );
     request.on('error', reject);
   });
 }
@@ -62,11 +64,13 @@ export async function startLocalServer(options: { port: number; issuerKeyFile?: 
     try {
       const url = new URL(request.url ?? '/', 'http://localhost');
       const body = await readBody(request);
-      if (body === 'too-large') return send(response, 413, { message: 'The request body is too large.', code: 'payload_too_large' });
+      if (body === 'too-large')
+        return send(response, 413, { message: 'The request body is too large.', code: 'payload_too_large' });
       if (url.pathname === '/local/jwks.json' && request.method === 'GET') return send(response, 200, issuer!.jwks);
       if (url.pathname === '/local/token' && request.method === 'POST') return await localTokenRoute(issuer!, body, response);
       const headers: Record<string, string> = {};
-      for (const [name, value] of Object.entries(request.headers)) if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(',') : value;
+      for (const [name, value] of Object.entries(request.headers))
+        if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(',') : value;
       const result = await router({
         method: request.method ?? 'GET',
         path: url.pathname,
@@ -75,11 +79,19 @@ export async function startLocalServer(options: { port: number; issuerKeyFile?: 
         body,
         sourceIp: request.socket.remoteAddress,
       });
-      const resultHeaders = Object.fromEntries(Object.entries(result.headers ?? {}).map(([name, value]) => [name, String(value)]));
+      const resultHeaders = Object.fromEntries(
+        Object.entries(result.headers ?? {}).map(([name, value]) => [name, String(value)]),
+      );
       response.writeHead(result.statusCode, resultHeaders);
       response.end(result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body);
     } catch (error) {
-      console.error(JSON.stringify({ level: 'error', message: 'local server failure', error: error instanceof Error ? error.message : String(error) }));
+      console.error(
+        JSON.stringify({
+          level: 'error',
+          message: 'local server failure',
+          error: error instanceof Error ? error.message : String(error),
+        }),
+      );
       if (!response.headersSent) send(response, 500, { message: 'Internal error.', code: 'internal' });
       else response.end();
     }

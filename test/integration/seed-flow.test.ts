@@ -66,14 +66,23 @@ describe('the seed flow', () => {
       }
     }
     const listed = await api.call('GET', `/admin/orgs/${riverside}/datasources`, { token: adaToken });
-    expect(listed.body.datasources.map((d: { datasourceId: string }) => d.datasourceId).sort()).toEqual([...datasources[riverside]!].sort());
+    expect(listed.body.datasources.map((d: { datasourceId: string }) => d.datasourceId).sort()).toEqual(
+      [...datasources[riverside]!].sort(),
+    );
   });
 
   it('an admin creates an application and receives its first key once', async () => {
-    const created = await api.call('POST', `/admin/orgs/${riverside}/applications`, { token: adaToken, body: { name: 'City Dashboard' } });
+    const created = await api.call('POST', `/admin/orgs/${riverside}/applications`, {
+      token: adaToken,
+      body: { name: 'City Dashboard' },
+    });
     expect(created.status).toBe(201);
     const { application, apiKey: issued } = created.body;
-    expect(application).toMatchObject({ name: 'City Dashboard', ownerOrgId: riverside, createdBy: expect.stringContaining('ada.') });
+    expect(application).toMatchObject({
+      name: 'City Dashboard',
+      ownerOrgId: riverside,
+      createdBy: expect.stringContaining('ada.'),
+    });
     expect(issued.key).toMatch(/^dgk_/);
     expect(issued.hint).toBe(`dgk_...${issued.key.slice(-4)}`);
     applicationId = application.applicationId;
@@ -92,19 +101,35 @@ describe('the seed flow', () => {
   });
 
   it('the owner org and another org connect the application with roles', async () => {
-    const own = await api.call('POST', `/admin/orgs/${riverside}/connections`, { token: adaToken, body: { applicationId, roles: ['analyst'] } });
+    const own = await api.call('POST', `/admin/orgs/${riverside}/connections`, {
+      token: adaToken,
+      body: { applicationId, roles: ['analyst'] },
+    });
     expect(own.status).toBe(201);
-    expect(own.body).toMatchObject({ applicationId, applicationName: 'City Dashboard', ownerOrgId: riverside, roles: ['analyst'] });
+    expect(own.body).toMatchObject({
+      applicationId,
+      applicationName: 'City Dashboard',
+      ownerOrgId: riverside,
+      roles: ['analyst'],
+    });
 
-    const foreign = await api.call('POST', `/admin/orgs/${northfield}/connections`, { token: graceToken, body: { applicationId, roles: ['observer'] } });
+    const foreign = await api.call('POST', `/admin/orgs/${northfield}/connections`, {
+      token: graceToken,
+      body: { applicationId, roles: ['observer'] },
+    });
     expect(foreign.status).toBe(201);
 
-    const again = await api.call('POST', `/admin/orgs/${northfield}/connections`, { token: graceToken, body: { applicationId, roles: ['guest'] } });
+    const again = await api.call('POST', `/admin/orgs/${northfield}/connections`, {
+      token: graceToken,
+      body: { applicationId, roles: ['guest'] },
+    });
     expect(again.status).toBe(409);
     expect(again.body.code).toBe('conflict');
 
     const listed = await api.call('GET', `/admin/orgs/${northfield}/connections`, { token: graceToken });
-    expect(listed.body.connections).toEqual([expect.objectContaining({ applicationId, applicationName: 'City Dashboard', roles: ['observer'] })]);
+    expect(listed.body.connections).toEqual([
+      expect.objectContaining({ applicationId, applicationName: 'City Dashboard', roles: ['observer'] }),
+    ]);
   });
 
   it('the application lists the datasources of each connected org, and whoami shows its grants', async () => {
@@ -112,7 +137,9 @@ describe('the seed flow', () => {
       const listed = await api.call('GET', `/v2/datasources?org=${orgId}`, { key: apiKey });
       expect(listed.status).toBe(200);
       expect(listed.body.subscribingOrg).toBe(orgId);
-      expect(listed.body.datasources.map((d: { datasourceId: string }) => d.datasourceId).sort()).toEqual([...datasources[orgId]!].sort());
+      expect(listed.body.datasources.map((d: { datasourceId: string }) => d.datasourceId).sort()).toEqual(
+        [...datasources[orgId]!].sort(),
+      );
       expect(listed.body.datasources[0]).toEqual({
         datasourceId: expect.any(String),
         sourceType: 'CLARITY_NODE',
@@ -162,26 +189,45 @@ describe('the seed flow', () => {
       expect((await api.call('GET', `/admin/orgs/${riverside}`, { token: graceToken })).status).toBe(404);
       expect((await api.call('GET', `/admin/orgs/${riverside}/applications`, { token: graceToken })).status).toBe(404);
       expect((await api.call('GET', `/admin/orgs/${riverside}/datasources`, { token: outsiderToken })).status).toBe(404);
-      const connect = await api.call('POST', `/admin/orgs/${riverside}/connections`, { token: graceToken, body: { applicationId, roles: ['admin'] } });
+      const connect = await api.call('POST', `/admin/orgs/${riverside}/connections`, {
+        token: graceToken,
+        body: { applicationId, roles: ['admin'] },
+      });
       expect(connect.status).toBe(404);
     });
 
     it('connecting an unknown application is 404 and a malformed one is 400', async () => {
       const unknownApp = 'app_' + '0'.repeat(24);
-      expect((await api.call('POST', `/admin/orgs/${riverside}/connections`, { token: adaToken, body: { applicationId: unknownApp, roles: ['guest'] } })).status).toBe(404);
-      const malformed = await api.call('POST', `/admin/orgs/${riverside}/connections`, { token: adaToken, body: { applicationId: 'DROP TABLE', roles: ['guest'] } });
+      expect(
+        (
+          await api.call('POST', `/admin/orgs/${riverside}/connections`, {
+            token: adaToken,
+            body: { applicationId: unknownApp, roles: ['guest'] },
+          })
+        ).status,
+      ).toBe(404);
+      const malformed = await api.call('POST', `/admin/orgs/${riverside}/connections`, {
+        token: adaToken,
+        body: { applicationId: 'DROP TABLE', roles: ['guest'] },
+      });
       expect(malformed.status).toBe(400);
       expect(malformed.body.details[0].path).toBe('applicationId');
     });
 
     it('a typo in an admin body field is 400 naming the field', async () => {
-      const refused = await api.call('POST', `/admin/orgs/${northfield}/connections`, { token: graceToken, body: { applicationId, role: ['guest'] } });
+      const refused = await api.call('POST', `/admin/orgs/${northfield}/connections`, {
+        token: graceToken,
+        body: { applicationId, role: ['guest'] },
+      });
       expect(refused.status).toBe(400);
       expect(refused.body.details.map((d: { path: string }) => d.path)).toEqual(expect.arrayContaining(['role', 'roles']));
     });
 
     it('a role outside the five is 400', async () => {
-      const refused = await api.call('POST', `/admin/orgs/${unconnected}/connections`, { token: graceToken, body: { applicationId, roles: ['owner'] } });
+      const refused = await api.call('POST', `/admin/orgs/${unconnected}/connections`, {
+        token: graceToken,
+        body: { applicationId, roles: ['owner'] },
+      });
       expect(refused.status).toBe(400);
     });
 
@@ -191,7 +237,11 @@ describe('the seed flow', () => {
     });
 
     it('a body that is not JSON is 415 and one over 1 MiB is 413', async () => {
-      const notJson = await api.call('POST', '/admin/orgs', { token: adaToken, rawBody: 'name=x', headers: { 'Content-Type': 'text/plain' } });
+      const notJson = await api.call('POST', '/admin/orgs', {
+        token: adaToken,
+        rawBody: 'name=x',
+        headers: { 'Content-Type': 'text/plain' },
+      });
       expect(notJson.status).toBe(415);
       const big = await api.call('POST', '/admin/orgs', { token: adaToken, body: { name: 'x'.repeat(1024 * 1024) } });
       expect(big.status).toBe(413);

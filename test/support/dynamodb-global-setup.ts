@@ -12,5 +12,7 @@ export default async function setup(): Promise<void> {
   process.env.TABLE_NAME = 'datagate-test';
   process.env.AWS_REGION = 'local';
   process.env.DATAGATE_LOG = 'silent';
+  // Revocation tests wait out the authorizer's cache; 1 s keeps them quick (production: 5 s).
+  process.env.KEY_CACHE_TTL_SECONDS = '1';
   (globalThis as { __DYNAMODB__?: { stop(): Promise<void> } }).__DYNAMODB__ = dynamo;
 }

@@ -28,7 +28,11 @@ export interface TestApi {
 }
 
 export async function startTestApi(): Promise<TestApi> {
-  const runtime = await startLocalRuntime({ port: 0, dynamoDbEndpoint: process.env.DYNAMODB_ENDPOINT, tableName: process.env.TABLE_NAME });
+  const runtime = await startLocalRuntime({
+    port: 0,
+    dynamoDbEndpoint: process.env.DYNAMODB_ENDPOINT,
+    tableName: process.env.TABLE_NAME,
+  });
   const url = runtime.server.url;
   return {
     url,

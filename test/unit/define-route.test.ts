@@ -71,7 +71,7 @@ describe('defineRoute', () => {
     expect((await handler(event({ body: JSON.stringify({ name: 'x'.repeat(1024 * 1024) }) }), context)).statusCode).toBe(413);
   });
 
-  it('a request without the route\'s kind of principal is 401', async () => {
+  it("a request without the route's kind of principal is 401", async () => {
     const applicationContext = { type: 'application', applicationId: 'app_1', keyId: 'k', ownerOrgId: 'o', grants: '{}' };
     const result = await handler(event({ requestContext: { authorizer: applicationContext } as never }), context);
     expect(result.statusCode).toBe(401);

@@ -1,5 +1,5 @@
 import { mockClient } from 'aws-sdk-client-mock';
-import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { clearApiKeyCache, verifyApiKey } from '../../functions/auth/verify-api-key';
 import { digestApiKey, issueApiKey } from '../../functions/core/api-keys';
 
@@ -42,17 +42,36 @@ describe('API key verification', () => {
     expect(JSON.stringify(calls[0]!.args[0].input)).not.toContain(key);
   });
 
-  it('a warm verification within the cache TTL makes no DynamoDB call', async () => {
+  it('a warm verification within the cache TTL makes no DynamoDB call at all', async () => {
     const { key } = issueApiKey();
     ddb.on(GetCommand).resolves({ Item: lookupItem(key) });
     await verifyApiKey(key, 1_000);
+    const before = ddb.calls().length;
     await verifyApiKey(key, 5_999);
-    expect(ddb.commandCalls(GetCommand)).toHaveLength(1);
+    expect(ddb.calls().length).toBe(before);
+  });
+
+  it('lastUsedAt is written on first use and then at most once a minute, on the key record', async () => {
+    const { key } = issueApiKey();
+    ddb.on(GetCommand).resolves({ Item: lookupItem(key) });
+    ddb.on(UpdateCommand).resolves({});
+    for (let at = 1_000; at < 60_000; at += 500) await verifyApiKey(key, at);
+    const writes = ddb.commandCalls(UpdateCommand);
+    expect(writes).toHaveLength(1);
+    expect(writes[0]!.args[0].input).toMatchObject({
+      Key: { PK: 'APP#app_000000000000000000000001', SK: 'KEY#key_000000000000000000000001' },
+      ExpressionAttributeValues: { ':at': new Date(1_000).toISOString() },
+    });
+    await verifyApiKey(key, 61_000);
+    expect(ddb.commandCalls(UpdateCommand)).toHaveLength(2);
   });
 
   it('a key disabled in the table is refused once the 5 s cache entry is stale', async () => {
     const { key } = issueApiKey();
-    ddb.on(GetCommand).resolvesOnce({ Item: lookupItem(key) }).resolves({ Item: lookupItem(key, { enabled: false }) });
+    ddb
+      .on(GetCommand)
+      .resolvesOnce({ Item: lookupItem(key) })
+      .resolves({ Item: lookupItem(key, { enabled: false }) });
     expect(await verifyApiKey(key, 1_000)).toBeDefined();
     expect(await verifyApiKey(key, 6_000)).toBeUndefined();
     expect(ddb.commandCalls(GetCommand)).toHaveLength(2);

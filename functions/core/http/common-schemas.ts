@@ -3,7 +3,10 @@ import { idPattern, type IdKind } from '../ids';
 
 /** An id of the server's own shape; anything else never reaches the database. */
 export const idSchema = (kind: IdKind) =>
-  z.string().regex(new RegExp(idPattern(kind)), `Not a valid ${kind} id.`).meta({ description: `A server-issued ${kind} id.` });
+  z
+    .string()
+    .regex(new RegExp(idPattern(kind)), `Not a valid ${kind} id.`)
+    .meta({ description: `A server-issued ${kind} id.` });
 
 /** The contract's error body (section 4). */
 export const errorBodySchema = z

@@ -15,7 +15,11 @@ export function errorResponses(): middy.MiddlewareObj<APIGatewayProxyEvent, APIG
     onError: async (request) => {
       const error = translateDynamoError(request.error);
       if (error instanceof HttpError) {
-        const body: ErrorBody = { message: error.message, code: error.code, ...(error.details ? { details: error.details } : {}) };
+        const body: ErrorBody = {
+          message: error.message,
+          code: error.code,
+          ...(error.details ? { details: error.details } : {}),
+        };
         request.response = jsonResult(error.status, body, error.headers);
         return;
       }

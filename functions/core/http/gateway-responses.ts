@@ -22,7 +22,11 @@ export const GATEWAY_RESPONSES = {
   RESOURCE_NOT_FOUND: { status: 404, body: { message: 'No such route.', code: 'not_found' } },
   REQUEST_TOO_LARGE: { status: 413, body: { message: 'The request body is too large.', code: 'payload_too_large' } },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, body: { message: 'The request body must be JSON.', code: 'unsupported_media_type' } },
-  THROTTLED: { status: 429, body: { message: 'Too many requests; retry later.', code: 'throttled' }, headers: { 'Retry-After': '1' } },
+  THROTTLED: {
+    status: 429,
+    body: { message: 'Too many requests; retry later.', code: 'throttled' },
+    headers: { 'Retry-After': '1' },
+  },
   AUTHORIZER_FAILURE: {
     status: 503,
     body: { message: 'Credential verification is unavailable; retry later.', code: 'unavailable' },

@@ -54,7 +54,10 @@ function tidy(node: unknown, io: 'input' | 'output'): JsonSchema {
 
 function parameters(route: RouteDefinition, components: Record<string, JsonSchema>) {
   const list: JsonSchema[] = [];
-  for (const [location, schema] of [['path', route.params], ['query', route.query]] as const) {
+  for (const [location, schema] of [
+    ['path', route.params],
+    ['query', route.query],
+  ] as const) {
     if (!schema) continue;
     const json = convert(schema, 'input', components);
     const required = new Set((json.required as string[] | undefined) ?? []);
@@ -71,11 +74,19 @@ function operation(route: RouteDefinition, components: Record<string, JsonSchema
     responses[status] = {
       description: response.description,
       ...(response.schema
-        ? { content: { [response.contentType ?? 'application/json']: { schema: convert(response.schema, 'output', components) } } }
+        ? {
+            content: { [response.contentType ?? 'application/json']: { schema: convert(response.schema, 'output', components) } },
+          }
         : {}),
     };
   }
-  const errors = [...new Set([...route.errors, ...(route.credential === 'none' ? [429, 500, 503] : COMMON_ERRORS), ...(route.body ? [413, 415] : [])])];
+  const errors = [
+    ...new Set([
+      ...route.errors,
+      ...(route.credential === 'none' ? [429, 500, 503] : COMMON_ERRORS),
+      ...(route.body ? [413, 415] : []),
+    ]),
+  ];
   for (const status of errors.sort()) {
     responses[String(status)] = {
       description: ERROR_DESCRIPTIONS[status] ?? 'Error.',

@@ -1,0 +1,92 @@
+import * as path from 'node:path';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import type * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+
+/**
+ * Paths are resolved from the working directory, which is the repository root both when the
+ * CDK app runs (`cdk synth`, ESM through tsx) and when Jest runs (CommonJS through SWC), so
+ * neither `import.meta` nor `__dirname` is needed.
+ */
+const PROJECT_ROOT = process.cwd();
+const FUNCTIONS_DIR = path.join(PROJECT_ROOT, 'functions');
+
+/** Lets ESM bundles load the CommonJS dependencies that call `require`. */
+const ESM_REQUIRE_SHIM = "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
+
+export interface DatagateFunctionProps {
+  /**
+   * Module under `functions/`, without extension, that exports `handler`
+   * (for example `public/health`, as in the route table).
+   */
+  readonly handler: string;
+
+  /** Environment variables of the function, besides `NODE_OPTIONS`, which is always set. */
+  readonly environment?: Record<string, string>;
+
+  /**
+   * Memory in MB; CPU grows with it.
+   * @default 256
+   */
+  readonly memorySize?: number;
+
+  /** Shown in the Lambda console. */
+  readonly description?: string;
+}
+
+/**
+ * A Datagate Lambda function: one TypeScript module under `functions/`, bundled locally by
+ * esbuild into an ESM file for Node.js 22 on Graviton, with X-Ray tracing, source maps and a
+ * log group kept one month. Every function of the stack (route handlers and authorizers) is one
+ * of these, so the defaults live here only.
+ */
+export class DatagateFunction extends Construct implements iam.IGrantable {
+  /** The Lambda function, for integrations, authorizers and grants. */
+  readonly fn: NodejsFunction;
+
+  /** Where the function logs; destroyed with the stack. */
+  readonly logGroup: logs.LogGroup;
+
+  constructor(scope: Construct, id: string, props: DatagateFunctionProps) {
+    super(scope, id);
+
+    this.logGroup = new logs.LogGroup(this, 'LogGroup', {
+      retention: logs.RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+
+    this.fn = new NodejsFunction(this, 'Function', {
+      entry: path.join(FUNCTIONS_DIR, `${props.handler}.ts`),
+      handler: 'handler',
+      runtime: lambda.Runtime.NODEJS_22_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: props.memorySize ?? 256,
+      timeout: Duration.seconds(10),
+      tracing: lambda.Tracing.ACTIVE,
+      logGroup: this.logGroup,
+      description: props.description,
+      projectRoot: PROJECT_ROOT,
+      depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
+      environment: { ...props.environment, NODE_OPTIONS: '--enable-source-maps' },
+      bundling: {
+        minify: true,
+        sourceMap: true,
+        target: 'node22',
+        format: OutputFormat.ESM,
+        mainFields: ['module', 'main'],
+        // The Node.js 22 runtime ships the AWS SDK v3.
+        externalModules: ['@aws-sdk/*'],
+        banner: ESM_REQUIRE_SHIM,
+        // esbuild's warnings and errors only, not a size report per function.
+        logLevel: LogLevel.WARNING,
+      },
+    });
+  }
+
+  get grantPrincipal(): iam.IPrincipal {
+    return this.fn.grantPrincipal;
+  }
+}

@@ -1,0 +1,247 @@
+import * as path from 'node:path';
+import { CfnOutput, Duration, RemovalPolicy, Size, Stack, type StackProps } from 'aws-cdk-lib';
+import * as apigateway from 'aws-cdk-lib/aws-apigateway';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type { Construct } from 'constructs';
+import { GATEWAY_RESPONSES } from '../functions/core/http/gateway-responses';
+import type { CredentialKind, RouteDefinition } from '../functions/core/http/route';
+import { TABLE_SCHEMA } from '../functions/core/table-schema';
+import { routeList } from '../functions/routes';
+import { AUTHORIZERS } from './authorizers';
+import { DatagateFunction } from './datagate-function';
+
+/** The OpenID Connect issuer whose JWTs identify people on `/admin`. */
+export interface OidcSettings {
+  /** Expected `iss` claim, e.g. `https://issuer.example.com/`. */
+  readonly issuer: string;
+  /** Expected `aud` claim (the client id for Cognito ID tokens). */
+  readonly audience: string;
+  /** Where the issuer publishes its signing keys. */
+  readonly jwksUrl: string;
+}
+
+export interface DatagateStackProps extends StackProps {
+  /**
+   * An existing OIDC issuer for people.
+   * @default a Cognito user pool and app client created by this stack
+   */
+  readonly oidc?: OidcSettings;
+
+  /**
+   * API Gateway stage, the first segment of every URL path.
+   * @default 'v1'
+   */
+  readonly stageName?: string;
+}
+
+type AuthorizerKind = keyof typeof AUTHORIZERS;
+
+/**
+ * Seconds API Gateway caches an api-key authorizer answer. Together with the authorizer's own
+ * in-process cache (KEY_CACHE_TTL_SECONDS) this bounds how long a revoked key keeps working:
+ * 5 s + 5 s = the contract's 10 s.
+ */
+const API_KEY_AUTHORIZER_CACHE_SECONDS = 5;
+const API_KEY_IN_FUNCTION_CACHE_SECONDS = 5;
+
+/**
+ * Datagate: one DynamoDB table, one REST API whose methods are the rows of the route table
+ * (one Lambda function each), and the two Lambda authorizers. The stack only wires; behaviour
+ * lives in `functions/`.
+ */
+export class DatagateStack extends Stack {
+  readonly table: dynamodb.Table;
+  readonly api: apigateway.RestApi;
+
+  constructor(scope: Construct, id: string, props: DatagateStackProps = {}) {
+    super(scope, id, props);
+
+    this.table = this.createTable();
+    const oidc = props.oidc ?? this.createUserPool();
+    this.api = this.createApi(props.stageName ?? 'v1');
+    const authorizers = this.createAuthorizers(oidc);
+    for (const route of routeList) this.addRoute(route, authorizers);
+
+    new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the API (with the stage).' });
+    new CfnOutput(this, 'TableName', { value: this.table.tableName });
+    new CfnOutput(this, 'OidcIssuer', { value: oidc.issuer, description: 'Issuer of the person JWTs accepted on /admin.' });
+  }
+
+  /** The single table, keyed as in TABLE_SCHEMA. */
+  private createTable(): dynamodb.Table {
+    const table = new dynamodb.Table(this, 'Table', {
+      partitionKey: { name: TABLE_SCHEMA.partitionKey, type: dynamodb.AttributeType.STRING },
+      sortKey: { name: TABLE_SCHEMA.sortKey, type: dynamodb.AttributeType.STRING },
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      encryption: dynamodb.TableEncryption.AWS_MANAGED,
+      timeToLiveAttribute: TABLE_SCHEMA.timeToLiveAttribute,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    for (const index of TABLE_SCHEMA.indexes) {
+      table.addGlobalSecondaryIndex({
+        indexName: index.name,
+        partitionKey: { name: index.partitionKey, type: dynamodb.AttributeType.STRING },
+        sortKey: { name: index.sortKey, type: dynamodb.AttributeType.STRING },
+        projectionType: dynamodb.ProjectionType.ALL,
+      });
+    }
+    return table;
+  }
+
+  /** The default people directory when no external OIDC issuer is given. */
+  private createUserPool(): OidcSettings {
+    const userPool = new cognito.UserPool(this, 'UserPool', {
+      selfSignUpEnabled: false,
+      signInAliases: { email: true },
+      autoVerify: { email: true },
+      standardAttributes: { email: { required: true, mutable: true } },
+      accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    const client = userPool.addClient('Client', {
+      generateSecret: false,
+      // SRP for sign-in UIs; admin password auth for operator tooling.
+      authFlows: { userSrp: true, adminUserPassword: true },
+    });
+
+    new CfnOutput(this, 'UserPoolId', { value: userPool.userPoolId });
+    new CfnOutput(this, 'UserPoolClientId', { value: client.userPoolClientId });
+
+    const issuer = `https://cognito-idp.${this.region}.amazonaws.com/${userPool.userPoolId}`;
+    // Cognito ID tokens carry the app client id as `aud`.
+    return { issuer, audience: client.userPoolClientId, jwksUrl: `${issuer}/.well-known/jwks.json` };
+  }
+
+  /** The REST API, its stage and the error answers API Gateway gives by itself. */
+  private createApi(stageName: string): apigateway.RestApi {
+    const api = new apigateway.RestApi(this, 'Api', {
+      restApiName: 'datagate',
+      description: 'Datagate: API keys for external software to air-quality data.',
+      endpointConfiguration: { types: [apigateway.EndpointType.REGIONAL] },
+      // Answers of 1 KiB or more are gzipped for clients that send Accept-Encoding: gzip.
+      minCompressionSize: Size.bytes(1024),
+      // No execution logging, so no account-wide CloudWatch role is needed.
+      cloudWatchRole: false,
+      deployOptions: {
+        stageName,
+        tracingEnabled: true,
+        metricsEnabled: true,
+        throttlingRateLimit: 1000,
+        throttlingBurstLimit: 2000,
+      },
+    });
+
+    this.addGatewayResponses(api);
+    return api;
+  }
+
+  /** API Gateway's own errors (401 from an authorizer, unknown path, throttling...) in the contract's error shape. */
+  private addGatewayResponses(api: apigateway.RestApi): void {
+    for (const [type, response] of Object.entries(GATEWAY_RESPONSES)) {
+      const headers: Record<string, string> | undefined = 'headers' in response ? response.headers : undefined;
+      api.addGatewayResponse(`GatewayResponse${type}`, {
+        type: apigateway.ResponseType.of(type),
+        statusCode: String(response.status),
+        templates: { 'application/json': JSON.stringify(response.body) },
+        // Header values are mapping expressions, so a literal is single-quoted: '1'.
+        responseHeaders: headers && Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, `'${value}'`])),
+      });
+    }
+  }
+
+  /** One Lambda REQUEST authorizer per credential kind. */
+  private createAuthorizers(oidc: OidcSettings): Record<AuthorizerKind, apigateway.IAuthorizer> {
+    const person = new DatagateFunction(this, 'PersonAuthorizerHandler', {
+      handler: AUTHORIZERS.person.handler,
+      description: 'Verifies the OIDC JWT of a person (/admin).',
+      environment: { OIDC_ISSUER: oidc.issuer, OIDC_AUDIENCE: oidc.audience, OIDC_JWKS_URL: oidc.jwksUrl },
+    });
+
+    const apiKey = new DatagateFunction(this, 'ApiKeyAuthorizerHandler', {
+      handler: AUTHORIZERS.apiKey.handler,
+      description: 'Resolves an x-api-key to its application and grants (/v2).',
+      // On the path of every /v2 request: more memory buys more CPU, hence shorter cold starts.
+      memorySize: 512,
+      environment: { TABLE_NAME: this.table.tableName, KEY_CACHE_TTL_SECONDS: String(API_KEY_IN_FUNCTION_CACHE_SECONDS) },
+    });
+    // Reads key lookup items; writes nothing but a key record's lastUsedAt (at most once a minute per key).
+    apiKey.fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['dynamodb:GetItem'], resources: [this.table.tableArn] }));
+    apiKey.fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['dynamodb:UpdateItem'],
+        resources: [this.table.tableArn],
+        conditions: {
+          'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['APP#*'] },
+          'ForAllValues:StringEquals': { 'dynamodb:Attributes': ['PK', 'SK', 'lastUsedAt'] },
+          StringEqualsIfExists: { 'dynamodb:ReturnValues': 'NONE' },
+        },
+      }),
+    );
+
+    return {
+      // No cache: every request re-verifies the JWT, so an expired token never rides a cached answer.
+      person: this.requestAuthorizer('person', person, Duration.seconds(0)),
+      // 5 s here plus the 5 s in-function cache keep key revocation within 10 s.
+      apiKey: this.requestAuthorizer('apiKey', apiKey, Duration.seconds(API_KEY_AUTHORIZER_CACHE_SECONDS)),
+    };
+  }
+
+  private requestAuthorizer(
+    kind: AuthorizerKind,
+    handler: DatagateFunction,
+    resultsCacheTtl: Duration,
+  ): apigateway.RequestAuthorizer {
+    return new apigateway.RequestAuthorizer(this, `${pascalCase(kind)}Authorizer`, {
+      authorizerName: path.basename(AUTHORIZERS[kind].handler),
+      handler: handler.fn,
+      identitySources: [apigateway.IdentitySource.header(AUTHORIZERS[kind].identityHeader)],
+      resultsCacheTtl,
+    });
+  }
+
+  /** One row of the route table: its resource, function, grant and method. */
+  private addRoute(route: RouteDefinition, authorizers: Record<AuthorizerKind, apigateway.IAuthorizer>): void {
+    const handler = new DatagateFunction(this, pascalCase(route.operationId), {
+      handler: route.handler,
+      description: `${route.method} ${route.path}: ${route.summary}`,
+      environment: route.tableAccess === 'none' ? {} : { TABLE_NAME: this.table.tableName },
+    });
+    this.grantTableAccess(route, handler);
+
+    const resource = this.api.root.resourceForPath(route.path);
+    resource.addMethod(route.method, new apigateway.LambdaIntegration(handler.fn), {
+      operationName: route.operationId,
+      ...this.methodAuthorization(route.credential, authorizers),
+    });
+  }
+
+  /** Least privilege: exactly the access the route table declares. */
+  private grantTableAccess(route: RouteDefinition, handler: DatagateFunction): void {
+    switch (route.tableAccess) {
+      case 'read':
+        this.table.grantReadData(handler);
+        break;
+      case 'readWrite':
+        this.table.grantReadWriteData(handler);
+        break;
+      case 'none':
+        break;
+    }
+  }
+
+  private methodAuthorization(
+    credential: CredentialKind,
+    authorizers: Record<AuthorizerKind, apigateway.IAuthorizer>,
+  ): Pick<apigateway.MethodOptions, 'authorizer' | 'authorizationType'> {
+    if (credential === 'none') return { authorizationType: apigateway.AuthorizationType.NONE };
+    return { authorizer: authorizers[credential], authorizationType: apigateway.AuthorizationType.CUSTOM };
+  }
+}
+
+/** `getOpenApiDocument` → `GetOpenApiDocument`, for construct ids. */
+function pascalCase(name: string): string {
+  return name.charAt(0).toUpperCase() + name.slice(1);
+}
