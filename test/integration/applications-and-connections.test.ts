@@ -1,0 +1,225 @@
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ddb } from '../../functions/core/dynamo';
+import { startTestApi, type TestApi } from '../support/local-api';
+import {
+  connect,
+  createApplication,
+  createDatasource,
+  createOrg,
+  eventually,
+  expectStatus,
+  signIn,
+  type Member,
+} from '../support/scenario';
+
+let api: TestApi;
+beforeAll(async () => {
+  api = await startTestApi();
+});
+afterAll(async () => {
+  await api?.stop();
+});
+
+let owner: Member;
+let partner: Member;
+let ownerOrg: string;
+let partnerOrg: string;
+let applicationId: string;
+let key: string;
+
+const status = async (org: string) => (await api.call('GET', `/v2/datasources?org=${org}`, { key })).status;
+const visible = async (org: string) =>
+  (await api.call('GET', `/v2/datasources?org=${org}`, { key })).body.datasources
+    ?.map((d: { datasourceId: string }) => d.datasourceId)
+    .sort();
+
+beforeEach(async () => {
+  owner = await signIn(api, 'owner');
+  partner = await signIn(api, 'partner');
+  ownerOrg = await createOrg(api, owner, 'Owner Org');
+  partnerOrg = await createOrg(api, partner, 'Partner Org');
+  ({ applicationId, key } = await createApplication(api, ownerOrg, owner, 'Shared Dashboard'));
+});
+
+describe('applications', () => {
+  it("the owner org's admins see the application with its keys and the orgs that connected it", async () => {
+    await connect(api, partnerOrg, partner, applicationId, ['observer']);
+    const detail = await api.call('GET', `/admin/orgs/${ownerOrg}/applications/${applicationId}`, { token: owner.token });
+    expect(detail.status).toBe(200);
+    expect(detail.body).toMatchObject({ applicationId, name: 'Shared Dashboard', ownerOrgId: ownerOrg });
+    expect(detail.body.keys).toEqual([expect.objectContaining({ hint: expect.stringMatching(/^dgk_\.\.\./), enabled: true })]);
+    expect(detail.body.connections).toEqual([
+      {
+        orgId: partnerOrg,
+        orgName: 'Partner Org',
+        roles: ['observer'],
+        connectedAt: expect.any(String),
+        connectedBy: partner.email.toLowerCase(),
+      },
+    ]);
+    // The connecting org is not the owner: it cannot read or change the application itself.
+    expect(
+      (await api.call('GET', `/admin/orgs/${partnerOrg}/applications/${applicationId}`, { token: partner.token })).status,
+    ).toBe(404);
+    expect(
+      (await api.call('DELETE', `/admin/orgs/${partnerOrg}/applications/${applicationId}`, { token: partner.token })).status,
+    ).toBe(404);
+  });
+
+  it('renaming shows in every org that connected it', async () => {
+    await connect(api, partnerOrg, partner, applicationId, ['observer']);
+    const renamed = await api.call('PATCH', `/admin/orgs/${ownerOrg}/applications/${applicationId}`, {
+      token: owner.token,
+      body: { name: 'Air Board' },
+    });
+    expect(renamed.status).toBe(200);
+    expect(renamed.body.name).toBe('Air Board');
+    const connections = await api.call('GET', `/admin/orgs/${partnerOrg}/connections`, { token: partner.token });
+    expect(connections.body.connections[0].applicationName).toBe('Air Board');
+  });
+
+  it('deleting an application stops every key and removes it from every org it was connected to', async () => {
+    await connect(api, ownerOrg, owner, applicationId, ['analyst']);
+    await connect(api, partnerOrg, partner, applicationId, ['observer']);
+    const second = await api.call('POST', `/admin/orgs/${ownerOrg}/applications/${applicationId}/keys`, {
+      token: owner.token,
+      body: {},
+    });
+    expect(await status(partnerOrg)).toBe(200);
+
+    expect(
+      (await api.call('DELETE', `/admin/orgs/${ownerOrg}/applications/${applicationId}`, { token: owner.token })).status,
+    ).toBe(204);
+    await eventually(async () => (await status(partnerOrg)) === 401, 10_000);
+    expect((await api.call('GET', '/v2/whoami', { key: second.body.key })).status).toBe(401);
+    for (const [org, admin] of [
+      [ownerOrg, owner],
+      [partnerOrg, partner],
+    ] as const) {
+      expect((await api.call('GET', `/admin/orgs/${org}/connections`, { token: admin.token })).body.connections).toEqual([]);
+    }
+    expect((await api.call('GET', `/admin/orgs/${ownerOrg}/applications`, { token: owner.token })).body.applications).toEqual([]);
+    expect((await api.call('GET', `/admin/orgs/${ownerOrg}/applications/${applicationId}`, { token: owner.token })).status).toBe(
+      404,
+    );
+    expect(
+      (
+        await api.call('POST', `/admin/orgs/${partnerOrg}/connections`, {
+          token: partner.token,
+          body: { applicationId, roles: ['guest'] },
+        })
+      ).status,
+    ).toBe(404);
+  });
+
+  it('a deletion interrupted after its first step leaves nothing visible, and deleting again completes it', async () => {
+    await connect(api, partnerOrg, partner, applicationId, ['observer']);
+    // Simulate a crash right after step 1's tombstone (the keys are still there in this simulation).
+    await ddb.send(
+      new UpdateCommand({
+        TableName: process.env.TABLE_NAME,
+        Key: { PK: `APP#${applicationId}`, SK: 'APP' },
+        UpdateExpression: 'SET deletedAt = :now REMOVE GSI1PK, GSI1SK',
+        ExpressionAttributeValues: { ':now': new Date().toISOString() },
+      }),
+    );
+    expect((await api.call('GET', `/admin/orgs/${partnerOrg}/connections`, { token: partner.token })).body.connections).toEqual(
+      [],
+    );
+    expect((await api.call('GET', `/admin/orgs/${ownerOrg}/applications`, { token: owner.token })).body.applications).toEqual([]);
+    expect(
+      (await api.call('DELETE', `/admin/orgs/${ownerOrg}/applications/${applicationId}`, { token: owner.token })).status,
+    ).toBe(204);
+    await eventually(async () => (await status(partnerOrg)) === 401, 10_000);
+    expect(
+      (await api.call('DELETE', `/admin/orgs/${ownerOrg}/applications/${applicationId}`, { token: owner.token })).status,
+    ).toBe(404);
+    const events = (await api.call('GET', `/admin/orgs/${partnerOrg}/audit-events`, { token: partner.token })).body.events;
+    expect(events[0]).toMatchObject({
+      action: 'connection.delete',
+      target: applicationId,
+      details: { reason: 'application deleted' },
+    });
+  });
+});
+
+describe('connections', () => {
+  it('two admins connecting the same application at once get one 201 and one 409', async () => {
+    const second = await signIn(api, 'second');
+    expectStatus(
+      await api.call('POST', `/admin/orgs/${partnerOrg}/people`, {
+        token: partner.token,
+        body: { email: second.email, roles: ['admin'] },
+      }),
+      201,
+    );
+    expectStatus(await api.call('POST', `/admin/orgs/${partnerOrg}/people/accept`, { token: second.token }), 200);
+    const answers = await Promise.all(
+      [partner, second].map((admin) =>
+        api.call('POST', `/admin/orgs/${partnerOrg}/connections`, {
+          token: admin.token,
+          body: { applicationId, roles: ['observer'] },
+        }),
+      ),
+    );
+    expect(answers.map((answer) => answer.status).sort()).toEqual([201, 409]);
+    expect(
+      (await api.call('GET', `/admin/orgs/${partnerOrg}/connections`, { token: partner.token })).body.connections,
+    ).toHaveLength(1);
+  });
+
+  it("narrowing a connection to a guest's list takes effect within 10 s, and so does widening it", async () => {
+    const listed = await createDatasource(api, partnerOrg, partner, 'Listed');
+    const other = await createDatasource(api, partnerOrg, partner, 'Other');
+    await connect(api, partnerOrg, partner, applicationId, ['observer']);
+    expect(await visible(partnerOrg)).toEqual([listed, other].sort());
+
+    const narrowed = await api.call('PATCH', `/admin/orgs/${partnerOrg}/connections/${applicationId}`, {
+      token: partner.token,
+      body: { roles: ['guest'], datasourceIds: [listed] },
+    });
+    expect(narrowed.status).toBe(200);
+    expect(narrowed.body).toMatchObject({ roles: ['guest'], datasourceIds: [listed] });
+    await eventually(async () => JSON.stringify(await visible(partnerOrg)) === JSON.stringify([listed]), 10_000);
+
+    const widened = await api.call('PATCH', `/admin/orgs/${partnerOrg}/connections/${applicationId}`, {
+      token: partner.token,
+      body: { roles: ['analyst'] },
+    });
+    expect(widened.body.datasourceIds).toBeUndefined();
+    await eventually(async () => (await visible(partnerOrg))?.length === 2, 10_000);
+
+    const invalid = await api.call('PATCH', `/admin/orgs/${partnerOrg}/connections/${applicationId}`, {
+      token: partner.token,
+      body: { datasourceIds: [listed] },
+    });
+    expect(invalid.status).toBe(400);
+  });
+
+  it('disconnecting ends access to that org within 10 s, and only to that org', async () => {
+    await connect(api, ownerOrg, owner, applicationId, ['observer']);
+    await connect(api, partnerOrg, partner, applicationId, ['observer']);
+    expect(await status(partnerOrg)).toBe(200);
+    expect(
+      (await api.call('DELETE', `/admin/orgs/${partnerOrg}/connections/${applicationId}`, { token: partner.token })).status,
+    ).toBe(204);
+    await eventually(async () => (await status(partnerOrg)) === 403, 10_000);
+    expect(await status(ownerOrg)).toBe(200);
+    expect(
+      (await api.call('DELETE', `/admin/orgs/${partnerOrg}/connections/${applicationId}`, { token: partner.token })).status,
+    ).toBe(404);
+    const detail = await api.call('GET', `/admin/orgs/${ownerOrg}/applications/${applicationId}`, { token: owner.token });
+    expect(detail.body.connections.map((c: { orgId: string }) => c.orgId)).toEqual([ownerOrg]);
+  });
+
+  it('a key created after a connection carries it, and a connection made after a key reaches it', async () => {
+    await connect(api, partnerOrg, partner, applicationId, ['observer']);
+    const later = await api.call('POST', `/admin/orgs/${ownerOrg}/applications/${applicationId}/keys`, {
+      token: owner.token,
+      body: {},
+    });
+    expect((await api.call('GET', `/v2/datasources?org=${partnerOrg}`, { key: later.body.key })).status).toBe(200);
+    const whoami = await api.call('GET', '/v2/whoami', { key: later.body.key });
+    expect(whoami.body.orgs).toEqual([{ org: partnerOrg, roles: ['observer'] }]);
+  });
+});

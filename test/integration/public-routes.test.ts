@@ -1,0 +1,66 @@
+import { routeList } from '../../functions/routes';
+import { startTestApi, type TestApi } from '../support/local-api';
+
+let api: TestApi;
+beforeAll(async () => {
+  api = await startTestApi();
+});
+afterAll(async () => {
+  await api?.stop();
+});
+
+describe('public routes', () => {
+  it('GET /health answers without a credential', async () => {
+    const health = await api.call('GET', '/health');
+    expect(health.status).toBe(200);
+    expect(health.body).toEqual({ status: 'ok', time: expect.any(String) });
+  });
+
+  it('GET /openapi.json documents every route of the route table with its schemas and error codes', async () => {
+    const answer = await api.call('GET', '/openapi.json');
+    expect(answer.status).toBe(200);
+    const document = answer.body;
+    expect(document.openapi).toBe('3.1.0');
+    for (const route of routeList) {
+      const operation = document.paths[route.path]?.[route.method.toLowerCase()];
+      expect({ route: route.operationId, documented: operation !== undefined }).toEqual({
+        route: route.operationId,
+        documented: true,
+      });
+      expect(operation.operationId).toBe(route.operationId);
+      for (const status of [...Object.keys(route.responses), ...route.errors.map(String)]) {
+        expect({ route: route.operationId, status, documented: status in operation.responses }).toEqual({
+          route: route.operationId,
+          status,
+          documented: true,
+        });
+      }
+      if (route.body)
+        expect(operation.requestBody.content['application/json'].schema).toEqual(expect.objectContaining({ type: 'object' }));
+      if (route.credential !== 'none') expect(operation.responses['401']).toBeDefined();
+      const pathParams = [...route.path.matchAll(/\{(\w+)\}/g)].map((match) => match[1]);
+      const documentedParams = operation.parameters
+        .filter((p: { in: string }) => p.in === 'path')
+        .map((p: { name: string }) => p.name);
+      expect(documentedParams.sort()).toEqual(pathParams.sort());
+    }
+    expect(Object.keys(document.components.schemas)).toEqual(
+      expect.arrayContaining(['Error', 'Application', 'ApiKey', 'Connection', 'AuditEvent']),
+    );
+  });
+
+  it('the local OIDC issuer hands out tokens only for a valid email', async () => {
+    const bad = await api.call('POST', '/local/token', { body: { email: 'nope' } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.code).toBe('validation_error');
+    const jwks = await api.call('GET', '/local/jwks.json');
+    expect(jwks.body.keys[0]).toEqual(expect.objectContaining({ kty: 'EC', alg: 'ES256' }));
+    expect(jwks.body.keys[0].d).toBeUndefined();
+  });
+
+  it('an unknown route is 404 in the contract error shape', async () => {
+    const answer = await api.call('GET', '/v3/nothing');
+    expect(answer.status).toBe(404);
+    expect(answer.body).toEqual({ message: expect.any(String), code: 'not_found' });
+  });
+});
