@@ -113,13 +113,18 @@ export async function putMeasurements(orgId: string, measurements: readonly Meas
   return unique.length;
 }
 
-/** Runs a Query page after page, up to `limit` items (each page is at most 1 MB). */
+/** Runs a Query page after page, up to `limit` items (each page is at most 1 MB); `Infinity` reads all. */
 async function queryUpTo(input: Omit<QueryCommandInput, 'TableName'>, limit: number): Promise<Record<string, unknown>[]> {
   const items: Record<string, unknown>[] = [];
   let startKey: Record<string, unknown> | undefined;
   do {
     const page = await ddb.send(
-      new QueryCommand({ ...input, TableName: getTableName(), Limit: limit - items.length, ExclusiveStartKey: startKey }),
+      new QueryCommand({
+        ...input,
+        TableName: getTableName(),
+        Limit: Number.isFinite(limit) ? limit - items.length : undefined,
+        ExclusiveStartKey: startKey,
+      }),
     );
     items.push(...(page.Items ?? []));
     startKey = page.LastEvaluatedKey;

@@ -130,7 +130,7 @@ async function rowsOf(
     datasourceId,
     iso(from),
     iso(now + MAX_FUTURE_MS),
-    query.outputFrequency === 'minute' ? limit : Number.MAX_SAFE_INTEGER,
+    query.outputFrequency === 'minute' ? limit : Infinity,
   );
   // Items received within the settle lag are left to the first continuation, never sent twice.
   const delivered = mark === undefined ? read : read.filter((measurement) => measurement.receipt <= mark);
@@ -239,7 +239,7 @@ export async function continueRecentMeasurements(
     }
     const periods = await Promise.all(
       [...touched.values()].map(async ({ datasourceId, start }) => {
-        const minutes = await readMeasurements(datasourceId, iso(start), iso(start + period - 1), Number.MAX_SAFE_INTEGER);
+        const minutes = await readMeasurements(datasourceId, iso(start), iso(start + period - 1), Infinity);
         return minutes.filter((measurement) => measurement.receipt <= mark);
       }),
     );
