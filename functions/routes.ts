@@ -3,6 +3,15 @@ import * as data from './data/schemas';
 import { healthSchema, openApiDocumentSchema } from './public/schemas';
 import type { RouteDefinition } from './core/http/route';
 
+const RECENT_DESCRIPTION = [
+  'Clarity v2 compatible. Body: `org`, `datasourceIds` (1 to 100) or `allDatasources: true`, `outputFrequency` (`minute` default, `hour`, `day`), `format` (`json-long` default, `csv-wide`), `startTime`, `metricSelect`, `replyWithContinuationToken`. Other fields (`qcAssessment`, `qcFlags`, `locationRounding`...) and `null` values are ignored.',
+  'Windows: `minute` the single measurements of the last 24 hours; `hour` the 1-hour means of the 48 UTC hours up to the current one, metric names gaining `1HourMean` (a trailing `Individual` is dropped first); `day` the 24-hour means of the 10 UTC days up to today (`24HourMean`). `startTime` narrows the window. Means are arithmetic means of the measurements in the period.',
+  "`metricSelect`: Clarity's selector (`only a,b`, `only pm2_5*`, `all - *Mean`, `none + a`); `default` and absent mean every metric.",
+  '`json-long` extensions: each row carries `raw` (equal to `value`) and `status` (`sensor-ready`), and for means `startOfPeriod` and `endOfPeriod` (`time` is the start). `request` echoes the query, normalised. `locations` lists the datasources in `data` that have a location.',
+  '`csv-wide`: `text/csv`, columns `datasourceId, sourceType, outputFrequency, time` (means: `startOfPeriod, endOfPeriod`)`, locationLatitude, locationLongitude`, then `<metric>.raw, <metric>.status, <metric>.value` per metric in alphabetical order.',
+  'At most 5000 measurements (or periods) per answer: the newest. With `replyWithContinuationToken: true` the header `x-clarity-continuation-token` carries a token for the continuation route; measurements received in the last few seconds are then left to the first continuation. Answers are gzipped for clients that send `Accept-Encoding: gzip`.',
+].join('\n\n');
+
 /**
  * THE route table: every HTTP route of Datagate. The CDK stack creates one API Gateway method
  * and one Lambda function per row; the local server routes with the same rows; the OpenAPI
@@ -432,6 +441,100 @@ export const routes = {
     responses: {
       200: { description: 'The datasources visible to the application in `org`.', schema: data.v2DatasourceListSchema },
     },
+    errors: [400, 403],
+  },
+  v2GetDatasource: {
+    operationId: 'v2GetDatasource',
+    method: 'GET',
+    path: '/v2/datasources/{datasourceId}',
+    handler: 'data/get-datasource',
+    credential: 'apiKey',
+    tableAccess: 'read',
+    summary: 'One datasource of an org the application is connected to',
+    description:
+      "Extensions: `location` and `createdAt`. The body is not wrapped. 404 when the datasource is not in `org` or not on a guest's list.",
+    who: 'any grant (guest: its list)',
+    params: data.datasourceParamsSchema,
+    query: data.orgQuerySchema,
+    responses: { 200: { description: 'The datasource.', schema: data.v2DatasourceSchema } },
+    errors: [400, 403, 404],
+  },
+  v2UpdateDatasource: {
+    operationId: 'v2UpdateDatasource',
+    method: 'PATCH',
+    path: '/v2/datasources/{datasourceId}',
+    handler: 'data/update-datasource',
+    credential: 'apiKey',
+    tableAccess: 'readWrite',
+    summary: "Edit a datasource's annotations (name, group, tags)",
+    description:
+      'Not in Clarity v2 (a Datagate extension). `org` in the query string; body `{orgAnnotations: {name?, group?, tags?}}`. Writes a `datasource.update` audit event with the application as actor.',
+    who: 'admin, technician, analyst',
+    params: data.datasourceParamsSchema,
+    query: data.orgQuerySchema,
+    body: data.updateAnnotationsBodySchema,
+    responses: { 200: { description: 'The datasource.', schema: data.v2DatasourceSchema } },
+    errors: [400, 403, 404],
+  },
+  v2IngestMeasurements: {
+    operationId: 'v2IngestMeasurements',
+    method: 'POST',
+    path: '/v2/datasources/{datasourceId}/measurements',
+    handler: 'data/ingest-measurements',
+    credential: 'apiKey',
+    tableAccess: 'readWrite',
+    summary: 'Ingest 1 to 500 measurements of a datasource',
+    description: [
+      'Not in Clarity v2 (a Datagate extension). `org` in the query string.',
+      'All or nothing: the whole batch is validated before anything is written, and one bad item (400, `details` names it) writes nothing. If DynamoDB fails mid-batch the answer is 503: send the same batch again, it overwrites what was written.',
+      'The same datasource and `time` sent again overwrites, never duplicates (times are normalised to milliseconds, UTC). A `time` more than 5 minutes ahead, or older than the 10 days measurements are kept, is refused. `accepted` is the number of measurements sent.',
+      'Metric names: a letter, then letters, digits or `_` (at most 64); 1 to 100 metrics per measurement.',
+    ].join('\n\n'),
+    who: 'admin, technician',
+    params: data.datasourceParamsSchema,
+    query: data.orgQuerySchema,
+    body: data.ingestBodySchema,
+    responses: { 202: { description: 'Written.', schema: data.ingestAnswerSchema } },
+    errors: [400, 403, 404],
+  },
+  v2QueryRecentMeasurements: {
+    operationId: 'v2QueryRecentMeasurements',
+    method: 'POST',
+    path: '/v2/recent-datasource-measurements-query',
+    handler: 'data/query-recent-measurements',
+    credential: 'apiKey',
+    tableAccess: 'read',
+    continuationTokens: true,
+    summary: 'Recent measurements of datasources, newest first',
+    description: RECENT_DESCRIPTION,
+    who: 'any grant (guest: its list)',
+    body: data.recentQueryBodySchema,
+    responses: {
+      200: {
+        description: '`json-long` (below) or, with `format: "csv-wide"`, `text/csv`.',
+        schema: data.recentMeasurementsSchema,
+      },
+    },
+    errors: [400, 403],
+  },
+  v2ContinueRecentMeasurements: {
+    operationId: 'v2ContinueRecentMeasurements',
+    method: 'POST',
+    path: '/v2/recent-datasource-measurements-continuation',
+    handler: 'data/continue-recent-measurements',
+    credential: 'apiKey',
+    tableAccess: 'read',
+    continuationTokens: true,
+    summary: 'What is new since the previous answer of a query',
+    description: [
+      "Body `{org, continuationToken}`. Answers in the original query's format and frequency, with a fresh token in `x-clarity-continuation-token`.",
+      'Every measurement ingested is delivered exactly once across a chain of continuations, whatever its `time` (as long as it is within the window): the chain follows ingest order, not measurement time. A measurement sent again is delivered again (it is a new value). For `hour` and `day`, each period touched by a new measurement is sent again, recomputed whole.',
+      'Delivery lags ingest by a few seconds (the settle lag, 5 s), so that a write in flight can never be passed by. At most 5000 measurements per answer; the rest come in the next one.',
+      "A token is good for 24 hours and only for the application, the org and the query it was issued for; an altered, foreign or expired token is 400. With `allDatasources`, datasources added to the org (or to a guest's list) join the chain.",
+    ].join('\n\n'),
+    who: 'any grant (guest: its list)',
+    body: data.continuationBodySchema,
+    responses: { 200: { description: 'As for the query.', schema: data.recentMeasurementsSchema } },
     errors: [400, 403],
   },
   v2Whoami: {

@@ -202,8 +202,15 @@ export const updateConnectionBodySchema = z
 
 export const datasourceParamsSchema = orgParamsSchema.extend({ datasourceId: idSchema('datasource') });
 
+/** The editable annotations of a datasource; the data API's PATCH takes the same fields, not strictly. */
+export const datasourceAnnotationFields = {
+  name: nameSchema.optional(),
+  group: z.string().trim().max(200).optional(),
+  tags: tagsSchema.optional(),
+};
+
 export const updateDatasourceBodySchema = z
-  .strictObject({ name: nameSchema.optional(), group: z.string().trim().max(200).optional(), tags: tagsSchema.optional() })
+  .strictObject(datasourceAnnotationFields)
   .refine((body) => Object.keys(body).length > 0, { message: 'Send name, group or tags.' });
 export type DatasourceAnnotations = z.infer<typeof updateDatasourceBodySchema>;
 

@@ -1,6 +1,6 @@
 import { ForbiddenError, NotFoundError } from './errors';
 import { getMembership, normalizeEmail, type Membership } from './people';
-import { allows, type Permission } from './roles';
+import { allows, readableDatasources, type Permission } from './roles';
 import type { Actor } from './audit';
 import type { ApplicationPrincipal, PersonPrincipal } from '../auth/principal';
 import type { Grant } from './api-key-records';
@@ -54,4 +54,13 @@ export async function requireGrant(application: ApplicationPrincipal, orgId: str
   if (!grant) throw new ForbiddenError('This application is not connected to that org.');
   if (!allows(grant.roles, permission)) throw new ForbiddenError("This application's roles in that org do not allow this.");
   return grant;
+}
+
+/**
+ * The datasources the application may read in `orgId`: all of them, or a guest's list. 403 when
+ * it is not connected there.
+ */
+export async function requireReadableDatasources(application: ApplicationPrincipal, orgId: string): Promise<'all' | Set<string>> {
+  const grant = await requireGrant(application, orgId, 'readListedDatasources');
+  return readableDatasources(grant.roles, grant.datasourceIds);
 }

@@ -41,5 +41,28 @@ export function getKeyCacheTtlSeconds(): number {
   return numberOr('KEY_CACHE_TTL_SECONDS', 5);
 }
 
+let continuationSecret: Uint8Array | undefined;
+
+/**
+ * The HMAC key that signs continuation tokens (HS256). In AWS it comes from the stack's
+ * Secrets Manager secret; locally and in tests the runtime sets one.
+ */
+export function getContinuationSecret(): Uint8Array {
+  if (!continuationSecret) {
+    const secret = required('CONTINUATION_SECRET');
+    if (secret.length < 32) throw new Error('Configuration error: CONTINUATION_SECRET must be at least 32 characters.');
+    continuationSecret = new TextEncoder().encode(secret);
+  }
+  return continuationSecret;
+}
+
+/**
+ * How far behind the clock a continuation reads receipts (milliseconds): a write stamped before
+ * this lag must be committed and visible in GSI1 by then, or a poll could pass it by. See docs.
+ */
+export function getContinuationSettleMs(): number {
+  return numberOr('CONTINUATION_SETTLE_MS', 5000);
+}
+
 /** Largest request body accepted, in bytes (contract: 1 MiB). */
 export const MAX_BODY_BYTES = 1024 * 1024;

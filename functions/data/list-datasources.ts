@@ -1,20 +1,25 @@
 import { routes } from '../routes';
 import { defineRoute } from '../core/http/define-route';
 import { ok } from '../core/http/reply';
-import { requireGrant } from '../core/access';
-import { listVisibleDatasources } from '../core/datasources';
-import { readableDatasources } from '../core/roles';
+import { requireReadableDatasources } from '../core/access';
+import { listVisibleDatasources, type Datasource } from '../core/datasources';
+import { toV2Datasource } from './v2-datasources';
 
+/** Clarity's listing has no paging: the org's list is read a page at a time and answered whole. */
 export const handler = defineRoute(routes.v2ListDatasources, async ({ query, principal }) => {
-  const grant = await requireGrant(principal, query.org, 'readListedDatasources');
-  const visible = readableDatasources(grant.roles, grant.datasourceIds);
-  const page = await listVisibleDatasources(query.org, visible, 1000);
+  const visible = await requireReadableDatasources(principal, query.org);
+  const datasources: Datasource[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await listVisibleDatasources(query.org, visible, 1000, nextToken);
+    datasources.push(...page.items);
+    nextToken = page.nextToken;
+  } while (nextToken);
   return ok({
     subscribingOrg: query.org,
-    datasources: page.items.map(({ datasourceId, sourceType, name, group, tags }) => ({
-      datasourceId,
-      sourceType,
-      orgAnnotations: { name, ...(group !== undefined ? { group } : {}), tags },
-    })),
+    datasources: datasources.map((datasource) => {
+      const { datasourceId, sourceType, orgAnnotations } = toV2Datasource(datasource);
+      return { datasourceId, sourceType, orgAnnotations };
+    }),
   });
 });

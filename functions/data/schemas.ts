@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { idSchema } from '../core/http/common-schemas';
+import { datasourceAnnotationFields } from '../admin/schemas';
+import { idSchema, isoTimeSchema } from '../core/http/common-schemas';
+import { MAX_FUTURE_MS, RETENTION_MS } from '../core/measurements';
 import { roleSchema } from '../core/roles';
 
 /**
@@ -27,3 +29,98 @@ export const whoamiSchema = z.object({
   keyId: z.string(),
   orgs: z.array(z.object({ org: z.string(), roles: z.array(roleSchema), datasourceIds: z.array(z.string()).optional() })),
 });
+
+// Datasources
+
+export const datasourceParamsSchema = z.object({ datasourceId: idSchema('datasource') });
+
+export const v2DatasourceSchema = z.object({
+  datasourceId: z.string(),
+  sourceType: z.string(),
+  orgAnnotations: orgAnnotationsSchema,
+  location: z.object({ lat: z.number(), lon: z.number() }).optional(),
+  createdAt: isoTimeSchema,
+});
+export type V2Datasource = z.infer<typeof v2DatasourceSchema>;
+
+export const updateAnnotationsBodySchema = z.object({
+  orgAnnotations: z
+    .object(datasourceAnnotationFields)
+    .refine((annotations) => Object.values(annotations).some((value) => value !== undefined), {
+      message: 'Send name, group or tags.',
+    }),
+});
+export type UpdateAnnotationsBody = z.infer<typeof updateAnnotationsBodySchema>;
+
+// Measurements: ingest
+
+const metricNameSchema = z
+  .string()
+  .regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/, 'A metric name is a letter, then letters, digits or _.');
+
+/** One measurement; times too far ahead or past the retention are refused (checked against the clock). */
+export const measurementSchema = z
+  .object({
+    time: isoTimeSchema.transform((time) => new Date(time).toISOString()),
+    metrics: z
+      .record(metricNameSchema, z.number().refine(Number.isFinite, 'Must be a finite number.'))
+      .refine((metrics) => Object.keys(metrics).length >= 1 && Object.keys(metrics).length <= 100, {
+        message: 'Send 1 to 100 metrics.',
+      }),
+  })
+  .superRefine((measurement, context) => {
+    const at = Date.parse(measurement.time);
+    if (at > Date.now() + MAX_FUTURE_MS) {
+      context.addIssue({ code: 'custom', path: ['time'], message: 'Too far in the future (more than 5 minutes ahead).' });
+    } else if (at < Date.now() - RETENTION_MS) {
+      context.addIssue({ code: 'custom', path: ['time'], message: 'Older than the 10 days measurements are kept.' });
+    }
+  });
+
+export const ingestBodySchema = z.object({ measurements: z.array(measurementSchema).min(1).max(500) });
+export type IngestBody = z.infer<typeof ingestBodySchema>;
+
+export const ingestAnswerSchema = z.object({ accepted: z.number().int() });
+
+// Measurements: recent query and continuation
+
+/** Clients send `null` for options they leave unset. */
+const optional = <T extends z.ZodType>(schema: T) => schema.nullish().transform((value) => value ?? undefined);
+
+export const recentQueryBodySchema = z
+  .object({
+    org: idSchema('org'),
+    datasourceIds: optional(z.array(idSchema('datasource')).min(1).max(100)),
+    allDatasources: optional(z.boolean()),
+    outputFrequency: optional(z.enum(['minute', 'hour', 'day'])).transform((value) => value ?? 'minute'),
+    format: optional(z.enum(['json-long', 'csv-wide'])).transform((value) => value ?? 'json-long'),
+    startTime: optional(isoTimeSchema),
+    metricSelect: optional(z.string().max(1000)),
+    replyWithContinuationToken: optional(z.boolean()),
+  })
+  .refine((body) => body.allDatasources === true || body.datasourceIds !== undefined, {
+    message: 'Send datasourceIds or allDatasources: true.',
+    path: ['datasourceIds'],
+  });
+export type RecentQueryBody = z.infer<typeof recentQueryBodySchema>;
+
+export const continuationBodySchema = z.object({ org: idSchema('org'), continuationToken: z.string().min(1).max(8192) });
+export type ContinuationBody = z.infer<typeof continuationBodySchema>;
+
+export const recentMeasurementsSchema = z.object({
+  request: z.record(z.string(), z.unknown()),
+  data: z.array(
+    z.object({
+      datasourceId: z.string(),
+      time: z.string(),
+      metric: z.string(),
+      value: z.number(),
+      raw: z.number(),
+      status: z.string(),
+      startOfPeriod: z.string().optional(),
+      endOfPeriod: z.string().optional(),
+    }),
+  ),
+  locations: z.array(z.object({ datasourceId: z.string(), lat: z.number(), lon: z.number() })),
+});
+export type RecentMeasurements = z.infer<typeof recentMeasurementsSchema>;

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { startDynamoDbLocal, ensureTable, type RunningDynamoDb } from './dynamodb-local';
 import { startLocalServer, type LocalServer } from './server';
 
@@ -38,6 +39,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     process.env.TABLE_NAME = tableName;
     process.env.DYNAMODB_ENDPOINT = endpoint;
     process.env.AWS_REGION ??= 'local';
+    // Continuation tokens of a previous local run stop working; in AWS the secret is the stack's.
+    process.env.CONTINUATION_SECRET ??= randomBytes(32).toString('base64url');
     const server = await startLocalServer({ port: options.port ?? 3000, issuerKeyFile: options.issuerKeyFile });
     process.env.OIDC_ISSUER = server.issuer.issuer;
     process.env.OIDC_AUDIENCE = server.issuer.audience;

@@ -1,5 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { gzipSync } from 'node:zlib';
+import { GATEWAY_MIN_COMPRESSION_BYTES } from '../../functions/core/http/gateway-responses';
+import { headerValue } from '../../functions/core/http/headers';
 import { createRouter, type LocalRouter } from './router';
 import { createLocalIssuer, type LocalIssuer } from './oidc-issuer';
 
@@ -21,6 +24,12 @@ export interface LocalServer {
 function send(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   response.writeHead(status, { 'Content-Type': 'application/json', ...headers });
   response.end(typeof body === 'string' ? body : JSON.stringify(body));
+}
+
+/** Like API Gateway's content encoding: gzip when the client accepts it (q=0 refuses). */
+function acceptsGzip(headers: Record<string, string>): boolean {
+  const accepted = headerValue(headers, 'accept-encoding') ?? '';
+  return accepted.split(',').some((coding) => /^\s*(gzip|\*)\s*(;\s*q=(0?\.\d*[1-9]\d*|1(\.0*)?))?\s*$/i.test(coding));
 }
 
 function readBody(request: IncomingMessage): Promise<string | undefined | 'too-large'> {
@@ -82,8 +91,17 @@ export async function startLocalServer(options: { port: number; issuerKeyFile?: 
       const resultHeaders = Object.fromEntries(
         Object.entries(result.headers ?? {}).map(([name, value]) => [name, String(value)]),
       );
+      let payload = result.isBase64Encoded ? Buffer.from(result.body, 'base64') : Buffer.from(result.body, 'utf8');
+      if (
+        acceptsGzip(headers) &&
+        payload.length >= GATEWAY_MIN_COMPRESSION_BYTES &&
+        !headerValue(resultHeaders, 'content-encoding')
+      ) {
+        payload = gzipSync(payload);
+        resultHeaders['Content-Encoding'] = 'gzip';
+      }
       response.writeHead(result.statusCode, resultHeaders);
-      response.end(result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body);
+      response.end(payload);
     } catch (error) {
       console.error(
         JSON.stringify({

@@ -291,6 +291,22 @@ describe('Datagate stack, default configuration (Cognito user pool)', () => {
     }
   });
 
+  test('only the routes that sign continuation tokens get the stack-generated secret, as a dynamic reference', () => {
+    const secretId = onlyId(template, 'AWS::SecretsManager::Secret');
+    template.hasResourceProperties('AWS::SecretsManager::Secret', {
+      GenerateSecretString: Match.objectLike({ PasswordLength: 64 }),
+    });
+    for (const { route, functionId } of deployedRoutes(template)) {
+      const secret = environmentOf(template, functionId).CONTINUATION_SECRET;
+      if (route.continuationTokens) {
+        expect([...referencedIds(secret)]).toContain(secretId);
+        expect(JSON.stringify(secret)).toContain('{{resolve:secretsmanager:');
+      } else {
+        expect({ route: route.operationId, secret }).toEqual({ route: route.operationId, secret: undefined });
+      }
+    }
+  });
+
   test('the health route has no DynamoDB permission at all', () => {
     const health = deployedRoutes(template).find((deployed) => deployed.route.path === '/health');
     expect(health).toBeDefined();

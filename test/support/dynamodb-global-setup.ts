@@ -14,5 +14,8 @@ export default async function setup(): Promise<void> {
   process.env.DATAGATE_LOG = 'silent';
   // Revocation tests wait out the authorizer's cache; 1 s keeps them quick (production: 5 s).
   process.env.KEY_CACHE_TTL_SECONDS = '1';
+  process.env.CONTINUATION_SECRET = 'integration-tests-continuation-secret-0123456789';
+  // Continuations hold back what was received in the last 5 s in production; tests poll sooner.
+  process.env.CONTINUATION_SETTLE_MS = '300';
   (globalThis as { __DYNAMODB__?: { stop(): Promise<void> } }).__DYNAMODB__ = dynamo;
 }

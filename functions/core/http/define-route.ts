@@ -4,7 +4,7 @@ import { UnauthorizedError } from '../errors';
 import { fromAuthorizerContext, type ApplicationPrincipal, type PersonPrincipal } from '../../auth/principal';
 import { errorResponses } from './error-responses';
 import { parseInput, type ParsedInput } from './request';
-import { jsonResult, type Reply } from './reply';
+import { replyResult, type Reply } from './reply';
 import type { CredentialKind, RouteDefinition } from './route';
 
 type PrincipalFor<C extends CredentialKind> = C extends 'person'
@@ -40,6 +40,6 @@ export function defineRoute<R extends RouteDefinition>(route: R, run: (request: 
       const input = parseInput(route, event);
       const principal = principalFor(route, event) as PrincipalFor<R['credential']>;
       const reply = await run({ ...input, principal, event });
-      return jsonResult(reply.status, reply.body, reply.headers);
+      return replyResult(reply);
     });
 }

@@ -37,3 +37,9 @@ export const GATEWAY_RESPONSES = {
 } as const satisfies Record<string, GatewayResponse>;
 
 export type GatewayResponseType = keyof typeof GATEWAY_RESPONSES;
+
+/**
+ * API Gateway gzips answers of at least this many bytes for clients that send
+ * `Accept-Encoding: gzip` (the stack's `minCompressionSize`); the local server does the same.
+ */
+export const GATEWAY_MIN_COMPRESSION_BYTES = 1024;

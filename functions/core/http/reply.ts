@@ -1,10 +1,14 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
 
-/** What a handler answers: a status and a JSON body (or none, for 204). */
+/**
+ * What a handler answers: a status and a JSON body (or none, for 204), or with `contentType` a
+ * body that is already text in that media type (csv-wide answers).
+ */
 export interface Reply {
   status: number;
   body?: unknown;
   headers?: Record<string, string>;
+  contentType?: string;
 }
 
 const BASE_HEADERS = {
@@ -18,6 +22,16 @@ export function jsonResult(status: number, body: unknown, headers: Record<string
     statusCode: status,
     headers: { ...BASE_HEADERS, ...headers },
     body: body === undefined ? '' : JSON.stringify(body),
+  };
+}
+
+/** The Lambda result of a handler's reply. */
+export function replyResult(reply: Reply): APIGatewayProxyResult {
+  if (reply.contentType === undefined) return jsonResult(reply.status, reply.body, reply.headers);
+  return {
+    statusCode: reply.status,
+    headers: { ...BASE_HEADERS, 'Content-Type': reply.contentType, ...reply.headers },
+    body: String(reply.body ?? ''),
   };
 }
 

@@ -35,6 +35,8 @@ export interface RouteDefinition {
   params?: z.ZodObject;
   query?: z.ZodObject;
   body?: z.ZodType;
+  /** Signs or verifies continuation tokens: the stack hands it the signing secret (CONTINUATION_SECRET). */
+  continuationTokens?: boolean;
   /** The success answer(s), by status. */
   responses: Record<number, RouteResponse>;
   /** Error statuses this route can answer besides the ones every route can (401, 413, 415, 429, 500, 503). */

@@ -1,0 +1,59 @@
+import { SignJWT, jwtVerify } from 'jose';
+import { getContinuationSecret } from './config';
+import { BadRequestError } from './errors';
+
+/**
+ * Continuation tokens: HS256 JWTs (jose) that carry the original query and the receipt position
+ * of the last answer. They are bound to the application (`sub`), the org and the query (both in
+ * the signed payload), and expire after 24 hours. Anything altered, foreign or expired is 400.
+ */
+
+const AUDIENCE = 'datagate:continuation';
+const LIFETIME_SECONDS = 24 * 3600;
+
+export interface ContinuationState<Q> {
+  org: string;
+  query: Q;
+  /** Everything at or before this receipt position has been delivered. */
+  mark: string;
+}
+
+export async function signContinuationToken<Q>(
+  applicationId: string,
+  state: ContinuationState<Q>,
+  now = new Date(),
+): Promise<string> {
+  const issuedAt = Math.floor(now.getTime() / 1000);
+  return new SignJWT({ org: state.org, query: state.query, mark: state.mark })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject(applicationId)
+    .setAudience(AUDIENCE)
+    .setIssuedAt(issuedAt)
+    .setExpirationTime(issuedAt + LIFETIME_SECONDS)
+    .sign(getContinuationSecret());
+}
+
+const refused = () =>
+  new BadRequestError('continuationToken is not valid: altered, expired, or issued for another application, org or query.');
+
+/** The state of a token this application received for `org`; 400 otherwise. */
+export async function verifyContinuationToken<Q>(
+  token: string,
+  applicationId: string,
+  org: string,
+): Promise<ContinuationState<Q>> {
+  let payload: Record<string, unknown>;
+  try {
+    ({ payload } = await jwtVerify(token, getContinuationSecret(), {
+      algorithms: ['HS256'],
+      audience: AUDIENCE,
+      subject: applicationId,
+    }));
+  } catch {
+    throw refused();
+  }
+  if (payload.org !== org || typeof payload.mark !== 'string' || typeof payload.query !== 'object' || payload.query === null) {
+    throw refused();
+  }
+  return { org, query: payload.query as Q, mark: payload.mark };
+}

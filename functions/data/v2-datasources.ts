@@ -1,0 +1,13 @@
+import type { Datasource } from '../core/datasources';
+import type { V2Datasource } from './schemas';
+
+/** A datasource as Clarity v2 shows it: annotations under `orgAnnotations`. */
+export function toV2Datasource({ datasourceId, sourceType, name, group, tags, location, createdAt }: Datasource): V2Datasource {
+  return {
+    datasourceId,
+    sourceType,
+    orgAnnotations: { name, ...(group !== undefined ? { group } : {}), tags },
+    ...(location ? { location } : {}),
+    createdAt,
+  };
+}

@@ -1,0 +1,101 @@
+import { startTestApi, type TestApi } from '../support/local-api';
+import { dataOrg, ROLE_NAMES, type DataOrg } from '../support/data-api';
+import { createApplication, createOrg, signIn } from '../support/scenario';
+
+/** GET and PATCH of /v2/datasources: visibility per grant, and who may edit annotations. */
+
+let api: TestApi;
+let org: DataOrg;
+beforeAll(async () => {
+  api = await startTestApi();
+  org = await dataOrg(api);
+});
+afterAll(async () => {
+  await api?.stop();
+});
+
+describe('v2 datasources', () => {
+  it("lists the org's datasources in Clarity's shape; a guest sees only its list", async () => {
+    const listed = await api.call('GET', `/v2/datasources?org=${org.orgId}&unknownOption=1`, { key: org.keys.observer });
+    expect(listed.status).toBe(200);
+    expect(listed.body.subscribingOrg).toBe(org.orgId);
+    expect(listed.body.datasources.map((d: { datasourceId: string }) => d.datasourceId).sort()).toEqual(
+      [...org.datasources].sort(),
+    );
+    expect(listed.body.datasources[0]).toEqual({
+      datasourceId: expect.stringMatching(/^ds_/),
+      sourceType: 'CLARITY_NODE',
+      orgAnnotations: { name: expect.any(String), group: 'North', tags: ['t'] },
+    });
+    const guest = await api.call('GET', `/v2/datasources?org=${org.orgId}`, { key: org.keys.guest });
+    expect(guest.body.datasources.map((d: { datasourceId: string }) => d.datasourceId)).toEqual([org.datasources[0]]);
+  });
+
+  it('reads one datasource with location and createdAt; 404 outside the grant or the org', async () => {
+    const one = await api.call('GET', `/v2/datasources/${org.datasources[1]}?org=${org.orgId}`, { key: org.keys.analyst });
+    expect(one.status).toBe(200);
+    expect(one.body).toEqual({
+      datasourceId: org.datasources[1],
+      sourceType: 'CLARITY_NODE',
+      orgAnnotations: { name: 'Site 1', group: 'North', tags: ['t'] },
+      location: { lat: 51, lon: 5 },
+      createdAt: expect.any(String),
+    });
+    expect(
+      (await api.call('GET', `/v2/datasources/${org.datasources[1]}?org=${org.orgId}`, { key: org.keys.guest })).status,
+    ).toBe(404);
+    expect(
+      (await api.call('GET', `/v2/datasources/${org.datasources[0]}?org=${org.orgId}`, { key: org.keys.guest })).status,
+    ).toBe(200);
+    const other = await dataOrg(api, 1);
+    expect(
+      (await api.call('GET', `/v2/datasources/${other.datasources[0]}?org=${org.orgId}`, { key: org.keys.admin })).status,
+    ).toBe(404);
+    expect((await api.call('GET', `/v2/datasources/nonsense?org=${org.orgId}`, { key: org.keys.admin })).status).toBe(404);
+  });
+
+  it('requires org (400) and a connection to it (403)', async () => {
+    expect((await api.call('GET', '/v2/datasources', { key: org.keys.admin })).status).toBe(400);
+    expect((await api.call('GET', `/v2/datasources/${org.datasources[0]}`, { key: org.keys.admin })).status).toBe(400);
+    const stranger = await signIn(api, 'stranger');
+    const elsewhere = await createOrg(api, stranger, 'Elsewhere');
+    const unconnected = await createApplication(api, elsewhere, stranger, 'Unconnected');
+    expect((await api.call('GET', `/v2/datasources?org=${org.orgId}`, { key: unconnected.key })).status).toBe(403);
+    expect(
+      (await api.call('GET', `/v2/datasources/${org.datasources[0]}?org=${org.orgId}`, { key: unconnected.key })).status,
+    ).toBe(403);
+  });
+
+  it.each(ROLE_NAMES)('PATCH of annotations by a %s grant', async (role) => {
+    const answer = await api.call('PATCH', `/v2/datasources/${org.datasources[0]}?org=${org.orgId}`, {
+      key: org.keys[role],
+      body: { orgAnnotations: { name: `Renamed by ${role}`, tags: [role] }, ignored: true },
+    });
+    if (['admin', 'technician', 'analyst'].includes(role)) {
+      expect(answer.status).toBe(200);
+      expect(answer.body.orgAnnotations).toEqual({ name: `Renamed by ${role}`, group: 'North', tags: [role] });
+    } else {
+      expect(answer.status).toBe(403);
+    }
+  });
+
+  it('PATCH refuses an empty change (400) and an unknown datasource (404), and is audited with the application as actor', async () => {
+    const path = `/v2/datasources/${org.datasources[1]}?org=${org.orgId}`;
+    expect((await api.call('PATCH', path, { key: org.keys.admin, body: { orgAnnotations: {} } })).status).toBe(400);
+    const other = await dataOrg(api, 1);
+    const foreign = await api.call('PATCH', `/v2/datasources/${other.datasources[0]}?org=${org.orgId}`, {
+      key: org.keys.admin,
+      body: { orgAnnotations: { name: 'x' } },
+    });
+    expect(foreign.status).toBe(404);
+    expect((await api.call('PATCH', path, { key: org.keys.admin, body: { orgAnnotations: { group: 'South' } } })).status).toBe(
+      200,
+    );
+    const audit = await api.call('GET', `/admin/orgs/${org.orgId}/audit-events`, { token: org.admin.token });
+    expect(audit.body.events[0]).toMatchObject({
+      action: 'datasource.update',
+      actor: { type: 'application' },
+      target: org.datasources[1],
+    });
+  });
+});
