@@ -2,9 +2,10 @@ import * as path from 'node:path';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { LAMBDA_BUNDLING, LAMBDA_NODE_OPTIONS } from './lambda-bundling';
 
 /**
  * Paths are resolved from the working directory, which is the repository root both when the
@@ -13,9 +14,6 @@ import { Construct } from 'constructs';
  */
 const PROJECT_ROOT = process.cwd();
 const FUNCTIONS_DIR = path.join(PROJECT_ROOT, 'functions');
-
-/** Lets ESM bundles load the CommonJS dependencies that call `require`. */
-const ESM_REQUIRE_SHIM = "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
 
 export interface DatagateFunctionProps {
   /**
@@ -41,7 +39,7 @@ export interface DatagateFunctionProps {
  * A Datagate Lambda function: one TypeScript module under `functions/`, bundled locally by
  * esbuild into an ESM file for Node.js 22 on Graviton, with X-Ray tracing, source maps and a
  * log group kept one month. Every function of the stack (route handlers and authorizers) is one
- * of these, so the defaults live here only.
+ * of these, so the defaults live here only (bundling: `lambda-bundling.ts`, shared with the bench).
  */
 export class DatagateFunction extends Construct implements iam.IGrantable {
   /** The Lambda function, for integrations, authorizers and grants. */
@@ -70,19 +68,8 @@ export class DatagateFunction extends Construct implements iam.IGrantable {
       description: props.description,
       projectRoot: PROJECT_ROOT,
       depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
-      environment: { ...props.environment, NODE_OPTIONS: '--enable-source-maps' },
-      bundling: {
-        minify: true,
-        sourceMap: true,
-        target: 'node22',
-        format: OutputFormat.ESM,
-        mainFields: ['module', 'main'],
-        // The Node.js 22 runtime ships the AWS SDK v3.
-        externalModules: ['@aws-sdk/*'],
-        banner: ESM_REQUIRE_SHIM,
-        // esbuild's warnings and errors only, not a size report per function.
-        logLevel: LogLevel.WARNING,
-      },
+      environment: { ...props.environment, NODE_OPTIONS: LAMBDA_NODE_OPTIONS },
+      bundling: LAMBDA_BUNDLING,
     });
   }
 

@@ -25,7 +25,8 @@ interface CacheEntry {
 }
 
 const MAX_ENTRIES = 10_000;
-const LAST_USED_INTERVAL_MS = 60_000;
+/** A container writes a key's `lastUsedAt` at most this often. */
+export const LAST_USED_INTERVAL_MS = 60_000;
 const cache = new Map<string, CacheEntry>();
 const lastUseWritten = new Map<string, number>();
 const ttlMillis = getKeyCacheTtlSeconds() * 1000;

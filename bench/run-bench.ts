@@ -1,0 +1,41 @@
+import { ensureTable, startDynamoDbLocal } from '../lib/local/dynamodb-local';
+import type { BenchSettings, Figures } from './cases';
+import { rows, type Row } from './report';
+
+/**
+ * The whole bench: DynamoDB Local on loopback (its own, in memory, unless an endpoint is given),
+ * the table, then every case that can run, one after the other.
+ */
+
+export const FULL_RUN: BenchSettings = { samples: 300, initSamples: 200, hitSamples: 20_000, countSamples: 20, rpsSeconds: 5 };
+
+/** Tiny counts: proves every case runs and every key is written; its timings mean nothing. */
+export const SMOKE_RUN: BenchSettings = { samples: 5, initSamples: 2, hitSamples: 50, countSamples: 3, rpsSeconds: 1 };
+
+export interface BenchResult {
+  figures: Figures;
+  table: Row[];
+}
+
+export async function runBench(settings: BenchSettings, options: { dynamoDbEndpoint?: string } = {}): Promise<BenchResult> {
+  const dynamo = options.dynamoDbEndpoint ? undefined : await startDynamoDbLocal();
+  try {
+    const endpoint = options.dynamoDbEndpoint ?? dynamo!.endpoint;
+    const tableName = process.env.TABLE_NAME ?? 'datagate-bench';
+    await ensureTable(endpoint, tableName);
+    // Read by the functions' modules when they load, which is why the cases load after this.
+    process.env.DYNAMODB_ENDPOINT = endpoint;
+    process.env.TABLE_NAME = tableName;
+    process.env.AWS_REGION ??= 'local';
+    process.env.DATAGATE_LOG = 'silent';
+    const { loadCases } = await import('./cases');
+    const { installRequestCounter } = await import('./request-counter');
+    installRequestCounter();
+    const cases = await loadCases();
+    const figures: Figures = {};
+    for (const benchCase of cases) if (benchCase.run) Object.assign(figures, await benchCase.run(settings));
+    return { figures, table: rows(figures, cases) };
+  } finally {
+    await dynamo?.stop();
+  }
+}
