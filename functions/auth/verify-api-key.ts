@@ -16,7 +16,9 @@ import type { ApplicationPrincipal } from './principal';
  *
  * `lastUsedAt` is kept current to within a minute without a write per request: each container
  * writes it at most once a minute per key (so a key used 10,000 times a second costs one write
- * a minute per warm container, never a hot item), and never makes a verification wait for it.
+ * a minute per warm container, never a hot item). The write starts in the background; the
+ * authorizer awaits `settleKeyBookkeeping()` before it answers, because Lambda freezes a
+ * container between invocations and a write left in flight would be lost or arrive late.
  */
 
 interface CacheEntry {
@@ -29,6 +31,7 @@ const MAX_ENTRIES = 10_000;
 export const LAST_USED_INTERVAL_MS = 60_000;
 const cache = new Map<string, CacheEntry>();
 const lastUseWritten = new Map<string, number>();
+const pendingWrites = new Set<Promise<void>>();
 const ttlMillis = getKeyCacheTtlSeconds() * 1000;
 
 /** Inserts into a bounded map, dropping the oldest entry when full. */
@@ -57,9 +60,20 @@ function recordUse(lookup: KeyLookup, now: number): void {
   // Not awaited: bookkeeping never delays a verification. A write that failed for a transient
   // reason is retried on next use; one refused by its condition (another container wrote a
   // later time) is not, or this container would write on every request.
-  writeLastUsed(lookup, new Date(now).toISOString()).catch((error: unknown) => {
-    if (!(error instanceof ConditionalCheckFailedException)) lastUseWritten.delete(lookup.keyId);
-  });
+  const write = writeLastUsed(lookup, new Date(now).toISOString())
+    .catch((error: unknown) => {
+      if (!(error instanceof ConditionalCheckFailedException)) lastUseWritten.delete(lookup.keyId);
+    })
+    .finally(() => pendingWrites.delete(write));
+  pendingWrites.add(write);
+}
+
+/**
+ * Waits for the `lastUsedAt` writes in flight (at most one per key a minute; they never fail).
+ * The authorizer calls it before answering, so no write is frozen with the container.
+ */
+export async function settleKeyBookkeeping(): Promise<void> {
+  await Promise.all(pendingWrites);
 }
 
 async function readLookup(digest: string): Promise<KeyLookup | undefined> {

@@ -1,6 +1,7 @@
 import { getTableName } from './config';
 import { issueApiKey } from './api-keys';
 import { newId } from './ids';
+import { ConflictError } from './errors';
 import { putNew, type StoredItem, type TransactItem } from './table';
 import type { Connection } from './connection-records';
 import type { Role } from './roles';
@@ -123,8 +124,26 @@ export function newKeyItems(
   return { items: [putNew(recordItem), putNew(lookupItem)], key: { ...record, key: issued.key } };
 }
 
-/** Rewrites the grant snapshot on each of the given keys' lookups. */
+/**
+ * The largest grant snapshot a key lookup may hold, as JSON. It keeps the lookup item far below
+ * DynamoDB's 400 KB item limit, keeps the refresh of 20 keys' snapshots within a transaction's
+ * 4 MB, and keeps a cache-miss GetItem small: about 1,500 connections without guest lists.
+ */
+export const MAX_GRANT_SNAPSHOT_BYTES = 100_000;
+
+/** Refuses (409) a change that would make an application's grants outgrow one key lookup item. */
+export function assertGrantsFit(grants: Grants): void {
+  if (Buffer.byteLength(JSON.stringify(grants)) > MAX_GRANT_SNAPSHOT_BYTES) {
+    throw new ConflictError(
+      `This application's connections would exceed what one key can carry (${MAX_GRANT_SNAPSHOT_BYTES} bytes of grants); ` +
+        'disconnect it from orgs it no longer needs, or shorten guest datasource lists.',
+    );
+  }
+}
+
+/** Rewrites the grant snapshot on each of the given keys' lookups; 409 when the grants outgrow the item. */
 export function grantSnapshotUpdates(keys: readonly { digest: string }[], grants: Grants): TransactItem[] {
+  assertGrantsFit(grants);
   return keys.map((key) => ({
     Update: {
       TableName: getTableName(),

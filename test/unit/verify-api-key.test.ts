@@ -1,6 +1,7 @@
 import { mockClient } from 'aws-sdk-client-mock';
 import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { clearApiKeyCache, verifyApiKey } from '../../functions/auth/verify-api-key';
+import { handler as apiKeyAuthorizer } from '../../functions/auth/api-key-authorizer';
 import { digestApiKey, issueApiKey } from '../../functions/core/api-keys';
 
 const ddb = mockClient(DynamoDBDocumentClient);
@@ -64,6 +65,25 @@ describe('API key verification', () => {
     });
     await verifyApiKey(key, 61_000);
     expect(ddb.commandCalls(UpdateCommand)).toHaveLength(2);
+  });
+
+  it('the authorizer answers only after its lastUsedAt write settled, so Lambda never freezes it in flight', async () => {
+    const { key } = issueApiKey();
+    ddb.on(GetCommand).resolves({ Item: lookupItem(key) });
+    let written = false;
+    ddb.on(UpdateCommand).callsFake(async () => {
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      written = true;
+      return {};
+    });
+    const event = {
+      type: 'REQUEST',
+      methodArn: 'arn:aws:execute-api:eu-west-1:123456789012:api/v1/GET/v2/whoami',
+      headers: { 'x-api-key': key },
+    } as unknown as Parameters<typeof apiKeyAuthorizer>[0];
+    const answer = await apiKeyAuthorizer(event);
+    expect(answer.policyDocument.Statement[0]).toMatchObject({ Effect: 'Allow' });
+    expect(written).toBe(true);
   });
 
   it('a key disabled in the table is refused once the 5 s cache entry is stale', async () => {
