@@ -348,12 +348,14 @@ export const routes = {
     handler: 'admin/update-key',
     credential: 'person',
     tableAccess: 'readWrite',
-    summary: 'Enable, disable or relabel a key',
+    summary: 'Enable, disable or relabel a key, or change its expiry',
+    description:
+      'Extension: `expiresAt` sets a new expiry or, with null, removes it. Takes effect on the data API within 10 seconds.',
     who: 'admin of the owner org',
     params: admin.keyParamsSchema,
     body: admin.updateKeyBodySchema,
     responses: { 200: { description: 'The key.', schema: admin.keySchema } },
-    errors: [400, 403, 404],
+    errors: [400, 403, 404, 409],
   },
   deleteKey: {
     operationId: 'deleteKey',

@@ -184,8 +184,17 @@ export const regenerateKeyBodySchema = z.strictObject({
 });
 
 export const updateKeyBodySchema = z
-  .strictObject({ enabled: z.boolean().optional(), label: labelSchema.optional() })
-  .refine((body) => body.enabled !== undefined || body.label !== undefined, { message: 'Send enabled, label or both.' });
+  .strictObject({
+    enabled: z.boolean().optional(),
+    label: labelSchema.optional(),
+    expiresAt: isoTimeSchema.nullable().optional().meta({
+      description:
+        'Extension: a new expiry (in the future), or null to remove it. A regenerated key in its grace period can have its expiry moved, not removed (409).',
+    }),
+  })
+  .refine((body) => body.enabled !== undefined || body.label !== undefined || body.expiresAt !== undefined, {
+    message: 'Send enabled, label, expiresAt or a combination.',
+  });
 
 // Connections
 

@@ -32,9 +32,15 @@ function assertFuture(expiresAt: string | undefined, now: Date): void {
 
 /**
  * Sets fields on a key's record and, for the ones the authorizer enforces (`enabled`,
- * `expiresAt`), on its lookup too; `ttl` lets DynamoDB remove an expired lookup.
+ * `expiresAt`), on its lookup too; `ttl` lets DynamoDB remove an expired lookup. A null field
+ * (or ttl) is removed.
  */
-function updateBothItems(applicationId: string, key: StoredKey, fields: Record<string, unknown>, ttl?: number): TransactItem[] {
+function updateBothItems(
+  applicationId: string,
+  key: StoredKey,
+  fields: Record<string, unknown>,
+  ttl?: number | null,
+): TransactItem[] {
   const enforced = Object.fromEntries(Object.entries(fields).filter(([field]) => field === 'enabled' || field === 'expiresAt'));
   const items = [setFields(keyRecordKey(applicationId, key.keyId), fields)];
   if (Object.keys(enforced).length > 0)
@@ -154,25 +160,43 @@ export async function regenerateKey(
   );
 }
 
-/** Enables, disables or relabels a key. */
+/**
+ * Enables, disables or relabels a key, or sets or clears its expiry (`expiresAt: null`). A key
+ * in its grace period after a regeneration keeps an expiry: it can be moved (to stop the old key
+ * sooner, or later) but not cleared (409).
+ */
 export async function updateKey(
   ownerOrgId: string,
   applicationId: string,
   keyId: string,
-  changes: { enabled?: boolean; label?: string },
+  changes: { enabled?: boolean; label?: string; expiresAt?: string | null },
   actor: Actor,
   now = new Date(),
 ): Promise<ApiKey> {
+  assertFuture(changes.expiresAt ?? undefined, now);
   return changeApplication(
     applicationId,
     (aggregate) => {
       const key = findKey(aggregate, keyId);
+      if (changes.expiresAt === null && key.replacedBy) {
+        throw new ConflictError('A regenerated key stops at the end of its grace period; its expiry can be moved, not removed.');
+      }
+      const ttl =
+        changes.expiresAt === undefined
+          ? undefined
+          : changes.expiresAt === null
+            ? null
+            : Math.ceil(Date.parse(changes.expiresAt) / 1000) + EXPIRED_LOOKUP_RETENTION_SECONDS;
+      const { expiresAt: current, ...unchanged } = publicKey(key);
+      const { expiresAt: requested, ...otherChanges } = changes;
+      const expiresAt = requested === undefined ? current : (requested ?? undefined);
+      const result: ApiKey = { ...unchanged, ...otherChanges, ...(expiresAt ? { expiresAt } : {}) };
       return {
         items: [
-          ...updateBothItems(applicationId, key, changes),
+          ...updateBothItems(applicationId, key, changes, ttl),
           auditEventPut(aggregate.application.ownerOrgId, actor, 'key.update', keyId, { applicationId, ...changes }, now),
         ],
-        result: { ...publicKey(key), ...changes },
+        result,
       };
     },
     { ownedBy: ownerOrgId },

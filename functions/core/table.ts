@@ -73,17 +73,23 @@ export function isConditionFailure(error: unknown): boolean {
   return error instanceof ConditionalCheckFailedException;
 }
 
-/** An update that sets `fields` on an item that must exist (undefined values are left alone). */
+/** An update that sets `fields` on an item that must exist (undefined values are left alone, null ones removed). */
 export function setFields(Key: ItemKey, fields: Record<string, unknown>): TransactItem {
-  const names = Object.keys(fields).filter((field) => fields[field] !== undefined);
+  const set = Object.keys(fields).filter((field) => fields[field] !== undefined && fields[field] !== null);
+  const remove = Object.keys(fields).filter((field) => fields[field] === null);
   return {
     Update: {
       TableName: getTableName(),
       Key,
-      UpdateExpression: `SET ${names.map((field) => `#${field} = :${field}`).join(', ')}`,
+      UpdateExpression: [
+        set.length ? `SET ${set.map((field) => `#${field} = :${field}`).join(', ')}` : '',
+        remove.length ? `REMOVE ${remove.map((field) => `#${field}`).join(', ')}` : '',
+      ]
+        .join(' ')
+        .trim(),
       ConditionExpression: 'attribute_exists(PK)',
-      ExpressionAttributeNames: Object.fromEntries(names.map((field) => [`#${field}`, field])),
-      ExpressionAttributeValues: Object.fromEntries(names.map((field) => [`:${field}`, fields[field]])),
+      ExpressionAttributeNames: Object.fromEntries([...set, ...remove].map((field) => [`#${field}`, field])),
+      ...(set.length ? { ExpressionAttributeValues: Object.fromEntries(set.map((field) => [`:${field}`, fields[field]])) } : {}),
     },
   };
 }

@@ -76,6 +76,44 @@ describe('API keys', () => {
     expect((await api.call('PATCH', `${keysPath}/${firstKeyId}`, { token: admin.token, body: {} })).status).toBe(400);
   });
 
+  it('an expiry can be set, moved and removed later (extension); a key moved into the past is refused', async () => {
+    const keyPath = `${keysPath}/${firstKeyId}`;
+    const later = new Date(Date.now() + 86_400_000).toISOString();
+    const set = await api.call('PATCH', keyPath, { token: admin.token, body: { expiresAt: later } });
+    expect(set.status).toBe(200);
+    expect(set.body).toMatchObject({ keyId: firstKeyId, expiresAt: later, enabled: true });
+    const cleared = await api.call('PATCH', keyPath, { token: admin.token, body: { expiresAt: null } });
+    expect(cleared.status).toBe(200);
+    expect(cleared.body).not.toHaveProperty('expiresAt');
+    const listed = (await api.call('GET', keysPath, { token: admin.token })).body.keys.find(
+      (k: { keyId: string }) => k.keyId === firstKeyId,
+    );
+    expect(listed).not.toHaveProperty('expiresAt');
+    expect((await api.call('PATCH', keyPath, { token: admin.token, body: { expiresAt: '2020-01-01T00:00:00Z' } })).status).toBe(
+      400,
+    );
+    expect((await api.call('PATCH', keyPath, { token: admin.token, body: { expiresAt: 'tomorrow' } })).status).toBe(400);
+
+    expect(await works(firstKey)).toBe(true);
+    const soon = new Date(Date.now() + 1500).toISOString();
+    expectStatus(await api.call('PATCH', keyPath, { token: admin.token, body: { expiresAt: soon } }), 200);
+    await eventually(() => refused(firstKey), 10_000);
+  });
+
+  it('a regenerated key in its grace period can be stopped sooner, but its expiry cannot be removed', async () => {
+    const regenerated = await api.call('POST', `${keysPath}/${firstKeyId}/regenerate`, {
+      token: admin.token,
+      body: { graceSeconds: 3600 },
+    });
+    expect(regenerated.status).toBe(201);
+    const keyPath = `${keysPath}/${firstKeyId}`;
+    expect((await api.call('PATCH', keyPath, { token: admin.token, body: { expiresAt: null } })).status).toBe(409);
+    const sooner = new Date(Date.now() + 1500).toISOString();
+    expectStatus(await api.call('PATCH', keyPath, { token: admin.token, body: { expiresAt: sooner } }), 200);
+    await eventually(() => refused(firstKey), 10_000);
+    expect(await works(regenerated.body.key)).toBe(true);
+  });
+
   it('a deleted key stops within 10 s', async () => {
     expect(await works(firstKey)).toBe(true);
     expect((await api.call('DELETE', `${keysPath}/${firstKeyId}`, { token: admin.token })).status).toBe(204);
