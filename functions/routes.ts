@@ -413,6 +413,21 @@ export const routes = {
     responses: { 200: { description: 'The datasource.', schema: admin.datasourceSchema } },
     errors: [400, 403, 404],
   },
+  retireDatasource: {
+    operationId: 'retireDatasource',
+    method: 'DELETE',
+    path: '/admin/orgs/{orgId}/datasources/{datasourceId}',
+    handler: 'admin/retire-datasource',
+    credential: 'person',
+    tableAccess: 'readWrite',
+    summary: 'Retire a datasource',
+    description:
+      'Extension (the contract gives admins and technicians the right to retire datasources): the datasource leaves every listing and the data API at once; its measurements expire with the 10-day retention.',
+    who: 'admin, technician',
+    params: admin.datasourceParamsSchema,
+    responses: { 204: { description: 'Retired.' } },
+    errors: [403, 404],
+  },
   listAuditEvents: {
     operationId: 'listAuditEvents',
     method: 'GET',

@@ -121,6 +121,29 @@ export async function updateDatasourceAnnotations(
   return datasource;
 }
 
+/**
+ * Retires a datasource: it leaves the org's listings and the data API at once (reads, ingest
+ * and queries answer 404 for it), and its measurements expire with the retention window. Guest
+ * grants that listed it simply stop seeing it.
+ */
+export async function retireDatasource(orgId: string, datasourceId: string, actor: Actor, now = new Date()): Promise<void> {
+  const existing = await getDatasource(orgId, datasourceId, true);
+  if (!existing) throw new NotFoundError('No such datasource in this org.');
+  await transact(
+    [
+      {
+        Delete: {
+          TableName: getTableName(),
+          Key: datasourceKey(orgId, datasourceId),
+          ConditionExpression: 'attribute_exists(PK)',
+        },
+      },
+      auditEventPut(orgId, actor, 'datasource.retire', datasourceId, { name: existing.name }, now),
+    ],
+    () => new NotFoundError('No such datasource in this org.'),
+  );
+}
+
 /** One datasource of an org, or undefined. */
 export async function getDatasource(orgId: string, datasourceId: string, consistent = false): Promise<Datasource | undefined> {
   const result = await ddb.send(

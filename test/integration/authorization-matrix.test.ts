@@ -172,6 +172,10 @@ const MATRIX: Partial<Record<RouteName, Row>> = {
     expect: { ...adminOnly(403), admin: 200, technician: 200, analyst: 200 },
     call: (c) => ({ path: `${o(c)}/datasources/${c.datasourceId}`, body: { tags: ['matrix'] } }),
   },
+  retireDatasource: {
+    expect: { ...adminOnly(403), admin: 204, technician: 204 },
+    call: async (c) => ({ path: `${o(c)}/datasources/${await createDatasource(api, c.org.orgId, c.org.admin)}` }),
+  },
   listAuditEvents: { expect: adminOnly(200), call: (c) => ({ path: `${o(c)}/audit-events` }) },
 };
 

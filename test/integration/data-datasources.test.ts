@@ -1,6 +1,6 @@
 import { startTestApi, type TestApi } from '../support/local-api';
-import { dataOrg, ROLE_NAMES, type DataOrg } from '../support/data-api';
-import { createApplication, createOrg, signIn } from '../support/scenario';
+import { dataOrg, ingest, minutesAgo, ROLE_NAMES, type DataOrg } from '../support/data-api';
+import { connect, createApplication, createDatasource, createOrg, signIn } from '../support/scenario';
 
 /** GET and PATCH of /v2/datasources: visibility per grant, and who may edit annotations. */
 
@@ -97,5 +97,33 @@ describe('v2 datasources', () => {
       actor: { type: 'application' },
       target: org.datasources[1],
     });
+  });
+
+  it('a retired datasource leaves the admin listing and the data API at once; retiring is audited (extension)', async () => {
+    const datasourceId = await createDatasource(api, org.orgId, org.admin);
+    const guest = await createApplication(api, org.orgId, org.admin, 'Retire guest');
+    await connect(api, org.orgId, org.admin, guest.applicationId, ['guest'], [datasourceId]);
+    const v2 = (key: string) => api.call('GET', `/v2/datasources/${datasourceId}?org=${org.orgId}`, { key });
+    expect((await v2(org.keys.observer)).status).toBe(200);
+    expect((await v2(guest.key)).status).toBe(200);
+    await ingest(api, org, datasourceId, [{ time: minutesAgo(1), metrics: { pm2_5ConcMass: 3 } }]);
+
+    const path = `/admin/orgs/${org.orgId}/datasources/${datasourceId}`;
+    expect((await api.call('DELETE', path, { token: org.admin.token })).status).toBe(204);
+    expect((await api.call('DELETE', path, { token: org.admin.token })).status).toBe(404);
+
+    const listed = await api.call('GET', `/admin/orgs/${org.orgId}/datasources?limit=1000`, { token: org.admin.token });
+    expect(listed.body.datasources.map((d: { datasourceId: string }) => d.datasourceId)).not.toContain(datasourceId);
+    expect((await v2(org.keys.observer)).status).toBe(404);
+    expect((await v2(guest.key)).status).toBe(404);
+    const guestList = await api.call('GET', `/v2/datasources?org=${org.orgId}`, { key: guest.key });
+    expect(guestList.body.datasources).toEqual([]);
+    const upload = await api.call('POST', `/v2/datasources/${datasourceId}/measurements?org=${org.orgId}`, {
+      key: org.keys.technician,
+      body: { measurements: [{ time: minutesAgo(0), metrics: { pm2_5ConcMass: 4 } }] },
+    });
+    expect(upload.status).toBe(404);
+    const audit = await api.call('GET', `/admin/orgs/${org.orgId}/audit-events`, { token: org.admin.token });
+    expect(audit.body.events[0]).toMatchObject({ action: 'datasource.retire', target: datasourceId, actor: { type: 'person' } });
   });
 });
