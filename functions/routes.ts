@@ -280,7 +280,7 @@ export const routes = {
     params: admin.applicationParamsSchema,
     body: admin.updateApplicationBodySchema,
     responses: { 200: { description: 'The application.', schema: admin.applicationSchema } },
-    errors: [400, 403, 404],
+    errors: [400, 403, 404, 409],
   },
   deleteApplication: {
     operationId: 'deleteApplication',
@@ -295,7 +295,7 @@ export const routes = {
     who: 'admin of the owner org',
     params: admin.applicationParamsSchema,
     responses: { 204: { description: 'Deleted.' } },
-    errors: [403, 404],
+    errors: [403, 404, 409],
   },
   listKeys: {
     operationId: 'listKeys',
@@ -334,7 +334,7 @@ export const routes = {
     tableAccess: 'readWrite',
     summary: 'Regenerate a key, with an optional grace period for the old one',
     description:
-      'The successor keeps the label. The old key stops now (`graceSeconds` 0) or at now + `graceSeconds`, and shows `replacedBy`; it cannot be regenerated again (409).',
+      'The successor keeps the label. The old key stops now (`graceSeconds` 0: it is deleted, and the data API refuses it within the 10 seconds of every revocation) or at now + `graceSeconds` (it shows that `expiresAt` and `replacedBy`, and cannot be regenerated again: 409).',
     who: 'admin of the owner org',
     params: admin.keyParamsSchema,
     body: admin.regenerateKeyBodySchema,
@@ -368,7 +368,7 @@ export const routes = {
     who: 'admin of the owner org',
     params: admin.keyParamsSchema,
     responses: { 204: { description: 'Deleted.' } },
-    errors: [403, 404],
+    errors: [403, 404, 409],
   },
   updateConnection: {
     operationId: 'updateConnection',
@@ -383,7 +383,7 @@ export const routes = {
     params: admin.connectionParamsSchema,
     body: admin.updateConnectionBodySchema,
     responses: { 200: { description: 'The connection.', schema: admin.connectionSchema } },
-    errors: [400, 403, 404],
+    errors: [400, 403, 404, 409],
   },
   deleteConnection: {
     operationId: 'deleteConnection',
@@ -397,7 +397,7 @@ export const routes = {
     who: 'admin',
     params: admin.connectionParamsSchema,
     responses: { 204: { description: 'Disconnected.' } },
-    errors: [403, 404],
+    errors: [403, 404, 409],
   },
   updateDatasource: {
     operationId: 'updateDatasource',

@@ -1,4 +1,4 @@
-import { createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey } from 'jose';
+import { createRemoteJWKSet, errors, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import { getOidcConfig, type OidcConfig } from '../core/config';
 import type { PersonPrincipal } from './principal';
 
@@ -10,6 +10,16 @@ import type { PersonPrincipal } from './principal';
 
 let verifier: { config: OidcConfig; keys: JWTVerifyGetKey } | undefined;
 
+/**
+ * jose errors that mean "the issuer's key set could not be fetched", not "the token is bad":
+ * they propagate, so the caller answers 503 (unavailable) instead of 401.
+ */
+const ISSUER_UNAVAILABLE = new Set([errors.JWKSTimeout.code, errors.JWKSInvalid.code, errors.JOSEError.code]);
+
+function isTokenRejection(error: unknown): boolean {
+  return error instanceof errors.JOSEError && !ISSUER_UNAVAILABLE.has(error.code);
+}
+
 function getVerifier() {
   if (!verifier) {
     const config = getOidcConfig();
@@ -18,7 +28,10 @@ function getVerifier() {
   return verifier;
 }
 
-/** The person behind a bearer token, or undefined when the token does not verify. */
+/**
+ * The person behind a bearer token, or undefined when the token does not verify. Throws when
+ * the issuer's key set cannot be fetched (timeout, network, not 200, not a key set).
+ */
 export async function verifyPersonToken(authorization: string | undefined): Promise<PersonPrincipal | undefined> {
   const match = /^Bearer\s+([\w-]+\.[\w-]+\.[\w-]+)$/i.exec(authorization?.trim() ?? '');
   if (!match) return undefined;
@@ -38,7 +51,8 @@ export async function verifyPersonToken(authorization: string | undefined): Prom
       // Cognito sends email_verified as a boolean in ID tokens; some issuers send "true".
       emailVerified: payload.email_verified === true || payload.email_verified === 'true',
     };
-  } catch {
-    return undefined;
+  } catch (error) {
+    if (isTokenRejection(error)) return undefined;
+    throw error;
   }
 }

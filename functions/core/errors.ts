@@ -4,6 +4,8 @@
  * no handler builds an error response by hand.
  */
 
+import type { ErrorCode } from './http/common-schemas';
+
 /** One field problem in a validation error, as `details[]` of the contract. */
 export interface FieldProblem {
   path: string;
@@ -13,7 +15,7 @@ export interface FieldProblem {
 export class HttpError extends Error {
   constructor(
     readonly status: number,
-    readonly code: string,
+    readonly code: ErrorCode,
     message: string,
     readonly details?: FieldProblem[],
     readonly headers?: Record<string, string>,

@@ -178,7 +178,10 @@ export async function acceptInvitation(orgId: string, email: string, now = new D
   return after;
 }
 
-/** Changes a person's roles (and a guest's datasources); demoting the last active admin is 409. */
+/**
+ * Changes a person's roles (and a guest's datasources: kept when not sent, dropped with the
+ * guest role); demoting the last active admin is 409.
+ */
 export async function changePersonRoles(
   orgId: string,
   email: string,
@@ -187,9 +190,10 @@ export async function changePersonRoles(
   now = new Date(),
 ): Promise<Membership> {
   const before = await requireMembership(orgId, email);
-  const after: Membership = { ...before, roles: input.roles };
-  delete after.datasourceIds;
-  if (input.datasourceIds) after.datasourceIds = input.datasourceIds;
+  // A guest keeps its datasource list unless the change sends a new one or drops the guest role.
+  const datasourceIds = input.roles.includes('guest') ? (input.datasourceIds ?? before.datasourceIds) : undefined;
+  const { datasourceIds: _old, ...rest } = before;
+  const after: Membership = { ...rest, roles: input.roles, ...(datasourceIds ? { datasourceIds } : {}) };
   const guard = unchangedSince(before);
   const counterChanges = adminCountChanges(orgId, before, after);
   await transact(
@@ -198,7 +202,7 @@ export async function changePersonRoles(
         Update: {
           TableName: getTableName(),
           Key: membershipKey(orgId, email),
-          UpdateExpression: input.datasourceIds
+          UpdateExpression: datasourceIds
             ? 'SET #roles = :roles, datasourceIds = :ids'
             : 'SET #roles = :roles REMOVE datasourceIds',
           ConditionExpression: guard.ConditionExpression,
@@ -206,7 +210,7 @@ export async function changePersonRoles(
           ExpressionAttributeValues: {
             ...guard.values,
             ':roles': input.roles,
-            ...(input.datasourceIds ? { ':ids': input.datasourceIds } : {}),
+            ...(datasourceIds ? { ':ids': datasourceIds } : {}),
           },
         },
       },

@@ -38,26 +38,48 @@ export interface StoredItem extends ItemKey {
 
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
+/** Attempts of a transaction that DynamoDB cancels for a conflict with another one in flight. */
+const TRANSACTION_CONFLICT_ATTEMPTS = 3;
+
 /**
  * Runs a transaction. When it is cancelled because a condition failed, `onConditionFailed`
  * receives the index of each failed item and returns the error to throw (usually a
- * `ConflictError` or `NotFoundError` naming what was in the way).
+ * `ConflictError` or `NotFoundError` naming what was in the way). A cancellation for a
+ * concurrent transaction on the same items is retried (the conditions still guard the outcome),
+ * then answered 503.
  */
 export async function transact(items: TransactItem[], onConditionFailed: (failedIndexes: number[]) => Error): Promise<void> {
-  try {
-    await ddb.send(new TransactWriteCommand({ TransactItems: items }));
-  } catch (error) {
-    if (error instanceof TransactionCanceledException) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await ddb.send(new TransactWriteCommand({ TransactItems: items }));
+      return;
+    } catch (error) {
+      if (!(error instanceof TransactionCanceledException)) throw translateDynamoError(error);
       const reasons = error.CancellationReasons ?? [];
       const failed = reasons.flatMap((reason, index) => (reason.Code === 'ConditionalCheckFailed' ? [index] : []));
       if (failed.length > 0) throw onConditionFailed(failed);
-      if (reasons.some((reason) => reason.Code === 'TransactionConflict')) throw new ServiceUnavailableError(1);
+      if (!reasons.some((reason) => reason.Code === 'TransactionConflict')) throw translateDynamoError(error);
+      if (attempt === TRANSACTION_CONFLICT_ATTEMPTS) throw new ServiceUnavailableError(1);
+      await new Promise((resolve) => setTimeout(resolve, 10 + Math.random() * 40 * attempt));
     }
-    throw translateDynamoError(error);
   }
 }
 
-/** Maps DynamoDB throttling to the contract's 503 with `Retry-After`; anything else passes through. */
+/** Network failures on the way to DynamoDB (after the SDK's own retries). */
+const NETWORK_ERROR_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+]);
+
+/**
+ * Maps "DynamoDB is unavailable" to the contract's 503 with `Retry-After`: throttling, a
+ * server-side fault, a timeout or a network failure. Anything else passes through.
+ */
 export function translateDynamoError(error: unknown): unknown {
   if (
     error instanceof ProvisionedThroughputExceededException ||
@@ -65,6 +87,12 @@ export function translateDynamoError(error: unknown): unknown {
     error instanceof RequestLimitExceeded
   ) {
     return new ServiceUnavailableError(1);
+  }
+  if (error instanceof Error) {
+    const { $fault, code } = error as Error & { $fault?: string; code?: string };
+    if ($fault === 'server' || error.name === 'TimeoutError' || (code && NETWORK_ERROR_CODES.has(code))) {
+      return new ServiceUnavailableError(1);
+    }
   }
   return error;
 }
@@ -188,6 +216,28 @@ export async function queryPage(query: PageQuery): Promise<Page<Record<string, u
     }),
   );
   return { items: result.Items ?? [], nextToken: encodePageToken(result.LastEvaluatedKey) };
+}
+
+/** The most items a listing answers at once when the caller asks for no `limit`. */
+export const MAX_UNPAGED_ITEMS = 10_000;
+
+/**
+ * A listing as the caller asked for it: one page of `limit` items, or without `limit` the whole
+ * list (read 1000 at a time), cut at MAX_UNPAGED_ITEMS with a `nextToken` to go on from.
+ */
+export async function readListing<T>(
+  readPage: (limit: number, nextToken: string | undefined) => Promise<Page<T>>,
+  request: { limit?: number; nextToken?: string },
+): Promise<Page<T>> {
+  if (request.limit !== undefined) return readPage(request.limit, request.nextToken);
+  const items: T[] = [];
+  let nextToken = request.nextToken;
+  do {
+    const page = await readPage(Math.min(1000, MAX_UNPAGED_ITEMS - items.length), nextToken);
+    items.push(...page.items);
+    nextToken = page.nextToken;
+  } while (nextToken && items.length < MAX_UNPAGED_ITEMS);
+  return { items, ...(nextToken ? { nextToken } : {}) };
 }
 
 /** Every item of a partition (paged through internally); for bounded partitions only. */

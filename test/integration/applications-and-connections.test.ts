@@ -223,3 +223,45 @@ describe('connections', () => {
     expect(whoami.body.orgs).toEqual([{ org: partnerOrg, roles: ['observer'] }]);
   });
 });
+
+describe('listings', () => {
+  it('answer the whole list without limit; with limit they page by nextToken, which cannot cross orgs', async () => {
+    for (const name of ['Second', 'Third']) {
+      const created = await createApplication(api, ownerOrg, owner, name);
+      await connect(api, partnerOrg, partner, created.applicationId, ['observer']);
+    }
+    await connect(api, partnerOrg, partner, applicationId, ['observer']);
+    for (const [orgId, admin, path, field] of [
+      [ownerOrg, owner, 'applications', 'applications'],
+      [partnerOrg, partner, 'connections', 'connections'],
+    ] as const) {
+      const base = `/admin/orgs/${orgId}/${path}`;
+      const whole = await api.call('GET', base, { token: admin.token });
+      expect(whole.body[field]).toHaveLength(3);
+      expect(whole.body).not.toHaveProperty('nextToken');
+
+      const first = await api.call('GET', `${base}?limit=2`, { token: admin.token });
+      expect(first.body[field]).toHaveLength(2);
+      expect(first.body.nextToken).toEqual(expect.any(String));
+      const second = await api.call('GET', `${base}?limit=2&nextToken=${encodeURIComponent(first.body.nextToken)}`, {
+        token: admin.token,
+      });
+      expect(second.body[field]).toHaveLength(1);
+      expect(second.body).not.toHaveProperty('nextToken');
+      const ids = [...first.body[field], ...second.body[field]].map((item: { applicationId: string }) => item.applicationId);
+      expect(new Set(ids).size).toBe(3);
+
+      expect((await api.call('GET', `${base}?limit=0`, { token: admin.token })).status).toBe(400);
+      expect((await api.call('GET', `${base}?limit=2&nextToken=garbage`, { token: admin.token })).status).toBe(400);
+    }
+    // A token of the partner's connections, replayed against the owner org's connections, is refused.
+    const partnerPage = await api.call('GET', `/admin/orgs/${partnerOrg}/connections?limit=1`, { token: partner.token });
+    await connect(api, ownerOrg, owner, applicationId, ['observer']);
+    const crossed = await api.call(
+      'GET',
+      `/admin/orgs/${ownerOrg}/connections?limit=1&nextToken=${encodeURIComponent(partnerPage.body.nextToken)}`,
+      { token: owner.token },
+    );
+    expect(crossed.status).toBe(400);
+  });
+});

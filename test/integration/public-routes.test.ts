@@ -47,6 +47,15 @@ describe('public routes', () => {
     expect(Object.keys(document.components.schemas)).toEqual(
       expect.arrayContaining(['Error', 'Application', 'ApiKey', 'Connection', 'AuditEvent']),
     );
+    expect(document.components.schemas.Error.properties.code.enum).toEqual(
+      expect.arrayContaining(['validation_error', 'not_found', 'conflict', 'unavailable']),
+    );
+    const createKey = document.paths['/admin/orgs/{orgId}/applications/{applicationId}/keys'].post;
+    expect(createKey.requestBody.required).toBe(false);
+    expect(document.paths['/admin/orgs'].post.requestBody.required).toBe(true);
+    expect(createKey.responses['503'].headers['Retry-After']).toBeDefined();
+    expect(createKey.responses['429'].headers['Retry-After']).toBeDefined();
+    expect(document.paths['/admin/orgs/{orgId}/people/accept'].post.responses['400']).toBeDefined();
   });
 
   it('the local OIDC issuer hands out tokens only for a valid email', async () => {

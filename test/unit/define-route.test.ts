@@ -3,6 +3,7 @@ import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { defineRoute } from '../../functions/core/http/define-route';
 import { ok } from '../../functions/core/http/reply';
 import { ConflictError, NotFoundError } from '../../functions/core/errors';
+import { DynamoDBServiceException } from '@aws-sdk/client-dynamodb';
 import { idSchema } from '../../functions/core/http/common-schemas';
 import type { RouteDefinition } from '../../functions/core/http/route';
 
@@ -93,5 +94,37 @@ describe('defineRoute', () => {
     expect(result.statusCode).toBe(500);
     expect(result.body).not.toContain('secret');
     expect(JSON.parse(result.body)).toEqual({ message: 'Internal error.', code: 'internal' });
+  });
+
+  it('DynamoDB being unavailable (server fault, timeout, network) is 503 with Retry-After, not 500', async () => {
+    const failures: unknown[] = [
+      new DynamoDBServiceException({ name: 'InternalServerError', $fault: 'server', $metadata: {}, message: 'boom' }),
+      Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:8000'), { code: 'ECONNREFUSED' }),
+      Object.assign(new Error('socket timed out'), { name: 'TimeoutError' }),
+    ];
+    for (const failure of failures) {
+      const unavailable = defineRoute(route, async () => {
+        throw failure;
+      });
+      const result = await unavailable(event(), context);
+      expect(result.statusCode).toBe(503);
+      expect(result.headers?.['Retry-After']).toBe('1');
+      expect(JSON.parse(result.body).code).toBe('unavailable');
+    }
+  });
+
+  it('a problem with the body as a whole is named "body"', async () => {
+    const result = await handler(event({ body: '[1]' }), context);
+    expect(result.statusCode).toBe(400);
+    expect(JSON.parse(result.body).details).toEqual([{ path: 'body', message: expect.any(String) }]);
+  });
+
+  it('a route without a body accepts none or {}, and refuses any field', async () => {
+    const bodiless = defineRoute({ ...route, body: undefined }, async () => ok({ done: true }));
+    expect((await bodiless(event({ body: null }), context)).statusCode).toBe(200);
+    expect((await bodiless(event({ body: '{}' }), context)).statusCode).toBe(200);
+    const refused = await bodiless(event({ body: '{"roles":["admin"]}' }), context);
+    expect(refused.statusCode).toBe(400);
+    expect(JSON.parse(refused.body).details).toEqual([{ path: 'body', message: expect.any(String) }]);
   });
 });

@@ -13,7 +13,11 @@ let issuer: LocalIssuer;
 let verifyPersonToken: typeof import('../../functions/auth/verify-person-token').verifyPersonToken;
 
 beforeAll(async () => {
-  server = createServer((_request, response) => {
+  server = createServer((request, response) => {
+    if (request.url === '/broken') {
+      response.writeHead(502).end('bad gateway');
+      return;
+    }
     response.writeHead(200, { 'Content-Type': 'application/json' });
     response.end(JSON.stringify(issuer.jwks));
   });
@@ -61,5 +65,26 @@ describe('person token verification', () => {
     expect(await verifyPersonToken(`Bearer ${foreignIssuer}`)).toBeUndefined();
     expect(await verifyPersonToken('Basic dXNlcjpwYXNz')).toBeUndefined();
     expect(await verifyPersonToken(undefined)).toBeUndefined();
+  });
+
+  it("throws (503 upstream), rather than calling the token bad, when the issuer's key set cannot be fetched", async () => {
+    const token = await issuer.issueToken({ email: 'x@example.org' });
+    const base = process.env.OIDC_JWKS_URL!;
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const closedUrl = `http://127.0.0.1:${(closed.address() as AddressInfo).port}/jwks.json`;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    try {
+      for (const url of [base.replace('/jwks.json', '/broken'), closedUrl]) {
+        process.env.OIDC_JWKS_URL = url;
+        let fresh!: typeof verifyPersonToken;
+        jest.isolateModules(() => {
+          fresh = require('../../functions/auth/verify-person-token').verifyPersonToken;
+        });
+        await expect(fresh(`Bearer ${token}`)).rejects.toThrow();
+      }
+    } finally {
+      process.env.OIDC_JWKS_URL = base;
+    }
   });
 });

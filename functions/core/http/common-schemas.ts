@@ -8,20 +8,46 @@ export const idSchema = (kind: IdKind) =>
     .regex(new RegExp(idPattern(kind)), `Not a valid ${kind} id.`)
     .meta({ description: `A server-issued ${kind} id.` });
 
+/** Every `code` an error body carries (the contract's section 4), by status. */
+export const ERROR_CODES = [
+  'bad_request',
+  'validation_error',
+  'unauthorized',
+  'forbidden',
+  'not_found',
+  'conflict',
+  'payload_too_large',
+  'unsupported_media_type',
+  'throttled',
+  'internal',
+  'unavailable',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
 /** The contract's error body (section 4). */
 export const errorBodySchema = z
   .object({
     message: z.string(),
-    code: z.string(),
+    code: z.enum(ERROR_CODES).meta({ description: 'validation_error is a 400 with `details`; bad_request a 400 without.' }),
     details: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
   })
   .meta({ id: 'Error' });
 export type ErrorBody = z.infer<typeof errorBodySchema>;
 
-/** Paging for listings (an extension: `limit` and an opaque `nextToken`). */
+/**
+ * Paging for listings, an extension: without `limit` a listing answers the whole list, as the
+ * contract's shapes do (up to MAX_UNPAGED_ITEMS, then a `nextToken`); with `limit` it answers
+ * one page of at most that many and a `nextToken` when there is more.
+ */
 export const pageQuerySchema = z.object({
-  limit: z.coerce.number().int().min(1).max(1000).default(100),
-  nextToken: z.string().min(1).max(4096).optional(),
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(1000)
+    .optional()
+    .meta({ description: 'Extension: page size. Without it the whole list is answered (up to 10,000 items).' }),
+  nextToken: z.string().min(1).max(4096).optional().meta({ description: 'Extension: the `nextToken` of the previous page.' }),
 });
 
 export const isoTimeSchema = z.iso.datetime({ offset: true });

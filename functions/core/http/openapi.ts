@@ -85,11 +85,16 @@ function operation(route: RouteDefinition, components: Record<string, JsonSchema
       ...route.errors,
       ...(route.credential === 'none' ? [429, 500, 503] : COMMON_ERRORS),
       ...(route.body ? [413, 415] : []),
+      // A person route refuses a body it does not take, and a body field it does not know.
+      ...(route.credential === 'person' ? [400] : []),
     ]),
   ];
   for (const status of errors.sort()) {
     responses[String(status)] = {
       description: ERROR_DESCRIPTIONS[status] ?? 'Error.',
+      ...(status === 429 || status === 503
+        ? { headers: { 'Retry-After': { description: 'Seconds to wait before retrying.', schema: { type: 'integer' } } } }
+        : {}),
       content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
     };
   }
@@ -104,7 +109,13 @@ function operation(route: RouteDefinition, components: Record<string, JsonSchema
     security,
     parameters: parameters(route, components),
     ...(route.body
-      ? { requestBody: { required: true, content: { 'application/json': { schema: convert(route.body, 'input', components) } } } }
+      ? {
+          requestBody: {
+            // A body whose every field is optional may be left out.
+            required: !route.body.safeParse({}).success,
+            content: { 'application/json': { schema: convert(route.body, 'input', components) } },
+          },
+        }
       : {}),
     responses,
   };
@@ -118,14 +129,18 @@ export function buildOpenApiDocument(routes: readonly RouteDefinition[] = routeL
     paths[route.path] ??= {};
     paths[route.path]![route.method.toLowerCase()] = operation(route, components);
   }
-  components.Error = convert(errorBodySchema, 'output', {});
+  // The error body carries `meta({ id: 'Error' })`: converting it registers components.Error.
+  convert(errorBodySchema, 'output', components);
   return {
     openapi: '3.1.0',
     info: {
       title: 'Datagate',
       version: '1',
       description:
-        'Give software its own identity to read air-quality data. `/admin` is for people (OIDC JWT); `/v2` is for applications (API key) and is compatible with the Clarity v2 API.',
+        'Give software its own identity to read air-quality data. `/admin` is for people (OIDC JWT); `/v2` is for applications (API key) and is compatible with the Clarity v2 API.\n\n' +
+        'Decisions where the contract is silent: `/admin` acts on the verified email of the token (`email` with `email_verified` true), otherwise 403; ' +
+        'a route without a body accepts none or `{}`; admin listings answer the whole list unless `limit` is given; ' +
+        'revocation, including the end of an old key regenerated with grace 0, reaches the data API within 10 seconds.',
     },
     paths,
     components: {

@@ -12,8 +12,11 @@ export interface ParsedInput<R extends RouteDefinition> {
   body: R['body'] extends z.ZodType ? z.infer<R['body']> : undefined;
 }
 
-function problems(error: z.ZodError, prefix = ''): FieldProblem[] {
-  const pathOf = (path: PropertyKey[]) => [prefix, ...path.map(String)].filter(Boolean).join('.');
+function problems(error: z.ZodError, prefix: 'body' | 'query'): FieldProblem[] {
+  // Field paths are relative to the body (`roles.0`) and prefixed for the query (`query.org`);
+  // a problem with the body as a whole is named `body`.
+  const pathOf = (path: PropertyKey[]) =>
+    (prefix === 'query' ? [prefix, ...path.map(String)] : path.map(String)).join('.') || prefix;
   return error.issues.flatMap((issue) =>
     // One problem per unknown field, named by its own path, so `role` for `roles` points at `role`.
     issue.code === 'unrecognized_keys'
@@ -21,6 +24,9 @@ function problems(error: z.ZodError, prefix = ''): FieldProblem[] {
       : [{ path: pathOf(issue.path), message: issue.message }],
   );
 }
+
+const isEmptyObject = (value: unknown) =>
+  typeof value === 'object' && value !== null && !Array.isArray(value) && Object.keys(value).length === 0;
 
 function readBody(event: APIGatewayProxyEvent): unknown {
   if (event.body === null || event.body === undefined || event.body === '') return undefined;
@@ -57,10 +63,11 @@ export function parseInput<R extends RouteDefinition>(route: R, event: APIGatewa
   let body: unknown;
   if (route.body) {
     const parsed = route.body.safeParse(rawBody ?? {});
-    if (!parsed.success) throw new BadRequestError('The request body is not valid.', problems(parsed.error));
+    if (!parsed.success) throw new BadRequestError('The request body is not valid.', problems(parsed.error, 'body'));
     body = parsed.data;
-  } else if (rawBody !== undefined && route.credential === 'person') {
-    throw new BadRequestError('This route takes no request body.');
+  } else if (rawBody !== undefined && route.credential === 'person' && !isEmptyObject(rawBody)) {
+    // An empty object carries no field, so no typo can hide in it; anything else is refused.
+    throw new BadRequestError('This route takes no request body.', [{ path: 'body', message: 'Send no body, or {}.' }]);
   }
   return { params, query, body } as ParsedInput<R>;
 }
