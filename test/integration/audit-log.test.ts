@@ -32,11 +32,24 @@ describe('the audit log', () => {
     });
     await api.call('DELETE', `/admin/orgs/${orgId}/connections/${applicationId}`, { token: admin.token });
     await api.call('PATCH', `/admin/orgs/${orgId}`, { token: admin.token, body: { name: 'Audited Org' } });
+    const extra = await api.call('POST', keys, { token: admin.token, body: { label: 'extra' } });
+    await api.call('DELETE', `${keys}/${extra.body.keyId}`, { token: admin.token });
+    const application = `/admin/orgs/${orgId}/applications/${applicationId}`;
+    await api.call('PATCH', application, { token: admin.token, body: { name: 'Renamed' } });
+    await api.call('DELETE', `/admin/orgs/${orgId}/people/${encodeURIComponent(person.email)}`, { token: admin.token });
+    await api.call('DELETE', `/admin/orgs/${orgId}/datasources/${datasourceId}`, { token: admin.token });
+    await api.call('DELETE', application, { token: admin.token });
 
     const answer = await api.call('GET', `/admin/orgs/${orgId}/audit-events?limit=100`, { token: admin.token });
     expect(answer.status).toBe(200);
     const actions = answer.body.events.map((event: { action: string }) => event.action);
     expect(actions).toEqual([
+      'application.delete',
+      'datasource.retire',
+      'person.remove',
+      'application.update',
+      'key.delete',
+      'key.create',
       'org.update',
       'connection.delete',
       'connection.update',
@@ -53,7 +66,8 @@ describe('the audit log', () => {
     ]);
     const accept = answer.body.events.find((event: { action: string }) => event.action === 'person.accept');
     expect(accept.actor).toEqual({ type: 'person', id: person.email.toLowerCase() });
-    expect(answer.body.events[0]).toEqual({
+    const renamed = answer.body.events.find((event: { action: string }) => event.action === 'org.update');
+    expect(renamed).toEqual({
       eventId: expect.stringMatching(/^evt_/),
       time: expect.any(String),
       actor: { type: 'person', id: admin.email.toLowerCase() },
@@ -61,6 +75,7 @@ describe('the audit log', () => {
       target: orgId,
       details: { from: 'Audited', to: 'Audited Org' },
     });
+    expect(answer.body.events[0]).toMatchObject({ action: 'application.delete', target: applicationId });
     expect(answer.body.nextToken).toBeUndefined();
   });
 
