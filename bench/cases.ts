@@ -1,7 +1,6 @@
 /**
  * What `npm run bench` measures: the figures, their targets, and the cases that produce them.
- * A case is one function from the bench settings to some figures; the query and ingest cases
- * are listed with their keys and wait for the measurements API (issue 5).
+ * A case is one function from the bench settings to some figures.
  */
 
 export interface BenchSettings {
@@ -15,6 +14,11 @@ export interface BenchSettings {
   countSamples: number;
   /** Seconds of load for `e2e.rps`. */
   rpsSeconds: number;
+  /** Days of one datasource's minutes behind the day `query.history30dVs1d` reads. */
+  historyDays: number;
+  /** Other datasources in the org of `query.othersVsAlone`, and the hours of recent minutes each holds. */
+  otherDatasources: number;
+  otherHours: number;
 }
 
 export type Figures = Record<string, number>;
@@ -56,8 +60,10 @@ export interface BenchCase {
 
 /** Every case; `run.ts` loads the modules after DynamoDB Local is up, since they create the client at load. */
 export async function loadCases(): Promise<BenchCase[]> {
-  const [{ verifyCases }, { e2eCases }, { bundleCases }] = await Promise.all([
+  const [{ verifyCases }, { queryCases }, { ingestCases }, { e2eCases }, { bundleCases }] = await Promise.all([
     import('./verify-cases'),
+    import('./query-cases'),
+    import('./ingest-cases'),
     import('./e2e-cases'),
     import('./bundle-cases'),
   ]);
@@ -67,8 +73,8 @@ export async function loadCases(): Promise<BenchCase[]> {
       keys: ['verify.missVsGetItem', 'verify.dynamoCallsMiss', 'verify.dynamoCallsHit', 'verify.hitMicros', 'verify.orgs100Vs1'],
       run: verifyCases,
     },
-    { name: 'query', keys: ['query.history30dVs1d', 'query.othersVsAlone'], pending: 'needs the measurements API' },
-    { name: 'ingest', keys: ['ingest.batch500VsFloor'], pending: 'needs the measurements API' },
+    { name: 'query', keys: ['query.history30dVs1d', 'query.othersVsAlone'], run: queryCases },
+    { name: 'ingest', keys: ['ingest.batch500VsFloor'], run: ingestCases },
     { name: 'e2e', keys: ['e2e.datasourcesOverFloor', 'e2e.rps'], run: e2eCases },
     { name: 'bundle', keys: ['bundle.authorizerVsFloor', 'init.authorizerVsFloor'], run: bundleCases },
   ];

@@ -3,9 +3,10 @@ import { join } from 'node:path';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { ddb } from '../functions/core/dynamo';
 import { getTableName } from '../functions/core/config';
-import { startTestApi, type TestApi } from '../test/support/local-api';
+import type { TestApi } from '../test/support/local-api';
 import { connect, createApplication, createDatasource, createOrg, signIn } from '../test/support/scenario';
 import { compareInterleaved, progress, timeMillis } from './sampling';
+import { benchApi } from './bench-api';
 import { requestsMadeBy } from './request-counter';
 import type { BenchSettings, Figures } from './cases';
 
@@ -25,7 +26,7 @@ interface Scene {
 
 /** An org with datasources and an application connected to it as observer, all through the admin API. */
 async function scene(): Promise<Scene> {
-  const api = await startTestApi();
+  const api = await benchApi();
   const admin = await signIn(api, 'bench-admin');
   const orgId = await createOrg(api, admin, 'Bench');
   for (let i = 0; i < DATASOURCES; i++) {
@@ -68,41 +69,37 @@ function requestsPerSecond(url: string, key: string, seconds: number): Promise<n
 
 export async function e2eCases(settings: BenchSettings): Promise<Figures> {
   const { api, orgId, key } = await scene();
-  try {
-    const listUrl = `${api.url}/v2/datasources?org=${orgId}`;
-    const list = () => fetchOk(listUrl, { 'x-api-key': key });
-    const directQuery = () =>
-      ddb.send(
-        new QueryCommand({
-          TableName: getTableName(),
-          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :ds)',
-          ExpressionAttributeValues: { ':pk': `ORG#${orgId}`, ':ds': 'DS#' },
-          Limit: 1000,
-        }),
-      );
-    await list(); // warms the key cache and loads the route's modules
-    const callsPerList = await requestsMadeBy(list);
-    const compared = await compareInterleaved(
-      'e2e.datasourcesOverFloor',
-      settings.samples,
-      () => timeMillis(list),
-      () =>
-        timeMillis(async () => {
-          await fetchOk(`${api.url}/health`);
-          await directQuery();
-        }),
+  const listUrl = `${api.url}/v2/datasources?org=${orgId}`;
+  const list = () => fetchOk(listUrl, { 'x-api-key': key });
+  const directQuery = () =>
+    ddb.send(
+      new QueryCommand({
+        TableName: getTableName(),
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :ds)',
+        ExpressionAttributeValues: { ':pk': `ORG#${orgId}`, ':ds': 'DS#' },
+        Limit: 1000,
+      }),
     );
-    progress('e2e.rps', 0, 1);
-    const rps = await requestsPerSecond(listUrl, key, settings.rpsSeconds);
-    progress('e2e.rps', 1, 1);
-    return {
-      'e2e.datasourcesOverFloor': compared.ratio,
-      'e2e.datasourcesMillis': compared.a,
-      'e2e.floorMillis': compared.b,
-      'e2e.dynamoCallsPerList': callsPerList,
-      'e2e.rps': rps,
-    };
-  } finally {
-    await api.stop();
-  }
+  await list(); // warms the key cache and loads the route's modules
+  const callsPerList = await requestsMadeBy(list);
+  const compared = await compareInterleaved(
+    'e2e.datasourcesOverFloor',
+    settings.samples,
+    () => timeMillis(list),
+    () =>
+      timeMillis(async () => {
+        await fetchOk(`${api.url}/health`);
+        await directQuery();
+      }),
+  );
+  progress('e2e.rps', 0, 1);
+  const rps = await requestsPerSecond(listUrl, key, settings.rpsSeconds);
+  progress('e2e.rps', 1, 1);
+  return {
+    'e2e.datasourcesOverFloor': compared.ratio,
+    'e2e.datasourcesMillis': compared.a,
+    'e2e.floorMillis': compared.b,
+    'e2e.dynamoCallsPerList': callsPerList,
+    'e2e.rps': rps,
+  };
 }

@@ -1,17 +1,36 @@
+import type { ConsumedCapacity } from '@aws-sdk/client-dynamodb';
 import { ddb } from '../functions/core/dynamo';
 
 /**
  * Counts the DynamoDB requests the shared document client sends, by operation, with a
- * middleware on its stack: what the code really does, not what it is believed to do.
+ * middleware on its stack: what the code really does, not what it is believed to do. On demand
+ * it also asks DynamoDB for the capacity each request consumed (table and indexes), so the
+ * per-request costs in docs/performance.md are read from DynamoDB Local, not estimated.
  */
 
 const counts = new Map<string, number>();
+const capacity = new Map<string, number>();
+let meteringCapacity = false;
 let installed = false;
 
-/** Adds the counting middleware to `ddb` (once per process). */
+/** Adds the counting and capacity middlewares to `ddb` (once per process). */
 export function installRequestCounter(): void {
   if (installed) return;
   installed = true;
+  ddb.middlewareStack.add(
+    (next, context) => async (args) => {
+      if (!meteringCapacity) return next(args);
+      // Only while metering: the figure asks DynamoDB for more than the code does.
+      const result = await next({ ...args, input: { ...(args.input as object), ReturnConsumedCapacity: 'TOTAL' } });
+      const consumed = (result.output as { ConsumedCapacity?: ConsumedCapacity | ConsumedCapacity[] }).ConsumedCapacity;
+      const units = [consumed ?? []].flat().reduce((sum, entry) => sum + (entry.CapacityUnits ?? 0), 0);
+      const command = context.commandName ?? 'unknown';
+      capacity.set(command, (capacity.get(command) ?? 0) + units);
+      return result;
+    },
+    // Initialize: the input is still the command's own, before it is serialized.
+    { step: 'initialize', name: 'benchCapacityMeter' },
+  );
   ddb.middlewareStack.add(
     (next, context) => async (args) => {
       counts.set(context.commandName ?? 'unknown', (counts.get(context.commandName ?? 'unknown') ?? 0) + 1);
@@ -46,4 +65,21 @@ export async function requestsMadeBy(run: () => Promise<unknown>, settleMs = 30)
   await run();
   await new Promise((resolve) => setTimeout(resolve, settleMs));
   return totalRequests();
+}
+
+/**
+ * Capacity units (reads and writes, table and indexes, as DynamoDB reports them with
+ * `ReturnConsumedCapacity: TOTAL`) consumed by `run`, by command name. Requests `run` starts in
+ * the background are metered if they are sent within `settleMs` after it resolves.
+ */
+export async function capacityUsedBy(run: () => Promise<unknown>, settleMs = 30): Promise<Record<string, number>> {
+  capacity.clear();
+  meteringCapacity = true;
+  try {
+    await run();
+    await new Promise((resolve) => setTimeout(resolve, settleMs));
+  } finally {
+    meteringCapacity = false;
+  }
+  return Object.fromEntries(capacity);
 }

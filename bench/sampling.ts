@@ -50,18 +50,29 @@ export async function compareInterleaved(
   sampleA: () => Promise<number>,
   sampleB: () => Promise<number>,
 ): Promise<Comparison> {
-  const a: number[] = [];
-  const b: number[] = [];
+  const { a, b } = await mediansInterleaved(label, count, { a: sampleA, b: sampleB });
+  return { a, b, ratio: a / b };
+}
+
+/**
+ * Takes `count` rounds of one sample of every side, in a random order per round, and returns
+ * each side's median: for several ratios over one shared side, whose samples then serve each.
+ */
+export async function mediansInterleaved<Side extends string>(
+  label: string,
+  count: number,
+  samplers: Record<Side, () => Promise<number>>,
+): Promise<Record<Side, number>> {
+  const sides = Object.keys(samplers) as Side[];
+  const samples = new Map<Side, number[]>(sides.map((side) => [side, []]));
   for (let i = 0; i < count; i++) {
-    if (Math.random() < 0.5) {
-      a.push(await sampleA());
-      b.push(await sampleB());
-    } else {
-      b.push(await sampleB());
-      a.push(await sampleA());
+    const order = [...sides];
+    for (let j = order.length - 1; j > 0; j--) {
+      const k = Math.floor(Math.random() * (j + 1));
+      [order[j], order[k]] = [order[k]!, order[j]!];
     }
+    for (const side of order) samples.get(side)!.push(await samplers[side]());
     progress(label, i + 1, count);
   }
-  const [medianA, medianB] = [median(a), median(b)];
-  return { a: medianA, b: medianB, ratio: medianA / medianB };
+  return Object.fromEntries(sides.map((side) => [side, median(samples.get(side)!)])) as Record<Side, number>;
 }

@@ -1,0 +1,192 @@
+import { gzipSync } from 'node:zlib';
+import { createOrg } from '../functions/core/orgs';
+import { createDatasource } from '../functions/core/datasources';
+import { putMeasurements, type Measurement } from '../functions/core/measurements';
+import { queryRecentMeasurements, type RecentQuery } from '../functions/core/recent-measurements';
+import { recentMeasurementsReply } from '../functions/data/recent-answer';
+import type { Actor } from '../functions/core/audit';
+import { median, mediansInterleaved, progress, timeMillis } from './sampling';
+import { capacityUsedBy, requestsMadeBy } from './request-counter';
+import type { BenchSettings, Figures } from './cases';
+
+/**
+ * `query.*`: the 24-hour minute query of one datasource, `queryRecentMeasurements` called as
+ * `POST /v2/recent-datasource-measurements-query` calls it once the grant is checked (the
+ * handler's remaining work, the grant from the authorizer's snapshot and the rendering, depends
+ * only on the answer, which is the same for every datasource timed). In process, against
+ * DynamoDB Local, at a fixed clock so that every sample reads exactly the same day.
+ *
+ * Three datasources of the same table, each with the same day of minutes, sampled in turn:
+ * - `history`, alone in its org, also holds the 29 days before (older than the window and than
+ *   the 10-day TTL, which DynamoDB Local never applies: expired items DynamoDB has not deleted yet);
+ * - `day`, alone in its org, holds the day only;
+ * - `crowded` shares its org with 200 other datasources, each holding the last hours of minutes
+ *   at the same times (so the org's datasource list and receipt index are 200 times larger).
+ * `query.history30dVs1d` is history / day, `query.othersVsAlone` is crowded / day.
+ */
+
+const MINUTE_MS = 60_000;
+const DAY_MINUTES = 1440;
+/** A minute query's window is 24 hours, both ends included: 1,441 minutes. */
+const WINDOW_ROWS = DAY_MINUTES + 1;
+/** Batches of 500 (what one ingest accepts) written at once while seeding; more only queue in DynamoDB Local. */
+const SEED_STREAMS = 4;
+const SEED_BATCH = 500;
+const ACTOR: Actor = { type: 'person', id: 'bench@example.org' };
+
+/** A typical node's minute: five metrics (about 410 B stored with keys, ids, receipt and TTL: `query.readUnitsPerQuery`). */
+const metricsAt = (minute: number) => ({
+  pm1ConcMass: 3 + (minute % 11),
+  pm2_5ConcMass: 5 + (minute % 17),
+  pm10ConcMass: 9 + (minute % 23),
+  temperature: 12.5 + (minute % 60) / 10,
+  relHumid: 40 + (minute % 30),
+});
+
+/** `count` minutes of one datasource, the newest at `now`, one a minute before it. */
+function minutesOf(datasourceId: string, now: number, count: number): Measurement[] {
+  return Array.from({ length: count }, (_, minute) => ({
+    datasourceId,
+    time: new Date(now - minute * MINUTE_MS).toISOString(),
+    metrics: metricsAt(minute),
+  }));
+}
+
+/**
+ * Writes measurements with the domain's own writer (the items and keys the ingest handler
+ * writes), several batches at once. `putMeasurements` checks no time: the ingest schema's
+ * 10-day limit is what keeps old history out of the API, not the writer.
+ */
+async function seed(orgId: string, measurements: readonly Measurement[], label: string): Promise<void> {
+  const batches: Measurement[][] = [];
+  for (let start = 0; start < measurements.length; start += SEED_BATCH)
+    batches.push(measurements.slice(start, start + SEED_BATCH));
+  let next = 0;
+  let done = 0;
+  await Promise.all(
+    Array.from({ length: SEED_STREAMS }, async () => {
+      while (next < batches.length) {
+        await putMeasurements(orgId, batches[next++]!);
+        progress(label, ++done, batches.length);
+      }
+    }),
+  );
+}
+
+/** A new org with `count` datasources, written by the domain code. */
+async function orgWithDatasources(name: string, count: number): Promise<{ orgId: string; datasourceIds: string[] }> {
+  const { orgId } = await createOrg(name, ACTOR.id);
+  const datasourceIds: string[] = [];
+  for (let i = 0; i < count; i++)
+    datasourceIds.push(
+      (await createDatasource(orgId, { name: `${name} ${i}`, sourceType: 'bench', tags: [] }, ACTOR)).datasourceId,
+    );
+  return { orgId, datasourceIds };
+}
+
+/** The query a client sends for one datasource's last 24 hours of minutes, as the handler normalises it. */
+const dayQuery = (datasourceId: string): RecentQuery => ({
+  allDatasources: false,
+  datasourceIds: [datasourceId],
+  outputFrequency: 'minute',
+  format: 'json-long',
+});
+
+const dayOfMinutes = (orgId: string, datasourceId: string, now: number) =>
+  queryRecentMeasurements(orgId, 'all', dayQuery(datasourceId), { now });
+
+/** The json-long answer the handler renders for a day of one datasource, serialized. */
+async function renderedAnswer(orgId: string, datasourceId: string, now: number): Promise<Buffer> {
+  const query = dayQuery(datasourceId);
+  const principal = { type: 'application', applicationId: 'bench', keyId: 'bench', ownerOrgId: orgId, grants: {} } as const;
+  const reply = await recentMeasurementsReply(principal, orgId, query, await dayOfMinutes(orgId, datasourceId, now), {
+    request: { org: orgId, ...query, replyWithContinuationToken: false },
+    withToken: false,
+  });
+  return Buffer.from(JSON.stringify(reply.body));
+}
+
+/**
+ * Milliseconds of this process's CPU (all its threads) to query, render and serialize a day
+ * answer: what a Lambda's memory size, which sets its share of a vCPU, has to pay for.
+ */
+async function cpuMillisPerAnswer(orgId: string, datasourceId: string, now: number, runs: number): Promise<number> {
+  const samples: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const started = process.cpuUsage();
+    await renderedAnswer(orgId, datasourceId, now);
+    const used = process.cpuUsage(started);
+    samples.push((used.user + used.system) / 1000);
+  }
+  return median(samples);
+}
+
+/** Milliseconds of one day query; throws unless it answered the whole day, so a sample never times a short answer. */
+async function timeDayQuery(orgId: string, datasourceId: string, now: number): Promise<number> {
+  let rows = 0;
+  const millis = await timeMillis(async () => {
+    rows = (await dayOfMinutes(orgId, datasourceId, now)).rows.length;
+  });
+  if (rows !== WINDOW_ROWS) throw new Error(`a day query of ${datasourceId} answered ${rows} rows, not ${WINDOW_ROWS}`);
+  return millis;
+}
+
+export async function queryCases(settings: BenchSettings): Promise<Figures> {
+  const now = Date.now();
+  const historyOrg = await orgWithDatasources('History', 1);
+  const [history] = historyOrg.datasourceIds as [string];
+  const historyMinutes = settings.historyDays * DAY_MINUTES + 1;
+  await seed(historyOrg.orgId, minutesOf(history, now, historyMinutes), `query: ${settings.historyDays} days of history`);
+
+  const dayOrg = await orgWithDatasources('Day', 1);
+  const [day] = dayOrg.datasourceIds as [string];
+  await seed(dayOrg.orgId, minutesOf(day, now, WINDOW_ROWS), 'query: a day alone');
+
+  progress('query: writing other datasources', 0, 1);
+  const crowdedOrg = await orgWithDatasources('Crowded', settings.otherDatasources + 1);
+  progress('query: writing other datasources', 1, 1);
+  const [crowded, ...others] = crowdedOrg.datasourceIds as [string, ...string[]];
+  await seed(crowdedOrg.orgId, minutesOf(crowded, now, WINDOW_ROWS), 'query: a day among others');
+  // Minute by minute across the others, as devices report, so every recent time is in many partitions.
+  const otherData = Array.from({ length: settings.otherHours * 60 }, (_, minute) =>
+    others.map((datasourceId) => ({
+      datasourceId,
+      time: new Date(now - minute * MINUTE_MS).toISOString(),
+      metrics: metricsAt(minute),
+    })),
+  ).flat();
+  await seed(crowdedOrg.orgId, otherData, `query: ${others.length} others x ${settings.otherHours} h`);
+
+  const timed = { history: [historyOrg.orgId, history], day: [dayOrg.orgId, day], crowded: [crowdedOrg.orgId, crowded] } as const;
+  // Warm-up: module code, the client's connections and the JIT, on every datasource that is timed.
+  for (const [orgId, datasourceId] of Object.values(timed))
+    for (let i = 0; i < 3; i++) await timeDayQuery(orgId, datasourceId, now);
+
+  const callsPerQuery = await requestsMadeBy(() => dayOfMinutes(historyOrg.orgId, history, now));
+  const capacity = await capacityUsedBy(() => dayOfMinutes(historyOrg.orgId, history, now));
+  const answer = await renderedAnswer(historyOrg.orgId, history, now);
+  const cpuMillis = await cpuMillisPerAnswer(historyOrg.orgId, history, now, settings.countSamples);
+
+  const medians = await mediansInterleaved('query: history, day, crowded', settings.samples, {
+    history: () => timeDayQuery(...timed.history, now),
+    day: () => timeDayQuery(...timed.day, now),
+    crowded: () => timeDayQuery(...timed.crowded, now),
+  });
+
+  return {
+    'query.history30dVs1d': medians.history / medians.day,
+    'query.othersVsAlone': medians.crowded / medians.day,
+    'query.historyMillis': medians.history,
+    'query.dayMillis': medians.day,
+    'query.crowdedMillis': medians.crowded,
+    'query.rowsPerAnswer': WINDOW_ROWS,
+    'query.historyItems': historyMinutes,
+    'query.otherDatasources': others.length,
+    'query.otherItems': otherData.length,
+    'query.dynamoCallsPerQuery': callsPerQuery,
+    'query.readUnitsPerQuery': Object.values(capacity).reduce((sum, units) => sum + units, 0),
+    'query.answerBytes': answer.length,
+    'query.answerGzipBytes': gzipSync(answer).length,
+    'query.cpuMillisPerAnswer': cpuMillis,
+  };
+}
