@@ -11,9 +11,10 @@ import { roleSchema } from '../core/roles';
 
 export const orgQuerySchema = z.object({ org: idSchema('org') });
 
+/** As Clarity v2 answers them: `group` is always present, `null` when the datasource has none. */
 export const orgAnnotationsSchema = z.object({
   name: z.string(),
-  group: z.string().optional(),
+  group: z.string().nullable(),
   tags: z.array(z.string()),
 });
 
