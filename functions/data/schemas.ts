@@ -78,7 +78,16 @@ export const measurementSchema = z
     }
   });
 
-export const ingestBodySchema = z.object({ measurements: z.array(measurementSchema).min(1).max(500) });
+/**
+ * `org` goes in the body of a POST (contract section 6); the query string is still read for
+ * clients written before, and the handler refuses the two when they differ.
+ */
+export const ingestQuerySchema = z.object({ org: idSchema('org').optional() });
+
+export const ingestBodySchema = z.object({
+  org: idSchema('org').optional(),
+  measurements: z.array(measurementSchema).min(1).max(500),
+});
 export type IngestBody = z.infer<typeof ingestBodySchema>;
 
 export const ingestAnswerSchema = z.object({ accepted: z.number().int() });

@@ -73,6 +73,40 @@ describe('ingest', () => {
     expect(read.body.data[0]).toMatchObject({ time: minutesAgo(1, now), metric: 'a', value: 42 });
   });
 
+  it('takes org in the body (the contract) or, as before, in the query string; both differing or neither is 400', async () => {
+    const fresh = await dataOrg(api, 1);
+    const path = `/v2/datasources/${fresh.datasources[0]}/measurements`;
+    const measurements = [{ time: minutesAgo(3), metrics: { a: 1 } }];
+    const send = (url: string, body: Record<string, unknown>) => api.call('POST', url, { key: fresh.keys.technician, body });
+    const inBody = await send(path, { org: fresh.orgId, measurements });
+    expect(inBody.status).toBe(202);
+    expect(inBody.body).toEqual({ accepted: 1 });
+    expect((await send(`${path}?org=${fresh.orgId}`, { measurements })).status).toBe(202);
+    expect((await send(`${path}?org=${fresh.orgId}`, { org: fresh.orgId, measurements })).status).toBe(202);
+    const differ = await send(`${path}?org=${org.orgId}`, { org: fresh.orgId, measurements });
+    expect(differ.status).toBe(400);
+    expect(differ.body).toMatchObject({ code: 'validation_error', details: [{ path: 'org', message: expect.any(String) }] });
+    const missing = await send(path, { measurements });
+    expect(missing.status).toBe(400);
+    expect(missing.body.details).toEqual([{ path: 'org', message: expect.any(String) }]);
+    expect((await send(path, { org: 'not-an-org', measurements })).status).toBe(400);
+  });
+
+  it('ignores body fields it does not know (contract section 4 for /v2), at the top and in each measurement', async () => {
+    const fresh = await dataOrg(api, 1);
+    const answer = await api.call('POST', `/v2/datasources/${fresh.datasources[0]}/measurements`, {
+      key: fresh.keys.technician,
+      body: {
+        org: fresh.orgId,
+        source: 'gateway-7',
+        measurements: [{ time: minutesAgo(2), metrics: { a: 5 }, qcFlags: ['none'], location: { lat: 1, lon: 2 } }],
+      },
+    });
+    expect(answer.status).toBe(202);
+    const read = await query(fresh.keys.admin, { org: fresh.orgId, allDatasources: true });
+    expect(read.body.data).toEqual([expect.objectContaining({ metric: 'a', value: 5 })]);
+  });
+
   it('answers 404 for a datasource of another org', async () => {
     const other = await dataOrg(api, 1);
     const answer = await api.call('POST', `/v2/datasources/${other.datasources[0]}/measurements?org=${org.orgId}`, {
