@@ -544,7 +544,7 @@ export const routes = {
     continuationTokens: true,
     summary: 'What is new since the previous answer of a query',
     description: [
-      "Body `{org, continuationToken}`. Answers in the original query's format and frequency, with a fresh token in `x-clarity-continuation-token`.",
+      "Body `{org, continuationToken}`. Answers in the original query's format and frequency, within its window as narrowed by its `startTime` and with its `metricSelect`, with a fresh token in `x-clarity-continuation-token`.",
       'Every measurement ingested is delivered exactly once across a chain of continuations, whatever its `time` (as long as it is within the window): the chain follows ingest order, not measurement time. A measurement sent again is delivered again (it is a new value). For `hour` and `day`, each period touched by a new measurement is sent again, recomputed whole.',
       'Delivery lags ingest by a few seconds (the settle lag, 5 s), so that a write in flight can never be passed by. At most 5000 measurements per answer; the rest come in the next one.',
       "A token is good for 24 hours and only for the application, the org and the query it was issued for; an altered, foreign or expired token is 400. With `allDatasources`, datasources added to the org (or to a guest's list) join the chain.",

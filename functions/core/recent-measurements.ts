@@ -204,8 +204,8 @@ export async function queryRecentMeasurements(
 
 /**
  * What a continuation delivers: the measurements received after `after` (the previous
- * answer's mark) and no later than the settle lag allows, that are still within the window and
- * readable now. For means, each period touched by such a receipt is recomputed whole and sent
+ * answer's mark) and no later than the settle lag allows, that are still within the window (as
+ * narrowed by the query's `startTime`) and readable now. For means, each period touched by such a receipt is recomputed whole and sent
  * again. At most MAX_MEASUREMENTS_PER_ANSWER receipts per answer; the rest follow in the next.
  */
 export async function continueRecentMeasurements(
@@ -224,7 +224,7 @@ export async function continueRecentMeasurements(
   const cap = MAX_MEASUREMENTS_PER_ANSWER;
   const receipts = await readReceipts(orgId, after, upTo, cap, readable);
   const mark = receipts.length === cap ? receipts[cap - 1]!.receipt : upTo > after ? upTo : after;
-  const from = iso(windowStart(query.outputFrequency, now));
+  const from = iso(windowStart(query.outputFrequency, now, query.startTime));
   const fresh = receipts.filter((measurement) => measurement.time >= from);
 
   let rows: Row[];

@@ -352,6 +352,26 @@ describe('continuations', () => {
     expect(lines[1]).toMatch(/,(3|4),sensor-ready,(3|4)$/);
   });
 
+  it("keep the query's startTime: a measurement ingested later with an older time is not delivered", async () => {
+    const fresh = await dataOrg(api, 1);
+    const [datasourceId] = fresh.datasources as [string];
+    const first = await query(fresh.keys.observer, {
+      org: fresh.orgId,
+      allDatasources: true,
+      startTime: minutesAgo(60),
+      replyWithContinuationToken: true,
+    });
+    expect(first.body.data).toEqual([]);
+    await ingest(api, fresh, datasourceId, [
+      { time: minutesAgo(180), metrics: { m: 1 } },
+      { time: minutesAgo(10), metrics: { m: 2 } },
+    ]);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    const next = await continuation(fresh.keys.observer, first.headers.get(TOKEN)!, fresh.orgId);
+    expect(next.status).toBe(200);
+    expect(next.body.data.map((row: { value: number }) => row.value)).toEqual([2]);
+  });
+
   it('refuse altered, foreign, other-org and expired tokens with 400', async () => {
     const fresh = await dataOrg(api, 1);
     const first = await query(fresh.keys.admin, { org: fresh.orgId, allDatasources: true, replyWithContinuationToken: true });
