@@ -205,8 +205,10 @@ export async function queryRecentMeasurements(
 /**
  * What a continuation delivers: the measurements received after `after` (the previous
  * answer's mark) and no later than the settle lag allows, that are still within the window (as
- * narrowed by the query's `startTime`) and readable now. For means, each period touched by such a receipt is recomputed whole and sent
- * again. At most MAX_MEASUREMENTS_PER_ANSWER receipts per answer; the rest follow in the next.
+ * narrowed by the query's `startTime`), readable now, and of datasources that still exist (a
+ * retired one's items linger until their TTL). For means, each period touched by such a receipt
+ * is recomputed whole and sent again. At most MAX_MEASUREMENTS_PER_ANSWER receipts per answer;
+ * the rest follow in the next.
  */
 export async function continueRecentMeasurements(
   orgId: string,
@@ -225,7 +227,12 @@ export async function continueRecentMeasurements(
   const receipts = await readReceipts(orgId, after, upTo, cap, readable);
   const mark = receipts.length === cap ? receipts[cap - 1]!.receipt : upTo > after ? upTo : after;
   const from = iso(windowStart(query.outputFrequency, now, query.startTime));
-  const fresh = receipts.filter((measurement) => measurement.time >= from);
+  const inWindow = receipts.filter((measurement) => measurement.time >= from);
+  // A retired datasource's items stay until their TTL: only datasources that still exist are
+  // answered. One read of the datasources the receipts name (batched), never one per row.
+  const existing = await getDatasources(orgId, [...new Set(inWindow.map((measurement) => measurement.datasourceId))]);
+  const exists = new Set(existing.map((datasource) => datasource.datasourceId));
+  const fresh = inWindow.filter((measurement) => exists.has(measurement.datasourceId));
 
   let rows: Row[];
   if (query.outputFrequency === 'minute') {
@@ -246,6 +253,6 @@ export async function continueRecentMeasurements(
     rows = aggregate(periods.flat(), query.outputFrequency);
   }
   rows = selectMetrics(rows, query.metricSelect);
-  const datasources = await getDatasources(orgId, [...new Set(rows.map((row) => row.datasourceId))]);
-  return { rows, datasources, mark };
+  const inAnswer = new Set(rows.map((row) => row.datasourceId));
+  return { rows, datasources: existing.filter((datasource) => inAnswer.has(datasource.datasourceId)), mark };
 }

@@ -372,6 +372,21 @@ describe('continuations', () => {
     expect(next.body.data.map((row: { value: number }) => row.value)).toEqual([2]);
   });
 
+  it('leave out a datasource retired mid-chain: its measurements still in the table are not delivered', async () => {
+    const fresh = await dataOrg(api, 2);
+    const [retired, kept] = fresh.datasources as [string, string];
+    const first = await query(fresh.keys.observer, { org: fresh.orgId, allDatasources: true, replyWithContinuationToken: true });
+    await ingest(api, fresh, retired, [{ time: minutesAgo(2), metrics: { m: 1 } }]);
+    const retire = await api.call('DELETE', `/admin/orgs/${fresh.orgId}/datasources/${retired}`, { token: fresh.admin.token });
+    expect(retire.status).toBe(204);
+    await ingest(api, fresh, kept, [{ time: minutesAgo(1), metrics: { m: 2 } }]);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    const next = await continuation(fresh.keys.observer, first.headers.get(TOKEN)!, fresh.orgId);
+    expect(next.status).toBe(200);
+    expect(next.body.data).toEqual([expect.objectContaining({ datasourceId: kept, value: 2 })]);
+    expect(next.body.locations).toEqual([{ datasourceId: kept, lat: 51, lon: 5 }]);
+  });
+
   it('refuse altered, foreign, other-org and expired tokens with 400', async () => {
     const fresh = await dataOrg(api, 1);
     const first = await query(fresh.keys.admin, { org: fresh.orgId, allDatasources: true, replyWithContinuationToken: true });
