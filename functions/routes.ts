@@ -8,7 +8,7 @@ const RECENT_DESCRIPTION = [
   'Windows: `minute` the single measurements of the last 24 hours; `hour` the 1-hour means of the 48 UTC hours up to the current one, metric names gaining `1HourMean` (a trailing `Individual` is dropped first); `day` the 24-hour means of the 10 UTC days up to today (`24HourMean`). `startTime` narrows the window. Means are arithmetic means of the measurements in the period.',
   "`metricSelect`: Clarity's selector (`only a,b`, `only pm2_5*`, `all - *Mean`, `none + a`); `default` and absent mean every metric.",
   '`json-long` extensions: each row carries `raw` (equal to `value`) and `status` (`sensor-ready`), and for means `startOfPeriod` and `endOfPeriod` (`time` is the start). `request` echoes the query, normalised. `locations` lists the datasources in `data` that have a location.',
-  '`csv-wide`: `text/csv`, columns `datasourceId, sourceType, outputFrequency, time` (means: `startOfPeriod, endOfPeriod`)`, locationLatitude, locationLongitude`, then `<metric>.raw, <metric>.status, <metric>.value` per metric in alphabetical order.',
+  '`csv-wide`: `text/csv`, one row per datasource and time; columns `datasourceId, sourceType, outputFrequency, time` (means: `startOfPeriod, endOfPeriod`)`, locationLatitude, locationLongitude`, then one column per metric (named as in `json-long`, holding its value; empty where a row has no such metric), in alphabetical order.',
   'At most 5000 measurements (or periods) per answer: the newest. With `replyWithContinuationToken: true` the header `x-clarity-continuation-token` carries a token for the continuation route; measurements received in the last few seconds are then left to the first continuation. Answers are gzipped for clients that send `Accept-Encoding: gzip`.',
 ].join('\n\n');
 

@@ -7,7 +7,7 @@ import type { RecentMeasurements } from './schemas';
 /**
  * Renders a recent-measurements answer as Clarity v2 clients read it: `json-long` (one object per
  * metric of a measurement, plus `locations`) or `csv-wide` (one row per datasource and time, one
- * `<metric>.raw`, `.status`, `.value` column group per metric), with the continuation token in
+ * column per metric holding its value, as the contract says), with the continuation token in
  * `x-clarity-continuation-token` when one is due.
  */
 
@@ -52,15 +52,11 @@ function csvWide(answer: RecentAnswer, query: RecentQuery): string {
     ...timeColumns,
     'locationLatitude',
     'locationLongitude',
-    ...metrics.flatMap((metric) => [`${metric}.raw`, `${metric}.status`, `${metric}.value`]),
+    ...metrics,
   ];
   const line = (row: Row) => {
     const datasource = byId.get(row.datasourceId);
     const times = query.outputFrequency === 'minute' ? [row.time] : [row.time, row.endOfPeriod];
-    const cells = metrics.flatMap((metric) => {
-      const value = row.metrics[metric];
-      return value === undefined ? [undefined, undefined, undefined] : [value, STATUS, value];
-    });
     return [
       row.datasourceId,
       datasource?.sourceType,
@@ -68,7 +64,7 @@ function csvWide(answer: RecentAnswer, query: RecentQuery): string {
       ...times,
       datasource?.location?.lat,
       datasource?.location?.lon,
-      ...cells,
+      ...metrics.map((metric) => row.metrics[metric]),
     ]
       .map(csvCell)
       .join(',');
