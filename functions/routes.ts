@@ -12,6 +12,19 @@ const RECENT_DESCRIPTION = [
   'At most 5000 measurements (or periods) per answer: the newest. With `replyWithContinuationToken: true` the header `x-clarity-continuation-token` carries a token for the continuation route; measurements received in the last few seconds are then left to the first continuation. Answers are gzipped for clients that send `Accept-Encoding: gzip`.',
 ].join('\n\n');
 
+/** The answer of both recent-measurement routes: JSON, csv-wide as text/csv, and the continuation header. */
+const recentMeasurementsResponse = (description: string, tokenWhen: string) => ({
+  description,
+  schema: data.recentMeasurementsSchema,
+  mediaTypes: { 'text/csv': { schema: data.recentMeasurementsCsvSchema } },
+  headers: {
+    [data.CONTINUATION_HEADER]: {
+      description: `A continuation token, ${tokenWhen}.`,
+      schema: data.continuationTokenHeaderSchema,
+    },
+  },
+});
+
 /**
  * THE route table: every HTTP route of Datagate. The CDK stack creates one API Gateway method
  * and one Lambda function per row; the local server routes with the same rows; the OpenAPI
@@ -527,10 +540,10 @@ export const routes = {
     who: 'any grant (guest: its list)',
     body: data.recentQueryBodySchema,
     responses: {
-      200: {
-        description: '`json-long` (below) or, with `format: "csv-wide"`, `text/csv`.',
-        schema: data.recentMeasurementsSchema,
-      },
+      200: recentMeasurementsResponse(
+        '`json-long` (`application/json`) or, with `format: "csv-wide"`, `text/csv`.',
+        'when the query asked for one with `replyWithContinuationToken: true`',
+      ),
     },
     errors: [400, 403],
   },
@@ -551,7 +564,12 @@ export const routes = {
     ].join('\n\n'),
     who: 'any grant (guest: its list)',
     body: data.continuationBodySchema,
-    responses: { 200: { description: 'As for the query.', schema: data.recentMeasurementsSchema } },
+    responses: {
+      200: recentMeasurementsResponse(
+        "As for the query, in the original query's format.",
+        'always: it resumes after this answer',
+      ),
+    },
     errors: [400, 403],
   },
   v2Whoami: {

@@ -2,7 +2,7 @@ import type { ApplicationPrincipal } from '../auth/principal';
 import { signContinuationToken } from '../core/continuation-tokens';
 import type { Reply } from '../core/http/reply';
 import type { RecentAnswer, RecentQuery, Row } from '../core/recent-measurements';
-import type { RecentMeasurements } from './schemas';
+import { CONTINUATION_HEADER, type RecentMeasurements } from './schemas';
 
 /**
  * Renders a recent-measurements answer as Clarity v2 clients read it: `json-long` (one object per
@@ -10,8 +10,6 @@ import type { RecentMeasurements } from './schemas';
  * column per metric holding its value, as the contract says), with the continuation token in
  * `x-clarity-continuation-token` when one is due.
  */
-
-export const CONTINUATION_HEADER = 'x-clarity-continuation-token';
 
 /** Values are stored as sent by the sensor: `raw` and `value` agree, as for Clarity's direct metrics. */
 const STATUS = 'sensor-ready';

@@ -134,3 +134,16 @@ export const recentMeasurementsSchema = z.object({
   locations: z.array(z.object({ datasourceId: z.string(), lat: z.number(), lon: z.number() })),
 });
 export type RecentMeasurements = z.infer<typeof recentMeasurementsSchema>;
+
+/** `format: "csv-wide"` answers as `text/csv`. */
+export const recentMeasurementsCsvSchema = z.string().meta({
+  description:
+    'One row per datasource and time: datasourceId, sourceType, outputFrequency, time (means: startOfPeriod, endOfPeriod), locationLatitude, locationLongitude, then one column per metric holding its value.',
+});
+
+/** The response header that carries a continuation token (Clarity's name). */
+export const CONTINUATION_HEADER = 'x-clarity-continuation-token';
+
+export const continuationTokenHeaderSchema = z.string().meta({
+  description: 'Send it back as `continuationToken` to the continuation route; good for 24 hours.',
+});
