@@ -9,7 +9,7 @@ const RECENT_DESCRIPTION = [
   "`metricSelect`: Clarity's selector (`only a,b`, `only pm2_5*`, `all - *Mean`, `none + a`); `default` and absent mean every metric.",
   '`json-long` extensions: each row carries `raw` (equal to `value`) and `status` (`sensor-ready`), and for means `startOfPeriod` and `endOfPeriod` (`time` is the start). `request` echoes the query, normalised. `locations` lists the datasources in `data` that have a location.',
   '`csv-wide`: `text/csv`, one row per datasource and time; columns `datasourceId, sourceType, outputFrequency, time` (means: `startOfPeriod, endOfPeriod`)`, locationLatitude, locationLongitude`, then one column per metric (named as in `json-long`, holding its value; empty where a row has no such metric), in alphabetical order.',
-  'At most 5000 measurements (or periods) per answer: the newest. With `replyWithContinuationToken: true` the header `x-clarity-continuation-token` carries a token for the continuation route; measurements received in the last few seconds are then left to the first continuation. Answers are gzipped for clients that send `Accept-Encoding: gzip`.',
+  'An answer holds the newest rows that fit in at most 8000 values (`json-long` `data` entries, or `csv-wide` cells: rows × metric columns) and 5000 rows, so that it stays within what a response can carry. With `replyWithContinuationToken: true` the header `x-clarity-continuation-token` carries a token for the continuation route, which sends what is received from then on; measurements received in the last few seconds are left to the first continuation, and rows of the window a full first answer had no room for are not sent later (narrow the query with `startTime`, `datasourceIds` or `metricSelect` to read them). Answers are gzipped for clients that send `Accept-Encoding: gzip`.',
 ].join('\n\n');
 
 /** The answer of both recent-measurement routes: JSON, csv-wide as text/csv, and the continuation header. */
@@ -559,7 +559,7 @@ export const routes = {
     description: [
       "Body `{org, continuationToken}`. Answers in the original query's format and frequency, within its window as narrowed by its `startTime` and with its `metricSelect`, with a fresh token in `x-clarity-continuation-token`.",
       'Every measurement ingested is delivered exactly once across a chain of continuations, whatever its `time` (as long as it is within the window): the chain follows ingest order, not measurement time. A measurement sent again is delivered again (it is a new value). For `hour` and `day`, each period touched by a new measurement is sent again, recomputed whole.',
-      'Delivery lags ingest by a few seconds (the settle lag, 5 s), so that a write in flight can never be passed by. At most 5000 measurements per answer; the rest come in the next one.',
+      'Delivery lags ingest by a few seconds (the settle lag, 5 s), so that a write in flight can never be passed by. An answer holds what fits in 8000 values (as for the query) and 5000 measurements, taken in ingest order; the rest come in the next one, still exactly once.',
       "A token is good for 24 hours and only for the application, the org and the query it was issued for; an altered, foreign or expired token is 400. With `allDatasources`, datasources added to the org (or to a guest's list) join the chain.",
     ].join('\n\n'),
     who: 'any grant (guest: its list)',

@@ -411,3 +411,111 @@ describe('continuations', () => {
     expect((await continuation(fresh.keys.admin, expired, fresh.orgId)).status).toBe(400);
   });
 });
+
+describe('answer size (MAX_VALUES_PER_ANSWER, lowered to 40 here)', () => {
+  const CAP = 40;
+  const metricsOf = (value: number) => ({ a: value, b: value + 0.1, c: value + 0.2, d: value + 0.3 });
+  let fresh: DataOrg;
+  let one: string;
+  let other: string;
+  const now = Date.now();
+
+  beforeAll(async () => {
+    process.env.MAX_VALUES_PER_ANSWER = String(CAP);
+    fresh = await dataOrg(api, 2);
+    [one, other] = fresh.datasources as [string, string];
+    // 15 measurements of 4 metrics (60 values) in `one`; in `other`, 15 of 2 other metrics.
+    await ingest(
+      api,
+      fresh,
+      one,
+      Array.from({ length: 15 }, (_, index) => ({ time: minutesAgo(index + 1, now), metrics: metricsOf(index + 1) })),
+    );
+    await ingest(
+      api,
+      fresh,
+      other,
+      Array.from({ length: 15 }, (_, index) => ({ time: minutesAgo(index + 1, now), metrics: { e: index, f: index } })),
+    );
+  });
+  afterAll(() => {
+    delete process.env.MAX_VALUES_PER_ANSWER;
+  });
+
+  it('json-long counts a value per selected metric: the newest measurements that fit, 40 values', async () => {
+    const answer = await query(fresh.keys.observer, { org: fresh.orgId, datasourceIds: [one] });
+    expect(answer.body.data).toHaveLength(CAP);
+    expect(new Set(answer.body.data.map((row: { time: string }) => row.time))).toEqual(
+      new Set(Array.from({ length: 10 }, (_, index) => minutesAgo(index + 1, now))),
+    );
+    const selected = await query(fresh.keys.observer, { org: fresh.orgId, datasourceIds: [one], metricSelect: 'only a,b' });
+    expect(selected.body.data).toHaveLength(30); // with 2 metrics selected, all 15 measurements fit
+  });
+
+  it('csv-wide counts cells: rows × metric columns, a datasource with other metrics widening every row', async () => {
+    const alone = await query(fresh.keys.observer, { org: fresh.orgId, datasourceIds: [one], format: 'csv-wide' });
+    const [header, ...lines] = (alone.body as string).trim().split('\n');
+    expect(header!.split(',').slice(6)).toEqual(['a', 'b', 'c', 'd']);
+    expect(lines).toHaveLength(CAP / 4);
+    // Both datasources: 6 metric columns, so 6 rows (36 cells) where json-long holds 13 rows (6 values a minute, and
+    // one more row of the 7th minute: 4 values if `one` sorts first there, else 2, the next one not fitting).
+    const both = await query(fresh.keys.observer, { org: fresh.orgId, allDatasources: true, format: 'csv-wide' });
+    expect((both.body as string).trim().split('\n').slice(1)).toHaveLength(6);
+    const json = await query(fresh.keys.observer, { org: fresh.orgId, allDatasources: true });
+    const oneFirst = [one, other].sort()[0] === one;
+    expect(json.body.data).toHaveLength(oneFirst ? 40 : 38);
+    expect(json.body.data.at(-1)).toMatchObject({ datasourceId: oneFirst ? one : other, time: minutesAgo(7, now) });
+  });
+
+  it('a continuation that has more sends what fits and hands the rest on, each measurement exactly once', async () => {
+    const chain = await dataOrg(api, 1);
+    const [datasourceId] = chain.datasources as [string];
+    const first = await query(chain.keys.observer, { org: chain.orgId, allDatasources: true, replyWithContinuationToken: true });
+    let token = first.headers.get(TOKEN)!;
+    const sent = Array.from({ length: 25 }, (_, index) => ({ time: minutesAgo(100 - index), metrics: metricsOf(index) }));
+    await ingest(api, chain, datasourceId, sent);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    const sizes: number[] = [];
+    const delivered: string[] = [];
+    for (let poll = 0; poll < 5; poll++) {
+      const next = await continuation(chain.keys.observer, token, chain.orgId);
+      expect(next.status).toBe(200);
+      sizes.push(next.body.data.length);
+      delivered.push(...new Set<string>(next.body.data.map((row: { time: string }) => row.time)));
+      token = next.headers.get(TOKEN)!;
+    }
+    expect(sizes).toEqual([40, 40, 20, 0, 0]);
+    expect(delivered.sort()).toEqual(sent.map(({ time }) => time).sort());
+  });
+
+  it('hourly means: periods beyond the room of one continuation follow in the next, computed whole', async () => {
+    const chain = await dataOrg(api, 1);
+    const [datasourceId] = chain.datasources as [string];
+    const first = await query(chain.keys.observer, {
+      org: chain.orgId,
+      allDatasources: true,
+      outputFrequency: 'hour',
+      format: 'csv-wide',
+      replyWithContinuationToken: true,
+    });
+    let token = first.headers.get(TOKEN)!;
+    // One measurement in each of 12 different hours: 12 periods of 4 metrics, 48 cells.
+    const sent = Array.from({ length: 12 }, (_, index) => ({ time: minutesAgo(60 * index + 65), metrics: metricsOf(index) }));
+    await ingest(api, chain, datasourceId, sent);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    const answers: string[][] = [];
+    for (let poll = 0; poll < 3; poll++) {
+      const next = await continuation(chain.keys.observer, token, chain.orgId);
+      answers.push((next.body as string).trim().split('\n').slice(1));
+      token = next.headers.get(TOKEN)!;
+    }
+    expect(answers.map((lines) => lines.length)).toEqual([10, 2, 0]);
+    // Columns: datasourceId, sourceType, outputFrequency, startOfPeriod, endOfPeriod, latitude, longitude, a..d.
+    const byPeriod = new Map(answers.flat().map((line) => [line.split(',')[3], line.split(',').slice(7).map(Number)]));
+    expect(byPeriod.size).toBe(12);
+    for (const [index, { time }] of sent.entries()) {
+      const start = new Date(Math.floor(Date.parse(time) / 3_600_000) * 3_600_000).toISOString();
+      expect(byPeriod.get(start)).toEqual(Object.values(metricsOf(index)));
+    }
+  });
+});
