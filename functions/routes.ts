@@ -560,7 +560,7 @@ export const routes = {
       "Body `{org, continuationToken}`. Answers in the original query's format and frequency, within its window as narrowed by its `startTime` and with its `metricSelect`, with a fresh token in `x-clarity-continuation-token`.",
       'Every measurement ingested is delivered exactly once across a chain of continuations, whatever its `time` (as long as it is within the window): the chain follows ingest order, not measurement time. A measurement sent again is delivered again (it is a new value). For `hour` and `day`, each period touched by a new measurement is sent again, recomputed whole.',
       'Delivery lags ingest by a few seconds (the settle lag, 5 s), so that a write in flight can never be passed by. An answer holds what fits in 8000 values (as for the query) and 5000 measurements, taken in ingest order; the rest come in the next one, still exactly once.',
-      "A token is good for 24 hours and only for the application, the org and the query it was issued for; an altered, foreign or expired token is 400. With `allDatasources`, datasources added to the org (or to a guest's list) join the chain.",
+      "A token is good for 24 hours and only for the application, the org and the query it was issued for; an altered, foreign or expired token is 400. With `allDatasources`, datasources added to the org (or to a guest's list) join the chain; a retired datasource leaves every chain at once.",
     ].join('\n\n'),
     who: 'any grant (guest: its list)',
     body: data.continuationBodySchema,
