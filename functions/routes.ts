@@ -8,9 +8,22 @@ const RECENT_DESCRIPTION = [
   'Windows: `minute` the single measurements of the last 24 hours; `hour` the 1-hour means of the 48 UTC hours up to the current one, metric names gaining `1HourMean` (a trailing `Individual` is dropped first); `day` the 24-hour means of the 10 UTC days up to today (`24HourMean`). `startTime` narrows the window. Means are arithmetic means of the measurements in the period.',
   "`metricSelect`: Clarity's selector (`only a,b`, `only pm2_5*`, `all - *Mean`, `none + a`); `default` and absent mean every metric.",
   '`json-long` extensions: each row carries `raw` (equal to `value`) and `status` (`sensor-ready`), and for means `startOfPeriod` and `endOfPeriod` (`time` is the start). `request` echoes the query, normalised. `locations` lists the datasources in `data` that have a location.',
-  '`csv-wide`: `text/csv`, columns `datasourceId, sourceType, outputFrequency, time` (means: `startOfPeriod, endOfPeriod`)`, locationLatitude, locationLongitude`, then `<metric>.raw, <metric>.status, <metric>.value` per metric in alphabetical order.',
-  'At most 5000 measurements (or periods) per answer: the newest. With `replyWithContinuationToken: true` the header `x-clarity-continuation-token` carries a token for the continuation route; measurements received in the last few seconds are then left to the first continuation. Answers are gzipped for clients that send `Accept-Encoding: gzip`.',
+  '`csv-wide`: `text/csv`, one row per datasource and time; columns `datasourceId, sourceType, outputFrequency, time` (means: `startOfPeriod, endOfPeriod`)`, locationLatitude, locationLongitude`, then one column per metric (named as in `json-long`, holding its value; empty where a row has no such metric), in alphabetical order.',
+  'An answer holds the newest rows that fit in at most 8000 values (`json-long` `data` entries, or `csv-wide` cells: rows × metric columns) and 5000 rows, so that it stays within what a response can carry. With `replyWithContinuationToken: true` the header `x-clarity-continuation-token` carries a token for the continuation route, which sends what is received from then on; measurements received in the last few seconds are left to the first continuation, and rows of the window a full first answer had no room for are not sent later (narrow the query with `startTime`, `datasourceIds` or `metricSelect` to read them). Answers are gzipped for clients that send `Accept-Encoding: gzip`.',
 ].join('\n\n');
+
+/** The answer of both recent-measurement routes: JSON, csv-wide as text/csv, and the continuation header. */
+const recentMeasurementsResponse = (description: string, tokenWhen: string) => ({
+  description,
+  schema: data.recentMeasurementsSchema,
+  mediaTypes: { 'text/csv': { schema: data.recentMeasurementsCsvSchema } },
+  headers: {
+    [data.CONTINUATION_HEADER]: {
+      description: `A continuation token, ${tokenWhen}.`,
+      schema: data.continuationTokenHeaderSchema,
+    },
+  },
+});
 
 /**
  * THE route table: every HTTP route of Datagate. The CDK stack creates one API Gateway method
@@ -502,14 +515,14 @@ export const routes = {
     tableAccess: 'readWrite',
     summary: 'Ingest 1 to 500 measurements of a datasource',
     description: [
-      'Not in Clarity v2 (a Datagate extension). `org` in the query string.',
+      'Not in Clarity v2 (a Datagate extension). Body `{org, measurements}`: `org` belongs in the body, as on every POST; the query string `?org=` is still accepted, and when both are sent they must name the same org (400 otherwise). Other body fields are ignored.',
       'All or nothing: the whole batch is validated before anything is written, and one bad item (400, `details` names it) writes nothing. If DynamoDB fails mid-batch the answer is 503: send the same batch again, it overwrites what was written.',
       'The same datasource and `time` sent again overwrites, never duplicates (times are normalised to milliseconds, UTC). A `time` more than 5 minutes ahead, or older than the 10 days measurements are kept, is refused. `accepted` is the number of measurements sent.',
       'Metric names: a letter, then letters, digits or `_` (at most 64); 1 to 100 metrics per measurement.',
     ].join('\n\n'),
     who: 'admin, technician',
     params: data.datasourceParamsSchema,
-    query: data.orgQuerySchema,
+    query: data.ingestQuerySchema,
     body: data.ingestBodySchema,
     responses: { 202: { description: 'Written.', schema: data.ingestAnswerSchema } },
     errors: [400, 403, 404],
@@ -527,10 +540,10 @@ export const routes = {
     who: 'any grant (guest: its list)',
     body: data.recentQueryBodySchema,
     responses: {
-      200: {
-        description: '`json-long` (below) or, with `format: "csv-wide"`, `text/csv`.',
-        schema: data.recentMeasurementsSchema,
-      },
+      200: recentMeasurementsResponse(
+        '`json-long` (`application/json`) or, with `format: "csv-wide"`, `text/csv`.',
+        'when the query asked for one with `replyWithContinuationToken: true`',
+      ),
     },
     errors: [400, 403],
   },
@@ -544,14 +557,19 @@ export const routes = {
     continuationTokens: true,
     summary: 'What is new since the previous answer of a query',
     description: [
-      "Body `{org, continuationToken}`. Answers in the original query's format and frequency, with a fresh token in `x-clarity-continuation-token`.",
+      "Body `{org, continuationToken}`. Answers in the original query's format and frequency, within its window as narrowed by its `startTime` and with its `metricSelect`, with a fresh token in `x-clarity-continuation-token`.",
       'Every measurement ingested is delivered exactly once across a chain of continuations, whatever its `time` (as long as it is within the window): the chain follows ingest order, not measurement time. A measurement sent again is delivered again (it is a new value). For `hour` and `day`, each period touched by a new measurement is sent again, recomputed whole.',
-      'Delivery lags ingest by a few seconds (the settle lag, 5 s), so that a write in flight can never be passed by. At most 5000 measurements per answer; the rest come in the next one.',
-      "A token is good for 24 hours and only for the application, the org and the query it was issued for; an altered, foreign or expired token is 400. With `allDatasources`, datasources added to the org (or to a guest's list) join the chain.",
+      'Delivery lags ingest by a few seconds (the settle lag, 5 s), so that a write in flight can never be passed by. An answer holds what fits in 8000 values (as for the query) and 5000 measurements, taken in ingest order; the rest come in the next one, still exactly once.',
+      "A token is good for 24 hours and only for the application, the org and the query it was issued for; an altered, foreign or expired token is 400. With `allDatasources`, datasources added to the org (or to a guest's list) join the chain; a retired datasource leaves every chain at once.",
     ].join('\n\n'),
     who: 'any grant (guest: its list)',
     body: data.continuationBodySchema,
-    responses: { 200: { description: 'As for the query.', schema: data.recentMeasurementsSchema } },
+    responses: {
+      200: recentMeasurementsResponse(
+        "As for the query, in the original query's format.",
+        'always: it resumes after this answer',
+      ),
+    },
     errors: [400, 403],
   },
   v2Whoami: {

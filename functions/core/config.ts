@@ -64,5 +64,19 @@ export function getContinuationSettleMs(): number {
   return numberOr('CONTINUATION_SETTLE_MS', 5000);
 }
 
+/**
+ * At most this many values in one recent-measurements answer: json-long `data` entries (one per
+ * selected metric of a measurement or period) or csv-wide cells (rows × metric columns). Read at
+ * every call, not cached, so tests can lower it. The default keeps the largest answer possible
+ * (longest names and numbers) near 3.4 MB, well inside Lambda's 6 MB; see docs/architecture.md.
+ */
+export function getMaxValuesPerAnswer(): number {
+  const value = numberOr('MAX_VALUES_PER_ANSWER', 8000);
+  if (!Number.isInteger(value) || value < 1) {
+    throw new Error('Configuration error: MAX_VALUES_PER_ANSWER must be a whole number of at least 1.');
+  }
+  return value;
+}
+
 /** Largest request body accepted, in bytes (contract: 1 MiB). */
 export const MAX_BODY_BYTES = 1024 * 1024;

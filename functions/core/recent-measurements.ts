@@ -1,4 +1,4 @@
-import { getContinuationSettleMs } from './config';
+import { getContinuationSettleMs, getMaxValuesPerAnswer } from './config';
 import { getDatasources, listVisibleDatasources, type Datasource } from './datasources';
 import { BadRequestError } from './errors';
 import {
@@ -45,7 +45,12 @@ export interface RecentAnswer {
   rows: Row[];
   /** The datasources the rows belong to (for locations and source types). */
   datasources: Datasource[];
-  /** Receipt position of this answer: everything at or before it is delivered (or too old to be). */
+  /**
+   * Receipt position the next continuation resumes after. For a continuation, everything received
+   * at or before it is delivered (or out of the window, or unreadable). For a query's first
+   * answer, it is the time of the query less the settle lag: what is received later follows in
+   * the chain, while rows of the window the first answer had no room for are not sent later.
+   */
   mark: string;
 }
 
@@ -108,13 +113,52 @@ export function aggregate(measurements: readonly StoredMeasurement[], frequency:
   });
 }
 
+/** The row with only the metrics `metricSelect` wants, or undefined when none is left. */
+function selectRow(row: Row, wanted: (metric: string) => boolean): Row | undefined {
+  const metrics = Object.fromEntries(Object.entries(row.metrics).filter(([metric]) => wanted(metric)));
+  return Object.keys(metrics).length > 0 ? { ...row, metrics } : undefined;
+}
+
 /** Applies `metricSelect` and drops rows left without metrics; sorts newest first. */
 function selectMetrics(rows: Row[], metricSelect: string | undefined): Row[] {
   const wanted = metricFilter(metricSelect);
-  return rows
-    .map((row) => ({ ...row, metrics: Object.fromEntries(Object.entries(row.metrics).filter(([metric]) => wanted(metric))) }))
-    .filter((row) => Object.keys(row.metrics).length > 0)
-    .sort(newestFirst);
+  return rows.flatMap((row) => selectRow(row, wanted) ?? []).sort(newestFirst);
+}
+
+/**
+ * Keeps an answer within what one Lambda response can carry: at most MAX_MEASUREMENTS_PER_ANSWER
+ * rows and getMaxValuesPerAnswer() values, counted as they will be serialized: in json-long one
+ * `data` entry per metric of a row; in csv-wide one cell per row and metric column, the columns
+ * being every metric of the answer (so a row that brings a new metric widens all the others).
+ */
+class AnswerSize {
+  private rows = 0;
+  private values = 0;
+  private readonly columns = new Set<string>();
+  private readonly maxValues = getMaxValuesPerAnswer();
+
+  constructor(private readonly format: RecentQuery['format']) {}
+
+  /** Counts `row` in if it fits. The first row always does, so a continuation chain always moves on. */
+  admit(row: Row): boolean {
+    const metrics = Object.keys(row.metrics);
+    const values =
+      this.format === 'json-long'
+        ? this.values + metrics.length
+        : (this.rows + 1) * (this.columns.size + metrics.filter((metric) => !this.columns.has(metric)).length);
+    if (this.rows > 0 && (values > this.maxValues || this.rows >= MAX_MEASUREMENTS_PER_ANSWER)) return false;
+    this.rows += 1;
+    this.values = values;
+    for (const metric of metrics) this.columns.add(metric);
+    return true;
+  }
+}
+
+/** The longest run of `rows`, from the first, that fits in one answer of `format`. */
+export function fitAnswer(rows: Row[], format: RecentQuery['format']): Row[] {
+  const size = new AnswerSize(format);
+  const end = rows.findIndex((row) => !size.admit(row));
+  return end === -1 ? rows : rows.slice(0, end);
 }
 
 /** Rows of one datasource for the first answer of a query. */
@@ -171,8 +215,8 @@ async function forEachRequestedPage(
 }
 
 /**
- * The first answer of a query: newest first, within the window of its output frequency, at
- * most MAX_MEASUREMENTS_PER_ANSWER rows (the newest). With `forContinuation`, items received
+ * The first answer of a query: newest first, within the window of its output frequency, the
+ * newest rows that fit in one answer (see AnswerSize). With `forContinuation`, items received
  * within the settle lag are held back for the first continuation, and the answer's mark says so.
  */
 export async function queryRecentMeasurements(
@@ -182,7 +226,8 @@ export async function queryRecentMeasurements(
   { now = Date.now(), forContinuation = false } = {},
 ): Promise<RecentAnswer> {
   const mark = receiptMarkAt(new Date(now - getContinuationSettleMs()));
-  const cap = MAX_MEASUREMENTS_PER_ANSWER;
+  // Every row holds at least one value: no datasource can contribute more rows than this.
+  const readLimit = Math.min(MAX_MEASUREMENTS_PER_ANSWER, getMaxValuesPerAnswer());
   let from = windowStart(query.outputFrequency, now, query.startTime);
   let kept: Row[] = [];
   const used = new Map<string, Datasource>();
@@ -190,12 +235,15 @@ export async function queryRecentMeasurements(
     for (let start = 0; start < datasources.length; start += CONCURRENCY) {
       const group = datasources.slice(start, start + CONCURRENCY);
       const rows = await Promise.all(
-        group.map((datasource) => rowsOf(datasource.datasourceId, query, from, now, cap, forContinuation ? mark : undefined)),
+        group.map((datasource) =>
+          rowsOf(datasource.datasourceId, query, from, now, readLimit, forContinuation ? mark : undefined),
+        ),
       );
-      kept = selectMetrics([...kept, ...rows.flat()], query.metricSelect).slice(0, cap);
+      const candidates = selectMetrics([...kept, ...rows.flat()], query.metricSelect);
+      kept = fitAnswer(candidates, query.format);
       for (const datasource of group) used.set(datasource.datasourceId, datasource);
       // Once the answer is full, older rows can never make it in: read no further back than its oldest.
-      if (kept.length === cap) from = Math.max(from, Date.parse(kept[cap - 1]!.time));
+      if (kept.length < candidates.length) from = Math.max(from, Date.parse(kept[kept.length - 1]!.time));
     }
   });
   const inAnswer = new Set(kept.map((row) => row.datasourceId));
@@ -204,9 +252,12 @@ export async function queryRecentMeasurements(
 
 /**
  * What a continuation delivers: the measurements received after `after` (the previous
- * answer's mark) and no later than the settle lag allows, that are still within the window and
- * readable now. For means, each period touched by such a receipt is recomputed whole and sent
- * again. At most MAX_MEASUREMENTS_PER_ANSWER receipts per answer; the rest follow in the next.
+ * answer's mark) and no later than the settle lag allows, that are still within the window (as
+ * narrowed by the query's `startTime`), readable now, and of datasources that still exist (a
+ * retired one's items linger until their TTL). For means, each period touched by such a receipt
+ * is recomputed whole and sent again. Receipts are taken in receipt order while the answer has
+ * room (at most MAX_MEASUREMENTS_PER_ANSWER read, and see AnswerSize); the mark stops after the
+ * last one taken, so the rest follow in the next answer, each exactly once.
  */
 export async function continueRecentMeasurements(
   orgId: string,
@@ -223,29 +274,72 @@ export async function continueRecentMeasurements(
 
   const cap = MAX_MEASUREMENTS_PER_ANSWER;
   const receipts = await readReceipts(orgId, after, upTo, cap, readable);
-  const mark = receipts.length === cap ? receipts[cap - 1]!.receipt : upTo > after ? upTo : after;
-  const from = iso(windowStart(query.outputFrequency, now));
-  const fresh = receipts.filter((measurement) => measurement.time >= from);
+  let mark = receipts.length === cap ? receipts[cap - 1]!.receipt : upTo > after ? upTo : after;
+  const from = iso(windowStart(query.outputFrequency, now, query.startTime));
+  // A retired datasource's items stay until their TTL: only datasources that still exist are
+  // answered. One read of the datasources the receipts name (batched), never one per row.
+  const existing = await getDatasources(orgId, [
+    ...new Set(receipts.filter((measurement) => measurement.time >= from).map((measurement) => measurement.datasourceId)),
+  ]);
+  const exists = new Set(existing.map((datasource) => datasource.datasourceId));
+  const deliverable = (measurement: StoredMeasurement) => measurement.time >= from && exists.has(measurement.datasourceId);
+  const wanted = metricFilter(query.metricSelect);
+  const size = new AnswerSize(query.format);
 
-  let rows: Row[];
+  let rows: Row[] = [];
   if (query.outputFrequency === 'minute') {
-    rows = fresh.map(({ datasourceId, time, metrics }) => ({ datasourceId, time, metrics }));
-  } else {
-    const period = PERIOD_MS[query.outputFrequency];
-    const touched = new Map<string, { datasourceId: string; start: number }>();
-    for (const measurement of fresh) {
-      const start = Math.floor(Date.parse(measurement.time) / period) * period;
-      touched.set(`${measurement.datasourceId}|${start}`, { datasourceId: measurement.datasourceId, start });
+    for (const [index, measurement] of receipts.entries()) {
+      const { datasourceId, time, metrics } = measurement;
+      const row = deliverable(measurement) ? selectRow({ datasourceId, time, metrics }, wanted) : undefined;
+      if (!row) continue;
+      if (!size.admit(row)) {
+        mark = receipts[index - 1]!.receipt; // the first row always fits, so index > 0
+        break;
+      }
+      rows.push(row);
     }
-    const periods = await Promise.all(
-      [...touched.values()].map(async ({ datasourceId, start }) => {
-        const minutes = await readMeasurements(datasourceId, iso(start), iso(start + period - 1), Infinity);
-        return minutes.filter((measurement) => measurement.receipt <= mark);
-      }),
+  } else {
+    const frequency = query.outputFrequency;
+    const period = PERIOD_MS[frequency];
+    const periodOf = (measurement: StoredMeasurement) => {
+      const start = Math.floor(Date.parse(measurement.time) / period) * period;
+      return { key: `${measurement.datasourceId}|${start}`, datasourceId: measurement.datasourceId, start };
+    };
+    const touched = new Map<string, { datasourceId: string; start: number }>();
+    for (const measurement of receipts.filter(deliverable)) {
+      const { key, ...touch } = periodOf(measurement);
+      touched.set(key, touch);
+    }
+    const minutesOf = new Map(
+      await Promise.all(
+        [...touched].map(async ([key, { datasourceId, start }]) => {
+          const minutes = await readMeasurements(datasourceId, iso(start), iso(start + period - 1), Infinity);
+          return [key, minutes] as const;
+        }),
+      ),
     );
-    rows = aggregate(periods.flat(), query.outputFrequency);
+    const meansUpTo = (key: string, upToMark: string) =>
+      aggregate(
+        minutesOf.get(key)!.filter((minute) => minute.receipt <= upToMark),
+        frequency,
+      );
+    // A period's row computed up to the tentative mark has every metric it can have with a lower
+    // one, so counting it bounds what is finally sent.
+    const taken = new Set<string>();
+    for (const [index, measurement] of receipts.entries()) {
+      if (!deliverable(measurement)) continue;
+      const { key } = periodOf(measurement);
+      if (taken.has(key)) continue;
+      const bound = meansUpTo(key, mark).flatMap((row) => selectRow(row, wanted) ?? []);
+      if (bound.length > 0 && !size.admit(bound[0]!)) {
+        mark = receipts[index - 1]!.receipt;
+        break;
+      }
+      taken.add(key);
+    }
+    rows = [...taken].flatMap((key) => meansUpTo(key, mark));
   }
   rows = selectMetrics(rows, query.metricSelect);
-  const datasources = await getDatasources(orgId, [...new Set(rows.map((row) => row.datasourceId))]);
-  return { rows, datasources, mark };
+  const inAnswer = new Set(rows.map((row) => row.datasourceId));
+  return { rows, datasources: existing.filter((datasource) => inAnswer.has(datasource.datasourceId)), mark };
 }

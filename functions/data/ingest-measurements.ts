@@ -2,15 +2,28 @@ import { routes } from '../routes';
 import { defineRoute } from '../core/http/define-route';
 import { requireGrant } from '../core/access';
 import { getDatasource } from '../core/datasources';
-import { NotFoundError } from '../core/errors';
+import { BadRequestError, NotFoundError } from '../core/errors';
 import { putMeasurements } from '../core/measurements';
+
+/** The org of the request: the body's (the contract's place for POST) or the query string's; both must agree. */
+function requestOrg(fromQuery: string | undefined, fromBody: string | undefined): string {
+  if (fromQuery !== undefined && fromBody !== undefined && fromQuery !== fromBody) {
+    throw new BadRequestError('org differs between the body and the query string.', [
+      { path: 'org', message: 'Send org once, in the body; the query string, if sent too, must name the same org.' },
+    ]);
+  }
+  const org = fromBody ?? fromQuery;
+  if (org === undefined) throw new BadRequestError('org is required.', [{ path: 'org', message: 'Send org in the body.' }]);
+  return org;
+}
 
 /** The whole batch was validated by the route's schema before this runs: a bad item writes nothing. */
 export const handler = defineRoute(routes.v2IngestMeasurements, async ({ params, query, body, principal }) => {
-  await requireGrant(principal, query.org, 'manageDatasources');
-  if (!(await getDatasource(query.org, params.datasourceId))) throw new NotFoundError('No such datasource in this org.');
+  const org = requestOrg(query.org, body.org);
+  await requireGrant(principal, org, 'manageDatasources');
+  if (!(await getDatasource(org, params.datasourceId))) throw new NotFoundError('No such datasource in this org.');
   await putMeasurements(
-    query.org,
+    org,
     body.measurements.map(({ time, metrics }) => ({ datasourceId: params.datasourceId, time, metrics })),
   );
   return { status: 202, body: { accepted: body.measurements.length } };

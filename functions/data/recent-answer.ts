@@ -2,16 +2,14 @@ import type { ApplicationPrincipal } from '../auth/principal';
 import { signContinuationToken } from '../core/continuation-tokens';
 import type { Reply } from '../core/http/reply';
 import type { RecentAnswer, RecentQuery, Row } from '../core/recent-measurements';
-import type { RecentMeasurements } from './schemas';
+import { CONTINUATION_HEADER, type RecentMeasurements } from './schemas';
 
 /**
  * Renders a recent-measurements answer as Clarity v2 clients read it: `json-long` (one object per
  * metric of a measurement, plus `locations`) or `csv-wide` (one row per datasource and time, one
- * `<metric>.raw`, `.status`, `.value` column group per metric), with the continuation token in
+ * column per metric holding its value, as the contract says), with the continuation token in
  * `x-clarity-continuation-token` when one is due.
  */
-
-export const CONTINUATION_HEADER = 'x-clarity-continuation-token';
 
 /** Values are stored as sent by the sensor: `raw` and `value` agree, as for Clarity's direct metrics. */
 const STATUS = 'sensor-ready';
@@ -52,15 +50,11 @@ function csvWide(answer: RecentAnswer, query: RecentQuery): string {
     ...timeColumns,
     'locationLatitude',
     'locationLongitude',
-    ...metrics.flatMap((metric) => [`${metric}.raw`, `${metric}.status`, `${metric}.value`]),
+    ...metrics,
   ];
   const line = (row: Row) => {
     const datasource = byId.get(row.datasourceId);
     const times = query.outputFrequency === 'minute' ? [row.time] : [row.time, row.endOfPeriod];
-    const cells = metrics.flatMap((metric) => {
-      const value = row.metrics[metric];
-      return value === undefined ? [undefined, undefined, undefined] : [value, STATUS, value];
-    });
     return [
       row.datasourceId,
       datasource?.sourceType,
@@ -68,7 +62,7 @@ function csvWide(answer: RecentAnswer, query: RecentQuery): string {
       ...times,
       datasource?.location?.lat,
       datasource?.location?.lon,
-      ...cells,
+      ...metrics.map((metric) => row.metrics[metric]),
     ]
       .map(csvCell)
       .join(',');

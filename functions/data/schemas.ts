@@ -11,9 +11,10 @@ import { roleSchema } from '../core/roles';
 
 export const orgQuerySchema = z.object({ org: idSchema('org') });
 
+/** As Clarity v2 answers them: `group` is always present, `null` when the datasource has none. */
 export const orgAnnotationsSchema = z.object({
   name: z.string(),
-  group: z.string().optional(),
+  group: z.string().nullable(),
   tags: z.array(z.string()),
 });
 
@@ -77,7 +78,16 @@ export const measurementSchema = z
     }
   });
 
-export const ingestBodySchema = z.object({ measurements: z.array(measurementSchema).min(1).max(500) });
+/**
+ * `org` goes in the body of a POST (contract section 6); the query string is still read for
+ * clients written before, and the handler refuses the two when they differ.
+ */
+export const ingestQuerySchema = z.object({ org: idSchema('org').optional() });
+
+export const ingestBodySchema = z.object({
+  org: idSchema('org').optional(),
+  measurements: z.array(measurementSchema).min(1).max(500),
+});
 export type IngestBody = z.infer<typeof ingestBodySchema>;
 
 export const ingestAnswerSchema = z.object({ accepted: z.number().int() });
@@ -124,3 +134,16 @@ export const recentMeasurementsSchema = z.object({
   locations: z.array(z.object({ datasourceId: z.string(), lat: z.number(), lon: z.number() })),
 });
 export type RecentMeasurements = z.infer<typeof recentMeasurementsSchema>;
+
+/** `format: "csv-wide"` answers as `text/csv`. */
+export const recentMeasurementsCsvSchema = z.string().meta({
+  description:
+    'One row per datasource and time: datasourceId, sourceType, outputFrequency, time (means: startOfPeriod, endOfPeriod), locationLatitude, locationLongitude, then one column per metric holding its value.',
+});
+
+/** The response header that carries a continuation token (Clarity's name). */
+export const CONTINUATION_HEADER = 'x-clarity-continuation-token';
+
+export const continuationTokenHeaderSchema = z.string().meta({
+  description: 'Send it back as `continuationToken` to the continuation route; good for 24 hours.',
+});

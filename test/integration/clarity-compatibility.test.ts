@@ -112,9 +112,9 @@ describe('Clarity v2 clients, base URL changed only', () => {
     );
     expect(csv.response.status).toBe(200);
     const header = (csv.body as string).split('\n')[0]!.split(',');
-    for (const column of ['datasourceId', 'sourceType', 'locationLatitude', 'locationLongitude', 'pm2_5ConcMass.value'])
+    for (const column of ['datasourceId', 'sourceType', 'locationLatitude', 'locationLongitude', 'pm2_5ConcMass'])
       expect(header).toContain(column);
-    expect(header).not.toContain('pm10ConcMass.value');
+    expect(header).not.toContain('pm10ConcMass');
   });
 
   it('TS and JS dashboards: minute json-long with qcAssessment, reading locations and value ?? raw', async () => {

@@ -31,6 +31,24 @@ describe('v2 datasources', () => {
     expect(guest.body.datasources.map((d: { datasourceId: string }) => d.datasourceId)).toEqual([org.datasources[0]]);
   });
 
+  it('always shows orgAnnotations.group, null for a datasource created without one (list, get and PATCH), as Clarity does', async () => {
+    const datasourceId = await createDatasource(api, org.orgId, org.admin, 'No group');
+    const listed = await api.call('GET', `/v2/datasources?org=${org.orgId}`, { key: org.keys.observer });
+    expect(listed.body.datasources.find((d: { datasourceId: string }) => d.datasourceId === datasourceId)).toEqual({
+      datasourceId,
+      sourceType: 'CLARITY_NODE',
+      orgAnnotations: { name: 'No group', group: null, tags: [] },
+    });
+    const one = await api.call('GET', `/v2/datasources/${datasourceId}?org=${org.orgId}`, { key: org.keys.observer });
+    expect(one.body.orgAnnotations).toEqual({ name: 'No group', group: null, tags: [] });
+    const patched = await api.call('PATCH', `/v2/datasources/${datasourceId}?org=${org.orgId}`, {
+      key: org.keys.analyst,
+      body: { orgAnnotations: { tags: ['roof'] } },
+    });
+    expect(patched.status).toBe(200);
+    expect(patched.body.orgAnnotations).toEqual({ name: 'No group', group: null, tags: ['roof'] });
+  });
+
   it('reads one datasource with location and createdAt; 404 outside the grant or the org', async () => {
     const one = await api.call('GET', `/v2/datasources/${org.datasources[1]}?org=${org.orgId}`, { key: org.keys.analyst });
     expect(one.status).toBe(200);

@@ -73,6 +73,40 @@ describe('ingest', () => {
     expect(read.body.data[0]).toMatchObject({ time: minutesAgo(1, now), metric: 'a', value: 42 });
   });
 
+  it('takes org in the body (the contract) or, as before, in the query string; both differing or neither is 400', async () => {
+    const fresh = await dataOrg(api, 1);
+    const path = `/v2/datasources/${fresh.datasources[0]}/measurements`;
+    const measurements = [{ time: minutesAgo(3), metrics: { a: 1 } }];
+    const send = (url: string, body: Record<string, unknown>) => api.call('POST', url, { key: fresh.keys.technician, body });
+    const inBody = await send(path, { org: fresh.orgId, measurements });
+    expect(inBody.status).toBe(202);
+    expect(inBody.body).toEqual({ accepted: 1 });
+    expect((await send(`${path}?org=${fresh.orgId}`, { measurements })).status).toBe(202);
+    expect((await send(`${path}?org=${fresh.orgId}`, { org: fresh.orgId, measurements })).status).toBe(202);
+    const differ = await send(`${path}?org=${org.orgId}`, { org: fresh.orgId, measurements });
+    expect(differ.status).toBe(400);
+    expect(differ.body).toMatchObject({ code: 'validation_error', details: [{ path: 'org', message: expect.any(String) }] });
+    const missing = await send(path, { measurements });
+    expect(missing.status).toBe(400);
+    expect(missing.body.details).toEqual([{ path: 'org', message: expect.any(String) }]);
+    expect((await send(path, { org: 'not-an-org', measurements })).status).toBe(400);
+  });
+
+  it('ignores body fields it does not know (contract section 4 for /v2), at the top and in each measurement', async () => {
+    const fresh = await dataOrg(api, 1);
+    const answer = await api.call('POST', `/v2/datasources/${fresh.datasources[0]}/measurements`, {
+      key: fresh.keys.technician,
+      body: {
+        org: fresh.orgId,
+        source: 'gateway-7',
+        measurements: [{ time: minutesAgo(2), metrics: { a: 5 }, qcFlags: ['none'], location: { lat: 1, lon: 2 } }],
+      },
+    });
+    expect(answer.status).toBe(202);
+    const read = await query(fresh.keys.admin, { org: fresh.orgId, allDatasources: true });
+    expect(read.body.data).toEqual([expect.objectContaining({ metric: 'a', value: 5 })]);
+  });
+
   it('answers 404 for a datasource of another org', async () => {
     const other = await dataOrg(api, 1);
     const answer = await api.call('POST', `/v2/datasources/${other.datasources[0]}/measurements?org=${org.orgId}`, {
@@ -191,7 +225,7 @@ describe('recent-datasource-measurements-query', () => {
     expect(new Set(wildcard.body.data.map((row: { metric: string }) => row.metric))).toEqual(new Set(['temperatureInternal']));
   });
 
-  it('csv-wide: text/csv, one row per datasource and time, one column group per metric', async () => {
+  it('csv-wide: text/csv, one row per datasource and time, one column per metric holding its value', async () => {
     const answer = await query(fresh.keys.admin, {
       org: fresh.orgId,
       datasourceIds: [fresh.datasources[0]],
@@ -201,12 +235,15 @@ describe('recent-datasource-measurements-query', () => {
     expect(answer.headers.get('content-type')).toMatch(/^text\/csv/);
     const [header, ...lines] = (answer.body as string).trim().split('\n');
     expect(header).toBe(
-      'datasourceId,sourceType,outputFrequency,time,locationLatitude,locationLongitude,pm2_5ConcMass.raw,pm2_5ConcMass.status,pm2_5ConcMass.value,temperatureInternal.raw,temperatureInternal.status,temperatureInternal.value',
+      'datasourceId,sourceType,outputFrequency,time,locationLatitude,locationLongitude,pm2_5ConcMass,temperatureInternal',
     );
-    expect(lines).toHaveLength(
-      sent.filter((m) => m.datasourceId === fresh.datasources[0] && Date.parse(m.time) >= now - 30 * 60_000).length,
+    const expected = sent.filter((m) => m.datasourceId === fresh.datasources[0] && Date.parse(m.time) >= now - 30 * 60_000);
+    expect(lines).toEqual(
+      expected.map(
+        ({ time, metrics }) =>
+          `${fresh.datasources[0]},CLARITY_NODE,minute,${time},50,4,${metrics.pm2_5ConcMass},${metrics.temperatureInternal}`,
+      ),
     );
-    expect(lines[0]).toMatch(new RegExp(`^${fresh.datasources[0]},CLARITY_NODE,minute,${minutesAgo(1, now)},50,4,`));
     const hourly = await query(fresh.keys.admin, {
       org: fresh.orgId,
       allDatasources: true,
@@ -307,7 +344,7 @@ describe('continuations', () => {
       format: 'csv-wide',
       replyWithContinuationToken: true,
     });
-    expect(first.body).toContain('m1HourMean.value');
+    expect((first.body as string).split('\n')[0]).toMatch(/,m1HourMean$/);
     await ingest(api, fresh, datasourceId, [{ time: minutesAgo(0.5), metrics: { m: 4 } }]);
     await new Promise((resolve) => setTimeout(resolve, 400));
     const next = await continuation(fresh.keys.admin, first.headers.get(TOKEN)!, fresh.orgId);
@@ -315,7 +352,42 @@ describe('continuations', () => {
     const lines = (next.body as string).trim().split('\n');
     expect(lines).toHaveLength(2);
     // Within one hour both values count (or, across an hour boundary, the new period holds 4 alone).
-    expect(lines[1]).toMatch(/,(3|4),sensor-ready,(3|4)$/);
+    expect(lines[1]).toMatch(/,(3|4)$/);
+  });
+
+  it("keep the query's startTime: a measurement ingested later with an older time is not delivered", async () => {
+    const fresh = await dataOrg(api, 1);
+    const [datasourceId] = fresh.datasources as [string];
+    const first = await query(fresh.keys.observer, {
+      org: fresh.orgId,
+      allDatasources: true,
+      startTime: minutesAgo(60),
+      replyWithContinuationToken: true,
+    });
+    expect(first.body.data).toEqual([]);
+    await ingest(api, fresh, datasourceId, [
+      { time: minutesAgo(180), metrics: { m: 1 } },
+      { time: minutesAgo(10), metrics: { m: 2 } },
+    ]);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    const next = await continuation(fresh.keys.observer, first.headers.get(TOKEN)!, fresh.orgId);
+    expect(next.status).toBe(200);
+    expect(next.body.data.map((row: { value: number }) => row.value)).toEqual([2]);
+  });
+
+  it('leave out a datasource retired mid-chain: its measurements still in the table are not delivered', async () => {
+    const fresh = await dataOrg(api, 2);
+    const [retired, kept] = fresh.datasources as [string, string];
+    const first = await query(fresh.keys.observer, { org: fresh.orgId, allDatasources: true, replyWithContinuationToken: true });
+    await ingest(api, fresh, retired, [{ time: minutesAgo(2), metrics: { m: 1 } }]);
+    const retire = await api.call('DELETE', `/admin/orgs/${fresh.orgId}/datasources/${retired}`, { token: fresh.admin.token });
+    expect(retire.status).toBe(204);
+    await ingest(api, fresh, kept, [{ time: minutesAgo(1), metrics: { m: 2 } }]);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    const next = await continuation(fresh.keys.observer, first.headers.get(TOKEN)!, fresh.orgId);
+    expect(next.status).toBe(200);
+    expect(next.body.data).toEqual([expect.objectContaining({ datasourceId: kept, value: 2 })]);
+    expect(next.body.locations).toEqual([{ datasourceId: kept, lat: 51, lon: 5 }]);
   });
 
   it('refuse altered, foreign, other-org and expired tokens with 400', async () => {
@@ -337,5 +409,113 @@ describe('continuations', () => {
       .setExpirationTime(Math.floor(Date.now() / 1000) - 1)
       .sign(secret);
     expect((await continuation(fresh.keys.admin, expired, fresh.orgId)).status).toBe(400);
+  });
+});
+
+describe('answer size (MAX_VALUES_PER_ANSWER, lowered to 40 here)', () => {
+  const CAP = 40;
+  const metricsOf = (value: number) => ({ a: value, b: value + 0.1, c: value + 0.2, d: value + 0.3 });
+  let fresh: DataOrg;
+  let one: string;
+  let other: string;
+  const now = Date.now();
+
+  beforeAll(async () => {
+    process.env.MAX_VALUES_PER_ANSWER = String(CAP);
+    fresh = await dataOrg(api, 2);
+    [one, other] = fresh.datasources as [string, string];
+    // 15 measurements of 4 metrics (60 values) in `one`; in `other`, 15 of 2 other metrics.
+    await ingest(
+      api,
+      fresh,
+      one,
+      Array.from({ length: 15 }, (_, index) => ({ time: minutesAgo(index + 1, now), metrics: metricsOf(index + 1) })),
+    );
+    await ingest(
+      api,
+      fresh,
+      other,
+      Array.from({ length: 15 }, (_, index) => ({ time: minutesAgo(index + 1, now), metrics: { e: index, f: index } })),
+    );
+  });
+  afterAll(() => {
+    delete process.env.MAX_VALUES_PER_ANSWER;
+  });
+
+  it('json-long counts a value per selected metric: the newest measurements that fit, 40 values', async () => {
+    const answer = await query(fresh.keys.observer, { org: fresh.orgId, datasourceIds: [one] });
+    expect(answer.body.data).toHaveLength(CAP);
+    expect(new Set(answer.body.data.map((row: { time: string }) => row.time))).toEqual(
+      new Set(Array.from({ length: 10 }, (_, index) => minutesAgo(index + 1, now))),
+    );
+    const selected = await query(fresh.keys.observer, { org: fresh.orgId, datasourceIds: [one], metricSelect: 'only a,b' });
+    expect(selected.body.data).toHaveLength(30); // with 2 metrics selected, all 15 measurements fit
+  });
+
+  it('csv-wide counts cells: rows × metric columns, a datasource with other metrics widening every row', async () => {
+    const alone = await query(fresh.keys.observer, { org: fresh.orgId, datasourceIds: [one], format: 'csv-wide' });
+    const [header, ...lines] = (alone.body as string).trim().split('\n');
+    expect(header!.split(',').slice(6)).toEqual(['a', 'b', 'c', 'd']);
+    expect(lines).toHaveLength(CAP / 4);
+    // Both datasources: 6 metric columns, so 6 rows (36 cells) where json-long holds 13 rows (6 values a minute, and
+    // one more row of the 7th minute: 4 values if `one` sorts first there, else 2, the next one not fitting).
+    const both = await query(fresh.keys.observer, { org: fresh.orgId, allDatasources: true, format: 'csv-wide' });
+    expect((both.body as string).trim().split('\n').slice(1)).toHaveLength(6);
+    const json = await query(fresh.keys.observer, { org: fresh.orgId, allDatasources: true });
+    const oneFirst = [one, other].sort()[0] === one;
+    expect(json.body.data).toHaveLength(oneFirst ? 40 : 38);
+    expect(json.body.data.at(-1)).toMatchObject({ datasourceId: oneFirst ? one : other, time: minutesAgo(7, now) });
+  });
+
+  it('a continuation that has more sends what fits and hands the rest on, each measurement exactly once', async () => {
+    const chain = await dataOrg(api, 1);
+    const [datasourceId] = chain.datasources as [string];
+    const first = await query(chain.keys.observer, { org: chain.orgId, allDatasources: true, replyWithContinuationToken: true });
+    let token = first.headers.get(TOKEN)!;
+    const sent = Array.from({ length: 25 }, (_, index) => ({ time: minutesAgo(100 - index), metrics: metricsOf(index) }));
+    await ingest(api, chain, datasourceId, sent);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    const sizes: number[] = [];
+    const delivered: string[] = [];
+    for (let poll = 0; poll < 5; poll++) {
+      const next = await continuation(chain.keys.observer, token, chain.orgId);
+      expect(next.status).toBe(200);
+      sizes.push(next.body.data.length);
+      delivered.push(...new Set<string>(next.body.data.map((row: { time: string }) => row.time)));
+      token = next.headers.get(TOKEN)!;
+    }
+    expect(sizes).toEqual([40, 40, 20, 0, 0]);
+    expect(delivered.sort()).toEqual(sent.map(({ time }) => time).sort());
+  });
+
+  it('hourly means: periods beyond the room of one continuation follow in the next, computed whole', async () => {
+    const chain = await dataOrg(api, 1);
+    const [datasourceId] = chain.datasources as [string];
+    const first = await query(chain.keys.observer, {
+      org: chain.orgId,
+      allDatasources: true,
+      outputFrequency: 'hour',
+      format: 'csv-wide',
+      replyWithContinuationToken: true,
+    });
+    let token = first.headers.get(TOKEN)!;
+    // One measurement in each of 12 different hours: 12 periods of 4 metrics, 48 cells.
+    const sent = Array.from({ length: 12 }, (_, index) => ({ time: minutesAgo(60 * index + 65), metrics: metricsOf(index) }));
+    await ingest(api, chain, datasourceId, sent);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    const answers: string[][] = [];
+    for (let poll = 0; poll < 3; poll++) {
+      const next = await continuation(chain.keys.observer, token, chain.orgId);
+      answers.push((next.body as string).trim().split('\n').slice(1));
+      token = next.headers.get(TOKEN)!;
+    }
+    expect(answers.map((lines) => lines.length)).toEqual([10, 2, 0]);
+    // Columns: datasourceId, sourceType, outputFrequency, startOfPeriod, endOfPeriod, latitude, longitude, a..d.
+    const byPeriod = new Map(answers.flat().map((line) => [line.split(',')[3], line.split(',').slice(7).map(Number)]));
+    expect(byPeriod.size).toBe(12);
+    for (const [index, { time }] of sent.entries()) {
+      const start = new Date(Math.floor(Date.parse(time) / 3_600_000) * 3_600_000).toISOString();
+      expect(byPeriod.get(start)).toEqual(Object.values(metricsOf(index)));
+    }
   });
 });

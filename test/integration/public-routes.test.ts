@@ -58,6 +58,21 @@ describe('public routes', () => {
     expect(document.paths['/admin/orgs/{orgId}/people/accept'].post.responses['400']).toBeDefined();
   });
 
+  it('GET /openapi.json shows both recent-measurement answers as JSON or text/csv, with the continuation token header', async () => {
+    const document = (await api.call('GET', '/openapi.json')).body;
+    for (const path of ['/v2/recent-datasource-measurements-query', '/v2/recent-datasource-measurements-continuation']) {
+      const answer = document.paths[path].post.responses['200'];
+      expect(Object.keys(answer.content).sort()).toEqual(['application/json', 'text/csv']);
+      expect(answer.content['application/json'].schema).toEqual(expect.objectContaining({ type: 'object' }));
+      expect(answer.content['text/csv'].schema).toEqual(expect.objectContaining({ type: 'string' }));
+      expect(answer.headers['x-clarity-continuation-token']).toEqual({
+        description: expect.any(String),
+        schema: expect.objectContaining({ type: 'string' }),
+      });
+    }
+    expect(document.paths['/health'].get.responses['200'].headers).toBeUndefined();
+  });
+
   it('the local OIDC issuer hands out tokens only for a valid email', async () => {
     const bad = await api.call('POST', '/local/token', { body: { email: 'nope' } });
     expect(bad.status).toBe(400);

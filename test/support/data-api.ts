@@ -46,9 +46,9 @@ export async function ingest(
   datasourceId: string,
   measurements: { time: string; metrics: Metrics }[],
 ) {
-  const answer = await api.call('POST', `/v2/datasources/${datasourceId}/measurements?org=${org.orgId}`, {
+  const answer = await api.call('POST', `/v2/datasources/${datasourceId}/measurements`, {
     key: org.keys.technician,
-    body: { measurements },
+    body: { org: org.orgId, measurements },
   });
   expectStatus(answer, 202);
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { routeList } from '../../routes';
 import { errorBodySchema } from './common-schemas';
-import type { RouteDefinition } from './route';
+import type { RouteDefinition, RouteResponse } from './route';
 
 /**
  * Builds the OpenAPI 3.1 document from the route table and its zod schemas, so the document
@@ -68,17 +68,33 @@ function parameters(route: RouteDefinition, components: Record<string, JsonSchem
   return list;
 }
 
+/** A success answer: its media types (the main one and any others) and the headers it can carry. */
+function successResponse(response: RouteResponse, components: Record<string, JsonSchema>): JsonSchema {
+  const content: Record<string, JsonSchema> = {};
+  if (response.schema) {
+    content[response.contentType ?? 'application/json'] = { schema: convert(response.schema, 'output', components) };
+  }
+  for (const [mediaType, { schema }] of Object.entries(response.mediaTypes ?? {})) {
+    content[mediaType] = schema ? { schema: convert(schema, 'output', components) } : {};
+  }
+  const headers = Object.entries(response.headers ?? {}).map(([name, header]) => [
+    name,
+    {
+      description: header.description,
+      schema: header.schema ? convert(header.schema, 'output', components) : { type: 'string' },
+    },
+  ]);
+  return {
+    description: response.description,
+    ...(Object.keys(content).length > 0 ? { content } : {}),
+    ...(headers.length > 0 ? { headers: Object.fromEntries(headers) } : {}),
+  };
+}
+
 function operation(route: RouteDefinition, components: Record<string, JsonSchema>) {
   const responses: Record<string, JsonSchema> = {};
   for (const [status, response] of Object.entries(route.responses)) {
-    responses[status] = {
-      description: response.description,
-      ...(response.schema
-        ? {
-            content: { [response.contentType ?? 'application/json']: { schema: convert(response.schema, 'output', components) } },
-          }
-        : {}),
-    };
+    responses[status] = successResponse(response, components);
   }
   const errors = [
     ...new Set([

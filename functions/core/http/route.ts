@@ -13,6 +13,10 @@ export interface RouteResponse {
   schema?: z.ZodType;
   /** Defaults to application/json. */
   contentType?: string;
+  /** Other media types the same answer can take (e.g. `text/csv` beside JSON), each with its schema if it has one. */
+  mediaTypes?: Record<string, { schema?: z.ZodType }>;
+  /** Headers the answer can carry, by name; the schema defaults to a string. */
+  headers?: Record<string, { description: string; schema?: z.ZodType }>;
 }
 
 /**
