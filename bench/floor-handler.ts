@@ -11,7 +11,7 @@ const ddb = DynamoDBDocumentClient.from(new DynamoDBClient({}));
 
 export async function handler(event: { digest: string }): Promise<Record<string, unknown> | undefined> {
   const result = await ddb.send(
-    new GetCommand({ TableName: process.env.TABLE_NAME, Key: { PK: `KEY#${event.digest}`, SK: 'KEY' } }),
+    new GetCommand({ TableName: process.env.TABLE_NAME, Key: { PK: `KEY#${event.digest}`, SK: 'KEY' }, ConsistentRead: true }),
   );
   return result.Item;
 }

@@ -92,7 +92,7 @@ export async function verifyCases(settings: BenchSettings): Promise<Figures> {
   const floorKey = await writeFloorItem(oneOrg.take().key);
   progress('verify: writing keys', 1, 1);
 
-  const getItem = () => ddb.send(new GetCommand({ TableName: getTableName(), Key: floorKey }));
+  const getItem = () => ddb.send(new GetCommand({ TableName: getTableName(), Key: floorKey, ConsistentRead: true }));
   const miss = await compareInterleaved(
     'verify.missVsGetItem',
     n,

@@ -77,7 +77,9 @@ export async function settleKeyBookkeeping(): Promise<void> {
 }
 
 async function readLookup(digest: string): Promise<KeyLookup | undefined> {
-  const result = await ddb.send(new GetCommand({ TableName: getTableName(), Key: keyLookupKey(digest) }));
+  // Strongly consistent: the two caches already spend the whole 10-second revocation budget,
+  // so the read itself must not add replication lag.
+  const result = await ddb.send(new GetCommand({ TableName: getTableName(), Key: keyLookupKey(digest), ConsistentRead: true }));
   return result.Item ? keyLookupFromItem(result.Item) : undefined;
 }
 
