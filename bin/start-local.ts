@@ -6,7 +6,7 @@ import { startLocalRuntime } from '../lib/local/runtime';
  * and a local OIDC issuer. Ctrl-C stops everything it started.
  */
 
-const dataDir = join(process.cwd(), '.datagate');
+const dataDir = process.env.DATAGATE_DATA_DIR ?? join(process.cwd(), '.datagate');
 const port = Number(process.env.PORT ?? 3000);
 const dynamoDbPort = process.env.DYNAMODB_PORT ? Number(process.env.DYNAMODB_PORT) : undefined;
 
@@ -35,7 +35,7 @@ async function main() {
   const url = runtime.server.url;
   const { riverside, northfield } = demo;
   process.stdout.write(`
-Datagate is running at ${url}  (DynamoDB Local at ${runtime.dynamoDbEndpoint}, data in .datagate/)
+Datagate is running at ${url}  (DynamoDB Local at ${runtime.dynamoDbEndpoint}, data in ${dataDir})
 ${seeded ? 'Demo data created' : 'Demo data loaded'}: "Riverside City Council" (${riverside.orgId}, admin ${riverside.admin}),
 "Northfield University" (${northfield.orgId}, admin ${northfield.admin}), and the application
 "City Air Dashboard" (${demo.applicationId}) connected to both.
