@@ -1,13 +1,7 @@
-import { startTestApi, type TestApi } from '../support/local-api';
+import { useTestApi } from '../support/local-api';
 import { addMember, connect, createApplication, createDatasource, createOrg, signIn } from '../support/scenario';
 
-let api: TestApi;
-beforeAll(async () => {
-  api = await startTestApi();
-});
-afterAll(async () => {
-  await api?.stop();
-});
+const api = useTestApi();
 
 describe('the audit log', () => {
   it('records every change in the org where it happened, newest first, with the actor', async () => {

@@ -1,4 +1,4 @@
-import { startTestApi, type TestApi } from '../support/local-api';
+import { useTestApi } from '../support/local-api';
 import { dataOrg, ingest, minutesAgo, type DataOrg } from '../support/data-api';
 
 /**
@@ -6,10 +6,9 @@ import { dataOrg, ingest, minutesAgo, type DataOrg } from '../support/data-api';
  * research notes) with only the base URL changed, and checks the shapes they parse.
  */
 
-let api: TestApi;
+const api = useTestApi();
 let org: DataOrg;
 beforeAll(async () => {
-  api = await startTestApi();
   org = await dataOrg(api, 2);
   for (const datasourceId of org.datasources) {
     await ingest(api, org, datasourceId, [
@@ -17,9 +16,6 @@ beforeAll(async () => {
       { time: minutesAgo(70), metrics: { pm2_5ConcMass: 8.5, pm10ConcMass: 10 } },
     ]);
   }
-});
-afterAll(async () => {
-  await api?.stop();
 });
 
 /** A client's raw request: its own headers, as it sends them. */

@@ -1,17 +1,13 @@
-import { startTestApi, type TestApi } from '../support/local-api';
+import { useTestApi } from '../support/local-api';
 import { dataOrg, ingest, minutesAgo, ROLE_NAMES, type DataOrg } from '../support/data-api';
 import { connect, createApplication, createDatasource, createOrg, signIn } from '../support/scenario';
 
 /** GET and PATCH of /v2/datasources: visibility per grant, and who may edit annotations. */
 
-let api: TestApi;
+const api = useTestApi();
 let org: DataOrg;
 beforeAll(async () => {
-  api = await startTestApi();
   org = await dataOrg(api);
-});
-afterAll(async () => {
-  await api?.stop();
 });
 
 describe('v2 datasources', () => {

@@ -1,5 +1,5 @@
 import { SignJWT } from 'jose';
-import { startTestApi, type TestApi } from '../support/local-api';
+import { useTestApi } from '../support/local-api';
 import { dataOrg, ingest, minutesAgo, ROLE_NAMES, type DataOrg, type Metrics } from '../support/data-api';
 
 /**
@@ -7,14 +7,10 @@ import { dataOrg, ingest, minutesAgo, ROLE_NAMES, type DataOrg, type Metrics } f
  * DynamoDB Local. Means are checked against an independent computation.
  */
 
-let api: TestApi;
+const api = useTestApi();
 let org: DataOrg;
 beforeAll(async () => {
-  api = await startTestApi();
   org = await dataOrg(api);
-});
-afterAll(async () => {
-  await api?.stop();
 });
 
 const query = (key: string, body: Record<string, unknown>, headers?: Record<string, string>) =>

@@ -1,4 +1,4 @@
-import { startTestApi, type TestApi } from '../support/local-api';
+import { useTestApi } from '../support/local-api';
 import { connect, createApplication, createOrg, eventually, expectStatus, signIn, type Member } from '../support/scenario';
 
 /**
@@ -6,13 +6,7 @@ import { connect, createApplication, createOrg, eventually, expectStatus, signIn
  * effect within 10 seconds (the integration suite runs the authorizer cache at 1 s).
  */
 
-let api: TestApi;
-beforeAll(async () => {
-  api = await startTestApi();
-});
-afterAll(async () => {
-  await api?.stop();
-});
+const api = useTestApi();
 
 let admin: Member;
 let orgId: string;

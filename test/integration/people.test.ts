@@ -1,13 +1,7 @@
-import { startTestApi, type TestApi } from '../support/local-api';
+import { useTestApi } from '../support/local-api';
 import { addMember, createDatasource, createOrg, expectStatus, signIn, type Member } from '../support/scenario';
 
-let api: TestApi;
-beforeAll(async () => {
-  api = await startTestApi();
-});
-afterAll(async () => {
-  await api?.stop();
-});
+const api = useTestApi();
 
 describe('people in an org', () => {
   let admin: Member;

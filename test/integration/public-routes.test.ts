@@ -1,13 +1,7 @@
 import { routeList } from '../../functions/routes';
-import { startTestApi, type TestApi } from '../support/local-api';
+import { useTestApi } from '../support/local-api';
 
-let api: TestApi;
-beforeAll(async () => {
-  api = await startTestApi();
-});
-afterAll(async () => {
-  await api?.stop();
-});
+const api = useTestApi();
 
 describe('public routes', () => {
   it('GET /health answers without a credential', async () => {

@@ -1,4 +1,4 @@
-import { startTestApi, uniqueEmail, type TestApi } from '../support/local-api';
+import { uniqueEmail, useTestApi } from '../support/local-api';
 
 /**
  * The product's core story, end to end through the HTTP layer: an org admin creates an
@@ -6,13 +6,7 @@ import { startTestApi, uniqueEmail, type TestApi } from '../support/local-api';
  * datasources of every org it is connected to, and nothing else.
  */
 
-let api: TestApi;
-beforeAll(async () => {
-  api = await startTestApi();
-});
-afterAll(async () => {
-  await api?.stop();
-});
+const api = useTestApi();
 
 describe('the seed flow', () => {
   let adaToken: string;

@@ -63,3 +63,32 @@ export async function startTestApi(): Promise<TestApi> {
 
 /** A unique email per test run, so tests sharing the table never share people. */
 export const uniqueEmail = (name: string) => `${name}.${Math.random().toString(36).slice(2, 10)}@example.org`;
+
+/**
+ * The test API of one test file: started before its tests, stopped after them. The returned
+ * object stands for it (it can be used in the file's own hooks and tests, not at load).
+ */
+export function useTestApi(): TestApi {
+  let started: TestApi | undefined;
+  beforeAll(async () => {
+    started = await startTestApi();
+  });
+  afterAll(async () => {
+    await started?.stop();
+  });
+  const current = () => {
+    if (!started) throw new Error('The test API starts in beforeAll; use it in hooks and tests only.');
+    return started;
+  };
+  return {
+    get url() {
+      return current().url;
+    },
+    get runtime() {
+      return current().runtime;
+    },
+    call: (method, path, options) => current().call(method, path, options),
+    tokenFor: (email, options) => current().tokenFor(email, options),
+    stop: () => current().stop(),
+  };
+}
