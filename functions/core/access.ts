@@ -23,6 +23,11 @@ export function personActor(person: PersonPrincipal): Actor {
   return { type: 'person', id: verifiedEmail(person) };
 }
 
+/** An application acting through the data API, as the audit log names it. */
+export function applicationActor(application: ApplicationPrincipal): Actor {
+  return { type: 'application', id: application.applicationId };
+}
+
 /**
  * The caller's active membership in `orgId`, if it grants `permission`. Someone with no
  * membership gets 404 (the org's existence is not revealed); a pending invitee or a member

@@ -223,31 +223,26 @@ export const MAX_UNPAGED_ITEMS = 10_000;
 
 /**
  * A listing as the caller asked for it: one page of `limit` items, or without `limit` the whole
- * list (read 1000 at a time), cut at MAX_UNPAGED_ITEMS with a `nextToken` to go on from.
+ * list (read 1000 at a time), cut at `maxItems` with a `nextToken` to go on from.
  */
 export async function readListing<T>(
   readPage: (limit: number, nextToken: string | undefined) => Promise<Page<T>>,
   request: { limit?: number; nextToken?: string },
+  maxItems = MAX_UNPAGED_ITEMS,
 ): Promise<Page<T>> {
   if (request.limit !== undefined) return readPage(request.limit, request.nextToken);
   const items: T[] = [];
   let nextToken = request.nextToken;
   do {
-    const page = await readPage(Math.min(1000, MAX_UNPAGED_ITEMS - items.length), nextToken);
+    const page = await readPage(Math.min(1000, maxItems - items.length), nextToken);
     items.push(...page.items);
     nextToken = page.nextToken;
-  } while (nextToken && items.length < MAX_UNPAGED_ITEMS);
+  } while (nextToken && items.length < maxItems);
   return { items, ...(nextToken ? { nextToken } : {}) };
 }
 
 /** Every item of a partition (paged through internally); for bounded partitions only. */
 export async function queryAll(query: Omit<PageQuery, 'limit' | 'nextToken'>): Promise<Record<string, unknown>[]> {
-  const items: Record<string, unknown>[] = [];
-  let nextToken: string | undefined;
-  do {
-    const page = await queryPage({ ...query, limit: 1000, nextToken });
-    items.push(...page.items);
-    nextToken = page.nextToken;
-  } while (nextToken);
+  const { items } = await readListing((limit, nextToken) => queryPage({ ...query, limit, nextToken }), {}, Infinity);
   return items;
 }
