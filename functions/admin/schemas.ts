@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { idSchema, isoTimeSchema, pageQuerySchema } from '../core/http/common-schemas';
+import { idSchema, isoTimeSchema, pageQuerySchema, storableNumberSchema } from '../core/http/common-schemas';
 import { roleSchema, rolesSchema } from '../core/roles';
 
 /**
@@ -81,7 +81,7 @@ export const connectionSchema = z
   .meta({ id: 'Connection' });
 export const connectionListSchema = z.object({ connections: z.array(connectionSchema), nextToken: z.string().optional() });
 
-export const locationSchema = z.object({ lat: z.number().min(-90).max(90), lon: z.number().min(-180).max(180) });
+export const locationSchema = z.object({ lat: storableNumberSchema.min(-90).max(90), lon: storableNumberSchema.min(-180).max(180) });
 const tagsSchema = z.array(z.string().trim().min(1).max(100)).max(50);
 
 export const createDatasourceBodySchema = z.strictObject({

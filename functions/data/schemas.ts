@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { datasourceAnnotationFields } from '../admin/schemas';
-import { idSchema, isoTimeSchema } from '../core/http/common-schemas';
+import { idSchema, isoTimeSchema, storableNumberSchema } from '../core/http/common-schemas';
 import { MAX_FUTURE_MS, RETENTION_MS } from '../core/measurements';
 import { roleSchema } from '../core/roles';
 
@@ -64,7 +64,7 @@ export const measurementSchema = z
   .object({
     time: isoTimeSchema.transform((time) => new Date(time).toISOString()),
     metrics: z
-      .record(metricNameSchema, z.number().refine(Number.isFinite, 'Must be a finite number.'))
+      .record(metricNameSchema, storableNumberSchema)
       .refine((metrics) => Object.keys(metrics).length >= 1 && Object.keys(metrics).length <= 100, {
         message: 'Send 1 to 100 metrics.',
       }),
