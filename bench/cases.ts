@@ -19,6 +19,8 @@ export interface BenchSettings {
   /** Other datasources in the org of `query.othersVsAlone`, and the hours of recent minutes each holds. */
   otherDatasources: number;
   otherHours: number;
+  /** Seconds of mixed load for `soak.*`. */
+  soakSeconds: number;
 }
 
 export type Figures = Record<string, number>;
@@ -47,6 +49,10 @@ export const TARGETS: Record<string, Target> = {
   'bundle.authorizerVsFloor': atMost(1.5),
   'init.authorizerVsFloor': atMost(1.5),
   'e2e.rps': report,
+  'soak.errors': exactly(0),
+  'soak.lostMeasurements': exactly(0),
+  'soak.rssGrowthMB': atMost(50),
+  'soak.p99Millis': report,
 };
 
 export interface BenchCase {
@@ -60,12 +66,13 @@ export interface BenchCase {
 
 /** Every case; `run.ts` loads the modules after DynamoDB Local is up, since they create the client at load. */
 export async function loadCases(): Promise<BenchCase[]> {
-  const [{ verifyCases }, { queryCases }, { ingestCases }, { e2eCases }, { bundleCases }] = await Promise.all([
+  const [{ verifyCases }, { queryCases }, { ingestCases }, { e2eCases }, { bundleCases }, { soakCases }] = await Promise.all([
     import('./verify-cases'),
     import('./query-cases'),
     import('./ingest-cases'),
     import('./e2e-cases'),
     import('./bundle-cases'),
+    import('./soak-cases'),
   ]);
   return [
     {
@@ -77,5 +84,6 @@ export async function loadCases(): Promise<BenchCase[]> {
     { name: 'ingest', keys: ['ingest.batch500VsFloor'], run: ingestCases },
     { name: 'e2e', keys: ['e2e.datasourcesOverFloor', 'e2e.rps'], run: e2eCases },
     { name: 'bundle', keys: ['bundle.authorizerVsFloor', 'init.authorizerVsFloor'], run: bundleCases },
+    { name: 'soak', keys: ['soak.errors', 'soak.lostMeasurements', 'soak.rssGrowthMB', 'soak.p99Millis'], run: soakCases },
   ];
 }
