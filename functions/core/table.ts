@@ -41,6 +41,9 @@ export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems'
 /** Attempts of a transaction that DynamoDB cancels for a conflict with another one in flight. */
 const TRANSACTION_CONFLICT_ATTEMPTS = 3;
 
+/** Cancellation reasons that say "try again later" rather than "this cannot be done". */
+const RETRYABLE_CANCELLATIONS = new Set(['TransactionConflict', 'ThrottlingError', 'ProvisionedThroughputExceeded']);
+
 /**
  * Runs a transaction. When it is cancelled because a condition failed, `onConditionFailed`
  * receives the index of each failed item and returns the error to throw (usually a
@@ -58,7 +61,9 @@ export async function transact(items: TransactItem[], onConditionFailed: (failed
       const reasons = error.CancellationReasons ?? [];
       const failed = reasons.flatMap((reason, index) => (reason.Code === 'ConditionalCheckFailed' ? [index] : []));
       if (failed.length > 0) throw onConditionFailed(failed);
-      if (!reasons.some((reason) => reason.Code === 'TransactionConflict')) throw translateDynamoError(error);
+      // A conflict with another transaction, or DynamoDB throttling the transaction (it cancels it
+      // with ThrottlingError or ProvisionedThroughputExceeded as a reason): worth another try, then 503.
+      if (!reasons.some((reason) => RETRYABLE_CANCELLATIONS.has(reason.Code ?? ''))) throw translateDynamoError(error);
       if (attempt === TRANSACTION_CONFLICT_ATTEMPTS) throw new ServiceUnavailableError(1);
       await new Promise((resolve) => setTimeout(resolve, 10 + Math.random() * 40 * attempt));
     }

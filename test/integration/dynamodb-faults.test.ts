@@ -1,0 +1,276 @@
+import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { ddb } from '../../functions/core/dynamo';
+import { ensureTable, localClient } from '../../lib/local/dynamodb-local';
+import { startTestApi, type ApiAnswer, type TestApi } from '../support/local-api';
+import { addMember, connect, createApplication, createDatasource, createOrg, expectStatus, signIn, type Member } from '../support/scenario';
+import { FAULT_KINDS, faultInjector, type FaultInjector, type FaultKind } from '../support/dynamo-faults';
+import { brokenInvariants, scanTable } from '../support/table-invariants';
+
+/**
+ * Every multi-step change, run with DynamoDB failing at each of its steps in turn, in each of
+ * the ways it fails (throttling, ProvisionedThroughputExceeded, a cancelled transaction, a
+ * timeout, service unavailable), as a blip (that call only) and as an outage (that call and
+ * every later one). After each run: the caller got the change's success or 503 with
+ * `Retry-After` in the contract's body, no invariant of the table is broken, and sending the
+ * same request again (DynamoDB healthy) finishes the job.
+ *
+ * This file has its own table, so the invariants are checked over every item in it.
+ */
+
+const FAULT_TABLE = 'datagate-faults';
+
+let api: TestApi;
+let faults: FaultInjector;
+let scanClient: DynamoDBDocumentClient;
+let tableName: string | undefined;
+
+beforeAll(async () => {
+  tableName = process.env.TABLE_NAME;
+  await ensureTable(process.env.DYNAMODB_ENDPOINT!, FAULT_TABLE);
+  process.env.TABLE_NAME = FAULT_TABLE;
+  api = await startTestApi();
+  faults = faultInjector(ddb);
+  scanClient = DynamoDBDocumentClient.from(localClient(process.env.DYNAMODB_ENDPOINT!));
+});
+
+afterAll(async () => {
+  faults?.disarm();
+  await api?.stop();
+  scanClient?.destroy();
+  process.env.TABLE_NAME = tableName;
+});
+
+interface Request {
+  method: string;
+  path: string;
+  token?: string;
+  key?: string;
+  body?: unknown;
+}
+
+/**
+ * One multi-step change: `setup` builds what it acts on (DynamoDB healthy) and returns the
+ * request; `success` is its status; `alreadyDone` the statuses a repeat of a completed change
+ * may answer; `done` checks the change took effect, after the retry.
+ */
+interface Change {
+  name: string;
+  setup(): Promise<{ request: Request; done(): Promise<void> }>;
+  success: number;
+  alreadyDone: number[];
+}
+
+const call = (request: Request): Promise<ApiAnswer> =>
+  api.call(request.method, request.path, { token: request.token, key: request.key, body: request.body });
+
+async function queryPartition(partition: string, prefix?: string) {
+  const result = await scanClient.send(
+    new QueryCommand({
+      TableName: FAULT_TABLE,
+      KeyConditionExpression: prefix ? 'PK = :pk AND begins_with(SK, :prefix)' : 'PK = :pk',
+      ExpressionAttributeValues: { ':pk': partition, ...(prefix ? { ':prefix': prefix } : {}) },
+      ConsistentRead: true,
+    }),
+  );
+  return result.Items ?? [];
+}
+
+async function orgWithAdmin(name: string): Promise<{ orgId: string; admin: Member }> {
+  const admin = await signIn(api, `faults-${name}`);
+  return { orgId: await createOrg(api, admin, name), admin };
+}
+
+const CHANGES: Change[] = [
+  {
+    name: 'create an application with its first key',
+    success: 201,
+    alreadyDone: [201],
+    async setup() {
+      const { orgId, admin } = await orgWithAdmin('create-app');
+      return {
+        request: { method: 'POST', path: `/admin/orgs/${orgId}/applications`, token: admin.token, body: { name: 'Faulty' } },
+        async done() {
+          const listed = await api.call('GET', `/admin/orgs/${orgId}/applications`, { token: admin.token });
+          expect(listed.body.applications.length).toBeGreaterThanOrEqual(1);
+        },
+      };
+    },
+  },
+  {
+    name: 'connect an application (both sides and every key snapshot)',
+    success: 201,
+    alreadyDone: [409],
+    async setup() {
+      const { orgId, admin } = await orgWithAdmin('connect');
+      const application = await createApplication(api, orgId, admin, 'To connect');
+      expectStatus(
+        await api.call('POST', `/admin/orgs/${orgId}/applications/${application.applicationId}/keys`, { token: admin.token, body: {} }),
+        201,
+      );
+      return {
+        request: {
+          method: 'POST',
+          path: `/admin/orgs/${orgId}/connections`,
+          token: admin.token,
+          body: { applicationId: application.applicationId, roles: ['observer'] },
+        },
+        async done() {
+          expect(await queryPartition(`ORG#${orgId}`, `CONN#${application.applicationId}`)).toHaveLength(1);
+          const whoami = await api.call('GET', '/v2/whoami', { key: application.key });
+          expect(whoami.body.orgs).toEqual([{ org: orgId, roles: ['observer'] }]);
+        },
+      };
+    },
+  },
+  {
+    name: 'regenerate a key with grace 0 (successor in, old key out)',
+    success: 201,
+    alreadyDone: [404],
+    async setup() {
+      const { orgId, admin } = await orgWithAdmin('regenerate');
+      const application = await createApplication(api, orgId, admin, 'To rotate');
+      await connect(api, orgId, admin, application.applicationId, ['observer']);
+      return {
+        request: {
+          method: 'POST',
+          path: `/admin/orgs/${orgId}/applications/${application.applicationId}/keys/${application.keyId}/regenerate`,
+          token: admin.token,
+          body: { graceSeconds: 0 },
+        },
+        async done() {
+          const keys = await api.call('GET', `/admin/orgs/${orgId}/applications/${application.applicationId}/keys`, {
+            token: admin.token,
+          });
+          expect(keys.body.keys.map((key: { keyId: string }) => key.keyId)).not.toContain(application.keyId);
+          expect(keys.body.keys).toHaveLength(1);
+        },
+      };
+    },
+  },
+  {
+    name: 'delete an application connected to two orgs',
+    success: 204,
+    alreadyDone: [404],
+    async setup() {
+      const { orgId, admin } = await orgWithAdmin('delete-app');
+      const other = await orgWithAdmin('delete-app-other');
+      const application = await createApplication(api, orgId, admin, 'To delete');
+      await connect(api, orgId, admin, application.applicationId, ['observer']);
+      await connect(api, other.orgId, other.admin, application.applicationId, ['guest']);
+      return {
+        request: { method: 'DELETE', path: `/admin/orgs/${orgId}/applications/${application.applicationId}`, token: admin.token },
+        async done() {
+          expect(await queryPartition(`APP#${application.applicationId}`)).toEqual([]);
+          expect(await queryPartition(`ORG#${orgId}`, 'CONN#')).toEqual([]);
+          expect(await queryPartition(`ORG#${other.orgId}`, 'CONN#')).toEqual([]);
+          expect((await api.call('GET', '/v2/whoami', { key: application.key })).status).toBe(401);
+        },
+      };
+    },
+  },
+  {
+    name: 'remove a person (an admin, with another admin left)',
+    success: 204,
+    alreadyDone: [404],
+    async setup() {
+      const { orgId, admin } = await orgWithAdmin('remove-person');
+      const second = await signIn(api, 'faults-second-admin');
+      await addMember(api, orgId, admin, second, ['admin']);
+      return {
+        request: { method: 'DELETE', path: `/admin/orgs/${orgId}/people/${encodeURIComponent(second.email)}`, token: admin.token },
+        async done() {
+          const people = await api.call('GET', `/admin/orgs/${orgId}/people`, { token: admin.token });
+          expect(people.body.people.map((person: { email: string }) => person.email)).toEqual([admin.email]);
+        },
+      };
+    },
+  },
+  {
+    name: 'ingest 60 measurements (three BatchWriteItem calls)',
+    success: 202,
+    alreadyDone: [202],
+    async setup() {
+      const { orgId, admin } = await orgWithAdmin('ingest');
+      const datasourceId = await createDatasource(api, orgId, admin, 'Faulty site');
+      const application = await createApplication(api, orgId, admin, 'Ingester');
+      await connect(api, orgId, admin, application.applicationId, ['technician']);
+      // The key is verified (and cached) before the faults, so the steps counted are the ingest's own.
+      expectStatus(await api.call('GET', '/v2/whoami', { key: application.key }), 200);
+      const start = Date.now() - 3_600_000;
+      const measurements = Array.from({ length: 60 }, (_x, i) => ({
+        time: new Date(start + i * 60_000).toISOString(),
+        metrics: { pm2_5ConcMass: i },
+      }));
+      return {
+        request: {
+          method: 'POST',
+          path: `/v2/datasources/${datasourceId}/measurements`,
+          key: application.key,
+          body: { org: orgId, measurements },
+        },
+        async done() {
+          const stored = await queryPartition(`MEAS#${datasourceId}`);
+          expect(stored.map((item) => item.metrics.pm2_5ConcMass).sort((a, b) => a - b)).toEqual(measurements.map((_m, i) => i));
+        },
+      };
+    },
+  },
+];
+
+/** What a faulted request may answer: the change's success, or 503 with Retry-After in the contract's body. */
+function expectSuccessOr503(answer: ApiAnswer, success: number, context: string): void {
+  const outcome = {
+    context,
+    status: answer.status,
+    retryAfter: answer.status === 503 ? answer.headers.get('retry-after') : null,
+    code: answer.status === 503 ? answer.body?.code : undefined,
+  };
+  if (answer.status === success) return;
+  expect(outcome).toEqual({ context, status: 503, retryAfter: expect.stringMatching(/^\d+$/), code: 'unavailable' });
+}
+
+async function expectInvariants(context: string): Promise<void> {
+  expect({ context, broken: brokenInvariants(await scanTable(scanClient, FAULT_TABLE)) }).toEqual({ context, broken: [] });
+}
+
+describe.each(CHANGES.map((change) => [change.name, change] as const))('%s, with DynamoDB failing', (_name, change) => {
+  it('at each step, in each way, as a blip or an outage: 503 or done, invariants kept, and a retry finishes the job', async () => {
+    // How many DynamoDB calls the change makes when all is well.
+    const probe = await change.setup();
+    faults.count();
+    expectStatus(await call(probe.request), change.success);
+    const steps = [...faults.calls];
+    faults.disarm();
+    await probe.done();
+    expect(steps.length).toBeGreaterThan(0);
+
+    let runs = 0;
+    for (let failAt = 1; failAt <= steps.length; failAt++) {
+      for (const kind of FAULT_KINDS as readonly FaultKind[]) {
+        // A cancelled transaction is what a transaction gets; other calls fail in the four other ways.
+        if (kind === 'transactionCanceled' && !/Transact/.test(steps[failAt - 1]!)) continue;
+        // A blip on every step and kind; an outage (every later call fails too) on each step with one kind, in turn.
+        const modes = kind === FAULT_KINDS[failAt % FAULT_KINDS.length] ? (['once', 'outage'] as const) : (['once'] as const);
+        for (const mode of modes) {
+          const context = `${change.name}: ${kind} ${mode} at step ${failAt} of ${steps.length} (${steps[failAt - 1]})`;
+          const { request, done } = await change.setup();
+          faults.arm({ kind, failAt, mode });
+          const answer = await call(request);
+          faults.disarm();
+          expectSuccessOr503(answer, change.success, context);
+          await expectInvariants(context);
+          const retry = await call(request);
+          expect({ context, retry: retry.status, allowed: [change.success, ...change.alreadyDone].includes(retry.status) }).toEqual({
+            context,
+            retry: retry.status,
+            allowed: true,
+          });
+          await done();
+          await expectInvariants(`${context}, after the retry`);
+          runs++;
+        }
+      }
+    }
+    expect(runs).toBeGreaterThanOrEqual(steps.length);
+  });
+});
