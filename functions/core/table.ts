@@ -93,9 +93,13 @@ export function translateDynamoError(error: unknown): unknown {
   ) {
     return new ServiceUnavailableError(1);
   }
-  if (error instanceof Error) {
-    const { $fault, code } = error as Error & { $fault?: string; code?: string };
-    if ($fault === 'server' || error.name === 'TimeoutError' || (code && NETWORK_ERROR_CODES.has(code))) {
+  if (typeof error === 'object' && error !== null) {
+    const { $fault, code, name, $metadata } = error as { $fault?: string; code?: string; name?: string; $metadata?: { httpStatusCode?: number } };
+    // An SDK error without an HTTP status never got an answer from DynamoDB: the connection
+    // failed after the SDK's retries. Its `code` can be lost on the way (the SDK wraps what it
+    // does not recognise as an Error), so the missing status is the test, not the code alone.
+    const unanswered = $metadata !== undefined && $metadata.httpStatusCode === undefined;
+    if ($fault === 'server' || name === 'TimeoutError' || (code && NETWORK_ERROR_CODES.has(code)) || unanswered) {
       return new ServiceUnavailableError(1);
     }
   }
