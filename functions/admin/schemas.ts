@@ -46,6 +46,12 @@ export const keySchema = z
       .string()
       .optional()
       .meta({ description: 'Extension: on a regenerated key in its grace period, the successor key id.' }),
+    revokedAt: isoTimeSchema
+      .optional()
+      .meta({
+        description:
+          'Extension: when the key was revoked as leaked (by a secret scanner, or by its holder with `POST /v2/keys/revoke`). A revoked key stays disabled: it cannot be enabled again nor its expiry moved (409); regenerate it.',
+      }),
   })
   .meta({ id: 'ApiKey' });
 
@@ -234,7 +240,9 @@ export const auditEventSchema = z
   .object({
     eventId: z.string(),
     time: isoTimeSchema,
-    actor: z.object({ type: z.enum(['person', 'application']), id: z.string() }),
+    actor: z
+      .object({ type: z.enum(['person', 'application', 'secretScanner']), id: z.string() })
+      .meta({ description: 'Extension: `secretScanner` (id: the host publishing its keys) on `key.leaked` events.' }),
     action: z
       .string()
       .meta({ description: 'e.g. org.create, person.invite, application.create, key.regenerate, connection.create' }),

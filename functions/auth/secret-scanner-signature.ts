@@ -126,7 +126,7 @@ export type ScannerVerdict = 'valid' | 'unsigned' | 'unknown-key' | 'bad-signatu
 /** Checks a request's signature headers against the scanner's keys. */
 export async function verifyScannerRequest(
   source: ScannerKeySource,
-  rawBody: string,
+  rawBody: string | Buffer,
   headers: { signature: string | undefined; keyIdentifier: string | undefined },
 ): Promise<ScannerVerdict> {
   const { signature, keyIdentifier } = headers;

@@ -178,6 +178,9 @@ export async function updateKey(
     applicationId,
     (aggregate) => {
       const key = findKey(aggregate, keyId);
+      if (key.revokedAt && (changes.enabled === true || changes.expiresAt !== undefined)) {
+        throw new ConflictError('This key was revoked as leaked: it cannot be switched back on; regenerate it instead.');
+      }
       if (changes.expiresAt === null && key.replacedBy) {
         throw new ConflictError('A regenerated key stops at the end of its grace period; its expiry can be moved, not removed.');
       }

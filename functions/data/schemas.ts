@@ -147,3 +147,11 @@ export const CONTINUATION_HEADER = 'x-clarity-continuation-token';
 export const continuationTokenHeaderSchema = z.string().meta({
   description: 'Send it back as `continuationToken` to the continuation route; good for 24 hours.',
 });
+
+/** The answer of `POST /v2/keys/revoke`. */
+export const revokedKeySchema = z.object({
+  applicationId: z.string(),
+  keyId: z.string(),
+  enabled: z.literal(false),
+  revokedAt: isoTimeSchema,
+});

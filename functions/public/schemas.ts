@@ -2,3 +2,28 @@ import { z } from 'zod';
 
 export const healthSchema = z.object({ status: z.literal('ok'), time: z.string() });
 export const openApiDocumentSchema = z.record(z.string(), z.unknown()).meta({ description: 'An OpenAPI 3.1 document.' });
+
+/** One candidate of a secret scanner's report, in GitHub's secret scanning partner programme format. */
+export const leakedKeyCandidateSchema = z.object({
+  token: z.string().max(1000).meta({ description: 'The string the scanner found.' }),
+  type: z.string().max(200).meta({ description: 'The pattern that matched, as the scanner names it.' }),
+  url: z.string().max(2000).optional().meta({ description: 'Where it was found.' }),
+  source: z.string().max(100).optional().meta({ description: 'What kind of place it was found in (content, commit, issue, npm, ...).' }),
+});
+
+/** MAX candidates in one report: GitHub batches its findings; the bound keeps one request's work small. */
+export const MAX_LEAKED_KEY_CANDIDATES = 1000;
+
+export const leakedKeyReportSchema = z
+  .array(leakedKeyCandidateSchema)
+  .min(1)
+  .max(MAX_LEAKED_KEY_CANDIDATES)
+  .meta({ description: 'A JSON array of candidates; the raw body is what the signature covers.' });
+
+export const leakedKeyVerdictsSchema = z.array(
+  z.object({
+    token_raw: z.string(),
+    token_type: z.string(),
+    label: z.enum(['true_positive', 'false_positive']),
+  }),
+);

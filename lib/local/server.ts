@@ -5,11 +5,17 @@ import { GATEWAY_MIN_COMPRESSION_BYTES } from '../../functions/core/http/gateway
 import { headerValue } from '../../functions/core/http/headers';
 import { createRouter, type LocalRouter } from './router';
 import { createLocalIssuer, type LocalIssuer } from './oidc-issuer';
+import { createLocalSecretScanner, type LocalSecretScanner } from './secret-scanner';
 
 /**
  * The local HTTP server: API Gateway's stand-in (the router) plus the local OIDC issuer's two
- * routes, `POST /local/token` and `GET /local/jwks.json`, which exist here only.
+ * routes, `POST /local/token` and `GET /local/jwks.json`, and the local secret scanner's two,
+ * `GET /local/secret-scanning/public-keys` and `POST /local/secret-scanning/sign` (answers the
+ * signature headers of the body it is sent), which exist here only.
  */
+
+/** Where the local secret scanner publishes its keys, under the server's URL. */
+export const LOCAL_SCANNER_KEYS_PATH = '/local/secret-scanning/public-keys';
 
 // API Gateway's own payload limit; the handlers enforce the contract's 1 MiB themselves.
 const GATEWAY_MAX_BODY = 10 * 1024 * 1024;
@@ -17,6 +23,7 @@ const GATEWAY_MAX_BODY = 10 * 1024 * 1024;
 export interface LocalServer {
   url: string;
   issuer: LocalIssuer;
+  scanner: LocalSecretScanner;
   router: LocalRouter;
   close(): Promise<void>;
 }
@@ -68,6 +75,7 @@ async function localTokenRoute(issuer: LocalIssuer, body: string | undefined, re
 /** Starts the server on 127.0.0.1:`port` (0 picks a free port). */
 export async function startLocalServer(options: { port: number; issuerKeyFile?: string }): Promise<LocalServer> {
   const router = createRouter();
+  const scanner = createLocalSecretScanner();
   let issuer: LocalIssuer | undefined;
   const server: Server = createServer(async (request, response) => {
     try {
@@ -77,6 +85,8 @@ export async function startLocalServer(options: { port: number; issuerKeyFile?: 
         return send(response, 413, { message: 'The request body is too large.', code: 'payload_too_large' });
       if (url.pathname === '/local/jwks.json' && request.method === 'GET') return send(response, 200, issuer!.jwks);
       if (url.pathname === '/local/token' && request.method === 'POST') return await localTokenRoute(issuer!, body, response);
+      if (url.pathname === LOCAL_SCANNER_KEYS_PATH && request.method === 'GET') return send(response, 200, scanner.document);
+      if (url.pathname === '/local/secret-scanning/sign' && request.method === 'POST') return send(response, 200, scanner.sign(body ?? ''));
       const headers: Record<string, string> = {};
       for (const [name, value] of Object.entries(request.headers))
         if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(',') : value;
@@ -125,6 +135,7 @@ export async function startLocalServer(options: { port: number; issuerKeyFile?: 
   return {
     url,
     issuer,
+    scanner,
     router,
     close: () =>
       new Promise((resolve) => {

@@ -27,8 +27,8 @@ const FUZZ_TABLE = 'datagate-fuzz';
 interface Fixture {
   orgId: string;
   adminToken: string;
-  /** The application whose key calls `/v2` (connected to the org as admin). */
-  callerKey: string;
+  /** The key each `/v2` route is fuzzed with (one per route, so a route that revokes its caller's key spoils no other). */
+  callerKeys: Record<string, string>;
   known: string[];
 }
 
@@ -59,10 +59,19 @@ beforeAll(async () => {
     body: { label: 'second' },
   });
   expectStatus(second, 201);
+  const callerKeys: Record<string, string> = {};
+  for (const route of routeList.filter((row) => row.credential === 'apiKey')) {
+    const issued = await api.call('POST', `/admin/orgs/${orgId}/applications/${caller.applicationId}/keys`, {
+      token: admin.token,
+      body: { label: route.operationId },
+    });
+    expectStatus(issued, 201);
+    callerKeys[route.operationId] = issued.body.key;
+  }
   fixture = {
     orgId,
     adminToken: admin.token,
-    callerKey: caller.key,
+    callerKeys,
     known: [orgId, datasourceId, target.applicationId, target.keyId, second.body.keyId, technician.email, admin.email],
   };
   console.log(`fuzz: FUZZ_SEED=${SEED} FUZZ_RUNS=${RUNS} FUZZ_MS=${TIME_LIMIT_MS} (set them to replay this run)`);
@@ -212,21 +221,22 @@ function bodyFor(route: RouteDefinition): fc.Arbitrary<Body> {
 
 /** The route's own credential most of the time, otherwise a variant of it or none. */
 function headersFor(route: RouteDefinition): fc.Arbitrary<Record<string, string>> {
+  const callerKey = fixture.callerKeys[route.operationId] ?? Object.values(fixture.callerKeys)[0]!;
   const right: Record<string, string> =
     route.credential === 'person'
       ? { Authorization: `Bearer ${fixture.adminToken}` }
       : route.credential === 'apiKey'
-        ? { 'x-api-key': fixture.callerKey }
+        ? { 'x-api-key': callerKey }
         : {};
   const variants: Record<string, string>[] = [
     {},
     { Authorization: `bearer ${fixture.adminToken}` },
     { Authorization: `Bearer ${fixture.adminToken}, Bearer ${fixture.adminToken}` },
-    { Authorization: `Bearer ${fixture.callerKey}` },
-    { 'x-api-key': `${fixture.callerKey},${fixture.callerKey}` },
-    { 'x-api-key': ` ${fixture.callerKey} ` },
-    { 'x-api-key': fixture.callerKey.toUpperCase() },
-    { 'X-API-KEY': fixture.callerKey, Authorization: `Bearer ${fixture.adminToken}` },
+    { Authorization: `Bearer ${callerKey}` },
+    { 'x-api-key': `${callerKey},${callerKey}` },
+    { 'x-api-key': ` ${callerKey} ` },
+    { 'x-api-key': callerKey.toUpperCase() },
+    { 'X-API-KEY': callerKey, Authorization: `Bearer ${fixture.adminToken}` },
     { 'x-api-key': 'dgk_' },
     { Authorization: 'Bearer e30.e30.' },
   ];
