@@ -49,6 +49,7 @@ export const routes = {
     handler: 'public/report-leaked-keys',
     credential: 'none',
     tableAccess: 'readWrite',
+    secretScannerKeys: true,
     summary: "A secret scanner's report of leaked keys",
     description: [
       "Contract section 8, in the format of GitHub's secret scanning partner programme. Public (no API key, no JWT): the request is authenticated by the scanner's signature, `Github-Public-Key-Signature` (base64 DER ECDSA P-256 / SHA-256 over the raw body) by the key `Github-Public-Key-Identifier` names among the scanner's published keys (fetched from the configured `SECRET_SCANNER_KEYS_URL`, GitHub's by default, and cached). Unsigned, wrongly signed or signed by an unknown key: 401, nothing read.",
