@@ -46,6 +46,9 @@ interface Request {
   token?: string;
   key?: string;
   body?: unknown;
+  /** Sent as is (a signed report must arrive byte for byte), with these headers. */
+  rawBody?: string;
+  headers?: Record<string, string>;
 }
 
 /**
@@ -61,7 +64,13 @@ interface Change {
 }
 
 const call = (request: Request): Promise<ApiAnswer> =>
-  api.call(request.method, request.path, { token: request.token, key: request.key, body: request.body });
+  api.call(request.method, request.path, {
+    token: request.token,
+    key: request.key,
+    body: request.body,
+    rawBody: request.rawBody,
+    headers: request.headers,
+  });
 
 async function queryPartition(partition: string, prefix?: string) {
   const result = await scanClient.send(
@@ -211,6 +220,49 @@ const CHANGES: Change[] = [
         async done() {
           const stored = await queryPartition(`MEAS#${datasourceId}`);
           expect(stored.map((item) => item.metrics.pm2_5ConcMass).sort((a, b) => a - b)).toEqual(measurements.map((_m, i) => i));
+        },
+      };
+    },
+  },
+  {
+    name: "revoke a key a secret scanner reports (lookup read, then the revocation and its event)",
+    success: 200,
+    alreadyDone: [200],
+    async setup() {
+      const { orgId, admin } = await orgWithAdmin('leaked');
+      const application = await createApplication(api, orgId, admin, 'Leaky');
+      await connect(api, orgId, admin, application.applicationId, ['observer']);
+      const raw = JSON.stringify([{ token: application.key, type: 'datagate_api_key', url: 'https://example.org/leak', source: 'content' }]);
+      return {
+        request: {
+          method: 'POST',
+          path: '/secret-scanning/leaked-keys',
+          rawBody: raw,
+          headers: { 'Content-Type': 'application/json', ...api.runtime.server.scanner.sign(raw) },
+        },
+        async done() {
+          const [record] = await queryPartition(`APP#${application.applicationId}`, `KEY#${application.keyId}`);
+          expect(record).toEqual(expect.objectContaining({ enabled: false, revokedAt: expect.any(String) }));
+          const events = (await queryPartition(`AUDIT#${orgId}`)).filter((event) => event.action === 'key.leaked');
+          expect(events).toHaveLength(1);
+        },
+      };
+    },
+  },
+  {
+    name: 'a key holder revokes their own key',
+    success: 200,
+    // Once revoked, the key itself is refused as soon as the authorizer's cache lets go of it.
+    alreadyDone: [200, 401],
+    async setup() {
+      const { orgId, admin } = await orgWithAdmin('self-revoke');
+      const application = await createApplication(api, orgId, admin, 'Oops');
+      expectStatus(await api.call('GET', '/v2/whoami', { key: application.key }), 200);
+      return {
+        request: { method: 'POST', path: '/v2/keys/revoke', key: application.key },
+        async done() {
+          const [record] = await queryPartition(`APP#${application.applicationId}`, `KEY#${application.keyId}`);
+          expect(record).toEqual(expect.objectContaining({ enabled: false, revokedAt: expect.any(String) }));
         },
       };
     },
