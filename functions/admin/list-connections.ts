@@ -3,7 +3,7 @@ import { defineRoute } from '../core/http/define-route';
 import { ok } from '../core/http/reply';
 import { readListing } from '../core/table';
 import { requireOrgPermission } from '../core/access';
-import { listConnectionsOf } from '../core/connections';
+import { listConnectionsOf } from '../core/application-connections';
 
 export const handler = defineRoute(routes.listConnections, async ({ params, query, principal }) => {
   await requireOrgPermission(principal, params.orgId, 'manageOrg');

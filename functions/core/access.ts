@@ -2,9 +2,9 @@ import { ForbiddenError, NotFoundError } from './errors';
 import { getMembership, normalizeEmail, type Membership } from './people';
 import { allows, readableDatasources, type Permission } from './roles';
 import type { Actor } from './audit';
-import type { ApplicationPrincipal, PersonPrincipal } from '../auth/principal';
-import type { Grant } from './api-key-records';
-import { getConnection } from './connection-records';
+import type { ApplicationPrincipal, PersonPrincipal } from './principal';
+import type { Grant } from './api-keys';
+import { getConnection } from './connections';
 
 /**
  * Role checks for both kinds of caller. Every `/admin/orgs/{orgId}` route calls

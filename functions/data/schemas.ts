@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { datasourceAnnotationFields } from '../admin/schemas';
 import { idSchema, isoTimeSchema } from '../core/http/common-schemas';
-import { MAX_FUTURE_MS, RETENTION_MS } from '../core/measurements';
+import { MAX_FUTURE_MS, RETENTION_MS } from '../core/measurement-windows';
 import { roleSchema } from '../core/roles';
 
 /**

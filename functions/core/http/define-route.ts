@@ -1,7 +1,7 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { UnauthorizedError } from '../errors';
-import { fromAuthorizerContext, type ApplicationPrincipal, type PersonPrincipal } from '../../auth/principal';
+import { fromAuthorizerContext, type ApplicationPrincipal, type PersonPrincipal } from '../principal';
 import { errorResponses } from './error-responses';
 import { parseInput, type ParsedInput } from './request';
 import { replyResult, type Reply } from './reply';
