@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 
 /** Which credential a route takes (contract section 1); a route never accepts the other kind. */
 export type CredentialKind = 'person' | 'apiKey' | 'none';
