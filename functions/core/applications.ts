@@ -22,6 +22,7 @@ import {
 import { keyDeletes, keyFromItem, newKeyItems, type ApiKey, type IssuedKey } from './api-keys';
 import { connectionDeletes, connectionFromItem, type Connection } from './connections';
 import { applicationPartition } from './application-partition';
+import { MAX_KEYS_PER_APPLICATION } from './limits';
 
 /**
  * Applications: software with its own identity, owned by one org.
@@ -43,8 +44,6 @@ export interface Application {
   createdAt: string;
   createdBy: string;
 }
-
-export const MAX_KEYS_PER_APPLICATION = 20;
 
 export const applicationKey = (applicationId: string) => ({ PK: applicationPartition(applicationId), SK: 'APP' });
 

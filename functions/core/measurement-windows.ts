@@ -8,7 +8,8 @@ import { metricFilter } from './metric-select';
  * limits from here too.
  */
 
-const DAY_MS = 86_400_000;
+export const HOUR_MS = 3_600_000;
+export const DAY_MS = 24 * HOUR_MS;
 
 /** Windows of the recent-measurements query, by output frequency. */
 export const WINDOW_MS = { minute: DAY_MS, hour: 2 * DAY_MS, day: 10 * DAY_MS } as const;
@@ -23,7 +24,7 @@ export const MAX_FUTURE_MS = 5 * 60_000;
 export const MAX_MEASUREMENTS_PER_ANSWER = 5000;
 
 /** The length of an hourly or daily period. */
-export const PERIOD_MS = { hour: 3_600_000, day: DAY_MS } as const;
+export const PERIOD_MS = { hour: HOUR_MS, day: DAY_MS } as const;
 
 export type OutputFrequency = keyof typeof WINDOW_MS;
 export type MeanFrequency = Exclude<OutputFrequency, 'minute'>;

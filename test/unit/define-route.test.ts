@@ -14,6 +14,7 @@ const route = {
   path: '/admin/orgs/{orgId}/things',
   handler: 'none',
   credential: 'person',
+  permission: 'signedIn',
   tableAccess: 'none',
   summary: 'test',
   params: z.object({ orgId: idSchema('org') }),
