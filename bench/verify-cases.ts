@@ -76,7 +76,9 @@ async function writeKey(orgCount: number): Promise<string> {
 
 /** A copy of a key's lookup item under a digest no key has: same size, read by a bare GetItem. */
 async function writeFloorItem(key: string): Promise<Record<string, unknown>> {
-  const original = await documentClient().send(new GetCommand({ TableName: getTableName(), Key: keyLookupKey(digestApiKey(key)) }));
+  const original = await documentClient().send(
+    new GetCommand({ TableName: getTableName(), Key: keyLookupKey(digestApiKey(key)) }),
+  );
   const floorKey = keyLookupKey(randomBytes(32).toString('hex'));
   await documentClient().send(new PutCommand({ TableName: getTableName(), Item: { ...original.Item, ...floorKey } }));
   return floorKey;

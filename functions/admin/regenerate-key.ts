@@ -4,7 +4,5 @@ import { created } from '../core/http/reply';
 import { regenerateKey } from '../core/application-keys';
 
 export const handler = defineRoute(keyRoutes.regenerateKey, async ({ params, body, actor }) => {
-  return created(
-    await regenerateKey(params.orgId, params.applicationId, params.keyId, body.graceSeconds, actor),
-  );
+  return created(await regenerateKey(params.orgId, params.applicationId, params.keyId, body.graceSeconds, actor));
 });

@@ -4,7 +4,5 @@ import { ok } from '../core/http/reply';
 import { changeConnection } from '../core/application-connections';
 
 export const handler = defineRoute(connectionRoutes.updateConnection, async ({ params, body, actor }) => {
-  return ok(
-    await changeConnection({ orgId: params.orgId, applicationId: params.applicationId, ...body }, actor),
-  );
+  return ok(await changeConnection({ orgId: params.orgId, applicationId: params.applicationId, ...body }, actor));
 });

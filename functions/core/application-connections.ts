@@ -2,13 +2,7 @@ import { auditEventPut, type Actor } from './audit';
 import { BadRequestError, ConflictError, NotFoundError } from './errors';
 import { changeApplication, getApplications } from './applications';
 import { grantSnapshotUpdates, grantsOf } from './api-keys';
-import {
-  connectionDeletes,
-  connectionPuts,
-  connectionReplaces,
-  listConnectionsOfOrg,
-  type Connection,
-} from './connections';
+import { connectionDeletes, connectionPuts, connectionReplaces, listConnectionsOfOrg, type Connection } from './connections';
 import { assertDatasourcesExist } from './datasources';
 import type { Page } from './table';
 import type { Role } from './roles';

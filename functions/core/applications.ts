@@ -259,9 +259,7 @@ export async function deleteApplication(
   const aggregate = await changeApplication(
     applicationId,
     (current) => ({
-      applicationUpdate: current.deletedAt
-        ? {}
-        : { set: { deletedAt: now.toISOString() }, remove: ['GSI1PK', 'GSI1SK'] },
+      applicationUpdate: current.deletedAt ? {} : { set: { deletedAt: now.toISOString() }, remove: ['GSI1PK', 'GSI1SK'] },
       items: [
         ...current.keys.flatMap((key) => keyDeletes(applicationId, key)),
         ...(current.deletedAt

@@ -1,7 +1,18 @@
 import { newId } from './ids';
 import { auditEventPut, type Actor } from './audit';
 import { BadRequestError, ConflictError, NotFoundError } from './errors';
-import { ITEM_EXISTS, batchGetAll, deleteItem, getItem, putNew, queryPage, transact, updateItem, type Page, type StoredItem } from './table';
+import {
+  ITEM_EXISTS,
+  batchGetAll,
+  deleteItem,
+  getItem,
+  putNew,
+  queryPage,
+  transact,
+  updateItem,
+  type Page,
+  type StoredItem,
+} from './table';
 
 /** Datasources: an org's sensors. Key: PK `ORG#<orgId>`, SK `DS#<datasourceId>`. */
 

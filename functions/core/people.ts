@@ -161,7 +161,11 @@ export async function acceptInvitation(orgId: string, email: string, now = new D
   const after: Membership = { ...before, status: 'active' };
   await transact(
     [
-      updateItem(membershipKey(orgId, email), { set: { status: 'active', acceptedAt: now.toISOString() } }, unchangedSince(before)),
+      updateItem(
+        membershipKey(orgId, email),
+        { set: { status: 'active', acceptedAt: now.toISOString() } },
+        unchangedSince(before),
+      ),
       ...adminCountChanges(orgId, before, after),
       auditEventPut(orgId, { type: 'person', id: before.email }, 'person.accept', before.email, { roles: before.roles }, now),
     ],

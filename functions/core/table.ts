@@ -171,7 +171,7 @@ function updateInput(key: ItemKey, changes: ItemChanges, guard: Guard) {
   ];
   const values = {
     ...Object.fromEntries(set.map((field) => [`:${field}`, fields[field]])),
-    ...changes.add && Object.fromEntries(add.map((field) => [`:${field}`, changes.add![field]])),
+    ...(changes.add && Object.fromEntries(add.map((field) => [`:${field}`, changes.add![field]]))),
     ...guard.values,
   };
   return {
@@ -443,11 +443,6 @@ export async function queryAll(
   query: Omit<PageQuery, 'limit' | 'nextToken'>,
   maxItems = Infinity,
 ): Promise<Record<string, unknown>[]> {
-  const { items } = await readListing(
-    (limit, nextToken) => queryPage({ ...query, limit, nextToken }),
-    {},
-    maxItems,
-    Infinity,
-  );
+  const { items } = await readListing((limit, nextToken) => queryPage({ ...query, limit, nextToken }), {}, maxItems, Infinity);
   return items;
 }

@@ -74,9 +74,17 @@ export const measurementSchema = z
   .superRefine((measurement, context) => {
     const at = Date.parse(measurement.time);
     if (at > Date.now() + MAX_FUTURE_MS) {
-      context.addIssue({ code: 'custom', path: ['time'], message: `Too far in the future (more than ${MAX_FUTURE_MS / 60_000} minutes ahead).` });
+      context.addIssue({
+        code: 'custom',
+        path: ['time'],
+        message: `Too far in the future (more than ${MAX_FUTURE_MS / 60_000} minutes ahead).`,
+      });
     } else if (at < Date.now() - RETENTION_MS) {
-      context.addIssue({ code: 'custom', path: ['time'], message: `Older than the ${RETENTION_MS / DAY_MS} days measurements are kept.` });
+      context.addIssue({
+        code: 'custom',
+        path: ['time'],
+        message: `Older than the ${RETENTION_MS / DAY_MS} days measurements are kept.`,
+      });
     }
   });
 

@@ -5,11 +5,6 @@ import { updateDatasourceAnnotations } from '../core/datasources';
 import { toV2Datasource } from './v2-datasources';
 
 export const handler = defineRoute(v2DatasourceRoutes.v2UpdateDatasource, async ({ params, query, body, actor, org }) => {
-  const datasource = await updateDatasourceAnnotations(
-    query.org,
-    params.datasourceId,
-    body.orgAnnotations,
-    actor,
-  );
+  const datasource = await updateDatasourceAnnotations(query.org, params.datasourceId, body.orgAnnotations, actor);
   return ok(toV2Datasource(datasource));
 });

@@ -59,8 +59,7 @@ export const datasourceRoutes = routeTable({
     permission: 'manageDatasources',
     tableAccess: 'readWrite',
     summary: 'Retire a datasource',
-    description:
-      `Extension (the contract gives admins and technicians the right to retire datasources): the datasource leaves every listing and the data API at once; its measurements expire with the ${RETENTION_MS / DAY_MS}-day retention.`,
+    description: `Extension (the contract gives admins and technicians the right to retire datasources): the datasource leaves every listing and the data API at once; its measurements expire with the ${RETENTION_MS / DAY_MS}-day retention.`,
     who: 'admin, technician',
     params: admin.datasourceParamsSchema,
     responses: { 204: { description: 'Retired.' } },

@@ -43,8 +43,7 @@ export const keyRoutes = routeTable({
     permission: 'manageOrg',
     tableAccess: 'readWrite',
     summary: 'Regenerate a key, with an optional grace period for the old one',
-    description:
-      `The successor keeps the label. The old key stops now (\`graceSeconds\` 0: it is deleted, and the data API refuses it within the ${REVOCATION_SECONDS} seconds of every revocation) or at now + \`graceSeconds\` (it shows that \`expiresAt\` and \`replacedBy\`, and cannot be regenerated again: 409).`,
+    description: `The successor keeps the label. The old key stops now (\`graceSeconds\` 0: it is deleted, and the data API refuses it within the ${REVOCATION_SECONDS} seconds of every revocation) or at now + \`graceSeconds\` (it shows that \`expiresAt\` and \`replacedBy\`, and cannot be regenerated again: 409).`,
     who: 'admin of the owner org',
     params: admin.keyParamsSchema,
     body: admin.regenerateKeyBodySchema,
@@ -60,8 +59,7 @@ export const keyRoutes = routeTable({
     permission: 'manageOrg',
     tableAccess: 'readWrite',
     summary: 'Enable, disable or relabel a key, or change its expiry',
-    description:
-      `Extension: \`expiresAt\` sets a new expiry or, with null, removes it. Takes effect on the data API within ${REVOCATION_SECONDS} seconds.`,
+    description: `Extension: \`expiresAt\` sets a new expiry or, with null, removes it. Takes effect on the data API within ${REVOCATION_SECONDS} seconds.`,
     who: 'admin of the owner org',
     params: admin.keyParamsSchema,
     body: admin.updateKeyBodySchema,

@@ -1,7 +1,18 @@
 import * as data from '../data/schemas';
 import { routeTable } from '../core/http/route';
-import { DAY_MS, HOUR_MS, MAX_FUTURE_MS, MAX_MEASUREMENTS_PER_ANSWER, RETENTION_MS, WINDOW_MS } from '../core/measurement-windows';
-import { CONTINUATION_TOKEN_LIFETIME_SECONDS, DEFAULT_CONTINUATION_SETTLE_MS, DEFAULT_MAX_VALUES_PER_ANSWER } from '../core/limits';
+import {
+  DAY_MS,
+  HOUR_MS,
+  MAX_FUTURE_MS,
+  MAX_MEASUREMENTS_PER_ANSWER,
+  RETENTION_MS,
+  WINDOW_MS,
+} from '../core/measurement-windows';
+import {
+  CONTINUATION_TOKEN_LIFETIME_SECONDS,
+  DEFAULT_CONTINUATION_SETTLE_MS,
+  DEFAULT_MAX_VALUES_PER_ANSWER,
+} from '../core/limits';
 
 const RECENT_DESCRIPTION = [
   'Clarity v2 compatible. Body: `org`, `datasourceIds` (1 to 100) or `allDatasources: true`, `outputFrequency` (`minute` default, `hour`, `day`), `format` (`json-long` default, `csv-wide`), `startTime`, `metricSelect`, `replyWithContinuationToken`. Other fields (`qcAssessment`, `qcFlags`, `locationRounding`...) and `null` values are ignored.',
@@ -24,7 +35,6 @@ const recentMeasurementsResponse = (description: string, tokenWhen: string) => (
     },
   },
 });
-
 
 /** Measurements through the data API: ingest, recent query and its continuations (Clarity v2). */
 export const v2MeasurementRoutes = routeTable({

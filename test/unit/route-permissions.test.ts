@@ -72,7 +72,16 @@ function event(authorizer: Record<string, string>, overrides: Partial<APIGateway
 
 const person = (email = 'a@example.org', emailVerified = 'true') => ({ type: 'person', sub: 's', email, emailVerified });
 const membership = (roles: string[], status = 'active') => ({
-  Item: { PK: `ORG#${orgId}`, SK: 'PERSON#a@example.org', orgId, email: 'a@example.org', roles, status, addedAt: 't', addedBy: 'x' },
+  Item: {
+    PK: `ORG#${orgId}`,
+    SK: 'PERSON#a@example.org',
+    orgId,
+    email: 'a@example.org',
+    roles,
+    status,
+    addedAt: 't',
+    addedBy: 'x',
+  },
 });
 const application = (grants: Record<string, unknown>) => ({
   type: 'application',
@@ -171,9 +180,7 @@ describe('the route table declares what each route needs', () => {
         });
       }
       if (route.credential === 'apiKey' && route.grant !== 'anyKey') {
-        const takesOrg = [route.query, route.body].some(
-          (schema) => schema instanceof z.ZodObject && 'org' in schema.shape,
-        );
+        const takesOrg = [route.query, route.body].some((schema) => schema instanceof z.ZodObject && 'org' in schema.shape);
         expect({ route: route.operationId, takesOrg }).toEqual({ route: route.operationId, takesOrg: true });
       }
     }

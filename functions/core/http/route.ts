@@ -87,11 +87,19 @@ export interface PublicRoute extends RouteBase {
 export type RouteDefinition = PersonRoute | ApplicationRoute | PublicRoute;
 
 /** The credential a path's area takes. */
-export type CredentialOf<P extends string> = P extends `/admin${string}` ? 'person' : P extends `/v2${string}` ? 'apiKey' : 'none';
+export type CredentialOf<P extends string> = P extends `/admin${string}`
+  ? 'person'
+  : P extends `/v2${string}`
+    ? 'apiKey'
+    : 'none';
 
 /** Rows whose credential is not the one of their path's area become `never`, so they fail to type-check. */
 type AreaChecked<T> = {
-  [K in keyof T]: T[K] extends { path: infer P extends string; credential: infer C } ? (C extends CredentialOf<P> ? T[K] : never) : never;
+  [K in keyof T]: T[K] extends { path: infer P extends string; credential: infer C }
+    ? C extends CredentialOf<P>
+      ? T[K]
+      : never
+    : never;
 };
 
 /**
