@@ -82,7 +82,7 @@ export function windowStart(frequency: OutputFrequency, now: number, startTime?:
 }
 
 /** `pm2_5ConcMass` (or `pm2_5ConcMassIndividual`) → `pm2_5ConcMass1HourMean` for hourly means. */
-export function outputName(metric: string, frequency: OutputFrequency): string {
+function outputName(metric: string, frequency: OutputFrequency): string {
   return frequency === 'minute' ? metric : `${metric.replace(/Individual$/, '')}${SUFFIX[frequency]}`;
 }
 
