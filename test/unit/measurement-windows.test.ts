@@ -6,6 +6,7 @@ import {
   periodStart,
   selectMetrics,
   windowStart,
+  type Measurement,
   type Row,
 } from '../../functions/core/measurement-windows';
 
@@ -40,7 +41,7 @@ describe('the windows of the recent-measurements query', () => {
 });
 
 describe('means', () => {
-  const measurements = [
+  const measurements: Measurement[] = [
     { datasourceId: 'ds_a', time: '2026-03-10T14:01:00.000Z', metrics: { pm2_5ConcMassIndividual: 10, temperature: 20 } },
     { datasourceId: 'ds_a', time: '2026-03-10T14:59:00.000Z', metrics: { pm2_5ConcMassIndividual: 20 } },
     { datasourceId: 'ds_a', time: '2026-03-10T15:00:00.000Z', metrics: { pm2_5ConcMassIndividual: 99 } },
