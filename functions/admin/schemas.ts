@@ -1,13 +1,20 @@
-import { z } from 'zod';
-import { idSchema, isoTimeSchema, pageQuerySchema, storableNumberSchema } from '../core/http/common-schemas';
+// The namespace import lets the bundler keep only the parts of zod in use (the `z` export pulls in all of it).
+import * as z from 'zod';
+import {
+  datasourceAnnotationFields,
+  idSchema,
+  isoTimeSchema,
+  nameSchema,
+  pageQuerySchema,
+  storableNumberSchema,
+  tagsSchema,
+} from '../core/http/common-schemas';
 import { roleSchema, rolesSchema } from '../core/roles';
 
 /**
  * Schemas of the admin API. Bodies are strict: a field the route does not know is 400, so a
  * typo such as `role` for `roles` never passes silently (contract section 4).
  */
-
-const nameSchema = z.string().trim().min(1, 'name must not be empty.').max(200);
 
 export const orgParamsSchema = z.object({ orgId: idSchema('org') });
 export const applicationParamsSchema = orgParamsSchema.extend({ applicationId: idSchema('application') });
@@ -46,12 +53,10 @@ export const keySchema = z
       .string()
       .optional()
       .meta({ description: 'Extension: on a regenerated key in its grace period, the successor key id.' }),
-    revokedAt: isoTimeSchema
-      .optional()
-      .meta({
-        description:
-          'Extension: when the key was revoked as leaked (by a secret scanner, or by its holder with `POST /v2/keys/revoke`). A revoked key stays disabled: it cannot be enabled again nor its expiry moved (409); regenerate it.',
-      }),
+    revokedAt: isoTimeSchema.optional().meta({
+      description:
+        'Extension: when the key was revoked as leaked (by a secret scanner, or by its holder with `POST /v2/keys/revoke`). A revoked key stays disabled: it cannot be enabled again nor its expiry moved (409); regenerate it.',
+    }),
   })
   .meta({ id: 'ApiKey' });
 
@@ -88,7 +93,6 @@ export const connectionSchema = z
 export const connectionListSchema = z.object({ connections: z.array(connectionSchema), nextToken: z.string().optional() });
 
 export const locationSchema = z.object({ lat: storableNumberSchema.min(-90).max(90), lon: storableNumberSchema.min(-180).max(180) });
-const tagsSchema = z.array(z.string().trim().min(1).max(100)).max(50);
 
 export const createDatasourceBodySchema = z.strictObject({
   name: nameSchema,
@@ -218,12 +222,6 @@ export const updateConnectionBodySchema = z
 export const datasourceParamsSchema = orgParamsSchema.extend({ datasourceId: idSchema('datasource') });
 
 /** The editable annotations of a datasource; the data API's PATCH takes the same fields, not strictly. */
-export const datasourceAnnotationFields = {
-  name: nameSchema.optional(),
-  group: z.string().trim().max(200).optional(),
-  tags: tagsSchema.optional(),
-};
-
 export const updateDatasourceBodySchema = z
   .strictObject(datasourceAnnotationFields)
   .refine((body) => Object.keys(body).length > 0, { message: 'Send name, group or tags.' });

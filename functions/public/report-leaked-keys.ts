@@ -1,10 +1,10 @@
-import { routes } from '../routes';
+import { publicRoutes } from '../routes/public';
 import { defineRoute } from '../core/http/define-route';
 import { ok } from '../core/http/reply';
 import { headerValue } from '../core/http/headers';
 import { getSecretScannerKeysUrl } from '../core/config';
 import { ServiceUnavailableError, UnauthorizedError } from '../core/errors';
-import { revokeReportedKey, type LeakReport } from '../core/leaked-keys';
+import { revokeReportedKey, type LeakReport } from '../core/application-keys';
 import {
   createScannerKeySource,
   KEY_IDENTIFIER_HEADER,
@@ -43,7 +43,7 @@ async function mapBounded<T, R>(items: readonly T[], limit: number, work: (item:
  * over the raw body is checked against the scanner's published keys before anything else is
  * read; each real key is revoked, and the answer labels every candidate.
  */
-export const handler = defineRoute(routes.reportLeakedKeys, async ({ body, event }) => {
+export const handler = defineRoute(publicRoutes.reportLeakedKeys, async ({ body, event }) => {
   const raw = event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64') : Buffer.from(event.body ?? '', 'utf8');
   let verdict;
   try {

@@ -1,4 +1,6 @@
-import { z } from 'zod';
+// The namespace import lets the bundler keep only the parts of zod in use (the `z` export pulls in all of it).
+import * as z from 'zod';
+import { MAX_LEAKED_KEY_CANDIDATES } from '../core/limits';
 
 export const healthSchema = z.object({ status: z.literal('ok'), time: z.string() });
 export const openApiDocumentSchema = z.record(z.string(), z.unknown()).meta({ description: 'An OpenAPI 3.1 document.' });
@@ -11,8 +13,6 @@ export const leakedKeyCandidateSchema = z.object({
   source: z.string().max(100).optional().meta({ description: 'What kind of place it was found in (content, commit, issue, npm, ...).' }),
 });
 
-/** MAX candidates in one report: GitHub batches its findings; the bound keeps one request's work small. */
-export const MAX_LEAKED_KEY_CANDIDATES = 1000;
 
 export const leakedKeyReportSchema = z
   .array(leakedKeyCandidateSchema)

@@ -1,5 +1,5 @@
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { ddb } from '../../functions/core/dynamo';
+import { documentClient } from '../../functions/core/table';
 import { ensureTable, localClient } from '../../lib/local/dynamodb-local';
 import { startTestApi, type ApiAnswer, type TestApi } from '../support/local-api';
 import { addMember, connect, createApplication, createDatasource, createOrg, expectStatus, signIn, type Member } from '../support/scenario';
@@ -29,7 +29,7 @@ beforeAll(async () => {
   await ensureTable(process.env.DYNAMODB_ENDPOINT!, FAULT_TABLE);
   process.env.TABLE_NAME = FAULT_TABLE;
   api = await startTestApi();
-  faults = faultInjector(ddb);
+  faults = faultInjector(documentClient());
   scanClient = DynamoDBDocumentClient.from(localClient(process.env.DYNAMODB_ENDPOINT!));
 });
 

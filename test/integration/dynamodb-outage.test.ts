@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { ddb } from '../../functions/core/dynamo';
+import { documentClient } from '../../functions/core/table';
 import { ensureTable, freePort, localClient, startDynamoDbLocal, type RunningDynamoDb } from '../../lib/local/dynamodb-local';
 import { startTestApi, type TestApi } from '../support/local-api';
 import { connect, createApplication, createOrg, signIn } from '../support/scenario';
@@ -37,7 +37,7 @@ beforeAll(async () => {
   process.env.TABLE_NAME = TABLE;
   api = await startTestApi();
   scanClient = DynamoDBDocumentClient.from(localClient(dynamo.endpoint));
-  ddb.middlewareStack.add(
+  documentClient().middlewareStack.add(
     (next) => async (args) => {
       callsSeen++;
       if (beforeCall && callsSeen === beforeCall.n) {

@@ -1,5 +1,5 @@
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { ddb } from '../../functions/core/dynamo';
+import { documentClient } from '../../functions/core/table';
 import { localClient } from '../../lib/local/dynamodb-local';
 import { useTestApi } from '../support/local-api';
 import { connect, createApplication, createDatasource, createOrg, expectStatus, signIn } from '../support/scenario';
@@ -17,7 +17,7 @@ const api = useTestApi();
 /** Set to make the next DynamoDB call of the functions fail as DynamoDB refuses an invalid request. */
 let failNextDynamoCall = false;
 beforeAll(() => {
-  ddb.middlewareStack.add(
+  documentClient().middlewareStack.add(
     (next) => async (args) => {
       if (!failNextDynamoCall) return next(args);
       failNextDynamoCall = false;
