@@ -482,11 +482,11 @@ export const routes = {
     tableAccess: 'read',
     summary: 'One datasource of an org the application is connected to',
     description:
-      "Extensions: `location` and `createdAt`. The body is not wrapped. 404 when the datasource is not in `org` or not on a guest's list.",
+      "Clarity's per-datasource details, under `datasource`. Datagate has no devices or subscriptions of its own: `currentSourceId` (`src_...`) and `currentSubscriptionId` (`sub_...`) are derived from the datasource id (stable), `openData.isOpen` is false, and the histories hold one open-ended entry from `createdAt` (omitted for `REFERENCE_SITE`, as Clarity does); `nameProvidedBySourceOperator` is not sent. `orgAnnotations` is an array with the org's annotations (`org`, `name`, `group`, `tags`). Extensions: `currentSubscriptionId`, `location` and `createdAt`. 404 when the datasource is not in `org` or not on a guest's list.",
     who: 'any grant (guest: its list)',
     params: data.datasourceParamsSchema,
     query: data.orgQuerySchema,
-    responses: { 200: { description: 'The datasource.', schema: data.v2DatasourceSchema } },
+    responses: { 200: { description: 'The datasource.', schema: data.v2DatasourceDetailsSchema } },
     errors: [400, 403, 404],
   },
   v2UpdateDatasource: {

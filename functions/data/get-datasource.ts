@@ -4,12 +4,12 @@ import { ok } from '../core/http/reply';
 import { requireReadableDatasources } from '../core/access';
 import { getDatasource } from '../core/datasources';
 import { NotFoundError } from '../core/errors';
-import { toV2Datasource } from './v2-datasources';
+import { toV2DatasourceDetails } from './v2-datasources';
 
 export const handler = defineRoute(routes.v2GetDatasource, async ({ params, query, principal }) => {
   const visible = await requireReadableDatasources(principal, query.org);
   const datasource =
     visible === 'all' || visible.has(params.datasourceId) ? await getDatasource(query.org, params.datasourceId) : undefined;
   if (!datasource) throw new NotFoundError('No such datasource in this org.');
-  return ok(toV2Datasource(datasource));
+  return ok(toV2DatasourceDetails(datasource));
 });

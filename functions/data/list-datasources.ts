@@ -4,7 +4,7 @@ import { ok } from '../core/http/reply';
 import { requireReadableDatasources } from '../core/access';
 import { listVisibleDatasources } from '../core/datasources';
 import { readListing } from '../core/table';
-import { toV2Datasource } from './v2-datasources';
+import { toV2DatasourceSummary } from './v2-datasources';
 
 /** Clarity's listing has no paging: the org's list is read a page at a time and answered whole. */
 export const handler = defineRoute(routes.v2ListDatasources, async ({ query, principal }) => {
@@ -16,9 +16,6 @@ export const handler = defineRoute(routes.v2ListDatasources, async ({ query, pri
   );
   return ok({
     subscribingOrg: query.org,
-    datasources: items.map((datasource) => {
-      const { datasourceId, sourceType, orgAnnotations } = toV2Datasource(datasource);
-      return { datasourceId, sourceType, orgAnnotations };
-    }),
+    datasources: items.map(toV2DatasourceSummary),
   });
 });

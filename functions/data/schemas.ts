@@ -3,6 +3,7 @@ import { datasourceAnnotationFields } from '../admin/schemas';
 import { idSchema, isoTimeSchema } from '../core/http/common-schemas';
 import { MAX_FUTURE_MS, RETENTION_MS } from '../core/measurements';
 import { roleSchema } from '../core/roles';
+import { ingestName } from '../core/air-quality/catalogue';
 
 /**
  * Schemas of the data API (Clarity v2 compatible). Objects are not strict: Clarity v2 clients
@@ -18,9 +19,18 @@ export const orgAnnotationsSchema = z.object({
   tags: z.array(z.string()),
 });
 
+export const v2DatasourceSummarySchema = z.object({
+  datasourceId: z.string(),
+  currentSubscriptionId: z.string().meta({ description: 'Datagate: `sub_` and the datasource id body; stable.' }),
+  currentSourceId: z.string().meta({ description: 'Datagate: `src_` and the datasource id body; stable.' }),
+  sourceType: z.string(),
+  orgAnnotations: orgAnnotationsSchema,
+});
+export type V2DatasourceSummary = z.infer<typeof v2DatasourceSummarySchema>;
+
 export const v2DatasourceListSchema = z.object({
   subscribingOrg: z.string(),
-  datasources: z.array(z.object({ datasourceId: z.string(), sourceType: z.string(), orgAnnotations: orgAnnotationsSchema })),
+  datasources: z.array(v2DatasourceSummarySchema),
 });
 
 export const whoamiSchema = z.object({
@@ -35,14 +45,40 @@ export const whoamiSchema = z.object({
 
 export const datasourceParamsSchema = z.object({ datasourceId: idSchema('datasource') });
 
-export const v2DatasourceSchema = z.object({
-  datasourceId: z.string(),
-  sourceType: z.string(),
-  orgAnnotations: orgAnnotationsSchema,
-  location: z.object({ lat: z.number(), lon: z.number() }).optional(),
+const locationSchema = z.object({ lat: z.number(), lon: z.number() });
+
+export const v2DatasourceSchema = v2DatasourceSummarySchema.extend({
+  location: locationSchema.optional(),
   createdAt: isoTimeSchema,
 });
 export type V2Datasource = z.infer<typeof v2DatasourceSchema>;
+
+/** Clarity's per-datasource details, under `datasource`; `location` and `createdAt` are Datagate's. */
+export const v2DatasourceDetailsSchema = z.object({
+  datasource: z.object({
+    datasourceId: z.string(),
+    sourceType: z.string(),
+    currentSourceId: z.string(),
+    currentSubscriptionId: z.string(),
+    openData: z.object({ isOpen: z.boolean() }),
+    orgAnnotations: z.array(orgAnnotationsSchema.extend({ org: z.string() })),
+    sourceHistory: z.array(z.object({ sourceId: z.string(), startTime: z.string(), endTime: z.string().optional() })).optional(),
+    accessToMeasurements: z.array(z.object({ startTime: z.string(), endTime: z.string().optional() })).optional(),
+    subscriptionHistory: z
+      .array(
+        z.object({
+          subscriptionId: z.string(),
+          subscriptionType: z.string(),
+          timePeriodStart: z.string(),
+          timePeriodEnd: z.string().optional(),
+        }),
+      )
+      .optional(),
+    location: locationSchema.optional(),
+    createdAt: isoTimeSchema,
+  }),
+});
+export type V2DatasourceDetails = z.infer<typeof v2DatasourceDetailsSchema>;
 
 export const updateAnnotationsBodySchema = z.object({
   orgAnnotations: z
@@ -55,9 +91,14 @@ export type UpdateAnnotationsBody = z.infer<typeof updateAnnotationsBodySchema>;
 
 // Measurements: ingest
 
-const metricNameSchema = z
-  .string()
-  .regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/, 'A metric name is a letter, then letters, digits or _.');
+/**
+ * A metric name of the catalogue (`GET /v2/metrics`): a minute name (`pm2_5ConcMassIndividual`)
+ * or its base name (`pm2_5ConcMass`, stored as the minute name). Anything else is refused, so a
+ * typo never creates a metric no query selects.
+ */
+const metricNameSchema = z.string().refine((name) => ingestName(name) !== undefined, {
+  message: 'Not a metric of the catalogue (GET /v2/metrics): send a minute metric such as pm2_5ConcMassIndividual.',
+});
 
 /** One measurement; times too far ahead or past the retention are refused (checked against the clock). */
 export const measurementSchema = z
@@ -67,7 +108,11 @@ export const measurementSchema = z
       .record(metricNameSchema, z.number().refine(Number.isFinite, 'Must be a finite number.'))
       .refine((metrics) => Object.keys(metrics).length >= 1 && Object.keys(metrics).length <= 100, {
         message: 'Send 1 to 100 metrics.',
-      }),
+      })
+      .refine((metrics) => new Set(Object.keys(metrics).map(ingestName)).size === Object.keys(metrics).length, {
+        message: 'A metric is sent twice (under its minute name and its base name).',
+      })
+      .transform((metrics) => Object.fromEntries(Object.entries(metrics).map(([name, value]) => [ingestName(name)!, value]))),
   })
   .superRefine((measurement, context) => {
     const at = Date.parse(measurement.time);
