@@ -584,6 +584,22 @@ export const routes = {
     responses: { 200: { description: 'The application behind the key.', schema: data.whoamiSchema } },
     errors: [],
   },
+  v2ListMetrics: {
+    operationId: 'v2ListMetrics',
+    method: 'GET',
+    path: '/v2/metrics',
+    handler: 'data/list-metrics',
+    credential: 'apiKey',
+    tableAccess: 'none',
+    summary: 'The metric catalogue: names, units, frequencies, categories, AQIs',
+    description: [
+      "Clarity's metric names: minute metrics end in `Individual` (what ingest accepts); `hour` answers `<m>1HourMean`, `<m>24HourRollingMean` (mean of the 24 hourly means ending with the hour, given 18 of them), the PM NowCasts (`pm2_5ConcMassNowcast`, `pm10ConcMassNowcast`, US EPA NowCast over 12 hourly means) and US EPA AQIs (`UsEpaAqi` suffix) on the NowCasts and on the 1-hour means of NO2, SO2 and O3; `day` answers `<m>24HourMean` and the PM AQIs on them. AQIs follow the May 2024 EPA breakpoints, truncate the concentration first, and are integers; above the top breakpoint the top band is extrapolated (AQI over 500), and negative concentrations give 0. 1-hour O3 has an AQI only from 125 ppb, 1-hour SO2 only up to 304 ppb.",
+      'Units: particle mass µg/m³, gases ppb. `categories` are the `metricSelect` categories (`:pm25`, `:internal`, ...); `inDefault` marks the `default` set. Not in Clarity v2 as a route (Clarity publishes its dictionary in its guide): a Datagate extension.',
+    ].join('\n\n'),
+    who: 'any valid key',
+    responses: { 200: { description: 'The catalogue.', schema: data.metricCatalogueSchema } },
+    errors: [],
+  },
 } as const satisfies Record<string, RouteDefinition>;
 
 export type RouteName = keyof typeof routes;

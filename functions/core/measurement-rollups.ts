@@ -1,4 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import { BatchGetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { ddb } from './dynamo';
 import { getTableName } from './config';
 import { ServiceUnavailableError } from './errors';
@@ -121,4 +123,67 @@ export async function readStoredMinutes(
     }
   }
   return found;
+}
+
+/**
+ * The ingest lease of a datasource: PK `AGG#<datasourceId>`, SK `LEASE`. Ingests of one datasource
+ * take turns under it, so that the minutes each one reads as "replaced" are still there when it
+ * writes (the deltas it adds are exact). A lease lasts LEASE_MS, longer than any function may run
+ * (10 s), so a writer that dies leaves it to expire instead of blocking the datasource.
+ */
+const LEASE_MS = 30_000;
+/** How long an ingest waits for the lease before answering 503 (it waits for one other ingest). */
+const LEASE_WAIT_MS = 8_000;
+
+const leaseKey = (datasourceId: string) => ({ PK: `AGG#${datasourceId}`, SK: 'LEASE' });
+
+/** Runs `work` holding the datasource's ingest lease; 503 when another ingest holds it too long. */
+export async function withIngestLease<T>(datasourceId: string, work: () => Promise<T>): Promise<T> {
+  const owner = randomBytes(9).toString('base64url');
+  const table = getTableName();
+  const started = Date.now();
+  for (let attempt = 0; ; attempt++) {
+    const now = Date.now();
+    try {
+      await ddb.send(
+        new UpdateCommand({
+          TableName: table,
+          Key: leaseKey(datasourceId),
+          UpdateExpression: 'SET leaseUntil = :until, leaseOwner = :owner, #ttl = :ttl',
+          ConditionExpression: 'attribute_not_exists(leaseUntil) OR leaseUntil < :now',
+          ExpressionAttributeNames: { '#ttl': 'ttl' },
+          ExpressionAttributeValues: {
+            ':until': now + LEASE_MS,
+            ':owner': owner,
+            ':now': now,
+            ':ttl': Math.floor((now + RETENTION_MS) / 1000),
+          },
+        }),
+      );
+      break;
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      if (Date.now() - started > LEASE_WAIT_MS) throw new ServiceUnavailableError(1);
+      // Full jitter, so that waiting writers do not retry in lockstep.
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(400, 20 * 2 ** attempt)));
+    }
+  }
+  try {
+    return await work();
+  } finally {
+    try {
+      await ddb.send(
+        new UpdateCommand({
+          TableName: table,
+          Key: leaseKey(datasourceId),
+          UpdateExpression: 'REMOVE leaseUntil, leaseOwner',
+          ConditionExpression: 'leaseOwner = :owner',
+          ExpressionAttributeValues: { ':owner': owner },
+        }),
+      );
+    } catch (error) {
+      // Expired and taken by another writer: nothing of ours to release.
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
 }

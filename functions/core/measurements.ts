@@ -1,10 +1,9 @@
-import { randomBytes } from 'node:crypto';
-import { PutCommand, QueryCommand, type PutCommandInput, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, QueryCommand, type BatchWriteCommandOutput, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { ddb } from './dynamo';
 import { getTableName } from './config';
 import { ServiceUnavailableError } from './errors';
-import { GSI1, isConditionFailure, translateDynamoError, type StoredItem } from './table';
-import { addRollupDeltas, readStoredMinutes } from './measurement-rollups';
+import { GSI1, translateDynamoError, type StoredItem } from './table';
+import { addRollupDeltas, readStoredMinutes, withIngestLease } from './measurement-rollups';
 import { rollupDeltas, type MinuteValues } from './air-quality/rollup-deltas';
 
 /**
@@ -73,27 +72,10 @@ function fromItem(item: Record<string, unknown>): StoredMeasurement {
   };
 }
 
-/** Minutes written at once; also the chunk whose aggregates are updated together (see putMeasurements). */
-const CHUNK = 100;
-/** Conditional puts in flight at once. */
-const PUT_CONCURRENCY = 16;
+const BATCH_WRITE_LIMIT = 25;
+/** BatchWriteItem calls in flight at once. */
+const WRITE_CONCURRENCY = 4;
 const MAX_ATTEMPTS = 6;
-
-const newRevision = () => randomBytes(8).toString('base64url');
-
-/** The condition that the stored minute is still the one read (`old`), so its delta is exact. */
-function unchangedSince(old: Record<string, unknown> | undefined): Pick<PutCommandInput, 'ConditionExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'> {
-  if (!old) return { ConditionExpression: 'attribute_not_exists(PK)' };
-  if (typeof old.rev === 'string') {
-    return { ConditionExpression: '#rev = :rev', ExpressionAttributeNames: { '#rev': 'rev' }, ExpressionAttributeValues: { ':rev': old.rev } };
-  }
-  // Written before revisions existed: its receipt is as good a fingerprint.
-  return {
-    ConditionExpression: 'attribute_not_exists(#rev) AND GSI1SK = :receipt',
-    ExpressionAttributeNames: { '#rev': 'rev' },
-    ExpressionAttributeValues: { ':receipt': old.GSI1SK },
-  };
-}
 
 /** Runs `work` over `items`, at most `limit` at a time. */
 async function inPool<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
@@ -106,81 +88,88 @@ async function inPool<T>(items: readonly T[], limit: number, work: (item: T) => 
 }
 
 /**
+ * BatchWriteItem of the minutes, 25 a call, a few calls at once, retrying unprocessed items;
+ * each chunk stamped with its receipt time just before it is sent. Never throws for DynamoDB's
+ * refusals: it returns what was written and the error that stopped the rest, so that the
+ * aggregates can take exactly what was written.
+ */
+async function writeMinutes(orgId: string, minutes: readonly Measurement[]): Promise<{ written: Measurement[]; failure?: unknown }> {
+  const table = getTableName();
+  const chunks: Measurement[][] = [];
+  for (let start = 0; start < minutes.length; start += BATCH_WRITE_LIMIT) chunks.push(minutes.slice(start, start + BATCH_WRITE_LIMIT));
+  const written: Measurement[] = [];
+  let failure: unknown;
+  await inPool(chunks, WRITE_CONCURRENCY, async (chunk) => {
+    let pending = chunk;
+    for (let attempt = 0; pending.length > 0 && failure === undefined; attempt++) {
+      if (attempt >= MAX_ATTEMPTS) {
+        failure = new ServiceUnavailableError(1);
+        return;
+      }
+      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 2 ** attempt * 25));
+      const receivedAt = new Date().toISOString();
+      let result: BatchWriteCommandOutput;
+      try {
+        result = await ddb.send(
+          new BatchWriteCommand({
+            RequestItems: { [table]: pending.map((measurement) => ({ PutRequest: { Item: toItem(orgId, measurement, receivedAt) } })) },
+          }),
+        );
+      } catch (error) {
+        failure = translateDynamoError(error);
+        return;
+      }
+      const unprocessed = new Set(
+        (result.UnprocessedItems?.[table] ?? []).map((request) => `${request.PutRequest?.Item?.PK}|${request.PutRequest?.Item?.SK}`),
+      );
+      const isPending = (measurement: Measurement) => {
+        const key = measurementKey(measurement.datasourceId, measurement.time);
+        return unprocessed.has(`${key.PK}|${key.SK}`);
+      };
+      written.push(...pending.filter((measurement) => !isPending(measurement)));
+      pending = pending.filter(isPending);
+    }
+  });
+  return { written, ...(failure !== undefined ? { failure } : {}) };
+}
+
+/**
  * Writes one datasource's measurements and keeps its hourly and daily aggregates exact; the
  * caller has validated every item first (metric names are stored minute names). Items of the
  * same time collapse (the last wins), as a repeat call would overwrite them.
  *
- * A chunk of up to 100 minutes at a time: the stored minutes are read (consistently), each
- * minute is put on the condition that what is stored is still what was read (a fresh `rev`
- * each write; a concurrent writer makes the condition fail, and the minute is read and put
- * again), and then the chunk's aggregates get one `ADD` per touched hour and day of what the
- * successful puts changed (./air-quality/rollup-deltas.ts). Each put is stamped with its receipt
- * time just before it is sent. If DynamoDB keeps refusing a put, the aggregates still take what
- * was written, and this throws 503: the client's retry of the same batch is exact (resends add
- * nothing). A process that dies between a chunk's puts and its `ADD`s leaves those minutes out
- * of the aggregates (docs/architecture.md, "Rolled-up means").
+ * Under the datasource's ingest lease (./measurement-rollups.ts, so concurrent ingests of one
+ * datasource take turns): the stored minutes are read (consistently), the new ones written
+ * with BatchWriteItem, and the aggregates get one `ADD` per touched hour and day of what the
+ * written minutes changed (new minus the value each replaced, ./air-quality/rollup-deltas.ts).
+ * BatchWriteItem is not atomic: if DynamoDB keeps refusing a chunk, the aggregates still take
+ * exactly what was written and this throws 503; the client's retry of the same batch is exact
+ * (a resend of the same values adds nothing). A process that dies between the writes and the
+ * `ADD`s leaves those minutes out of the aggregates (docs/architecture.md, "Rolled-up means").
  * @returns how many distinct measurements were written
  */
 export async function putMeasurements(orgId: string, measurements: readonly Measurement[]): Promise<number> {
   const byTime = new Map(measurements.map((measurement) => [`${measurement.datasourceId}|${measurement.time}`, measurement]));
   const unique = [...byTime.values()];
-  const table = getTableName();
-  for (let start = 0; start < unique.length; start += CHUNK) {
-    const chunk = unique.slice(start, start + CHUNK);
-    const stored = await readStoredMinutes(chunk.map((measurement) => measurementKey(measurement.datasourceId, measurement.time)));
-    const changes: { datasourceId: string; old?: MinuteValues; written: MinuteValues }[] = [];
-    let failure: unknown;
-    await inPool(chunk, PUT_CONCURRENCY, async (measurement) => {
-      const key = measurementKey(measurement.datasourceId, measurement.time);
-      let old = stored.get(`${key.PK}|${key.SK}`);
-      for (let attempt = 0; ; attempt++) {
-        if (attempt >= MAX_ATTEMPTS) {
-          failure ??= new ServiceUnavailableError(1);
-          return;
-        }
-        if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 2 ** attempt * 25));
-        try {
-          await ddb.send(
-            new PutCommand({
-              TableName: table,
-              Item: { ...toItem(orgId, measurement, new Date().toISOString()), rev: newRevision() },
-              ...unchangedSince(old),
-            }),
-          );
-          changes.push({
-            datasourceId: measurement.datasourceId,
-            ...(old ? { old: { time: measurement.time, metrics: old.metrics as Record<string, number> } } : {}),
-            written: { time: measurement.time, metrics: measurement.metrics },
-          });
-          return;
-        } catch (error) {
-          if (!isConditionFailure(error)) {
-            if (!isRetryable(error)) {
-              // Recorded, not thrown: the chunk's aggregates must still take what was written.
-              failure ??= translateDynamoError(error);
-              return;
-            }
-            continue;
-          }
-          // Another writer got there first: replace what it wrote instead.
-          old = (await readStoredMinutes([key])).get(`${key.PK}|${key.SK}`);
-        }
-      }
+  const byDatasource = new Map<string, Measurement[]>();
+  for (const measurement of unique) byDatasource.set(measurement.datasourceId, [...(byDatasource.get(measurement.datasourceId) ?? []), measurement]);
+  for (const [datasourceId, minutes] of byDatasource) {
+    await withIngestLease(datasourceId, async () => {
+      const stored = await readStoredMinutes(minutes.map((minute) => measurementKey(datasourceId, minute.time)));
+      const { written, failure } = await writeMinutes(orgId, minutes);
+      const changes = written.map((minute) => {
+        const key = measurementKey(datasourceId, minute.time);
+        const old = stored.get(`${key.PK}|${key.SK}`);
+        return {
+          ...(old ? { old: { time: minute.time, metrics: old.metrics as Record<string, number> } } : {}),
+          written: { time: minute.time, metrics: minute.metrics },
+        };
+      });
+      await addRollupDeltas(orgId, datasourceId, rollupDeltas(changes));
+      if (failure !== undefined) throw failure;
     });
-    const byDatasource = new Map<string, typeof changes>();
-    for (const change of changes) byDatasource.set(change.datasourceId, [...(byDatasource.get(change.datasourceId) ?? []), change]);
-    for (const [datasourceId, datasourceChanges] of byDatasource) {
-      await addRollupDeltas(orgId, datasourceId, rollupDeltas(datasourceChanges));
-    }
-    if (failure !== undefined) throw failure;
   }
   return unique.length;
-}
-
-/** Throttling and transient service errors, which a retry may get past. */
-function isRetryable(error: unknown): boolean {
-  const name = (error as { name?: string }).name ?? '';
-  return /Throttl|ProvisionedThroughputExceeded|RequestLimitExceeded|InternalServerError|ServiceUnavailable/.test(name);
 }
 
 /** Runs a Query page after page, up to `limit` items (each page is at most 1 MB); `Infinity` reads all. */

@@ -192,3 +192,23 @@ export const CONTINUATION_HEADER = 'x-clarity-continuation-token';
 export const continuationTokenHeaderSchema = z.string().meta({
   description: 'Send it back as `continuationToken` to the continuation route; good for 24 hours.',
 });
+
+// Metric catalogue
+
+export const metricCatalogueSchema = z.object({
+  metrics: z.array(
+    z.object({
+      metric: z.string(),
+      base: z.string().meta({ description: 'The sensed metric, without aggregation suffix.' }),
+      outputFrequency: z.enum(['minute', 'hour', 'day']),
+      description: z.string(),
+      unit: z.string(),
+      categories: z.array(z.string()).meta({ description: '`metricSelect` categories (`:name`).' }),
+      isAqi: z.boolean(),
+      inDefault: z.boolean().meta({ description: 'In the `default` metricSelect set.' }),
+      hasAqi: z.boolean().meta({ description: 'A US EPA AQI is answered for this metric (under `<metric>UsEpaAqi`).' }),
+    }),
+  ),
+  categories: z.array(z.string()),
+});
+export type MetricCatalogue = z.infer<typeof metricCatalogueSchema>;
