@@ -1,8 +1,6 @@
 import { createHash } from 'node:crypto';
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { ddb } from './dynamo';
-import { getTableName } from './config';
 import { BadRequestError } from './errors';
+import { getItem, putNow, type StoredItem } from './table';
 
 /**
  * Datasource sets: the `datasourceIds` of a recent-measurements query too long to travel in a
@@ -24,19 +22,18 @@ const setKey = (digest: string) => ({ PK: `DSSET#${digest}`, SK: 'DSSET' });
 /** Stores the set (idempotent) and returns its digest. */
 export async function saveDatasourceSet(datasourceIds: readonly string[], now = Date.now()): Promise<string> {
   const digest = digestOf(datasourceIds);
-  await ddb.send(
-    new PutCommand({
-      TableName: getTableName(),
-      Item: { ...setKey(digest), type: 'datasourceSet', datasourceIds: [...datasourceIds], ttl: Math.floor((now + LIFETIME_MS) / 1000) },
-    }),
-  );
+  await putNow({
+    ...setKey(digest),
+    type: 'datasourceSet',
+    datasourceIds: [...datasourceIds],
+    ttl: Math.floor((now + LIFETIME_MS) / 1000),
+  } as StoredItem);
   return digest;
 }
 
 /** The ids of a stored set; 400 when it is gone (its token expired) or never existed. */
 export async function loadDatasourceSet(digest: string): Promise<string[]> {
-  const result = await ddb.send(new GetCommand({ TableName: getTableName(), Key: setKey(digest), ConsistentRead: true }));
-  const ids = result.Item?.datasourceIds as string[] | undefined;
+  const ids = (await getItem(setKey(digest), { consistent: true }))?.datasourceIds as string[] | undefined;
   if (!ids || digestOf(ids) !== digest) {
     throw new BadRequestError('continuationToken is not valid: its datasource list has expired. Send the query again.');
   }

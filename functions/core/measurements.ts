@@ -1,10 +1,7 @@
-import { BatchWriteCommand, QueryCommand, type BatchWriteCommandOutput, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import { ddb } from './dynamo';
-import { getTableName } from './config';
-import { ServiceUnavailableError } from './errors';
-import { GSI1, translateDynamoError, type StoredItem } from './table';
-import { addRollupDeltas, readStoredMinutes, withIngestLease } from './measurement-rollups';
-import { rollupDeltas, type MinuteValues } from './air-quality/rollup-deltas';
+import { GSI1, batchGetAll, batchPutEach, queryAll, type StoredItem } from './table';
+import { addRollupDeltas, withIngestLease } from './measurement-rollups';
+import { rollupDeltas } from './air-quality/rollup-deltas';
+import { RETENTION_MS, type Measurement } from './measurement-windows';
 
 /**
  * Measurements: one item per datasource and time.
@@ -13,26 +10,7 @@ import { rollupDeltas, type MinuteValues } from './air-quality/rollup-deltas';
  * `<receivedAt>#<datasourceId>#<time>`, the org's receipts in ingest order, which continuations read.
  */
 
-const DAY_MS = 86_400_000;
-
-/** Windows of the recent-measurements query, by output frequency (contract section 6). */
-export const WINDOW_MS = { minute: DAY_MS, hour: 2 * DAY_MS, day: 10 * DAY_MS } as const;
-
-/** Items expire (DynamoDB TTL) once older than the longest window. */
-export const RETENTION_MS = WINDOW_MS.day;
-
-/** How far in the future a measurement's time may be (device clocks drift a little). */
-export const MAX_FUTURE_MS = 5 * 60_000;
-
-/** At most this many measurements (or aggregated periods) in one answer; see docs/architecture.md. */
-export const MAX_MEASUREMENTS_PER_ANSWER = 5000;
-
-export interface Measurement {
-  datasourceId: string;
-  /** ISO 8601 UTC with milliseconds, as `Date#toISOString`. */
-  time: string;
-  metrics: Record<string, number>;
-}
+export type { Measurement } from './measurement-windows';
 
 export interface StoredMeasurement extends Measurement {
   orgId: string;
@@ -72,94 +50,44 @@ function fromItem(item: Record<string, unknown>): StoredMeasurement {
   };
 }
 
-const BATCH_WRITE_LIMIT = 25;
-/** BatchWriteItem calls in flight at once. */
+/** BatchWriteItem calls in flight at once while ingesting. */
 const WRITE_CONCURRENCY = 4;
-const MAX_ATTEMPTS = 6;
-
-/** Runs `work` over `items`, at most `limit` at a time. */
-async function inPool<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, async () => {
-      while (next < items.length) await work(items[next++]!);
-    }),
-  );
-}
 
 /**
- * BatchWriteItem of the minutes, 25 a call, a few calls at once, retrying unprocessed items;
- * each chunk stamped with its receipt time just before it is sent. Never throws for DynamoDB's
- * refusals: it returns what was written and the error that stopped the rest, so that the
- * aggregates can take exactly what was written.
- */
-async function writeMinutes(orgId: string, minutes: readonly Measurement[]): Promise<{ written: Measurement[]; failure?: unknown }> {
-  const table = getTableName();
-  const chunks: Measurement[][] = [];
-  for (let start = 0; start < minutes.length; start += BATCH_WRITE_LIMIT) chunks.push(minutes.slice(start, start + BATCH_WRITE_LIMIT));
-  const written: Measurement[] = [];
-  let failure: unknown;
-  await inPool(chunks, WRITE_CONCURRENCY, async (chunk) => {
-    let pending = chunk;
-    for (let attempt = 0; pending.length > 0 && failure === undefined; attempt++) {
-      if (attempt >= MAX_ATTEMPTS) {
-        failure = new ServiceUnavailableError(1);
-        return;
-      }
-      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 2 ** attempt * 25));
-      const receivedAt = new Date().toISOString();
-      let result: BatchWriteCommandOutput;
-      try {
-        result = await ddb.send(
-          new BatchWriteCommand({
-            RequestItems: { [table]: pending.map((measurement) => ({ PutRequest: { Item: toItem(orgId, measurement, receivedAt) } })) },
-          }),
-        );
-      } catch (error) {
-        failure = translateDynamoError(error);
-        return;
-      }
-      const unprocessed = new Set(
-        (result.UnprocessedItems?.[table] ?? []).map((request) => `${request.PutRequest?.Item?.PK}|${request.PutRequest?.Item?.SK}`),
-      );
-      const isPending = (measurement: Measurement) => {
-        const key = measurementKey(measurement.datasourceId, measurement.time);
-        return unprocessed.has(`${key.PK}|${key.SK}`);
-      };
-      written.push(...pending.filter((measurement) => !isPending(measurement)));
-      pending = pending.filter(isPending);
-    }
-  });
-  return { written, ...(failure !== undefined ? { failure } : {}) };
-}
-
-/**
- * Writes one datasource's measurements and keeps its hourly and daily aggregates exact; the
- * caller has validated every item first (metric names are stored minute names). Items of the
- * same time collapse (the last wins), as a repeat call would overwrite them.
+ * Writes measurements and keeps each datasource's hourly and daily aggregates exact; the caller
+ * has validated every item first (metric names are stored minute names). Items of the same time
+ * collapse (the last wins), as a repeat call would overwrite them.
  *
- * Under the datasource's ingest lease (./measurement-rollups.ts, so concurrent ingests of one
- * datasource take turns): the stored minutes are read (consistently), the new ones written
- * with BatchWriteItem, and the aggregates get one `ADD` per touched hour and day of what the
- * written minutes changed (new minus the value each replaced, ./air-quality/rollup-deltas.ts).
- * BatchWriteItem is not atomic: if DynamoDB keeps refusing a chunk, the aggregates still take
- * exactly what was written and this throws 503; the client's retry of the same batch is exact
- * (a resend of the same values adds nothing). A process that dies between the writes and the
- * `ADD`s leaves those minutes out of the aggregates (docs/architecture.md, "Rolled-up means").
+ * Per datasource, under its ingest lease (./measurement-rollups.ts: concurrent ingests of one
+ * datasource take turns): the stored minutes are read (consistently), the new ones written with
+ * BatchWriteItem (each chunk stamped with its receipt time just before it is sent, so a
+ * continuation's settle lag only has to cover one request's latency), and the aggregates get one
+ * `ADD` per touched hour and day of what the written minutes changed (new minus the value each
+ * replaced: ./air-quality/rollup-deltas.ts). BatchWriteItem is not atomic: if DynamoDB keeps
+ * refusing a chunk, the aggregates still take exactly what was written and this throws 503; the
+ * client's retry of the same batch is exact (a resend of the same values adds nothing). A process
+ * that dies between the writes and the `ADD`s leaves those minutes out of the aggregates
+ * (docs/architecture.md, "Rolled-up means").
  * @returns how many distinct measurements were written
  */
 export async function putMeasurements(orgId: string, measurements: readonly Measurement[]): Promise<number> {
   const byTime = new Map(measurements.map((measurement) => [`${measurement.datasourceId}|${measurement.time}`, measurement]));
   const unique = [...byTime.values()];
   const byDatasource = new Map<string, Measurement[]>();
-  for (const measurement of unique) byDatasource.set(measurement.datasourceId, [...(byDatasource.get(measurement.datasourceId) ?? []), measurement]);
+  for (const measurement of unique) {
+    byDatasource.set(measurement.datasourceId, [...(byDatasource.get(measurement.datasourceId) ?? []), measurement]);
+  }
   for (const [datasourceId, minutes] of byDatasource) {
     await withIngestLease(datasourceId, async () => {
-      const stored = await readStoredMinutes(minutes.map((minute) => measurementKey(datasourceId, minute.time)));
-      const { written, failure } = await writeMinutes(orgId, minutes);
+      const keyOf = (minute: Measurement) => measurementKey(datasourceId, minute.time);
+      const stored = new Map(
+        (await batchGetAll(minutes.map(keyOf), { consistent: true })).map((item) => [item.SK as string, item]),
+      );
+      const { written, failure } = await batchPutEach(minutes, (minute, sentAt) => toItem(orgId, minute, sentAt), {
+        concurrency: WRITE_CONCURRENCY,
+      });
       const changes = written.map((minute) => {
-        const key = measurementKey(datasourceId, minute.time);
-        const old = stored.get(`${key.PK}|${key.SK}`);
+        const old = stored.get(minute.time);
         return {
           ...(old ? { old: { time: minute.time, metrics: old.metrics as Record<string, number> } } : {}),
           written: { time: minute.time, metrics: minute.metrics },
@@ -172,25 +100,6 @@ export async function putMeasurements(orgId: string, measurements: readonly Meas
   return unique.length;
 }
 
-/** Runs a Query page after page, up to `limit` items (each page is at most 1 MB); `Infinity` reads all. */
-async function queryUpTo(input: Omit<QueryCommandInput, 'TableName'>, limit: number): Promise<Record<string, unknown>[]> {
-  const items: Record<string, unknown>[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await ddb.send(
-      new QueryCommand({
-        ...input,
-        TableName: getTableName(),
-        Limit: Number.isFinite(limit) ? limit - items.length : undefined,
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    items.push(...(page.Items ?? []));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey && items.length < limit);
-  return items;
-}
-
 /**
  * One datasource's measurements with `from <= time <= to`, newest first, at most `limit`:
  * one Query on its partition.
@@ -201,14 +110,7 @@ export async function readMeasurements(
   to: string,
   limit: number,
 ): Promise<StoredMeasurement[]> {
-  const items = await queryUpTo(
-    {
-      KeyConditionExpression: 'PK = :pk AND SK BETWEEN :from AND :to',
-      ExpressionAttributeValues: { ':pk': `MEAS#${datasourceId}`, ':from': from, ':to': to },
-      ScanIndexForward: false,
-    },
-    limit,
-  );
+  const items = await queryAll({ partition: `MEAS#${datasourceId}`, between: [from, to], newestFirst: true }, limit);
   return items.map(fromItem);
 }
 
@@ -226,17 +128,12 @@ export async function readReceipts(
 ): Promise<StoredMeasurement[]> {
   if (after >= upTo) return [];
   const filter = datasourceIds && {
-    FilterExpression: `datasourceId IN (${datasourceIds.map((_id, index) => `:ds${index}`).join(', ')})`,
+    expression: `datasourceId IN (${datasourceIds.map((_id, index) => `:ds${index}`).join(', ')})`,
     values: Object.fromEntries(datasourceIds.map((id, index) => [`:ds${index}`, id])),
   };
   // BETWEEN is inclusive: `after` itself was delivered already, so one more item is read and dropped.
-  const items = await queryUpTo(
-    {
-      IndexName: GSI1,
-      KeyConditionExpression: 'GSI1PK = :pk AND GSI1SK BETWEEN :after AND :upTo',
-      ...(filter ? { FilterExpression: filter.FilterExpression } : {}),
-      ExpressionAttributeValues: { ':pk': receiptPartition(orgId), ':after': after, ':upTo': upTo, ...filter?.values },
-    },
+  const items = await queryAll(
+    { index: GSI1, partition: receiptPartition(orgId), between: [after, upTo], ...(filter ? { filter } : {}) },
     limit + 1,
   );
   return items

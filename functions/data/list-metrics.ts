@@ -1,4 +1,4 @@
-import { routes } from '../routes';
+import { v2MetricRoutes } from '../routes/v2-metrics';
 import { defineRoute } from '../core/http/define-route';
 import { ok } from '../core/http/reply';
 import { CATALOGUE, catalogueMetric, AQI_SUFFIX } from '../core/air-quality/catalogue';
@@ -21,4 +21,4 @@ const answer: MetricCatalogue = {
   categories: [...CATEGORIES],
 };
 
-export const handler = defineRoute(routes.v2ListMetrics, async () => ok(answer));
+export const handler = defineRoute(v2MetricRoutes.v2ListMetrics, async () => ok(answer));

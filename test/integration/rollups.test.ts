@@ -137,10 +137,11 @@ describe('rolled-up means', () => {
     const now = Math.floor(Date.now() / MINUTE_MS) * MINUTE_MS;
     const times = Array.from({ length: 40 }, (_, index) => new Date(now - (index + 1) * MINUTE_MS).toISOString());
     const writerA = times.map((time) => ({ time, metrics: { temperatureInternalIndividual: 10 } }));
-    const writerB = times.map((time, index) => ({
-      time,
-      metrics: index % 2 === 0 ? { temperatureInternalIndividual: 30 } : { temperatureInternalIndividual: 30, relHumidInternalIndividual: 50 },
-    }));
+    const writerB: Minute[] = times.map((time, index) => {
+      const metrics: Record<string, number> = { temperatureInternalIndividual: 30 };
+      if (index % 2 === 1) metrics.relHumidInternalIndividual = 50;
+      return { time, metrics };
+    });
     for (let round = 0; round < 3; round++) await Promise.all([send(datasourceId, writerA), send(datasourceId, writerB)]);
     await expectAggregatesMatchMinutes(datasourceId, now - 2 * HOUR_MS, now);
   });
