@@ -149,19 +149,27 @@ export const ingestAnswerSchema = z.object({ accepted: z.number().int() });
 
 // Measurements: recent query and continuation
 
+/** `datasourceIds` one query may name (lists longer than 100 travel in tokens as a stored set). */
+export const MAX_QUERY_DATASOURCE_IDS = 1000;
+/** `locationRounding`: decimal places kept (15 keeps a double's precision). */
+const MAX_LOCATION_DECIMALS = 15;
+
 /** Clients send `null` for options they leave unset. */
 const optional = <T extends z.ZodType>(schema: T) => schema.nullish().transform((value) => value ?? undefined);
 
 export const recentQueryBodySchema = z
   .object({
     org: idSchema('org'),
-    datasourceIds: optional(z.array(idSchema('datasource')).min(1).max(100)),
+    datasourceIds: optional(z.array(idSchema('datasource')).min(1).max(MAX_QUERY_DATASOURCE_IDS)),
     allDatasources: optional(z.boolean()),
     outputFrequency: optional(z.enum(['minute', 'hour', 'day'])).transform((value) => value ?? 'minute'),
     format: optional(z.enum(['json-long', 'csv-wide'])).transform((value) => value ?? 'json-long'),
     startTime: optional(isoTimeSchema),
     metricSelect: optional(z.string().max(1000)),
     replyWithContinuationToken: optional(z.boolean()),
+    qcAssessment: optional(z.boolean()),
+    qcFlags: optional(z.boolean()),
+    locationRounding: optional(z.number().int().min(0).max(MAX_LOCATION_DECIMALS)),
   })
   .refine((body) => body.allDatasources === true || body.datasourceIds !== undefined, {
     message: 'Send datasourceIds or allDatasources: true.',
@@ -182,6 +190,8 @@ export const recentMeasurementsSchema = z.object({
       value: z.number(),
       raw: z.number(),
       status: z.string(),
+      qcAssessment: z.string().optional().meta({ description: 'When the query asked `qcAssessment`: always `valid` (Datagate applies no QC flags).' }),
+      qcFlags: z.array(z.string()).optional().meta({ description: 'When the query asked `qcFlags`: always empty.' }),
       startOfPeriod: z.string().optional(),
       endOfPeriod: z.string().optional(),
     }),
@@ -193,11 +203,19 @@ export type RecentMeasurements = z.infer<typeof recentMeasurementsSchema>;
 /** `format: "csv-wide"` answers as `text/csv`. */
 export const recentMeasurementsCsvSchema = z.string().meta({
   description:
-    'One row per datasource and time: datasourceId, sourceType, outputFrequency, time (means: startOfPeriod, endOfPeriod), locationLatitude, locationLongitude, then one column per metric holding its value.',
+    'As Clarity writes it: one row per datasource and time; columns `datasourceId, sourceId, sourceType, outputFrequency, time` (means: `startOfPeriod, endOfPeriod`), `locationLatitude, locationLongitude`, then per metric (alphabetical) `<metric>.qcAssessment, <metric>.qcFlags` (when asked), `<metric>.raw, <metric>.status, <metric>.value`; empty cells where a row lacks a metric.',
 });
 
 /** The response header that carries a continuation token (Clarity's name). */
 export const CONTINUATION_HEADER = 'x-clarity-continuation-token';
+
+/** Datagate's response header saying that the answer had no room for the whole window (`true`). */
+export const INCOMPLETE_HEADER = 'x-datagate-incomplete';
+
+export const incompleteHeaderSchema = z.literal('true').meta({
+  description:
+    'Present when the answer had no room for every row of the window: the continuation token (sent with it, even if the query did not ask for one) resumes where the answer stopped, and the next continuations deliver the rest of the window, once each, before anything received later.',
+});
 
 export const continuationTokenHeaderSchema = z.string().meta({
   description: `Send it back as \`continuationToken\` to the continuation route; good for ${CONTINUATION_TOKEN_LIFETIME_SECONDS / 3600} hours.`,

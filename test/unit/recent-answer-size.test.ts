@@ -70,7 +70,7 @@ describe('the default answer cap keeps the largest answers well inside Lambda 6 
     ['csv-wide', 'many rows of few metrics', 2 * MAX_MEASUREMENTS_PER_ANSWER, 2],
     ['csv-wide', 'rows of 100 metrics', 1000, 100],
   ] as const)('%s, %s', async (format, _shape, count, metricsPerRow) => {
-    const rows = fitAnswer(worstRows(count, metricsPerRow), format);
+    const rows = fitAnswer(worstRows(count, metricsPerRow), { format });
     expect(rows.length).toBeLessThan(count); // the cap, not the test data, is what bounds the answer
     expect(await lambdaBytes(rows, format)).toBeLessThan(LIMIT_BYTES);
   });
