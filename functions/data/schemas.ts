@@ -98,18 +98,21 @@ export type UpdateAnnotationsBody = z.infer<typeof updateAnnotationsBodySchema>;
  * or its base name (`pm2_5ConcMass`, stored as the minute name). Anything else is refused, so a
  * typo never creates a metric no query selects.
  */
-const metricNameSchema = z.string().refine((name) => ingestName(name) !== undefined, {
-  message: 'Not a metric of the catalogue (GET /v2/metrics): send a minute metric such as pm2_5ConcMassIndividual.',
-});
+const UNKNOWN_METRIC = 'Not a metric of the catalogue (GET /v2/metrics): send a minute metric such as pm2_5ConcMassIndividual.';
 
 /** One measurement; times too far ahead or past the retention are refused (checked against the clock). */
 export const measurementSchema = z
   .object({
     time: isoTimeSchema.transform((time) => new Date(time).toISOString()),
     metrics: z
-      .record(metricNameSchema, z.number().refine(Number.isFinite, 'Must be a finite number.'))
+      .record(z.string(), z.number().refine(Number.isFinite, 'Must be a finite number.'))
       .refine((metrics) => Object.keys(metrics).length >= 1 && Object.keys(metrics).length <= 100, {
         message: 'Send 1 to 100 metrics.',
+      })
+      .superRefine((metrics, context) => {
+        for (const name of Object.keys(metrics)) {
+          if (ingestName(name) === undefined) context.addIssue({ code: 'custom', path: [name], message: UNKNOWN_METRIC });
+        }
       })
       .refine((metrics) => new Set(Object.keys(metrics).map(ingestName)).size === Object.keys(metrics).length, {
         message: 'A metric is sent twice (under its minute name and its base name).',
