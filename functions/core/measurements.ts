@@ -52,6 +52,8 @@ function fromItem(item: Record<string, unknown>): StoredMeasurement {
 
 /** BatchWriteItem calls in flight at once while ingesting. */
 const WRITE_CONCURRENCY = 4;
+/** Datasources written at once when one call holds several (bulk loads; an ingest call holds one). */
+const DATASOURCE_CONCURRENCY = 8;
 
 /**
  * Writes measurements and keeps each datasource's hourly and daily aggregates exact; the caller
@@ -77,8 +79,16 @@ export async function putMeasurements(orgId: string, measurements: readonly Meas
   for (const measurement of unique) {
     byDatasource.set(measurement.datasourceId, [...(byDatasource.get(measurement.datasourceId) ?? []), measurement]);
   }
-  for (const [datasourceId, minutes] of byDatasource) {
-    await withIngestLease(datasourceId, async () => {
+  const entries = [...byDatasource];
+  let next = 0;
+  const writeNext = async (): Promise<void> => {
+    while (next < entries.length) {
+      const [datasourceId, minutes] = entries[next++]!;
+      await writeDatasource(datasourceId, minutes);
+    }
+  };
+  const writeDatasource = (datasourceId: string, minutes: Measurement[]) =>
+    withIngestLease(datasourceId, async () => {
       const keyOf = (minute: Measurement) => measurementKey(datasourceId, minute.time);
       const stored = new Map(
         (await batchGetAll(minutes.map(keyOf), { consistent: true })).map((item) => [item.SK as string, item]),
@@ -96,7 +106,7 @@ export async function putMeasurements(orgId: string, measurements: readonly Meas
       await addRollupDeltas(orgId, datasourceId, rollupDeltas(changes));
       if (failure !== undefined) throw failure;
     });
-  }
+  await Promise.all(Array.from({ length: Math.min(DATASOURCE_CONCURRENCY, entries.length) }, writeNext));
   return unique.length;
 }
 
