@@ -111,5 +111,6 @@ export async function bundleCases(settings: BenchSettings): Promise<Figures> {
     'init.authorizerMillis': init.a,
     'init.maxRouteMillis': routeInit.a,
     'init.floorMillis': init.b,
+    'init.maxRouteFloorMillis': routeInit.b,
   };
 }

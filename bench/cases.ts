@@ -63,7 +63,7 @@ export interface BenchCase {
   run?(settings: BenchSettings): Promise<Figures>;
 }
 
-/** Every case; `run.ts` loads the modules after DynamoDB Local is up, since they create the client at load. */
+/** Every case; loaded after DynamoDB Local is up and its endpoint is in the environment, which the shared client reads when it is made. */
 export async function loadCases(): Promise<BenchCase[]> {
   const [{ verifyCases }, { queryCases }, { ingestCases }, { e2eCases }, { bundleCases }, { rollupCases }] = await Promise.all([
     import('./verify-cases'),

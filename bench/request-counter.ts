@@ -14,7 +14,7 @@ const capacity = new Map<string, number>();
 let meteringCapacity = false;
 let installed = false;
 
-/** Adds the counting and capacity middlewares to `ddb` (once per process). */
+/** Adds the counting and capacity middlewares to the shared document client (once per process). */
 export function installRequestCounter(): void {
   if (installed) return;
   installed = true;

@@ -13,7 +13,7 @@ import { getConnection } from './connections';
  */
 
 /** The person's verified email, which is their identity in memberships and audit events. */
-export function verifiedEmail(person: PersonPrincipal): string {
+function verifiedEmail(person: PersonPrincipal): string {
   if (!person.email || !person.emailVerified) {
     throw new ForbiddenError('Your token must carry a verified email (claims email and email_verified) to use the admin API.');
   }

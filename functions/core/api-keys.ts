@@ -211,7 +211,7 @@ export function keyFromItem(item: Record<string, unknown>): ApiKey {
   };
 }
 
-export function keyLookupFromItem(item: Record<string, unknown>): KeyLookup {
+function keyLookupFromItem(item: Record<string, unknown>): KeyLookup {
   const { applicationId, keyId, ownerOrgId, enabled, expiresAt, grants } = item as unknown as KeyLookup;
   return { applicationId, keyId, ownerOrgId, enabled, ...(expiresAt ? { expiresAt } : {}), grants: grants ?? {} };
 }
@@ -259,7 +259,7 @@ export function newKeyItems(
 export const MAX_GRANT_SNAPSHOT_BYTES = 100_000;
 
 /** Refuses (409) a change that would make an application's grants outgrow one key lookup item. */
-export function assertGrantsFit(grants: Grants): void {
+function assertGrantsFit(grants: Grants): void {
   if (Buffer.byteLength(JSON.stringify(grants)) > MAX_GRANT_SNAPSHOT_BYTES) {
     throw new ConflictError(
       `This application's connections would exceed what one key can carry (${MAX_GRANT_SNAPSHOT_BYTES} bytes of grants); ` +

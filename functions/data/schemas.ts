@@ -1,7 +1,6 @@
 // The namespace import lets the bundler keep only the parts of zod in use (the `z` export pulls in all of it).
 import * as z from 'zod';
-import { datasourceAnnotationFields } from '../admin/schemas';
-import { idSchema, isoTimeSchema } from '../core/http/common-schemas';
+import { datasourceAnnotationFields, idSchema, isoTimeSchema } from '../core/http/common-schemas';
 import { DAY_MS, MAX_FUTURE_MS, RETENTION_MS } from '../core/measurement-windows';
 import { roleSchema } from '../core/roles';
 import { ingestName } from '../core/air-quality/catalogue';

@@ -75,7 +75,15 @@ describe('the import graph', () => {
   });
 
   it('the domain (functions/core) imports nothing from the edge (handlers, authorizers, routes, lib)', () => {
-    const edge = ['functions/admin/', 'functions/data/', 'functions/public/', 'functions/auth/', 'functions/routes/', 'lib/', 'bin/'];
+    const edge = [
+      'functions/admin/',
+      'functions/data/',
+      'functions/public/',
+      'functions/auth/',
+      'functions/routes/',
+      'lib/',
+      'bin/',
+    ];
     const wrong = files
       .filter((file) => name(file).startsWith('functions/core/'))
       .flatMap((file) =>

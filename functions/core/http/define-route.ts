@@ -50,7 +50,7 @@ function principalFor(route: RouteDefinition, event: APIGatewayProxyEvent) {
  * The org a `/v2` request acts on: the body's (the contract's place on a POST) or the query
  * string's, still read for older clients; when both are sent they must agree.
  */
-export function requestOrg(input: { query: unknown; body: unknown }): string {
+function requestOrg(input: { query: unknown; body: unknown }): string {
   const pick = (source: unknown) =>
     typeof source === 'object' && source !== null && typeof (source as { org?: unknown }).org === 'string'
       ? (source as { org: string }).org
