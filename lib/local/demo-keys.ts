@@ -1,0 +1,32 @@
+import { getTableName } from '../../functions/core/config';
+import { changeApplication } from '../../functions/core/applications';
+import { keyLookupKey, keyRecordKey, newKeyItems, type IssuedKey } from '../../functions/core/api-key-records';
+import type { TransactItem } from '../../functions/core/table';
+
+/**
+ * The keys `npm start` holds for the demo's applications. A key's plaintext is never stored, so
+ * each start needs a fresh one; issuing one as an admin would (createKey) writes an audit event
+ * and adds a key, and a start that dies before deleting the previous one leaves it behind until
+ * the application's 20-key cap refuses every start. Instead each start replaces, in ONE
+ * transaction under the application's lock, every key carrying the demo label with one new
+ * key: there is never more than one, whatever happened to earlier starts, and this machinery
+ * of the local runtime is not an admin's action, so it writes no audit event.
+ */
+
+/** Replaces the application's keys labelled `label` (and `alsoKeyIds`) with one new key, returned once. */
+export async function replaceDemoKey(
+  applicationId: string,
+  label: string,
+  alsoKeyIds: readonly string[] = [],
+): Promise<IssuedKey> {
+  return changeApplication(applicationId, (aggregate) => {
+    const table = getTableName();
+    const stale = aggregate.keys.filter((key) => key.label === label || alsoKeyIds.includes(key.keyId));
+    const removals: TransactItem[] = stale.flatMap((key) => [
+      { Delete: { TableName: table, Key: keyRecordKey(applicationId, key.keyId) } },
+      { Delete: { TableName: table, Key: keyLookupKey(key.digest) } },
+    ]);
+    const { items, key } = newKeyItems(aggregate.application, { label }, aggregate.connections);
+    return { items: [...removals, ...items], result: key };
+  });
+}
