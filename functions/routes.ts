@@ -12,6 +12,10 @@ const RECENT_DESCRIPTION = [
   'An answer holds the newest rows that fit in at most 8000 values (`json-long` `data` entries, or `csv-wide` cells: rows × metric columns) and 5000 rows, so that it stays within what a response can carry. With `replyWithContinuationToken: true` the header `x-clarity-continuation-token` carries a token for the continuation route, which sends what is received from then on; measurements received in the last few seconds are left to the first continuation, and rows of the window a full first answer had no room for are not sent later (narrow the query with `startTime`, `datasourceIds` or `metricSelect` to read them). Answers are gzipped for clients that send `Accept-Encoding: gzip`.',
 ].join('\n\n');
 
+/** How the three admin listings answer (pageQuerySchema in core/http/common-schemas.ts). */
+const LISTING_PAGING =
+  'Without `limit`, the whole list, as the contract shows it (up to 10,000 items, then a `nextToken` for the rest). Paged (extension): with `limit` (1 to 1000), one page of at most that many and a `nextToken` when there is more; pass it back as `nextToken`.';
+
 /** The answer of both recent-measurement routes: JSON, csv-wide as text/csv, and the continuation header. */
 const recentMeasurementsResponse = (description: string, tokenWhen: string) => ({
   description,
@@ -116,7 +120,7 @@ export const routes = {
     credential: 'person',
     tableAccess: 'read',
     summary: 'Applications created by this org',
-    description: 'Paged (extension): `limit` (1-1000, default 100) and `nextToken` from the previous answer.',
+    description: LISTING_PAGING,
     who: 'admin',
     params: admin.orgParamsSchema,
     query: admin.pageQuerySchema,
@@ -145,7 +149,7 @@ export const routes = {
     credential: 'person',
     tableAccess: 'read',
     summary: 'Applications connected to this org',
-    description: 'Paged (extension): `limit` and `nextToken`.',
+    description: LISTING_PAGING,
     who: 'admin',
     params: admin.orgParamsSchema,
     query: admin.pageQuerySchema,
@@ -174,7 +178,7 @@ export const routes = {
     credential: 'person',
     tableAccess: 'read',
     summary: "An org's datasources",
-    description: 'Paged (extension): `limit` and `nextToken`. A guest sees only the datasources listed on its membership.',
+    description: `${LISTING_PAGING} A guest sees only the datasources listed on its membership.`,
     who: 'member (guest: its own list)',
     params: admin.orgParamsSchema,
     query: admin.pageQuerySchema,
@@ -580,6 +584,8 @@ export const routes = {
     credential: 'apiKey',
     tableAccess: 'read',
     summary: 'The calling application, its key and its grants in every connected org',
+    description:
+      'Answers `applicationId`, `name`, `ownerOrgId` (the org that created the application), `keyId` (the key this request was sent with) and `orgs`: one entry per connected org with `org`, `roles` and, for a guest narrowed to some datasources (an extension), `datasourceIds`. Grants are read at the time of the request.',
     who: 'any valid key',
     responses: { 200: { description: 'The application behind the key.', schema: data.whoamiSchema } },
     errors: [],

@@ -1,0 +1,7 @@
+import { buildOpenApiDocument } from '../functions/core/http/openapi';
+
+/**
+ * `npm run openapi`: prints the OpenAPI document, the API reference, without starting anything:
+ * the same document `GET /openapi.json` serves, generated from the route table.
+ */
+process.stdout.write(`${JSON.stringify(buildOpenApiDocument(), null, 2)}\n`);
