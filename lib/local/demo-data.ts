@@ -168,8 +168,12 @@ async function connectGateway(state: Pick<ReadyDemoState, 'riverside' | 'northfi
   await connect(state.northfield.orgId, state.gatewayApplicationId, ['technician'], actors.northfield);
 }
 
-/** First start: orgs, datasources and the two applications; measurements follow (topUpMeasurements). */
-async function seedEntities(): Promise<Omit<ReadyDemoState, 'measuredUntil' | 'status' | 'version'>> {
+/**
+ * First start: orgs, datasources and the two applications; measurements follow
+ * (topUpMeasurements). Also answers the id of City Air Dashboard's first key, which is never
+ * shown and is replaced by the demo key.
+ */
+async function seedEntities(): Promise<Omit<ReadyDemoState, 'measuredUntil' | 'status' | 'version'> & { firstKeyId: string }> {
   const riverside = await createOrg(DEMO_ORG_NAMES.riverside, DEMO_ADMINS.riverside);
   const northfield = await createOrg(DEMO_ORG_NAMES.northfield, DEMO_ADMINS.northfield);
   const orgIds = { riverside: riverside.orgId, northfield: northfield.orgId };
@@ -178,7 +182,7 @@ async function seedEntities(): Promise<Omit<ReadyDemoState, 'measuredUntil' | 's
     const created = await createDatasource(orgIds[org], { sourceType: 'CLARITY_NODE', ...site }, actors[org]);
     datasources.push({ orgId: orgIds[org], datasourceId: created.datasourceId, name: created.name });
   }
-  const { application } = await createApplication(riverside.orgId, 'City Air Dashboard', actors.riverside);
+  const { application, apiKey: firstKey } = await createApplication(riverside.orgId, 'City Air Dashboard', actors.riverside);
   await connect(riverside.orgId, application.applicationId, ['analyst'], actors.riverside);
   await connect(northfield.orgId, application.applicationId, ['observer'], actors.northfield);
   const base = {
@@ -187,7 +191,13 @@ async function seedEntities(): Promise<Omit<ReadyDemoState, 'measuredUntil' | 's
   };
   const gatewayApplicationId = await createGateway(riverside.orgId);
   await connectGateway({ ...base, gatewayApplicationId });
-  return { ...base, dashboardApplicationId: application.applicationId, gatewayApplicationId, datasources };
+  return {
+    ...base,
+    dashboardApplicationId: application.applicationId,
+    gatewayApplicationId,
+    datasources,
+    firstKeyId: firstKey.keyId,
+  };
 }
 
 /**
@@ -260,7 +270,9 @@ export async function prepareDemo(options: {
   let alsoKeyIds: string[] = [];
   if (options.freshTable) {
     writeDemoState(stateFile, { version: DEMO_STATE_VERSION, status: 'seeding' });
-    state = { version: DEMO_STATE_VERSION, status: 'seeding', ...(await seedEntities()) };
+    const { firstKeyId, ...seeded } = await seedEntities();
+    state = { version: DEMO_STATE_VERSION, status: 'seeding', ...seeded };
+    alsoKeyIds = [firstKeyId];
     writeDemoState(stateFile, state);
     happened = 'created';
   } else if (stored.kind === 'none') {
@@ -299,8 +311,11 @@ export async function prepareDemo(options: {
   const ready = state as ReadyDemoState;
   // A ready demo keeps whatever its admins changed since (a disconnected gateway stays so).
   if (happened !== 'loaded') await connectGateway(ready);
-  const dashboardKey = await replaceDemoKey(ready.dashboardApplicationId, DEMO_KEY_LABEL, alsoKeyIds);
-  const gatewayKey = await replaceDemoKey(ready.gatewayApplicationId, GATEWAY_KEY_LABEL);
+  const dashboardKey = await replaceDemoKey(ready.dashboardApplicationId, DEMO_KEY_LABEL, (key) =>
+    alsoKeyIds.includes(key.keyId),
+  );
+  // The gateway is the demo's own machinery: whatever keys it holds are replaced by this run's.
+  const gatewayKey = await replaceDemoKey(ready.gatewayApplicationId, GATEWAY_KEY_LABEL, () => true);
   const until = now();
   let measurementsSent = 0;
   let warning: string | undefined;

@@ -1,6 +1,6 @@
 import { getTableName } from '../../functions/core/config';
 import { changeApplication } from '../../functions/core/applications';
-import { keyLookupKey, keyRecordKey, newKeyItems, type IssuedKey } from '../../functions/core/api-key-records';
+import { keyLookupKey, keyRecordKey, newKeyItems, type ApiKey, type IssuedKey } from '../../functions/core/api-key-records';
 import type { TransactItem } from '../../functions/core/table';
 
 /**
@@ -13,15 +13,18 @@ import type { TransactItem } from '../../functions/core/table';
  * of the local runtime is not an admin's action, so it writes no audit event.
  */
 
-/** Replaces the application's keys labelled `label` (and `alsoKeyIds`) with one new key, returned once. */
+/**
+ * Replaces the application's keys labelled `label` (and the ones `alsoReplace` picks, such as
+ * the unused first key of a new application) with one new key labelled so, returned once.
+ */
 export async function replaceDemoKey(
   applicationId: string,
   label: string,
-  alsoKeyIds: readonly string[] = [],
+  alsoReplace: (key: ApiKey) => boolean = () => false,
 ): Promise<IssuedKey> {
   return changeApplication(applicationId, (aggregate) => {
     const table = getTableName();
-    const stale = aggregate.keys.filter((key) => key.label === label || alsoKeyIds.includes(key.keyId));
+    const stale = aggregate.keys.filter((key) => key.label === label || alsoReplace(key));
     const removals: TransactItem[] = stale.flatMap((key) => [
       { Delete: { TableName: table, Key: keyRecordKey(applicationId, key.keyId) } },
       { Delete: { TableName: table, Key: keyLookupKey(key.digest) } },

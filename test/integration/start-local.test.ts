@@ -65,7 +65,7 @@ describe('the first npm start', () => {
     }
   });
 
-  it('the demo measurements have a daily pattern: Riverside's NO2 at the morning rush hour is well above the night's', async () => {
+  it("the demo measurements have a daily pattern: Riverside's NO2 at the morning rush hour is well above the night's", async () => {
     const riverside = /"Riverside City Council" \((org_\w+)/.exec(run.output())![1]!;
     const rows = await recent(riverside, 'hour', 'only no2Conc1HourMean');
     const byHour = (from: number, to: number) => {

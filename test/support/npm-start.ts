@@ -24,7 +24,9 @@ export interface NpmStart {
 
 export function startNpmStart(dataDir: string): NpmStart {
   const env = Object.fromEntries(
-    Object.entries(process.env).filter(([name]) => !INHERITED.includes(name) && !name.startsWith('OIDC_') && !name.startsWith('npm_')),
+    Object.entries(process.env).filter(
+      ([name]) => !INHERITED.includes(name) && !name.startsWith('OIDC_') && !name.startsWith('npm_'),
+    ),
   );
   const child = spawn('npm', ['start'], {
     cwd: ROOT,
