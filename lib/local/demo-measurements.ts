@@ -32,10 +32,10 @@ export interface DemoMeasurement {
 const MINUTE_MS = 60_000;
 const HOUR_MS = 60 * MINUTE_MS;
 
-/** Every 15 minutes over the last 2 days (minute and hour answers), hourly before (day answers). */
+/** Every 15 minutes over the last day (minute answers), hourly before (hour and day answers). */
 export const RECENT_STEP_MS = 15 * MINUTE_MS;
 export const OLDER_STEP_MS = HOUR_MS;
-const RECENT_SPAN_MS = 48 * HOUR_MS;
+const RECENT_SPAN_MS = 24 * HOUR_MS;
 
 /** A deterministic number in [0, 1) from a site and a time, standing in for sensor noise. */
 function noise(seed: number, time: number, salt: number): number {
@@ -82,7 +82,7 @@ export function demoMeasurementAt(siteIndex: number, profile: SiteProfile, time:
 }
 
 /**
- * The times a site reported in (`from`, `until`]: every 15 minutes in the last 2 days before
+ * The times a site reported in (`from`, `until`]: every 15 minutes in the last day before
  * `until`, hourly before that. Times sit on their step's grid, so two starts agree on them.
  */
 export function demoTimes(from: number, until: number): number[] {
