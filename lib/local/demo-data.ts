@@ -1,12 +1,12 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createOrg } from '../../functions/core/orgs';
 import { createApplication } from '../../functions/core/applications';
-import { connectApplication } from '../../functions/core/connections';
+import { connectApplication } from '../../functions/core/application-connections';
 import { createDatasource, listDatasources } from '../../functions/core/datasources';
 import { ConflictError } from '../../functions/core/errors';
 import type { Actor } from '../../functions/core/audit';
 import type { Role } from '../../functions/core/roles';
-import { RETENTION_MS } from '../../functions/core/measurements';
+import { RETENTION_MS } from '../../functions/core/measurement-windows';
 import type { LocalRouter } from './router';
 import { replaceDemoKey } from './demo-keys';
 import { demoMeasurementAt, demoTimes, type SiteProfile } from './demo-measurements';

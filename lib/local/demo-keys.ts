@@ -1,7 +1,5 @@
-import { getTableName } from '../../functions/core/config';
 import { changeApplication } from '../../functions/core/applications';
-import { keyLookupKey, keyRecordKey, newKeyItems, type ApiKey, type IssuedKey } from '../../functions/core/api-key-records';
-import type { TransactItem } from '../../functions/core/table';
+import { keyDeletes, newKeyItems, type ApiKey, type IssuedKey } from '../../functions/core/api-keys';
 
 /**
  * The keys `npm start` holds for the demo's applications. A key's plaintext is never stored, so
@@ -23,12 +21,8 @@ export async function replaceDemoKey(
   alsoReplace: (key: ApiKey) => boolean = () => false,
 ): Promise<IssuedKey> {
   return changeApplication(applicationId, (aggregate) => {
-    const table = getTableName();
     const stale = aggregate.keys.filter((key) => key.label === label || alsoReplace(key));
-    const removals: TransactItem[] = stale.flatMap((key) => [
-      { Delete: { TableName: table, Key: keyRecordKey(applicationId, key.keyId) } },
-      { Delete: { TableName: table, Key: keyLookupKey(key.digest) } },
-    ]);
+    const removals = stale.flatMap((key) => keyDeletes(applicationId, key));
     const { items, key } = newKeyItems(aggregate.application, { label }, aggregate.connections);
     return { items: [...removals, ...items], result: key };
   });

@@ -1,7 +1,7 @@
 import { buildOpenApiDocument } from '../../functions/core/http/openapi';
-import { MAX_UNPAGED_ITEMS } from '../../functions/core/table';
-import { MAX_KEYS_PER_APPLICATION } from '../../functions/core/applications';
-import { MAX_FUTURE_MS, MAX_MEASUREMENTS_PER_ANSWER, RETENTION_MS, WINDOW_MS } from '../../functions/core/measurements';
+import { routeList } from '../../functions/routes';
+import { MAX_KEYS_PER_APPLICATION, MAX_UNPAGED_ITEMS } from '../../functions/core/limits';
+import { MAX_FUTURE_MS, MAX_MEASUREMENTS_PER_ANSWER, RETENTION_MS, WINDOW_MS } from '../../functions/core/measurement-windows';
 import {
   getContinuationSettleMs,
   getKeyCacheTtlSeconds,
@@ -22,7 +22,7 @@ import { whoamiSchema } from '../../functions/data/schemas';
 
 type Json = any; // The OpenAPI document is plain JSON, walked by key.
 
-const document = buildOpenApiDocument() as Json;
+const document = buildOpenApiDocument(routeList) as Json;
 const HOUR = 3600_000;
 const DAY = 24 * HOUR;
 

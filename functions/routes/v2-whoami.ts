@@ -1,0 +1,21 @@
+import * as data from '../data/schemas';
+import { routeTable } from '../core/http/route';
+
+/** The calling application (data API). */
+export const v2WhoamiRoutes = routeTable({
+  v2Whoami: {
+    operationId: 'v2Whoami',
+    method: 'GET',
+    path: '/v2/whoami',
+    handler: 'data/whoami',
+    credential: 'apiKey',
+    grant: 'anyKey',
+    tableAccess: 'read',
+    summary: 'The calling application, its key and its grants in every connected org',
+    description:
+      'Answers `applicationId`, `name`, `ownerOrgId` (the org that created the application), `keyId` (the key this request was sent with) and `orgs`: one entry per connected org with `org`, `roles` and, for a guest narrowed to some datasources (an extension), `datasourceIds`. Grants are read at the time of the request.',
+    who: 'any valid key',
+    responses: { 200: { description: 'The application behind the key.', schema: data.whoamiSchema } },
+    errors: [],
+  },
+});
