@@ -95,7 +95,7 @@ export async function soakCases(settings: BenchSettings): Promise<Figures> {
   for (const datasourceId of datasourceIds) {
     const answer = await api.call('POST', '/v2/recent-datasource-measurements-query', {
       key: application.key,
-      body: { org: orgId, datasourceIds: [datasourceId], outputFrequency: 'minute', metricSelect: 'only soakCounter' },
+      body: { org: orgId, datasourceIds: [datasourceId], outputFrequency: 'minute' },
     });
     if (answer.status !== 200) throw new Error(`soak: reading back ${datasourceId} answered ${answer.status}`);
     const stored = new Set((answer.body.data as { time: string; value: number }[]).map((row) => `${row.time}|${row.value}`));

@@ -28,7 +28,7 @@ const ingest = {
     return {
       ...request,
       path: `/v2/datasources/${datasourceId}/measurements`,
-      body: JSON.stringify({ org: orgId, measurements: [{ time, metrics: { soakCounter: n } }] }),
+      body: JSON.stringify({ org: orgId, measurements: [{ time, metrics: { pm2_5ConcMass: n } }] }),
     };
   },
   onResponse: (status, _body, context) => {
@@ -47,7 +47,7 @@ const requests = [
     method: 'POST',
     path: '/v2/recent-datasource-measurements-query',
     headers: { ...json, ...asApplication },
-    body: JSON.stringify({ org: orgId, datasourceIds: [datasourceIds[0]], outputFrequency: 'minute', metricSelect: 'only soakCounter' }),
+    body: JSON.stringify({ org: orgId, datasourceIds: [datasourceIds[0]], outputFrequency: 'minute' }),
   }),
   counted({ method: 'GET', path: `/admin/orgs/${orgId}`, headers: asPerson }),
   counted({ method: 'GET', path: `/admin/orgs/${orgId}/applications`, headers: asPerson }),
