@@ -245,6 +245,10 @@ const CASES: Record<string, Cases> = {
     { who: 'a key of a deleted application', method: 'POST', path: '/v2/keys/revoke', key: w.deleted.key, status: 401 },
     { who: "a person's JWT on /v2", method: 'POST', path: '/v2/keys/revoke', token: w.adminA.token, status: 401 },
   ],
+  v2ListMetrics: (w) => [
+    { who: 'a key of a deleted application', method: 'GET', path: '/v2/metrics', key: w.deleted.key, status: 401 },
+    { who: "a person's JWT on /v2", method: 'GET', path: '/v2/metrics', token: w.adminA.token, status: 401 },
+  ],
   v2Whoami: (w) => [
     { who: 'a key of a deleted application', method: 'GET', path: '/v2/whoami', key: w.deleted.key, status: 401 },
     { who: "a person's JWT on /v2", method: 'GET', path: '/v2/whoami', token: w.adminA.token, status: 401 },
