@@ -38,7 +38,8 @@ export function parseScannerKeys(document: unknown): Map<string, KeyObject> {
   for (const entry of parsed.data.public_keys) {
     try {
       const key = createPublicKey(entry.key);
-      if (key.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'prime256v1') keys.set(entry.key_identifier, key);
+      if (key.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'prime256v1')
+        keys.set(entry.key_identifier, key);
     } catch {
       // One unreadable entry must not make the scanner's other keys unusable.
     }

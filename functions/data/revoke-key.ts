@@ -10,5 +10,10 @@ export const handler = defineRoute(v2KeyRoutes.v2RevokeKey, async ({ principal, 
   // The authorizer resolved the principal from this very header, so it is the key being revoked.
   const presented = headerValue(event.headers, 'x-api-key')!;
   const revocation = await revokeOwnKey(principal, presented, applicationActor(principal));
-  return ok({ applicationId: revocation.applicationId, keyId: revocation.keyId, enabled: false, revokedAt: revocation.revokedAt });
+  return ok({
+    applicationId: revocation.applicationId,
+    keyId: revocation.keyId,
+    enabled: false,
+    revokedAt: revocation.revokedAt,
+  });
 });

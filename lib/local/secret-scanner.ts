@@ -22,7 +22,9 @@ export function createLocalSecretScanner(): LocalSecretScanner {
   return {
     keyIdentifier,
     document: {
-      public_keys: [{ key_identifier: keyIdentifier, key: publicKey.export({ type: 'spki', format: 'pem' }).toString(), is_current: true }],
+      public_keys: [
+        { key_identifier: keyIdentifier, key: publicKey.export({ type: 'spki', format: 'pem' }).toString(), is_current: true },
+      ],
     },
     sign: (rawBody) => ({
       'Github-Public-Key-Identifier': keyIdentifier,

@@ -2,7 +2,16 @@ import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '../../functions/core/table';
 import { ensureTable, localClient } from '../../lib/local/dynamodb-local';
 import { startTestApi, type ApiAnswer, type TestApi } from '../support/local-api';
-import { addMember, connect, createApplication, createDatasource, createOrg, expectStatus, signIn, type Member } from '../support/scenario';
+import {
+  addMember,
+  connect,
+  createApplication,
+  createDatasource,
+  createOrg,
+  expectStatus,
+  signIn,
+  type Member,
+} from '../support/scenario';
 import { FAULT_KINDS, faultInjector, type FaultInjector, type FaultKind } from '../support/dynamo-faults';
 import { brokenInvariants, scanTable } from '../support/table-invariants';
 
@@ -113,7 +122,10 @@ const CHANGES: Change[] = [
       const { orgId, admin } = await orgWithAdmin('connect');
       const application = await createApplication(api, orgId, admin, 'To connect');
       expectStatus(
-        await api.call('POST', `/admin/orgs/${orgId}/applications/${application.applicationId}/keys`, { token: admin.token, body: {} }),
+        await api.call('POST', `/admin/orgs/${orgId}/applications/${application.applicationId}/keys`, {
+          token: admin.token,
+          body: {},
+        }),
         201,
       );
       return {
@@ -186,7 +198,11 @@ const CHANGES: Change[] = [
       const second = await signIn(api, 'faults-second-admin');
       await addMember(api, orgId, admin, second, ['admin']);
       return {
-        request: { method: 'DELETE', path: `/admin/orgs/${orgId}/people/${encodeURIComponent(second.email)}`, token: admin.token },
+        request: {
+          method: 'DELETE',
+          path: `/admin/orgs/${orgId}/people/${encodeURIComponent(second.email)}`,
+          token: admin.token,
+        },
         async done() {
           const people = await api.call('GET', `/admin/orgs/${orgId}/people`, { token: admin.token });
           expect(people.body.people.map((person: { email: string }) => person.email)).toEqual([admin.email]);
@@ -225,14 +241,16 @@ const CHANGES: Change[] = [
     },
   },
   {
-    name: "revoke a key a secret scanner reports (lookup read, then the revocation and its event)",
+    name: 'revoke a key a secret scanner reports (lookup read, then the revocation and its event)',
     success: 200,
     alreadyDone: [200],
     async setup() {
       const { orgId, admin } = await orgWithAdmin('leaked');
       const application = await createApplication(api, orgId, admin, 'Leaky');
       await connect(api, orgId, admin, application.applicationId, ['observer']);
-      const raw = JSON.stringify([{ token: application.key, type: 'datagate_api_key', url: 'https://example.org/leak', source: 'content' }]);
+      const raw = JSON.stringify([
+        { token: application.key, type: 'datagate_api_key', url: 'https://example.org/leak', source: 'content' },
+      ]);
       return {
         request: {
           method: 'POST',
@@ -279,7 +297,11 @@ const EXHAUSTIVE = process.env.FAULTS === 'all';
  */
 function faultsAt(failAt: number, isTransaction: boolean): { kind: FaultKind; mode: 'once' | 'outage' }[] {
   const applicable = FAULT_KINDS.filter((kind) => kind !== 'transactionCanceled' || isTransaction);
-  if (EXHAUSTIVE) return applicable.flatMap((kind) => [{ kind, mode: 'once' as const }, { kind, mode: 'outage' as const }]);
+  if (EXHAUSTIVE)
+    return applicable.flatMap((kind) => [
+      { kind, mode: 'once' as const },
+      { kind, mode: 'outage' as const },
+    ]);
   const others = FAULT_KINDS.filter((kind) => kind !== 'transactionCanceled');
   const chosen = [
     { kind: others[failAt % others.length]!, mode: 'once' as const },
@@ -327,11 +349,13 @@ describe.each(CHANGES.map((change) => [change.name, change] as const))('%s, with
         expectSuccessOr503(answer, change.success, context);
         await expectInvariants(context);
         const retry = await call(request);
-        expect({ context, retry: retry.status, allowed: [change.success, ...change.alreadyDone].includes(retry.status) }).toEqual({
-          context,
-          retry: retry.status,
-          allowed: true,
-        });
+        expect({ context, retry: retry.status, allowed: [change.success, ...change.alreadyDone].includes(retry.status) }).toEqual(
+          {
+            context,
+            retry: retry.status,
+            allowed: true,
+          },
+        );
         await done();
         await expectInvariants(`${context}, after the retry`);
         runs++;

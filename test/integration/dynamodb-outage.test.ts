@@ -92,5 +92,9 @@ it('an application deletion whose DynamoDB stops mid-way answers 503, breaks not
   expect(again.status).toBe(204);
   const items = await scanTable(scanClient, TABLE);
   expect(brokenInvariants(items)).toEqual([]);
-  expect(items.filter((item) => String(item.PK) === `APP#${application.applicationId}` || item.SK === `CONN#${application.applicationId}`)).toEqual([]);
+  expect(
+    items.filter(
+      (item) => String(item.PK) === `APP#${application.applicationId}` || item.SK === `CONN#${application.applicationId}`,
+    ),
+  ).toEqual([]);
 });

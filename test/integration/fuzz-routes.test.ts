@@ -88,7 +88,9 @@ async function tableSnapshot(): Promise<Map<string, string>> {
   const items: Record<string, unknown>[] = [];
   let start: Record<string, unknown> | undefined;
   do {
-    const page = await scanClient.send(new ScanCommand({ TableName: FUZZ_TABLE, ExclusiveStartKey: start, ConsistentRead: true }));
+    const page = await scanClient.send(
+      new ScanCommand({ TableName: FUZZ_TABLE, ExclusiveStartKey: start, ConsistentRead: true }),
+    );
     items.push(...(page.Items ?? []));
     start = page.LastEvaluatedKey;
   } while (start);
@@ -121,7 +123,11 @@ const encode = (text: string) => encodeBytes(text.slice(0, 300));
 /** Percent-encodes every byte that is not unreserved; lone surrogates become U+FFFD, as a client's UTF-8 would. */
 const encodeBytes = (text: string) =>
   [...Buffer.from(text, 'utf8')]
-    .map((byte) => (/[A-Za-z0-9\-._~]/.test(String.fromCharCode(byte)) ? String.fromCharCode(byte) : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`))
+    .map((byte) =>
+      /[A-Za-z0-9\-._~]/.test(String.fromCharCode(byte))
+        ? String.fromCharCode(byte)
+        : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`,
+    )
     .join('');
 
 /** A path segment: a valid id (the fixture's, when its shape fits), a hostile string, or broken percent-encoding. */
@@ -149,15 +155,23 @@ function pathFor(route: RouteDefinition): fc.Arbitrary<string> {
 function queryFor(route: RouteDefinition): fc.Arbitrary<string> {
   const schema = route.query ? jsonSchemaOf(route.query) : { type: 'object', properties: {} };
   const valid = validFor(schema as Parameters<typeof validFor>[0], fixture.known);
-  const fields = fc.oneof(valid, mutate(valid)).map((value) =>
-    typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : { q: value },
-  );
+  const fields = fc
+    .oneof(valid, mutate(valid))
+    .map((value) =>
+      typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : { q: value },
+    );
   return fc
-    .tuple(fields, fc.array(fc.tuple(fc.oneof(fc.constantFrom(...Object.keys(schema.properties ?? {}), 'org'), hostileString), hostileString), { maxLength: 3 }))
+    .tuple(
+      fields,
+      fc.array(
+        fc.tuple(fc.oneof(fc.constantFrom(...Object.keys(schema.properties ?? {}), 'org'), hostileString), hostileString),
+        { maxLength: 3 },
+      ),
+    )
     .map(([record, duplicates]) => {
       const pairs: [string, string][] = Object.entries(record).map(([key, value]) => [
         key,
-        typeof value === 'string' ? value : JSON.stringify(value) ?? '',
+        typeof value === 'string' ? value : (JSON.stringify(value) ?? ''),
       ]);
       pairs.push(...duplicates);
       const text = pairs.map(([key, value]) => `${encode(key)}=${encode(value)}`).join('&');
@@ -170,16 +184,24 @@ interface Body {
   contentType?: string;
 }
 
-const JSON_TYPES = ['application/json', 'APPLICATION/JSON; charset=utf-8', 'application/vnd.api+json', 'application/json; charset=latin1'];
+const JSON_TYPES = [
+  'application/json',
+  'APPLICATION/JSON; charset=utf-8',
+  'application/vnd.api+json',
+  'application/json; charset=latin1',
+];
 
 /** JSON nested deeper than a recursive stringify can go, written as text: `{"a":{"a":...[1]...}}`. */
-const deepJsonText = (depth: number) => `${'{"a":'.repeat(depth / 2)}${'['.repeat(depth / 2)}1${']'.repeat(depth / 2)}${'}'.repeat(depth / 2)}`;
+const deepJsonText = (depth: number) =>
+  `${'{"a":'.repeat(depth / 2)}${'['.repeat(depth / 2)}1${']'.repeat(depth / 2)}${'}'.repeat(depth / 2)}`;
 
 /** A body: valid or mutated from the route's body schema, the wrong JSON kind, huge, deep, or random bytes said to be JSON. */
 function bodyFor(route: RouteDefinition): fc.Arbitrary<Body> {
   const valid = route.body ? validFor(jsonSchemaOf(route.body), fixture.known) : fc.constant({});
   const json = (value: fc.Arbitrary<unknown>) =>
-    fc.tuple(value, fc.constantFrom(...JSON_TYPES)).map(([body, contentType]): Body => ({ text: JSON.stringify(body), contentType }));
+    fc
+      .tuple(value, fc.constantFrom(...JSON_TYPES))
+      .map(([body, contentType]): Body => ({ text: JSON.stringify(body), contentType }));
   return fc.oneof(
     { weight: 3, arbitrary: json(valid) },
     { weight: 4, arbitrary: json(mutate(valid)) },
@@ -254,7 +276,8 @@ function isErrorBody(body: unknown): boolean {
     message.length > 0 &&
     typeof code === 'string' &&
     (details === undefined ||
-      (Array.isArray(details) && details.every((problem) => typeof problem?.path === 'string' && typeof problem?.message === 'string'))) &&
+      (Array.isArray(details) &&
+        details.every((problem) => typeof problem?.path === 'string' && typeof problem?.message === 'string'))) &&
     Object.keys(rest).length === 0
   );
 }

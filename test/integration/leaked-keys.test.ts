@@ -13,7 +13,10 @@ const api = useTestApi();
 const REPORT_PATH = '/secret-scanning/leaked-keys';
 
 /** A report as GitHub sends it: the raw JSON body and the local scanner's signature of exactly those bytes. */
-function report(candidates: unknown[], sign: (raw: string) => Record<string, string> = (raw) => api.runtime.server.scanner.sign(raw)) {
+function report(
+  candidates: unknown[],
+  sign: (raw: string) => Record<string, string> = (raw) => api.runtime.server.scanner.sign(raw),
+) {
   const raw = JSON.stringify(candidates);
   return api.call('POST', REPORT_PATH, { rawBody: raw, headers: { 'Content-Type': 'application/json', ...sign(raw) } });
 }
@@ -28,7 +31,12 @@ const candidate = (token: string, url = 'https://github.com/someone/repo/blob/ma
 async function auditEvents(orgId: string, admin: Member) {
   const answer = await api.call('GET', `/admin/orgs/${orgId}/audit-events?limit=100`, { token: admin.token });
   expectStatus(answer, 200);
-  return answer.body.events as { action: string; target: string; actor: { type: string; id: string }; details?: Record<string, unknown> }[];
+  return answer.body.events as {
+    action: string;
+    target: string;
+    actor: { type: string; id: string };
+    details?: Record<string, unknown>;
+  }[];
 }
 
 const refusedWithin10s = (key: string) =>
@@ -50,11 +58,17 @@ describe('a secret scanner reporting leaked keys', () => {
   it('revokes each real key, records where it was found in its owner org, and labels every candidate in order', async () => {
     const leaked = await createApplication(api, orgId, admin, 'Leaked app');
     await connect(api, orgId, admin, leaked.applicationId, ['observer']);
-    const spare = await api.call('POST', `/admin/orgs/${orgId}/applications/${leaked.applicationId}/keys`, { token: admin.token, body: {} });
+    const spare = await api.call('POST', `/admin/orgs/${orgId}/applications/${leaked.applicationId}/keys`, {
+      token: admin.token,
+      body: {},
+    });
     expectStatus(spare, 201);
     const foreign = await createApplication(api, otherOrgId, otherAdmin, 'Other org app');
     const gone = await createApplication(api, orgId, admin, 'Deleted app');
-    expectStatus(await api.call('DELETE', `/admin/orgs/${orgId}/applications/${gone.applicationId}`, { token: admin.token }), 204);
+    expectStatus(
+      await api.call('DELETE', `/admin/orgs/${orgId}/applications/${gone.applicationId}`, { token: admin.token }),
+      204,
+    );
     expectStatus(await api.call('GET', '/v2/whoami', { key: leaked.key }), 200);
 
     const candidates = [
@@ -99,7 +113,9 @@ describe('a secret scanner reporting leaked keys', () => {
     ]);
     // Each owner org hears of its own key, and only of it.
     const otherEvents = (await auditEvents(otherOrgId, otherAdmin)).filter((event) => event.action === 'key.leaked');
-    expect(otherEvents.map((event) => [event.target, event.details?.url])).toEqual([[foreign.keyId, 'https://gist.github.com/someone/abc']]);
+    expect(otherEvents.map((event) => [event.target, event.details?.url])).toEqual([
+      [foreign.keyId, 'https://gist.github.com/someone/abc'],
+    ]);
     expect(JSON.stringify(otherEvents)).not.toContain(leaked.applicationId);
   });
 
@@ -108,7 +124,9 @@ describe('a secret scanner reporting leaked keys', () => {
     expectStatus(await report([candidate(application.key)]), 200);
     const again = await report([candidate(application.key), candidate(application.key)]);
     expect(again.body.map((verdict: { label: string }) => verdict.label)).toEqual(['true_positive', 'true_positive']);
-    const events = (await auditEvents(orgId, admin)).filter((event) => event.action === 'key.leaked' && event.target === application.keyId);
+    const events = (await auditEvents(orgId, admin)).filter(
+      (event) => event.action === 'key.leaked' && event.target === application.keyId,
+    );
     expect(events).toHaveLength(1);
   });
 
@@ -150,7 +168,9 @@ describe('a secret scanner reporting leaked keys', () => {
       expect({ name, status: answer.status, code: answer.body?.code }).toEqual({ name, status: 401, code: 'unauthorized' });
     }
     expectStatus(await api.call('GET', '/v2/whoami', { key: application.key }), 200);
-    const events = (await auditEvents(orgId, admin)).filter((event) => event.target === application.keyId && event.action === 'key.leaked');
+    const events = (await auditEvents(orgId, admin)).filter(
+      (event) => event.target === application.keyId && event.action === 'key.leaked',
+    );
     expect(events).toEqual([]);
   });
 
@@ -160,7 +180,10 @@ describe('a secret scanner reporting leaked keys', () => {
     const published = await fetch(`${api.url}/local/secret-scanning/public-keys`);
     const document = (await published.json()) as { public_keys: { key_identifier: string; key: string }[] };
     expect(document.public_keys[0]).toEqual(
-      expect.objectContaining({ key_identifier: api.runtime.server.scanner.keyIdentifier, key: expect.stringContaining('BEGIN PUBLIC KEY') }),
+      expect.objectContaining({
+        key_identifier: api.runtime.server.scanner.keyIdentifier,
+        key: expect.stringContaining('BEGIN PUBLIC KEY'),
+      }),
     );
   });
 });
@@ -170,7 +193,10 @@ describe('POST /v2/keys/revoke: a key holder revokes their own key', () => {
     const admin = await signIn(api, 'revoke-admin');
     const orgId = await createOrg(api, admin, 'Revoker');
     const application = await createApplication(api, orgId, admin, 'Oops');
-    const spare = await api.call('POST', `/admin/orgs/${orgId}/applications/${application.applicationId}/keys`, { token: admin.token, body: {} });
+    const spare = await api.call('POST', `/admin/orgs/${orgId}/applications/${application.applicationId}/keys`, {
+      token: admin.token,
+      body: {},
+    });
     expectStatus(spare, 201);
 
     const revoked = await api.call('POST', '/v2/keys/revoke', { key: application.key });
@@ -189,10 +215,14 @@ describe('POST /v2/keys/revoke: a key holder revokes their own key', () => {
     expect(events).toEqual([
       expect.objectContaining({ target: application.keyId, actor: { type: 'application', id: application.applicationId } }),
     ]);
-    const enable = await api.call('PATCH', `/admin/orgs/${orgId}/applications/${application.applicationId}/keys/${application.keyId}`, {
-      token: admin.token,
-      body: { enabled: true },
-    });
+    const enable = await api.call(
+      'PATCH',
+      `/admin/orgs/${orgId}/applications/${application.applicationId}/keys/${application.keyId}`,
+      {
+        token: admin.token,
+        body: { enabled: true },
+      },
+    );
     expectStatus(enable, 409);
   });
 
@@ -200,9 +230,13 @@ describe('POST /v2/keys/revoke: a key holder revokes their own key', () => {
     const admin = await signIn(api, 'revoke-typo');
     const orgId = await createOrg(api, admin, 'Typo');
     const application = await createApplication(api, orgId, admin, 'Typo app');
-    expectStatus(await api.call('POST', '/v2/keys/revoke', { key: `${application.key.slice(0, -1)}${application.key.endsWith('a') ? 'b' : 'a'}` }), 401);
+    expectStatus(
+      await api.call('POST', '/v2/keys/revoke', {
+        key: `${application.key.slice(0, -1)}${application.key.endsWith('a') ? 'b' : 'a'}`,
+      }),
+      401,
+    );
     expectStatus(await api.call('POST', '/v2/keys/revoke', { token: admin.token }), 401);
     expectStatus(await api.call('GET', '/v2/whoami', { key: application.key }), 200);
   });
 });
-

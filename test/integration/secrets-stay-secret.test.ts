@@ -37,7 +37,8 @@ const JWT = /eyJ[\w-]{8,}\.[\w-]{8,}\.[\w-]{8,}/;
 /** Everything written to the console or to stdout/stderr while `run` runs. */
 async function captureOutput(run: () => Promise<void>): Promise<string> {
   const chunks: string[] = [];
-  const record = (...args: unknown[]) => chunks.push(args.map((arg) => (typeof arg === 'string' ? arg : JSON.stringify(arg))).join(' '));
+  const record = (...args: unknown[]) =>
+    chunks.push(args.map((arg) => (typeof arg === 'string' ? arg : JSON.stringify(arg))).join(' '));
   const spies = (['log', 'info', 'warn', 'error', 'debug'] as const).map((method) =>
     jest.spyOn(console, method).mockImplementation(record),
   );
@@ -111,7 +112,13 @@ describe('secrets stay secret', () => {
       expectStatus(await api.call('GET', '/v2/whoami', { token: admin.token }), 401);
       expectStatus(await api.call('GET', `/admin/orgs/${orgId}`, { token: `${admin.token}x` }), 401);
       // A key pasted into a body where it does not belong: refused, and not echoed into the log.
-      expectStatus(await api.call('POST', `/admin/orgs/${orgId}/datasources`, { token: admin.token, body: { name: 'x', key: application.key } }), 400);
+      expectStatus(
+        await api.call('POST', `/admin/orgs/${orgId}/datasources`, {
+          token: admin.token,
+          body: { name: 'x', key: application.key },
+        }),
+        400,
+      );
       expectStatus(
         await api.call('POST', `/v2/datasources/${datasourceId}/measurements`, {
           key: application.key,

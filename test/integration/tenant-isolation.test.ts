@@ -53,10 +53,16 @@ beforeAll(async () => {
   await connect(api, orgA, adminA, guest.applicationId, ['guest'], [listed]);
   const disconnected = await createApplication(api, orgA, adminA, `disconnected ${MARK}`);
   await connect(api, orgA, adminA, disconnected.applicationId, ['admin']);
-  expectStatus(await api.call('DELETE', `/admin/orgs/${orgA}/connections/${disconnected.applicationId}`, { token: adminA.token }), 204);
+  expectStatus(
+    await api.call('DELETE', `/admin/orgs/${orgA}/connections/${disconnected.applicationId}`, { token: adminA.token }),
+    204,
+  );
   const deleted = await createApplication(api, orgA, adminA, `deleted ${MARK}`);
   await connect(api, orgA, adminA, deleted.applicationId, ['admin']);
-  expectStatus(await api.call('DELETE', `/admin/orgs/${orgA}/applications/${deleted.applicationId}`, { token: adminA.token }), 204);
+  expectStatus(
+    await api.call('DELETE', `/admin/orgs/${orgA}/applications/${deleted.applicationId}`, { token: adminA.token }),
+    204,
+  );
   const query = await api.call('POST', '/v2/recent-datasource-measurements-query', {
     key: insider.key,
     body: { org: orgA, allDatasources: true, replyWithContinuationToken: true },
@@ -123,26 +129,41 @@ const connectingAdmin = (w: World, method: string, suffix: string, body?: unknow
   body,
   status: 404,
 });
-const orgRoute = (method: string, suffix: string, body?: unknown): Cases => (w) => [
-  outsiderAdmin(w, method, `${A(w)}${suffix}`, body),
-  keyOnAdmin(w, method, `${A(w)}${suffix}`, body),
-];
-const applicationRoute = (method: string, suffix: string, body?: unknown): Cases => (w) => [
-  outsiderAdmin(w, method, `${A(w)}/applications/${w.insider.applicationId}${suffix}`, body),
-  // B's admin naming B's org but A's application: ownership is checked, not just membership.
-  { ...outsiderAdmin(w, method, `/admin/orgs/${w.orgB}/applications/${w.insider.applicationId}${suffix}`, body), who: "another org's admin, through its own org" },
-  connectingAdmin(w, method, suffix, body),
-  keyOnAdmin(w, method, `${A(w)}/applications/${w.insider.applicationId}${suffix}`, body),
-];
+const orgRoute =
+  (method: string, suffix: string, body?: unknown): Cases =>
+  (w) => [outsiderAdmin(w, method, `${A(w)}${suffix}`, body), keyOnAdmin(w, method, `${A(w)}${suffix}`, body)];
+const applicationRoute =
+  (method: string, suffix: string, body?: unknown): Cases =>
+  (w) => [
+    outsiderAdmin(w, method, `${A(w)}/applications/${w.insider.applicationId}${suffix}`, body),
+    // B's admin naming B's org but A's application: ownership is checked, not just membership.
+    {
+      ...outsiderAdmin(w, method, `/admin/orgs/${w.orgB}/applications/${w.insider.applicationId}${suffix}`, body),
+      who: "another org's admin, through its own org",
+    },
+    connectingAdmin(w, method, suffix, body),
+    keyOnAdmin(w, method, `${A(w)}/applications/${w.insider.applicationId}${suffix}`, body),
+  ];
 
 /** The application callers with no business in org A (or in that datasource), on a `/v2` call. */
 function dataOutsiders(
   w: World,
-  call: { method: string; path: (org: string, datasourceId: string) => string; body?: (org: string, datasourceId: string) => unknown },
+  call: {
+    method: string;
+    path: (org: string, datasourceId: string) => string;
+    body?: (org: string, datasourceId: string) => unknown;
+  },
   guestRefusal: { status: 400 | 403 | 404 } | 'allowed',
   { otherOrg = 403, disconnected = 403 }: { otherOrg?: 400 | 403; disconnected?: 400 | 403 } = {},
 ): Attempt[] {
-  const at = (who: string, key: string | undefined, org: string, datasourceId: string, status: Attempt['status'], token?: string): Attempt => ({
+  const at = (
+    who: string,
+    key: string | undefined,
+    org: string,
+    datasourceId: string,
+    status: Attempt['status'],
+    token?: string,
+  ): Attempt => ({
     who,
     method: call.method,
     path: call.path(org, datasourceId),
@@ -161,7 +182,16 @@ function dataOutsiders(
       : [
           at('a guest reaching a datasource not on its list', w.guest.key, w.orgA, w.unlisted, guestRefusal.status),
           // The same answer as for a datasource that does not exist at all: nothing tells them apart.
-          { ...at('a guest naming a datasource that does not exist', w.guest.key, w.orgA, MADE_UP_DATASOURCE, guestRefusal.status), sameAs: 0 as const },
+          {
+            ...at(
+              'a guest naming a datasource that does not exist',
+              w.guest.key,
+              w.orgA,
+              MADE_UP_DATASOURCE,
+              guestRefusal.status,
+            ),
+            sameAs: 0 as const,
+          },
         ]),
   ];
 }
@@ -202,7 +232,11 @@ const CASES: Record<string, Cases> = {
   v2UpdateDatasource: (w) =>
     dataOutsiders(
       w,
-      { method: 'PATCH', path: (org, ds) => `/v2/datasources/${ds}?org=${org}`, body: () => ({ orgAnnotations: { name: 'renamed' } }) },
+      {
+        method: 'PATCH',
+        path: (org, ds) => `/v2/datasources/${ds}?org=${org}`,
+        body: () => ({ orgAnnotations: { name: 'renamed' } }),
+      },
       { status: 403 },
     ),
   v2IngestMeasurements: (w) =>
@@ -218,7 +252,11 @@ const CASES: Record<string, Cases> = {
   v2QueryRecentMeasurements: (w) =>
     dataOutsiders(
       w,
-      { method: 'POST', path: () => '/v2/recent-datasource-measurements-query', body: (org, ds) => ({ org, datasourceIds: [ds] }) },
+      {
+        method: 'POST',
+        path: () => '/v2/recent-datasource-measurements-query',
+        body: (org, ds) => ({ org, datasourceIds: [ds] }),
+      },
       { status: 400 },
     ),
   v2ContinueRecentMeasurements: (w) => [
@@ -277,7 +315,12 @@ describe('tenant isolation', () => {
           key: attempt.key,
           body: attempt.body,
         });
-        const seen = { who: attempt.who, path: attempt.path, status: answer.status, leaks: JSON.stringify(answer.body ?? '').includes(MARK) };
+        const seen = {
+          who: attempt.who,
+          path: attempt.path,
+          status: answer.status,
+          leaks: JSON.stringify(answer.body ?? '').includes(MARK),
+        };
         expect(seen).toEqual({ who: attempt.who, path: attempt.path, status: attempt.status, leaks: false });
         expect({ who: attempt.who, code: typeof answer.body?.code, message: typeof answer.body?.message }).toEqual({
           who: attempt.who,

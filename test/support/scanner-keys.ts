@@ -24,9 +24,10 @@ export function createTestScanner(keyIdentifier = `test-scanner-${Math.random().
     document: { public_keys: [{ key_identifier: keyIdentifier, key: pem, is_current: true }] },
     sign: (rawBody) => ({
       'Github-Public-Key-Identifier': keyIdentifier,
-      'Github-Public-Key-Signature': sign('sha256', Buffer.from(rawBody, 'utf8'), { key: privateKey, dsaEncoding: 'der' }).toString(
-        'base64',
-      ),
+      'Github-Public-Key-Signature': sign('sha256', Buffer.from(rawBody, 'utf8'), {
+        key: privateKey,
+        dsaEncoding: 'der',
+      }).toString('base64'),
     }),
   };
 }

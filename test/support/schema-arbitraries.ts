@@ -77,7 +77,9 @@ const WEIRD_NUMBERS = [0, -0, -1, 1e308, -1e308, Number.MAX_SAFE_INTEGER + 2, 1.
 /** A string that is hostile in one of several ways: unicode edges, a `#` key delimiter, huge, or random. */
 export const hostileString: fc.Arbitrary<string> = fc.oneof(
   fc.constantFrom(...UNICODE_EDGES),
-  fc.tuple(fc.string({ maxLength: 10 }), fc.constantFrom(...UNICODE_EDGES), fc.string({ maxLength: 10 })).map((parts) => parts.join('')),
+  fc
+    .tuple(fc.string({ maxLength: 10 }), fc.constantFrom(...UNICODE_EDGES), fc.string({ maxLength: 10 }))
+    .map((parts) => parts.join('')),
   fc.string({ unit: 'grapheme', maxLength: 40 }),
   fc.string({ unit: 'binary', maxLength: 40 }),
   fc.integer({ min: 1_000, max: 200_000 }).map((length) => 'x'.repeat(length)),
@@ -147,7 +149,9 @@ export function validFor(schema: JsonSchema, known: readonly string[] = []): fc.
         const pattern = new RegExp(schema.pattern);
         const matching = known.filter((value) => pattern.test(value));
         const generated = fc.stringMatching(pattern).filter((value) => value.length <= (schema.maxLength ?? Infinity));
-        return matching.length ? fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...matching) }, { weight: 1, arbitrary: generated }) : generated;
+        return matching.length
+          ? fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...matching) }, { weight: 1, arbitrary: generated })
+          : generated;
       }
       return fc.string({ unit: 'grapheme', minLength: schema.minLength ?? 0, maxLength: Math.min(schema.maxLength ?? 30, 30) });
     }
@@ -173,17 +177,22 @@ export function validFor(schema: JsonSchema, known: readonly string[] = []): fc.
  * a field removed, or an unknown field added (which `/admin` must refuse and `/v2` ignore).
  */
 export function mutate(valid: fc.Arbitrary<unknown>): fc.Arbitrary<unknown> {
-  return fc.tuple(valid, hostileValue, hostileString, fc.nat(), fc.constantFrom('replace', 'remove', 'add')).map(
-    ([value, hostile, name, index, how]) => {
+  return fc
+    .tuple(valid, hostileValue, hostileString, fc.nat(), fc.constantFrom('replace', 'remove', 'add'))
+    .map(([value, hostile, name, index, how]) => {
       if (typeof value !== 'object' || value === null || Array.isArray(value)) return hostile;
       const copy: Record<string, unknown> = { ...(value as Record<string, unknown>) };
       const keys = Object.keys(copy);
       if (how === 'add' || keys.length === 0) {
         // Defined as an own property, so `__proto__` is a real key of the JSON, as an attacker sends it.
-        Object.defineProperty(copy, name || 'unknownField', { value: hostile, enumerable: true, configurable: true, writable: true });
+        Object.defineProperty(copy, name || 'unknownField', {
+          value: hostile,
+          enumerable: true,
+          configurable: true,
+          writable: true,
+        });
       } else if (how === 'remove') delete copy[keys[index % keys.length]!];
       else copy[keys[index % keys.length]!] = hostile;
       return copy;
-    },
-  );
+    });
 }

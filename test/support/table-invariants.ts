@@ -42,7 +42,11 @@ export function brokenInvariants(items: readonly Item[]): string[] {
   const broken: string[] = [];
   const byKey = new Map(items.map((item) => [`${item.PK}|${item.SK}`, item]));
   const has = (PK: string, SK: string) => byKey.has(`${PK}|${SK}`);
-  const applications = new Map(items.filter((item) => item.SK === 'APP' && String(item.PK).startsWith('APP#')).map((item) => [item.applicationId as string, item]));
+  const applications = new Map(
+    items
+      .filter((item) => item.SK === 'APP' && String(item.PK).startsWith('APP#'))
+      .map((item) => [item.applicationId as string, item]),
+  );
 
   // Keys: lookup <-> record, under a live application.
   const lookups = items.filter((item) => String(item.PK).startsWith('KEY#') && item.SK === 'KEY');
@@ -73,7 +77,11 @@ export function brokenInvariants(items: readonly Item[]): string[] {
   const orgs = items.filter((item) => String(item.PK).startsWith('ORG#') && item.SK === 'ORG');
   for (const org of orgs) {
     const admins = items.filter(
-      (item) => item.PK === org.PK && String(item.SK).startsWith('PERSON#') && item.status === 'active' && (item.roles ?? []).includes('admin'),
+      (item) =>
+        item.PK === org.PK &&
+        String(item.SK).startsWith('PERSON#') &&
+        item.status === 'active' &&
+        (item.roles ?? []).includes('admin'),
     ).length;
     const counter = byKey.get(`${org.PK}|ADMINS`)?.count;
     if (admins < 1) broken.push(`org ${org.PK} has no active admin`);
@@ -90,7 +98,9 @@ export function brokenInvariants(items: readonly Item[]): string[] {
       ]),
     );
     if (JSON.stringify(sorted(lookup.grants ?? {})) !== JSON.stringify(sorted(expected))) {
-      broken.push(`key ${lookup.keyId}: grant snapshot ${JSON.stringify(lookup.grants)} but connections ${JSON.stringify(expected)}`);
+      broken.push(
+        `key ${lookup.keyId}: grant snapshot ${JSON.stringify(lookup.grants)} but connections ${JSON.stringify(expected)}`,
+      );
     }
   }
   return broken;

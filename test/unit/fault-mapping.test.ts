@@ -31,9 +31,9 @@ describe('DynamoDB failures become 503', () => {
   it('a transaction DynamoDB cancels for throttling is tried again, then answered 503', async () => {
     const ddb = mockClient(DynamoDBDocumentClient);
     ddb.on(TransactWriteCommand).rejects(faultError('transactionCanceled', 'TransactWriteItemsCommand', 2));
-    await expect(transact([{ ConditionCheck: { TableName: 't', Key: {}, ConditionExpression: 'x' } }], () => new Error('condition'))).rejects.toBeInstanceOf(
-      ServiceUnavailableError,
-    );
+    await expect(
+      transact([{ ConditionCheck: { TableName: 't', Key: {}, ConditionExpression: 'x' } }], () => new Error('condition')),
+    ).rejects.toBeInstanceOf(ServiceUnavailableError);
     expect(ddb.commandCalls(TransactWriteCommand).length).toBeGreaterThan(1);
     ddb.restore();
   });
@@ -71,7 +71,10 @@ describe('the table invariants the fault tests check', () => {
         expect.stringContaining('no active admin'),
       ]),
     );
-    const stale = brokenInvariants([...org, ...application.map((item) => (item.PK === 'KEY#d' ? { ...item, grants: {} } : item))]);
+    const stale = brokenInvariants([
+      ...org,
+      ...application.map((item) => (item.PK === 'KEY#d' ? { ...item, grants: {} } : item)),
+    ]);
     expect(stale).toEqual([expect.stringContaining('grant snapshot')]);
   });
 });

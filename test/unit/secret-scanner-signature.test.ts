@@ -7,7 +7,9 @@ import {
 } from '../../functions/auth/secret-scanner-signature';
 import { createTestScanner } from '../support/scanner-keys';
 
-const BODY = JSON.stringify([{ token: 'dgk_example', type: 'datagate_api_key', url: 'https://github.com/o/r/blob/x/f', source: 'content' }]);
+const BODY = JSON.stringify([
+  { token: 'dgk_example', type: 'datagate_api_key', url: 'https://github.com/o/r/blob/x/f', source: 'content' },
+]);
 
 function signatureOf(headers: Record<string, string>) {
   return { signature: headers['Github-Public-Key-Signature'], keyIdentifier: headers['Github-Public-Key-Identifier'] };

@@ -37,7 +37,9 @@ async function workOf(key: string, item: Record<string, unknown> | undefined) {
   ddb.on(GetCommand).resolves({ Item: item });
   ddb.on(UpdateCommand).resolves({});
   const principal = await verifyApiKey(key, NOW);
-  const calls = ddb.calls().map((call) => JSON.parse(JSON.stringify(call.args[0].input).replaceAll(digestApiKey(key), '<digest>')));
+  const calls = ddb
+    .calls()
+    .map((call) => JSON.parse(JSON.stringify(call.args[0].input).replaceAll(digestApiKey(key), '<digest>')));
   return { accepted: principal !== undefined, calls };
 }
 
@@ -55,7 +57,11 @@ describe('verification side channels', () => {
     };
     for (const refused of Object.values(work)) expect(refused.accepted).toBe(false);
     expect(work.unknown.calls).toHaveLength(1);
-    expect(work.unknown.calls[0]).toEqual({ TableName: expect.any(String), Key: { PK: 'KEY#<digest>', SK: 'KEY' }, ConsistentRead: true });
+    expect(work.unknown.calls[0]).toEqual({
+      TableName: expect.any(String),
+      Key: { PK: 'KEY#<digest>', SK: 'KEY' },
+      ConsistentRead: true,
+    });
     expect(work.disabled.calls).toEqual(work.unknown.calls);
     expect(work.expired.calls).toEqual(work.unknown.calls);
   });
