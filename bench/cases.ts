@@ -46,6 +46,7 @@ export const TARGETS: Record<string, Target> = {
   'e2e.datasourcesOverFloor': atMost(1.5),
   'bundle.authorizerVsFloor': atMost(1.5),
   'init.authorizerVsFloor': atMost(1.5),
+  'console.bundleGzipBytes': atMost(150000),
   'e2e.rps': report,
 };
 
@@ -60,12 +61,13 @@ export interface BenchCase {
 
 /** Every case; `run.ts` loads the modules after DynamoDB Local is up, since they create the client at load. */
 export async function loadCases(): Promise<BenchCase[]> {
-  const [{ verifyCases }, { queryCases }, { ingestCases }, { e2eCases }, { bundleCases }] = await Promise.all([
+  const [{ verifyCases }, { queryCases }, { ingestCases }, { e2eCases }, { bundleCases }, { consoleCases }] = await Promise.all([
     import('./verify-cases'),
     import('./query-cases'),
     import('./ingest-cases'),
     import('./e2e-cases'),
     import('./bundle-cases'),
+    import('./console-cases'),
   ]);
   return [
     {
@@ -77,5 +79,6 @@ export async function loadCases(): Promise<BenchCase[]> {
     { name: 'ingest', keys: ['ingest.batch500VsFloor'], run: ingestCases },
     { name: 'e2e', keys: ['e2e.datasourcesOverFloor', 'e2e.rps'], run: e2eCases },
     { name: 'bundle', keys: ['bundle.authorizerVsFloor', 'init.authorizerVsFloor'], run: bundleCases },
+    { name: 'console', keys: ['console.bundleGzipBytes'], run: consoleCases },
   ];
 }

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { startLocalRuntime } from '../lib/local/runtime';
+import { ensureConsoleBuilt } from '../lib/local/console-build';
 
 /**
  * `npm start`: the whole API on http://127.0.0.1:$PORT against DynamoDB Local, with demo data
@@ -11,6 +12,7 @@ const port = Number(process.env.PORT ?? 3000);
 const dynamoDbPort = process.env.DYNAMODB_PORT ? Number(process.env.DYNAMODB_PORT) : undefined;
 
 async function main() {
+  ensureConsoleBuilt();
   process.stdout.write('Starting DynamoDB Local and the Datagate API...\n');
   const runtime = await startLocalRuntime({
     port,
@@ -35,6 +37,8 @@ async function main() {
   const url = runtime.server.url;
   const { riverside, northfield } = demo;
   process.stdout.write(`
+Open the console: ${url}/  (sign in as ${riverside.admin}, or any email)
+
 Datagate is running at ${url}  (DynamoDB Local at ${runtime.dynamoDbEndpoint}, data in ${dataDir})
 ${seeded ? 'Demo data created' : 'Demo data loaded'}: "Riverside City Council" (${riverside.orgId}, admin ${riverside.admin}),
 "Northfield University" (${northfield.orgId}, admin ${northfield.admin}), and the application

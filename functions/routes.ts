@@ -79,6 +79,20 @@ export const routes = {
     responses: { 200: { description: "The caller's orgs with the roles held there.", schema: admin.orgListSchema } },
     errors: [403],
   },
+  listInvitations: {
+    operationId: 'listInvitations',
+    method: 'GET',
+    path: '/admin/invitations',
+    handler: 'admin/list-invitations',
+    credential: 'person',
+    tableAccess: 'read',
+    summary: "The caller's pending invitations, across orgs",
+    description:
+      'Extension (for the console): the invitations addressed to the verified email of the token, each with its org name and roles; accept one with `POST /admin/orgs/{orgId}/people/accept`.',
+    who: 'any signed-in person',
+    responses: { 200: { description: 'Pending invitations, oldest first.', schema: admin.invitationListSchema } },
+    errors: [403],
+  },
   getOrg: {
     operationId: 'getOrg',
     method: 'GET',

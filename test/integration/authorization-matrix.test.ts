@@ -77,6 +77,7 @@ const o = (context: Context) => `/admin/orgs/${context.org.orgId}`;
 const app = (context: Context, applicationId = context.applicationId) => `${o(context)}/applications/${applicationId}`;
 
 const MATRIX: Partial<Record<RouteName, Row>> = {
+  listInvitations: { expect: anyone(200), call: () => ({ path: '/admin/invitations' }) },
   createOrg: { expect: anyone(201), call: () => ({ path: '/admin/orgs', body: { name: 'Matrix' } }) },
   listOrgs: { expect: anyone(200), call: () => ({ path: '/admin/orgs' }) },
   getOrg: { expect: anyMember(200), call: (c) => ({ path: o(c) }) },
