@@ -1,3 +1,5 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { API_PATH_PATTERNS } from '../../lib/console-hosting';
@@ -16,10 +18,21 @@ type Json = any;
 const CACHING_DISABLED = '4135ea2d-6df8-44a3-9df3-4b5a84be39ad';
 const ALL_VIEWER_EXCEPT_HOST_HEADER = 'b689b0a8-53d0-40ab-baf2-68738e2966ac';
 
+let outdir = '';
+
 function synth(props: ConstructorParameters<typeof DatagateStack>[2] = {}): Template {
   // No esbuild: these tests read CloudFront, S3 and Cognito resources only.
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
-  return Template.fromStack(new DatagateStack(app, 'Datagate', props));
+  const template = Template.fromStack(new DatagateStack(app, 'Datagate', props));
+  outdir = app.outdir;
+  return template;
+}
+
+/** The config.json the deployment uploads, as staged in the cloud assembly (tokens as markers). */
+function stagedConfig(): Json {
+  const assets = readdirSync(outdir).filter((name) => existsSync(join(outdir, name, 'config.json')));
+  expect(assets).toHaveLength(1);
+  return JSON.parse(readFileSync(join(outdir, assets[0]!, 'config.json'), 'utf8'));
 }
 
 function only(template: Template, type: string): [string, Json] {
@@ -150,14 +163,23 @@ describe('the console in AWS (default configuration: Cognito)', () => {
     const markers = referencedIds(deployment.Properties.SourceMarkers);
     expect(markers).toContain(clientId);
     expect(markers).toContain(domainId);
-    expect(JSON.stringify(deployment.Properties.SourceMarkers)).toContain('/oauth2/token');
+    // Markers stand for the deploy-time values (domain, region, client id) inside the file.
+    expect(stagedConfig()).toEqual({
+      auth: {
+        authorizeUrl: expect.stringMatching(/^https:\/\/<<marker:0xbaba:\d+>>\.auth\.<<marker:0xbaba:\d+>>\.amazoncognito\.com\/oauth2\/authorize$/),
+        tokenUrl: expect.stringMatching(/^https:\/\/<<marker:0xbaba:\d+>>\.auth\.<<marker:0xbaba:\d+>>\.amazoncognito\.com\/oauth2\/token$/),
+        logoutUrl: expect.stringMatching(/^https:\/\/<<marker:0xbaba:\d+>>\.auth\.<<marker:0xbaba:\d+>>\.amazoncognito\.com\/logout$/),
+        clientId: expect.stringMatching(/^<<marker:0xbaba:\d+>>$/),
+        scope: 'openid email',
+      },
+    });
     expect(deployment.Properties.DistributionPaths).toEqual(expect.arrayContaining(['/index.html', '/config.json']));
     expect(referencedIds(deployment.Properties.DistributionId)).toContain(distributionId);
   });
 
   test('the stack stays well under the 500-resource limit of CloudFormation', () => {
     const count = Object.keys(template.toJSON().Resources).length;
-    expect(count).toBeLessThan(400);
+    expect(count).toBeLessThan(450);
   });
 });
 
@@ -192,6 +214,7 @@ describe('the console in AWS with an external issuer and a custom domain', () =>
     template.resourceCountIs('AWS::Cognito::UserPoolDomain', 0);
     const [, deployment] = only(template, 'Custom::CDKBucketDeployment');
     expect(deployment.Properties.SourceObjectKeys).toHaveLength(2);
+    expect(stagedConfig()).toEqual({ auth: { ...signIn, scope: 'openid email' } });
   });
 
   test('the distribution answers on the custom domain with its certificate, and the console URL is that domain', () => {
