@@ -1,9 +1,8 @@
-import { routes } from '../routes';
+import { peopleRoutes } from '../routes/people';
 import { defineRoute } from '../core/http/define-route';
 import { ok } from '../core/http/reply';
-import { verifiedEmail } from '../core/access';
 import { listInvitationsOf } from '../core/orgs';
 
-export const handler = defineRoute(routes.listInvitations, async ({ principal }) =>
-  ok({ invitations: await listInvitationsOf(verifiedEmail(principal)) }),
+export const handler = defineRoute(peopleRoutes.listInvitations, async ({ actor }) =>
+  ok({ invitations: await listInvitationsOf(actor.id) }),
 );

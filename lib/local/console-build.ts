@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { buildOpenApiDocument } from '../../functions/core/http/openapi';
+import { routeList } from '../../functions/routes';
 
 /**
  * Whether the admin console's build (`console/dist`) is current, and building it when not.
@@ -32,7 +33,7 @@ function sourceFiles(dir: string): string[] {
 
 /** The OpenAPI document as the console's build sees it (the served one, byte for byte). */
 export function openApiJson(): string {
-  return `${JSON.stringify(buildOpenApiDocument(), null, 2)}\n`;
+  return `${JSON.stringify(buildOpenApiDocument(routeList), null, 2)}\n`;
 }
 
 /** A digest of everything the console's build depends on: its sources, the OpenAPI document and the lock file. */
