@@ -302,17 +302,22 @@ describe('the admin console, in a browser', () => {
   });
 
   step('an expired session goes back through sign-in and keeps what the person was typing', async () => {
-    // A 12 s token: the console uses it until 5 s before its end, so it is spent 7 s after sign-in.
-    api.runtime.server.signIn.tokenTtlSeconds = 12;
+    // A 20 s token, which the console uses until 5 s before its end: it is spent at most 15 s
+    // after sign-in returns, and not before 14 s after sign-in starts (the page loads in between).
+    const ttlSeconds = 20;
+    api.runtime.server.signIn.tokenTtlSeconds = ttlSeconds;
     await signOut();
     await signIn(invitee);
     const signedInAt = Date.now();
     api.runtime.server.signIn.tokenTtlSeconds = 3600;
     await page.getByRole('link', { name: 'Organizations' }).click();
+    await page.getByRole('heading', { name: 'Organizations', level: 1 }).waitFor();
     await page.getByLabel('Organization name').fill('Half-typed Org');
-    await page.waitForTimeout(Math.max(0, signedInAt + 8000 - Date.now()));
+    await page.waitForTimeout(Math.max(0, signedInAt + (ttlSeconds - 5 + 1) * 1000 - Date.now()));
+    const renewed = page.waitForResponse((response) => response.url().endsWith('/local/oauth2/token') && response.ok());
     await button('Create organization').click();
-    // Back from the issuer (whose own session lets the person straight through), signed in again.
+    // Through the issuer (whose own session lets the person straight through) and a new code exchange.
+    await renewed;
     await page.getByRole('heading', { name: 'Organizations', level: 1 }).waitFor();
     await expect(page.getByLabel('Organization name').inputValue()).resolves.toBe('Half-typed Org');
     await button('Create organization').click();

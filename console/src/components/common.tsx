@@ -43,7 +43,10 @@ export function Table(props: { caption: string; children: ComponentChildren }) {
   return (
     <div class="table-wrap" role="region" aria-labelledby={id} tabIndex={0}>
       <table>
-        <caption id={id}>{props.caption}</caption>
+        {/* The section's heading already says it on screen; the caption names the table for assistive tech. */}
+        <caption id={id} class="visually-hidden">
+          {props.caption}
+        </caption>
         {props.children}
       </table>
     </div>
@@ -145,6 +148,11 @@ export function announce(message: string): void {
 
 export function Announcer() {
   const [message, setMessage] = useState('');
+  useEffect(() => {
+    if (!message) return;
+    const timer = setTimeout(() => setMessage(''), 8000);
+    return () => clearTimeout(timer);
+  }, [message]);
   useEffect(() => {
     announcer = setMessage;
     return () => {
