@@ -58,7 +58,11 @@ export class ConsoleHosting extends Construct {
   /** `https://<domain>` without a trailing slash. */
   readonly url: string;
 
-  constructor(scope: Construct, id: string, private readonly props: ConsoleHostingProps) {
+  constructor(
+    scope: Construct,
+    id: string,
+    private readonly props: ConsoleHostingProps,
+  ) {
     super(scope, id);
     this.bucket = new s3.Bucket(this, 'Bucket', {
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
@@ -84,10 +88,13 @@ export class ConsoleHosting extends Construct {
     // The API by its execute-api name and stage, not RestApiOrigin: that would make the
     // distribution depend on the deployment, hence on the authorizers, whose audience is the
     // Cognito client, whose callback URL is this distribution (a cycle).
-    const apiOrigin = new origins.HttpOrigin(`${props.api.restApiId}.execute-api.${Stack.of(this).region}.${Stack.of(this).urlSuffix}`, {
-      originPath: `/${props.stageName}`,
-      protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
-    });
+    const apiOrigin = new origins.HttpOrigin(
+      `${props.api.restApiId}.execute-api.${Stack.of(this).region}.${Stack.of(this).urlSuffix}`,
+      {
+        originPath: `/${props.stageName}`,
+        protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
+      },
+    );
     const apiBehavior: cloudfront.BehaviorOptions = {
       origin: apiOrigin,
       viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
@@ -118,13 +125,18 @@ export class ConsoleHosting extends Construct {
       additionalBehaviors: Object.fromEntries(API_PATH_PATTERNS.map((pattern) => [pattern, apiBehavior])),
     });
     this.url = `https://${props.domain?.domainName ?? this.distribution.distributionDomainName}`;
-    new CfnOutput(Stack.of(this), 'ConsoleUrl', { value: `${this.url}/`, description: 'The admin console (and the API under the same origin).' });
+    new CfnOutput(Stack.of(this), 'ConsoleUrl', {
+      value: `${this.url}/`,
+      description: 'The admin console (and the API under the same origin).',
+    });
   }
 
   /** Uploads the built console and its `config.json` (the sign-in settings, resolved at deploy time). */
   deploy(signIn: ConsoleSignIn | undefined): void {
     if (!existsSync(this.props.assetPath)) {
-      throw new Error(`The console is not built (${this.props.assetPath} is missing): run \`npm run build:console\` before synth or deploy.`);
+      throw new Error(
+        `The console is not built (${this.props.assetPath} is missing): run \`npm run build:console\` before synth or deploy.`,
+      );
     }
     new s3deploy.BucketDeployment(this, 'Files', {
       destinationBucket: this.bucket,

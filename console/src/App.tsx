@@ -35,7 +35,9 @@ export function App(props: { config: SignInConfig }) {
   useEffect(() => {
     if (!orgs.data || route) return;
     const first = orgs.data[0];
-    navigate(first ? { screen: first.roles.includes('admin') ? 'applications' : 'datasources', orgId: first.orgId } : { screen: 'orgs' });
+    navigate(
+      first ? { screen: first.roles.includes('admin') ? 'applications' : 'datasources', orgId: first.orgId } : { screen: 'orgs' },
+    );
   }, [orgs.data, hash]);
 
   // Moving between screens moves focus to the new screen, as a page load would.
@@ -90,7 +92,11 @@ export function App(props: { config: SignInConfig }) {
               <li key={entry.section}>
                 <a
                   href={href({ screen: entry.section, orgId: org.orgId })}
-                  aria-current={route?.screen === entry.section || (entry.section === 'applications' && route?.screen === 'keys') ? 'page' : undefined}
+                  aria-current={
+                    route?.screen === entry.section || (entry.section === 'applications' && route?.screen === 'keys')
+                      ? 'page'
+                      : undefined
+                  }
                 >
                   {entry.label}
                 </a>
@@ -103,7 +109,8 @@ export function App(props: { config: SignInConfig }) {
         {orgs.data && route?.screen === 'orgs' && <OrgsPage orgs={orgs.data} onChanged={orgs.reload} />}
         {orgs.data && route && route.screen !== 'orgs' && !org && (
           <p role="alert" class="error">
-            You are not a member of this organization (or it does not exist). <a href={href({ screen: 'orgs' })}>See your organizations</a>.
+            You are not a member of this organization (or it does not exist).{' '}
+            <a href={href({ screen: 'orgs' })}>See your organizations</a>.
           </p>
         )}
         {org && route?.screen === 'people' && <PeoplePage org={org} />}

@@ -3,9 +3,7 @@ import { useEffect, useState } from 'preact/hooks';
 /** Screens live in the URL's hash, so the console needs no server-side routing. */
 export type Section = 'people' | 'applications' | 'datasources' | 'audit';
 export type Route =
-  | { screen: 'orgs' }
-  | { screen: Section; orgId: string }
-  | { screen: 'keys'; orgId: string; applicationId: string };
+  { screen: 'orgs' } | { screen: Section; orgId: string } | { screen: 'keys'; orgId: string; applicationId: string };
 
 export function parseRoute(hash: string): Route | undefined {
   const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);

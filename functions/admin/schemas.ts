@@ -142,7 +142,13 @@ export const peopleListSchema = z.object({ people: z.array(personSchema) });
 
 export const invitationListSchema = z.object({
   invitations: z.array(
-    z.object({ orgId: z.string(), orgName: z.string(), roles: z.array(roleSchema), invitedAt: isoTimeSchema, invitedBy: z.string() }),
+    z.object({
+      orgId: z.string(),
+      orgName: z.string(),
+      roles: z.array(roleSchema),
+      invitedAt: isoTimeSchema,
+      invitedBy: z.string(),
+    }),
   ),
 });
 

@@ -71,7 +71,15 @@ export async function listInvitationsOf(
     .flatMap((membership) => {
       const org = orgs.get(membership.orgId);
       return org
-        ? [{ orgId: org.orgId, orgName: org.name, roles: membership.roles, invitedAt: membership.addedAt, invitedBy: membership.addedBy }]
+        ? [
+            {
+              orgId: org.orgId,
+              orgName: org.name,
+              roles: membership.roles,
+              invitedAt: membership.addedAt,
+              invitedBy: membership.addedBy,
+            },
+          ]
         : [];
     })
     .sort((a, b) => a.invitedAt.localeCompare(b.invitedAt));

@@ -60,12 +60,18 @@ export function isConsoleBuildCurrent(): boolean {
 export function ensureConsoleBuilt(options: { quiet?: boolean } = {}): void {
   if (isConsoleBuildCurrent()) return;
   if (!options.quiet) process.stdout.write('Building the admin console (console/dist)...\n');
-  const result = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(ROOT, 'bin', 'build-console.ts')], {
-    cwd: ROOT,
-    stdio: options.quiet ? 'pipe' : 'inherit',
-    encoding: 'utf8',
-  });
+  const result = spawnSync(
+    process.execPath,
+    [join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(ROOT, 'bin', 'build-console.ts')],
+    {
+      cwd: ROOT,
+      stdio: options.quiet ? 'pipe' : 'inherit',
+      encoding: 'utf8',
+    },
+  );
   if (result.status !== 0) {
-    throw new Error(`The console build failed (exit ${result.status}).${options.quiet ? `\n${result.stdout}\n${result.stderr}` : ''}`);
+    throw new Error(
+      `The console build failed (exit ${result.status}).${options.quiet ? `\n${result.stdout}\n${result.stderr}` : ''}`,
+    );
   }
 }

@@ -93,7 +93,8 @@ export async function startLocalServer(options: { port: number; issuerKeyFile?: 
         response.writeHead(signInAnswer.status, signInAnswer.headers);
         return response.end(signInAnswer.body);
       }
-      if (method === 'GET' && url.pathname === '/config.json') return send(response, 200, signIn!.consoleConfig(), { 'Cache-Control': 'no-store' });
+      if (method === 'GET' && url.pathname === '/config.json')
+        return send(response, 200, signIn!.consoleConfig(), { 'Cache-Control': 'no-store' });
       const file = method === 'GET' && !matchRoute(method, url.pathname) ? consoleFile(CONSOLE_DIST, url.pathname) : undefined;
       if (file) {
         response.writeHead(file.status, file.headers);

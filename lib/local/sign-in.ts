@@ -99,7 +99,9 @@ export function createSignInFlow(issuer: LocalIssuer, baseUrl: string): SignInFl
     if (!read('redirect_uri').startsWith(`${baseUrl}/`)) return `redirect_uri must be on ${baseUrl}.`;
     if (read('code_challenge_method') !== 'S256' || !/^[\w-]{43}$/.test(read('code_challenge')))
       return 'PKCE is required: code_challenge (S256) and code_challenge_method=S256.';
-    return Object.fromEntries(['client_id', 'redirect_uri', 'state', 'code_challenge', 'scope'].map((name) => [name, read(name)]));
+    return Object.fromEntries(
+      ['client_id', 'redirect_uri', 'state', 'code_challenge', 'scope'].map((name) => [name, read(name)]),
+    );
   }
 
   function codeRedirect(params: Record<string, string>, email: string, headers: Record<string, string> = {}): SignInResponse {
@@ -165,16 +167,29 @@ ${problem ? `<p id="problem" class="error">${escapeHtml(problem)}</p>` : ''}<but
     async handle({ method, url, headers, body }) {
       if (url.pathname === '/local/oauth2/authorize' && method === 'GET') {
         const params = authorizeParams(url.searchParams);
-        if (typeof params === 'string') return page(400, 'Sign-in request refused', `<h1>Sign-in request refused</h1><p class="error">${escapeHtml(params)}</p>`);
+        if (typeof params === 'string')
+          return page(
+            400,
+            'Sign-in request refused',
+            `<h1>Sign-in request refused</h1><p class="error">${escapeHtml(params)}</p>`,
+          );
         const email = sessions.get(cookieOf(headers) ?? '');
         return email ? codeRedirect(params, email) : signInPage(params);
       }
       if (url.pathname === '/local/oauth2/authorize' && method === 'POST') {
         const form = new URLSearchParams(body ?? '');
-        const params = authorizeParams(new URLSearchParams({ ...Object.fromEntries(form), response_type: 'code', code_challenge_method: 'S256' }));
-        if (typeof params === 'string') return page(400, 'Sign-in request refused', `<h1>Sign-in request refused</h1><p class="error">${escapeHtml(params)}</p>`);
+        const params = authorizeParams(
+          new URLSearchParams({ ...Object.fromEntries(form), response_type: 'code', code_challenge_method: 'S256' }),
+        );
+        if (typeof params === 'string')
+          return page(
+            400,
+            'Sign-in request refused',
+            `<h1>Sign-in request refused</h1><p class="error">${escapeHtml(params)}</p>`,
+          );
         const email = (form.get('email') ?? '').trim();
-        if (!/^[^@\s]+@[^@\s]+$/.test(email)) return signInPage(params, 'Enter an email address, such as ada@example.org.', email);
+        if (!/^[^@\s]+@[^@\s]+$/.test(email))
+          return signInPage(params, 'Enter an email address, such as ada@example.org.', email);
         const session = randomBytes(24).toString('base64url');
         sessions.set(session, email);
         return codeRedirect(params, email, { 'Set-Cookie': `${COOKIE}=${session}; Path=/local; HttpOnly; SameSite=Lax` });

@@ -44,7 +44,8 @@ async function checkScreen(name: string): Promise<void> {
 
 const button = (name: string | RegExp) => page.getByRole('button', { name, exact: typeof name === 'string' });
 const dialog = (name: string | RegExp) => page.getByRole('dialog', { name });
-const row = (table: Locator, name: string | RegExp) => table.getByRole('row').filter({ has: page.getByRole('rowheader', { name }) });
+const row = (table: Locator, name: string | RegExp) =>
+  table.getByRole('row').filter({ has: page.getByRole('rowheader', { name }) });
 
 async function signIn(email: string): Promise<void> {
   await button('Sign in').click();
@@ -152,7 +153,9 @@ describe('the admin console, in a browser', () => {
     await page.keyboard.press('Enter');
     const connect = dialog('Connect application');
     await connect.waitFor();
-    await expect(connect.getByLabel('Application ID').evaluate((input) => input === input.ownerDocument.activeElement)).resolves.toBe(true);
+    await expect(
+      connect.getByLabel('Application ID').evaluate((input) => input === input.ownerDocument.activeElement),
+    ).resolves.toBe(true);
     for (let step = 0; step < 12; step += 1) {
       await page.keyboard.press('Tab');
       await expect(connect.evaluate((node) => node.contains(node.ownerDocument.activeElement))).resolves.toBe(true);
@@ -162,35 +165,38 @@ describe('the admin console, in a browser', () => {
     await expect(opener.evaluate((node) => node === node.ownerDocument.activeElement)).resolves.toBe(true);
   });
 
-  step('connects the application to its own org as Observer (preselected) and shows it in both tables; API errors show next to the field', async () => {
-    await button('Connect application').click();
-    const connect = dialog('Connect application');
-    await expect(connect.getByRole('checkbox', { name: /Observer/ }).isChecked()).resolves.toBe(true);
-    await connect.getByText('Observer is read-only').waitFor();
-    await connect.getByLabel('Application ID').fill(`app_${'0'.repeat(24)}`);
-    await connect.getByRole('button', { name: 'Connect' }).click();
-    const unknown = connect.getByText('No application has this ID');
-    await unknown.waitFor();
-    // The message is tied to the field it concerns.
-    const describedBy = await connect.getByLabel('Application ID').getAttribute('aria-describedby');
-    expect(describedBy).toContain(await unknown.getAttribute('id'));
-    await checkScreen('connect-application-dialog');
-    await connect.getByLabel('Application ID').fill(story.applicationId!);
-    await connect.getByRole('button', { name: 'Connect' }).click();
-    await connect.waitFor({ state: 'hidden' });
+  step(
+    'connects the application to its own org as Observer (preselected) and shows it in both tables; API errors show next to the field',
+    async () => {
+      await button('Connect application').click();
+      const connect = dialog('Connect application');
+      await expect(connect.getByRole('checkbox', { name: /Observer/ }).isChecked()).resolves.toBe(true);
+      await connect.getByText('Observer is read-only').waitFor();
+      await connect.getByLabel('Application ID').fill(`app_${'0'.repeat(24)}`);
+      await connect.getByRole('button', { name: 'Connect' }).click();
+      const unknown = connect.getByText('No application has this ID');
+      await unknown.waitFor();
+      // The message is tied to the field it concerns.
+      const describedBy = await connect.getByLabel('Application ID').getAttribute('aria-describedby');
+      expect(describedBy).toContain(await unknown.getAttribute('id'));
+      await checkScreen('connect-application-dialog');
+      await connect.getByLabel('Application ID').fill(story.applicationId!);
+      await connect.getByRole('button', { name: 'Connect' }).click();
+      await connect.waitFor({ state: 'hidden' });
 
-    const connected = page.getByRole('table', { name: 'Applications connected to your organization' });
-    await row(connected, 'City Dashboard').getByRole('cell', { name: 'observer' }).waitFor();
-    const created = page.getByRole('table', { name: 'Applications created by your organization' });
-    await row(created, 'City Dashboard').getByRole('cell', { name: orgA }).waitFor();
+      const connected = page.getByRole('table', { name: 'Applications connected to your organization' });
+      await row(connected, 'City Dashboard').getByRole('cell', { name: 'observer' }).waitFor();
+      const created = page.getByRole('table', { name: 'Applications created by your organization' });
+      await row(created, 'City Dashboard').getByRole('cell', { name: orgA }).waitFor();
 
-    // Connecting it again: the 409 is said next to the application ID.
-    await button('Connect application').click();
-    await connect.getByLabel('Application ID').fill(story.applicationId!);
-    await connect.getByRole('button', { name: 'Connect' }).click();
-    await connect.getByText('already connected to this organization').waitFor();
-    await page.keyboard.press('Escape');
-  });
+      // Connecting it again: the 409 is said next to the application ID.
+      await button('Connect application').click();
+      await connect.getByLabel('Application ID').fill(story.applicationId!);
+      await connect.getByRole('button', { name: 'Connect' }).click();
+      await connect.getByText('already connected to this organization').waitFor();
+      await page.keyboard.press('Escape');
+    },
+  );
 
   step('a technician-level action: the admin adds a datasource on the Datasources screen', async () => {
     await addDatasource('High Street');
@@ -219,7 +225,9 @@ describe('the admin console, in a browser', () => {
     await signOut();
     await signIn(adminA);
     const created = page.getByRole('table', { name: 'Applications created by your organization' });
-    await row(created, 'City Dashboard').getByRole('cell', { name: new RegExp(orgB) }).waitFor();
+    await row(created, 'City Dashboard')
+      .getByRole('cell', { name: new RegExp(orgB) })
+      .waitFor();
     await checkScreen('applications');
   });
 
@@ -227,7 +235,9 @@ describe('the admin console, in a browser', () => {
     // The Actions menu from the keyboard: ArrowDown opens it on its first item.
     await page.getByRole('button', { name: 'Actions for City Dashboard' }).focus();
     await page.keyboard.press('ArrowDown');
-    await expect(page.getByRole('menuitem', { name: 'API Keys' }).evaluate((node) => node === node.ownerDocument.activeElement)).resolves.toBe(true);
+    await expect(
+      page.getByRole('menuitem', { name: 'API Keys' }).evaluate((node) => node === node.ownerDocument.activeElement),
+    ).resolves.toBe(true);
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { name: 'API keys of City Dashboard' }).waitFor();
     const keys = page.getByRole('table', { name: 'API keys of City Dashboard' });
@@ -242,7 +252,10 @@ describe('the admin console, in a browser', () => {
     await shown.getByRole('button', { name: 'Done' }).click();
     await keys.getByRole('cell', { name: 'staging', exact: true }).waitFor();
 
-    const first = keys.getByRole('row').filter({ hasNot: page.getByRole('cell', { name: 'staging', exact: true }) }).filter({ has: page.getByRole('rowheader') });
+    const first = keys
+      .getByRole('row')
+      .filter({ hasNot: page.getByRole('cell', { name: 'staging', exact: true }) })
+      .filter({ has: page.getByRole('rowheader') });
     await first.getByRole('button', { name: /^Actions for key/ }).click();
     await page.getByRole('menuitem', { name: 'Regenerate' }).click();
     const regenerate = dialog(/^Regenerate key/);
@@ -253,7 +266,10 @@ describe('the admin console, in a browser', () => {
     await keys.getByRole('cell', { name: /^Replaced by dgk_/ }).waitFor();
 
     await openMenuItem(/^Actions for key staging/, 'Disable');
-    await row(keys, /./).filter({ has: page.getByRole('cell', { name: 'staging', exact: true }) }).getByRole('cell', { name: 'Disabled' }).waitFor();
+    await row(keys, /./)
+      .filter({ has: page.getByRole('cell', { name: 'staging', exact: true }) })
+      .getByRole('cell', { name: 'Disabled' })
+      .waitFor();
     expect(await keys.getByRole('rowheader').allInnerTexts()).toHaveLength(3);
     await checkScreen('api-keys');
   });
@@ -286,7 +302,10 @@ describe('the admin console, in a browser', () => {
   step('the invited person signs in, accepts, and sees only what an analyst may do', async () => {
     await signOut();
     await signIn(invitee);
-    await page.getByText('No invitations').or(page.getByRole('button', { name: `Accept the invitation to ${orgA}` })).waitFor();
+    await page
+      .getByText('No invitations')
+      .or(page.getByRole('button', { name: `Accept the invitation to ${orgA}` }))
+      .waitFor();
     await checkScreen('organizations-invitation');
     await page.getByRole('button', { name: `Accept the invitation to ${orgA}` }).click();
     await page.getByRole('link', { name: orgA }).click();

@@ -89,7 +89,9 @@ describe('the console in AWS (default configuration: Cognito)', () => {
     expect(referencedIds(s3Origins[0].OriginAccessControlId)).toContain(oacId);
     expect(s3Origins[0].S3OriginConfig.OriginAccessIdentity).toBe('');
     const [, policy] = only(template, 'AWS::S3::BucketPolicy');
-    const read = policy.Properties.PolicyDocument.Statement.find((statement: Json) => statement.Principal?.Service === 'cloudfront.amazonaws.com');
+    const read = policy.Properties.PolicyDocument.Statement.find(
+      (statement: Json) => statement.Principal?.Service === 'cloudfront.amazonaws.com',
+    );
     expect(read.Action).toBe('s3:GetObject');
     expect(referencedIds(read.Condition)).toContain(distributionId);
     expect(distribution.DefaultRootObject).toBe('index.html');
@@ -100,14 +102,24 @@ describe('the console in AWS (default configuration: Cognito)', () => {
     const [policyId, policy] = only(template, 'AWS::CloudFront::ResponseHeadersPolicy');
     const headers = policy.Properties.ResponseHeadersPolicyConfig.SecurityHeadersConfig;
     const csp = JSON.stringify(headers.ContentSecurityPolicy.ContentSecurityPolicy);
-    for (const directive of ["default-src 'self'", "script-src 'self'", "style-src 'self'", "object-src 'none'", "frame-ancestors 'none'"]) {
+    for (const directive of [
+      "default-src 'self'",
+      "script-src 'self'",
+      "style-src 'self'",
+      "object-src 'none'",
+      "frame-ancestors 'none'",
+    ]) {
       expect(csp).toContain(directive);
     }
     expect(csp).not.toContain('unsafe-inline');
     expect(csp).not.toContain('unsafe-eval');
     // The token endpoint of the Cognito domain is the only other origin the console may call.
     expect(csp).toContain('amazoncognito.com');
-    expect(headers.StrictTransportSecurity).toMatchObject({ AccessControlMaxAgeSec: 63072000, IncludeSubdomains: true, Override: true });
+    expect(headers.StrictTransportSecurity).toMatchObject({
+      AccessControlMaxAgeSec: 63072000,
+      IncludeSubdomains: true,
+      Override: true,
+    });
     expect(headers.ContentTypeOptions).toEqual({ Override: true });
     expect(headers.FrameOptions).toEqual({ FrameOption: 'DENY', Override: true });
     for (const behavior of [distribution.DefaultCacheBehavior, ...distribution.CacheBehaviors]) {
@@ -122,7 +134,9 @@ describe('the console in AWS (default configuration: Cognito)', () => {
     expect(JSON.stringify(apiOrigin.DomainName)).toContain('.execute-api.');
     expect(apiOrigin.OriginPath).toBe('/v1');
     expect(apiOrigin.CustomOriginConfig.OriginProtocolPolicy).toBe('https-only');
-    expect(distribution.CacheBehaviors.map((behavior: Json) => behavior.PathPattern).sort()).toEqual([...API_PATH_PATTERNS].sort());
+    expect(distribution.CacheBehaviors.map((behavior: Json) => behavior.PathPattern).sort()).toEqual(
+      [...API_PATH_PATTERNS].sort(),
+    );
     for (const behavior of distribution.CacheBehaviors) {
       expect(behavior).toMatchObject({
         TargetOriginId: apiOrigin.Id,
@@ -149,7 +163,10 @@ describe('the console in AWS (default configuration: Cognito)', () => {
       LogoutURLs: [consoleUrl],
       SupportedIdentityProviders: ['COGNITO'],
     });
-    template.hasResourceProperties('AWS::Cognito::ManagedLoginBranding', { ClientId: { Ref: clientId }, UseCognitoProvidedValues: true });
+    template.hasResourceProperties('AWS::Cognito::ManagedLoginBranding', {
+      ClientId: { Ref: clientId },
+      UseCognitoProvidedValues: true,
+    });
     template.hasOutput('ConsoleUrl', { Value: consoleUrl });
     expect(referencedIds(domain)).not.toContain(clientId);
     expect(domainId).toBeDefined();
@@ -166,9 +183,15 @@ describe('the console in AWS (default configuration: Cognito)', () => {
     // Markers stand for the deploy-time values (domain, region, client id) inside the file.
     expect(stagedConfig()).toEqual({
       auth: {
-        authorizeUrl: expect.stringMatching(/^https:\/\/<<marker:0xbaba:\d+>>\.auth\.<<marker:0xbaba:\d+>>\.amazoncognito\.com\/oauth2\/authorize$/),
-        tokenUrl: expect.stringMatching(/^https:\/\/<<marker:0xbaba:\d+>>\.auth\.<<marker:0xbaba:\d+>>\.amazoncognito\.com\/oauth2\/token$/),
-        logoutUrl: expect.stringMatching(/^https:\/\/<<marker:0xbaba:\d+>>\.auth\.<<marker:0xbaba:\d+>>\.amazoncognito\.com\/logout$/),
+        authorizeUrl: expect.stringMatching(
+          /^https:\/\/<<marker:0xbaba:\d+>>\.auth\.<<marker:0xbaba:\d+>>\.amazoncognito\.com\/oauth2\/authorize$/,
+        ),
+        tokenUrl: expect.stringMatching(
+          /^https:\/\/<<marker:0xbaba:\d+>>\.auth\.<<marker:0xbaba:\d+>>\.amazoncognito\.com\/oauth2\/token$/,
+        ),
+        logoutUrl: expect.stringMatching(
+          /^https:\/\/<<marker:0xbaba:\d+>>\.auth\.<<marker:0xbaba:\d+>>\.amazoncognito\.com\/logout$/,
+        ),
         clientId: expect.stringMatching(/^<<marker:0xbaba:\d+>>$/),
         scope: 'openid email',
       },
@@ -207,9 +230,9 @@ describe('the console in AWS with an external issuer and a custom domain', () =>
 
   test("the CSP allows the issuer's token endpoint, config.json carries its endpoints, and no Cognito is created", () => {
     const [, policy] = only(template, 'AWS::CloudFront::ResponseHeadersPolicy');
-    expect(policy.Properties.ResponseHeadersPolicyConfig.SecurityHeadersConfig.ContentSecurityPolicy.ContentSecurityPolicy).toContain(
-      "connect-src 'self' https://login.example.com;",
-    );
+    expect(
+      policy.Properties.ResponseHeadersPolicyConfig.SecurityHeadersConfig.ContentSecurityPolicy.ContentSecurityPolicy,
+    ).toContain("connect-src 'self' https://login.example.com;");
     template.resourceCountIs('AWS::Cognito::UserPool', 0);
     template.resourceCountIs('AWS::Cognito::UserPoolDomain', 0);
     const [, deployment] = only(template, 'Custom::CDKBucketDeployment');
@@ -221,7 +244,10 @@ describe('the console in AWS with an external issuer and a custom domain', () =>
     template.hasResourceProperties('AWS::CloudFront::Distribution', {
       DistributionConfig: Match.objectLike({
         Aliases: ['console.example.org'],
-        ViewerCertificate: Match.objectLike({ AcmCertificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/abc', SslSupportMethod: 'sni-only' }),
+        ViewerCertificate: Match.objectLike({
+          AcmCertificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/abc',
+          SslSupportMethod: 'sni-only',
+        }),
       }),
     });
     template.hasOutput('ConsoleUrl', { Value: 'https://console.example.org/' });

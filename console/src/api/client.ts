@@ -88,7 +88,8 @@ export function describeError(error: unknown): string {
   if (error instanceof ApiError) {
     if (error.status === 403) return `Your roles in this organization do not allow this. (${error.body.message})`;
     if (error.status === 404) return `Not found: ${error.body.message}`;
-    if (error.status === 429 || error.status === 503) return `The service is busy; try again in a moment. (${error.body.message})`;
+    if (error.status === 429 || error.status === 503)
+      return `The service is busy; try again in a moment. (${error.body.message})`;
     return error.body.message;
   }
   if (error instanceof TypeError) return 'The API could not be reached. Check your connection and try again.';

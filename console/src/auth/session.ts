@@ -25,7 +25,10 @@ let email = '';
 const redirectUri = () => `${location.origin}/`;
 
 function base64Url(bytes: Uint8Array): string {
-  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  return btoa(String.fromCharCode(...bytes))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+    .replace(/=+$/, '');
 }
 
 function randomString(): string {
@@ -70,7 +73,8 @@ export async function completeSignIn(config: SignInConfig): Promise<boolean> {
   sessionStorage.removeItem(PENDING_KEY);
   history.replaceState(null, '', `/${pending?.returnTo ?? ''}`);
   if (error) throw new Error(`Sign-in was refused: ${params.get('error_description') ?? error}.`);
-  if (!pending || params.get('state') !== pending.state) throw new Error('This sign-in link is stale or was not started here. Sign in again.');
+  if (!pending || params.get('state') !== pending.state)
+    throw new Error('This sign-in link is stale or was not started here. Sign in again.');
   const response = await fetch(config.auth.tokenUrl, {
     method: 'POST',
     headers: { 'Content-Type': 'application/x-www-form-urlencoded' },

@@ -40,8 +40,10 @@ export function ConnectApplicationDialog(props: { orgId: string; open: boolean; 
       close();
     } catch (failure) {
       if (!(failure instanceof ApiError)) return setErrors({ form: describeError(failure) });
-      if (failure.status === 404) setErrors({ applicationId: 'No application has this ID. Check it with the application’s owner.' });
-      else if (failure.status === 409) setErrors({ applicationId: 'This application is already connected to this organization.' });
+      if (failure.status === 404)
+        setErrors({ applicationId: 'No application has this ID. Check it with the application’s owner.' });
+      else if (failure.status === 409)
+        setErrors({ applicationId: 'This application is already connected to this organization.' });
       else if (failure.status === 400)
         setErrors({
           applicationId: failure.detailFor('applicationId'),

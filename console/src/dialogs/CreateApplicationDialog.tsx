@@ -56,7 +56,9 @@ export function CreateApplicationDialog(props: { orgId: string; open: boolean; o
               announce(`Application ${answer.application.name} created.`);
               props.onCreated();
             } catch (failure) {
-              setError(failure instanceof ApiError ? (failure.detailFor('name') ?? describeError(failure)) : describeError(failure));
+              setError(
+                failure instanceof ApiError ? (failure.detailFor('name') ?? describeError(failure)) : describeError(failure),
+              );
             } finally {
               setBusy(false);
             }

@@ -26,7 +26,9 @@ export function TextDialog(props: {
           try {
             await props.onSave(value);
           } catch (failure) {
-            setError(failure instanceof ApiError ? (failure.detailFor('name') ?? describeError(failure)) : describeError(failure));
+            setError(
+              failure instanceof ApiError ? (failure.detailFor('name') ?? describeError(failure)) : describeError(failure),
+            );
           } finally {
             setBusy(false);
           }

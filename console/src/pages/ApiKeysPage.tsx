@@ -33,7 +33,10 @@ function keyState(key: Key, keys: Key[]): string {
 /** Actions > API Keys: an application's keys, shown by hint; add, enable/disable, regenerate, delete. */
 export function ApiKeysPage(props: { org: OrgSummary; applicationId: string }) {
   const params = { params: { path: { orgId: props.org.orgId, applicationId: props.applicationId } } };
-  const detail = useLoad(() => unwrap(api.GET('/admin/orgs/{orgId}/applications/{applicationId}', params)), [props.applicationId]);
+  const detail = useLoad(
+    () => unwrap(api.GET('/admin/orgs/{orgId}/applications/{applicationId}', params)),
+    [props.applicationId],
+  );
   const draft = `${props.applicationId}:add-key`;
   const [adding, setAdding] = useDraft(`${draft}:open`, false);
   const [label, setLabel] = useDraft(`${draft}:label`, '');
@@ -68,7 +71,12 @@ export function ApiKeysPage(props: { org: OrgSummary; applicationId: string }) {
   const keyPath = (key: Key) => ({ params: { path: { ...params.params.path, keyId: key.keyId } } });
   const toggle = async (key: Key) => {
     try {
-      await unwrap(api.PATCH('/admin/orgs/{orgId}/applications/{applicationId}/keys/{keyId}', { ...keyPath(key), body: { enabled: !key.enabled } }));
+      await unwrap(
+        api.PATCH('/admin/orgs/{orgId}/applications/{applicationId}/keys/{keyId}', {
+          ...keyPath(key),
+          body: { enabled: !key.enabled },
+        }),
+      );
       announce(`Key ${keyName(key)} ${key.enabled ? 'disabled: it stops working within 10 seconds' : 'enabled'}.`);
       detail.reload();
     } catch (failure) {
@@ -120,7 +128,9 @@ export function ApiKeysPage(props: { org: OrgSummary; applicationId: string }) {
                     label={`Actions for key ${keyName(key)}`}
                     items={[
                       ...(key.replacedBy ? [] : [{ label: key.enabled ? 'Disable' : 'Enable', onSelect: () => toggle(key) }]),
-                      ...(key.replacedBy ? [] : [{ label: 'Regenerate', onSelect: () => setPending({ kind: 'regenerate', key }) }]),
+                      ...(key.replacedBy
+                        ? []
+                        : [{ label: 'Regenerate', onSelect: () => setPending({ kind: 'regenerate', key }) }]),
                       { label: 'Delete', danger: true, onSelect: () => setPending({ kind: 'delete', key }) },
                     ]}
                   />
@@ -158,8 +168,21 @@ export function ApiKeysPage(props: { org: OrgSummary; applicationId: string }) {
             }
           }}
         >
-          <Field label="Label" value={label} onInput={setLabel} error={fieldErrors.label} hint="Where the key is used, e.g. staging." autoFocus />
-          <Field label="Expires (optional)" type="datetime-local" value={expiry} onInput={setExpiry} error={fieldErrors.expiresAt} />
+          <Field
+            label="Label"
+            value={label}
+            onInput={setLabel}
+            error={fieldErrors.label}
+            hint="Where the key is used, e.g. staging."
+            autoFocus
+          />
+          <Field
+            label="Expires (optional)"
+            type="datetime-local"
+            value={expiry}
+            onInput={setExpiry}
+            error={fieldErrors.expiresAt}
+          />
           {error && (
             <p class="error" role="alert">
               {error}
@@ -203,7 +226,11 @@ export function ApiKeysPage(props: { org: OrgSummary; applicationId: string }) {
                 );
                 setPending(undefined);
                 setIssued({ title: 'Regenerated API key', key });
-                announce(grace === 0 ? 'Key regenerated; the old key stopped.' : 'Key regenerated; the old key keeps working during the grace period.');
+                announce(
+                  grace === 0
+                    ? 'Key regenerated; the old key stopped.'
+                    : 'Key regenerated; the old key keeps working during the grace period.',
+                );
               });
             }}
           >

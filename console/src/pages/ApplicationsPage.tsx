@@ -83,7 +83,9 @@ export function ApplicationsPage(props: { org: OrgSummary; orgs: OrgSummary[] })
       <section aria-labelledby="created-heading">
         <h2 id="created-heading">Applications created by your organization</h2>
         <LoadState loading={created.loading && !created.data} error={created.error} what="applications" />
-        {created.data?.length === 0 && <EmptyState>No applications yet. Use "Create application" to make one and get its first API key.</EmptyState>}
+        {created.data?.length === 0 && (
+          <EmptyState>No applications yet. Use "Create application" to make one and get its first API key.</EmptyState>
+        )}
         {created.data && created.data.length > 0 && (
           <Table caption="Applications created by your organization">
             <thead>
@@ -106,12 +108,19 @@ export function ApplicationsPage(props: { org: OrgSummary; orgs: OrgSummary[] })
                   </td>
                   <td>{formatTime(application.createdAt)}</td>
                   <td>{application.keys.length}</td>
-                  <td>{application.connections.length === 0 ? 'none' : application.connections.map((connection) => connection.orgName).join(', ')}</td>
+                  <td>
+                    {application.connections.length === 0
+                      ? 'none'
+                      : application.connections.map((connection) => connection.orgName).join(', ')}
+                  </td>
                   <td>
                     <ActionsMenu
                       label={`Actions for ${application.name}`}
                       items={[
-                        { label: 'API Keys', onSelect: () => navigate({ screen: 'keys', orgId, applicationId: application.applicationId }) },
+                        {
+                          label: 'API Keys',
+                          onSelect: () => navigate({ screen: 'keys', orgId, applicationId: application.applicationId }),
+                        },
                         { label: 'Rename', onSelect: () => setPending({ kind: 'rename', application }) },
                         { label: 'Delete', danger: true, onSelect: () => setPending({ kind: 'delete', application }) },
                       ]}
@@ -128,7 +137,9 @@ export function ApplicationsPage(props: { org: OrgSummary; orgs: OrgSummary[] })
         <h2 id="connected-heading">Applications connected to your organization</h2>
         <LoadState loading={connected.loading && !connected.data} error={connected.error} what="connections" />
         {connected.data?.length === 0 && (
-          <EmptyState>No application can read this organization's data yet. Use "Connect application" with an application ID.</EmptyState>
+          <EmptyState>
+            No application can read this organization's data yet. Use "Connect application" with an application ID.
+          </EmptyState>
         )}
         {connected.data && connected.data.length > 0 && (
           <Table caption="Applications connected to your organization">

@@ -107,7 +107,9 @@ export function DatasourcesPage(props: { org: OrgSummary }) {
       <LoadState loading={list.loading && !list.data} error={list.error} what="datasources" />
       {list.data?.length === 0 && (
         <EmptyState>
-          {canManage ? 'No datasources yet. Use "Add datasource" to register a sensor.' : 'No datasources yet. A technician or an admin adds them.'}
+          {canManage
+            ? 'No datasources yet. Use "Add datasource" to register a sensor.'
+            : 'No datasources yet. A technician or an admin adds them.'}
         </EmptyState>
       )}
       {list.data && list.data.length > 0 && (

@@ -56,7 +56,8 @@ export function OrgsPage(props: { orgs: OrgSummary[]; onChanged: () => void }) {
             {invitations.data.map((invitation) => (
               <li key={invitation.orgId}>
                 <p>
-                  <strong>{invitation.orgName}</strong> invites you as {invitation.roles.join(', ')} (from {invitation.invitedBy}).
+                  <strong>{invitation.orgName}</strong> invites you as {invitation.roles.join(', ')} (from {invitation.invitedBy}
+                  ).
                 </p>
                 <button
                   type="button"
@@ -89,7 +90,9 @@ export function OrgsPage(props: { orgs: OrgSummary[]; onChanged: () => void }) {
               {props.orgs.map((org) => (
                 <tr key={org.orgId}>
                   <td>
-                    <a href={href({ screen: org.roles.includes('admin') ? 'applications' : 'datasources', orgId: org.orgId })}>{org.name}</a>
+                    <a href={href({ screen: org.roles.includes('admin') ? 'applications' : 'datasources', orgId: org.orgId })}>
+                      {org.name}
+                    </a>
                   </td>
                   <td>
                     <code>{org.orgId}</code>

@@ -21,7 +21,10 @@ function explainLastAdmin(failure: ApiError, person: Person): string | undefined
 /** Organization > Users: people with their roles and status; invite, change roles, remove. */
 export function PeoplePage(props: { org: OrgSummary }) {
   const orgId = props.org.orgId;
-  const people = useLoad(async () => (await unwrap(api.GET('/admin/orgs/{orgId}/people', { params: { path: { orgId } } }))).people, [orgId]);
+  const people = useLoad(
+    async () => (await unwrap(api.GET('/admin/orgs/{orgId}/people', { params: { path: { orgId } } }))).people,
+    [orgId],
+  );
   const draft = `${orgId}:invite`;
   const [inviting, setInviting] = useDraft(`${draft}:open`, false);
   const [email, setEmail] = useDraft(`${draft}:email`, '');
@@ -81,7 +84,11 @@ export function PeoplePage(props: { org: OrgSummary }) {
                     label={`Actions for ${person.email}`}
                     items={[
                       { label: 'Change roles', onSelect: () => setPending({ kind: 'roles', person }) },
-                      { label: person.status === 'pending' ? 'Withdraw invitation' : 'Remove', danger: true, onSelect: () => setPending({ kind: 'remove', person }) },
+                      {
+                        label: person.status === 'pending' ? 'Withdraw invitation' : 'Remove',
+                        danger: true,
+                        onSelect: () => setPending({ kind: 'remove', person }),
+                      },
                     ]}
                   />
                 </td>
@@ -108,9 +115,14 @@ export function PeoplePage(props: { org: OrgSummary }) {
               closeInvite();
               people.reload();
             } catch (failure) {
-              if (failure instanceof ApiError && failure.status === 409) setErrors({ email: 'This person is already invited or a member.' });
+              if (failure instanceof ApiError && failure.status === 409)
+                setErrors({ email: 'This person is already invited or a member.' });
               else if (failure instanceof ApiError && failure.status === 400)
-                setErrors({ email: failure.detailFor('email'), roles: failure.detailFor('roles'), form: failure.body.details?.length ? undefined : failure.body.message });
+                setErrors({
+                  email: failure.detailFor('email'),
+                  roles: failure.detailFor('roles'),
+                  form: failure.body.details?.length ? undefined : failure.body.message,
+                });
               else setErrors({ form: describeError(failure) });
             } finally {
               setBusy(false);
@@ -160,7 +172,11 @@ export function PeoplePage(props: { org: OrgSummary }) {
       )}
       {pending?.kind === 'remove' && (
         <ConfirmDialog
-          title={pending.person.status === 'pending' ? `Withdraw the invitation of ${pending.person.email}?` : `Remove ${pending.person.email}?`}
+          title={
+            pending.person.status === 'pending'
+              ? `Withdraw the invitation of ${pending.person.email}?`
+              : `Remove ${pending.person.email}?`
+          }
           open
           confirmLabel={pending.person.status === 'pending' ? 'Withdraw' : 'Remove'}
           busy={busy}
@@ -173,7 +189,9 @@ export function PeoplePage(props: { org: OrgSummary }) {
             setBusy(true);
             setError(undefined);
             try {
-              await unwrap(api.DELETE('/admin/orgs/{orgId}/people/{email}', { params: { path: { orgId, email: pending.person.email } } }));
+              await unwrap(
+                api.DELETE('/admin/orgs/{orgId}/people/{email}', { params: { path: { orgId, email: pending.person.email } } }),
+              );
               announce(`${pending.person.email} removed.`);
               setPending(undefined);
               people.reload();
