@@ -25,7 +25,12 @@ export interface ConsoleFile {
 
 /** The console file for a GET path, or undefined when the path is not the console's. */
 export function consoleFile(distDir: string, pathname: string): ConsoleFile | undefined {
-  const relativePath = pathname === '/' ? 'index.html' : decodeURIComponent(pathname.slice(1));
+  let relativePath: string;
+  try {
+    relativePath = pathname === '/' ? 'index.html' : decodeURIComponent(pathname.slice(1));
+  } catch {
+    return undefined; // a malformed escape is no file of ours
+  }
   const file = normalize(join(distDir, relativePath));
   if (!file.startsWith(distDir + sep) || relativePath.startsWith('.')) return undefined;
   if (!existsSync(file) || !statSync(file).isFile()) {
