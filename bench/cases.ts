@@ -53,6 +53,7 @@ export const TARGETS: Record<string, Target> = {
   'init.authorizerVsFloor': atMost(1.5),
   'bundle.maxRouteVsFloor': atMost(1.5),
   'init.maxRouteVsFloor': atMost(1.5),
+  'console.bundleGzipBytes': atMost(150000),
   'e2e.rps': report,
   'soak.errors': exactly(0),
   'soak.lostMeasurements': exactly(0),
@@ -71,16 +72,25 @@ export interface BenchCase {
 
 /** Every case; loaded after DynamoDB Local is up and its endpoint is in the environment, which the shared client reads when it is made. */
 export async function loadCases(): Promise<BenchCase[]> {
-  const [{ verifyCases }, { queryCases }, { ingestCases }, { e2eCases }, { bundleCases }, { rollupCases }, { soakCases }] =
-    await Promise.all([
-      import('./verify-cases'),
-      import('./query-cases'),
-      import('./ingest-cases'),
-      import('./e2e-cases'),
-      import('./bundle-cases'),
-      import('./rollup-cases'),
-      import('./soak-cases'),
-    ]);
+  const [
+    { verifyCases },
+    { queryCases },
+    { ingestCases },
+    { e2eCases },
+    { bundleCases },
+    { rollupCases },
+    { consoleCases },
+    { soakCases },
+  ] = await Promise.all([
+    import('./verify-cases'),
+    import('./query-cases'),
+    import('./ingest-cases'),
+    import('./e2e-cases'),
+    import('./bundle-cases'),
+    import('./rollup-cases'),
+    import('./console-cases'),
+    import('./soak-cases'),
+  ]);
   return [
     {
       name: 'verify',
@@ -96,6 +106,7 @@ export async function loadCases(): Promise<BenchCase[]> {
       keys: ['bundle.authorizerVsFloor', 'init.authorizerVsFloor', 'bundle.maxRouteVsFloor', 'init.maxRouteVsFloor'],
       run: bundleCases,
     },
+    { name: 'console', keys: ['console.bundleGzipBytes'], run: consoleCases },
     { name: 'soak', keys: ['soak.errors', 'soak.lostMeasurements', 'soak.rssGrowthMB', 'soak.p99Millis'], run: soakCases },
   ];
 }

@@ -3,15 +3,20 @@ import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { GATEWAY_MIN_COMPRESSION_BYTES } from '../../functions/core/http/gateway-responses';
 import { headerValue } from '../../functions/core/http/headers';
-import { createRouter, type LocalRouter } from './router';
+import { createRouter, matchRoute, type LocalRouter } from './router';
 import { createLocalIssuer, type LocalIssuer } from './oidc-issuer';
+import { createSignInFlow, type SignInFlow } from './sign-in';
+import { consoleFile } from './console-files';
+import { CONSOLE_DIST } from './console-build';
 import { createLocalSecretScanner, type LocalSecretScanner } from './secret-scanner';
 
 /**
- * The local HTTP server: API Gateway's stand-in (the router) plus the local OIDC issuer's two
- * routes, `POST /local/token` and `GET /local/jwks.json`, and the local secret scanner's two,
- * `GET /local/secret-scanning/public-keys` and `POST /local/secret-scanning/sign` (answers the
- * signature headers of the body it is sent), which exist here only.
+ * The local HTTP server: API Gateway's stand-in (the router), the local OIDC issuer's routes
+ * under `/local/` (`POST /local/token`, `GET /local/jwks.json`, and the console's sign-in, see
+ * sign-in.ts; and the local secret scanner's `GET /local/secret-scanning/public-keys` and
+ * `POST /local/secret-scanning/sign`, which answers the signature headers of the body it is
+ * sent), which exist here only, and the admin console at `/` (console/dist, with its
+ * `/config.json`). The API's routes take precedence over console files.
  */
 
 /** Where the local secret scanner publishes its keys, under the server's URL. */
@@ -24,6 +29,7 @@ export interface LocalServer {
   url: string;
   issuer: LocalIssuer;
   scanner: LocalSecretScanner;
+  signIn: SignInFlow;
   router: LocalRouter;
   close(): Promise<void>;
 }
@@ -77,6 +83,7 @@ export async function startLocalServer(options: { port: number; issuerKeyFile?: 
   const router = createRouter();
   const scanner = createLocalSecretScanner();
   let issuer: LocalIssuer | undefined;
+  let signIn: SignInFlow | undefined;
   const server: Server = createServer(async (request, response) => {
     try {
       const url = new URL(request.url ?? '/', 'http://localhost');
@@ -90,6 +97,19 @@ export async function startLocalServer(options: { port: number; issuerKeyFile?: 
       const headers: Record<string, string> = {};
       for (const [name, value] of Object.entries(request.headers))
         if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(',') : value;
+      const method = request.method ?? 'GET';
+      const signInAnswer = url.pathname.startsWith('/local/') && (await signIn!.handle({ method, url, headers, body }));
+      if (signInAnswer) {
+        response.writeHead(signInAnswer.status, signInAnswer.headers);
+        return response.end(signInAnswer.body);
+      }
+      if (method === 'GET' && url.pathname === '/config.json')
+        return send(response, 200, signIn!.consoleConfig(), { 'Cache-Control': 'no-store' });
+      const file = method === 'GET' && !matchRoute(method, url.pathname) ? consoleFile(CONSOLE_DIST, url.pathname) : undefined;
+      if (file) {
+        response.writeHead(file.status, file.headers);
+        return response.end(file.body);
+      }
       const result = await router({
         method: request.method ?? 'GET',
         path: url.pathname,
@@ -132,10 +152,12 @@ export async function startLocalServer(options: { port: number; issuerKeyFile?: 
   });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   issuer = await createLocalIssuer(url, { keyFile: options.issuerKeyFile });
+  signIn = createSignInFlow(issuer, url);
   return {
     url,
     issuer,
     scanner,
+    signIn,
     router,
     close: () =>
       new Promise((resolve) => {
