@@ -199,6 +199,8 @@ function dataOutsiders(
 const CASES: Record<string, Cases> = {
   createOrg: (w) => [keyOnAdmin(w, 'POST', '/admin/orgs', { name: 'x' })],
   listOrgs: (w) => [keyOnAdmin(w, 'GET', '/admin/orgs')],
+  // Every signed-in person lists their own invitations (the route reads the token's email); an API key is no person.
+  listInvitations: (w) => [keyOnAdmin(w, 'GET', '/admin/invitations')],
   getOrg: orgRoute('GET', ''),
   updateOrg: orgRoute('PATCH', '', { name: 'taken over' }),
   listPeople: orgRoute('GET', '/people'),
