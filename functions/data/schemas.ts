@@ -99,17 +99,14 @@ export type UpdateAnnotationsBody = z.infer<typeof updateAnnotationsBodySchema>;
  */
 const UNKNOWN_METRIC = 'Not a metric of the catalogue (GET /v2/metrics): send a minute metric such as pm2_5ConcMassIndividual.';
 
-/** Metrics one measurement may carry (the catalogue holds fewer base metrics, so each at most once). */
-export const MAX_METRICS_PER_MEASUREMENT = 100;
-
 /** One measurement; times too far ahead or past the retention are refused (checked against the clock). */
 export const measurementSchema = z
   .object({
     time: isoTimeSchema.transform((time) => new Date(time).toISOString()),
     metrics: z
       .record(z.string(), z.number().refine(Number.isFinite, 'Must be a finite number.'))
-      .refine((metrics) => Object.keys(metrics).length >= 1 && Object.keys(metrics).length <= MAX_METRICS_PER_MEASUREMENT, {
-        message: `Send 1 to ${MAX_METRICS_PER_MEASUREMENT} metrics.`,
+      .refine((metrics) => Object.keys(metrics).length >= 1 && Object.keys(metrics).length <= 100, {
+        message: 'Send 1 to 100 metrics.',
       })
       .superRefine((metrics, context) => {
         for (const name of Object.keys(metrics)) {
@@ -195,10 +192,7 @@ export const recentMeasurementsSchema = z.object({
       value: z.number(),
       raw: z.number(),
       status: z.string(),
-      qcAssessment: z
-        .string()
-        .optional()
-        .meta({ description: 'When the query asked `qcAssessment`: always `valid` (Datagate applies no QC flags).' }),
+      qcAssessment: z.string().optional().meta({ description: 'When the query asked `qcAssessment`: always `valid` (Datagate applies no QC flags).' }),
       qcFlags: z.array(z.string()).optional().meta({ description: 'When the query asked `qcFlags`: always empty.' }),
       startOfPeriod: z.string().optional(),
       endOfPeriod: z.string().optional(),
