@@ -19,6 +19,8 @@ export interface BenchSettings {
   /** Other datasources in the org of `query.othersVsAlone`, and the hours of recent minutes each holds. */
   otherDatasources: number;
   otherHours: number;
+  /** Seconds of mixed load for `soak.*`. */
+  soakSeconds: number;
 }
 
 export type Figures = Record<string, number>;
@@ -53,6 +55,10 @@ export const TARGETS: Record<string, Target> = {
   'init.maxRouteVsFloor': atMost(1.5),
   'console.bundleGzipBytes': atMost(150000),
   'e2e.rps': report,
+  'soak.errors': exactly(0),
+  'soak.lostMeasurements': exactly(0),
+  'soak.rssGrowthMB': atMost(50),
+  'soak.p99Millis': report,
 };
 
 export interface BenchCase {
@@ -66,7 +72,16 @@ export interface BenchCase {
 
 /** Every case; loaded after DynamoDB Local is up and its endpoint is in the environment, which the shared client reads when it is made. */
 export async function loadCases(): Promise<BenchCase[]> {
-  const [{ verifyCases }, { queryCases }, { ingestCases }, { e2eCases }, { bundleCases }, { rollupCases }, { consoleCases }] = await Promise.all([
+  const [
+    { verifyCases },
+    { queryCases },
+    { ingestCases },
+    { e2eCases },
+    { bundleCases },
+    { rollupCases },
+    { consoleCases },
+    { soakCases },
+  ] = await Promise.all([
     import('./verify-cases'),
     import('./query-cases'),
     import('./ingest-cases'),
@@ -74,6 +89,7 @@ export async function loadCases(): Promise<BenchCase[]> {
     import('./bundle-cases'),
     import('./rollup-cases'),
     import('./console-cases'),
+    import('./soak-cases'),
   ]);
   return [
     {
@@ -91,5 +107,6 @@ export async function loadCases(): Promise<BenchCase[]> {
       run: bundleCases,
     },
     { name: 'console', keys: ['console.bundleGzipBytes'], run: consoleCases },
+    { name: 'soak', keys: ['soak.errors', 'soak.lostMeasurements', 'soak.rssGrowthMB', 'soak.p99Millis'], run: soakCases },
   ];
 }

@@ -64,6 +64,7 @@ new DatagateStack(app, 'Datagate', {
   description: 'Datagate: API keys for external software to air-quality data.',
   oidc: oidcFromContext(),
   stageName: contextString('stage') ?? 'v1',
+  secretScannerKeysUrl: contextString('secretScannerKeysUrl'),
   consoleSignIn: consoleSignInFromContext(),
   cognitoDomainPrefix: contextString('cognitoDomainPrefix'),
   consoleDomain: consoleDomainFromContext(),

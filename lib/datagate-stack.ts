@@ -1,3 +1,4 @@
+import { GITHUB_SECRET_SCANNING_KEYS_URL } from '../functions/core/config';
 import * as path from 'node:path';
 import { CfnOutput, Duration, RemovalPolicy, Size, Stack, type StackProps } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
@@ -64,6 +65,12 @@ export interface DatagateStackProps extends StackProps {
    * @default console/dist
    */
   readonly consoleAssetPath?: string;
+
+  /**
+   * Where the secret scanner that reports leaked keys publishes its public keys.
+   * @default GitHub's secret scanning keys (https://api.github.com/meta/public_keys/secret_scanning)
+   */
+  readonly secretScannerKeysUrl?: string;
 }
 
 type AuthorizerKind = keyof typeof AUTHORIZERS;
@@ -85,9 +92,11 @@ export class DatagateStack extends Stack {
   readonly table: dynamodb.Table;
   readonly api: apigateway.RestApi;
   private continuationSecret?: secretsmanager.Secret;
+  private readonly secretScannerKeysUrl: string;
 
   constructor(scope: Construct, id: string, props: DatagateStackProps = {}) {
     super(scope, id, props);
+    this.secretScannerKeysUrl = props.secretScannerKeysUrl ?? GITHUB_SECRET_SCANNING_KEYS_URL;
 
     this.table = this.createTable();
     const stageName = props.stageName ?? 'v1';
@@ -293,6 +302,7 @@ export class DatagateStack extends Stack {
       environment: {
         ...(route.tableAccess === 'none' ? {} : { TABLE_NAME: this.table.tableName }),
         ...(route.continuationTokens ? { CONTINUATION_SECRET: this.continuationTokenSecret() } : {}),
+        ...(route.secretScannerKeys ? { SECRET_SCANNER_KEYS_URL: this.secretScannerKeysUrl } : {}),
       },
     });
     this.grantTableAccess(route, handler);

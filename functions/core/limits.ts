@@ -21,3 +21,6 @@ export const DEFAULT_CONTINUATION_SETTLE_MS = 5000;
 
 /** A continuation token is good for this long. */
 export const CONTINUATION_TOKEN_LIFETIME_SECONDS = 24 * 3600;
+
+/** Candidates in one secret scanner report: GitHub batches its findings; the bound keeps one request's work small. */
+export const MAX_LEAKED_KEY_CANDIDATES = 1000;

@@ -320,6 +320,18 @@ describe('Datagate stack, default configuration (Cognito user pool)', () => {
     }
   });
 
+  test("only the leaked-key route learns where the secret scanner's keys are published: GitHub's, by default", () => {
+    const scanning = deployedRoutes(template).filter(({ route }) => route.secretScannerKeys);
+    expect(scanning.map(({ route }) => route.operationId)).toEqual(['reportLeakedKeys']);
+    for (const { route, functionId } of deployedRoutes(template)) {
+      const url = environmentOf(template, functionId).SECRET_SCANNER_KEYS_URL;
+      expect({ route: route.operationId, url }).toEqual({
+        route: route.operationId,
+        url: route.secretScannerKeys ? 'https://api.github.com/meta/public_keys/secret_scanning' : undefined,
+      });
+    }
+  });
+
   test('the health route has no DynamoDB permission at all', () => {
     const health = deployedRoutes(template).find((deployed) => deployed.route.path === '/health');
     expect(health).toBeDefined();

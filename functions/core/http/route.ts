@@ -52,6 +52,8 @@ interface RouteBase {
   body?: z.ZodType;
   /** Signs or verifies continuation tokens: the stack hands it the signing secret (CONTINUATION_SECRET). */
   continuationTokens?: boolean;
+  /** Verifies a secret scanner's signatures: the stack hands it where the scanner's keys are published (SECRET_SCANNER_KEYS_URL). */
+  secretScannerKeys?: boolean;
   /** The success answer(s), by status. */
   responses: Record<number, RouteResponse>;
   /** Error statuses this route can answer besides the ones every route can (401, 413, 415, 429, 500, 503). */
