@@ -217,7 +217,10 @@ export async function updateNow(key: ItemKey, changes: ItemChanges, guard: Guard
  * created) and sets others, unconditionally: for counters that concurrent writers move at once
  * (additions commute). Field names may hold any character (they travel as placeholders).
  */
-export async function addNow(key: ItemKey, { set = {}, add }: { set?: Record<string, unknown>; add: Record<string, number> }): Promise<void> {
+export async function addNow(
+  key: ItemKey,
+  { set = {}, add }: { set?: Record<string, unknown>; add: Record<string, number> },
+): Promise<void> {
   const names: Record<string, string> = {};
   const values: Record<string, unknown> = {};
   const assignments = Object.entries(set).map(([field, value], index) => {
@@ -234,7 +237,10 @@ export async function addNow(key: ItemKey, { set = {}, add }: { set?: Record<str
     new UpdateCommand({
       TableName: getTableName(),
       Key: key,
-      UpdateExpression: [assignments.length ? `SET ${assignments.join(', ')}` : '', additions.length ? `ADD ${additions.join(', ')}` : '']
+      UpdateExpression: [
+        assignments.length ? `SET ${assignments.join(', ')}` : '',
+        additions.length ? `ADD ${additions.join(', ')}` : '',
+      ]
         .join(' ')
         .trim(),
       ExpressionAttributeNames: names,

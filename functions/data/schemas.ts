@@ -192,7 +192,10 @@ export const recentMeasurementsSchema = z.object({
       value: z.number(),
       raw: z.number(),
       status: z.string(),
-      qcAssessment: z.string().optional().meta({ description: 'When the query asked `qcAssessment`: always `valid` (Datagate applies no QC flags).' }),
+      qcAssessment: z
+        .string()
+        .optional()
+        .meta({ description: 'When the query asked `qcAssessment`: always `valid` (Datagate applies no QC flags).' }),
       qcFlags: z.array(z.string()).optional().meta({ description: 'When the query asked `qcFlags`: always empty.' }),
       startOfPeriod: z.string().optional(),
       endOfPeriod: z.string().optional(),
