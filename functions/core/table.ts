@@ -22,6 +22,7 @@ import {
 import { getTableName } from './config';
 import { BadRequestError, ServiceUnavailableError } from './errors';
 import { GSI1 } from './table-schema';
+import { MAX_UNPAGED_ITEMS } from './limits';
 
 /**
  * THE table's vocabulary: the only module that talks to DynamoDB. Entity modules (orgs, people,
@@ -509,9 +510,6 @@ export async function queryPage(query: PageQuery): Promise<Page<Record<string, u
   );
   return { items: result.Items ?? [], nextToken: encodePageToken(result.LastEvaluatedKey) };
 }
-
-/** The most items a listing answers at once when the caller asks for no `limit`. */
-export const MAX_UNPAGED_ITEMS = 10_000;
 
 /**
  * THE paging loop. A listing as the caller asked for it: one page of `limit` items, or without
