@@ -12,6 +12,10 @@ import { apiKeyHint, issueApiKey } from '../../functions/core/api-keys';
 import { signContinuationToken, verifyContinuationToken } from '../../functions/core/continuation-tokens';
 import { measurementSchema } from '../../functions/data/schemas';
 import { whoamiSchema } from '../../functions/data/schemas';
+import { AQI_TABLES } from '../../functions/core/air-quality/aqi';
+import { BASE_METRICS, metricsOf } from '../../functions/core/air-quality/catalogue';
+import { ROLLING_HOURS, ROLLING_MIN_HOURS } from '../../functions/core/air-quality/derived-metrics';
+import { NOWCAST_HOURS, NOWCAST_MIN_WEIGHT, nowcast } from '../../functions/core/air-quality/nowcast';
 
 /**
  * Where the OpenAPI document states a number (a default, a range, a cap, a window), the number
@@ -60,8 +64,18 @@ const arrayBounds = (schema: Json): [number, number] => {
   return [array?.minItems, array?.maxItems];
 };
 
-/** Whether a measurement with `count` metrics named `name(i)` passes the ingest schema. */
-const acceptsMetrics = (count: number, name = (index: number) => `m${index}`) =>
+/** A number schema's bounds, also when it is wrapped (nullable, optional: anyOf). */
+const numberBounds = (schema: Json): [number, number] => {
+  const number = [schema, ...(schema.anyOf ?? []), ...(schema.oneOf ?? [])].find((candidate: Json) =>
+    ['integer', 'number'].includes(candidate.type),
+  );
+  return [number?.minimum, number?.maximum];
+};
+
+const MINUTE_NAMES = metricsOf('minute').map((entry) => entry.metric);
+
+/** Whether a measurement with `count` metrics named `name(i)` (catalogue minute names) passes the ingest schema. */
+const acceptsMetrics = (count: number, name = (index: number) => MINUTE_NAMES[index] ?? `notInTheCatalogue${index}`) =>
   measurementSchema.safeParse({
     time: new Date().toISOString(),
     metrics: Object.fromEntries(Array.from({ length: count }, (_unused, index) => [name(index), 1])),
@@ -139,12 +153,48 @@ const CLAIMS: Claim[] = [
   {
     about: 'metrics per measurement',
     pattern: /(\d+) to (\d+) metrics per measurement/,
-    actual: () => [acceptsMetrics(0) ? 0 : acceptsMetrics(1) ? 1 : NaN, acceptsMetrics(100) && !acceptsMetrics(101) ? 100 : NaN],
+    actual: () => {
+      const most = BASE_METRICS.length;
+      // Every catalogue metric once is accepted; one more name (outside the catalogue) is not.
+      return [
+        acceptsMetrics(0) ? 0 : acceptsMetrics(1) ? 1 : NaN,
+        acceptsMetrics(most) && !acceptsMetrics(most + 1) ? most : NaN,
+      ];
+    },
   },
   {
-    about: 'the longest metric name',
-    pattern: /letters, digits or `_` \(at most (\d+)\)/,
-    actual: () => [acceptsMetrics(1, () => `m${'x'.repeat(63)}`) && !acceptsMetrics(1, () => `m${'x'.repeat(64)}`) ? 64 : NaN],
+    about: 'the decimal places locationRounding takes',
+    pattern: /`locationRounding` \(decimal places of the locations, (\d+) to (\d+)\)/,
+    actual: (operation) => numberBounds(bodyProperty(operation, 'locationRounding')),
+  },
+  {
+    about: 'the hours after a measurement whose hourly rows it changes (rolling means, NowCasts)',
+    pattern: /rolling means and NowCasts of the (\d+) hours after it/,
+    actual: () => [ROLLING_HOURS - 1],
+  },
+  {
+    about: 'the 24-hour rolling mean and the hours it needs',
+    pattern: /mean of the (\d+) hourly means ending with the hour, given at least (\d+) of them/,
+    actual: () => [ROLLING_HOURS, ROLLING_MIN_HOURS],
+  },
+  {
+    about: 'the NowCast: hours, minimum weight factor, recent hours required',
+    pattern:
+      /NowCast over (\d+) hourly means, weight factor min\/max floored at ([\d.]+), valid with (\d+) of the (\d+) most recent hours/,
+    actual: () => {
+      const twoOfThree = nowcast([undefined, 5, 5]) !== undefined && nowcast([5, undefined, undefined, 5]) === undefined;
+      return [NOWCAST_HOURS, NOWCAST_MIN_WEIGHT, twoOfThree ? 2 : NaN, twoOfThree ? 3 : NaN];
+    },
+  },
+  {
+    about: 'the top of the AQI table, beyond which it is extrapolated',
+    pattern: /\(AQI over (\d+)\)/,
+    actual: () => [AQI_TABLES.pm2_5.bands.at(-1)!.aqiHi],
+  },
+  {
+    about: 'where the 1-hour O3 and SO2 tables start and stop',
+    pattern: /1-hour O3 has an AQI only from (\d+) ppb; 1-hour SO2 only up to (\d+) ppb/,
+    actual: () => [AQI_TABLES.o3_1h.bands[0]!.lo * 1000, AQI_TABLES.so2_1h.bands.at(-1)!.hi],
   },
   { about: 'how far ahead a measurement may be', pattern: /(\d+) minutes ahead/, actual: () => [MAX_FUTURE_MS / 60_000] },
   {
