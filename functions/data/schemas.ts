@@ -106,7 +106,7 @@ export const measurementSchema = z
     metrics: z
       .record(z.string(), z.number().refine(Number.isFinite, 'Must be a finite number.'))
       .refine((metrics) => Object.keys(metrics).length >= 1 && Object.keys(metrics).length <= 100, {
-        message: 'Send 1 to 100 metrics.',
+        message: 'Send 1 metric or more (each metric of the catalogue at most once).',
       })
       .superRefine((metrics, context) => {
         for (const name of Object.keys(metrics)) {
