@@ -12,10 +12,10 @@ import { apiKeyHint, issueApiKey } from '../../functions/core/api-keys';
 import { signContinuationToken, verifyContinuationToken } from '../../functions/core/continuation-tokens';
 import { measurementSchema } from '../../functions/data/schemas';
 import { whoamiSchema } from '../../functions/data/schemas';
-import { AQI_TABLES } from '../../functions/core/air-quality/aqi';
-import { BASE_METRICS, metricsOf } from '../../functions/core/air-quality/catalogue';
-import { ROLLING_HOURS, ROLLING_MIN_HOURS } from '../../functions/core/air-quality/derived-metrics';
-import { NOWCAST_HOURS, NOWCAST_MIN_WEIGHT, nowcast } from '../../functions/core/air-quality/nowcast';
+import { metricsOf } from '../../functions/core/air-quality/catalogue';
+import { ROLLING_HOURS } from '../../functions/core/air-quality/derived-metrics';
+import { NOWCAST_HOURS, nowcast } from '../../functions/core/air-quality/nowcast';
+import { AQI_TABLES, aqiOf } from '../../functions/core/air-quality/aqi';
 
 /**
  * Where the OpenAPI document states a number (a default, a range, a cap, a window), the number
@@ -64,18 +64,8 @@ const arrayBounds = (schema: Json): [number, number] => {
   return [array?.minItems, array?.maxItems];
 };
 
-/** A number schema's bounds, also when it is wrapped (nullable, optional: anyOf). */
-const numberBounds = (schema: Json): [number, number] => {
-  const number = [schema, ...(schema.anyOf ?? []), ...(schema.oneOf ?? [])].find((candidate: Json) =>
-    ['integer', 'number'].includes(candidate.type),
-  );
-  return [number?.minimum, number?.maximum];
-};
-
-const MINUTE_NAMES = metricsOf('minute').map((entry) => entry.metric);
-
-/** Whether a measurement with `count` metrics named `name(i)` (catalogue minute names) passes the ingest schema. */
-const acceptsMetrics = (count: number, name = (index: number) => MINUTE_NAMES[index] ?? `notInTheCatalogue${index}`) =>
+/** Whether a measurement with `count` metrics named `name(i)` passes the ingest schema. */
+const acceptsMetrics = (count: number, name = (index: number) => metricsOf('minute')[index]!.metric) =>
   measurementSchema.safeParse({
     time: new Date().toISOString(),
     metrics: Object.fromEntries(Array.from({ length: count }, (_unused, index) => [name(index), 1])),
@@ -142,7 +132,7 @@ const CLAIMS: Claim[] = [
   },
   {
     about: 'datasources named in a query',
-    pattern: /`datasourceIds` \((\d+) to (\d+)\)/,
+    pattern: /`datasourceIds` \((\d+) to (\d+)[;)]/,
     actual: (operation) => arrayBounds(bodyProperty(operation, 'datasourceIds')),
   },
   {
@@ -151,50 +141,39 @@ const CLAIMS: Claim[] = [
     actual: (operation) => arrayBounds(bodyProperty(operation, 'measurements')),
   },
   {
-    about: 'metrics per measurement',
-    pattern: /(\d+) to (\d+) metrics per measurement/,
+    about: 'metrics per measurement: at least one, each a distinct catalogue metric',
+    pattern: /[Aa]t least (\d+) metric per measurement/,
+    actual: () => [acceptsMetrics(0) ? 0 : acceptsMetrics(1) ? 1 : NaN],
+  },
+  {
+    about: 'the decimal places of locationRounding',
+    pattern: /decimal places of the locations, (\d+) to (\d+)/,
+    actual: (operation) => {
+      const schema = bodyProperty(operation, 'locationRounding');
+      const integer = [schema, ...(schema.anyOf ?? [])].find((candidate: Json) => candidate.type === 'integer');
+      return [integer?.minimum, integer?.maximum];
+    },
+  },
+  { about: 'the rolling mean span', pattern: /the (\d+) hourly means ending/, actual: () => [ROLLING_HOURS] },
+  { about: 'the hours a new minute reaches', pattern: /of the (\d+) hours after it/, actual: () => [ROLLING_HOURS - 1] },
+  { about: 'the NowCast span', pattern: /NowCast over (\d+) hourly means/, actual: () => [NOWCAST_HOURS] },
+  {
+    about: 'the NowCast validity rule',
+    pattern: /valid with (\d+) of the (\d+) most recent hours/,
     actual: () => {
-      const most = BASE_METRICS.length;
-      // Every catalogue metric once is accepted; one more name (outside the catalogue) is not.
-      return [
-        acceptsMetrics(0) ? 0 : acceptsMetrics(1) ? 1 : NaN,
-        acceptsMetrics(most) && !acceptsMetrics(most + 1) ? most : NaN,
-      ];
+      const two = nowcast([5, 5, undefined, 5]) !== undefined && nowcast([5, undefined, undefined, 5]) === undefined;
+      return two ? [2, 3] : [NaN, NaN];
     },
   },
   {
-    about: 'the decimal places locationRounding takes',
-    pattern: /`locationRounding` \(decimal places of the locations, (\d+) to (\d+)\)/,
-    actual: (operation) => numberBounds(bodyProperty(operation, 'locationRounding')),
-  },
-  {
-    about: 'the hours after a measurement whose hourly rows it changes (rolling means, NowCasts)',
-    pattern: /rolling means and NowCasts of the (\d+) hours after it/,
-    actual: () => [ROLLING_HOURS - 1],
-  },
-  {
-    about: 'the 24-hour rolling mean and the hours it needs',
-    pattern: /mean of the (\d+) hourly means ending with the hour, given at least (\d+) of them/,
-    actual: () => [ROLLING_HOURS, ROLLING_MIN_HOURS],
-  },
-  {
-    about: 'the NowCast: hours, minimum weight factor, recent hours required',
-    pattern:
-      /NowCast over (\d+) hourly means, weight factor min\/max floored at ([\d.]+), valid with (\d+) of the (\d+) most recent hours/,
-    actual: () => {
-      const twoOfThree = nowcast([undefined, 5, 5]) !== undefined && nowcast([5, undefined, undefined, 5]) === undefined;
-      return [NOWCAST_HOURS, NOWCAST_MIN_WEIGHT, twoOfThree ? 2 : NaN, twoOfThree ? 3 : NaN];
-    },
-  },
-  {
-    about: 'the top of the AQI table, beyond which it is extrapolated',
-    pattern: /\(AQI over (\d+)\)/,
+    about: 'AQIs beyond the top breakpoint',
+    pattern: /AQI over (\d+)/,
     actual: () => [AQI_TABLES.pm2_5.bands.at(-1)!.aqiHi],
   },
   {
-    about: 'where the 1-hour O3 and SO2 tables start and stop',
-    pattern: /1-hour O3 has an AQI only from (\d+) ppb; 1-hour SO2 only up to (\d+) ppb/,
-    actual: () => [AQI_TABLES.o3_1h.bands[0]!.lo * 1000, AQI_TABLES.so2_1h.bands.at(-1)!.hi],
+    about: 'the top of the 1-hour SO2 table',
+    pattern: /only up to (\d+) ppb/,
+    actual: () => [aqiOf(AQI_TABLES.so2_1h, 304) !== undefined && aqiOf(AQI_TABLES.so2_1h, 305) === undefined ? 304 : NaN],
   },
   { about: 'how far ahead a measurement may be', pattern: /(\d+) minutes ahead/, actual: () => [MAX_FUTURE_MS / 60_000] },
   {
@@ -246,7 +225,7 @@ const CLAIMS: Claim[] = [
 
 /** Statements of a quantity: a cap, a range, a default, or a number with a unit. */
 const QUANTITY =
-  /\b(?:default|at most|up to|within(?: the)?|over|last|the)\s+[\d,]*\d\b(?![-\w])|\b\d[\d,]*\s*(?:to|-)\s*\d[\d,]*\b(?!-?[a-z])|\b\d[\d,]*\s*(?:items|keys|values|rows|metrics|measurements|days?|hours?|seconds|minutes|characters|MiB|s)\b/g;
+  /\b(?:default|at most|up to|within(?: the)?|over|last|the)\s+[\d,]*\d\b(?![-\w])|(?<![\w./-])\d[\d,]*\s*(?:to|-)\s*\d[\d,]*\b(?!-?[a-z])|\b\d[\d,]*\s*(?:items|keys|values|rows|metrics|measurements|days?|hours?|seconds|minutes|characters|MiB|s)\b/g;
 
 const numbers = (match: RegExpExecArray) =>
   match
