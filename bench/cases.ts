@@ -51,6 +51,7 @@ export const TARGETS: Record<string, Target> = {
   'init.authorizerVsFloor': atMost(1.5),
   'bundle.maxRouteVsFloor': atMost(1.5),
   'init.maxRouteVsFloor': atMost(1.5),
+  'console.bundleGzipBytes': atMost(150000),
   'e2e.rps': report,
 };
 
@@ -65,13 +66,14 @@ export interface BenchCase {
 
 /** Every case; loaded after DynamoDB Local is up and its endpoint is in the environment, which the shared client reads when it is made. */
 export async function loadCases(): Promise<BenchCase[]> {
-  const [{ verifyCases }, { queryCases }, { ingestCases }, { e2eCases }, { bundleCases }, { rollupCases }] = await Promise.all([
+  const [{ verifyCases }, { queryCases }, { ingestCases }, { e2eCases }, { bundleCases }, { rollupCases }, { consoleCases }] = await Promise.all([
     import('./verify-cases'),
     import('./query-cases'),
     import('./ingest-cases'),
     import('./e2e-cases'),
     import('./bundle-cases'),
     import('./rollup-cases'),
+    import('./console-cases'),
   ]);
   return [
     {
@@ -88,5 +90,6 @@ export async function loadCases(): Promise<BenchCase[]> {
       keys: ['bundle.authorizerVsFloor', 'init.authorizerVsFloor', 'bundle.maxRouteVsFloor', 'init.maxRouteVsFloor'],
       run: bundleCases,
     },
+    { name: 'console', keys: ['console.bundleGzipBytes'], run: consoleCases },
   ];
 }
