@@ -26,7 +26,12 @@ export async function signContinuationToken<Q>(
   now = new Date(),
 ): Promise<string> {
   const issuedAt = Math.floor(now.getTime() / 1000);
-  return new SignJWT({ org: state.org, query: state.query, mark: state.mark, ...(state.backlog ? { backlog: state.backlog } : {}) })
+  return new SignJWT({
+    org: state.org,
+    query: state.query,
+    mark: state.mark,
+    ...(state.backlog ? { backlog: state.backlog } : {}),
+  })
     .setProtectedHeader({ alg: 'HS256' })
     .setSubject(applicationId)
     .setAudience(AUDIENCE)

@@ -16,7 +16,9 @@ export const INLINE_IDS = 100;
 const LIFETIME_MS = 25 * 3_600_000;
 
 const digestOf = (datasourceIds: readonly string[]) =>
-  createHash('sha256').update([...datasourceIds].sort().join('\n')).digest('base64url');
+  createHash('sha256')
+    .update([...datasourceIds].sort().join('\n'))
+    .digest('base64url');
 const setKey = (digest: string) => ({ PK: `DSSET#${digest}`, SK: 'DSSET' });
 
 /** Stores the set (idempotent) and returns its digest. */

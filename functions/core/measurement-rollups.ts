@@ -112,6 +112,10 @@ export async function withIngestLease<T>(datasourceId: string, work: () => Promi
     return await work();
   } finally {
     // Refused only when the lease expired and another writer took it: nothing of ours to release.
-    await updateNow(leaseKey(datasourceId), { remove: ['leaseUntil', 'leaseOwner'] }, { condition: 'leaseOwner = :owner', values: { ':owner': owner } });
+    await updateNow(
+      leaseKey(datasourceId),
+      { remove: ['leaseUntil', 'leaseOwner'] },
+      { condition: 'leaseOwner = :owner', values: { ':owner': owner } },
+    );
   }
 }

@@ -129,7 +129,9 @@ export class AnswerSize {
     const values =
       this.format === 'json-long'
         ? this.values + metrics.length
-        : (this.rows + 1) * (this.columns.size + metrics.filter((metric) => !this.columns.has(metric)).length) * this.cellsPerMetric;
+        : (this.rows + 1) *
+          (this.columns.size + metrics.filter((metric) => !this.columns.has(metric)).length) *
+          this.cellsPerMetric;
     if (this.rows > 0 && (values > this.maxValues || this.rows >= MAX_MEASUREMENTS_PER_ANSWER)) return false;
     this.rows += 1;
     this.values = values;

@@ -91,7 +91,10 @@ export async function putMeasurements(orgId: string, measurements: readonly Meas
     withIngestLease(datasourceId, async () => {
       const keyOf = (minute: Measurement) => measurementKey(datasourceId, minute.time);
       const stored = new Map(
-        (await batchGetAll(minutes.map(keyOf), { consistent: true })).map((item) => [item.SK as string, item]),
+        (await batchGetAll(minutes.map(keyOf), { consistent: true, concurrency: WRITE_CONCURRENCY })).map((item) => [
+          item.SK as string,
+          item,
+        ]),
       );
       const { written, failure } = await batchPutEach(minutes, (minute, sentAt) => toItem(orgId, minute, sentAt), {
         concurrency: WRITE_CONCURRENCY,

@@ -74,12 +74,14 @@ const RECEIPT_FILTER_MAX = 100;
 const isAfter = (row: RowCursor, cursor: RowCursor | undefined) =>
   cursor === undefined || newestFirst({ ...row, metrics: {} }, { ...cursor, metrics: {} }) > 0;
 
-const toRow = (datasourceId: string) => ({ start, end, metrics }: DerivedRow): Row => ({
-  datasourceId,
-  time: iso(start),
-  endOfPeriod: iso(end),
-  metrics,
-});
+const toRow =
+  (datasourceId: string) =>
+  ({ start, end, metrics }: DerivedRow): Row => ({
+    datasourceId,
+    time: iso(start),
+    endOfPeriod: iso(end),
+    metrics,
+  });
 
 /** The `hour` rows of one datasource for the hours `report` (epoch ms), from its aggregates. */
 async function hourRowsOf(datasourceId: string, report: readonly number[]): Promise<Row[]> {
@@ -181,7 +183,12 @@ export async function queryRecentMeasurements(
   orgId: string,
   visible: 'all' | Set<string>,
   query: RecentQuery,
-  { now = Date.now(), forContinuation = false, backlog, mark: givenMark }: { now?: number; forContinuation?: boolean; backlog?: Backlog; mark?: string } = {},
+  {
+    now = Date.now(),
+    forContinuation = false,
+    backlog,
+    mark: givenMark,
+  }: { now?: number; forContinuation?: boolean; backlog?: Backlog; mark?: string } = {},
 ): Promise<RecentAnswer> {
   const clock = backlog?.now ?? now;
   const mark = givenMark ?? receiptMarkAt(new Date(clock - getContinuationSettleMs()));
@@ -196,7 +203,15 @@ export async function queryRecentMeasurements(
       const group = datasources.slice(start, start + CONCURRENCY);
       const read = await Promise.all(
         group.map((datasource) =>
-          rowsOf(datasource.datasourceId, query, from, clock, readLimit, forContinuation || backlog ? mark : undefined, backlog?.after),
+          rowsOf(
+            datasource.datasourceId,
+            query,
+            from,
+            clock,
+            readLimit,
+            forContinuation || backlog ? mark : undefined,
+            backlog?.after,
+          ),
         ),
       );
       const candidates = selectMetrics([...kept, ...read.flatMap(({ rows }) => rows)], query.metricSelect);
@@ -256,7 +271,13 @@ export async function continueRecentMeasurements(
   const wantedIds = readable && new Set(readable);
 
   const cap = MAX_MEASUREMENTS_PER_ANSWER;
-  const receipts = await readReceipts(orgId, after, upTo, cap, readable && readable.length <= RECEIPT_FILTER_MAX ? readable : undefined);
+  const receipts = await readReceipts(
+    orgId,
+    after,
+    upTo,
+    cap,
+    readable && readable.length <= RECEIPT_FILTER_MAX ? readable : undefined,
+  );
   const mark = receipts.length === cap ? receipts[cap - 1]!.receipt : caughtUp;
   const fromMs = windowStart(query.outputFrequency, now, query.startTime);
   const from = iso(fromMs);
@@ -332,7 +353,9 @@ async function continueMeans(
       const rows =
         frequency === 'hour'
           ? await hourRowsOf(datasourceId, starts)
-          : (await dayRowsOf(datasourceId, Math.min(...starts), Math.max(...starts))).filter((row) => periods.has(Date.parse(row.time)));
+          : (await dayRowsOf(datasourceId, Math.min(...starts), Math.max(...starts))).filter((row) =>
+              periods.has(Date.parse(row.time)),
+            );
       for (const row of rows) rowOf.set(`${datasourceId}|${row.time}`, row);
     }),
   );

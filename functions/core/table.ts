@@ -227,7 +227,10 @@ export async function updateNow(key: ItemKey, changes: ItemChanges, guard: Guard
  * created) and sets others, unconditionally: for counters that concurrent writers move at once
  * (additions commute). Field names may hold any character (they travel as placeholders).
  */
-export async function addNow(key: ItemKey, { set = {}, add }: { set?: Record<string, unknown>; add: Record<string, number> }): Promise<void> {
+export async function addNow(
+  key: ItemKey,
+  { set = {}, add }: { set?: Record<string, unknown>; add: Record<string, number> },
+): Promise<void> {
   const names: Record<string, string> = {};
   const values: Record<string, unknown> = {};
   const assignments = Object.entries(set).map(([field, value], index) => {
@@ -244,7 +247,10 @@ export async function addNow(key: ItemKey, { set = {}, add }: { set?: Record<str
     new UpdateCommand({
       TableName: getTableName(),
       Key: key,
-      UpdateExpression: [assignments.length ? `SET ${assignments.join(', ')}` : '', additions.length ? `ADD ${additions.join(', ')}` : '']
+      UpdateExpression: [
+        assignments.length ? `SET ${assignments.join(', ')}` : '',
+        additions.length ? `ADD ${additions.join(', ')}` : '',
+      ]
         .join(' ')
         .trim(),
       ExpressionAttributeNames: names,
@@ -330,24 +336,31 @@ const keyOf = (item: Record<string, unknown>) => `${item.PK}|${item.SK}`;
  * Reads many items by key with BatchGetItem, 100 keys per request, retrying unprocessed keys
  * with `backoff`. Missing items are simply absent from the result.
  */
-export async function batchGetAll(keys: readonly ItemKey[], { consistent = false } = {}): Promise<Record<string, unknown>[]> {
+export async function batchGetAll(
+  keys: readonly ItemKey[],
+  { consistent = false, concurrency = 1 }: { consistent?: boolean; concurrency?: number } = {},
+): Promise<Record<string, unknown>[]> {
   const table = getTableName();
   const found: Record<string, unknown>[] = [];
   const unique = [...new Map(keys.map((key) => [keyOf({ ...key }), key])).values()];
-  for (let start = 0; start < unique.length; start += 100) {
-    let pending: Record<string, unknown>[] | undefined = unique
-      .slice(start, start + 100)
-      .map((key) => ({ PK: key.PK, SK: key.SK }));
-    for (let attempt = 0; pending && pending.length > 0; attempt++) {
-      if (attempt >= MAX_ATTEMPTS) throw new ServiceUnavailableError(1);
-      if (attempt > 0) await backoff(attempt);
-      const result: BatchGetCommandOutput = await documentClient().send(
-        new BatchGetCommand({ RequestItems: { [table]: { Keys: pending, ...(consistent ? { ConsistentRead: true } : {}) } } }),
-      );
-      found.push(...(result.Responses?.[table] ?? []));
-      pending = result.UnprocessedKeys?.[table]?.Keys;
+  const chunks: ItemKey[][] = [];
+  for (let start = 0; start < unique.length; start += 100) chunks.push(unique.slice(start, start + 100));
+  let next = 0;
+  const worker = async () => {
+    while (next < chunks.length) {
+      let pending: Record<string, unknown>[] | undefined = chunks[next++]!.map((key) => ({ PK: key.PK, SK: key.SK }));
+      for (let attempt = 0; pending && pending.length > 0; attempt++) {
+        if (attempt >= MAX_ATTEMPTS) throw new ServiceUnavailableError(1);
+        if (attempt > 0) await backoff(attempt);
+        const result: BatchGetCommandOutput = await documentClient().send(
+          new BatchGetCommand({ RequestItems: { [table]: { Keys: pending, ...(consistent ? { ConsistentRead: true } : {}) } } }),
+        );
+        found.push(...(result.Responses?.[table] ?? []));
+        pending = result.UnprocessedKeys?.[table]?.Keys;
+      }
     }
-  }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, chunks.length)) }, worker));
   return found;
 }
 

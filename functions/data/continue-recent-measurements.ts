@@ -13,7 +13,13 @@ export const handler = defineRoute(v2MeasurementRoutes.v2ContinueRecentMeasureme
   const { datasourceSet, ...rest } = state.query;
   const query: RecentQuery = datasourceSet ? { ...rest, datasourceIds: await loadDatasourceSet(datasourceSet) } : state.query;
   const visible = readableDatasources(grant.roles, grant.datasourceIds);
-  const answer = await continueRecentMeasurements(org, visible, query, state.mark, state.backlog ? { backlog: state.backlog } : {});
+  const answer = await continueRecentMeasurements(
+    org,
+    visible,
+    query,
+    state.mark,
+    state.backlog ? { backlog: state.backlog } : {},
+  );
   return recentMeasurementsReply(principal, org, query, answer, {
     request: { org, ...state.query, replyWithContinuationToken: true },
     withToken: true,

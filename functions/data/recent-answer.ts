@@ -22,7 +22,8 @@ import { currentSourceId } from './v2-datasources';
 const STATUS = 'sensor-ready';
 const QC_ASSESSMENT = 'valid';
 
-const roundTo = (value: number, decimals: number | undefined) => (decimals === undefined ? value : Number(value.toFixed(decimals)));
+const roundTo = (value: number, decimals: number | undefined) =>
+  decimals === undefined ? value : Number(value.toFixed(decimals));
 
 function cellOf(value: number, query: RecentQuery): MetricCell {
   return {

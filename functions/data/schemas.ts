@@ -106,7 +106,7 @@ export const measurementSchema = z
     metrics: z
       .record(z.string(), storableNumberSchema)
       .refine((metrics) => Object.keys(metrics).length >= 1 && Object.keys(metrics).length <= 100, {
-        message: 'Send 1 to 100 metrics.',
+        message: 'Send 1 metric or more (each metric of the catalogue at most once).',
       })
       .superRefine((metrics, context) => {
         for (const name of Object.keys(metrics)) {
@@ -192,7 +192,10 @@ export const recentMeasurementsSchema = z.object({
       value: z.number(),
       raw: z.number(),
       status: z.string(),
-      qcAssessment: z.string().optional().meta({ description: 'When the query asked `qcAssessment`: always `valid` (Datagate applies no QC flags).' }),
+      qcAssessment: z
+        .string()
+        .optional()
+        .meta({ description: 'When the query asked `qcAssessment`: always `valid` (Datagate applies no QC flags).' }),
       qcFlags: z.array(z.string()).optional().meta({ description: 'When the query asked `qcFlags`: always empty.' }),
       startOfPeriod: z.string().optional(),
       endOfPeriod: z.string().optional(),

@@ -66,7 +66,11 @@ export function toV2DatasourceDetails(datasource: Datasource): V2DatasourceDetai
             sourceHistory: [{ sourceId: currentSourceId(datasource.datasourceId), startTime: since }],
             accessToMeasurements: [{ startTime: since }],
             subscriptionHistory: [
-              { subscriptionId: currentSubscriptionId(datasource.datasourceId), subscriptionType: 'licensed', timePeriodStart: since },
+              {
+                subscriptionId: currentSubscriptionId(datasource.datasourceId),
+                subscriptionType: 'licensed',
+                timePeriodStart: since,
+              },
             ],
           }),
       ...(datasource.location ? { location: datasource.location } : {}),

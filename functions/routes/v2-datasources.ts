@@ -17,7 +17,7 @@ export const v2DatasourceRoutes = routeTable({
     responses: {
       200: {
         description:
-          'The datasources visible to the application in `org`, as Clarity lists them. `currentSourceId` and `currentSubscriptionId` are Datagate\'s own stable values (`src_` / `sub_` and the datasource id\'s body): Datagate has no devices or subscriptions.',
+          "The datasources visible to the application in `org`, as Clarity lists them. `currentSourceId` and `currentSubscriptionId` are Datagate's own stable values (`src_` / `sub_` and the datasource id's body): Datagate has no devices or subscriptions.",
         schema: data.v2DatasourceListSchema,
       },
     },

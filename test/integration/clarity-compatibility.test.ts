@@ -21,8 +21,18 @@ beforeAll(async () => {
         time: minutesAgo(hour === 0 ? 3 : hour * 60 + 10),
         metrics:
           hour === 0
-            ? { pm2_5ConcMassIndividual: 7.5, pm10ConcMassIndividual: 9, temperatureInternalIndividual: 21, no2ConcIndividual: 20 }
-            : { pm2_5ConcMassIndividual: 8.5, pm10ConcMassIndividual: 10, temperatureInternalIndividual: 20, no2ConcIndividual: 20 },
+            ? {
+                pm2_5ConcMassIndividual: 7.5,
+                pm10ConcMassIndividual: 9,
+                temperatureInternalIndividual: 21,
+                no2ConcIndividual: 20,
+              }
+            : {
+                pm2_5ConcMassIndividual: 8.5,
+                pm10ConcMassIndividual: 10,
+                temperatureInternalIndividual: 20,
+                no2ConcIndividual: 20,
+              },
       })),
     );
   }
@@ -195,7 +205,9 @@ describe('Clarity v2 clients, base URL changed only', () => {
         { org: org.orgId, datasourceIds: [org.datasources[0]], outputFrequency: 'hour', metricSelect },
       );
     const rolling = await hourly('only pm2_5ConcMass24HourRollingMean');
-    expect(new Set(rolling.body.data.map((row: { metric: string }) => row.metric))).toEqual(new Set(['pm2_5ConcMass24HourRollingMean']));
+    expect(new Set(rolling.body.data.map((row: { metric: string }) => row.metric))).toEqual(
+      new Set(['pm2_5ConcMass24HourRollingMean']),
+    );
     // The newest hour: 19 hours of 8.5 and one of 7.5.
     expect(rolling.body.data[0].value).toBeCloseTo((19 * 8.5 + 7.5) / 20, 10);
     const nowcasts = await hourly('only *nowcast*');
@@ -209,7 +221,7 @@ describe('Clarity v2 clients, base URL changed only', () => {
     const weights = Array.from({ length: 12 }, (_, i) => w ** i);
     const nowcast = (7.5 + 8.5 * weights.slice(1).reduce((a, b) => a + b, 0)) / weights.reduce((a, b) => a + b, 0);
     expect(value('pm2_5ConcMassNowcast')).toBeCloseTo(nowcast, 10);
-    expect(value('pm2_5ConcMassNowcastUsEpaAqi')).toBe(Math.round((50 / 9) * Math.trunc(nowcast * 10) / 10));
+    expect(value('pm2_5ConcMassNowcastUsEpaAqi')).toBe(Math.round(((50 / 9) * Math.trunc(nowcast * 10)) / 10));
     const gases = await hourly('only :no2');
     expect(new Set(gases.body.data.map((row: { metric: string }) => row.metric))).toEqual(
       new Set(['no2Conc1HourMean', 'no2Conc1HourMeanUsEpaAqi', 'no2Conc24HourRollingMean']),
@@ -233,7 +245,12 @@ describe('Clarity v2 clients, base URL changed only', () => {
     const catalogue = await send('/v2/metrics', {});
     expect(catalogue.response.status).toBe(200);
     const names = catalogue.body.metrics.map((entry: { metric: string }) => entry.metric);
-    for (const name of ['pm2_5ConcMassIndividual', 'pm2_5ConcMassNowcastUsEpaAqi', 'pm2_5ConcMass24HourRollingMean', 'no2Conc1HourMeanUsEpaAqi'])
+    for (const name of [
+      'pm2_5ConcMassIndividual',
+      'pm2_5ConcMassNowcastUsEpaAqi',
+      'pm2_5ConcMass24HourRollingMean',
+      'no2Conc1HourMeanUsEpaAqi',
+    ])
       expect(names).toContain(name);
     expect(catalogue.body.metrics.find((entry: { metric: string }) => entry.metric === 'pm2_5ConcMassIndividual')).toMatchObject({
       outputFrequency: 'minute',
@@ -241,7 +258,9 @@ describe('Clarity v2 clients, base URL changed only', () => {
       hasAqi: false,
       categories: expect.arrayContaining(['pm25', 'pollutant']),
     });
-    expect(catalogue.body.categories).toEqual(expect.arrayContaining(['pm25', 'pm10', 'pm1', 'no2', 'o3', 'internal', 'pollutant']));
+    expect(catalogue.body.categories).toEqual(
+      expect.arrayContaining(['pm25', 'pm10', 'pm1', 'no2', 'o3', 'internal', 'pollutant']),
+    );
   });
 
   it('TS and JS dashboards: minute json-long with qcAssessment, reading locations and value ?? raw', async () => {
@@ -302,5 +321,32 @@ describe('Clarity v2 clients, base URL changed only', () => {
     );
     expect(notAList.response.status).toBe(400);
     expect(notAList.body).toMatchObject({ message: expect.any(String), code: 'validation_error' });
+  });
+
+  // Last: it adds a datasource to the org the tests above count.
+  it('locationRounding rounds the coordinates of json-long locations and csv-wide rows to that many decimals', async () => {
+    const created = await api.call('POST', `/admin/orgs/${org.orgId}/datasources`, {
+      token: org.admin.token,
+      body: { name: 'Precise site', location: { lat: 51.507351, lon: -0.127758 } },
+    });
+    const datasourceId = created.body.datasourceId as string;
+    await ingest(api, org, datasourceId, [{ time: minutesAgo(2), metrics: { pm2_5ConcMassIndividual: 3 } }]);
+    const ask = (format: string, locationRounding?: number) =>
+      send(
+        '/v2/recent-datasource-measurements-query',
+        { 'Content-Type': 'application/json' },
+        {
+          org: org.orgId,
+          datasourceIds: [datasourceId],
+          format,
+          ...(locationRounding === undefined ? {} : { locationRounding }),
+        },
+      );
+    expect((await ask('json-long', 2)).body.locations).toEqual([{ datasourceId, lat: 51.51, lon: -0.13 }]);
+    expect((await ask('json-long')).body.locations).toEqual([{ datasourceId, lat: 51.507351, lon: -0.127758 }]);
+    const row = ((await ask('csv-wide', 3)).body as string).trim().split('\n')[1]!.split(',');
+    expect(row.slice(5, 7)).toEqual(['51.507', '-0.128']);
+    const refused = await ask('json-long', -1);
+    expect(refused.response.status).toBe(400);
   });
 });

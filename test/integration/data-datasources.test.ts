@@ -70,7 +70,9 @@ describe('v2 datasources', () => {
         orgAnnotations: [{ org: org.orgId, name: 'Site 1', group: 'North', tags: ['t'] }],
         sourceHistory: [{ sourceId: summary.currentSourceId, startTime: createdAt }],
         accessToMeasurements: [{ startTime: createdAt }],
-        subscriptionHistory: [{ subscriptionId: summary.currentSubscriptionId, subscriptionType: 'licensed', timePeriodStart: createdAt }],
+        subscriptionHistory: [
+          { subscriptionId: summary.currentSubscriptionId, subscriptionType: 'licensed', timePeriodStart: createdAt },
+        ],
         location: { lat: 51, lon: 5 },
         createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
       },

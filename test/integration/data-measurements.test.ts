@@ -60,7 +60,10 @@ describe('ingest', () => {
     const fresh = await dataOrg(api, 1);
     const [datasourceId] = fresh.datasources as [string];
     const now = Date.now();
-    const batch = Array.from({ length: 500 }, (_, index) => ({ time: minutesAgo(index + 1, now), metrics: { windSpeedIndividual: index } }));
+    const batch = Array.from({ length: 500 }, (_, index) => ({
+      time: minutesAgo(index + 1, now),
+      metrics: { windSpeedIndividual: index },
+    }));
     await ingest(api, fresh, datasourceId, batch);
     await ingest(api, fresh, datasourceId, [{ time: minutesAgo(1, now), metrics: { windSpeedIndividual: 42 } }]);
     const read = await api.call('POST', '/v2/recent-datasource-measurements-query', {
@@ -97,7 +100,9 @@ describe('ingest', () => {
       body: {
         org: fresh.orgId,
         source: 'gateway-7',
-        measurements: [{ time: minutesAgo(2), metrics: { windSpeedIndividual: 5 }, qcFlags: ['none'], location: { lat: 1, lon: 2 } }],
+        measurements: [
+          { time: minutesAgo(2), metrics: { windSpeedIndividual: 5 }, qcFlags: ['none'], location: { lat: 1, lon: 2 } },
+        ],
       },
     });
     expect(answer.status).toBe(202);
@@ -231,7 +236,9 @@ describe('recent-datasource-measurements-query', () => {
     const oldest = Math.floor((now - 180 * 60_000) / 3_600_000) * 3_600_000;
     expect(answer.body.data.every((row: { time: string }) => Date.parse(row.time) >= oldest)).toBe(true);
     const wildcard = await query(fresh.keys.admin, { org: fresh.orgId, allDatasources: true, metricSelect: 'all - pm2_5*' });
-    expect(new Set(wildcard.body.data.map((row: { metric: string }) => row.metric))).toEqual(new Set(['temperatureInternalIndividual']));
+    expect(new Set(wildcard.body.data.map((row: { metric: string }) => row.metric))).toEqual(
+      new Set(['temperatureInternalIndividual']),
+    );
   });
 
   it('csv-wide: text/csv, one row per datasource and time, one column per metric holding its value', async () => {
@@ -249,7 +256,9 @@ describe('recent-datasource-measurements-query', () => {
         'temperatureInternalIndividual.raw,temperatureInternalIndividual.status,temperatureInternalIndividual.value',
     );
     const listed = await api.call('GET', `/v2/datasources?org=${fresh.orgId}`, { key: fresh.keys.admin });
-    const sourceId = listed.body.datasources.find((d: { datasourceId: string }) => d.datasourceId === fresh.datasources[0]).currentSourceId;
+    const sourceId = listed.body.datasources.find(
+      (d: { datasourceId: string }) => d.datasourceId === fresh.datasources[0],
+    ).currentSourceId;
     const expected = sent.filter((m) => m.datasourceId === fresh.datasources[0] && Date.parse(m.time) >= now - 30 * 60_000);
     expect(lines).toEqual(
       expected.map(({ time, metrics }) => {
@@ -456,7 +465,10 @@ describe('answer size (MAX_VALUES_PER_ANSWER, lowered to 40 here)', () => {
       api,
       fresh,
       other,
-      Array.from({ length: 15 }, (_, index) => ({ time: minutesAgo(index + 1, now), metrics: { windDirectionIndividual: index, windSpeedIndividual: index } })),
+      Array.from({ length: 15 }, (_, index) => ({
+        time: minutesAgo(index + 1, now),
+        metrics: { windDirectionIndividual: index, windSpeedIndividual: index },
+      })),
     );
   });
   afterAll(() => {
@@ -469,7 +481,11 @@ describe('answer size (MAX_VALUES_PER_ANSWER, lowered to 40 here)', () => {
     expect(new Set(answer.body.data.map((row: { time: string }) => row.time))).toEqual(
       new Set(Array.from({ length: 10 }, (_, index) => minutesAgo(index + 1, now))),
     );
-    const selected = await query(fresh.keys.observer, { org: fresh.orgId, datasourceIds: [one], metricSelect: 'only bcAllSourcesIndividual,bcBiomassIndividual' });
+    const selected = await query(fresh.keys.observer, {
+      org: fresh.orgId,
+      datasourceIds: [one],
+      metricSelect: 'only bcAllSourcesIndividual,bcBiomassIndividual',
+    });
     expect(selected.body.data).toHaveLength(30); // with 2 metrics selected, all 15 measurements fit
   });
 
@@ -477,7 +493,9 @@ describe('answer size (MAX_VALUES_PER_ANSWER, lowered to 40 here)', () => {
     const alone = await query(fresh.keys.observer, { org: fresh.orgId, datasourceIds: [one], format: 'csv-wide' });
     const [header, ...lines] = (alone.body as string).trim().split('\n');
     const metrics = Object.keys(metricsOf(0));
-    expect(header!.split(',').slice(7)).toEqual(metrics.flatMap((metric) => [`${metric}.raw`, `${metric}.status`, `${metric}.value`]));
+    expect(header!.split(',').slice(7)).toEqual(
+      metrics.flatMap((metric) => [`${metric}.raw`, `${metric}.status`, `${metric}.value`]),
+    );
     expect(lines).toHaveLength(Math.floor(CAP / 12)); // 4 metrics × 3 cells a row
     // Both datasources: 6 metrics, 18 cells a row, so 2 rows (36 cells) where json-long holds 13 rows (6 values a
     // minute, and one more row of the 7th minute: 4 values if `one` sorts first there, else 2, the next not fitting).
@@ -542,7 +560,13 @@ describe('answer size (MAX_VALUES_PER_ANSWER, lowered to 40 here)', () => {
     const byPeriod = new Map(
       answers.flat().map((line) => {
         const cells = line.split(',');
-        return [cells[4], cells.slice(8).filter((_cell, index) => index % 3 === 2).map(Number)];
+        return [
+          cells[4],
+          cells
+            .slice(8)
+            .filter((_cell, index) => index % 3 === 2)
+            .map(Number),
+        ];
       }),
     );
     expect(byPeriod.size).toBe(12);

@@ -123,10 +123,14 @@ describe('a window bigger than one answer', () => {
       replyWithContinuationToken: true,
     });
     const periods = new Set(
-      answers.flatMap((answer) => (answer.body.data as { datasourceId: string; time: string }[]).map((row) => `${row.datasourceId}|${row.time}`)),
+      answers.flatMap((answer) =>
+        (answer.body.data as { datasourceId: string; time: string }[]).map((row) => `${row.datasourceId}|${row.time}`),
+      ),
     );
     const hours = new Set(
-      Array.from({ length: MINUTES }, (_, minute) => new Date(Math.floor((now - (minute + 1) * 60_000) / 3_600_000) * 3_600_000).toISOString()),
+      Array.from({ length: MINUTES }, (_, minute) =>
+        new Date(Math.floor((now - (minute + 1) * 60_000) / 3_600_000) * 3_600_000).toISOString(),
+      ),
     );
     expect(periods.size).toBe(org.datasources.length * hours.size);
   });

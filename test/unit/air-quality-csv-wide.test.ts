@@ -19,11 +19,11 @@ function parseLine(line: string): string[] {
   for (let index = 0; index < line.length; index++) {
     const char = line[index]!;
     if (quoted) {
-      if (char === '"' && line[index + 1] === '"') (cell += '"'), index++;
+      if (char === '"' && line[index + 1] === '"') ((cell += '"'), index++);
       else if (char === '"') quoted = false;
       else cell += char;
     } else if (char === '"') quoted = true;
-    else if (char === ',') cells.push(cell), (cell = '');
+    else if (char === ',') (cells.push(cell), (cell = ''));
     else cell += char;
   }
   cells.push(cell);
@@ -87,7 +87,11 @@ describe('csv-wide as Clarity writes it', () => {
         no2Conc1HourMean: { raw: 20, value: 20, status: 'sensor-ready' },
       },
     };
-    const other: WideRow = { ...row, datasourceId: 'ds_2', metrics: { pm2_5ConcMass1HourMean: { raw: 1, value: 1, status: 'sensor-ready' } } };
+    const other: WideRow = {
+      ...row,
+      datasourceId: 'ds_2',
+      metrics: { pm2_5ConcMass1HourMean: { raw: 1, value: 1, status: 'sensor-ready' } },
+    };
     expect(toCsvWide([row, other], { outputFrequency: 'hour' }).split('\n')).toEqual([
       'datasourceId,sourceId,sourceType,outputFrequency,startOfPeriod,endOfPeriod,locationLatitude,locationLongitude,' +
         'no2Conc1HourMean.raw,no2Conc1HourMean.status,no2Conc1HourMean.value,' +
@@ -103,7 +107,15 @@ describe('csv-wide as Clarity writes it', () => {
       datasourceId: 'ds_1',
       outputFrequency: 'minute',
       time: '2026-11-28T10:00:00.000Z',
-      metrics: { pm2_5ConcMassIndividual: { raw: 1, value: 1, status: 'sensor-ready', qcAssessment: 'invalid', qcFlags: ['QC.I.OOB.001', 'QC.I.OOB.002'] } },
+      metrics: {
+        pm2_5ConcMassIndividual: {
+          raw: 1,
+          value: 1,
+          status: 'sensor-ready',
+          qcAssessment: 'invalid',
+          qcFlags: ['QC.I.OOB.001', 'QC.I.OOB.002'],
+        },
+      },
     };
     const [, line] = toCsvWide([row], { outputFrequency: 'minute', qcFlags: true }).split('\n');
     expect(line).toBe('ds_1,,,minute,2026-11-28T10:00:00.000Z,,,"[""QC.I.OOB.001"",""QC.I.OOB.002""]",1,sensor-ready,1');

@@ -1,5 +1,12 @@
 import { CATALOGUE, catalogueMetric, ingestName, metricsOf } from '../../functions/core/air-quality/catalogue';
-import { HOUR_MS, DAY_MS, dayRows, hourRows, totalsOfMinutes, type PeriodTotals } from '../../functions/core/air-quality/derived-metrics';
+import {
+  HOUR_MS,
+  DAY_MS,
+  dayRows,
+  hourRows,
+  totalsOfMinutes,
+  type PeriodTotals,
+} from '../../functions/core/air-quality/derived-metrics';
 import { metricFilter } from '../../functions/core/air-quality/metric-select';
 import { nowcast } from '../../functions/core/air-quality/nowcast';
 
@@ -66,7 +73,9 @@ describe('metricSelect', () => {
     expect(select('only :pm1').every((metric) => metric.startsWith('pm1Conc'))).toBe(true);
     expect(select('only :pm1').length).toBeGreaterThan(0);
     expect(select('only :pollutant')).not.toContain('temperatureInternal1HourMean');
-    expect(select('only :no2').sort()).toEqual(['no2Conc1HourMean', 'no2Conc1HourMeanUsEpaAqi', 'no2Conc24HourRollingMean'].sort());
+    expect(select('only :no2').sort()).toEqual(
+      ['no2Conc1HourMean', 'no2Conc1HourMeanUsEpaAqi', 'no2Conc24HourRollingMean'].sort(),
+    );
   });
 
   it('`default` is the default set, `all` everything, `default - *aqi*` drops the AQIs', () => {
@@ -121,8 +130,13 @@ describe('derived hourly and daily metrics', () => {
   });
 
   it('the 24-hour rolling mean is the mean of the hourly means ending with the hour, from 18 of 24 hours', () => {
-    const hours = Array.from({ length: 30 }, (_unused, index) => hour(index, { temperatureInternal: { sum: index * 2, count: 2 } }));
-    const rows = hourRows(hours, hours.map((entry) => entry.start));
+    const hours = Array.from({ length: 30 }, (_unused, index) =>
+      hour(index, { temperatureInternal: { sum: index * 2, count: 2 } }),
+    );
+    const rows = hourRows(
+      hours,
+      hours.map((entry) => entry.start),
+    );
     const at = (index: number) => rows.find((row) => row.start === T0 + index * HOUR_MS)!.metrics;
     expect(at(16).temperatureInternal24HourRollingMean).toBeUndefined(); // 17 hours
     expect(at(17).temperatureInternal24HourRollingMean).toBeCloseTo(8.5, 10); // hours 0..17
@@ -130,7 +144,9 @@ describe('derived hourly and daily metrics', () => {
   });
 
   it('a day row carries the 24-hour means and the PM AQIs on them', () => {
-    const [row] = dayRows([{ start: T0, totals: { pm2_5ConcMass: { sum: 35.9 * 3, count: 3 }, windSpeed: { sum: 3, count: 1 } } }]);
+    const [row] = dayRows([
+      { start: T0, totals: { pm2_5ConcMass: { sum: 35.9 * 3, count: 3 }, windSpeed: { sum: 3, count: 1 } } },
+    ]);
     expect(row!.end).toBe(T0 + DAY_MS);
     expect(row!.metrics.pm2_5ConcMass24HourMean).toBeCloseTo(35.9, 10);
     expect(row!.metrics.pm2_5ConcMass24HourMeanUsEpaAqi).toBe(102);

@@ -87,7 +87,12 @@ export const AQI_TABLES = {
     averaging: '1-hour',
     unit: 'ppm',
     decimals: 3,
-    bands: [band(0.125, 0.164, 101, 150), band(0.165, 0.204, 151, 200), band(0.205, 0.404, 201, 300), band(0.405, 0.604, 301, 500)],
+    bands: [
+      band(0.125, 0.164, 101, 150),
+      band(0.165, 0.204, 151, 200),
+      band(0.205, 0.404, 201, 300),
+      band(0.405, 0.604, 301, 500),
+    ],
   },
   co: {
     pollutant: 'CO',

@@ -56,36 +56,124 @@ export const BASE_METRICS: readonly BaseMetric[] = [
   { base: 'bcFossilFuel', description: 'Black carbon from fossil fuel', unit: 'µg/m³', categories: BC, inDefault: true },
   { base: 'bcSpectralB', description: 'Black carbon absorption, blue channel', unit: 'µg/m³', categories: BC, inDefault: false },
   { base: 'bcSpectralG', description: 'Black carbon absorption, green channel', unit: 'µg/m³', categories: BC, inDefault: false },
-  { base: 'bcSpectralIR', description: 'Black carbon absorption, infrared channel', unit: 'µg/m³', categories: BC, inDefault: false },
+  {
+    base: 'bcSpectralIR',
+    description: 'Black carbon absorption, infrared channel',
+    unit: 'µg/m³',
+    categories: BC,
+    inDefault: false,
+  },
   { base: 'bcSpectralR', description: 'Black carbon absorption, red channel', unit: 'µg/m³', categories: BC, inDefault: false },
-  { base: 'bcSpectralUV', description: 'Black carbon absorption, ultraviolet channel', unit: 'µg/m³', categories: BC, inDefault: false },
-  { base: 'no2Conc', description: 'Nitrogen dioxide concentration', unit: 'ppb', categories: ['pollutant', 'gas', 'no2', 'node2'], aqi: 'no2', inDefault: true },
-  { base: 'o3Conc', description: 'Ozone concentration', unit: 'ppb', categories: ['pollutant', 'gas', 'o3'], aqi: 'o3', inDefault: true },
-  { base: 'pm10ConcMass', description: 'PM10 mass concentration', unit: 'µg/m³', categories: [...PM, 'pm10'], aqi: 'pm10', inDefault: true },
-  { base: 'pm10ConcNum', description: 'PM10 number concentration', unit: 'particles/cm³', categories: [...PM, 'pm10'], inDefault: false },
+  {
+    base: 'bcSpectralUV',
+    description: 'Black carbon absorption, ultraviolet channel',
+    unit: 'µg/m³',
+    categories: BC,
+    inDefault: false,
+  },
+  {
+    base: 'no2Conc',
+    description: 'Nitrogen dioxide concentration',
+    unit: 'ppb',
+    categories: ['pollutant', 'gas', 'no2', 'node2'],
+    aqi: 'no2',
+    inDefault: true,
+  },
+  {
+    base: 'o3Conc',
+    description: 'Ozone concentration',
+    unit: 'ppb',
+    categories: ['pollutant', 'gas', 'o3'],
+    aqi: 'o3',
+    inDefault: true,
+  },
+  {
+    base: 'pm10ConcMass',
+    description: 'PM10 mass concentration',
+    unit: 'µg/m³',
+    categories: [...PM, 'pm10'],
+    aqi: 'pm10',
+    inDefault: true,
+  },
+  {
+    base: 'pm10ConcNum',
+    description: 'PM10 number concentration',
+    unit: 'particles/cm³',
+    categories: [...PM, 'pm10'],
+    inDefault: false,
+  },
   { base: 'pm1ConcMass', description: 'PM1 mass concentration', unit: 'µg/m³', categories: [...PM, 'pm1'], inDefault: true },
-  { base: 'pm1ConcNum', description: 'PM1 number concentration', unit: 'particles/cm³', categories: [...PM, 'pm1'], inDefault: false },
-  { base: 'pm2_5ConcMass', description: 'PM2.5 mass concentration', unit: 'µg/m³', categories: [...PM, 'pm25'], aqi: 'pm2_5', inDefault: true },
-  { base: 'pm2_5ConcNum', description: 'PM2.5 number concentration', unit: 'particles/cm³', categories: [...PM, 'pm25'], inDefault: false },
-  { base: 'relHumidAmbient', description: 'Relative humidity, ambient', unit: '%', categories: [...ENV, 'ambient'], inDefault: true },
-  { base: 'relHumidInternal', description: 'Relative humidity inside the device', unit: '%', categories: [...ENV, 'internal', 'node2'], inDefault: true },
-  { base: 'so2Conc', description: 'Sulfur dioxide concentration', unit: 'ppb', categories: ['pollutant', 'gas', 'so2'], aqi: 'so2', inDefault: true },
-  { base: 'temperatureAmbient', description: 'Temperature, ambient', unit: '°C', categories: [...ENV, 'ambient'], inDefault: true },
-  { base: 'temperatureInternal', description: 'Temperature inside the device', unit: '°C', categories: [...ENV, 'internal', 'node2'], inDefault: true },
-  { base: 'windDirection', description: 'Wind direction (arithmetic mean of degrees in aggregates)', unit: '°', categories: [...ENV, 'ambient', 'wind'], inDefault: true },
+  {
+    base: 'pm1ConcNum',
+    description: 'PM1 number concentration',
+    unit: 'particles/cm³',
+    categories: [...PM, 'pm1'],
+    inDefault: false,
+  },
+  {
+    base: 'pm2_5ConcMass',
+    description: 'PM2.5 mass concentration',
+    unit: 'µg/m³',
+    categories: [...PM, 'pm25'],
+    aqi: 'pm2_5',
+    inDefault: true,
+  },
+  {
+    base: 'pm2_5ConcNum',
+    description: 'PM2.5 number concentration',
+    unit: 'particles/cm³',
+    categories: [...PM, 'pm25'],
+    inDefault: false,
+  },
+  {
+    base: 'relHumidAmbient',
+    description: 'Relative humidity, ambient',
+    unit: '%',
+    categories: [...ENV, 'ambient'],
+    inDefault: true,
+  },
+  {
+    base: 'relHumidInternal',
+    description: 'Relative humidity inside the device',
+    unit: '%',
+    categories: [...ENV, 'internal', 'node2'],
+    inDefault: true,
+  },
+  {
+    base: 'so2Conc',
+    description: 'Sulfur dioxide concentration',
+    unit: 'ppb',
+    categories: ['pollutant', 'gas', 'so2'],
+    aqi: 'so2',
+    inDefault: true,
+  },
+  {
+    base: 'temperatureAmbient',
+    description: 'Temperature, ambient',
+    unit: '°C',
+    categories: [...ENV, 'ambient'],
+    inDefault: true,
+  },
+  {
+    base: 'temperatureInternal',
+    description: 'Temperature inside the device',
+    unit: '°C',
+    categories: [...ENV, 'internal', 'node2'],
+    inDefault: true,
+  },
+  {
+    base: 'windDirection',
+    description: 'Wind direction (arithmetic mean of degrees in aggregates)',
+    unit: '°',
+    categories: [...ENV, 'ambient', 'wind'],
+    inDefault: true,
+  },
   { base: 'windSpeed', description: 'Wind speed', unit: 'm/s', categories: [...ENV, 'ambient', 'wind'], inDefault: true },
 ];
 
 /** How a derived metric is computed; see ./derived-metrics.ts. */
 export type Derivation =
-  | 'individual'
-  | '1HourMean'
-  | '24HourRollingMean'
-  | 'nowcast'
-  | 'nowcastAqi'
-  | '1HourMeanAqi'
-  | '24HourMean'
-  | '24HourMeanAqi';
+  'individual' | '1HourMean' | '24HourRollingMean' | 'nowcast' | 'nowcastAqi' | '1HourMeanAqi' | '24HourMean' | '24HourMeanAqi';
 
 export interface CatalogueMetric {
   /** The name as answers carry it, e.g. `pm2_5ConcMassNowcastUsEpaAqi`. */

@@ -114,5 +114,9 @@ export function csvCell(text: string): string {
 
 /** The csv-wide text of `rows` (header first, `\n` line ends, a final line end). */
 export function toCsvWide(rows: readonly WideRow[], options: CsvWideOptions): string {
-  return csvWideTable(rows, options).map((cells) => cells.map(csvCell).join(',')).join('\n') + '\n';
+  return (
+    csvWideTable(rows, options)
+      .map((cells) => cells.map(csvCell).join(','))
+      .join('\n') + '\n'
+  );
 }

@@ -59,9 +59,7 @@ export function rollupDeltas(changes: readonly { old?: MinuteValues; written: Mi
     }
   }
   return [...periods.values()].flatMap((period) => {
-    const deltas = Object.fromEntries(
-      Object.entries(period.deltas).filter(([, { sum, count }]) => sum !== 0 || count !== 0),
-    );
+    const deltas = Object.fromEntries(Object.entries(period.deltas).filter(([, { sum, count }]) => sum !== 0 || count !== 0));
     return Object.keys(deltas).length > 0 ? [{ ...period, deltas }] : [];
   });
 }
