@@ -80,3 +80,27 @@ export function getMaxValuesPerAnswer(): number {
 
 /** Largest request body accepted, in bytes (contract: 1 MiB). */
 export const MAX_BODY_BYTES = 1024 * 1024;
+
+let dataBucket: string | undefined;
+
+/** The S3 bucket of the measurement archive (`archive/`) and of report files (`reports/`). */
+export function getDataBucket(): string {
+  dataBucket ??= required('DATA_BUCKET');
+  return dataBucket;
+}
+
+/** The SQS queue that feeds the report worker (AWS). Locally the worker runs in-process instead. */
+export function getReportQueueUrl(): string {
+  return required('REPORT_QUEUE_URL');
+}
+
+/**
+ * At most this many rows in one report file; a larger report is split into several files. Read
+ * at every call so tests can lower it. The default keeps a minute file of 10 metrics near 100 MB
+ * of CSV (about 15 MB gzipped).
+ */
+export function getReportRowsPerFile(): number {
+  const value = numberOr('REPORT_ROWS_PER_FILE', 1_000_000);
+  if (!Number.isInteger(value) || value < 1) throw new Error('Configuration error: REPORT_ROWS_PER_FILE must be a whole number of at least 1.');
+  return value;
+}
