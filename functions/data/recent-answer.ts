@@ -1,6 +1,7 @@
 import type { ApplicationPrincipal } from '../auth/principal';
 import { signContinuationToken } from '../core/continuation-tokens';
 import type { Reply } from '../core/http/reply';
+import type { Datasource } from '../core/datasources';
 import type { RecentAnswer, RecentQuery, Row } from '../core/recent-measurements';
 import { CONTINUATION_HEADER, type RecentMeasurements } from './schemas';
 
@@ -39,35 +40,41 @@ const csvCell = (value: string | number | undefined) => {
   return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 };
 
+/** The csv-wide header line for these metric columns (sorted), without the line break. */
+export function csvWideHeader(metrics: readonly string[], frequency: RecentQuery['outputFrequency']): string {
+  const timeColumns = frequency === 'minute' ? ['time'] : ['startOfPeriod', 'endOfPeriod'];
+  return ['datasourceId', 'sourceType', 'outputFrequency', ...timeColumns, 'locationLatitude', 'locationLongitude', ...metrics].join(',');
+}
+
+/** One csv-wide line (without the line break): a row of `datasource`, with a cell per metric column. */
+export function csvWideLine(
+  row: Row,
+  datasource: { sourceType?: string; location?: Datasource['location'] } | undefined,
+  metrics: readonly string[],
+  frequency: RecentQuery['outputFrequency'],
+): string {
+  const times = frequency === 'minute' ? [row.time] : [row.time, row.endOfPeriod];
+  return [
+    row.datasourceId,
+    datasource?.sourceType,
+    frequency,
+    ...times,
+    datasource?.location?.lat,
+    datasource?.location?.lon,
+    ...metrics.map((metric) => row.metrics[metric]),
+  ]
+    .map(csvCell)
+    .join(',');
+}
+
+/** The metric columns of csv-wide rows: every metric any row holds, alphabetical. */
+export const csvWideMetrics = (rows: readonly Row[]) => [...new Set(rows.flatMap((row) => Object.keys(row.metrics)))].sort();
+
 function csvWide(answer: RecentAnswer, query: RecentQuery): string {
-  const metrics = [...new Set(answer.rows.flatMap((row) => Object.keys(row.metrics)))].sort();
+  const metrics = csvWideMetrics(answer.rows);
   const byId = new Map(answer.datasources.map((datasource) => [datasource.datasourceId, datasource]));
-  const timeColumns = query.outputFrequency === 'minute' ? ['time'] : ['startOfPeriod', 'endOfPeriod'];
-  const header = [
-    'datasourceId',
-    'sourceType',
-    'outputFrequency',
-    ...timeColumns,
-    'locationLatitude',
-    'locationLongitude',
-    ...metrics,
-  ];
-  const line = (row: Row) => {
-    const datasource = byId.get(row.datasourceId);
-    const times = query.outputFrequency === 'minute' ? [row.time] : [row.time, row.endOfPeriod];
-    return [
-      row.datasourceId,
-      datasource?.sourceType,
-      query.outputFrequency,
-      ...times,
-      datasource?.location?.lat,
-      datasource?.location?.lon,
-      ...metrics.map((metric) => row.metrics[metric]),
-    ]
-      .map(csvCell)
-      .join(',');
-  };
-  return [header.join(','), ...answer.rows.map(line)].join('\n') + '\n';
+  const lines = answer.rows.map((row) => csvWideLine(row, byId.get(row.datasourceId), metrics, query.outputFrequency));
+  return [csvWideHeader(metrics, query.outputFrequency), ...lines].join('\n') + '\n';
 }
 
 /**

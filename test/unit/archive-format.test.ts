@@ -1,10 +1,12 @@
-import { archiveDayKey, daysBetween, decodeArchiveDay, encodeArchiveDay, mergeMinutes } from '../../functions/core/archive/archive-format';
+import {
+  type ArchivedMinute,
+  archiveDayKey, daysBetween, decodeArchiveDay, encodeArchiveDay, mergeMinutes } from '../../functions/core/archive/archive-format';
 
 const at = (minute: number) => new Date(Date.UTC(2026, 10, 1) + minute * 60_000).toISOString();
 
 describe('archive day files', () => {
   it('round-trips minutes exactly: two-decimal values, integers, values that need a DOUBLE, and missing metrics', async () => {
-    const minutes = [
+    const minutes: ArchivedMinute[] = [
       { time: at(2), metrics: { pm2_5ConcMass: 7.41, count: 3 } },
       { time: at(0), metrics: { pm2_5ConcMass: -0.07, count: 12, ratio: 1 / 3 } },
       { time: at(1), metrics: { ratio: 2.5e-9 } },

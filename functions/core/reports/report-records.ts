@@ -1,0 +1,251 @@
+import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ddb } from '../dynamo';
+import { getTableName } from '../config';
+import { ThrottledError } from '../errors';
+import { newId } from '../ids';
+import { isConditionFailure, transact } from '../table';
+import type { ReportQuery } from './report-query';
+
+/**
+ * Report requests and their progress. The report: PK `REPORT#<reportId>`, SK `REPORT`. Each
+ * finished task of a stage: same PK, SK `PART#<n>` (a datasource-month of rows) or `FILE#<n>`
+ * (an output file); written once (conditional put), in the same transaction as the report's
+ * counter, so a task that runs twice is counted once. The daily quota: PK
+ * `REPORTQUOTA#<orgId>`, SK `<YYYY-MM-DD>`, a counter bounded by a condition.
+ */
+
+export const REPORTS_PER_ORG_PER_DAY = 30;
+/** Report records (and their files, by the bucket's lifecycle) are kept this long. */
+export const REPORT_RETENTION_DAYS = 7;
+const DAY_MS = 86_400_000;
+
+export type ReportStatus = 'in-progress' | 'succeeded' | 'failed';
+export type ReportStage = 'plan' | 'parts' | 'files' | 'done';
+
+export interface Report {
+  reportId: string;
+  orgId: string;
+  applicationId: string;
+  report: 'datasource-measurements';
+  reportStatus: ReportStatus;
+  message: string;
+  query: ReportQuery;
+  createdAt: string;
+  stage: ReportStage;
+  partsTotal?: number;
+  partsDone?: number;
+  filesTotal?: number;
+  filesDone?: number;
+  /** The S3 keys of the output files, in order, once the report succeeded. */
+  files?: string[];
+}
+
+/** A finished datasource-month: where its rows are and what they hold. */
+export interface ReportPart {
+  index: number;
+  datasourceId: string;
+  key: string;
+  rows: number;
+  metrics: string[];
+  /** The datasource's source type and location, as csv-wide rows carry them. */
+  source: { sourceType?: string; location?: { lat: number; lon: number } };
+}
+
+const reportKey = (reportId: string) => ({ PK: `REPORT#${reportId}`, SK: 'REPORT' });
+const taskKey = (reportId: string, kind: 'PART' | 'FILE', index: number) => ({
+  PK: `REPORT#${reportId}`,
+  SK: `${kind}#${String(index).padStart(6, '0')}`,
+});
+const ttlOf = (now: Date) => Math.floor((now.getTime() + REPORT_RETENTION_DAYS * DAY_MS) / 1000);
+
+function fromItem(item: Record<string, unknown>): Report {
+  const { PK: _pk, SK: _sk, type: _type, ttl: _ttl, ...report } = item;
+  return report as unknown as Report;
+}
+
+/** Seconds until the next UTC midnight, when the quota starts again. */
+function secondsToMidnight(now: Date): number {
+  return Math.max(1, Math.ceil((Math.floor(now.getTime() / DAY_MS + 1) * DAY_MS - now.getTime()) / 1000));
+}
+
+/**
+ * Creates an in-progress report, counting it in the org's quota of the UTC day in the same
+ * transaction: past REPORTS_PER_ORG_PER_DAY it is 429 with Retry-After (seconds to midnight).
+ */
+export async function createReport(orgId: string, applicationId: string, query: ReportQuery, now = new Date()): Promise<Report> {
+  const report: Report = {
+    reportId: newId('report'),
+    orgId,
+    applicationId,
+    report: 'datasource-measurements',
+    reportStatus: 'in-progress',
+    message: 'The report is being prepared.',
+    query,
+    createdAt: now.toISOString(),
+    stage: 'plan',
+  };
+  const table = getTableName();
+  await transact(
+    [
+      {
+        Update: {
+          TableName: table,
+          Key: { PK: `REPORTQUOTA#${orgId}`, SK: now.toISOString().slice(0, 10) },
+          UpdateExpression: 'SET #count = if_not_exists(#count, :zero) + :one, #type = :type, #ttl = :ttl',
+          ConditionExpression: 'attribute_not_exists(#count) OR #count < :max',
+          ExpressionAttributeNames: { '#count': 'count', '#type': 'type', '#ttl': 'ttl' },
+          ExpressionAttributeValues: {
+            ':zero': 0,
+            ':one': 1,
+            ':max': REPORTS_PER_ORG_PER_DAY,
+            ':type': 'reportQuota',
+            ':ttl': Math.floor(now.getTime() / 1000) + 2 * 86_400,
+          },
+        },
+      },
+      {
+        Put: {
+          TableName: table,
+          Item: { ...reportKey(report.reportId), type: 'report', ...report, ttl: ttlOf(now) },
+          ConditionExpression: 'attribute_not_exists(PK)',
+        },
+      },
+    ],
+    () => {
+      const error = new ThrottledError(secondsToMidnight(now));
+      return Object.assign(error, {
+        message: `This org has requested ${REPORTS_PER_ORG_PER_DAY} reports today (UTC), the most a day allows; retry after midnight UTC.`,
+      });
+    },
+  );
+  return report;
+}
+
+export async function getReport(reportId: string): Promise<Report | undefined> {
+  const answer = await ddb.send(new GetCommand({ TableName: getTableName(), Key: reportKey(reportId), ConsistentRead: true }));
+  return answer.Item ? fromItem(answer.Item) : undefined;
+}
+
+/** Moves an in-progress report from one stage to the next; false when it is not (or no longer) in `from`. */
+export async function advanceStage(
+  reportId: string,
+  from: ReportStage,
+  to: ReportStage,
+  fields: Partial<Pick<Report, 'partsTotal' | 'filesTotal' | 'files' | 'message' | 'reportStatus'>> = {},
+): Promise<boolean> {
+  const names: Record<string, string> = { '#stage': 'stage', '#status': 'reportStatus' };
+  const values: Record<string, unknown> = { ':from': from, ':to': to, ':progress': 'in-progress' };
+  const sets = ['#stage = :to'];
+  for (const [field, value] of Object.entries(fields)) {
+    names[`#${field}`] = field;
+    values[`:${field}`] = value;
+    sets.push(`#${field} = :${field}`);
+  }
+  try {
+    await ddb.send(
+      new UpdateCommand({
+        TableName: getTableName(),
+        Key: reportKey(reportId),
+        UpdateExpression: `SET ${sets.join(', ')}`,
+        ConditionExpression: '#stage = :from AND #status = :progress',
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
+}
+
+/** Ends an in-progress report as failed, with a message for the client (only once). */
+export async function failReport(reportId: string, message: string): Promise<void> {
+  try {
+    await ddb.send(
+      new UpdateCommand({
+        TableName: getTableName(),
+        Key: reportKey(reportId),
+        UpdateExpression: 'SET reportStatus = :failed, message = :message, #stage = :done',
+        ConditionExpression: 'reportStatus = :progress',
+        ExpressionAttributeNames: { '#stage': 'stage' },
+        ExpressionAttributeValues: { ':failed': 'failed', ':message': message, ':progress': 'in-progress', ':done': 'done' },
+      }),
+    );
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+  }
+}
+
+/**
+ * Records a finished task (a part or a file) and counts it, once: a task that runs again
+ * (a retried message) finds its record and changes nothing. Answers whether every task of the
+ * stage is now done.
+ */
+export async function recordTaskDone(
+  reportId: string,
+  kind: 'PART' | 'FILE',
+  index: number,
+  details: Record<string, unknown>,
+  now = new Date(),
+): Promise<boolean> {
+  const counter = kind === 'PART' ? 'partsDone' : 'filesDone';
+  try {
+    await transact(
+      [
+        {
+          Put: {
+            TableName: getTableName(),
+            Item: { ...taskKey(reportId, kind, index), type: `report${kind === 'PART' ? 'Part' : 'File'}`, index, ...details, ttl: ttlOf(now) },
+            ConditionExpression: 'attribute_not_exists(PK)',
+          },
+        },
+        {
+          Update: {
+            TableName: getTableName(),
+            Key: reportKey(reportId),
+            UpdateExpression: `SET #counter = if_not_exists(#counter, :zero) + :one`,
+            ConditionExpression: 'attribute_exists(PK)',
+            ExpressionAttributeNames: { '#counter': counter },
+            ExpressionAttributeValues: { ':zero': 0, ':one': 1 },
+          },
+        },
+      ],
+      () => new Error('already recorded'),
+    );
+  } catch (error) {
+    if (!(error instanceof Error && error.message === 'already recorded')) throw error;
+  }
+  const report = await getReport(reportId);
+  if (!report) return false;
+  return kind === 'PART' ? report.partsDone === report.partsTotal : report.filesDone === report.filesTotal;
+}
+
+/** The finished parts of a report, in order. */
+export async function listParts(reportId: string): Promise<ReportPart[]> {
+  const parts: ReportPart[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await ddb.send(
+      new QueryCommand({
+        TableName: getTableName(),
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :part)',
+        ExpressionAttributeValues: { ':pk': `REPORT#${reportId}`, ':part': 'PART#' },
+        ConsistentRead: true,
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    for (const item of page.Items ?? []) {
+      parts.push({
+        index: item.index as number,
+        datasourceId: item.datasourceId as string,
+        key: item.key as string,
+        rows: item.rows as number,
+        metrics: item.metrics as string[],
+        source: (item.source as ReportPart['source'] | undefined) ?? {},
+      });
+    }
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return parts.sort((a, b) => a.index - b.index);
+}
