@@ -16,6 +16,8 @@ async function main() {
     port,
     dynamoDbPort,
     dataDir: join(dataDir, 'dynamodb'),
+    s3DataDir: join(dataDir, 's3'),
+    archiveEveryMs: 60_000,
     issuerKeyFile: join(dataDir, 'local-issuer-key.json'),
   });
   let stopping = false;

@@ -3,6 +3,7 @@ import { ddb } from './dynamo';
 import { getTableName } from './config';
 import { ServiceUnavailableError } from './errors';
 import { GSI1, type StoredItem } from './table';
+import { registerOrgForArchive } from './archive/archive-state';
 
 /**
  * Measurements: one item per datasource and time.
@@ -83,6 +84,8 @@ const MAX_ATTEMPTS = 6;
  * @returns how many distinct measurements were written
  */
 export async function putMeasurements(orgId: string, measurements: readonly Measurement[]): Promise<number> {
+  // Before any write: a measurement never exists in an org the archiver does not visit.
+  await registerOrgForArchive(orgId);
   const byTime = new Map(measurements.map((measurement) => [`${measurement.datasourceId}|${measurement.time}`, measurement]));
   const unique = [...byTime.values()];
   const table = getTableName();

@@ -1,6 +1,10 @@
 import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startDynamoDbLocal, ensureTable, type RunningDynamoDb } from './dynamodb-local';
 import { startLocalServer, type LocalServer } from './server';
+import { startLocalReportEngine, type LocalReportEngine } from './report-engine';
+import { startS3Local, type RunningS3 } from './s3-local';
 
 /**
  * The whole API on this machine: DynamoDB Local, the table, the local server (router,
@@ -17,6 +21,13 @@ export interface LocalRuntimeOptions {
   dataDir?: string;
   issuerKeyFile?: string;
   tableName?: string;
+  /** Use an already running S3 API (tests share one) with this bucket; otherwise one is started. */
+  s3Endpoint?: string;
+  bucket?: string;
+  /** Where the started S3 API keeps its objects (the archive, report files). */
+  s3DataDir?: string;
+  /** Run the archiver this often (npm start); never when absent. */
+  archiveEveryMs?: number;
 }
 
 export interface LocalRuntime {
@@ -25,11 +36,18 @@ export interface LocalRuntime {
   tableName: string;
   /** Whether the table was created by this start (first start). */
   freshTable: boolean;
+  s3Endpoint: string;
+  bucket: string;
+  /** The report worker, running in-process. */
+  reports: LocalReportEngine;
   stop(): Promise<void>;
 }
 
 export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
   let dynamo: RunningDynamoDb | undefined;
+  let s3: RunningS3 | undefined;
+  let reports: LocalReportEngine | undefined;
+  let archiveTimer: NodeJS.Timeout | undefined;
   const endpoint =
     options.dynamoDbEndpoint ??
     (dynamo = await startDynamoDbLocal({ port: options.dynamoDbPort, dataDir: options.dataDir })).endpoint;
@@ -41,6 +59,22 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     process.env.AWS_REGION ??= 'local';
     // Continuation tokens of a previous local run stop working; in AWS the secret is the stack's.
     process.env.CONTINUATION_SECRET ??= randomBytes(32).toString('base64url');
+    const bucket = options.bucket ?? 'datagate-data';
+    const s3Endpoint =
+      options.s3Endpoint ??
+      (s3 = await startS3Local({ dataDir: options.s3DataDir ?? join(tmpdir(), `datagate-s3-${process.pid}`), bucket })).endpoint;
+    process.env.S3_ENDPOINT = s3Endpoint;
+    process.env.DATA_BUCKET = bucket;
+    reports = startLocalReportEngine();
+    if (options.archiveEveryMs) {
+      const { runArchiver } = await import('../../functions/core/archive/archiver');
+      archiveTimer = setInterval(() => {
+        runArchiver().catch((error: unknown) =>
+          console.error(JSON.stringify({ level: 'error', message: 'archiver run failed', error: String(error) })),
+        );
+      }, options.archiveEveryMs);
+      archiveTimer.unref();
+    }
     const server = await startLocalServer({ port: options.port ?? 3000, issuerKeyFile: options.issuerKeyFile });
     process.env.OIDC_ISSUER = server.issuer.issuer;
     process.env.OIDC_AUDIENCE = server.issuer.audience;
@@ -50,12 +84,21 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       dynamoDbEndpoint: endpoint,
       tableName,
       freshTable,
+      s3Endpoint,
+      bucket,
+      reports,
       stop: async () => {
+        clearInterval(archiveTimer);
+        reports?.stop();
         await server.close();
+        await s3?.stop();
         await dynamo?.stop();
       },
     };
   } catch (error) {
+    clearInterval(archiveTimer);
+    reports?.stop();
+    await s3?.stop();
     await dynamo?.stop();
     throw error;
   }

@@ -41,6 +41,11 @@ export interface RouteDefinition {
   body?: z.ZodType;
   /** Signs or verifies continuation tokens: the stack hands it the signing secret (CONTINUATION_SECRET). */
   continuationTokens?: boolean;
+  /**
+   * Report requests: `request` sends work to the report worker (the stack grants sending to its
+   * queue); `poll` signs download links for report files (read access to `reports/` in the bucket).
+   */
+  reports?: 'request' | 'poll';
   /** The success answer(s), by status. */
   responses: Record<number, RouteResponse>;
   /** Error statuses this route can answer besides the ones every route can (401, 413, 415, 429, 500, 503). */
