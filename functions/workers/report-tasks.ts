@@ -78,7 +78,8 @@ async function plan(report: Report): Promise<void> {
     }
     datasourceIds = asked;
   }
-  const parts = planParts(report.query, datasourceIds);
+  // Rows by datasource id, then time: the same order whatever order the ids were named in.
+  const parts = planParts(report.query, [...new Set(datasourceIds)].sort());
   if (!(await advanceStage(report.reportId, 'plan', 'parts', { partsTotal: parts.length }))) {
     const now = await getReport(report.reportId);
     if (now?.stage !== 'parts') return; // another delivery planned and moved on

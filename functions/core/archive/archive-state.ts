@@ -13,9 +13,12 @@ import { isConditionFailure } from '../table';
 const PARTITION = 'ARCHIVE';
 const stateKey = (orgId: string) => ({ PK: PARTITION, SK: `ORG#${orgId}` });
 
+/** Sorts before every receipt position (they start with an ISO time); DynamoDB keys cannot be ''. */
+export const INITIAL_MARK = '0';
+
 export interface ArchiveState {
   orgId: string;
-  /** Everything received at or before this receipt position is archived; '' at first. */
+  /** Everything received at or before this receipt position is archived; INITIAL_MARK at first. */
   mark: string;
 }
 
@@ -74,7 +77,7 @@ export async function takeLease(orgId: string, owner: string, now: Date, until: 
         ReturnValues: 'ALL_NEW',
       }),
     );
-    return { orgId, mark: (answer.Attributes?.mark as string | undefined) ?? '' };
+    return { orgId, mark: (answer.Attributes?.mark as string | undefined) ?? INITIAL_MARK };
   } catch (error) {
     if (isConditionFailure(error)) return undefined;
     throw error;
@@ -120,11 +123,11 @@ export async function releaseLease(orgId: string, owner: string): Promise<void> 
 /** The org's archive state, for tests and operators. */
 export async function getArchiveState(orgId: string): Promise<ArchiveState | undefined> {
   const answer = await ddb.send(new GetCommand({ TableName: getTableName(), Key: stateKey(orgId), ConsistentRead: true }));
-  return answer.Item ? { orgId, mark: (answer.Item.mark as string | undefined) ?? '' } : undefined;
+  return answer.Item ? { orgId, mark: (answer.Item.mark as string | undefined) ?? INITIAL_MARK } : undefined;
 }
 
-/** Sets the org's mark back (to '' for everything), so the next run archives again from there. */
-export async function resetArchiveMark(orgId: string, mark = ''): Promise<void> {
+/** Sets the org's mark back (to the start by default), so the next run archives again from there. */
+export async function resetArchiveMark(orgId: string, mark = INITIAL_MARK): Promise<void> {
   await ddb.send(
     new UpdateCommand({
       TableName: getTableName(),
