@@ -8,6 +8,7 @@ import { DatagateStack, type OidcSettings } from '../lib/datagate-stack';
  *   -c oidcIssuer=... -c oidcAudience=... -c oidcJwksUrl=...  an existing OIDC issuer for people
  *      (all three or none; with none, the stack creates a Cognito user pool)
  *   -c stage=v1                                               the API Gateway stage
+ *   -c archiveRetentionDays=3650                              days the S3 archive keeps measurements (default: keep)
  */
 
 const app = new App();
@@ -30,9 +31,18 @@ function oidcFromContext(): OidcSettings | undefined {
   return undefined;
 }
 
+function archiveRetentionFromContext(): number | undefined {
+  const raw: unknown = app.node.tryGetContext('archiveRetentionDays');
+  if (raw === undefined || raw === null || raw === '') return undefined;
+  const days = Number(raw);
+  if (!Number.isInteger(days) || days < 1) throw new Error('Context value archiveRetentionDays must be a whole number of days, at least 1.');
+  return days;
+}
+
 new DatagateStack(app, 'Datagate', {
   stackName: 'Datagate',
   description: 'Datagate: API keys for external software to air-quality data.',
   oidc: oidcFromContext(),
   stageName: contextString('stage') ?? 'v1',
+  archiveRetentionDays: archiveRetentionFromContext(),
 });

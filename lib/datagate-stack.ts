@@ -12,6 +12,7 @@ import { TABLE_SCHEMA } from '../functions/core/table-schema';
 import { routeList } from '../functions/routes';
 import { AUTHORIZERS } from './authorizers';
 import { DatagateFunction } from './datagate-function';
+import { ReportResources } from './report-resources';
 
 /** The OpenID Connect issuer whose JWTs identify people on `/admin`. */
 export interface OidcSettings {
@@ -35,6 +36,12 @@ export interface DatagateStackProps extends StackProps {
    * @default 'v1'
    */
   readonly stageName?: string;
+
+  /**
+   * Days the measurement archive (S3) keeps measurements.
+   * @default keep forever
+   */
+  readonly archiveRetentionDays?: number;
 }
 
 type AuthorizerKind = keyof typeof AUTHORIZERS;
@@ -55,12 +62,14 @@ const API_KEY_IN_FUNCTION_CACHE_SECONDS = 5;
 export class DatagateStack extends Stack {
   readonly table: dynamodb.Table;
   readonly api: apigateway.RestApi;
+  readonly reports: ReportResources;
   private continuationSecret?: secretsmanager.Secret;
 
   constructor(scope: Construct, id: string, props: DatagateStackProps = {}) {
     super(scope, id, props);
 
     this.table = this.createTable();
+    this.reports = new ReportResources(this, 'Reports', { table: this.table, archiveRetentionDays: props.archiveRetentionDays });
     const oidc = props.oidc ?? this.createUserPool();
     this.api = this.createApi(props.stageName ?? 'v1');
     const authorizers = this.createAuthorizers(oidc);
@@ -68,6 +77,7 @@ export class DatagateStack extends Stack {
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the API (with the stage).' });
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
+    new CfnOutput(this, 'DataBucketName', { value: this.reports.bucket.bucketName, description: 'The measurement archive and report files.' });
     new CfnOutput(this, 'OidcIssuer', { value: oidc.issuer, description: 'Issuer of the person JWTs accepted on /admin.' });
   }
 
@@ -215,6 +225,7 @@ export class DatagateStack extends Stack {
       },
     });
     this.grantTableAccess(route, handler);
+    for (const [name, value] of Object.entries(this.reports.grantRoute(route, handler))) handler.fn.addEnvironment(name, value);
 
     const resource = this.api.root.resourceForPath(route.path);
     resource.addMethod(route.method, new apigateway.LambdaIntegration(handler.fn), {
