@@ -19,6 +19,9 @@ export interface BenchSettings {
   /** Other datasources in the org of `query.othersVsAlone`, and the hours of recent minutes each holds. */
   otherDatasources: number;
   otherHours: number;
+  /** Datasources and days of minutes of the report `report.rowsPerSecond` times (the issue: 20 and 7). */
+  reportDatasources: number;
+  reportDays: number;
 }
 
 export type Figures = Record<string, number>;
@@ -47,6 +50,8 @@ export const TARGETS: Record<string, Target> = {
   'bundle.authorizerVsFloor': atMost(1.5),
   'init.authorizerVsFloor': atMost(1.5),
   'e2e.rps': report,
+  'archive.bytesPerValue': atMost(6),
+  'report.rowsPerSecond': report,
 };
 
 export interface BenchCase {
@@ -60,12 +65,13 @@ export interface BenchCase {
 
 /** Every case; `run.ts` loads the modules after DynamoDB Local is up, since they create the client at load. */
 export async function loadCases(): Promise<BenchCase[]> {
-  const [{ verifyCases }, { queryCases }, { ingestCases }, { e2eCases }, { bundleCases }] = await Promise.all([
+  const [{ verifyCases }, { queryCases }, { ingestCases }, { e2eCases }, { bundleCases }, { reportCases }] = await Promise.all([
     import('./verify-cases'),
     import('./query-cases'),
     import('./ingest-cases'),
     import('./e2e-cases'),
     import('./bundle-cases'),
+    import('./report-cases'),
   ]);
   return [
     {
@@ -77,5 +83,6 @@ export async function loadCases(): Promise<BenchCase[]> {
     { name: 'ingest', keys: ['ingest.batch500VsFloor'], run: ingestCases },
     { name: 'e2e', keys: ['e2e.datasourcesOverFloor', 'e2e.rps'], run: e2eCases },
     { name: 'bundle', keys: ['bundle.authorizerVsFloor', 'init.authorizerVsFloor'], run: bundleCases },
+    { name: 'report', keys: ['archive.bytesPerValue', 'report.rowsPerSecond'], run: reportCases },
   ];
 }

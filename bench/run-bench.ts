@@ -20,6 +20,8 @@ export const FULL_RUN: BenchSettings = {
   historyDays: 30,
   otherDatasources: 200,
   otherHours: 3,
+  reportDatasources: 20,
+  reportDays: 7,
 };
 
 /** Tiny counts: proves every case runs and every key is written; its timings mean nothing. */
@@ -32,6 +34,8 @@ export const SMOKE_RUN: BenchSettings = {
   historyDays: 2,
   otherDatasources: 3,
   otherHours: 1,
+  reportDatasources: 2,
+  reportDays: 1,
 };
 
 export interface BenchResult {
