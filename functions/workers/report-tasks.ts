@@ -39,8 +39,8 @@ export interface TaskContext {
   /** 1 for the first delivery of the message. */
   attempt: number;
   maxAttempts: number;
-  /** Called between steps; a test throws from it to kill a task half-way. */
-  checkpoint?: (step: string, message: ReportMessage) => void;
+  /** Called between steps; a test throws from it to kill a task half-way, or acts in between. */
+  checkpoint?: (step: 'plan-started' | 'part-written' | 'file-written', message: ReportMessage) => void | Promise<void>;
 }
 
 const PAGE = 100;
@@ -100,7 +100,7 @@ async function runPart(report: Report, part: PartPlan, context: TaskContext, mes
     : [];
   const key = partObjectKey(report.reportId, part.index);
   await writeObject(key, gzipSync(rows.map((row) => JSON.stringify(row)).join('\n')), { ContentType: 'application/x-ndjson' });
-  context.checkpoint?.('part-written', message);
+  await context.checkpoint?.('part-written', message);
   const metrics = [...new Set(rows.flatMap((row) => Object.keys(row.metrics)))].sort();
   const source: RowSource = { sourceType: datasource?.sourceType, ...(datasource?.location ? { location: datasource.location } : {}) };
   const allDone = await recordTaskDone(report.reportId, 'PART', part.index, {
@@ -154,7 +154,7 @@ async function runFile(report: Report, file: FilePlan, metrics: string[], contex
     ...(rendered.contentEncoding ? { ContentEncoding: rendered.contentEncoding } : {}),
     ContentDisposition: `attachment; filename="${key.split('/').pop()}"`,
   });
-  context.checkpoint?.('file-written', message);
+  await context.checkpoint?.('file-written', message);
   const allDone = await recordTaskDone(report.reportId, 'FILE', file.index, { key });
   if (!allDone) return;
   const done = await getReport(report.reportId);
@@ -178,7 +178,9 @@ export async function runReportMessage(message: ReportMessage, context: TaskCont
     if (!report || report.reportStatus !== 'in-progress') return; // gone, finished or failed: nothing to do
     switch (message.kind) {
       case 'plan':
-        if (report.stage === 'plan') await plan(report);
+        if (report.stage !== 'plan') return;
+        await context.checkpoint?.('plan-started', message);
+        await plan(report);
         return;
       case 'part':
         if (report.stage === 'parts') await runPart(report, message.part, context, message);

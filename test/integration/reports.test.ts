@@ -6,7 +6,7 @@ import { measurementKey } from '../../functions/core/measurements';
 import { getReport } from '../../functions/core/reports/report-records';
 import { useTestApi, type TestApi } from '../support/local-api';
 import { dataOrg, ingest, type DataOrg } from '../support/data-api';
-import { createApplication, eventually, expectStatus } from '../support/scenario';
+import { connect, createApplication, eventually, expectStatus } from '../support/scenario';
 
 /**
  * Historical reports end to end, through HTTP against DynamoDB Local and the local S3 API:
@@ -249,6 +249,36 @@ describe('historical reports', () => {
     });
     expect(refused.status).toBe(400);
     expect(refused.body.details[0].path).toBe('datasourceIds.0');
+  });
+
+  it('what a guest may read is checked again when the report runs: a list narrowed in between narrows the report', async () => {
+    const guest = await createApplication(api, org.orgId, org.admin, 'Narrowed guest');
+    await connect(api, org.orgId, org.admin, guest.applicationId, ['guest'], [org.datasources[0]!, org.datasources[1]!]);
+    api.runtime.reports.setCheckpoint(async (step) => {
+      if (step !== 'plan-started') return;
+      const narrowed = await api.call('PATCH', `/admin/orgs/${org.orgId}/connections/${guest.applicationId}`, {
+        token: org.admin.token,
+        body: { datasourceIds: [org.datasources[1]] },
+      });
+      expectStatus(narrowed, 200);
+    });
+    try {
+      const requested = await requestReport(api, guest.key, {
+        org: org.orgId,
+        report: 'datasource-measurements',
+        outputFrequency: 'minute',
+        allDatasources: true,
+        ...window,
+      });
+      expectStatus(requested, 200);
+      const record = await pollReport(api, guest.key, requested.body.reportId);
+      expect(record.reportStatus).toBe('succeeded');
+      const report = csvRows(await downloadCsv(record.urls));
+      expect(report.lines).toHaveLength(120);
+      expect(new Set(report.lines.map((line) => line.split(',')[0]))).toEqual(new Set([org.datasources[1]]));
+    } finally {
+      api.runtime.reports.setCheckpoint(undefined);
+    }
   });
 
   it('a worker that dies half-way is retried, and the report is complete and not duplicated', async () => {
