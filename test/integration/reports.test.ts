@@ -195,6 +195,28 @@ describe('historical reports', () => {
     expect(again).toEqual(firstReport);
   });
 
+  it("the Python clarityio client's historical call works unchanged: its body, its poll with ?org=, its plain download", async () => {
+    const hour = 3_600_000;
+    // What get_historical_measurements sends: times from datetime.isoformat(), fileFormat "csv", metricLabelStyle.
+    const isoformat = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, '+00:00');
+    const requested = await requestReport(api, org.keys.observer, {
+      org: org.orgId,
+      report: 'datasource-measurements',
+      outputFrequency: 'hour',
+      startTime: isoformat(Math.floor((now - 3 * hour) / hour) * hour),
+      endTime: isoformat(Math.floor(now / hour) * hour + hour),
+      fileFormat: 'csv',
+      metricLabelStyle: 'canonical',
+      allDatasources: true,
+    });
+    expectStatus(requested, 200);
+    const record = await pollReport(api, org.keys.observer, `${requested.body.reportId}?org=${org.orgId}`);
+    expect(record.reportStatus).toBe('succeeded');
+    expect(record.urls.length).toBeGreaterThan(0);
+    const [first] = await downloadCsv(record.urls);
+    expect(first!.split('\n')[0]).toMatch(/^datasourceId,sourceType,outputFrequency,startOfPeriod,endOfPeriod,/);
+  });
+
   it('parquet-wide files read back with a Parquet reader hold the same rows as the CSV', async () => {
     const requested = await requestReport(api, org.keys.observer, {
       org: org.orgId,
