@@ -1,12 +1,11 @@
-import { routes } from '../routes';
+import { v2MeasurementRoutes } from '../routes/v2-measurements';
 import { defineRoute } from '../core/http/define-route';
-import { requireReadableDatasources } from '../core/access';
 import { queryRecentMeasurements, type RecentQuery } from '../core/recent-measurements';
 import { recentMeasurementsReply } from './recent-answer';
+import { readableDatasources } from '../core/roles';
 
-export const handler = defineRoute(routes.v2QueryRecentMeasurements, async ({ body, principal }) => {
-  const visible = await requireReadableDatasources(principal, body.org);
-  const { org, replyWithContinuationToken, ...options } = body;
+export const handler = defineRoute(v2MeasurementRoutes.v2QueryRecentMeasurements, async ({ body, principal, org, grant }) => {
+  const { org: _org, replyWithContinuationToken, ...options } = body;
   const query: RecentQuery = {
     allDatasources: options.allDatasources === true,
     ...(options.allDatasources === true ? {} : { datasourceIds: options.datasourceIds }),
@@ -16,6 +15,7 @@ export const handler = defineRoute(routes.v2QueryRecentMeasurements, async ({ bo
     ...(options.metricSelect ? { metricSelect: options.metricSelect } : {}),
   };
   const withToken = replyWithContinuationToken === true;
+  const visible = readableDatasources(grant.roles, grant.datasourceIds);
   const answer = await queryRecentMeasurements(org, visible, query, { forContinuation: withToken });
   return recentMeasurementsReply(principal, org, query, answer, {
     request: { org, ...query, replyWithContinuationToken: withToken },

@@ -1,7 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import { parquetWriteBuffer, type ColumnSource } from 'hyparquet-writer';
 import type { Location } from '../core/datasources';
-import type { Row } from '../core/recent-measurements';
+import type { Row } from '../core/measurement-windows';
 import type { OutputFrequency, ReportFileFormat } from '../core/reports/report-query';
 import { csvWideHeader, csvWideLine } from './recent-answer';
 

@@ -11,7 +11,8 @@ const DAY_MS = 86_400_000;
 const optional = <T extends z.ZodType>(schema: T) => schema.nullish().transform((value) => value ?? undefined);
 
 const fileFormatSchema = z.enum(['csv-wide', 'csv', 'parquet-wide', 'parquet']);
-const normalFormat = (format: z.infer<typeof fileFormatSchema> | undefined) =>
+/** `csv`, `csv-wide` or nothing → `csv-wide`; `parquet`, `parquet-wide` → `parquet-wide`. */
+export const normalFormat = (format: z.infer<typeof fileFormatSchema> | undefined) =>
   format === 'parquet' || format === 'parquet-wide' ? ('parquet-wide' as const) : ('csv-wide' as const);
 
 export const reportRequestBodySchema = z
@@ -47,8 +48,7 @@ export const reportRequestBodySchema = z
   .refine((body) => !body.fileFormat || !body.format || normalFormat(body.fileFormat) === normalFormat(body.format), {
     message: 'fileFormat and format (its alias) name different formats.',
     path: ['format'],
-  })
-  .transform(({ format, fileFormat, ...body }) => ({ ...body, fileFormat: normalFormat(fileFormat ?? format) }));
+  });
 export type ReportRequestBody = z.infer<typeof reportRequestBodySchema>;
 
 export const reportParamsSchema = z.object({ reportId: idSchema('report') });

@@ -1,9 +1,9 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { readObject, writeObject } from '../core/blob-store';
 import { getReportRowsPerFile } from '../core/config';
-import { getConnection } from '../core/connection-records';
+import { getConnection } from '../core/connections';
 import { getDatasources, listVisibleDatasources } from '../core/datasources';
-import type { Row } from '../core/recent-measurements';
+import type { Row } from '../core/measurement-windows';
 import { planFiles, planParts, type FilePlan, type PartPlan } from '../core/reports/report-query';
 import { sendReportMessages, type ReportMessage } from '../core/reports/report-queue';
 import {

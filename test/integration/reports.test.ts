@@ -1,8 +1,7 @@
-import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import { parquetReadObjects } from 'hyparquet';
 import { runArchiver } from '../../functions/core/archive/archiver';
-import { ddb } from '../../functions/core/dynamo';
 import { measurementKey } from '../../functions/core/measurements';
+import { deleteNow } from '../../functions/core/table';
 import { getReport } from '../../functions/core/reports/report-records';
 import { useTestApi, type TestApi } from '../support/local-api';
 import { dataOrg, ingest, type DataOrg } from '../support/data-api';
@@ -178,7 +177,7 @@ describe('historical reports', () => {
     // As if DynamoDB's 10-day TTL had removed the older hour.
     for (const datasourceId of [org.datasources[0]!, org.datasources[1]!]) {
       for (const minute of minutes(0, 120, 60, now)) {
-        await ddb.send(new DeleteCommand({ TableName: process.env.TABLE_NAME, Key: measurementKey(datasourceId, minute.time) }));
+        await deleteNow(measurementKey(datasourceId, minute.time));
       }
     }
     const requested = await requestReport(api, org.keys.observer, {

@@ -1,7 +1,4 @@
-import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { ddb } from '../dynamo';
-import { getTableName } from '../config';
-import { isConditionFailure } from '../table';
+import { getItem, queryPage, updateNow, type Guard } from '../table';
 
 /**
  * The archiver's bookkeeping, one item per org that ever ingested: PK `ARCHIVE`, SK
@@ -16,6 +13,9 @@ const stateKey = (orgId: string) => ({ PK: PARTITION, SK: `ORG#${orgId}` });
 /** Sorts before every receipt position (they start with an ISO time); DynamoDB keys cannot be ''. */
 export const INITIAL_MARK = '0';
 
+/** Registration writes whether or not the item exists yet: it only sets constant fields. */
+const CREATE_OR_KEEP: Guard = { condition: 'attribute_not_exists(PK) OR attribute_exists(PK)' };
+
 export interface ArchiveState {
   orgId: string;
   /** Everything received at or before this receipt position is archived; INITIAL_MARK at first. */
@@ -29,36 +29,20 @@ const registered = new Set<string>();
  * Puts the org on the archiver's list; ingest calls it before writing measurements, so no
  * measurement can exist in an org the archiver does not visit.
  */
-export async function registerOrgForArchive(orgId: string, now = new Date()): Promise<void> {
+export async function registerOrgForArchive(orgId: string): Promise<void> {
   if (registered.has(orgId)) return;
-  await ddb.send(
-    new UpdateCommand({
-      TableName: getTableName(),
-      Key: stateKey(orgId),
-      UpdateExpression: 'SET #type = :type, orgId = :org, registeredAt = if_not_exists(registeredAt, :now)',
-      ExpressionAttributeNames: { '#type': 'type' },
-      ExpressionAttributeValues: { ':type': 'archiveState', ':org': orgId, ':now': now.toISOString() },
-    }),
-  );
+  await updateNow(stateKey(orgId), { set: { type: 'archiveState', orgId } }, CREATE_OR_KEEP);
   registered.add(orgId);
 }
 
 /** Every org registered for the archive, a page at a time. */
 export async function* registeredOrgs(): AsyncGenerator<string> {
-  let startKey: Record<string, unknown> | undefined;
+  let nextToken: string | undefined;
   do {
-    const page = await ddb.send(
-      new QueryCommand({
-        TableName: getTableName(),
-        KeyConditionExpression: 'PK = :pk',
-        ExpressionAttributeValues: { ':pk': PARTITION },
-        ProjectionExpression: 'orgId',
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    for (const item of page.Items ?? []) yield item.orgId as string;
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
+    const page = await queryPage({ partition: PARTITION, limit: 1000, nextToken });
+    for (const item of page.items) yield item.orgId as string;
+    nextToken = page.nextToken;
+  } while (nextToken);
 }
 
 /**
@@ -66,75 +50,31 @@ export async function* registeredOrgs(): AsyncGenerator<string> {
  * undefined when another run holds it.
  */
 export async function takeLease(orgId: string, owner: string, now: Date, until: Date): Promise<ArchiveState | undefined> {
-  try {
-    const answer = await ddb.send(
-      new UpdateCommand({
-        TableName: getTableName(),
-        Key: stateKey(orgId),
-        UpdateExpression: 'SET leaseOwner = :owner, leaseUntil = :until',
-        ConditionExpression: 'attribute_exists(PK) AND (attribute_not_exists(leaseUntil) OR leaseUntil < :now)',
-        ExpressionAttributeValues: { ':owner': owner, ':until': until.toISOString(), ':now': now.toISOString() },
-        ReturnValues: 'ALL_NEW',
-      }),
-    );
-    return { orgId, mark: (answer.Attributes?.mark as string | undefined) ?? INITIAL_MARK };
-  } catch (error) {
-    if (isConditionFailure(error)) return undefined;
-    throw error;
-  }
+  const taken = await updateNow(
+    stateKey(orgId),
+    { set: { leaseOwner: owner, leaseUntil: until.toISOString() } },
+    { condition: 'attribute_exists(PK) AND (attribute_not_exists(#leaseUntil) OR #leaseUntil < :now)', values: { ':now': now.toISOString() } },
+  );
+  return taken ? getArchiveState(orgId) : undefined;
 }
 
 /** Moves the org's mark forward, only while `owner` holds the lease. */
 export async function advanceMark(orgId: string, owner: string, mark: string): Promise<boolean> {
-  try {
-    await ddb.send(
-      new UpdateCommand({
-        TableName: getTableName(),
-        Key: stateKey(orgId),
-        UpdateExpression: 'SET mark = :mark',
-        ConditionExpression: 'leaseOwner = :owner',
-        ExpressionAttributeValues: { ':mark': mark, ':owner': owner },
-      }),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
+  return updateNow(stateKey(orgId), { set: { mark } }, { condition: 'leaseOwner = :owner', values: { ':owner': owner } });
 }
 
 /** Gives the lease back (only the holder can). */
 export async function releaseLease(orgId: string, owner: string): Promise<void> {
-  try {
-    await ddb.send(
-      new UpdateCommand({
-        TableName: getTableName(),
-        Key: stateKey(orgId),
-        UpdateExpression: 'REMOVE leaseOwner, leaseUntil',
-        ConditionExpression: 'leaseOwner = :owner',
-        ExpressionAttributeValues: { ':owner': owner },
-      }),
-    );
-  } catch (error) {
-    if (!isConditionFailure(error)) throw error;
-  }
+  await updateNow(stateKey(orgId), { remove: ['leaseOwner', 'leaseUntil'] }, { condition: 'leaseOwner = :owner', values: { ':owner': owner } });
 }
 
-/** The org's archive state, for tests and operators. */
+/** The org's archive state. */
 export async function getArchiveState(orgId: string): Promise<ArchiveState | undefined> {
-  const answer = await ddb.send(new GetCommand({ TableName: getTableName(), Key: stateKey(orgId), ConsistentRead: true }));
-  return answer.Item ? { orgId, mark: (answer.Item.mark as string | undefined) ?? INITIAL_MARK } : undefined;
+  const item = await getItem(stateKey(orgId), { consistent: true });
+  return item ? { orgId, mark: (item.mark as string | undefined) ?? INITIAL_MARK } : undefined;
 }
 
 /** Sets the org's mark back (to the start by default), so the next run archives again from there. */
 export async function resetArchiveMark(orgId: string, mark = INITIAL_MARK): Promise<void> {
-  await ddb.send(
-    new UpdateCommand({
-      TableName: getTableName(),
-      Key: stateKey(orgId),
-      UpdateExpression: 'SET mark = :mark',
-      ConditionExpression: 'attribute_exists(PK)',
-      ExpressionAttributeValues: { ':mark': mark },
-    }),
-  );
+  await updateNow(stateKey(orgId), { set: { mark } });
 }

@@ -1,9 +1,6 @@
-import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { ddb } from '../dynamo';
-import { getTableName } from '../config';
 import { ThrottledError } from '../errors';
 import { newId } from '../ids';
-import { isConditionFailure, transact } from '../table';
+import { getItem, putNew, queryAll, transact, updateItem, updateNow, type StoredItem } from '../table';
 import type { ReportQuery } from './report-query';
 
 /**
@@ -56,6 +53,9 @@ const taskKey = (reportId: string, kind: 'PART' | 'FILE', index: number) => ({
   PK: `REPORT#${reportId}`,
   SK: `${kind}#${String(index).padStart(6, '0')}`,
 });
+const quotaKey = (orgId: string, now: Date) => ({ PK: `REPORTQUOTA#${orgId}`, SK: now.toISOString().slice(0, 10) });
+/** A task's record was there already: a delivery that came again. */
+class AlreadyRecorded extends Error {}
 const ttlOf = (now: Date) => Math.floor((now.getTime() + REPORT_RETENTION_DAYS * DAY_MS) / 1000);
 
 function fromItem(item: Record<string, unknown>): Report {
@@ -84,32 +84,14 @@ export async function createReport(orgId: string, applicationId: string, query: 
     createdAt: now.toISOString(),
     stage: 'plan',
   };
-  const table = getTableName();
   await transact(
     [
-      {
-        Update: {
-          TableName: table,
-          Key: { PK: `REPORTQUOTA#${orgId}`, SK: now.toISOString().slice(0, 10) },
-          UpdateExpression: 'SET #count = if_not_exists(#count, :zero) + :one, #type = :type, #ttl = :ttl',
-          ConditionExpression: 'attribute_not_exists(#count) OR #count < :max',
-          ExpressionAttributeNames: { '#count': 'count', '#type': 'type', '#ttl': 'ttl' },
-          ExpressionAttributeValues: {
-            ':zero': 0,
-            ':one': 1,
-            ':max': REPORTS_PER_ORG_PER_DAY,
-            ':type': 'reportQuota',
-            ':ttl': Math.floor(now.getTime() / 1000) + 2 * 86_400,
-          },
-        },
-      },
-      {
-        Put: {
-          TableName: table,
-          Item: { ...reportKey(report.reportId), type: 'report', ...report, ttl: ttlOf(now) },
-          ConditionExpression: 'attribute_not_exists(PK)',
-        },
-      },
+      updateItem(
+        quotaKey(orgId, now),
+        { set: { type: 'reportQuota', ttl: Math.floor(now.getTime() / 1000) + 2 * 86_400 }, add: { count: 1 } },
+        { condition: 'attribute_not_exists(#count) OR #count < :max', values: { ':max': REPORTS_PER_ORG_PER_DAY } },
+      ),
+      putNew({ ...reportKey(report.reportId), type: 'report', ...report, ttl: ttlOf(now) } as StoredItem),
     ],
     () => {
       const error = new ThrottledError(secondsToMidnight(now));
@@ -122,8 +104,8 @@ export async function createReport(orgId: string, applicationId: string, query: 
 }
 
 export async function getReport(reportId: string): Promise<Report | undefined> {
-  const answer = await ddb.send(new GetCommand({ TableName: getTableName(), Key: reportKey(reportId), ConsistentRead: true }));
-  return answer.Item ? fromItem(answer.Item) : undefined;
+  const item = await getItem(reportKey(reportId), { consistent: true });
+  return item ? fromItem(item) : undefined;
 }
 
 /** Moves an in-progress report from one stage to the next; false when it is not (or no longer) in `from`. */
@@ -133,48 +115,20 @@ export async function advanceStage(
   to: ReportStage,
   fields: Partial<Pick<Report, 'partsTotal' | 'filesTotal' | 'files' | 'message' | 'reportStatus'>> = {},
 ): Promise<boolean> {
-  const names: Record<string, string> = { '#stage': 'stage', '#status': 'reportStatus' };
-  const values: Record<string, unknown> = { ':from': from, ':to': to, ':progress': 'in-progress' };
-  const sets = ['#stage = :to'];
-  for (const [field, value] of Object.entries(fields)) {
-    names[`#${field}`] = field;
-    values[`:${field}`] = value;
-    sets.push(`#${field} = :${field}`);
-  }
-  try {
-    await ddb.send(
-      new UpdateCommand({
-        TableName: getTableName(),
-        Key: reportKey(reportId),
-        UpdateExpression: `SET ${sets.join(', ')}`,
-        ConditionExpression: '#stage = :from AND #status = :progress',
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
-      }),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
+  return updateNow(
+    reportKey(reportId),
+    { set: { stage: to, ...fields } },
+    { condition: '#stage = :from AND #progressStatus = :progress', names: { '#progressStatus': 'reportStatus' }, values: { ':from': from, ':progress': 'in-progress' } },
+  );
 }
 
 /** Ends an in-progress report as failed, with a message for the client (only once). */
 export async function failReport(reportId: string, message: string): Promise<void> {
-  try {
-    await ddb.send(
-      new UpdateCommand({
-        TableName: getTableName(),
-        Key: reportKey(reportId),
-        UpdateExpression: 'SET reportStatus = :failed, message = :message, #stage = :done',
-        ConditionExpression: 'reportStatus = :progress',
-        ExpressionAttributeNames: { '#stage': 'stage' },
-        ExpressionAttributeValues: { ':failed': 'failed', ':message': message, ':progress': 'in-progress', ':done': 'done' },
-      }),
-    );
-  } catch (error) {
-    if (!isConditionFailure(error)) throw error;
-  }
+  await updateNow(
+    reportKey(reportId),
+    { set: { reportStatus: 'failed', message, stage: 'done' } },
+    { condition: '#reportStatus = :progress', values: { ':progress': 'in-progress' } },
+  );
 }
 
 /**
@@ -193,28 +147,19 @@ export async function recordTaskDone(
   try {
     await transact(
       [
-        {
-          Put: {
-            TableName: getTableName(),
-            Item: { ...taskKey(reportId, kind, index), type: `report${kind === 'PART' ? 'Part' : 'File'}`, index, ...details, ttl: ttlOf(now) },
-            ConditionExpression: 'attribute_not_exists(PK)',
-          },
-        },
-        {
-          Update: {
-            TableName: getTableName(),
-            Key: reportKey(reportId),
-            UpdateExpression: `SET #counter = if_not_exists(#counter, :zero) + :one`,
-            ConditionExpression: 'attribute_exists(PK)',
-            ExpressionAttributeNames: { '#counter': counter },
-            ExpressionAttributeValues: { ':zero': 0, ':one': 1 },
-          },
-        },
+        putNew({
+          ...taskKey(reportId, kind, index),
+          type: kind === 'PART' ? 'reportPart' : 'reportFile',
+          index,
+          ...details,
+          ttl: ttlOf(now),
+        } as StoredItem),
+        updateItem(reportKey(reportId), { add: { [counter]: 1 } }),
       ],
-      () => new Error('already recorded'),
+      () => new AlreadyRecorded(),
     );
   } catch (error) {
-    if (!(error instanceof Error && error.message === 'already recorded')) throw error;
+    if (!(error instanceof AlreadyRecorded)) throw error;
   }
   const report = await getReport(reportId);
   if (!report) return false;
@@ -223,29 +168,15 @@ export async function recordTaskDone(
 
 /** The finished parts of a report, in order. */
 export async function listParts(reportId: string): Promise<ReportPart[]> {
-  const parts: ReportPart[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await ddb.send(
-      new QueryCommand({
-        TableName: getTableName(),
-        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :part)',
-        ExpressionAttributeValues: { ':pk': `REPORT#${reportId}`, ':part': 'PART#' },
-        ConsistentRead: true,
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    for (const item of page.Items ?? []) {
-      parts.push({
-        index: item.index as number,
-        datasourceId: item.datasourceId as string,
-        key: item.key as string,
-        rows: item.rows as number,
-        metrics: item.metrics as string[],
-        source: (item.source as ReportPart['source'] | undefined) ?? {},
-      });
-    }
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  return parts.sort((a, b) => a.index - b.index);
+  const items = await queryAll({ partition: `REPORT#${reportId}`, sortKeyPrefix: 'PART#', consistent: true });
+  return items
+    .map((item) => ({
+      index: item.index as number,
+      datasourceId: item.datasourceId as string,
+      key: item.key as string,
+      rows: item.rows as number,
+      metrics: item.metrics as string[],
+      source: (item.source as ReportPart['source'] | undefined) ?? {},
+    }))
+    .sort((a, b) => a.index - b.index);
 }

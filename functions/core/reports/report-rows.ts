@@ -1,8 +1,8 @@
 import { readArchivedMinutes } from '../archive/archive-reader';
 import { mergeMinutes } from '../archive/archive-format';
-import { RETENTION_MS, readMeasurements } from '../measurements';
+import { readMeasurements } from '../measurements';
+import { RETENTION_MS, aggregate, selectRow, type Row } from '../measurement-windows';
 import { metricFilter } from '../metric-select';
-import { aggregate, type Row } from '../recent-measurements';
 import type { OutputFrequency } from './report-query';
 
 /** DynamoDB's TTL deletes a little after expiry; read it for a day longer than it keeps items. */
@@ -39,12 +39,9 @@ export async function reportRows(
     frequency === 'minute'
       ? minutes.map(({ time, metrics }) => ({ datasourceId, time, metrics }))
       : aggregate(
-          minutes.map(({ time, metrics }) => ({ datasourceId, orgId, time, metrics, receipt: '' })),
+          minutes.map(({ time, metrics }) => ({ datasourceId, time, metrics })),
           frequency,
-        ).sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : 0));
+        ).sort((a: Row, b: Row) => (a.time < b.time ? -1 : a.time > b.time ? 1 : 0));
   const wanted = metricFilter(metricSelect);
-  return rows.flatMap((row) => {
-    const metrics = Object.fromEntries(Object.entries(row.metrics).filter(([metric]) => wanted(metric)));
-    return Object.keys(metrics).length > 0 ? [{ ...row, metrics }] : [];
-  });
+  return rows.flatMap((row) => selectRow(row, wanted) ?? []);
 }
