@@ -57,6 +57,10 @@ Demo API key for this run (shown once; a new one is issued at each start):
   curl -s "${url}/v2/datasources?org=${riverside.orgId}" -H "x-api-key: $KEY"
   curl -s "${url}/v2/datasources?org=${northfield.orgId}" -H "x-api-key: $KEY"
   curl -s ${url}/v2/whoami -H "x-api-key: $KEY"
+6. As the application, request a report of the last day's hourly means, poll it, then GET each of its urls:
+  curl -s -X POST ${url}/v2/report-requests -H "x-api-key: $KEY" -H 'Content-Type: application/json' -d '{"org":"${riverside.orgId}","report":"datasource-measurements","outputFrequency":"hour","allDatasources":true,"startTime":"${new Date(Date.now() - 86_400_000).toISOString().slice(0, 13)}:00:00Z","endTime":"${new Date(Date.now() + 3_600_000).toISOString().slice(0, 13)}:00:00Z"}'
+  curl -s "${url}/v2/report-requests/<reportId>?org=${riverside.orgId}" -H "x-api-key: $KEY"
+  curl -s --compressed -o report.csv "<one of the urls>"
 
 OpenAPI document: ${url}/openapi.json    Stop with Ctrl-C.
 `);
