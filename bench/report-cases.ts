@@ -1,6 +1,14 @@
 import { writeObject } from '../functions/core/blob-store';
 import { archiveDayKey, dayOf, encodeArchiveDay, type ArchivedMinute } from '../functions/core/archive/archive-format';
-import { connect, createApplication, createDatasource, createOrg, eventually, expectStatus, signIn } from '../test/support/scenario';
+import {
+  connect,
+  createApplication,
+  createDatasource,
+  createOrg,
+  eventually,
+  expectStatus,
+  signIn,
+} from '../test/support/scenario';
 import { benchApi } from './bench-api';
 import type { BenchSettings, Figures } from './cases';
 
@@ -19,11 +27,11 @@ import type { BenchSettings, Figures } from './cases';
 
 const DAY_MS = 86_400_000;
 const METRICS = [
-  { name: 'pm2_5ConcMass', base: 9, walk: 0.15, noise: 0.8 },
-  { name: 'pm10ConcMass', base: 18, walk: 0.25, noise: 1.5 },
-  { name: 'no2Conc', base: 22, walk: 0.3, noise: 2 },
-  { name: 'temperatureInternal', base: 14, walk: 0.05, noise: 0.1 },
-  { name: 'relHumidInternal', base: 70, walk: 0.1, noise: 0.5 },
+  { name: 'pm2_5ConcMassIndividual', base: 9, walk: 0.15, noise: 0.8 },
+  { name: 'pm10ConcMassIndividual', base: 18, walk: 0.25, noise: 1.5 },
+  { name: 'no2ConcIndividual', base: 22, walk: 0.3, noise: 2 },
+  { name: 'temperatureInternalIndividual', base: 14, walk: 0.05, noise: 0.1 },
+  { name: 'relHumidInternalIndividual', base: 70, walk: 0.1, noise: 0.5 },
 ];
 
 /** A small deterministic PRNG (mulberry32), so every run encodes the same data. */

@@ -127,7 +127,8 @@ export class ReportResources extends Construct {
    */
   private grantObjects(grantee: DatagateFunction, actions: string[], prefix: string, { list = false } = {}): void {
     grantee.fn.addToRolePolicy(new iam.PolicyStatement({ actions, resources: [this.bucket.arnForObjects(prefix)] }));
-    if (list) grantee.fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [this.bucket.bucketArn] }));
+    if (list)
+      grantee.fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [this.bucket.bucketArn] }));
   }
 
   /** Writes only to items whose partition key matches one of `leadingKeys`. */

@@ -1,22 +1,19 @@
 import { gzipSync } from 'node:zlib';
 import { parquetWriteBuffer, type ColumnSource } from 'hyparquet-writer';
-import type { Location } from '../core/datasources';
+import { csvWideTable, toCsvWide } from '../core/air-quality/csv-wide';
+import type { Datasource } from '../core/datasources';
 import type { Row } from '../core/measurement-windows';
-import type { OutputFrequency, ReportFileFormat } from '../core/reports/report-query';
-import { csvWideHeader, csvWideLine } from './recent-answer';
+import type { ReportQuery } from '../core/reports/report-query';
+import { wideRowsOf } from './recent-answer';
 
 /**
  * Report files in the csv-wide layout of the recent query, written by the recent query's own
- * csv-wide writer: gzip CSV (stored with `Content-Encoding: gzip` and `Content-Type: text/csv`,
- * so an HTTP client that decodes gzip, as browsers, curl --compressed and Python's requests do,
- * reads CSV), or the same columns as a Parquet file (`parquet-wide`).
+ * code (`wideRowsOf`, then `toCsvWide` of ../core/air-quality/csv-wide.ts): gzip CSV, stored with
+ * `Content-Encoding: gzip` and `Content-Type: text/csv`, so an HTTP client that decodes gzip
+ * (browsers, curl --compressed, Python's requests) reads CSV; or the same table as a Parquet
+ * file (`parquet-wide`): times as timestamps, coordinates and metric values as doubles, the
+ * rest as strings.
  */
-
-/** A datasource's fields that csv-wide rows carry. */
-export interface RowSource {
-  sourceType?: string;
-  location?: Location;
-}
 
 export interface ReportFile {
   body: Uint8Array;
@@ -25,42 +22,46 @@ export interface ReportFile {
   extension: string;
 }
 
+const TIME_COLUMNS = new Set(['time', 'startOfPeriod', 'endOfPeriod']);
+const isNumberColumn = (name: string) =>
+  name === 'locationLatitude' || name === 'locationLongitude' || name.endsWith('.raw') || name.endsWith('.value');
+
+function parquetOf(table: string[][]): Uint8Array {
+  const [header = [], ...body] = table;
+  const columnData = header.map((name, column): ColumnSource => {
+    const cells = body.map((row) => row[column] ?? '');
+    if (TIME_COLUMNS.has(name))
+      return { name, data: cells.map((cell) => (cell === '' ? null : new Date(cell))), type: 'TIMESTAMP' };
+    if (isNumberColumn(name)) return { name, data: cells.map((cell) => (cell === '' ? null : Number(cell))), type: 'DOUBLE' };
+    return { name, data: cells.map((cell) => (cell === '' ? null : cell)), type: 'STRING' };
+  });
+  return new Uint8Array(parquetWriteBuffer({ columnData, codec: 'SNAPPY', createdBy: 'datagate report' }));
+}
+
+/**
+ * One report file of `rows` (of `datasources`), with exactly the report's metric columns
+ * `metrics` (the union over the whole report, so every file of a report has the same header).
+ */
 export function renderReportFile(
-  format: ReportFileFormat,
-  rows: readonly Row[],
-  sources: ReadonlyMap<string, RowSource>,
+  query: Pick<ReportQuery, 'fileFormat' | 'outputFrequency' | 'qcAssessment' | 'qcFlags'>,
+  rows: Row[],
+  datasources: Datasource[],
   metrics: readonly string[],
-  frequency: OutputFrequency,
 ): ReportFile {
-  if (format === 'csv-wide') {
-    const lines = [csvWideHeader(metrics, frequency), ...rows.map((row) => csvWideLine(row, sources.get(row.datasourceId), metrics, frequency))];
+  const options = {
+    outputFrequency: query.outputFrequency,
+    ...(query.qcAssessment ? { qcAssessment: true } : {}),
+    ...(query.qcFlags ? { qcFlags: true } : {}),
+    metrics,
+  };
+  const wide = wideRowsOf({ rows, datasources, mark: '' }, { allDatasources: false, format: 'csv-wide', ...options });
+  if (query.fileFormat === 'csv-wide') {
     return {
-      body: gzipSync(lines.join('\n') + '\n'),
+      body: gzipSync(toCsvWide(wide, options)),
       contentType: 'text/csv; charset=utf-8',
       contentEncoding: 'gzip',
       extension: 'csv',
     };
   }
-  const source = (row: Row) => sources.get(row.datasourceId);
-  const timeColumns: ColumnSource[] =
-    frequency === 'minute'
-      ? [{ name: 'time', data: rows.map((row) => new Date(row.time)), type: 'TIMESTAMP', nullable: false }]
-      : [
-          { name: 'startOfPeriod', data: rows.map((row) => new Date(row.time)), type: 'TIMESTAMP', nullable: false },
-          { name: 'endOfPeriod', data: rows.map((row) => new Date(row.endOfPeriod ?? row.time)), type: 'TIMESTAMP', nullable: false },
-        ];
-  const columnData: ColumnSource[] = [
-    { name: 'datasourceId', data: rows.map((row) => row.datasourceId), type: 'STRING', nullable: false },
-    { name: 'sourceType', data: rows.map((row) => source(row)?.sourceType ?? null), type: 'STRING' },
-    { name: 'outputFrequency', data: rows.map(() => frequency), type: 'STRING', nullable: false },
-    ...timeColumns,
-    { name: 'locationLatitude', data: rows.map((row) => source(row)?.location?.lat ?? null), type: 'DOUBLE' },
-    { name: 'locationLongitude', data: rows.map((row) => source(row)?.location?.lon ?? null), type: 'DOUBLE' },
-    ...metrics.map((metric): ColumnSource => ({ name: metric, data: rows.map((row) => row.metrics[metric] ?? null), type: 'DOUBLE' })),
-  ];
-  return {
-    body: new Uint8Array(parquetWriteBuffer({ columnData, codec: 'SNAPPY', createdBy: 'datagate report' })),
-    contentType: 'application/vnd.apache.parquet',
-    extension: 'parquet',
-  };
+  return { body: parquetOf(csvWideTable(wide, options)), contentType: 'application/vnd.apache.parquet', extension: 'parquet' };
 }

@@ -53,7 +53,9 @@ export type ReportRequestBody = z.infer<typeof reportRequestBodySchema>;
 
 export const reportParamsSchema = z.object({ reportId: idSchema('report') });
 export const reportPollQuerySchema = z.object({
-  org: idSchema('org').optional().meta({ description: "The report's org; optional (Clarity's poll sends none), but when sent it must match." }),
+  org: idSchema('org')
+    .optional()
+    .meta({ description: "The report's org; optional (Clarity's poll sends none), but when sent it must match." }),
 });
 
 export const reportQueryEchoSchema = z.object({
@@ -77,7 +79,9 @@ export const reportRecordSchema = z.object({
   urls: z
     .array(z.string())
     .optional()
-    .meta({ description: 'Time-limited download links (S3 pre-signed), one per file, in order; empty until the report succeeded.' }),
+    .meta({
+      description: 'Time-limited download links (S3 pre-signed), one per file, in order; empty until the report succeeded.',
+    }),
   urlsExpireAt: isoTimeSchema.optional(),
 });
 export type ReportRecord = z.infer<typeof reportRecordSchema>;

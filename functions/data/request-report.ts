@@ -22,7 +22,9 @@ export const handler = defineRoute(v2ReportRoutes.v2RequestReport, async ({ body
       (await getDatasources(org, visible === 'all' ? ids : ids.filter((id) => visible.has(id)))).map((d) => d.datasourceId),
     );
     const missing = (body.datasourceIds ?? []).flatMap((id, index) =>
-      found.has(id) ? [] : [{ path: `datasourceIds.${index}`, message: `${id} is not a datasource this application can read in this org.` }],
+      found.has(id)
+        ? []
+        : [{ path: `datasourceIds.${index}`, message: `${id} is not a datasource this application can read in this org.` }],
     );
     if (missing.length > 0) throw new BadRequestError('Some datasourceIds cannot be read.', missing);
   }

@@ -10,6 +10,7 @@ import { v2DatasourceRoutes } from './v2-datasources';
 import { v2MeasurementRoutes } from './v2-measurements';
 import { v2ReportRoutes } from './v2-reports';
 import { v2WhoamiRoutes } from './v2-whoami';
+import { v2MetricRoutes } from './v2-metrics';
 import type { RouteDefinition } from '../core/http/route';
 
 /**
@@ -31,6 +32,7 @@ export const routes = {
   ...v2MeasurementRoutes,
   ...v2ReportRoutes,
   ...v2WhoamiRoutes,
+  ...v2MetricRoutes,
 };
 
 export type RouteName = keyof typeof routes;

@@ -2,21 +2,14 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { readObject, writeObject } from '../core/blob-store';
 import { getReportRowsPerFile } from '../core/config';
 import { getConnection } from '../core/connections';
-import { getDatasources, listVisibleDatasources } from '../core/datasources';
+import { getDatasources, listVisibleDatasources, type Datasource } from '../core/datasources';
 import type { Row } from '../core/measurement-windows';
 import { planFiles, planParts, type FilePlan, type PartPlan } from '../core/reports/report-query';
 import { sendReportMessages, type ReportMessage } from '../core/reports/report-queue';
-import {
-  advanceStage,
-  failReport,
-  getReport,
-  listParts,
-  recordTaskDone,
-  type Report,
-} from '../core/reports/report-records';
+import { advanceStage, failReport, getReport, listParts, recordTaskDone, type Report } from '../core/reports/report-records';
 import { reportRows } from '../core/reports/report-rows';
 import { readableDatasources } from '../core/roles';
-import { renderReportFile, type RowSource } from '../data/report-files';
+import { renderReportFile } from '../data/report-files';
 
 /**
  * The report worker's three kinds of task, run from SQS in AWS and in-process locally:
@@ -74,7 +67,10 @@ async function plan(report: Report): Promise<void> {
     const existing = new Set((await getDatasources(report.orgId, readable)).map((datasource) => datasource.datasourceId));
     const refused = asked.filter((id) => !existing.has(id));
     if (refused.length > 0) {
-      return failReport(report.reportId, `These datasources cannot be read by this application in this org any more: ${refused.join(', ')}.`);
+      return failReport(
+        report.reportId,
+        `These datasources cannot be read by this application in this org any more: ${refused.join(', ')}.`,
+      );
     }
     datasourceIds = asked;
   }
@@ -94,21 +90,28 @@ async function runPart(report: Report, part: PartPlan, context: TaskContext, mes
   const access = current.visible;
   // Checked again when it runs: a datasource the application can no longer read, or one
   // retired since, contributes nothing.
-  const [datasource] = access === 'all' || access.has(part.datasourceId) ? await getDatasources(report.orgId, [part.datasourceId]) : [];
+  const [datasource] =
+    access === 'all' || access.has(part.datasourceId) ? await getDatasources(report.orgId, [part.datasourceId]) : [];
   const rows = datasource
-    ? await reportRows(report.orgId, part.datasourceId, Date.parse(part.from), Date.parse(part.to), report.query.outputFrequency, report.query.metricSelect)
+    ? await reportRows(
+        report.orgId,
+        part.datasourceId,
+        Date.parse(part.from),
+        Date.parse(part.to),
+        report.query.outputFrequency,
+        report.query.metricSelect,
+      )
     : [];
   const key = partObjectKey(report.reportId, part.index);
   await writeObject(key, gzipSync(rows.map((row) => JSON.stringify(row)).join('\n')), { ContentType: 'application/x-ndjson' });
   await context.checkpoint?.('part-written', message);
   const metrics = [...new Set(rows.flatMap((row) => Object.keys(row.metrics)))].sort();
-  const source: RowSource = { sourceType: datasource?.sourceType, ...(datasource?.location ? { location: datasource.location } : {}) };
   const allDone = await recordTaskDone(report.reportId, 'PART', part.index, {
     datasourceId: part.datasourceId,
     key,
     rows: rows.length,
     metrics,
-    source,
+    ...(datasource ? { datasource } : {}),
   });
   if (allDone) await finishParts(report.reportId);
 }
@@ -133,21 +136,27 @@ async function readPartRows(key: string): Promise<Row[]> {
   return text === '' ? [] : text.split('\n').map((line) => JSON.parse(line) as Row);
 }
 
-async function runFile(report: Report, file: FilePlan, metrics: string[], context: TaskContext, message: ReportMessage): Promise<void> {
+async function runFile(
+  report: Report,
+  file: FilePlan,
+  metrics: string[],
+  context: TaskContext,
+  message: ReportMessage,
+): Promise<void> {
   const parts = await listParts(report.reportId);
   const rows: Row[] = [];
-  const sources = new Map<string, RowSource>();
+  const datasources = new Map<string, Datasource>();
   let first = 0;
   for (const part of parts) {
     const end = first + part.rows;
     if (end > file.firstRow && first < file.endRow) {
       const partRows = await readPartRows(part.key);
       rows.push(...partRows.slice(Math.max(0, file.firstRow - first), file.endRow - first));
-      sources.set(part.datasourceId, part.source);
+      if (part.datasource) datasources.set(part.datasourceId, part.datasource);
     }
     first = end;
   }
-  const rendered = renderReportFile(report.query.fileFormat, rows, sources, metrics, report.query.outputFrequency);
+  const rendered = renderReportFile(report.query, rows, [...datasources.values()], metrics);
   const key = reportFileKey(report.reportId, file.index, rendered.extension);
   await writeObject(key, rendered.body, {
     ContentType: rendered.contentType,
@@ -158,7 +167,9 @@ async function runFile(report: Report, file: FilePlan, metrics: string[], contex
   const allDone = await recordTaskDone(report.reportId, 'FILE', file.index, { key });
   if (!allDone) return;
   const done = await getReport(report.reportId);
-  const keys = Array.from({ length: done?.filesTotal ?? 0 }, (_, index) => reportFileKey(report.reportId, index, extensionOf(report)));
+  const keys = Array.from({ length: done?.filesTotal ?? 0 }, (_, index) =>
+    reportFileKey(report.reportId, index, extensionOf(report)),
+  );
   await advanceStage(report.reportId, 'files', 'done', {
     reportStatus: 'succeeded',
     files: keys,
@@ -191,7 +202,10 @@ export async function runReportMessage(message: ReportMessage, context: TaskCont
     }
   } catch (error) {
     if (context.attempt >= context.maxAttempts) {
-      await failReport(message.reportId, 'The report could not be produced; request it again, or ask the operator if it fails again.');
+      await failReport(
+        message.reportId,
+        'The report could not be produced; request it again, or ask the operator if it fails again.',
+      );
     }
     throw error;
   }

@@ -20,7 +20,9 @@ export async function handler(event: SQSEvent): Promise<SQSBatchResponse> {
         maxAttempts: MAX_RECEIVES,
       });
     } catch (error) {
-      console.error(JSON.stringify({ level: 'error', message: 'report task failed', messageId: record.messageId, error: String(error) }));
+      console.error(
+        JSON.stringify({ level: 'error', message: 'report task failed', messageId: record.messageId, error: String(error) }),
+      );
       failures.push({ itemIdentifier: record.messageId });
     }
   }

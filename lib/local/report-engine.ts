@@ -16,7 +16,9 @@ export interface LocalReportEngine {
   stop(): void;
 }
 
-export function startLocalReportEngine(options: { concurrency?: number; maxAttempts?: number; retryDelayMs?: number } = {}): LocalReportEngine {
+export function startLocalReportEngine(
+  options: { concurrency?: number; maxAttempts?: number; retryDelayMs?: number } = {},
+): LocalReportEngine {
   const concurrency = options.concurrency ?? 4;
   const maxAttempts = options.maxAttempts ?? 3;
   const retryDelayMs = options.retryDelayMs ?? 200;
@@ -41,7 +43,15 @@ export function startLocalReportEngine(options: { concurrency?: number; maxAttem
       void runReportMessage(message, { attempt, maxAttempts, checkpoint })
         .catch((error: unknown) => {
           if (attempt >= maxAttempts || stopped) {
-            console.error(JSON.stringify({ level: 'error', message: 'report task failed for good', kind: message.kind, reportId: message.reportId, error: String(error) }));
+            console.error(
+              JSON.stringify({
+                level: 'error',
+                message: 'report task failed for good',
+                kind: message.kind,
+                reportId: message.reportId,
+                error: String(error),
+              }),
+            );
             return;
           }
           delayed += 1;

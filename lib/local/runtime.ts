@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startDynamoDbLocal, ensureTable, type RunningDynamoDb } from './dynamodb-local';
+import { startDynamoDbLocal, ensureTable, deleteTable, type RunningDynamoDb } from './dynamodb-local';
 import { startLocalServer, type LocalServer } from './server';
 import { startLocalReportEngine, type LocalReportEngine } from './report-engine';
 import { startS3Local, type RunningS3 } from './s3-local';
@@ -19,6 +19,10 @@ export interface LocalRuntimeOptions {
   dynamoDbPort?: number;
   /** Persist DynamoDB data here; in memory when absent. */
   dataDir?: string;
+  /** Where the started DynamoDB Local's pid is kept while it runs. */
+  dynamoDbPidFile?: string;
+  /** Delete the table first (its content is known to be a half-written first seed). */
+  recreateTable?: boolean;
   issuerKeyFile?: string;
   tableName?: string;
   /** Use an already running S3 API (tests share one) with this bucket; otherwise one is started. */
@@ -50,9 +54,14 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   let archiveTimer: NodeJS.Timeout | undefined;
   const endpoint =
     options.dynamoDbEndpoint ??
-    (dynamo = await startDynamoDbLocal({ port: options.dynamoDbPort, dataDir: options.dataDir })).endpoint;
+    (dynamo = await startDynamoDbLocal({
+      port: options.dynamoDbPort,
+      dataDir: options.dataDir,
+      pidFile: options.dynamoDbPidFile,
+    })).endpoint;
   try {
     const tableName = options.tableName ?? 'datagate';
+    if (options.recreateTable) await deleteTable(endpoint, tableName);
     const freshTable = await ensureTable(endpoint, tableName);
     process.env.TABLE_NAME = tableName;
     process.env.DYNAMODB_ENDPOINT = endpoint;

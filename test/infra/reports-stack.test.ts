@@ -96,8 +96,12 @@ describe('archive and reports in the stack', () => {
     const puts = s3.filter((statement) => actionsOf(statement).includes('s3:PutObject'));
     expect(puts).toHaveLength(1);
     expect(resourceText(puts[0])).toContain('/reports/*');
-    expect(s3.some((statement) => resourceText(statement).includes('/archive/*') && actionsOf(statement).join() === 's3:GetObject')).toBe(true);
-    const writes = statements.filter((statement) => actionsOf(statement).some((action) => /dynamodb:(Put|Update|Delete|BatchWrite)/.test(action)));
+    expect(
+      s3.some((statement) => resourceText(statement).includes('/archive/*') && actionsOf(statement).join() === 's3:GetObject'),
+    ).toBe(true);
+    const writes = statements.filter((statement) =>
+      actionsOf(statement).some((action) => /dynamodb:(Put|Update|Delete|BatchWrite)/.test(action)),
+    );
     expect(writes).toHaveLength(1);
     expect(writes[0].Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['REPORT#*'] } });
     expect(allActions(statements).has('dynamodb:DeleteItem')).toBe(false);
@@ -114,7 +118,9 @@ describe('archive and reports in the stack', () => {
     const puts = statements.filter((statement) => actionsOf(statement).includes('s3:PutObject'));
     expect(puts).toHaveLength(1);
     expect(resourceText(puts[0])).toContain('/archive/*');
-    const writes = statements.filter((statement) => actionsOf(statement).some((action) => /dynamodb:(Put|Update|Delete|BatchWrite)/.test(action)));
+    const writes = statements.filter((statement) =>
+      actionsOf(statement).some((action) => /dynamodb:(Put|Update|Delete|BatchWrite)/.test(action)),
+    );
     expect(writes).toHaveLength(1);
     expect(writes[0].Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['ARCHIVE'] } });
     expect(allActions(statements).has('sqs:SendMessage')).toBe(false);

@@ -1,6 +1,11 @@
 import {
   type ArchivedMinute,
-  archiveDayKey, daysBetween, decodeArchiveDay, encodeArchiveDay, mergeMinutes } from '../../functions/core/archive/archive-format';
+  archiveDayKey,
+  daysBetween,
+  decodeArchiveDay,
+  encodeArchiveDay,
+  mergeMinutes,
+} from '../../functions/core/archive/archive-format';
 
 const at = (minute: number) => new Date(Date.UTC(2026, 10, 1) + minute * 60_000).toISOString();
 
@@ -23,7 +28,10 @@ describe('archive day files', () => {
     let value = 10;
     const minutes = Array.from({ length: 1440 }, (_, minute) => {
       value += Math.sin(minute / 7) * 0.3;
-      return { time: at(minute), metrics: { a: Math.round(value * 100) / 100, b: Math.round((value * 2 + (minute % 5)) * 100) / 100 } };
+      return {
+        time: at(minute),
+        metrics: { a: Math.round(value * 100) / 100, b: Math.round((value * 2 + (minute % 5)) * 100) / 100 },
+      };
     });
     expect(encodeArchiveDay(minutes).byteLength / (1440 * 2)).toBeLessThan(6);
   });
@@ -48,6 +56,9 @@ describe('archive day files', () => {
 
   it('partitions by org, datasource and UTC day', () => {
     expect(archiveDayKey('org_1', 'ds_2', '2026-11-01')).toBe('archive/org=org_1/datasource=ds_2/day=2026-11-01.parquet');
-    expect(daysBetween(Date.parse('2026-10-31T23:00:00Z'), Date.parse('2026-11-02T00:00:00Z'))).toEqual(['2026-10-31', '2026-11-01']);
+    expect(daysBetween(Date.parse('2026-10-31T23:00:00Z'), Date.parse('2026-11-02T00:00:00Z'))).toEqual([
+      '2026-10-31',
+      '2026-11-01',
+    ]);
   });
 });

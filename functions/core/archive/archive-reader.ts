@@ -8,7 +8,12 @@ const CONCURRENCY = 8;
  * A datasource's archived minutes with `from <= time < to`, oldest first: only the day files of
  * that window are read (a missing file is a day without data).
  */
-export async function readArchivedMinutes(orgId: string, datasourceId: string, fromMs: number, toMs: number): Promise<ArchivedMinute[]> {
+export async function readArchivedMinutes(
+  orgId: string,
+  datasourceId: string,
+  fromMs: number,
+  toMs: number,
+): Promise<ArchivedMinute[]> {
   const days = daysBetween(fromMs, toMs);
   const perDay: ArchivedMinute[][] = new Array(days.length);
   let next = 0;

@@ -53,7 +53,10 @@ export async function takeLease(orgId: string, owner: string, now: Date, until: 
   const taken = await updateNow(
     stateKey(orgId),
     { set: { leaseOwner: owner, leaseUntil: until.toISOString() } },
-    { condition: 'attribute_exists(PK) AND (attribute_not_exists(#leaseUntil) OR #leaseUntil < :now)', values: { ':now': now.toISOString() } },
+    {
+      condition: 'attribute_exists(PK) AND (attribute_not_exists(#leaseUntil) OR #leaseUntil < :now)',
+      values: { ':now': now.toISOString() },
+    },
   );
   return taken ? getArchiveState(orgId) : undefined;
 }
@@ -65,7 +68,11 @@ export async function advanceMark(orgId: string, owner: string, mark: string): P
 
 /** Gives the lease back (only the holder can). */
 export async function releaseLease(orgId: string, owner: string): Promise<void> {
-  await updateNow(stateKey(orgId), { remove: ['leaseOwner', 'leaseUntil'] }, { condition: 'leaseOwner = :owner', values: { ':owner': owner } });
+  await updateNow(
+    stateKey(orgId),
+    { remove: ['leaseOwner', 'leaseUntil'] },
+    { condition: 'leaseOwner = :owner', values: { ':owner': owner } },
+  );
 }
 
 /** The org's archive state. */

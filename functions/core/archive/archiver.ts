@@ -61,7 +61,10 @@ async function archiveBatch(orgId: string, receipts: readonly StoredMeasurement[
     const existing = await readObject(key);
     const archived = existing ? await decodeArchiveDay(existing) : [];
     // Receipts are in ingest order, so a later copy of a time overwrites an earlier one.
-    const merged = mergeMinutes(archived, measurements.map(({ time, metrics }) => ({ time, metrics })));
+    const merged = mergeMinutes(
+      archived,
+      measurements.map(({ time, metrics }) => ({ time, metrics })),
+    );
     await writeObject(key, encodeArchiveDay(merged), { ContentType: 'application/vnd.apache.parquet' });
     checkpoint?.('file-written');
   });
@@ -69,7 +72,11 @@ async function archiveBatch(orgId: string, receipts: readonly StoredMeasurement[
 }
 
 /** Archives one org from its mark up to the settle lag, batch by batch, while time allows. */
-async function archiveOrg(orgId: string, options: Required<Pick<ArchiverOptions, 'budgetMs' | 'leaseMs'>> & ArchiverOptions, started: number) {
+async function archiveOrg(
+  orgId: string,
+  options: Required<Pick<ArchiverOptions, 'budgetMs' | 'leaseMs'>> & ArchiverOptions,
+  started: number,
+) {
   const now = options.now ?? new Date();
   const owner = randomUUID();
   const state = await takeLease(orgId, owner, now, new Date(now.getTime() + options.leaseMs));

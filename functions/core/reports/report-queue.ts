@@ -37,7 +37,9 @@ export async function sendReportMessages(messages: readonly ReportMessage[]): Pr
       }),
     );
     if (answer.Failed && answer.Failed.length > 0) {
-      throw new Error(`SQS refused ${answer.Failed.length} report messages: ${answer.Failed[0]!.Message ?? answer.Failed[0]!.Code}`);
+      throw new Error(
+        `SQS refused ${answer.Failed.length} report messages: ${answer.Failed[0]!.Message ?? answer.Failed[0]!.Code}`,
+      );
     }
   }
 }

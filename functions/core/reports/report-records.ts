@@ -1,6 +1,7 @@
 import { ThrottledError } from '../errors';
 import { newId } from '../ids';
 import { getItem, putNew, queryAll, transact, updateItem, updateNow, type StoredItem } from '../table';
+import type { Datasource } from '../datasources';
 import type { ReportQuery } from './report-query';
 
 /**
@@ -44,8 +45,8 @@ export interface ReportPart {
   key: string;
   rows: number;
   metrics: string[];
-  /** The datasource's source type and location, as csv-wide rows carry them. */
-  source: { sourceType?: string; location?: { lat: number; lon: number } };
+  /** The datasource as the part found it (csv-wide rows carry its source type and location); none if retired. */
+  datasource?: Datasource;
 }
 
 const reportKey = (reportId: string) => ({ PK: `REPORT#${reportId}`, SK: 'REPORT' });
@@ -118,7 +119,11 @@ export async function advanceStage(
   return updateNow(
     reportKey(reportId),
     { set: { stage: to, ...fields } },
-    { condition: '#stage = :from AND #progressStatus = :progress', names: { '#progressStatus': 'reportStatus' }, values: { ':from': from, ':progress': 'in-progress' } },
+    {
+      condition: '#stage = :from AND #progressStatus = :progress',
+      names: { '#progressStatus': 'reportStatus' },
+      values: { ':from': from, ':progress': 'in-progress' },
+    },
   );
 }
 
@@ -176,7 +181,7 @@ export async function listParts(reportId: string): Promise<ReportPart[]> {
       key: item.key as string,
       rows: item.rows as number,
       metrics: item.metrics as string[],
-      source: (item.source as ReportPart['source'] | undefined) ?? {},
+      ...(item.datasource ? { datasource: item.datasource as Datasource } : {}),
     }))
     .sort((a, b) => a.index - b.index);
 }

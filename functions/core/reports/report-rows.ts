@@ -1,20 +1,36 @@
 import { readArchivedMinutes } from '../archive/archive-reader';
 import { mergeMinutes } from '../archive/archive-format';
+import { dayRows, hourRows, totalsOfMinutes, ROLLING_HOURS, type DerivedRow } from '../air-quality/derived-metrics';
+import { metricFilter } from '../air-quality/metric-select';
 import { readMeasurements } from '../measurements';
-import { RETENTION_MS, aggregate, selectRow, type Row } from '../measurement-windows';
-import { metricFilter } from '../metric-select';
+import { HOUR_MS, PERIOD_MS, RETENTION_MS, iso, selectRow, type Row } from '../measurement-windows';
 import type { OutputFrequency } from './report-query';
 
 /** DynamoDB's TTL deletes a little after expiry; read it for a day longer than it keeps items. */
 const DYNAMO_READ_MARGIN_MS = 86_400_000;
 
 /**
- * One datasource's report rows over `[from, to)`, oldest first: the archive's minutes, with
- * what DynamoDB holds for the same times on top (the archiver may not have run since the last
- * ingest, and a resent value replaces the archived one). Minutes are answered as they are;
- * `hour` and `day` are the means of each period, computed by the recent query's own code
- * (`aggregate`). `metricSelect` applies to the output names; rows left without metrics are
- * dropped, as in the recent query.
+ * A datasource's minutes over `[from, to)`, oldest first: the archive's, with what DynamoDB
+ * holds for the same times on top (the archiver may not have run since the last ingest, and a
+ * resent value replaces the archived one).
+ */
+async function minutesOf(orgId: string, datasourceId: string, fromMs: number, toMs: number, now: number) {
+  const archived = await readArchivedMinutes(orgId, datasourceId, fromMs, toMs);
+  const recentFrom = Math.max(fromMs, now - RETENTION_MS - DYNAMO_READ_MARGIN_MS);
+  const recent = recentFrom < toMs ? await readMeasurements(datasourceId, iso(recentFrom), iso(toMs - 1), Infinity) : [];
+  return mergeMinutes(
+    archived,
+    recent.map(({ time, metrics }) => ({ time, metrics })),
+  );
+}
+
+/**
+ * One datasource's report rows for `[from, to)` (period starts, for means), oldest first,
+ * computed by the recent query's own code: minutes as they are; `hour` and `day` rows from the
+ * totals of each period (`totalsOfMinutes`) by `hourRows` / `dayRows` (means, 24-hour rolling
+ * means, NowCasts and AQIs; an hour's rolling mean and NowCast read the 23 hours before it, so
+ * those minutes are read too). `metricSelect` applies to the output names; rows left without
+ * metrics are dropped, as in the recent query.
  */
 export async function reportRows(
   orgId: string,
@@ -25,23 +41,23 @@ export async function reportRows(
   metricSelect: string | undefined,
   now = Date.now(),
 ): Promise<Row[]> {
-  const archived = await readArchivedMinutes(orgId, datasourceId, fromMs, toMs);
-  const recentFrom = Math.max(fromMs, now - RETENTION_MS - DYNAMO_READ_MARGIN_MS);
-  const recent =
-    recentFrom < toMs
-      ? await readMeasurements(datasourceId, new Date(recentFrom).toISOString(), new Date(toMs - 1).toISOString(), Infinity)
-      : [];
-  const minutes = mergeMinutes(
-    archived,
-    recent.map(({ time, metrics }) => ({ time, metrics })),
-  );
-  const rows: Row[] =
-    frequency === 'minute'
-      ? minutes.map(({ time, metrics }) => ({ datasourceId, time, metrics }))
-      : aggregate(
-          minutes.map(({ time, metrics }) => ({ datasourceId, time, metrics })),
-          frequency,
-        ).sort((a: Row, b: Row) => (a.time < b.time ? -1 : a.time > b.time ? 1 : 0));
+  let rows: Row[];
+  if (frequency === 'minute') {
+    rows = (await minutesOf(orgId, datasourceId, fromMs, toMs, now)).map(({ time, metrics }) => ({
+      datasourceId,
+      time,
+      metrics,
+    }));
+  } else {
+    const period = PERIOD_MS[frequency];
+    const lookBack = frequency === 'hour' ? (ROLLING_HOURS - 1) * HOUR_MS : 0;
+    const totals = totalsOfMinutes(await minutesOf(orgId, datasourceId, fromMs - lookBack, toMs, now), period);
+    const starts: number[] = [];
+    for (let start = fromMs; start < toMs; start += period) starts.push(start);
+    const derived: DerivedRow[] =
+      frequency === 'hour' ? hourRows(totals, starts) : dayRows(totals.filter((day) => day.start >= fromMs && day.start < toMs));
+    rows = derived.map(({ start, end, metrics }) => ({ datasourceId, time: iso(start), endOfPeriod: iso(end), metrics }));
+  }
   const wanted = metricFilter(metricSelect);
   return rows.flatMap((row) => selectRow(row, wanted) ?? []);
 }
