@@ -54,6 +54,7 @@ export const TARGETS: Record<string, Target> = {
   'init.authorizerVsFloor': atMost(1.5),
   'bundle.maxRouteVsFloor': atMost(1.5),
   'init.maxRouteVsFloor': atMost(1.5),
+  'console.bundleGzipBytes': atMost(150000),
   'e2e.rps': report,
   'archive.bytesPerValue': atMost(6),
   'report.rowsPerSecond': report,
@@ -70,16 +71,25 @@ export interface BenchCase {
 
 /** Every case; loaded after DynamoDB Local is up and its endpoint is in the environment, which the shared client reads when it is made. */
 export async function loadCases(): Promise<BenchCase[]> {
-  const [{ verifyCases }, { queryCases }, { ingestCases }, { e2eCases }, { bundleCases }, { rollupCases }, { reportCases }] =
-    await Promise.all([
-      import('./verify-cases'),
-      import('./query-cases'),
-      import('./ingest-cases'),
-      import('./e2e-cases'),
-      import('./bundle-cases'),
-      import('./rollup-cases'),
-      import('./report-cases'),
-    ]);
+  const [
+    { verifyCases },
+    { queryCases },
+    { ingestCases },
+    { e2eCases },
+    { bundleCases },
+    { rollupCases },
+    { consoleCases },
+    { reportCases },
+  ] = await Promise.all([
+    import('./verify-cases'),
+    import('./query-cases'),
+    import('./ingest-cases'),
+    import('./e2e-cases'),
+    import('./bundle-cases'),
+    import('./rollup-cases'),
+    import('./console-cases'),
+    import('./report-cases'),
+  ]);
   return [
     {
       name: 'verify',
@@ -95,6 +105,7 @@ export async function loadCases(): Promise<BenchCase[]> {
       keys: ['bundle.authorizerVsFloor', 'init.authorizerVsFloor', 'bundle.maxRouteVsFloor', 'init.maxRouteVsFloor'],
       run: bundleCases,
     },
+    { name: 'console', keys: ['console.bundleGzipBytes'], run: consoleCases },
     { name: 'report', keys: ['archive.bytesPerValue', 'report.rowsPerSecond'], run: reportCases },
   ];
 }

@@ -1,5 +1,7 @@
 import { App } from 'aws-cdk-lib';
 import { DatagateStack, type OidcSettings } from '../lib/datagate-stack';
+import type { ConsoleSignIn } from '../lib/console-hosting';
+import { ensureConsoleBuilt } from '../lib/local/console-build';
 
 /**
  * The CDK app. Environment-agnostic: account and region come from the deploying credentials.
@@ -8,6 +10,10 @@ import { DatagateStack, type OidcSettings } from '../lib/datagate-stack';
  *   -c oidcIssuer=... -c oidcAudience=... -c oidcJwksUrl=...  an existing OIDC issuer for people
  *      (all three or none; with none, the stack creates a Cognito user pool)
  *   -c stage=v1                                               the API Gateway stage
+ *   -c consoleAuthorizeUrl=... -c consoleTokenUrl=... -c consoleLogoutUrl=... -c consoleClientId=...
+ *      with an existing issuer: the admin console's sign-in (authorization code + PKCE, public client)
+ *   -c cognitoDomainPrefix=datagate-...                       the managed login's Cognito domain prefix
+ *   -c consoleDomainName=... -c consoleCertificateArn=...     a custom domain for the console (ACM, us-east-1)
  *   -c archiveRetentionDays=3650                              days the S3 archive keeps measurements (default: keep)
  */
 
@@ -39,10 +45,36 @@ function archiveRetentionFromContext(): number | undefined {
   return days;
 }
 
+function consoleSignInFromContext(): ConsoleSignIn | undefined {
+  const authorizeUrl = contextString('consoleAuthorizeUrl');
+  const tokenUrl = contextString('consoleTokenUrl');
+  const logoutUrl = contextString('consoleLogoutUrl');
+  const clientId = contextString('consoleClientId');
+  if (authorizeUrl && tokenUrl && logoutUrl && clientId) return { authorizeUrl, tokenUrl, logoutUrl, clientId };
+  if (authorizeUrl || tokenUrl || logoutUrl || clientId) {
+    throw new Error('Give all four of consoleAuthorizeUrl, consoleTokenUrl, consoleLogoutUrl and consoleClientId, or none.');
+  }
+  return undefined;
+}
+
+function consoleDomainFromContext(): { domainName: string; certificateArn: string } | undefined {
+  const domainName = contextString('consoleDomainName');
+  const certificateArn = contextString('consoleCertificateArn');
+  if (domainName && certificateArn) return { domainName, certificateArn };
+  if (domainName || certificateArn) throw new Error('Give both consoleDomainName and consoleCertificateArn, or neither.');
+  return undefined;
+}
+
+// The stack uploads the built console: build it when missing or stale.
+ensureConsoleBuilt();
+
 new DatagateStack(app, 'Datagate', {
   stackName: 'Datagate',
   description: 'Datagate: API keys for external software to air-quality data.',
   oidc: oidcFromContext(),
   stageName: contextString('stage') ?? 'v1',
+  consoleSignIn: consoleSignInFromContext(),
+  cognitoDomainPrefix: contextString('cognitoDomainPrefix'),
+  consoleDomain: consoleDomainFromContext(),
   archiveRetentionDays: archiveRetentionFromContext(),
 });

@@ -14,6 +14,7 @@ import { routeList } from '../functions/routes';
 import { AUTHORIZERS } from './authorizers';
 import { DatagateFunction } from './datagate-function';
 import { ReportResources } from './report-resources';
+import { ConsoleHosting, DEFAULT_CONSOLE_DIST, type ConsoleSignIn } from './console-hosting';
 
 /** The OpenID Connect issuer whose JWTs identify people on `/admin`. */
 export interface OidcSettings {
@@ -43,6 +44,33 @@ export interface DatagateStackProps extends StackProps {
    * @default keep forever
    */
   readonly archiveRetentionDays?: number;
+
+  /**
+   * How the admin console signs people in when `oidc` is an existing issuer (its authorization
+   * code + PKCE endpoints and public client). Without it, that console shows that sign-in is
+   * not configured.
+   * @default the Cognito user pool's managed login, when the stack creates the pool
+   */
+  readonly consoleSignIn?: ConsoleSignIn;
+
+  /**
+   * The Cognito domain prefix of the managed login (`<prefix>.auth.<region>.amazoncognito.com`),
+   * unique in the region.
+   * @default `datagate-<account id>`
+   */
+  readonly cognitoDomainPrefix?: string;
+
+  /**
+   * A custom domain for the console, with an ACM certificate in us-east-1.
+   * @default the CloudFront distribution's own name
+   */
+  readonly consoleDomain?: { readonly domainName: string; readonly certificateArn: string };
+
+  /**
+   * The built console.
+   * @default console/dist
+   */
+  readonly consoleAssetPath?: string;
 }
 
 type AuthorizerKind = keyof typeof AUTHORIZERS;
@@ -71,8 +99,20 @@ export class DatagateStack extends Stack {
 
     this.table = this.createTable();
     this.reports = new ReportResources(this, 'Reports', { table: this.table, archiveRetentionDays: props.archiveRetentionDays });
-    const oidc = props.oidc ?? this.createUserPool();
-    this.api = this.createApi(props.stageName ?? 'v1');
+    const stageName = props.stageName ?? 'v1';
+    this.api = this.createApi(stageName);
+    const userPool = props.oidc ? undefined : this.createUserPool(props.cognitoDomainPrefix);
+    const consoleHosting = new ConsoleHosting(this, 'Console', {
+      api: this.api,
+      stageName,
+      assetPath: props.consoleAssetPath ?? DEFAULT_CONSOLE_DIST,
+      authOrigin: userPool ? userPool.domain.baseUrl() : props.consoleSignIn && new URL(props.consoleSignIn.tokenUrl).origin,
+      domain: props.consoleDomain,
+    });
+    const { oidc, consoleSignIn } = userPool
+      ? this.createUserPoolClient(userPool, consoleHosting.url)
+      : { oidc: props.oidc!, consoleSignIn: props.consoleSignIn };
+    consoleHosting.deploy(consoleSignIn);
     const authorizers = this.createAuthorizers(oidc);
     for (const route of routeList) this.addRoute(route, authorizers);
 
@@ -104,9 +144,12 @@ export class DatagateStack extends Stack {
     return table;
   }
 
-  /** The default people directory when no external OIDC issuer is given. */
-  private createUserPool(): OidcSettings {
-    const userPool = new cognito.UserPool(this, 'UserPool', {
+  /**
+   * The default people directory when no external OIDC issuer is given, with its managed login
+   * (hosted UI) on a Cognito domain. Accounts are created by invitation only (see README, Deploy).
+   */
+  private createUserPool(domainPrefix: string | undefined): { pool: cognito.UserPool; domain: cognito.UserPoolDomain } {
+    const pool = new cognito.UserPool(this, 'UserPool', {
       selfSignUpEnabled: false,
       signInAliases: { email: true },
       autoVerify: { email: true },
@@ -114,18 +157,55 @@ export class DatagateStack extends Stack {
       accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    const client = userPool.addClient('Client', {
+    const domain = pool.addDomain('Domain', {
+      cognitoDomain: { domainPrefix: domainPrefix ?? `datagate-${this.account}` },
+      managedLoginVersion: cognito.ManagedLoginVersion.NEWER_MANAGED_LOGIN,
+    });
+    new CfnOutput(this, 'UserPoolId', { value: pool.userPoolId });
+    return { pool, domain };
+  }
+
+  /**
+   * The pool's app client: a public client (no secret) for the console, authorization code with
+   * PKCE, whose callback and sign-out URL is the console. Its ID tokens are what `/admin` takes.
+   */
+  private createUserPoolClient(
+    { pool, domain }: { pool: cognito.UserPool; domain: cognito.UserPoolDomain },
+    consoleUrl: string,
+  ): { oidc: OidcSettings; consoleSignIn: ConsoleSignIn } {
+    const client = pool.addClient('Client', {
       generateSecret: false,
       // SRP for sign-in UIs; admin password auth for operator tooling.
       authFlows: { userSrp: true, adminUserPassword: true },
+      oAuth: {
+        flows: { authorizationCodeGrant: true },
+        scopes: [cognito.OAuthScope.OPENID, cognito.OAuthScope.EMAIL],
+        callbackUrls: [`${consoleUrl}/`],
+        logoutUrls: [`${consoleUrl}/`],
+      },
+      supportedIdentityProviders: [cognito.UserPoolClientIdentityProvider.COGNITO],
+      preventUserExistenceErrors: true,
+      idTokenValidity: Duration.hours(1),
     });
-
-    new CfnOutput(this, 'UserPoolId', { value: userPool.userPoolId });
+    new cognito.CfnManagedLoginBranding(this, 'ManagedLoginBranding', {
+      userPoolId: pool.userPoolId,
+      clientId: client.userPoolClientId,
+      useCognitoProvidedValues: true,
+    });
     new CfnOutput(this, 'UserPoolClientId', { value: client.userPoolClientId });
 
-    const issuer = `https://cognito-idp.${this.region}.amazonaws.com/${userPool.userPoolId}`;
-    // Cognito ID tokens carry the app client id as `aud`.
-    return { issuer, audience: client.userPoolClientId, jwksUrl: `${issuer}/.well-known/jwks.json` };
+    const issuer = `https://cognito-idp.${this.region}.amazonaws.com/${pool.userPoolId}`;
+    const base = domain.baseUrl();
+    return {
+      // Cognito ID tokens carry the app client id as `aud`.
+      oidc: { issuer, audience: client.userPoolClientId, jwksUrl: `${issuer}/.well-known/jwks.json` },
+      consoleSignIn: {
+        authorizeUrl: `${base}/oauth2/authorize`,
+        tokenUrl: `${base}/oauth2/token`,
+        logoutUrl: `${base}/logout`,
+        clientId: client.userPoolClientId,
+      },
+    };
   }
 
   /** The REST API, its stage and the error answers API Gateway gives by itself. */

@@ -140,6 +140,18 @@ export const personSchema = z
   .meta({ id: 'Person' });
 export const peopleListSchema = z.object({ people: z.array(personSchema) });
 
+export const invitationListSchema = z.object({
+  invitations: z.array(
+    z.object({
+      orgId: z.string(),
+      orgName: z.string(),
+      roles: z.array(roleSchema),
+      invitedAt: isoTimeSchema,
+      invitedBy: z.string(),
+    }),
+  ),
+});
+
 export const invitePersonBodySchema = z
   .strictObject({ email: emailSchema, roles: rolesSchema, datasourceIds: guestDatasourcesSchema.optional() })
   .refine((body) => !body.datasourceIds || body.roles.includes('guest'), onlyForGuests);

@@ -3,12 +3,17 @@ import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { GATEWAY_MIN_COMPRESSION_BYTES } from '../../functions/core/http/gateway-responses';
 import { headerValue } from '../../functions/core/http/headers';
-import { createRouter, type LocalRouter } from './router';
+import { createRouter, matchRoute, type LocalRouter } from './router';
 import { createLocalIssuer, type LocalIssuer } from './oidc-issuer';
+import { createSignInFlow, type SignInFlow } from './sign-in';
+import { consoleFile } from './console-files';
+import { CONSOLE_DIST } from './console-build';
 
 /**
- * The local HTTP server: API Gateway's stand-in (the router) plus the local OIDC issuer's two
- * routes, `POST /local/token` and `GET /local/jwks.json`, which exist here only.
+ * The local HTTP server: API Gateway's stand-in (the router), the local OIDC issuer's routes
+ * under `/local/` (`POST /local/token`, `GET /local/jwks.json`, and the console's sign-in, see
+ * sign-in.ts), which exist here only, and the admin console at `/` (console/dist, with its
+ * `/config.json`). The API's routes take precedence over console files.
  */
 
 // API Gateway's own payload limit; the handlers enforce the contract's 1 MiB themselves.
@@ -17,6 +22,7 @@ const GATEWAY_MAX_BODY = 10 * 1024 * 1024;
 export interface LocalServer {
   url: string;
   issuer: LocalIssuer;
+  signIn: SignInFlow;
   router: LocalRouter;
   close(): Promise<void>;
 }
@@ -69,6 +75,7 @@ async function localTokenRoute(issuer: LocalIssuer, body: string | undefined, re
 export async function startLocalServer(options: { port: number; issuerKeyFile?: string }): Promise<LocalServer> {
   const router = createRouter();
   let issuer: LocalIssuer | undefined;
+  let signIn: SignInFlow | undefined;
   const server: Server = createServer(async (request, response) => {
     try {
       const url = new URL(request.url ?? '/', 'http://localhost');
@@ -80,6 +87,19 @@ export async function startLocalServer(options: { port: number; issuerKeyFile?: 
       const headers: Record<string, string> = {};
       for (const [name, value] of Object.entries(request.headers))
         if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(',') : value;
+      const method = request.method ?? 'GET';
+      const signInAnswer = url.pathname.startsWith('/local/') && (await signIn!.handle({ method, url, headers, body }));
+      if (signInAnswer) {
+        response.writeHead(signInAnswer.status, signInAnswer.headers);
+        return response.end(signInAnswer.body);
+      }
+      if (method === 'GET' && url.pathname === '/config.json')
+        return send(response, 200, signIn!.consoleConfig(), { 'Cache-Control': 'no-store' });
+      const file = method === 'GET' && !matchRoute(method, url.pathname) ? consoleFile(CONSOLE_DIST, url.pathname) : undefined;
+      if (file) {
+        response.writeHead(file.status, file.headers);
+        return response.end(file.body);
+      }
       const result = await router({
         method: request.method ?? 'GET',
         path: url.pathname,
@@ -122,9 +142,11 @@ export async function startLocalServer(options: { port: number; issuerKeyFile?: 
   });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   issuer = await createLocalIssuer(url, { keyFile: options.issuerKeyFile });
+  signIn = createSignInFlow(issuer, url);
   return {
     url,
     issuer,
+    signIn,
     router,
     close: () =>
       new Promise((resolve) => {
