@@ -8,7 +8,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { RouteDefinition } from '../functions/core/http/route';
-import { REPORT_RETENTION_DAYS } from '../functions/core/reports/report-records';
+import { REPORT_RETENTION_DAYS } from '../functions/core/reports/report-limits';
 import { MAX_RECEIVES } from '../functions/workers/report-worker';
 import { DatagateFunction } from './datagate-function';
 

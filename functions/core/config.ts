@@ -1,4 +1,4 @@
-import { DEFAULT_CONTINUATION_SETTLE_MS, DEFAULT_MAX_VALUES_PER_ANSWER } from './limits';
+import { DEFAULT_CONTINUATION_SETTLE_MS, DEFAULT_MAX_VALUES_PER_ANSWER , DEFAULT_REPORT_ROWS_PER_FILE } from './limits';
 
 /**
  * Configuration, read from the environment once per container. A missing variable fails at
@@ -102,7 +102,7 @@ export function getReportQueueUrl(): string {
  * of CSV (about 15 MB gzipped).
  */
 export function getReportRowsPerFile(): number {
-  const value = numberOr('REPORT_ROWS_PER_FILE', 1_000_000);
+  const value = numberOr('REPORT_ROWS_PER_FILE', DEFAULT_REPORT_ROWS_PER_FILE);
   if (!Number.isInteger(value) || value < 1) throw new Error('Configuration error: REPORT_ROWS_PER_FILE must be a whole number of at least 1.');
   return value;
 }

@@ -21,3 +21,6 @@ export const DEFAULT_CONTINUATION_SETTLE_MS = 5000;
 
 /** A continuation token is good for this long. */
 export const CONTINUATION_TOKEN_LIFETIME_SECONDS = 24 * 3600;
+
+/** Rows in one report file unless REPORT_ROWS_PER_FILE says otherwise (about 100 MB of CSV for ten metrics). */
+export const DEFAULT_REPORT_ROWS_PER_FILE = 1_000_000;

@@ -12,9 +12,8 @@ import type { ReportQuery } from './report-query';
  * `REPORTQUOTA#<orgId>`, SK `<YYYY-MM-DD>`, a counter bounded by a condition.
  */
 
-export const REPORTS_PER_ORG_PER_DAY = 30;
-/** Report records (and their files, by the bucket's lifecycle) are kept this long. */
-export const REPORT_RETENTION_DAYS = 7;
+export { REPORTS_PER_ORG_PER_DAY, REPORT_RETENTION_DAYS } from './report-limits';
+import { REPORTS_PER_ORG_PER_DAY, REPORT_RETENTION_DAYS } from './report-limits';
 const DAY_MS = 86_400_000;
 
 export type ReportStatus = 'in-progress' | 'succeeded' | 'failed';
