@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { readObject, writeObject } from '../core/blob-store';
 import { getReportRowsPerFile } from '../core/config';
@@ -6,7 +7,15 @@ import { getDatasources, listVisibleDatasources, type Datasource } from '../core
 import type { Row } from '../core/measurement-windows';
 import { planFiles, planParts, type FilePlan, type PartPlan } from '../core/reports/report-query';
 import { sendReportMessages, type ReportMessage } from '../core/reports/report-queue';
-import { advanceStage, failReport, getReport, listParts, recordTaskDone, type Report } from '../core/reports/report-records';
+import {
+  advanceStage,
+  failReport,
+  getReport,
+  listFileKeys,
+  listParts,
+  recordTaskDone,
+  type Report,
+} from '../core/reports/report-records';
 import { reportRows } from '../core/reports/report-rows';
 import { readableDatasources } from '../core/roles';
 import { renderReportFile } from '../data/report-files';
@@ -20,7 +29,7 @@ import { renderReportFile } from '../data/report-files';
  *    `reports/<id>/parts/<n>.jsonl.gz` and records the part (rows, metrics) once. The last part
  *    to finish plans the output files (at most REPORT_ROWS_PER_FILE rows each) and sends them.
  * 3. `file`: renders rows `[firstRow, endRow)` of the report, in part order, with the report's
- *    metric columns, to `reports/<id>/report-<n>.csv` (gzip) or `.parquet`, and records it
+ *    metric columns, to `reports/<id>/<n>-<attempt>/report-<n>.csv` (gzip) or `.parquet`, and records it
  *    once. The last file to finish marks the report succeeded.
  *
  * Every task can run twice (a retried message): it rewrites the same object with the same
@@ -37,10 +46,16 @@ export interface TaskContext {
 }
 
 const PAGE = 100;
-const partObjectKey = (reportId: string, index: number) => `reports/${reportId}/parts/${String(index).padStart(6, '0')}.jsonl.gz`;
+/**
+ * Every delivery of a task writes its own object (a random suffix), and the first one recorded
+ * is the one the report uses: an object the report points to is never overwritten, even by a
+ * late duplicate delivery while a client downloads it. Unused copies expire with `reports/`.
+ */
+const attempt = () => randomBytes(6).toString('hex');
+const partObjectKey = (reportId: string, index: number) =>
+  `reports/${reportId}/parts/${String(index).padStart(6, '0')}-${attempt()}.jsonl.gz`;
 export const reportFileKey = (reportId: string, index: number, extension: string) =>
-  `reports/${reportId}/report-${String(index + 1).padStart(4, '0')}.${extension}`;
-const extensionOf = (report: Report) => (report.query.fileFormat === 'csv-wide' ? 'csv' : 'parquet');
+  `reports/${reportId}/${String(index + 1).padStart(4, '0')}-${attempt()}/report-${String(index + 1).padStart(4, '0')}.${extension}`;
 
 /** What the application may read in the report's org now, or a reason it may not. */
 async function currentAccess(report: Report): Promise<{ visible: 'all' | Set<string> } | { refused: string }> {
@@ -166,10 +181,7 @@ async function runFile(
   await context.checkpoint?.('file-written', message);
   const allDone = await recordTaskDone(report.reportId, 'FILE', file.index, { key });
   if (!allDone) return;
-  const done = await getReport(report.reportId);
-  const keys = Array.from({ length: done?.filesTotal ?? 0 }, (_, index) =>
-    reportFileKey(report.reportId, index, extensionOf(report)),
-  );
+  const keys = await listFileKeys(report.reportId);
   await advanceStage(report.reportId, 'files', 'done', {
     reportStatus: 'succeeded',
     files: keys,

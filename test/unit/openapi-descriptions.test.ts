@@ -216,7 +216,11 @@ const CLAIMS: Claim[] = [
     actual: () => [2 * getKeyCacheTtlSeconds()],
   },
   { about: 'the body limit', pattern: /over (\d+) MiB/, actual: () => [MAX_BODY_BYTES / 1024 / 1024] },
-  { about: 'report requests per org and UTC day', pattern: /(\d+) report requests per org per UTC day/, actual: () => [REPORTS_PER_ORG_PER_DAY] },
+  {
+    about: 'report requests per org and UTC day',
+    pattern: /(\d+) report requests per org per UTC day/,
+    actual: () => [REPORTS_PER_ORG_PER_DAY],
+  },
   { about: 'the longest report window', pattern: /no more than (\d+) days/, actual: () => [MAX_REPORT_DAYS] },
   {
     about: 'rows in one report file',

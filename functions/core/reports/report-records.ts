@@ -184,3 +184,9 @@ export async function listParts(reportId: string): Promise<ReportPart[]> {
     }))
     .sort((a, b) => a.index - b.index);
 }
+
+/** The keys of a report's recorded files, in file order. */
+export async function listFileKeys(reportId: string): Promise<string[]> {
+  const items = await queryAll({ partition: `REPORT#${reportId}`, sortKeyPrefix: 'FILE#', consistent: true });
+  return items.sort((a, b) => (a.index as number) - (b.index as number)).map((item) => item.key as string);
+}
