@@ -56,7 +56,6 @@ async function main() {
     dataDir: folder.database,
     dynamoDbPidFile: folder.dynamoDbPidFile,
     s3DataDir: join(folder.root, 's3'),
-    archiveEveryMs: 60_000,
     issuerKeyFile: folder.issuerKeyFile,
     recreateTable,
   });
@@ -70,6 +69,8 @@ async function main() {
     router: runtime.server.router,
   });
   if (stopping) return;
+  // The archiver starts once the demo data is written, so it never competes with the seeding.
+  runtime.startArchiving(60_000);
   const { demo, apiKey } = prepared;
   const url = runtime.server.url;
   const what = {

@@ -30,8 +30,6 @@ export interface LocalRuntimeOptions {
   bucket?: string;
   /** Where the started S3 API keeps its objects (the archive, report files). */
   s3DataDir?: string;
-  /** Run the archiver this often (npm start); never when absent. */
-  archiveEveryMs?: number;
 }
 
 export interface LocalRuntime {
@@ -44,6 +42,8 @@ export interface LocalRuntime {
   bucket: string;
   /** The report worker, running in-process. */
   reports: LocalReportEngine;
+  /** Runs the archiver every `everyMs` from now on (npm start, once its demo data is written). */
+  startArchiving(everyMs: number): void;
   stop(): Promise<void>;
 }
 
@@ -75,15 +75,6 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     process.env.S3_ENDPOINT = s3Endpoint;
     process.env.DATA_BUCKET = bucket;
     reports = startLocalReportEngine();
-    if (options.archiveEveryMs) {
-      const { runArchiver } = await import('../../functions/core/archive/archiver');
-      archiveTimer = setInterval(() => {
-        runArchiver().catch((error: unknown) =>
-          console.error(JSON.stringify({ level: 'error', message: 'archiver run failed', error: String(error) })),
-        );
-      }, options.archiveEveryMs);
-      archiveTimer.unref();
-    }
     const server = await startLocalServer({ port: options.port ?? 3000, issuerKeyFile: options.issuerKeyFile });
     process.env.OIDC_ISSUER = server.issuer.issuer;
     process.env.OIDC_AUDIENCE = server.issuer.audience;
@@ -96,6 +87,17 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       s3Endpoint,
       bucket,
       reports,
+      startArchiving: (everyMs) => {
+        clearInterval(archiveTimer);
+        archiveTimer = setInterval(() => {
+          void import('../../functions/core/archive/archiver')
+            .then(({ runArchiver }) => runArchiver())
+            .catch((error: unknown) =>
+              console.error(JSON.stringify({ level: 'error', message: 'archiver run failed', error: String(error) })),
+            );
+        }, everyMs);
+        archiveTimer.unref();
+      },
       stop: async () => {
         clearInterval(archiveTimer);
         reports?.stop();
