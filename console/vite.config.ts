@@ -3,7 +3,7 @@ import { defineConfig } from 'vite';
 /** The admin console: a Preact single-page app, built into console/dist and served at `/`. */
 export default defineConfig({
   base: '/',
-  oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
+  esbuild: { jsx: 'automatic', jsxImportSource: 'preact' },
   build: {
     outDir: 'dist',
     emptyOutDir: true,

@@ -112,9 +112,15 @@ export class ConsoleHosting extends Construct {
     this.distribution = new cloudfront.Distribution(this, 'Distribution', {
       comment: 'Datagate admin console and API',
       defaultRootObject: 'index.html',
-      minimumProtocolVersion: cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021,
       httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
-      ...(props.domain ? { domainNames: [props.domain.domainName], certificate } : {}),
+      // The default *.cloudfront.net certificate has a fixed policy; a custom domain gets TLS 1.2+.
+      ...(props.domain
+        ? {
+            domainNames: [props.domain.domainName],
+            certificate,
+            minimumProtocolVersion: cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021,
+          }
+        : {}),
       defaultBehavior: {
         origin: origins.S3BucketOrigin.withOriginAccessControl(this.bucket),
         viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,

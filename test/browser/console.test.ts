@@ -78,6 +78,7 @@ async function addDatasource(name: string): Promise<void> {
   await form.getByLabel('Tags').fill('traffic, kerbside');
   await form.getByLabel('Latitude').fill('51.5');
   await form.getByLabel('Longitude').fill('-0.12');
+  if (name === 'High Street') await checkScreen('add-datasource-dialog');
   await form.getByRole('button', { name: 'Add datasource' }).click();
   await page.getByRole('rowheader', { name }).waitFor();
 }
@@ -122,6 +123,10 @@ describe('the admin console, in a browser', () => {
     await button('Create organization').click();
     await page.getByRole('heading', { name: 'Applications', exact: true, level: 1 }).waitFor();
     await page.getByText('No applications yet').waitFor();
+    // The session's token is in the page's memory only: nothing like a JWT in either storage.
+    const stored = await page.evaluate<string>('JSON.stringify([Object.entries(localStorage), Object.entries(sessionStorage)])');
+    expect(stored).not.toMatch(/eyJ[\w-]+\.[\w-]+\.[\w-]+/);
+    expect(await page.evaluate<number>('localStorage.length')).toBe(0);
     story.orgAId = await page.getByRole('combobox', { name: 'Organization' }).inputValue();
     expect(story.orgAId).toMatch(/^org_/);
   });
@@ -231,48 +236,64 @@ describe('the admin console, in a browser', () => {
     await checkScreen('applications');
   });
 
-  step('API Keys: adds a key (shown once), regenerates the first with a one-hour grace, disables the new one', async () => {
-    // The Actions menu from the keyboard: ArrowDown opens it on its first item.
-    await page.getByRole('button', { name: 'Actions for City Dashboard' }).focus();
-    await page.keyboard.press('ArrowDown');
-    await expect(
-      page.getByRole('menuitem', { name: 'API Keys' }).evaluate((node) => node === node.ownerDocument.activeElement),
-    ).resolves.toBe(true);
-    await page.keyboard.press('Enter');
-    await page.getByRole('heading', { name: 'API keys of City Dashboard' }).waitFor();
-    const keys = page.getByRole('table', { name: 'API keys of City Dashboard' });
-    expect(await keys.getByRole('rowheader').allInnerTexts()).toHaveLength(1);
+  step(
+    'API Keys: adds a key (shown once), regenerates the first with a one-hour grace, disables the new one, deletes it after confirming',
+    async () => {
+      // The Actions menu from the keyboard: ArrowDown opens it on its first item.
+      await page.getByRole('button', { name: 'Actions for City Dashboard' }).focus();
+      await page.keyboard.press('ArrowDown');
+      await expect(
+        page.getByRole('menuitem', { name: 'API Keys' }).evaluate((node) => node === node.ownerDocument.activeElement),
+      ).resolves.toBe(true);
+      await page.keyboard.press('Enter');
+      await page.getByRole('heading', { name: 'API keys of City Dashboard' }).waitFor();
+      const keys = page.getByRole('table', { name: 'API keys of City Dashboard' });
+      expect(await keys.getByRole('rowheader').allInnerTexts()).toHaveLength(1);
 
-    await button('Add key').click();
-    const add = dialog('Add key');
-    await add.getByLabel('Label').fill('staging');
-    await add.getByRole('button', { name: 'Add key' }).click();
-    const shown = dialog('New API key');
-    await shown.getByText('You will not see this key again').waitFor();
-    await shown.getByRole('button', { name: 'Done' }).click();
-    await keys.getByRole('cell', { name: 'staging', exact: true }).waitFor();
+      await button('Add key').click();
+      const add = dialog('Add key');
+      await add.getByLabel('Label').fill('staging');
+      await checkScreen('add-key-dialog');
+      await add.getByRole('button', { name: 'Add key' }).click();
+      const shown = dialog('New API key');
+      await shown.getByText('You will not see this key again').waitFor();
+      await shown.getByRole('button', { name: 'Done' }).click();
+      await keys.getByRole('cell', { name: 'staging', exact: true }).waitFor();
 
-    const first = keys
-      .getByRole('row')
-      .filter({ hasNot: page.getByRole('cell', { name: 'staging', exact: true }) })
-      .filter({ has: page.getByRole('rowheader') });
-    await first.getByRole('button', { name: /^Actions for key/ }).click();
-    await page.getByRole('menuitem', { name: 'Regenerate' }).click();
-    const regenerate = dialog(/^Regenerate key/);
-    await regenerate.getByRole('radio', { name: 'In 1 hour' }).check();
-    await checkScreen('regenerate-key-dialog');
-    await regenerate.getByRole('button', { name: 'Regenerate' }).click();
-    await dialog('Regenerated API key').getByRole('button', { name: 'Done' }).click();
-    await keys.getByRole('cell', { name: /^Replaced by dgk_/ }).waitFor();
+      const first = keys
+        .getByRole('row')
+        .filter({ hasNot: page.getByRole('cell', { name: 'staging', exact: true }) })
+        .filter({ has: page.getByRole('rowheader') });
+      await first.getByRole('button', { name: /^Actions for key/ }).click();
+      await page.getByRole('menuitem', { name: 'Regenerate' }).click();
+      const regenerate = dialog(/^Regenerate key/);
+      await regenerate.getByRole('radio', { name: 'In 1 hour' }).check();
+      await checkScreen('regenerate-key-dialog');
+      await regenerate.getByRole('button', { name: 'Regenerate' }).click();
+      await dialog('Regenerated API key').getByRole('button', { name: 'Done' }).click();
+      await keys.getByRole('cell', { name: /^Replaced by dgk_/ }).waitFor();
 
-    await openMenuItem(/^Actions for key staging/, 'Disable');
-    await row(keys, /./)
-      .filter({ has: page.getByRole('cell', { name: 'staging', exact: true }) })
-      .getByRole('cell', { name: 'Disabled' })
-      .waitFor();
-    expect(await keys.getByRole('rowheader').allInnerTexts()).toHaveLength(3);
-    await checkScreen('api-keys');
-  });
+      await openMenuItem(/^Actions for key staging/, 'Disable');
+      await row(keys, /./)
+        .filter({ has: page.getByRole('cell', { name: 'staging', exact: true }) })
+        .getByRole('cell', { name: 'Disabled' })
+        .waitFor();
+      expect(await keys.getByRole('rowheader').allInnerTexts()).toHaveLength(3);
+      await checkScreen('api-keys');
+
+      // Delete asks first; cancelling keeps the key, confirming removes it.
+      await openMenuItem(/^Actions for key staging/, 'Delete');
+      const confirm = dialog(/^Delete key staging/);
+      await checkScreen('delete-key-dialog');
+      await confirm.getByRole('button', { name: 'Cancel' }).click();
+      await confirm.waitFor({ state: 'hidden' });
+      expect(await keys.getByRole('rowheader').allInnerTexts()).toHaveLength(3);
+      await openMenuItem(/^Actions for key staging/, 'Delete');
+      await confirm.getByRole('button', { name: 'Delete key' }).click();
+      await keys.getByRole('cell', { name: 'staging', exact: true }).waitFor({ state: 'detached' });
+      expect(await keys.getByRole('rowheader').allInnerTexts()).toHaveLength(2);
+    },
+  );
 
   step('Users: invites a person as analyst (pending); the last admin cannot demote themself, and is told why', async () => {
     await page.getByRole('link', { name: 'Users' }).click();

@@ -241,13 +241,14 @@ describe('the console in AWS with an external issuer and a custom domain', () =>
     expect(stagedConfig()).toEqual({ auth: { ...signIn, scope: 'openid email' } });
   });
 
-  test('the distribution answers on the custom domain with its certificate, and the console URL is that domain', () => {
+  test('the distribution answers on the custom domain with its certificate (TLS 1.2 at least), and the console URL is that domain', () => {
     template.hasResourceProperties('AWS::CloudFront::Distribution', {
       DistributionConfig: Match.objectLike({
         Aliases: ['console.example.org'],
         ViewerCertificate: Match.objectLike({
           AcmCertificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/abc',
           SslSupportMethod: 'sni-only',
+          MinimumProtocolVersion: 'TLSv1.2_2021',
         }),
       }),
     });
