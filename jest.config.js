@@ -1,6 +1,6 @@
 /**
  * Three suites: unit (SDK mocked), integration (DynamoDB Local, started by the global setup)
- * and infra (CDK template assertions). TypeScript and the ESM-only dependencies (middy, jose)
+ * and infra (CDK template assertions). TypeScript and the ESM-only dependencies (middy, jose, hyparquet)
  * are compiled to CommonJS by SWC.
  */
 const transform = {
@@ -8,7 +8,7 @@ const transform = {
 };
 const common = {
   transform,
-  transformIgnorePatterns: ['/node_modules/(?!(@middy|jose)/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(@middy|jose|hyparquet|hyparquet-writer)/)'],
   testEnvironment: 'node',
   moduleFileExtensions: ['ts', 'js', 'mjs', 'cjs', 'json'],
 };

@@ -21,6 +21,9 @@ export interface BenchSettings {
   otherHours: number;
   /** Seconds of mixed load for `soak.*`. */
   soakSeconds: number;
+  /** Datasources and days of minutes of the report `report.rowsPerSecond` times (the issue: 20 and 7). */
+  reportDatasources: number;
+  reportDays: number;
 }
 
 export type Figures = Record<string, number>;
@@ -59,6 +62,8 @@ export const TARGETS: Record<string, Target> = {
   'soak.lostMeasurements': exactly(0),
   'soak.rssGrowthMB': atMost(50),
   'soak.p99Millis': report,
+  'archive.bytesPerValue': atMost(6),
+  'report.rowsPerSecond': report,
 };
 
 export interface BenchCase {
@@ -81,6 +86,7 @@ export async function loadCases(): Promise<BenchCase[]> {
     { rollupCases },
     { consoleCases },
     { soakCases },
+    { reportCases },
   ] = await Promise.all([
     import('./verify-cases'),
     import('./query-cases'),
@@ -90,6 +96,7 @@ export async function loadCases(): Promise<BenchCase[]> {
     import('./rollup-cases'),
     import('./console-cases'),
     import('./soak-cases'),
+    import('./report-cases'),
   ]);
   return [
     {
@@ -108,5 +115,6 @@ export async function loadCases(): Promise<BenchCase[]> {
     },
     { name: 'console', keys: ['console.bundleGzipBytes'], run: consoleCases },
     { name: 'soak', keys: ['soak.errors', 'soak.lostMeasurements', 'soak.rssGrowthMB', 'soak.p99Millis'], run: soakCases },
+    { name: 'report', keys: ['archive.bytesPerValue', 'report.rowsPerSecond'], run: reportCases },
   ];
 }

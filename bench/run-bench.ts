@@ -21,6 +21,8 @@ export const FULL_RUN: BenchSettings = {
   otherDatasources: 200,
   otherHours: 3,
   soakSeconds: 60,
+  reportDatasources: 20,
+  reportDays: 7,
 };
 
 /** Tiny counts: proves every case runs and every key is written; its timings mean nothing. */
@@ -34,6 +36,8 @@ export const SMOKE_RUN: BenchSettings = {
   otherDatasources: 3,
   otherHours: 1,
   soakSeconds: 2,
+  reportDatasources: 2,
+  reportDays: 1,
 };
 
 export interface BenchResult {

@@ -14,6 +14,7 @@ import { ensureConsoleBuilt } from '../lib/local/console-build';
  *      with an existing issuer: the admin console's sign-in (authorization code + PKCE, public client)
  *   -c cognitoDomainPrefix=datagate-...                       the managed login's Cognito domain prefix
  *   -c consoleDomainName=... -c consoleCertificateArn=...     a custom domain for the console (ACM, us-east-1)
+ *   -c archiveRetentionDays=3650                              days the S3 archive keeps measurements (default: keep)
  */
 
 const app = new App();
@@ -34,6 +35,14 @@ function oidcFromContext(): OidcSettings | undefined {
     throw new Error('Give all three of oidcIssuer, oidcAudience and oidcJwksUrl, or none (a Cognito user pool is then created).');
   }
   return undefined;
+}
+
+function archiveRetentionFromContext(): number | undefined {
+  const raw: unknown = app.node.tryGetContext('archiveRetentionDays');
+  if (raw === undefined || raw === null || raw === '') return undefined;
+  const days = Number(raw);
+  if (!Number.isInteger(days) || days < 1) throw new Error('Context value archiveRetentionDays must be a whole number of days, at least 1.');
+  return days;
 }
 
 function consoleSignInFromContext(): ConsoleSignIn | undefined {
@@ -68,4 +77,5 @@ new DatagateStack(app, 'Datagate', {
   consoleSignIn: consoleSignInFromContext(),
   cognitoDomainPrefix: contextString('cognitoDomainPrefix'),
   consoleDomain: consoleDomainFromContext(),
+  archiveRetentionDays: archiveRetentionFromContext(),
 });

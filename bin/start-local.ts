@@ -55,6 +55,7 @@ async function main() {
     dynamoDbPort,
     dataDir: folder.database,
     dynamoDbPidFile: folder.dynamoDbPidFile,
+    s3DataDir: join(folder.root, 's3'),
     issuerKeyFile: folder.issuerKeyFile,
     recreateTable,
   });
@@ -68,6 +69,8 @@ async function main() {
     router: runtime.server.router,
   });
   if (stopping) return;
+  // The archiver starts once the demo data is written, so it never competes with the seeding.
+  runtime.startArchiving(60_000);
   const { demo, apiKey } = prepared;
   const url = runtime.server.url;
   const what = {

@@ -33,6 +33,12 @@ export interface DatagateFunctionProps {
 
   /** Shown in the Lambda console. */
   readonly description?: string;
+
+  /**
+   * How long one invocation may run.
+   * @default 10 seconds (API routes)
+   */
+  readonly timeout?: Duration;
 }
 
 /**
@@ -62,7 +68,7 @@ export class DatagateFunction extends Construct implements iam.IGrantable {
       runtime: lambda.Runtime.NODEJS_22_X,
       architecture: lambda.Architecture.ARM_64,
       memorySize: props.memorySize ?? 256,
-      timeout: Duration.seconds(10),
+      timeout: props.timeout ?? Duration.seconds(10),
       tracing: lambda.Tracing.ACTIVE,
       logGroup: this.logGroup,
       description: props.description,

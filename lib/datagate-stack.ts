@@ -14,6 +14,7 @@ import { KEY_RECORD_LEADING_KEYS } from '../functions/core/api-keys';
 import { routeList } from '../functions/routes';
 import { AUTHORIZERS } from './authorizers';
 import { DatagateFunction } from './datagate-function';
+import { ReportResources } from './report-resources';
 import { ConsoleHosting, DEFAULT_CONSOLE_DIST, type ConsoleSignIn } from './console-hosting';
 
 /** The OpenID Connect issuer whose JWTs identify people on `/admin`. */
@@ -38,6 +39,12 @@ export interface DatagateStackProps extends StackProps {
    * @default 'v1'
    */
   readonly stageName?: string;
+
+  /**
+   * Days the measurement archive (S3) keeps measurements.
+   * @default keep forever
+   */
+  readonly archiveRetentionDays?: number;
 
   /**
    * How the admin console signs people in when `oidc` is an existing issuer (its authorization
@@ -91,6 +98,7 @@ const API_KEY_IN_FUNCTION_CACHE_SECONDS = 5;
 export class DatagateStack extends Stack {
   readonly table: dynamodb.Table;
   readonly api: apigateway.RestApi;
+  readonly reports: ReportResources;
   private continuationSecret?: secretsmanager.Secret;
   private readonly secretScannerKeysUrl: string;
 
@@ -99,6 +107,7 @@ export class DatagateStack extends Stack {
     this.secretScannerKeysUrl = props.secretScannerKeysUrl ?? GITHUB_SECRET_SCANNING_KEYS_URL;
 
     this.table = this.createTable();
+    this.reports = new ReportResources(this, 'Reports', { table: this.table, archiveRetentionDays: props.archiveRetentionDays });
     const stageName = props.stageName ?? 'v1';
     this.api = this.createApi(stageName);
     const userPool = props.oidc ? undefined : this.createUserPool(props.cognitoDomainPrefix);
@@ -118,6 +127,7 @@ export class DatagateStack extends Stack {
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the API (with the stage).' });
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
+    new CfnOutput(this, 'DataBucketName', { value: this.reports.bucket.bucketName, description: 'The measurement archive and report files.' });
     new CfnOutput(this, 'OidcIssuer', { value: oidc.issuer, description: 'Issuer of the person JWTs accepted on /admin.' });
   }
 
@@ -306,6 +316,7 @@ export class DatagateStack extends Stack {
       },
     });
     this.grantTableAccess(route, handler);
+    for (const [name, value] of Object.entries(this.reports.grantRoute(route, handler))) handler.fn.addEnvironment(name, value);
 
     const resource = this.api.root.resourceForPath(route.path);
     resource.addMethod(route.method, new apigateway.LambdaIntegration(handler.fn), {

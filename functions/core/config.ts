@@ -1,4 +1,4 @@
-import { DEFAULT_CONTINUATION_SETTLE_MS, DEFAULT_MAX_VALUES_PER_ANSWER } from './limits';
+import { DEFAULT_CONTINUATION_SETTLE_MS, DEFAULT_MAX_VALUES_PER_ANSWER , DEFAULT_REPORT_ROWS_PER_FILE } from './limits';
 
 /**
  * Configuration, read from the environment once per container. A missing variable fails at
@@ -93,3 +93,27 @@ export function getSecretScannerKeysUrl(): string {
 
 /** Largest request body accepted, in bytes (contract: 1 MiB). */
 export const MAX_BODY_BYTES = 1024 * 1024;
+
+let dataBucket: string | undefined;
+
+/** The S3 bucket of the measurement archive (`archive/`) and of report files (`reports/`). */
+export function getDataBucket(): string {
+  dataBucket ??= required('DATA_BUCKET');
+  return dataBucket;
+}
+
+/** The SQS queue that feeds the report worker (AWS). Locally the worker runs in-process instead. */
+export function getReportQueueUrl(): string {
+  return required('REPORT_QUEUE_URL');
+}
+
+/**
+ * At most this many rows in one report file; a larger report is split into several files. Read
+ * at every call so tests can lower it. The default keeps a minute file of 10 metrics near 100 MB
+ * of CSV (about 15 MB gzipped).
+ */
+export function getReportRowsPerFile(): number {
+  const value = numberOr('REPORT_ROWS_PER_FILE', DEFAULT_REPORT_ROWS_PER_FILE);
+  if (!Number.isInteger(value) || value < 1) throw new Error('Configuration error: REPORT_ROWS_PER_FILE must be a whole number of at least 1.');
+  return value;
+}

@@ -14,6 +14,7 @@ export const ID_PREFIXES = {
   key: 'key',
   datasource: 'ds',
   event: 'evt',
+  report: 'rpt',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

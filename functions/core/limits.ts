@@ -24,3 +24,5 @@ export const CONTINUATION_TOKEN_LIFETIME_SECONDS = 24 * 3600;
 
 /** Candidates in one secret scanner report: GitHub batches its findings; the bound keeps one request's work small. */
 export const MAX_LEAKED_KEY_CANDIDATES = 1000;
+/** Rows in one report file unless REPORT_ROWS_PER_FILE says otherwise (about 100 MB of CSV for ten metrics). */
+export const DEFAULT_REPORT_ROWS_PER_FILE = 1_000_000;

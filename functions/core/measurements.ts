@@ -2,6 +2,7 @@ import { GSI1, batchGetAll, batchPutEach, queryAll, type StoredItem } from './ta
 import { addRollupDeltas, withIngestLease } from './measurement-rollups';
 import { rollupDeltas } from './air-quality/rollup-deltas';
 import { RETENTION_MS, type Measurement } from './measurement-windows';
+import { registerOrgForArchive } from './archive/archive-state';
 
 /**
  * Measurements: one item per datasource and time.
@@ -73,6 +74,8 @@ const DATASOURCE_CONCURRENCY = 8;
  * @returns how many distinct measurements were written
  */
 export async function putMeasurements(orgId: string, measurements: readonly Measurement[]): Promise<number> {
+  // Before any write: a measurement never exists in an org the archiver does not visit.
+  await registerOrgForArchive(orgId);
   const byTime = new Map(measurements.map((measurement) => [`${measurement.datasourceId}|${measurement.time}`, measurement]));
   const unique = [...byTime.values()];
   const byDatasource = new Map<string, Measurement[]>();

@@ -165,7 +165,7 @@ export function putExisting(item: StoredItem): TransactItem {
 export interface ItemChanges {
   /** Fields to set; an `undefined` value is left alone, a `null` one removed. */
   set?: Record<string, unknown>;
-  /** Numeric fields to add to (negative to subtract). */
+  /** Numeric fields to add to (negative to subtract); a missing field counts from 0. */
   add?: Record<string, number>;
   /** Fields to remove. */
   remove?: readonly string[];
@@ -178,11 +178,13 @@ function updateInput(key: ItemKey, changes: ItemChanges, guard: Guard) {
   const add = Object.keys(changes.add ?? {});
   const assignments = [
     ...set.map((field) => `#${field} = :${field}`),
-    ...add.map((field) => `#${field} = #${field} + :${field}`),
+    // A counter that does not exist yet counts from 0.
+    ...add.map((field) => `#${field} = if_not_exists(#${field}, :zero) + :${field}`),
   ];
   const values = {
     ...Object.fromEntries(set.map((field) => [`:${field}`, fields[field]])),
     ...(changes.add && Object.fromEntries(add.map((field) => [`:${field}`, changes.add![field]]))),
+    ...(add.length ? { ':zero': 0 } : {}),
     ...guard.values,
   };
   return {

@@ -8,6 +8,7 @@ import { datasourceRoutes } from './datasources';
 import { auditRoutes } from './audit';
 import { v2DatasourceRoutes } from './v2-datasources';
 import { v2MeasurementRoutes } from './v2-measurements';
+import { v2ReportRoutes } from './v2-reports';
 import { v2WhoamiRoutes } from './v2-whoami';
 import { v2KeyRoutes } from './v2-keys';
 import { v2MetricRoutes } from './v2-metrics';
@@ -30,6 +31,7 @@ export const routes = {
   ...auditRoutes,
   ...v2DatasourceRoutes,
   ...v2MeasurementRoutes,
+  ...v2ReportRoutes,
   ...v2WhoamiRoutes,
   ...v2KeyRoutes,
   ...v2MetricRoutes,

@@ -1,6 +1,10 @@
 import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startDynamoDbLocal, ensureTable, deleteTable, type RunningDynamoDb } from './dynamodb-local';
 import { LOCAL_SCANNER_KEYS_PATH, startLocalServer, type LocalServer } from './server';
+import { startLocalReportEngine, type LocalReportEngine } from './report-engine';
+import { startS3Local, type RunningS3 } from './s3-local';
 
 /**
  * The whole API on this machine: DynamoDB Local, the table, the local server (router,
@@ -21,6 +25,11 @@ export interface LocalRuntimeOptions {
   recreateTable?: boolean;
   issuerKeyFile?: string;
   tableName?: string;
+  /** Use an already running S3 API (tests share one) with this bucket; otherwise one is started. */
+  s3Endpoint?: string;
+  bucket?: string;
+  /** Where the started S3 API keeps its objects (the archive, report files). */
+  s3DataDir?: string;
 }
 
 export interface LocalRuntime {
@@ -29,11 +38,20 @@ export interface LocalRuntime {
   tableName: string;
   /** Whether the table was created by this start (first start). */
   freshTable: boolean;
+  s3Endpoint: string;
+  bucket: string;
+  /** The report worker, running in-process. */
+  reports: LocalReportEngine;
+  /** Runs the archiver every `everyMs` from now on (npm start, once its demo data is written). */
+  startArchiving(everyMs: number): void;
   stop(): Promise<void>;
 }
 
 export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
   let dynamo: RunningDynamoDb | undefined;
+  let s3: RunningS3 | undefined;
+  let reports: LocalReportEngine | undefined;
+  let archiveTimer: NodeJS.Timeout | undefined;
   const endpoint =
     options.dynamoDbEndpoint ??
     (dynamo = await startDynamoDbLocal({
@@ -50,6 +68,13 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     process.env.AWS_REGION ??= 'local';
     // Continuation tokens of a previous local run stop working; in AWS the secret is the stack's.
     process.env.CONTINUATION_SECRET ??= randomBytes(32).toString('base64url');
+    const bucket = options.bucket ?? 'datagate-data';
+    const s3Endpoint =
+      options.s3Endpoint ??
+      (s3 = await startS3Local({ dataDir: options.s3DataDir ?? join(tmpdir(), `datagate-s3-${process.pid}`), bucket })).endpoint;
+    process.env.S3_ENDPOINT = s3Endpoint;
+    process.env.DATA_BUCKET = bucket;
+    reports = startLocalReportEngine();
     const server = await startLocalServer({ port: options.port ?? 3000, issuerKeyFile: options.issuerKeyFile });
     process.env.OIDC_ISSUER = server.issuer.issuer;
     process.env.OIDC_AUDIENCE = server.issuer.audience;
@@ -61,12 +86,32 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       dynamoDbEndpoint: endpoint,
       tableName,
       freshTable,
+      s3Endpoint,
+      bucket,
+      reports,
+      startArchiving: (everyMs) => {
+        clearInterval(archiveTimer);
+        archiveTimer = setInterval(() => {
+          void import('../../functions/core/archive/archiver')
+            .then(({ runArchiver }) => runArchiver())
+            .catch((error: unknown) =>
+              console.error(JSON.stringify({ level: 'error', message: 'archiver run failed', error: String(error) })),
+            );
+        }, everyMs);
+        archiveTimer.unref();
+      },
       stop: async () => {
+        clearInterval(archiveTimer);
+        reports?.stop();
         await server.close();
+        await s3?.stop();
         await dynamo?.stop();
       },
     };
   } catch (error) {
+    clearInterval(archiveTimer);
+    reports?.stop();
+    await s3?.stop();
     await dynamo?.stop();
     throw error;
   }

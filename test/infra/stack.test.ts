@@ -216,8 +216,9 @@ describe('Datagate stack, default configuration (Cognito user pool)', () => {
   test('every route has its own function', () => {
     const functionIds = deployedRoutes(template).map((deployed) => deployed.functionId);
     expect(new Set(functionIds).size).toBe(routeList.length);
-    // The route functions plus the two authorizers, and nothing else.
-    expect(Object.keys(ownFunctions(template))).toHaveLength(routeList.length + Object.keys(AUTHORIZERS).length);
+    // The route functions, the two authorizers and the two background workers (report worker,
+    // archiver: test/infra/reports-stack.test.ts), and nothing else.
+    expect(Object.keys(ownFunctions(template))).toHaveLength(routeList.length + Object.keys(AUTHORIZERS).length + 2);
   });
 
   test('the local token route (/local/token) is never deployed', () => {
@@ -225,16 +226,18 @@ describe('Datagate stack, default configuration (Cognito user pool)', () => {
     expect([...resourcePaths(template).values()].filter((path) => path.startsWith('/local'))).toEqual([]);
   });
 
-  test('every function runs Node.js 22 on arm64, with handler index.handler, active tracing and source maps', () => {
+  test('every function runs Node.js 22 on arm64, with handler index.handler, active tracing and source maps; API functions time out at 10 s', () => {
     const functions = ownFunctions(template);
     expect(Object.keys(functions).length).toBeGreaterThan(0);
+    // The background workers run for minutes (their limits: test/infra/reports-stack.test.ts).
     for (const [id, fn] of Object.entries(functions)) {
+      const isWorker = id.startsWith('ReportsReportWorker') || id.startsWith('ReportsArchiver');
       expect({ id, ...fn.Properties }).toMatchObject({
         id,
         Runtime: 'nodejs22.x',
         Architectures: ['arm64'],
         Handler: 'index.handler',
-        Timeout: 10,
+        Timeout: isWorker ? fn.Properties.Timeout : 10,
         TracingConfig: { Mode: 'Active' },
         Environment: { Variables: { NODE_OPTIONS: '--enable-source-maps' } },
       });

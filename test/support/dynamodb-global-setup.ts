@@ -1,4 +1,8 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ensureTable, startDynamoDbLocal } from '../../lib/local/dynamodb-local';
+import { startS3Local } from '../../lib/local/s3-local';
 
 /**
  * Starts one in-memory DynamoDB Local for the integration suite and creates the table. Test
@@ -8,6 +12,10 @@ import { ensureTable, startDynamoDbLocal } from '../../lib/local/dynamodb-local'
 export default async function setup(): Promise<void> {
   const dynamo = await startDynamoDbLocal();
   await ensureTable(dynamo.endpoint, 'datagate-test');
+  // The archive and report files: one local S3 API for the suite, in a fresh temporary folder.
+  const s3 = await startS3Local({ dataDir: mkdtempSync(join(tmpdir(), 'datagate-test-s3-')), bucket: 'datagate-test-data' });
+  process.env.S3_ENDPOINT = s3.endpoint;
+  process.env.DATA_BUCKET = s3.bucket;
   process.env.DYNAMODB_ENDPOINT = dynamo.endpoint;
   process.env.TABLE_NAME = 'datagate-test';
   process.env.AWS_REGION = 'local';
@@ -18,4 +26,5 @@ export default async function setup(): Promise<void> {
   // Continuations hold back what was received in the last 5 s in production; tests poll sooner.
   process.env.CONTINUATION_SETTLE_MS = '300';
   (globalThis as { __DYNAMODB__?: { stop(): Promise<void> } }).__DYNAMODB__ = dynamo;
+  (globalThis as { __S3__?: { stop(): Promise<void> } }).__S3__ = s3;
 }

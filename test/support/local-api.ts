@@ -32,6 +32,8 @@ export async function startTestApi(): Promise<TestApi> {
     port: 0,
     dynamoDbEndpoint: process.env.DYNAMODB_ENDPOINT,
     tableName: process.env.TABLE_NAME,
+    s3Endpoint: process.env.S3_ENDPOINT,
+    bucket: process.env.DATA_BUCKET,
   });
   const url = runtime.server.url;
   return {

@@ -98,9 +98,24 @@ describe('the import graph', () => {
   it('only functions/core/table.ts talks to DynamoDB', () => {
     const talking = files
       .filter((file) => name(file).startsWith('functions/'))
-      .filter((file) => graph.get(file)!.packages.some((pkg) => pkg.startsWith('@aws-sdk/')))
+      .filter((file) => graph.get(file)!.packages.some((pkg) => /^@aws-sdk\/(client-dynamodb|lib-dynamodb)$/.test(pkg)))
       .map(name);
     expect(talking).toEqual(['functions/core/table.ts']);
+  });
+
+  it('one module each talks to S3 (blob-store) and to SQS (report-queue), and no other AWS service is called', () => {
+    const byPackage = (pattern: RegExp) =>
+      files
+        .filter((file) => name(file).startsWith('functions/'))
+        .filter((file) => graph.get(file)!.packages.some((pkg) => pattern.test(pkg)))
+        .map(name);
+    expect(byPackage(/^@aws-sdk\/(client-s3|s3-request-presigner)$/)).toEqual(['functions/core/blob-store.ts']);
+    expect(byPackage(/^@aws-sdk\/client-sqs$/)).toEqual(['functions/core/reports/report-queue.ts']);
+    const others = files
+      .filter((file) => name(file).startsWith('functions/'))
+      .flatMap((file) => graph.get(file)!.packages.filter((pkg) => pkg.startsWith('@aws-sdk/')))
+      .filter((pkg) => !/^@aws-sdk\/(client-dynamodb|lib-dynamodb|client-s3|s3-request-presigner|client-sqs)$/.test(pkg));
+    expect(others).toEqual([]);
   });
 
   it('schemas and limits reach nothing that does I/O', () => {
@@ -115,6 +130,9 @@ describe('the import graph', () => {
       'functions/core/roles.ts',
       'functions/core/table-schema.ts',
       'functions/core/application-partition.ts',
+      'functions/data/report-schemas.ts',
+      'functions/core/reports/report-query.ts',
+      'functions/core/archive/archive-format.ts',
     ];
     const table = join(ROOT, 'functions/core/table.ts');
     const impure = pure.filter((file) => {

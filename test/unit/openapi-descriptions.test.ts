@@ -6,6 +6,7 @@ import {
   getContinuationSettleMs,
   getKeyCacheTtlSeconds,
   getMaxValuesPerAnswer,
+  getReportRowsPerFile,
   MAX_BODY_BYTES,
 } from '../../functions/core/config';
 import { apiKeyHint, issueApiKey } from '../../functions/core/api-keys';
@@ -16,6 +17,8 @@ import { metricsOf } from '../../functions/core/air-quality/catalogue';
 import { ROLLING_HOURS } from '../../functions/core/air-quality/derived-metrics';
 import { NOWCAST_HOURS, nowcast } from '../../functions/core/air-quality/nowcast';
 import { AQI_TABLES, aqiOf } from '../../functions/core/air-quality/aqi';
+import { REPORTS_PER_ORG_PER_DAY, REPORT_RETENTION_DAYS } from '../../functions/core/reports/report-limits';
+import { MAX_REPORT_DAYS } from '../../functions/data/report-schemas';
 
 /**
  * Where the OpenAPI document states a number (a default, a range, a cap, a window), the number
@@ -221,6 +224,21 @@ const CLAIMS: Claim[] = [
     actual: () => [2 * getKeyCacheTtlSeconds()],
   },
   { about: 'the body limit', pattern: /over (\d+) MiB/, actual: () => [MAX_BODY_BYTES / 1024 / 1024] },
+  {
+    about: 'report requests per org and UTC day',
+    pattern: /(\d+) report requests per org per UTC day/,
+    actual: () => [REPORTS_PER_ORG_PER_DAY],
+  },
+  { about: 'the longest report window', pattern: /no more than (\d+) days/, actual: () => [MAX_REPORT_DAYS] },
+  {
+    about: 'rows in one report file',
+    pattern: /one file \(([\d,]+) rows\)/,
+    actual: () => {
+      delete process.env.REPORT_ROWS_PER_FILE;
+      return [getReportRowsPerFile()];
+    },
+  },
+  { about: 'how long reports are kept', pattern: /are kept (\d+) days/, actual: () => [REPORT_RETENTION_DAYS] },
   {
     about: "a key's hint",
     pattern: /the last (\d+) characters/,

@@ -54,6 +54,11 @@ interface RouteBase {
   continuationTokens?: boolean;
   /** Verifies a secret scanner's signatures: the stack hands it where the scanner's keys are published (SECRET_SCANNER_KEYS_URL). */
   secretScannerKeys?: boolean;
+  /**
+   * Report requests: `request` sends work to the report worker (the stack grants sending to its
+   * queue); `poll` signs download links for report files (read access to `reports/` in the bucket).
+   */
+  reports?: 'request' | 'poll';
   /** The success answer(s), by status. */
   responses: Record<number, RouteResponse>;
   /** Error statuses this route can answer besides the ones every route can (401, 413, 415, 429, 500, 503). */

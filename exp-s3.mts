@@ -1,0 +1,21 @@
+import S3rver from 's3rver';
+import { S3Client, PutObjectCommand, GetObjectCommand, CreateBucketCommand, CreateMultipartUploadCommand, UploadPartCommand, CompleteMultipartUploadCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { gzipSync } from 'node:zlib';
+const server = new S3rver({ port: 0, address: '127.0.0.1', silent: true, directory: '/tmp/rexp/s3', configureBuckets: [{ name: 'b', configs: [] }] } as any);
+const info: any = await server.run();
+console.log('listening', info.port);
+const s3 = new S3Client({ endpoint: `http://127.0.0.1:${info.port}`, forcePathStyle: true, region: 'us-east-1', credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' }, requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' });
+await s3.send(new PutObjectCommand({ Bucket: 'b', Key: 'reports/x/a.csv', Body: gzipSync('a,b\n1,2\n'), ContentType: 'text/csv', ContentEncoding: 'gzip' }));
+const url = await getSignedUrl(s3, new GetObjectCommand({ Bucket: 'b', Key: 'reports/x/a.csv' }), { expiresIn: 3600 });
+const r = await fetch(url); console.log(r.status, r.headers.get('content-encoding'), r.headers.get('content-type'), JSON.stringify(await r.text()));
+const bad = await fetch(url.replace('X-Amz-Signature=', 'X-Amz-Signature=0')); console.log('tampered', bad.status);
+const mp = await s3.send(new CreateMultipartUploadCommand({ Bucket: 'b', Key: 'm.csv', ContentType: 'text/csv', ContentEncoding: 'gzip' }));
+const big = Buffer.alloc(5*1024*1024, 97);
+const p1 = await s3.send(new UploadPartCommand({ Bucket: 'b', Key: 'm.csv', UploadId: mp.UploadId, PartNumber: 1, Body: big }));
+const p2 = await s3.send(new UploadPartCommand({ Bucket: 'b', Key: 'm.csv', UploadId: mp.UploadId, PartNumber: 2, Body: Buffer.from('xyz') }));
+await s3.send(new CompleteMultipartUploadCommand({ Bucket: 'b', Key: 'm.csv', UploadId: mp.UploadId, MultipartUpload: { Parts: [{ PartNumber: 1, ETag: p1.ETag }, { PartNumber: 2, ETag: p2.ETag }] } }));
+const g = await s3.send(new GetObjectCommand({ Bucket: 'b', Key: 'm.csv' })); console.log('mp', g.ContentLength, g.ContentEncoding, g.ContentType);
+const l = await s3.send(new ListObjectsV2Command({ Bucket: 'b', Prefix: 'reports/' })); console.log(l.Contents?.map(c=>c.Key));
+try { await s3.send(new GetObjectCommand({ Bucket: 'b', Key: 'nope' })); } catch (e: any) { console.log('missing', e.name); }
+await server.close();

@@ -1,0 +1,192 @@
+import { ThrottledError } from '../errors';
+import { newId } from '../ids';
+import { getItem, putNew, queryAll, transact, updateItem, updateNow, type StoredItem } from '../table';
+import type { Datasource } from '../datasources';
+import type { ReportQuery } from './report-query';
+
+/**
+ * Report requests and their progress. The report: PK `REPORT#<reportId>`, SK `REPORT`. Each
+ * finished task of a stage: same PK, SK `PART#<n>` (a datasource-month of rows) or `FILE#<n>`
+ * (an output file); written once (conditional put), in the same transaction as the report's
+ * counter, so a task that runs twice is counted once. The daily quota: PK
+ * `REPORTQUOTA#<orgId>`, SK `<YYYY-MM-DD>`, a counter bounded by a condition.
+ */
+
+export { REPORTS_PER_ORG_PER_DAY, REPORT_RETENTION_DAYS } from './report-limits';
+import { REPORTS_PER_ORG_PER_DAY, REPORT_RETENTION_DAYS } from './report-limits';
+const DAY_MS = 86_400_000;
+
+export type ReportStatus = 'in-progress' | 'succeeded' | 'failed';
+export type ReportStage = 'plan' | 'parts' | 'files' | 'done';
+
+export interface Report {
+  reportId: string;
+  orgId: string;
+  applicationId: string;
+  report: 'datasource-measurements';
+  reportStatus: ReportStatus;
+  message: string;
+  query: ReportQuery;
+  createdAt: string;
+  stage: ReportStage;
+  partsTotal?: number;
+  partsDone?: number;
+  filesTotal?: number;
+  filesDone?: number;
+  /** The S3 keys of the output files, in order, once the report succeeded. */
+  files?: string[];
+}
+
+/** A finished datasource-month: where its rows are and what they hold. */
+export interface ReportPart {
+  index: number;
+  datasourceId: string;
+  key: string;
+  rows: number;
+  metrics: string[];
+  /** The datasource as the part found it (csv-wide rows carry its source type and location); none if retired. */
+  datasource?: Datasource;
+}
+
+const reportKey = (reportId: string) => ({ PK: `REPORT#${reportId}`, SK: 'REPORT' });
+const taskKey = (reportId: string, kind: 'PART' | 'FILE', index: number) => ({
+  PK: `REPORT#${reportId}`,
+  SK: `${kind}#${String(index).padStart(6, '0')}`,
+});
+const quotaKey = (orgId: string, now: Date) => ({ PK: `REPORTQUOTA#${orgId}`, SK: now.toISOString().slice(0, 10) });
+/** A task's record was there already: a delivery that came again. */
+class AlreadyRecorded extends Error {}
+const ttlOf = (now: Date) => Math.floor((now.getTime() + REPORT_RETENTION_DAYS * DAY_MS) / 1000);
+
+function fromItem(item: Record<string, unknown>): Report {
+  const { PK: _pk, SK: _sk, type: _type, ttl: _ttl, ...report } = item;
+  return report as unknown as Report;
+}
+
+/** Seconds until the next UTC midnight, when the quota starts again. */
+function secondsToMidnight(now: Date): number {
+  return Math.max(1, Math.ceil((Math.floor(now.getTime() / DAY_MS + 1) * DAY_MS - now.getTime()) / 1000));
+}
+
+/**
+ * Creates an in-progress report, counting it in the org's quota of the UTC day in the same
+ * transaction: past REPORTS_PER_ORG_PER_DAY it is 429 with Retry-After (seconds to midnight).
+ */
+export async function createReport(orgId: string, applicationId: string, query: ReportQuery, now = new Date()): Promise<Report> {
+  const report: Report = {
+    reportId: newId('report'),
+    orgId,
+    applicationId,
+    report: 'datasource-measurements',
+    reportStatus: 'in-progress',
+    message: 'The report is being prepared.',
+    query,
+    createdAt: now.toISOString(),
+    stage: 'plan',
+  };
+  await transact(
+    [
+      updateItem(
+        quotaKey(orgId, now),
+        { set: { type: 'reportQuota', ttl: Math.floor(now.getTime() / 1000) + 2 * 86_400 }, add: { count: 1 } },
+        { condition: 'attribute_not_exists(#count) OR #count < :max', values: { ':max': REPORTS_PER_ORG_PER_DAY } },
+      ),
+      putNew({ ...reportKey(report.reportId), type: 'report', ...report, ttl: ttlOf(now) } as StoredItem),
+    ],
+    () => {
+      const error = new ThrottledError(secondsToMidnight(now));
+      return Object.assign(error, {
+        message: `This org has requested ${REPORTS_PER_ORG_PER_DAY} reports today (UTC), the most a day allows; retry after midnight UTC.`,
+      });
+    },
+  );
+  return report;
+}
+
+export async function getReport(reportId: string): Promise<Report | undefined> {
+  const item = await getItem(reportKey(reportId), { consistent: true });
+  return item ? fromItem(item) : undefined;
+}
+
+/** Moves an in-progress report from one stage to the next; false when it is not (or no longer) in `from`. */
+export async function advanceStage(
+  reportId: string,
+  from: ReportStage,
+  to: ReportStage,
+  fields: Partial<Pick<Report, 'partsTotal' | 'filesTotal' | 'files' | 'message' | 'reportStatus'>> = {},
+): Promise<boolean> {
+  return updateNow(
+    reportKey(reportId),
+    { set: { stage: to, ...fields } },
+    {
+      condition: '#stage = :from AND #progressStatus = :progress',
+      names: { '#progressStatus': 'reportStatus' },
+      values: { ':from': from, ':progress': 'in-progress' },
+    },
+  );
+}
+
+/** Ends an in-progress report as failed, with a message for the client (only once). */
+export async function failReport(reportId: string, message: string): Promise<void> {
+  await updateNow(
+    reportKey(reportId),
+    { set: { reportStatus: 'failed', message, stage: 'done' } },
+    { condition: '#reportStatus = :progress', values: { ':progress': 'in-progress' } },
+  );
+}
+
+/**
+ * Records a finished task (a part or a file) and counts it, once: a task that runs again
+ * (a retried message) finds its record and changes nothing. Answers whether every task of the
+ * stage is now done.
+ */
+export async function recordTaskDone(
+  reportId: string,
+  kind: 'PART' | 'FILE',
+  index: number,
+  details: Record<string, unknown>,
+  now = new Date(),
+): Promise<boolean> {
+  const counter = kind === 'PART' ? 'partsDone' : 'filesDone';
+  try {
+    await transact(
+      [
+        putNew({
+          ...taskKey(reportId, kind, index),
+          type: kind === 'PART' ? 'reportPart' : 'reportFile',
+          index,
+          ...details,
+          ttl: ttlOf(now),
+        } as StoredItem),
+        updateItem(reportKey(reportId), { add: { [counter]: 1 } }),
+      ],
+      () => new AlreadyRecorded(),
+    );
+  } catch (error) {
+    if (!(error instanceof AlreadyRecorded)) throw error;
+  }
+  const report = await getReport(reportId);
+  if (!report) return false;
+  return kind === 'PART' ? report.partsDone === report.partsTotal : report.filesDone === report.filesTotal;
+}
+
+/** The finished parts of a report, in order. */
+export async function listParts(reportId: string): Promise<ReportPart[]> {
+  const items = await queryAll({ partition: `REPORT#${reportId}`, sortKeyPrefix: 'PART#', consistent: true });
+  return items
+    .map((item) => ({
+      index: item.index as number,
+      datasourceId: item.datasourceId as string,
+      key: item.key as string,
+      rows: item.rows as number,
+      metrics: item.metrics as string[],
+      ...(item.datasource ? { datasource: item.datasource as Datasource } : {}),
+    }))
+    .sort((a, b) => a.index - b.index);
+}
+
+/** The keys of a report's recorded files, in file order. */
+export async function listFileKeys(reportId: string): Promise<string[]> {
+  const items = await queryAll({ partition: `REPORT#${reportId}`, sortKeyPrefix: 'FILE#', consistent: true });
+  return items.sort((a, b) => (a.index as number) - (b.index as number)).map((item) => item.key as string);
+}

@@ -1,0 +1,71 @@
+import * as reports from '../data/report-schemas';
+import { routeTable } from '../core/http/route';
+import { DEFAULT_REPORT_ROWS_PER_FILE } from '../core/limits';
+import { REPORTS_PER_ORG_PER_DAY, REPORT_RETENTION_DAYS } from '../core/reports/report-limits';
+import { MAX_REPORT_DAYS } from '../data/report-schemas';
+
+const REPORT_REQUEST_DESCRIPTION = [
+  "Clarity v2's historical measurements (report requests). Body: `org`, `report` (`datasource-measurements`), `outputFrequency` (`minute`, `hour`, `day`), `startTime` (inclusive), `endTime` (exclusive), `datasourceIds` (1 to 100) or `allDatasources: true`, `metricSelect`, `fileFormat` (`csv-wide` or `csv`, the default; `parquet-wide` or `parquet`; `format` is accepted as an alias), `qcAssessment`, `qcFlags`, `metricLabelStyle` (`canonical` only).",
+  'Answers the report record at once (`reportStatus: "in-progress"`); poll `GET /v2/report-requests/{reportId}` until it is `succeeded` (or `failed`), then download every URL of `urls` with a plain GET.',
+  `Files: the csv-wide layout of the recent query (same writer), gzip-compressed and served with \`Content-Encoding: gzip\` and \`Content-Type: text/csv\` (a client that decodes gzip reads CSV), or Parquet with the same columns. Rows by datasource, then time, oldest first; a report longer than one file (${DEFAULT_REPORT_ROWS_PER_FILE.toLocaleString('en-US')} rows) is split into several, in order. \`hour\` and \`day\` rows hold the recent query's metrics (means, 24-hour rolling means, NowCasts, AQIs), computed by the same code, for every period that overlaps the window, over the whole period.`,
+  `Limits: ${REPORTS_PER_ORG_PER_DAY} report requests per org per UTC day, then 429 with \`Retry-After\` (seconds to midnight UTC); a window spans no more than ${MAX_REPORT_DAYS} days. The datasources are checked when the report is requested and again when it runs: a report only ever holds datasources the application may read in that org (guest: its list).`,
+  'Extensions: `fileFormat` and `format` may both be sent if they agree; the record carries `urls: []` until the report succeeded.',
+].join('\n\n');
+
+const REPORT_POLL_DESCRIPTION = `The report's status and, once it succeeded, \`urls\` (time-limited S3 pre-signed links, fresh at each poll, valid one hour) and \`urlsExpireAt\`. Only the application that requested the report sees it (404 otherwise); \`org\` is optional (Clarity's poll sends none) and must match when sent. Reports and their files are kept ${REPORT_RETENTION_DAYS} days.`;
+
+/** Historical measurements (Clarity's report requests): request a report, poll it. */
+export const v2ReportRoutes = routeTable({
+  v2RequestReport: {
+    operationId: 'v2RequestReport',
+    method: 'POST',
+    path: '/v2/report-requests',
+    handler: 'data/request-report',
+    credential: 'apiKey',
+    grant: 'readListedDatasources',
+    tableAccess: 'readWrite',
+    reports: 'request',
+    summary: 'Request a report of measurements over a time range (historical measurements)',
+    description: REPORT_REQUEST_DESCRIPTION,
+    who: 'any grant (guest: its list)',
+    body: reports.reportRequestBodySchema,
+    responses: { 200: { description: 'The report record, in progress.', schema: reports.reportRecordSchema } },
+    errors: [400, 403, 429],
+  },
+  v2GetReport: {
+    operationId: 'v2GetReport',
+    method: 'GET',
+    path: '/v2/report-requests/{reportId}',
+    handler: 'data/get-report',
+    credential: 'apiKey',
+    // The report names its org; the handler checks the grant there (the poll may send no org).
+    grant: 'anyKey',
+    tableAccess: 'read',
+    reports: 'poll',
+    summary: "A report request's status and download links",
+    description: REPORT_POLL_DESCRIPTION,
+    who: 'the application that requested it',
+    params: reports.reportParamsSchema,
+    query: reports.reportPollQuerySchema,
+    responses: { 200: { description: 'The report record.', schema: reports.reportRecordSchema } },
+    errors: [400, 403, 404],
+  },
+  v2GetReportSingular: {
+    operationId: 'v2GetReportSingular',
+    method: 'GET',
+    path: '/v2/report-request/{reportId}',
+    handler: 'data/get-report',
+    credential: 'apiKey',
+    // The report names its org; the handler checks the grant there (the poll may send no org).
+    grant: 'anyKey',
+    tableAccess: 'read',
+    reports: 'poll',
+    summary: "A report request's status and download links (Clarity's singular path)",
+    description: `The same as \`GET /v2/report-requests/{reportId}\`, at the path Clarity's guide shows for polling. ${REPORT_POLL_DESCRIPTION}`,
+    who: 'the application that requested it',
+    params: reports.reportParamsSchema,
+    query: reports.reportPollQuerySchema,
+    responses: { 200: { description: 'The report record.', schema: reports.reportRecordSchema } },
+    errors: [400, 403, 404],
+  },
+});

@@ -1,0 +1,94 @@
+import { runReportMessage, type TaskContext } from '../../functions/workers/report-tasks';
+import { useLocalReportEngine, type ReportMessage } from '../../functions/core/reports/report-queue';
+
+/**
+ * The report worker in-process, standing in for SQS and the worker Lambda: messages run
+ * `concurrency` at a time, and a message whose task throws is delivered again (up to
+ * `maxAttempts`, like the queue's maxReceiveCount) after a short delay, as SQS does after the
+ * visibility timeout.
+ */
+
+export interface LocalReportEngine {
+  /** Resolves when no message is queued or running. */
+  idle(): Promise<void>;
+  /** Tests: called between a task's steps; throwing kills that delivery half-way. */
+  setCheckpoint(checkpoint: TaskContext['checkpoint']): void;
+  stop(): void;
+}
+
+export function startLocalReportEngine(
+  options: { concurrency?: number; maxAttempts?: number; retryDelayMs?: number } = {},
+): LocalReportEngine {
+  const concurrency = options.concurrency ?? 4;
+  const maxAttempts = options.maxAttempts ?? 3;
+  const retryDelayMs = options.retryDelayMs ?? 200;
+  const queue: { message: ReportMessage; attempt: number }[] = [];
+  let running = 0;
+  let delayed = 0;
+  let stopped = false;
+  let checkpoint: TaskContext['checkpoint'];
+  let waiters: (() => void)[] = [];
+
+  const settle = () => {
+    if (queue.length === 0 && running === 0 && delayed === 0) {
+      for (const resolve of waiters) resolve();
+      waiters = [];
+    }
+  };
+
+  const pump = () => {
+    while (!stopped && running < concurrency && queue.length > 0) {
+      const { message, attempt } = queue.shift()!;
+      running += 1;
+      void runReportMessage(message, { attempt, maxAttempts, checkpoint })
+        .catch((error: unknown) => {
+          if (attempt >= maxAttempts || stopped) {
+            console.error(
+              JSON.stringify({
+                level: 'error',
+                message: 'report task failed for good',
+                kind: message.kind,
+                reportId: message.reportId,
+                error: String(error),
+              }),
+            );
+            return;
+          }
+          delayed += 1;
+          setTimeout(() => {
+            delayed -= 1;
+            queue.push({ message, attempt: attempt + 1 });
+            pump();
+            settle();
+          }, retryDelayMs).unref();
+        })
+        .finally(() => {
+          running -= 1;
+          pump();
+          settle();
+        });
+    }
+  };
+
+  useLocalReportEngine((messages) => {
+    queue.push(...messages.map((message) => ({ message, attempt: 1 })));
+    // Like a queue, the sender does not wait for the work.
+    setImmediate(pump);
+  });
+
+  return {
+    idle: () =>
+      new Promise<void>((resolve) => {
+        waiters.push(resolve);
+        settle();
+      }),
+    setCheckpoint: (next) => {
+      checkpoint = next;
+    },
+    stop: () => {
+      stopped = true;
+      queue.length = 0;
+      useLocalReportEngine(undefined);
+    },
+  };
+}
