@@ -36,6 +36,8 @@ interface World {
   unlisted: string;
   /** A continuation token issued to the insider. */
   insiderToken: string;
+  /** A report requested by the insider. */
+  insiderReport: string;
 }
 
 let world: World;
@@ -68,6 +70,11 @@ beforeAll(async () => {
     body: { org: orgA, allDatasources: true, replyWithContinuationToken: true },
   });
   expectStatus(query, 200);
+  const report = await api.call('POST', '/v2/report-requests', {
+    key: insider.key,
+    body: { org: orgA, report: 'datasource-measurements', outputFrequency: 'hour', allDatasources: true, ...reportWindow() },
+  });
+  expectStatus(report, 200);
   world = {
     orgA,
     adminA,
@@ -80,6 +87,7 @@ beforeAll(async () => {
     listed,
     unlisted,
     insiderToken: query.headers.get('x-clarity-continuation-token')!,
+    insiderReport: report.body.reportId,
   };
   // Revocations (disconnect, delete) reach the data API within the caches' bound.
   await new Promise((resolve) => setTimeout(resolve, Number(process.env.KEY_CACHE_TTL_SECONDS ?? 5) * 1000 + 200));
@@ -97,6 +105,22 @@ interface Attempt {
   /** This attempt's answer must equal (status and body) the one of the attempt just before it. */
   sameAs?: 0;
 }
+
+/** The last day, as a report window. */
+function reportWindow() {
+  const endTime = new Date();
+  return { startTime: new Date(endTime.getTime() - 86_400_000).toISOString(), endTime: endTime.toISOString() };
+}
+
+/** A report poll by callers other than the application that requested it. */
+const reportPoll =
+  (path: (w: World) => string): Cases =>
+  (w) => [
+    { who: 'another application connected to the org (as guest)', method: 'GET', path: path(w), key: w.guest.key, status: 404 },
+    { who: 'a disconnected application', method: 'GET', path: path(w), key: w.disconnected.key, status: 404 },
+    { who: 'a key of a deleted application', method: 'GET', path: path(w), key: w.deleted.key, status: 401 },
+    { who: "a person's JWT on /v2", method: 'GET', path: path(w), token: w.adminA.token, status: 401 },
+  ];
 
 /** A datasource id of the server's shape that names nothing. */
 const MADE_UP_DATASOURCE = 'ds_000000000000000000000000';
@@ -289,6 +313,24 @@ const CASES: Record<string, Cases> = {
     { who: 'a key of a deleted application', method: 'GET', path: '/v2/metrics', key: w.deleted.key, status: 401 },
     { who: "a person's JWT on /v2", method: 'GET', path: '/v2/metrics', token: w.adminA.token, status: 401 },
   ],
+  v2RequestReport: (w) =>
+    dataOutsiders(
+      w,
+      {
+        method: 'POST',
+        path: () => '/v2/report-requests',
+        body: (org, ds) => ({
+          org,
+          report: 'datasource-measurements',
+          outputFrequency: 'hour',
+          datasourceIds: [ds],
+          ...reportWindow(),
+        }),
+      },
+      { status: 400 },
+    ),
+  v2GetReport: reportPoll((w) => `/v2/report-requests/${w.insiderReport}?org=${w.orgA}`),
+  v2GetReportSingular: reportPoll((w) => `/v2/report-request/${w.insiderReport}`),
   v2Whoami: (w) => [
     { who: 'a key of a deleted application', method: 'GET', path: '/v2/whoami', key: w.deleted.key, status: 401 },
     { who: "a person's JWT on /v2", method: 'GET', path: '/v2/whoami', token: w.adminA.token, status: 401 },
