@@ -1,5 +1,6 @@
 import { App } from 'aws-cdk-lib';
-import { DatagateStack, type OidcSettings } from '../lib/datagate-stack';
+import { DatagateStack, type CustomDomainSettings, type OidcSettings } from '../lib/datagate-stack';
+import { addNagChecks } from '../lib/nag-acknowledgments';
 
 /**
  * The CDK app. Environment-agnostic: account and region come from the deploying credentials.
@@ -8,6 +9,13 @@ import { DatagateStack, type OidcSettings } from '../lib/datagate-stack';
  *   -c oidcIssuer=... -c oidcAudience=... -c oidcJwksUrl=...  an existing OIDC issuer for people
  *      (all three or none; with none, the stack creates a Cognito user pool)
  *   -c stage=v1                                               the API Gateway stage
+ *   -c domainName=api.example.org -c certificateArn=arn:...   a custom domain mapped at the root
+ *      (both or none; the certificate is an ACM certificate in the stack's region)
+ *   -c alarmEmail=ops@example.org                             subscribe an address to the alarms
+ *   -c apiGatewayCloudWatchRole=false                         the account already has API Gateway's
+ *      CloudWatch role set (by default the stack sets one; docs/operations.md)
+ *
+ * cdk-nag (AwsSolutions and Serverless packs) checks the app at synthesis; a finding fails it.
  */
 
 const app = new App();
@@ -30,9 +38,29 @@ function oidcFromContext(): OidcSettings | undefined {
   return undefined;
 }
 
+function customDomainFromContext(): CustomDomainSettings | undefined {
+  const domainName = contextString('domainName');
+  const certificateArn = contextString('certificateArn');
+  if (domainName && certificateArn) return { domainName, certificateArn };
+  if (domainName || certificateArn) throw new Error('Give both domainName and certificateArn, or neither.');
+  return undefined;
+}
+
+function contextBoolean(name: string): boolean | undefined {
+  const value: unknown = app.node.tryGetContext(name);
+  if (value === undefined || value === null || value === '') return undefined;
+  if (value === true || value === 'true') return true;
+  if (value === false || value === 'false') return false;
+  throw new Error(`Context value ${name} must be true or false.`);
+}
+
 new DatagateStack(app, 'Datagate', {
   stackName: 'Datagate',
   description: 'Datagate: API keys for external software to air-quality data.',
   oidc: oidcFromContext(),
   stageName: contextString('stage') ?? 'v1',
+  customDomain: customDomainFromContext(),
+  alarmEmail: contextString('alarmEmail'),
+  apiGatewayCloudWatchRole: contextBoolean('apiGatewayCloudWatchRole'),
 });
+addNagChecks(app);

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
-import type * as iam from 'aws-cdk-lib/aws-iam';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -37,8 +37,9 @@ export interface DatagateFunctionProps {
 
 /**
  * A Datagate Lambda function: one TypeScript module under `functions/`, bundled locally by
- * esbuild into an ESM file for Node.js 22 on Graviton, with X-Ray tracing, source maps and a
- * log group kept one month. Every function of the stack (route handlers and authorizers) is one
+ * esbuild into an ESM file for the newest Lambda Node.js runtime (24) on Graviton, with X-Ray
+ * tracing, source maps, a log group kept one month and an execution role of its own that may
+ * write to that log group only (no AWS managed policy). Every function of the stack (route handlers and authorizers) is one
  * of these, so the defaults live here only (bundling: `lambda-bundling.ts`, shared with the bench).
  */
 export class DatagateFunction extends Construct implements iam.IGrantable {
@@ -56,10 +57,27 @@ export class DatagateFunction extends Construct implements iam.IGrantable {
       removalPolicy: RemovalPolicy.DESTROY,
     });
 
+    // Instead of AWSLambdaBasicExecutionRole (logs:* on every log group of the account): the
+    // function's own log group only. Grants (table, secrets) add to this role's default policy.
+    const role = new iam.Role(this, 'ServiceRole', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      inlinePolicies: {
+        Logs: new iam.PolicyDocument({
+          statements: [
+            new iam.PolicyStatement({
+              actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+              resources: [this.logGroup.logGroupArn],
+            }),
+          ],
+        }),
+      },
+    });
+
     this.fn = new NodejsFunction(this, 'Function', {
       entry: path.join(FUNCTIONS_DIR, `${props.handler}.ts`),
       handler: 'handler',
-      runtime: lambda.Runtime.NODEJS_22_X,
+      runtime: lambda.Runtime.NODEJS_24_X,
+      role,
       architecture: lambda.Architecture.ARM_64,
       memorySize: props.memorySize ?? 256,
       timeout: Duration.seconds(10),
@@ -70,6 +88,12 @@ export class DatagateFunction extends Construct implements iam.IGrantable {
       depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
       environment: { ...props.environment, NODE_OPTIONS: LAMBDA_NODE_OPTIONS },
       bundling: LAMBDA_BUNDLING,
+    });
+
+    Validations.of(role).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'Active tracing adds xray:PutTraceSegments and xray:PutTelemetryRecords, which support no resource-level permission, so their resource is "*".',
     });
   }
 

@@ -1,9 +1,11 @@
 import * as path from 'node:path';
-import { CfnOutput, Duration, RemovalPolicy, Size, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Size, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { GATEWAY_MIN_COMPRESSION_BYTES, GATEWAY_RESPONSES } from '../functions/core/http/gateway-responses';
@@ -12,6 +14,9 @@ import { TABLE_SCHEMA } from '../functions/core/table-schema';
 import { routeList } from '../functions/routes';
 import { AUTHORIZERS } from './authorizers';
 import { DatagateFunction } from './datagate-function';
+import { DatagateMonitoring, type MonitoredFunction } from './monitoring';
+import { acknowledgeStackFindings } from './nag-acknowledgments';
+import { DatagateWebAcl } from './web-acl';
 
 /** The OpenID Connect issuer whose JWTs identify people on `/admin`. */
 export interface OidcSettings {
@@ -35,6 +40,34 @@ export interface DatagateStackProps extends StackProps {
    * @default 'v1'
    */
   readonly stageName?: string;
+
+  /**
+   * A custom domain for the API, mapped at its root: a Clarity client's base URL is then
+   * `https://<domainName>/v2/`. The DNS record (a CNAME or alias to the `CustomDomainTarget`
+   * output) is yours to create.
+   * @default none: the API is reached at its execute-api URL with the stage
+   */
+  readonly customDomain?: CustomDomainSettings;
+
+  /**
+   * Whether this stack sets the account's API Gateway CloudWatch role (a setting of the account
+   * in the region, needed for access and execution logs). Set false when the account already has
+   * one, e.g. managed by a landing zone (see docs/operations.md).
+   * @default true: a role is created, set on the account, and retained when the stack is deleted
+   */
+  readonly apiGatewayCloudWatchRole?: boolean;
+
+  /**
+   * An email address that receives every alarm (it must confirm the subscription).
+   * @default no subscription: subscribe to the `AlarmTopicArn` output yourself
+   */
+  readonly alarmEmail?: string;
+}
+
+/** A domain name for the API and its ACM certificate (in the stack's region). */
+export interface CustomDomainSettings {
+  readonly domainName: string;
+  readonly certificateArn: string;
 }
 
 type AuthorizerKind = keyof typeof AUTHORIZERS;
@@ -55,18 +88,34 @@ const API_KEY_IN_FUNCTION_CACHE_SECONDS = 5;
 export class DatagateStack extends Stack {
   readonly table: dynamodb.Table;
   readonly api: apigateway.RestApi;
+  readonly monitoring: DatagateMonitoring;
   private continuationSecret?: secretsmanager.Secret;
+  private readonly routeFunctions: MonitoredFunction[] = [];
 
   constructor(scope: Construct, id: string, props: DatagateStackProps = {}) {
     super(scope, id, props);
 
     this.table = this.createTable();
     const oidc = props.oidc ?? this.createUserPool();
-    this.api = this.createApi(props.stageName ?? 'v1');
-    const authorizers = this.createAuthorizers(oidc);
+    this.api = this.createApi(props);
+    const { authorizers, functions: authorizerFunctions } = this.createAuthorizers(oidc);
     for (const route of routeList) this.addRoute(route, authorizers);
 
+    const webAcl = new DatagateWebAcl(this, 'WebAcl', { stage: this.api.deploymentStage });
+    this.monitoring = new DatagateMonitoring(this, 'Monitoring', {
+      api: this.api,
+      routeFunctions: this.routeFunctions,
+      authorizerFunctions,
+      table: this.table,
+      indexNames: TABLE_SCHEMA.indexes.map((index) => index.name),
+      webAclMetricName: webAcl.metricName,
+      alarmEmail: props.alarmEmail,
+    });
+    acknowledgeStackFindings(this, { api: this.api, table: this.table });
+
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the API (with the stage).' });
+    new CfnOutput(this, 'AlarmTopicArn', { value: this.monitoring.topic.topicArn, description: 'SNS topic of every alarm.' });
+    new CfnOutput(this, 'DashboardName', { value: this.monitoring.dashboard.dashboardName });
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
     new CfnOutput(this, 'OidcIssuer', { value: oidc.issuer, description: 'Issuer of the person JWTs accepted on /admin.' });
   }
@@ -81,6 +130,8 @@ export class DatagateStack extends Stack {
       encryption: dynamodb.TableEncryption.AWS_MANAGED,
       timeToLiveAttribute: TABLE_SCHEMA.timeToLiveAttribute,
       removalPolicy: RemovalPolicy.RETAIN,
+      // A `cdk destroy` or a replacement cannot delete the data; turn it off by hand first.
+      deletionProtection: true,
     });
     for (const index of TABLE_SCHEMA.indexes) {
       table.addGlobalSecondaryIndex({
@@ -101,7 +152,20 @@ export class DatagateStack extends Stack {
       autoVerify: { email: true },
       standardAttributes: { email: { required: true, mutable: true } },
       accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,
+      passwordPolicy: { minLength: 12, requireLowercase: true, requireUppercase: true, requireDigits: true, requireSymbols: true },
+      // People may add an authenticator app; an operator can require it for everyone in the console.
+      mfa: cognito.Mfa.OPTIONAL,
+      mfaSecondFactor: { otp: true, sms: false },
       removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(userPool).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-COG2',
+      reason:
+        'MFA is optional (authenticator apps): requiring it would break the admin password flow operators script against; orgs that need it turn it on in the pool, or bring their own OIDC issuer.',
+    });
+    Validations.of(userPool).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-COG8',
+      reason: 'The Essentials feature plan: threat protection (Plus) is billed per user and can be switched on later without a change here.',
     });
     const client = userPool.addClient('Client', {
       generateSecret: false,
@@ -117,24 +181,65 @@ export class DatagateStack extends Stack {
     return { issuer, audience: client.userPoolClientId, jwksUrl: `${issuer}/.well-known/jwks.json` };
   }
 
-  /** The REST API, its stage and the error answers API Gateway gives by itself. */
-  private createApi(stageName: string): apigateway.RestApi {
+  /**
+   * The REST API, its stage, access and execution logs, the optional custom domain and the
+   * error answers API Gateway gives by itself.
+   */
+  private createApi(props: DatagateStackProps): apigateway.RestApi {
+    const accessLogs = new logs.LogGroup(this, 'ApiAccessLogs', {
+      retention: logs.RetentionDays.THREE_MONTHS,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    const createCloudWatchRole = props.apiGatewayCloudWatchRole ?? true;
     const api = new apigateway.RestApi(this, 'Api', {
       restApiName: 'datagate',
       description: 'Datagate: API keys for external software to air-quality data.',
       endpointConfiguration: { types: [apigateway.EndpointType.REGIONAL] },
       // Answers of 1 KiB or more are gzipped for clients that send Accept-Encoding: gzip.
       minCompressionSize: Size.bytes(GATEWAY_MIN_COMPRESSION_BYTES),
-      // No execution logging, so no account-wide CloudWatch role is needed.
-      cloudWatchRole: false,
+      // Access and execution logs need the account's API Gateway CloudWatch role (one per account
+      // and region). Retained on delete: other APIs of the account may rely on it by then.
+      cloudWatchRole: createCloudWatchRole,
+      ...(createCloudWatchRole ? { cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN } : {}),
       deployOptions: {
-        stageName,
+        stageName: props.stageName ?? 'v1',
         tracingEnabled: true,
         metricsEnabled: true,
+        // Errors only, and never the request or response data (it would hold keys and tokens).
+        loggingLevel: apigateway.MethodLoggingLevel.ERROR,
+        dataTraceEnabled: false,
+        accessLogDestination: new apigateway.LogGroupLogDestination(accessLogs),
+        accessLogFormat: apigateway.AccessLogFormat.custom(JSON.stringify(ACCESS_LOG_FIELDS)),
         throttlingRateLimit: 1000,
         throttlingBurstLimit: 2000,
       },
+      ...(props.customDomain
+        ? {
+            domainName: {
+              domainName: props.customDomain.domainName,
+              certificate: acm.Certificate.fromCertificateArn(this, 'DomainCertificate', props.customDomain.certificateArn),
+              endpointType: apigateway.EndpointType.REGIONAL,
+              securityPolicy: apigateway.SecurityPolicy.TLS_1_2,
+            },
+          }
+        : {}),
     });
+    if (createCloudWatchRole) {
+      Validations.of(api).acknowledge({
+        id: 'AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
+        reason: "The account's API Gateway logging role: AWS's managed policy is made for exactly this and is what API Gateway documents.",
+      });
+    }
+    Validations.of(api).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-APIG2',
+      reason: 'Every handler validates its path, query and body with the zod schemas of its route row (the OpenAPI document is generated from them), answering the contract\'s 400 body, which a gateway validator cannot produce.',
+    });
+    if (props.customDomain) {
+      new CfnOutput(this, 'CustomDomainTarget', {
+        value: api.domainName!.domainNameAliasDomainName,
+        description: `Point a CNAME (or alias) for ${props.customDomain.domainName} here; the API is then at https://${props.customDomain.domainName}/v2/...`,
+      });
+    }
 
     this.addGatewayResponses(api);
     return api;
@@ -155,7 +260,10 @@ export class DatagateStack extends Stack {
   }
 
   /** One Lambda REQUEST authorizer per credential kind. */
-  private createAuthorizers(oidc: OidcSettings): Record<AuthorizerKind, apigateway.IAuthorizer> {
+  private createAuthorizers(oidc: OidcSettings): {
+    authorizers: Record<AuthorizerKind, apigateway.IAuthorizer>;
+    functions: MonitoredFunction[];
+  } {
     const person = new DatagateFunction(this, 'PersonAuthorizerHandler', {
       handler: AUTHORIZERS.person.handler,
       description: 'Verifies the OIDC JWT of a person (/admin).',
@@ -184,10 +292,16 @@ export class DatagateStack extends Stack {
     );
 
     return {
-      // No cache: every request re-verifies the JWT, so an expired token never rides a cached answer.
-      person: this.requestAuthorizer('person', person, Duration.seconds(0)),
-      // 5 s here plus the 5 s in-function cache keep key revocation within 10 s.
-      apiKey: this.requestAuthorizer('apiKey', apiKey, Duration.seconds(API_KEY_AUTHORIZER_CACHE_SECONDS)),
+      authorizers: {
+        // No cache: every request re-verifies the JWT, so an expired token never rides a cached answer.
+        person: this.requestAuthorizer('person', person, Duration.seconds(0)),
+        // 5 s here plus the 5 s in-function cache keep key revocation within 10 s.
+        apiKey: this.requestAuthorizer('apiKey', apiKey, Duration.seconds(API_KEY_AUTHORIZER_CACHE_SECONDS)),
+      },
+      functions: [
+        { name: 'person-authorizer', fn: person.fn },
+        { name: 'api-key-authorizer', fn: apiKey.fn },
+      ],
     };
   }
 
@@ -215,9 +329,11 @@ export class DatagateStack extends Stack {
       },
     });
     this.grantTableAccess(route, handler);
+    this.routeFunctions.push({ name: route.operationId, fn: handler.fn });
 
     const resource = this.api.root.resourceForPath(route.path);
-    resource.addMethod(route.method, new apigateway.LambdaIntegration(handler.fn), {
+    // No test-invoke permission: it would double the Lambda permissions (stack resource limit).
+    resource.addMethod(route.method, new apigateway.LambdaIntegration(handler.fn, { allowTestInvoke: false }), {
       operationName: route.operationId,
       ...this.methodAuthorization(route.credential, authorizers),
     });
@@ -259,6 +375,36 @@ export class DatagateStack extends Stack {
     return { authorizer: authorizers[credential], authorizationType: apigateway.AuthorizationType.CUSTOM };
   }
 }
+
+/**
+ * One JSON line per request in the access log group. Identifies the caller by the authorizer's
+ * principal (application id or person sub), never by a credential: no header is logged.
+ */
+const ACCESS_LOG_FIELDS = {
+  requestId: '$context.requestId',
+  extendedRequestId: '$context.extendedRequestId',
+  requestTime: '$context.requestTime',
+  httpMethod: '$context.httpMethod',
+  resourcePath: '$context.resourcePath',
+  path: '$context.path',
+  status: '$context.status',
+  responseLength: '$context.responseLength',
+  responseLatency: '$context.responseLatency',
+  integrationLatency: '$context.integrationLatency',
+  integrationStatus: '$context.integrationStatus',
+  ip: '$context.identity.sourceIp',
+  userAgent: '$context.identity.userAgent',
+  principalId: '$context.authorizer.principalId',
+  applicationId: '$context.authorizer.applicationId',
+  keyId: '$context.authorizer.keyId',
+  authorizerStatus: '$context.authorizer.status',
+  authorizerLatency: '$context.authorizer.latency',
+  apiKeyId: '$context.identity.apiKeyId',
+  errorType: '$context.error.responseType',
+  errorMessage: '$context.error.message',
+  wafStatus: '$context.waf.status',
+  xrayTraceId: '$context.xrayTraceId',
+} as const;
 
 /** `getOpenApiDocument` → `GetOpenApiDocument`, for construct ids. */
 function pascalCase(name: string): string {

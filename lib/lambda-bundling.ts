@@ -12,7 +12,7 @@ const ESM_REQUIRE_SHIM = "import { createRequire } from 'module'; const require 
 export const LAMBDA_BUNDLING = {
   minify: true,
   sourceMap: true,
-  target: 'node22',
+  target: 'node24',
   format: OutputFormat.ESM,
   mainFields: ['module', 'main'],
   // The AWS SDK is bundled, not taken from the runtime: esbuild keeps only the DynamoDB client
