@@ -152,7 +152,13 @@ export class DatagateStack extends Stack {
       autoVerify: { email: true },
       standardAttributes: { email: { required: true, mutable: true } },
       accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,
-      passwordPolicy: { minLength: 12, requireLowercase: true, requireUppercase: true, requireDigits: true, requireSymbols: true },
+      passwordPolicy: {
+        minLength: 12,
+        requireLowercase: true,
+        requireUppercase: true,
+        requireDigits: true,
+        requireSymbols: true,
+      },
       // People may add an authenticator app; an operator can require it for everyone in the console.
       mfa: cognito.Mfa.OPTIONAL,
       mfaSecondFactor: { otp: true, sms: false },
@@ -165,7 +171,8 @@ export class DatagateStack extends Stack {
     });
     Validations.of(userPool).acknowledge({
       id: 'AwsSolutions::AwsSolutions-COG8',
-      reason: 'The Essentials feature plan: threat protection (Plus) is billed per user and can be switched on later without a change here.',
+      reason:
+        'The Essentials feature plan: threat protection (Plus) is billed per user and can be switched on later without a change here.',
     });
     const client = userPool.addClient('Client', {
       generateSecret: false,
@@ -227,12 +234,14 @@ export class DatagateStack extends Stack {
     if (createCloudWatchRole) {
       Validations.of(api).acknowledge({
         id: 'AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
-        reason: "The account's API Gateway logging role: AWS's managed policy is made for exactly this and is what API Gateway documents.",
+        reason:
+          "The account's API Gateway logging role: AWS's managed policy is made for exactly this and is what API Gateway documents.",
       });
     }
     Validations.of(api).acknowledge({
       id: 'AwsSolutions::AwsSolutions-APIG2',
-      reason: 'Every handler validates its path, query and body with the zod schemas of its route row (the OpenAPI document is generated from them), answering the contract\'s 400 body, which a gateway validator cannot produce.',
+      reason:
+        "Every handler validates its path, query and body with the zod schemas of its route row (the OpenAPI document is generated from them), answering the contract's 400 body, which a gateway validator cannot produce.",
     });
     if (props.customDomain) {
       new CfnOutput(this, 'CustomDomainTarget', {

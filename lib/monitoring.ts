@@ -160,7 +160,13 @@ export class DatagateMonitoring extends Construct {
 
     const tableName = props.table.tableName;
     const dynamoMetric = (metricName: string, dimensions: Record<string, string>) =>
-      new cloudwatch.Metric({ namespace: 'AWS/DynamoDB', metricName, dimensionsMap: dimensions, statistic: 'Sum', period: PERIOD });
+      new cloudwatch.Metric({
+        namespace: 'AWS/DynamoDB',
+        metricName,
+        dimensionsMap: dimensions,
+        statistic: 'Sum',
+        period: PERIOD,
+      });
     const throttleMetrics: cloudwatch.IMetric[] = [];
     for (const dimensions of [
       { TableName: tableName },
@@ -198,7 +204,8 @@ export class DatagateMonitoring extends Construct {
         label: `WAF ${metricName}`,
       });
     this.alarm('WafBlocks', waf('BlockedRequests'), ALARM_THRESHOLDS.wafBlocks, {
-      description: 'WAF blocked many requests in 5 minutes: an attack, or a rule refusing real clients (docs/operations.md#wafblocks).',
+      description:
+        'WAF blocked many requests in 5 minutes: an attack, or a rule refusing real clients (docs/operations.md#wafblocks).',
       evaluationPeriods: 1,
     });
 
@@ -262,14 +269,11 @@ export class DatagateMonitoring extends Construct {
           stage.metricServerError({ period: PERIOD, label: '5xx', statistic: 'Sum' }),
         ],
       ),
-      graph(
-        'Latency (ms)',
-        [
-          stage.metricLatency({ period: PERIOD, statistic: 'p99', label: 'gateway p99' }),
-          metrics.latency('v2'),
-          metrics.latency('admin'),
-        ],
-      ),
+      graph('Latency (ms)', [
+        stage.metricLatency({ period: PERIOD, statistic: 'p99', label: 'gateway p99' }),
+        metrics.latency('v2'),
+        metrics.latency('admin'),
+      ]),
     );
     dashboard.addWidgets(
       graph(

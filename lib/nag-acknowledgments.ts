@@ -30,7 +30,8 @@ export function acknowledgeStackFindings(stack: Stack, scope: { api: apigateway.
   });
   Validations.of(stack).acknowledge({
     id: 'Serverless::Serverless-LambdaDLQ',
-    reason: 'Every function is invoked synchronously by API Gateway (a route or an authorizer); a dead-letter queue only receives failed asynchronous invocations.',
+    reason:
+      'Every function is invoked synchronously by API Gateway (a route or an authorizer); a dead-letter queue only receives failed asynchronous invocations.',
   });
   for (const method of scope.api.methods) {
     Validations.of(method).acknowledge({

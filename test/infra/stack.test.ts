@@ -1,10 +1,10 @@
-import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { GATEWAY_RESPONSES } from '../../functions/core/http/gateway-responses';
 import { TABLE_SCHEMA } from '../../functions/core/table-schema';
 import { routeList } from '../../functions/routes';
 import { AUTHORIZERS } from '../../lib/authorizers';
 import { DatagateStack } from '../../lib/datagate-stack';
+import { testApp } from '../support/cdk-app';
 
 /**
  * Template assertions on the Datagate stack. Each configuration is synthesized once (bundling
@@ -29,8 +29,7 @@ const EXTERNAL_OIDC = {
  * and the per-function bundling step dominates the suite's run time.
  */
 function synth(props: ConstructorParameters<typeof DatagateStack>[2] = {}, { bundle = true } = {}): Template {
-  const app = new App(bundle ? {} : { context: { 'aws:cdk:bundling-stacks': [] } });
-  return Template.fromStack(new DatagateStack(app, 'Datagate', props));
+  return Template.fromStack(new DatagateStack(testApp({ bundle }), 'Datagate', props));
 }
 
 /** Logical id of the only resource of a type. */
@@ -212,13 +211,13 @@ describe('Datagate stack, default configuration (Cognito user pool)', () => {
     expect([...resourcePaths(template).values()].filter((path) => path.startsWith('/local'))).toEqual([]);
   });
 
-  test('every function runs Node.js 22 on arm64, with handler index.handler, active tracing and source maps', () => {
+  test('every function runs Node.js 24 (the newest Lambda runtime) on arm64, with handler index.handler, active tracing and source maps', () => {
     const functions: Resources = template.findResources('AWS::Lambda::Function');
     expect(Object.keys(functions).length).toBeGreaterThan(0);
     for (const [id, fn] of Object.entries(functions)) {
       expect({ id, ...fn.Properties }).toMatchObject({
         id,
-        Runtime: 'nodejs22.x',
+        Runtime: 'nodejs24.x',
         Architectures: ['arm64'],
         Handler: 'index.handler',
         Timeout: 10,
