@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction, type ICommandHooks } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { LAMBDA_BUNDLING, LAMBDA_NODE_OPTIONS } from './lambda-bundling';
@@ -33,6 +33,13 @@ export interface DatagateFunctionProps {
 
   /** Shown in the Lambda console. */
   readonly description?: string;
+
+  /**
+   * Files (paths relative to the repository root) copied beside the bundle, for a function that
+   * reads them at run time.
+   * @default none
+   */
+  readonly files?: readonly string[];
 }
 
 /**
@@ -87,7 +94,7 @@ export class DatagateFunction extends Construct implements iam.IGrantable {
       projectRoot: PROJECT_ROOT,
       depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
       environment: { ...props.environment, NODE_OPTIONS: LAMBDA_NODE_OPTIONS },
-      bundling: LAMBDA_BUNDLING,
+      bundling: props.files?.length ? { ...LAMBDA_BUNDLING, commandHooks: copyFiles(props.files) } : LAMBDA_BUNDLING,
     });
 
     Validations.of(role).acknowledge({
@@ -100,4 +107,14 @@ export class DatagateFunction extends Construct implements iam.IGrantable {
   get grantPrincipal(): iam.IPrincipal {
     return this.fn.grantPrincipal;
   }
+}
+
+/** Bundling hooks that copy files from the project into the bundle's folder. */
+function copyFiles(files: readonly string[]): ICommandHooks {
+  return {
+    beforeBundling: () => [],
+    beforeInstall: () => [],
+    afterBundling: (inputDir, outputDir) =>
+      files.map((file) => `cp "${path.posix.join(inputDir, file)}" "${path.posix.join(outputDir, path.basename(file))}"`),
+  };
 }

@@ -14,6 +14,7 @@ import { TABLE_SCHEMA } from '../functions/core/table-schema';
 import { routeList } from '../functions/routes';
 import { AUTHORIZERS } from './authorizers';
 import { DatagateFunction } from './datagate-function';
+import { FUNCTION_FILES } from './function-assets';
 import { DatagateMonitoring, type MonitoredFunction } from './monitoring';
 import { acknowledgeStackFindings } from './nag-acknowledgments';
 import { DatagateWebAcl } from './web-acl';
@@ -332,6 +333,7 @@ export class DatagateStack extends Stack {
     const handler = new DatagateFunction(this, pascalCase(route.operationId), {
       handler: route.handler,
       description: `${route.method} ${route.path}: ${route.summary}`,
+      files: FUNCTION_FILES[route.handler],
       environment: {
         ...(route.tableAccess === 'none' ? {} : { TABLE_NAME: this.table.tableName }),
         ...(route.continuationTokens ? { CONTINUATION_SECRET: this.continuationTokenSecret() } : {}),

@@ -2,10 +2,13 @@ import { routes } from '../routes';
 import { defineRoute } from '../core/http/define-route';
 import { ok } from '../core/http/reply';
 import { buildOpenApiDocument } from '../core/http/openapi';
+import { requestBaseUrl } from '../core/http/base-url';
 
 let document: Record<string, unknown> | undefined;
 
-export const handler = defineRoute(routes.openApi, async () => {
+/** The document, with `servers` naming the base URL this request came in on. */
+export const handler = defineRoute(routes.openApi, async ({ event }) => {
   document ??= buildOpenApiDocument();
-  return ok(document);
+  const { openapi, info, ...rest } = document;
+  return ok({ openapi, info, servers: [{ url: requestBaseUrl(event), description: 'This deployment.' }], ...rest });
 });

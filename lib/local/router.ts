@@ -177,7 +177,9 @@ export function createRouter(options: RouterOptions = {}) {
         resourceId: route.operationId,
         resourcePath: route.path,
         httpMethod: route.method,
-        path: `/${STAGE}${request.path}`,
+        // Like a custom domain mapping the API at its root: the URL carries no stage.
+        path: request.path,
+        domainName: headerValue(request.headers, 'host'),
         protocol: 'HTTP/1.1',
         authorizer: authorizerContext,
         identity: { sourceIp: request.sourceIp ?? '127.0.0.1' } as APIGatewayProxyEvent['requestContext']['identity'],

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, existsSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Stack } from 'aws-cdk-lib';
@@ -7,6 +7,8 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { TABLE_SCHEMA } from '../../functions/core/table-schema';
 import { routeList } from '../../functions/routes';
 import { AUTHORIZERS } from '../../lib/authorizers';
+import { DatagateFunction } from '../../lib/datagate-function';
+import { FUNCTION_FILES } from '../../lib/function-assets';
 import { DatagateStack, type DatagateStackProps } from '../../lib/datagate-stack';
 import { ALARM_THRESHOLDS } from '../../lib/monitoring';
 import { addNagChecks } from '../../lib/nag-acknowledgments';
@@ -77,6 +79,27 @@ describe('cdk-nag (AwsSolutions and Serverless packs)', () => {
   test('the checks are live: a topic that accepts plain HTTP, added to the stack, fails synthesis', () => {
     const violations = nagViolations({}, (stack) => new sns.Topic(stack, 'PlainTopic'));
     expect(violations).toEqual([expect.stringMatching(/^AwsSolutions-SNS3 at Datagate\/PlainTopic/)]);
+  });
+});
+
+describe('API reference page in Lambda', () => {
+  test('the Swagger UI files are copied beside the bundle of the function that serves them', () => {
+    const outdir = mkdtempSync(join(tmpdir(), 'datagate-files-'));
+    try {
+      const app = testApp({ outdir });
+      new DatagateFunction(new Stack(app, 'Files'), 'Asset', {
+        handler: 'public/api-reference-asset',
+        files: FUNCTION_FILES['public/api-reference-asset'],
+      });
+      app.synth();
+      const bundles = readdirSync(outdir).filter((entry) => entry.startsWith('asset.'));
+      expect(bundles).toHaveLength(1);
+      expect(readdirSync(join(outdir, bundles[0]!)).sort()).toEqual(
+        expect.arrayContaining(['index.mjs', 'swagger-ui-bundle.js', 'swagger-ui.css']),
+      );
+    } finally {
+      rmSync(outdir, { recursive: true, force: true });
+    }
   });
 });
 
