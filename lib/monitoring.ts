@@ -283,12 +283,11 @@ export class DatagateMonitoring extends Construct {
       ),
       graph(
         'Data API activity',
-        [custom(METRIC.measurementsIngested, {}, 'measurements ingested')],
+        [custom(METRIC.measurementsIngested, { [DIMENSION.api]: 'v2' }, 'measurements ingested')],
         [
-          custom(METRIC.grantsRefused, {}, 'grants refused'),
-          custom(METRIC.continuationTokens, { [DIMENSION.outcome]: 'issued' }, 'continuation tokens issued'),
-          custom(METRIC.continuationTokens, { [DIMENSION.outcome]: 'refused' }, 'continuation tokens refused'),
-          custom(METRIC.throttled, { [DIMENSION.api]: 'v2' }, '429 over an application limit'),
+          custom(METRIC.grantsRefused, { [DIMENSION.api]: 'v2' }, 'grants refused'),
+          custom(METRIC.continuationTokensIssued, { [DIMENSION.api]: 'v2' }, 'continuation tokens issued'),
+          custom(METRIC.continuationTokensRefused, { [DIMENSION.api]: 'v2' }, 'continuation tokens refused'),
         ],
       ),
     );

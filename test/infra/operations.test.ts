@@ -399,7 +399,7 @@ describe('Datagate stack: operations', () => {
         'BlockedRequests',
         'Verifications',
         'MeasurementsIngested',
-        'ContinuationTokens',
+        'ContinuationTokensIssued',
         'GrantsRefused',
       ]) {
         expect(body).toContain(expected);

@@ -11,24 +11,24 @@ export const METRICS_NAMESPACE = 'Datagate';
 export const METRICS_SERVICE = 'datagate';
 
 export const METRIC = {
-  /** One per answered request; dimensions `route` + `statusClass`, and `api`. */
+  /** One per answered request. Every request metric has the dimension sets `route` + `statusClass`, and `api`. */
   requests: 'Requests',
-  /** Milliseconds from the handler's start to its answer; same dimensions as `requests`. */
+  /** Milliseconds from the handler's start to its answer. */
   latency: 'Latency',
-  /** Answers with a 5xx status; dimension `api`. */
+  /** Answers with a 5xx status. */
   serverErrors: 'ServerErrors',
-  /** API key verifications by the authorizer; dimension `outcome` (VERIFICATION_OUTCOMES). */
-  verifications: 'Verifications',
-  /** Requests refused because the caller's grants (roles in the org) do not allow them. */
+  /** Requests refused because the application's grants (roles in the org) do not allow them (403 on /v2). */
   grantsRefused: 'GrantsRefused',
   /** Measurements written by ingest requests. */
   measurementsIngested: 'MeasurementsIngested',
-  /** Continuation tokens; dimension `outcome`: `issued` or `refused`. */
-  continuationTokens: 'ContinuationTokens',
-  /** An authorizer failed (not a refusal: an error such as an unreachable table); dimension `authorizer`. */
+  /** Continuation tokens handed out. */
+  continuationTokensIssued: 'ContinuationTokensIssued',
+  /** Continuation tokens refused (changed, foreign or expired). */
+  continuationTokensRefused: 'ContinuationTokensRefused',
+  /** API key verifications by the authorizer; dimension `outcome` (VERIFICATION_OUTCOMES). */
+  verifications: 'Verifications',
+  /** An authorizer failed (an error such as an unreachable table, not a refusal); dimension `service` only. */
   authorizerFailures: 'AuthorizerFailures',
-  /** Requests refused with 429 because an application went over its limits; dimension `api`. */
-  throttled: 'Throttled',
 } as const;
 
 /** Dimension names. `api` is the first path segment: `v2`, `admin` or `public`. */
