@@ -14,6 +14,8 @@ import { addNagChecks } from '../lib/nag-acknowledgments';
  *   -c alarmEmail=ops@example.org                             subscribe an address to the alarms
  *   -c apiGatewayCloudWatchRole=false                         the account already has API Gateway's
  *      CloudWatch role set (by default the stack sets one; docs/operations.md)
+ *   -c continuationSecretVersionId=...                        the continuation-token secret's version
+ *      the functions use (rotation, docs/operations.md)
  *
  * cdk-nag (AwsSolutions and Serverless packs) checks the app at synthesis; a finding fails it.
  */
@@ -62,5 +64,6 @@ new DatagateStack(app, 'Datagate', {
   customDomain: customDomainFromContext(),
   alarmEmail: contextString('alarmEmail'),
   apiGatewayCloudWatchRole: contextBoolean('apiGatewayCloudWatchRole'),
+  continuationSecretVersionId: contextString('continuationSecretVersionId'),
 });
 addNagChecks(app);

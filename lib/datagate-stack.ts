@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { CfnOutput, Duration, RemovalPolicy, Size, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, SecretValue, Size, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
@@ -63,6 +63,14 @@ export interface DatagateStackProps extends StackProps {
    * @default no subscription: subscribe to the `AlarmTopicArn` output yourself
    */
   readonly alarmEmail?: string;
+
+  /**
+   * The version of the continuation-token secret the functions use. Rotating the secret is
+   * putting a new value and deploying with that value's version id (docs/operations.md):
+   * CloudFormation resolves the reference again only when the reference itself changes.
+   * @default the current version at the time of the deployment that first created the functions
+   */
+  readonly continuationSecretVersionId?: string;
 }
 
 /** A domain name for the API and its ACM certificate (in the stack's region). */
@@ -92,9 +100,11 @@ export class DatagateStack extends Stack {
   readonly monitoring: DatagateMonitoring;
   private continuationSecret?: secretsmanager.Secret;
   private readonly routeFunctions: MonitoredFunction[] = [];
+  private readonly continuationSecretVersionId?: string;
 
   constructor(scope: Construct, id: string, props: DatagateStackProps = {}) {
     super(scope, id, props);
+    this.continuationSecretVersionId = props.continuationSecretVersionId;
 
     this.table = this.createTable();
     const oidc = props.oidc ?? this.createUserPool();
@@ -361,7 +371,11 @@ export class DatagateStack extends Stack {
       description: 'Signs the continuation tokens of the data API (HS256).',
       generateSecretString: { passwordLength: 64, excludePunctuation: true },
     });
-    return this.continuationSecret.secretValue.unsafeUnwrap();
+    const versionId = this.continuationSecretVersionId;
+    const value = versionId
+      ? SecretValue.secretsManager(this.continuationSecret.secretArn, { versionId })
+      : this.continuationSecret.secretValue;
+    return value.unsafeUnwrap();
   }
 
   /** Least privilege: exactly the access the route table declares. */

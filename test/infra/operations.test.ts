@@ -407,6 +407,17 @@ describe('Datagate stack: operations', () => {
     });
   });
 
+  test('deploying with a continuation secret version id hands the functions that version (rotation)', () => {
+    const versionId = '3c4d5e6f-0000-4000-8000-000000000001';
+    const rotated = synth({ continuationSecretVersionId: versionId }).toJSON().Resources as Record<string, Json>;
+    const secrets = Object.values(rotated)
+      .filter((resource) => resource.Type === 'AWS::Lambda::Function')
+      .map((fn) => fn.Properties.Environment?.Variables?.CONTINUATION_SECRET)
+      .filter((secret) => secret !== undefined);
+    expect(secrets.length).toBeGreaterThan(0);
+    for (const secret of secrets) expect(JSON.stringify(secret)).toContain(`:SecretString:::${versionId}}}`);
+  });
+
   describe('custom domain', () => {
     test('the domain maps the API at its root, on TLS 1.2, and its DNS target is an output', () => {
       template.hasResourceProperties('AWS::ApiGateway::DomainName', {
