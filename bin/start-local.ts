@@ -9,6 +9,8 @@ import { startLocalRuntime } from '../lib/local/runtime';
 const dataDir = process.env.DATAGATE_DATA_DIR ?? join(process.cwd(), '.datagate');
 const port = Number(process.env.PORT ?? 3000);
 const dynamoDbPort = process.env.DYNAMODB_PORT ? Number(process.env.DYNAMODB_PORT) : undefined;
+// The handlers' and authorizers' log events as one readable line each (DATAGATE_LOG=json: as in Lambda).
+process.env.DATAGATE_LOG ??= 'readable';
 
 async function main() {
   process.stdout.write('Starting DynamoDB Local and the Datagate API...\n');

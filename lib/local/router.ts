@@ -112,6 +112,7 @@ export function createRouter(options: RouterOptions = {}) {
     credential: Exclude<CredentialKind, 'none'>,
     request: LocalRequest,
     route: RouteDefinition,
+    requestId: string,
   ): Promise<{ context: Record<string, unknown> } | { refused: GatewayResponseType }> {
     const authorizer = AUTHORIZERS[credential];
     // Like API Gateway, a request without the identity source header never reaches the authorizer.
@@ -128,7 +129,8 @@ export function createRouter(options: RouterOptions = {}) {
       queryStringParameters: Object.fromEntries(request.query),
       multiValueQueryStringParameters: {},
       stageVariables: {},
-      requestContext: {} as APIGatewayRequestAuthorizerEvent['requestContext'],
+      // The same request id as the route's event, as API Gateway gives both.
+      requestContext: { requestId } as APIGatewayRequestAuthorizerEvent['requestContext'],
     };
     const module = await moduleOf(authorizer.handler);
     let result: APIGatewayAuthorizerResult;
@@ -146,9 +148,10 @@ export function createRouter(options: RouterOptions = {}) {
     const matched = matchRoute(request.method, request.path);
     if (!matched) return gatewayResponse('MISSING_AUTHENTICATION_TOKEN');
     const { route, params } = matched;
+    const requestId = randomUUID();
     let authorizerContext: Record<string, unknown> | undefined;
     if (route.credential !== 'none') {
-      const outcome = await authorize(route.credential, request, route);
+      const outcome = await authorize(route.credential, request, route, requestId);
       if ('refused' in outcome) return gatewayResponse(outcome.refused);
       authorizerContext = outcome.context;
     }
@@ -172,7 +175,7 @@ export function createRouter(options: RouterOptions = {}) {
         accountId: ACCOUNT,
         apiId: API_ID,
         stage: STAGE,
-        requestId: randomUUID(),
+        requestId,
         requestTimeEpoch: Date.now(),
         resourceId: route.operationId,
         resourcePath: route.path,

@@ -49,7 +49,10 @@ export function readableLine(attributes: Record<string, unknown>): string {
       ? [attributes.method, attributes.path, attributes.status, `${String(attributes.latencyMs)}ms`, attributes.route]
       : [attributes.message];
   const rest = Object.entries(attributes)
-    .filter(([key, value]) => !HIDDEN_IN_READABLE.has(key) && value !== undefined && !(attributes.status !== undefined && REQUEST_FIELDS.has(key)))
+    .filter(
+      ([key, value]) =>
+        !HIDDEN_IN_READABLE.has(key) && value !== undefined && !(attributes.status !== undefined && REQUEST_FIELDS.has(key)),
+    )
     .map(([key, value]) => `${key}=${typeof value === 'object' ? JSON.stringify(value) : String(value)}`);
   const error = attributes.error as { stack?: string; message?: string } | undefined;
   const line = [time, level, ...head.filter((part) => part !== undefined), ...rest].join(' ');
