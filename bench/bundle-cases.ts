@@ -69,8 +69,15 @@ function importMillis(file: string): Promise<number> {
   });
 }
 
+/**
+ * The route handler of `init.handlerWithLoggingVsFloor`: `GET /v2/whoami`, a typical route with
+ * the whole request path (middy, zod schemas, Powertools Logger and Metrics, the document client).
+ */
+export const LOGGED_HANDLER = 'data/whoami';
+
 export async function bundleCases(settings: BenchSettings): Promise<Figures> {
   const authorizer = await bundle('api-key-authorizer', `functions/${AUTHORIZERS.apiKey.handler}.ts`);
+  const handler = await bundle('logged-handler', `functions/${LOGGED_HANDLER}.ts`);
   const floor = await bundle('get-item-floor', 'bench/floor-handler.ts');
   const [authorizerBytes, floorBytes] = [statSync(authorizer).size, statSync(floor).size];
   const init = await compareInterleaved(
@@ -79,7 +86,16 @@ export async function bundleCases(settings: BenchSettings): Promise<Figures> {
     () => importMillis(authorizer),
     () => importMillis(floor),
   );
+  const handlerInit = await compareInterleaved(
+    'init.handlerWithLoggingVsFloor',
+    settings.initSamples,
+    () => importMillis(handler),
+    () => importMillis(floor),
+  );
   return {
+    'init.handlerWithLoggingVsFloor': handlerInit.ratio,
+    'init.handlerWithLoggingMillis': handlerInit.a,
+    'bundle.handlerWithLoggingBytes': statSync(handler).size,
     'bundle.authorizerVsFloor': authorizerBytes / floorBytes,
     'bundle.authorizerBytes': authorizerBytes,
     'bundle.floorBytes': floorBytes,

@@ -46,6 +46,7 @@ export const TARGETS: Record<string, Target> = {
   'e2e.datasourcesOverFloor': atMost(1.5),
   'bundle.authorizerVsFloor': atMost(1.5),
   'init.authorizerVsFloor': atMost(1.5),
+  'init.handlerWithLoggingVsFloor': atMost(1.5),
   'e2e.rps': report,
 };
 
@@ -76,6 +77,6 @@ export async function loadCases(): Promise<BenchCase[]> {
     { name: 'query', keys: ['query.history30dVs1d', 'query.othersVsAlone'], run: queryCases },
     { name: 'ingest', keys: ['ingest.batch500VsFloor'], run: ingestCases },
     { name: 'e2e', keys: ['e2e.datasourcesOverFloor', 'e2e.rps'], run: e2eCases },
-    { name: 'bundle', keys: ['bundle.authorizerVsFloor', 'init.authorizerVsFloor'], run: bundleCases },
+    { name: 'bundle', keys: ['bundle.authorizerVsFloor', 'init.authorizerVsFloor', 'init.handlerWithLoggingVsFloor'], run: bundleCases },
   ];
 }
