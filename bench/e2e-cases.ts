@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { ddb } from '../functions/core/dynamo';
+import { documentClient } from '../functions/core/table';
 import { getTableName } from '../functions/core/config';
 import type { TestApi } from '../test/support/local-api';
 import { connect, createApplication, createDatasource, createOrg, signIn } from '../test/support/scenario';
@@ -72,7 +72,7 @@ export async function e2eCases(settings: BenchSettings): Promise<Figures> {
   const listUrl = `${api.url}/v2/datasources?org=${orgId}`;
   const list = () => fetchOk(listUrl, { 'x-api-key': key });
   const directQuery = () =>
-    ddb.send(
+    documentClient().send(
       new QueryCommand({
         TableName: getTableName(),
         KeyConditionExpression: 'PK = :pk AND begins_with(SK, :ds)',

@@ -1,5 +1,5 @@
 import { BatchWriteCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { ddb } from '../functions/core/dynamo';
+import { documentClient } from '../functions/core/table';
 import { getTableName } from '../functions/core/config';
 import type { TestApi } from '../test/support/local-api';
 import { connect, createApplication, createDatasource, createOrg, expectStatus, signIn } from '../test/support/scenario';
@@ -66,7 +66,7 @@ function batchOf500(now: number) {
 
 /** One datasource's stored measurement items, as the handler wrote them. */
 async function storedItems(datasourceId: string): Promise<Record<string, unknown>[]> {
-  const page = await ddb.send(
+  const page = await documentClient().send(
     new QueryCommand({
       TableName: getTableName(),
       KeyConditionExpression: 'PK = :pk',
@@ -88,7 +88,7 @@ async function writeDirectly(items: readonly Record<string, unknown>[]): Promise
   const table = getTableName();
   for (let start = 0; start < items.length; start += BATCH_WRITE_LIMIT) {
     const receivedAt = new Date().toISOString();
-    const result = await ddb.send(
+    const result = await documentClient().send(
       new BatchWriteCommand({
         RequestItems: {
           [table]: items

@@ -1,5 +1,5 @@
 import type { ConsumedCapacity } from '@aws-sdk/client-dynamodb';
-import { ddb } from '../functions/core/dynamo';
+import { documentClient } from '../functions/core/table';
 
 /**
  * Counts the DynamoDB requests the shared document client sends, by operation, with a
@@ -13,11 +13,11 @@ const capacity = new Map<string, number>();
 let meteringCapacity = false;
 let installed = false;
 
-/** Adds the counting and capacity middlewares to `ddb` (once per process). */
+/** Adds the counting and capacity middlewares to the shared document client (once per process). */
 export function installRequestCounter(): void {
   if (installed) return;
   installed = true;
-  ddb.middlewareStack.add(
+  documentClient().middlewareStack.add(
     (next, context) => async (args) => {
       if (!meteringCapacity) return next(args);
       // Only while metering: the figure asks DynamoDB for more than the code does.
@@ -31,7 +31,7 @@ export function installRequestCounter(): void {
     // Initialize: the input is still the command's own, before it is serialized.
     { step: 'initialize', name: 'benchCapacityMeter' },
   );
-  ddb.middlewareStack.add(
+  documentClient().middlewareStack.add(
     (next, context) => async (args) => {
       counts.set(context.commandName ?? 'unknown', (counts.get(context.commandName ?? 'unknown') ?? 0) + 1);
       return next(args);

@@ -46,7 +46,7 @@ export async function runBench(settings: BenchSettings, options: { dynamoDbEndpo
     const endpoint = options.dynamoDbEndpoint ?? dynamo!.endpoint;
     const tableName = process.env.TABLE_NAME ?? 'datagate-bench';
     await ensureTable(endpoint, tableName);
-    // Read by the functions' modules when they load, which is why the cases load after this.
+    // Read when the shared client is made (the request counter makes it below), so set first.
     process.env.DYNAMODB_ENDPOINT = endpoint;
     process.env.TABLE_NAME = tableName;
     process.env.AWS_REGION ??= 'local';

@@ -1,12 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { ddb } from '../functions/core/dynamo';
+import { documentClient, transact } from '../functions/core/table';
 import { getKeyCacheTtlSeconds, getTableName } from '../functions/core/config';
 import { newId } from '../functions/core/ids';
-import { transact } from '../functions/core/table';
-import { digestApiKey } from '../functions/core/api-keys';
-import { keyLookupKey, newKeyItems } from '../functions/core/api-key-records';
-import type { Connection } from '../functions/core/connection-records';
+
+import { digestApiKey, keyLookupKey, newKeyItems } from '../functions/core/api-keys';
+import type { Connection } from '../functions/core/connections';
 import { LAST_USED_INTERVAL_MS, verifyApiKey } from '../functions/auth/verify-api-key';
 import { compareInterleaved, median, progress, timeMillis } from './sampling';
 import { requestsMadeBy } from './request-counter';
@@ -77,9 +76,11 @@ async function writeKey(orgCount: number): Promise<string> {
 
 /** A copy of a key's lookup item under a digest no key has: same size, read by a bare GetItem. */
 async function writeFloorItem(key: string): Promise<Record<string, unknown>> {
-  const original = await ddb.send(new GetCommand({ TableName: getTableName(), Key: keyLookupKey(digestApiKey(key)) }));
+  const original = await documentClient().send(
+    new GetCommand({ TableName: getTableName(), Key: keyLookupKey(digestApiKey(key)) }),
+  );
   const floorKey = keyLookupKey(randomBytes(32).toString('hex'));
-  await ddb.send(new PutCommand({ TableName: getTableName(), Item: { ...original.Item, ...floorKey } }));
+  await documentClient().send(new PutCommand({ TableName: getTableName(), Item: { ...original.Item, ...floorKey } }));
   return floorKey;
 }
 
@@ -92,7 +93,7 @@ export async function verifyCases(settings: BenchSettings): Promise<Figures> {
   const floorKey = await writeFloorItem(oneOrg.take().key);
   progress('verify: writing keys', 1, 1);
 
-  const getItem = () => ddb.send(new GetCommand({ TableName: getTableName(), Key: floorKey, ConsistentRead: true }));
+  const getItem = () => documentClient().send(new GetCommand({ TableName: getTableName(), Key: floorKey, ConsistentRead: true }));
   const miss = await compareInterleaved(
     'verify.missVsGetItem',
     n,

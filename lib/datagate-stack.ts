@@ -11,6 +11,7 @@ import type { Construct } from 'constructs';
 import { GATEWAY_MIN_COMPRESSION_BYTES, GATEWAY_RESPONSES } from '../functions/core/http/gateway-responses';
 import type { CredentialKind, RouteDefinition } from '../functions/core/http/route';
 import { TABLE_SCHEMA } from '../functions/core/table-schema';
+import { KEY_RECORD_LEADING_KEYS } from '../functions/core/api-keys';
 import { routeList } from '../functions/routes';
 import { AUTHORIZERS } from './authorizers';
 import { DatagateFunction } from './datagate-function';
@@ -304,7 +305,7 @@ export class DatagateStack extends Stack {
         actions: ['dynamodb:UpdateItem'],
         resources: [this.table.tableArn],
         conditions: {
-          'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['APP#*'] },
+          'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': KEY_RECORD_LEADING_KEYS },
           'ForAllValues:StringEquals': { 'dynamodb:Attributes': ['PK', 'SK', 'lastUsedAt'] },
           StringEqualsIfExists: { 'dynamodb:ReturnValues': 'NONE' },
         },

@@ -1,10 +1,8 @@
-import { routes } from '../routes';
+import { applicationRoutes } from '../routes/applications';
 import { defineRoute } from '../core/http/define-route';
 import { created } from '../core/http/reply';
-import { personActor, requireOrgPermission } from '../core/access';
 import { createApplication } from '../core/applications';
 
-export const handler = defineRoute(routes.createApplication, async ({ params, body, principal }) => {
-  await requireOrgPermission(principal, params.orgId, 'manageOrg');
-  return created(await createApplication(params.orgId, body.name, personActor(principal)));
+export const handler = defineRoute(applicationRoutes.createApplication, async ({ params, body, actor }) => {
+  return created(await createApplication(params.orgId, body.name, actor));
 });

@@ -1,10 +1,9 @@
-import { routes } from '../routes';
+import { orgRoutes } from '../routes/orgs';
 import { defineRoute } from '../core/http/define-route';
 import { created } from '../core/http/reply';
-import { verifiedEmail } from '../core/access';
 import { createOrg } from '../core/orgs';
 
-export const handler = defineRoute(routes.createOrg, async ({ body, principal }) => {
-  const { orgId, name, createdAt } = await createOrg(body.name, verifiedEmail(principal));
+export const handler = defineRoute(orgRoutes.createOrg, async ({ body, actor }) => {
+  const { orgId, name, createdAt } = await createOrg(body.name, actor.id);
   return created({ orgId, name, createdAt });
 });

@@ -1,11 +1,9 @@
-import { routes } from '../routes';
+import { applicationRoutes } from '../routes/applications';
 import { defineRoute } from '../core/http/define-route';
 import { noContent } from '../core/http/reply';
-import { personActor, requireOrgPermission } from '../core/access';
 import { deleteApplication } from '../core/applications';
 
-export const handler = defineRoute(routes.deleteApplication, async ({ params, principal }) => {
-  await requireOrgPermission(principal, params.orgId, 'manageOrg');
-  await deleteApplication(params.orgId, params.applicationId, personActor(principal));
+export const handler = defineRoute(applicationRoutes.deleteApplication, async ({ params, actor }) => {
+  await deleteApplication(params.orgId, params.applicationId, actor);
   return noContent();
 });

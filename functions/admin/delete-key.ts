@@ -1,11 +1,9 @@
-import { routes } from '../routes';
+import { keyRoutes } from '../routes/keys';
 import { defineRoute } from '../core/http/define-route';
 import { noContent } from '../core/http/reply';
-import { personActor, requireOrgPermission } from '../core/access';
 import { deleteKey } from '../core/application-keys';
 
-export const handler = defineRoute(routes.deleteKey, async ({ params, principal }) => {
-  await requireOrgPermission(principal, params.orgId, 'manageOrg');
-  await deleteKey(params.orgId, params.applicationId, params.keyId, personActor(principal));
+export const handler = defineRoute(keyRoutes.deleteKey, async ({ params, actor }) => {
+  await deleteKey(params.orgId, params.applicationId, params.keyId, actor);
   return noContent();
 });

@@ -1,11 +1,9 @@
-import { routes } from '../routes';
+import { auditRoutes } from '../routes/audit';
 import { defineRoute } from '../core/http/define-route';
 import { ok } from '../core/http/reply';
-import { requireOrgPermission } from '../core/access';
 import { listAuditEvents } from '../core/audit';
 
-export const handler = defineRoute(routes.listAuditEvents, async ({ params, query, principal }) => {
-  await requireOrgPermission(principal, params.orgId, 'manageOrg');
+export const handler = defineRoute(auditRoutes.listAuditEvents, async ({ params, query }) => {
   const page = await listAuditEvents(params.orgId, query.limit, query.nextToken);
   return ok({ events: page.items, ...(page.nextToken ? { nextToken: page.nextToken } : {}) });
 });

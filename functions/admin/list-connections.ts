@@ -1,12 +1,10 @@
-import { routes } from '../routes';
+import { connectionRoutes } from '../routes/connections';
 import { defineRoute } from '../core/http/define-route';
 import { ok } from '../core/http/reply';
 import { readListing } from '../core/table';
-import { requireOrgPermission } from '../core/access';
-import { listConnectionsOf } from '../core/connections';
+import { listConnectionsOf } from '../core/application-connections';
 
-export const handler = defineRoute(routes.listConnections, async ({ params, query, principal }) => {
-  await requireOrgPermission(principal, params.orgId, 'manageOrg');
+export const handler = defineRoute(connectionRoutes.listConnections, async ({ params, query }) => {
   const page = await readListing((limit, nextToken) => listConnectionsOf(params.orgId, limit, nextToken), query);
   return ok({ connections: page.items, ...(page.nextToken ? { nextToken: page.nextToken } : {}) });
 });

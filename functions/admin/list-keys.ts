@@ -1,10 +1,8 @@
-import { routes } from '../routes';
+import { keyRoutes } from '../routes/keys';
 import { defineRoute } from '../core/http/define-route';
 import { ok } from '../core/http/reply';
-import { requireOrgPermission } from '../core/access';
 import { listKeys } from '../core/application-keys';
 
-export const handler = defineRoute(routes.listKeys, async ({ params, principal }) => {
-  await requireOrgPermission(principal, params.orgId, 'manageOrg');
+export const handler = defineRoute(keyRoutes.listKeys, async ({ params }) => {
   return ok({ keys: await listKeys(params.orgId, params.applicationId) });
 });

@@ -1,9 +1,6 @@
-import { routes } from '../routes';
+import { orgRoutes } from '../routes/orgs';
 import { defineRoute } from '../core/http/define-route';
 import { ok } from '../core/http/reply';
-import { verifiedEmail } from '../core/access';
 import { listOrgsOf } from '../core/orgs';
 
-export const handler = defineRoute(routes.listOrgs, async ({ principal }) =>
-  ok({ orgs: await listOrgsOf(verifiedEmail(principal)) }),
-);
+export const handler = defineRoute(orgRoutes.listOrgs, async ({ actor }) => ok({ orgs: await listOrgsOf(actor.id) }));

@@ -1,11 +1,9 @@
-import { routes } from '../routes';
+import { datasourceRoutes } from '../routes/datasources';
 import { defineRoute } from '../core/http/define-route';
 import { noContent } from '../core/http/reply';
-import { personActor, requireOrgPermission } from '../core/access';
 import { retireDatasource } from '../core/datasources';
 
-export const handler = defineRoute(routes.retireDatasource, async ({ params, principal }) => {
-  await requireOrgPermission(principal, params.orgId, 'manageDatasources');
-  await retireDatasource(params.orgId, params.datasourceId, personActor(principal));
+export const handler = defineRoute(datasourceRoutes.retireDatasource, async ({ params, actor }) => {
+  await retireDatasource(params.orgId, params.datasourceId, actor);
   return noContent();
 });

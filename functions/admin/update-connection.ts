@@ -1,12 +1,8 @@
-import { routes } from '../routes';
+import { connectionRoutes } from '../routes/connections';
 import { defineRoute } from '../core/http/define-route';
 import { ok } from '../core/http/reply';
-import { personActor, requireOrgPermission } from '../core/access';
-import { changeConnection } from '../core/connections';
+import { changeConnection } from '../core/application-connections';
 
-export const handler = defineRoute(routes.updateConnection, async ({ params, body, principal }) => {
-  await requireOrgPermission(principal, params.orgId, 'manageOrg');
-  return ok(
-    await changeConnection({ orgId: params.orgId, applicationId: params.applicationId, ...body }, personActor(principal)),
-  );
+export const handler = defineRoute(connectionRoutes.updateConnection, async ({ params, body, actor }) => {
+  return ok(await changeConnection({ orgId: params.orgId, applicationId: params.applicationId, ...body }, actor));
 });

@@ -1,5 +1,5 @@
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
-import { toAuthorizerContext, type Principal } from './principal';
+import { toAuthorizerContext, type Principal } from '../core/principal';
 
 /**
  * The Allow policy an authorizer returns. It covers every method of the stage (`.../*`):

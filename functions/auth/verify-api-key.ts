@@ -1,11 +1,7 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { ddb } from '../core/dynamo';
-import { getKeyCacheTtlSeconds, getTableName } from '../core/config';
-import { digestApiKey, isWellFormedApiKey } from '../core/api-keys';
-import { keyLookupFromItem, keyLookupKey, keyRecordKey, type KeyLookup } from '../core/api-key-records';
+import { getKeyCacheTtlSeconds } from '../core/config';
+import { digestApiKey, isWellFormedApiKey, readKeyLookup, writeKeyLastUsed, type KeyLookup } from '../core/api-keys';
 import type { VerificationOutcome } from '../core/observability/metric-names';
-import type { ApplicationPrincipal } from './principal';
+import type { ApplicationPrincipal } from '../core/principal';
 
 /**
  * API key verification, the product's hot path. A cache miss costs exactly one GetItem (the key
@@ -42,29 +38,19 @@ function remember<V>(map: Map<string, V>, key: string, value: V): void {
   map.set(key, value);
 }
 
-async function writeLastUsed(lookup: KeyLookup, at: string): Promise<void> {
-  await ddb.send(
-    new UpdateCommand({
-      TableName: getTableName(),
-      Key: keyRecordKey(lookup.applicationId, lookup.keyId),
-      UpdateExpression: 'SET lastUsedAt = :at',
-      // Never on a deleted key (no resurrected record), never backwards.
-      ConditionExpression: 'attribute_exists(PK) AND (attribute_not_exists(lastUsedAt) OR lastUsedAt < :at)',
-      ExpressionAttributeValues: { ':at': at },
-    }),
-  );
-}
-
 function recordUse(lookup: KeyLookup, now: number): void {
   if (now - (lastUseWritten.get(lookup.keyId) ?? -Infinity) < LAST_USED_INTERVAL_MS) return;
   remember(lastUseWritten, lookup.keyId, now);
   // Not awaited: bookkeeping never delays a verification. A write that failed for a transient
   // reason is retried on next use; one refused by its condition (another container wrote a
   // later time) is not, or this container would write on every request.
-  const write = writeLastUsed(lookup, new Date(now).toISOString())
-    .catch((error: unknown) => {
-      if (!(error instanceof ConditionalCheckFailedException)) lastUseWritten.delete(lookup.keyId);
-    })
+  const write = writeKeyLastUsed(lookup.applicationId, lookup.keyId, new Date(now).toISOString())
+    .then(
+      () => undefined,
+      () => {
+        lastUseWritten.delete(lookup.keyId);
+      },
+    )
     .finally(() => pendingWrites.delete(write));
   pendingWrites.add(write);
 }
@@ -77,17 +63,10 @@ export async function settleKeyBookkeeping(): Promise<void> {
   await Promise.all(pendingWrites);
 }
 
-async function readLookup(digest: string): Promise<KeyLookup | undefined> {
-  // Strongly consistent: the two caches already spend the whole 10-second revocation budget,
-  // so the read itself must not add replication lag.
-  const result = await ddb.send(new GetCommand({ TableName: getTableName(), Key: keyLookupKey(digest), ConsistentRead: true }));
-  return result.Item ? keyLookupFromItem(result.Item) : undefined;
-}
-
 async function cachedLookup(digest: string, now: number): Promise<{ lookup: KeyLookup | undefined; fromCache: boolean }> {
   const entry = cache.get(digest);
   if (entry && now - entry.fetchedAt < ttlMillis) return { lookup: entry.lookup, fromCache: true };
-  const lookup = await readLookup(digest);
+  const lookup = await readKeyLookup(digest);
   remember(cache, digest, { lookup, fetchedAt: now });
   return { lookup, fromCache: false };
 }

@@ -1,6 +1,6 @@
 import { createRemoteJWKSet, errors, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import { getOidcConfig, type OidcConfig } from '../core/config';
-import type { PersonPrincipal } from './principal';
+import type { PersonPrincipal } from '../core/principal';
 
 /**
  * Verifies a person's JWT against the configured OIDC issuer: signature by a key of the

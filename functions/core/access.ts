@@ -1,18 +1,19 @@
 import { ForbiddenError, NotFoundError } from './errors';
 import { getMembership, normalizeEmail, type Membership } from './people';
-import { allows, readableDatasources, type Permission } from './roles';
+import { allows, type Permission } from './roles';
 import type { Actor } from './audit';
-import type { ApplicationPrincipal, PersonPrincipal } from '../auth/principal';
-import type { Grant } from './api-key-records';
-import { getConnection } from './connection-records';
+import type { ApplicationPrincipal, PersonPrincipal } from './principal';
+import type { Grant } from './api-keys';
+import { getConnection } from './connections';
 
 /**
- * Role checks for both kinds of caller. Every `/admin/orgs/{orgId}` route calls
- * `requireOrgPermission`; every `/v2` route that touches an org calls `requireGrant`.
+ * Role checks for both kinds of caller. `defineRoute` calls them with what each route row
+ * declares: `requireOrgPermission` for an `/admin` row's `permission`, `requireGrant` for a
+ * `/v2` row's `grant`; handlers do not call them.
  */
 
 /** The person's verified email, which is their identity in memberships and audit events. */
-export function verifiedEmail(person: PersonPrincipal): string {
+function verifiedEmail(person: PersonPrincipal): string {
   if (!person.email || !person.emailVerified) {
     throw new ForbiddenError('Your token must carry a verified email (claims email and email_verified) to use the admin API.');
   }
@@ -59,13 +60,4 @@ export async function requireGrant(application: ApplicationPrincipal, orgId: str
   if (!grant) throw new ForbiddenError('This application is not connected to that org.');
   if (!allows(grant.roles, permission)) throw new ForbiddenError("This application's roles in that org do not allow this.");
   return grant;
-}
-
-/**
- * The datasources the application may read in `orgId`: all of them, or a guest's list. 403 when
- * it is not connected there.
- */
-export async function requireReadableDatasources(application: ApplicationPrincipal, orgId: string): Promise<'all' | Set<string>> {
-  const grant = await requireGrant(application, orgId, 'readListedDatasources');
-  return readableDatasources(grant.roles, grant.datasourceIds);
 }

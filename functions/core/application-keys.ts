@@ -1,9 +1,8 @@
-import { getTableName } from './config';
 import { auditEventPut, type Actor } from './audit';
 import { BadRequestError, ConflictError, NotFoundError } from './errors';
 import { assertRoomForKey, changeApplication, loadApplication, type ApplicationAggregate } from './applications';
-import { keyLookupKey, keyRecordKey, newKeyItems, type ApiKey, type IssuedKey, type NewKeyOptions } from './api-key-records';
-import { setFields, type TransactItem } from './table';
+import { keyDeletes, keyLookupKey, keyRecordKey, newKeyItems, type ApiKey, type IssuedKey, type NewKeyOptions } from './api-keys';
+import { updateItem, type TransactItem } from './table';
 
 /**
  * Key lifecycle of an application. Each change runs under the application's optimistic lock
@@ -42,18 +41,10 @@ function updateBothItems(
   ttl?: number | null,
 ): TransactItem[] {
   const enforced = Object.fromEntries(Object.entries(fields).filter(([field]) => field === 'enabled' || field === 'expiresAt'));
-  const items = [setFields(keyRecordKey(applicationId, key.keyId), fields)];
+  const items = [updateItem(keyRecordKey(applicationId, key.keyId), { set: fields })];
   if (Object.keys(enforced).length > 0)
-    items.push(setFields(keyLookupKey(key.digest), { ...enforced, ...(ttl !== undefined ? { ttl } : {}) }));
+    items.push(updateItem(keyLookupKey(key.digest), { set: { ...enforced, ...(ttl !== undefined ? { ttl } : {}) } }));
   return items;
-}
-
-function deleteBothItems(applicationId: string, key: StoredKey): TransactItem[] {
-  const table = getTableName();
-  return [
-    { Delete: { TableName: table, Key: keyRecordKey(applicationId, key.keyId) } },
-    { Delete: { TableName: table, Key: keyLookupKey(key.digest) } },
-  ];
 }
 
 /** The keys of an application of `ownerOrgId` (hints only); 404 for another org's. */
@@ -128,7 +119,7 @@ export async function regenerateKey(
       );
       let retire: TransactItem[];
       if (graceSeconds === 0) {
-        retire = deleteBothItems(applicationId, old);
+        retire = keyDeletes(applicationId, old);
       } else {
         const graceEnd = now.getTime() + graceSeconds * 1000;
         const end = old.expiresAt ? Math.min(Date.parse(old.expiresAt), graceEnd) : graceEnd;
@@ -217,7 +208,7 @@ export async function deleteKey(
       const key = findKey(aggregate, keyId);
       return {
         items: [
-          ...deleteBothItems(applicationId, key),
+          ...keyDeletes(applicationId, key),
           auditEventPut(aggregate.application.ownerOrgId, actor, 'key.delete', keyId, { applicationId }, now),
         ],
         result: undefined,

@@ -1,21 +1,28 @@
-import { DeleteCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
-import { ddb } from './dynamo';
-import { getTableName } from './config';
 import { newId } from './ids';
 import { auditEventPut, type Actor } from './audit';
 import { getOrgs } from './orgs';
 import { ConflictError, NotFoundError, ServiceUnavailableError } from './errors';
-import { GSI1, batchGetAll, putNew, queryAll, queryPage, transact, type Page, type StoredItem, type TransactItem } from './table';
 import {
-  keyFromItem,
-  keyLookupKey,
-  keyRecordKey,
-  newKeyItems,
-  type ApiKey,
-  type IssuedKey,
-  type NewKeyOptions,
-} from './api-key-records';
-import { connectionFromItem, connectionToItems, type Connection } from './connection-records';
+  GSI1,
+  MAX_ATTEMPTS,
+  backoff,
+  batchGetAll,
+  deleteNow,
+  getItem,
+  putNew,
+  queryAll,
+  queryPage,
+  transact,
+  updateItem,
+  type ItemChanges,
+  type Page,
+  type StoredItem,
+  type TransactItem,
+} from './table';
+import { keyDeletes, keyFromItem, newKeyItems, type ApiKey, type IssuedKey } from './api-keys';
+import { connectionDeletes, connectionFromItem, type Connection } from './connections';
+import { applicationPartition } from './application-partition';
+import { MAX_KEYS_PER_APPLICATION } from './limits';
 
 /**
  * Applications: software with its own identity, owned by one org.
@@ -27,7 +34,7 @@ import { connectionFromItem, connectionToItems, type Connection } from './connec
  *
  * Every change to keys or connections bumps the application item's `version` in the same
  * transaction (optimistic lock), so the grant snapshots written onto key lookups (see
- * api-key-records.ts) are always computed from a state no concurrent writer has changed.
+ * api-keys.ts) are always computed from a state no concurrent writer has changed.
  */
 
 export interface Application {
@@ -38,9 +45,6 @@ export interface Application {
   createdBy: string;
 }
 
-export const MAX_KEYS_PER_APPLICATION = 20;
-
-export const applicationPartition = (applicationId: string) => `APP#${applicationId}`;
 export const applicationKey = (applicationId: string) => ({ PK: applicationPartition(applicationId), SK: 'APP' });
 
 function toItem(application: Application): StoredItem & Application & { version: number } {
@@ -89,8 +93,8 @@ export async function loadApplication(applicationId: string, includeDeleted = fa
 }
 
 export async function getApplication(applicationId: string): Promise<Application | undefined> {
-  const result = await ddb.send(new GetCommand({ TableName: getTableName(), Key: applicationKey(applicationId) }));
-  return result.Item && !result.Item.deletedAt ? applicationFromItem(result.Item) : undefined;
+  const item = await getItem(applicationKey(applicationId));
+  return item && !item.deletedAt ? applicationFromItem(item) : undefined;
 }
 
 /** Reads many applications by id; applications being deleted are left out. */
@@ -142,7 +146,7 @@ export interface ApplicationChange<T> {
   result: T;
   conflict?: (failedIndexes: number[]) => Error;
   /** Changes to the application item itself, applied with the version bump (one write per item). */
-  applicationUpdate?: { set?: string[]; remove?: string[]; names?: Record<string, string>; values?: Record<string, unknown> };
+  applicationUpdate?: Omit<ItemChanges, 'add'>;
 }
 
 class VersionConflict extends Error {}
@@ -157,28 +161,17 @@ export async function changeApplication<T>(
   build: (aggregate: ApplicationAggregate) => ApplicationChange<T> | Promise<ApplicationChange<T>>,
   options: { includeDeleted?: boolean; ownedBy?: string } = {},
 ): Promise<T> {
-  for (let attempt = 0; attempt < 5; attempt++) {
+  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     const aggregate = await loadApplication(applicationId, options.includeDeleted);
     if (!aggregate || (options.ownedBy && aggregate.application.ownerOrgId !== options.ownedBy)) {
       throw new NotFoundError('No such application in this org.');
     }
     const change = await build(aggregate);
-    const update = change.applicationUpdate ?? {};
-    const bump: TransactItem = {
-      Update: {
-        TableName: getTableName(),
-        Key: applicationKey(applicationId),
-        UpdateExpression: [
-          `SET ${['version = version + :one', ...(update.set ?? [])].join(', ')}`,
-          update.remove?.length ? `REMOVE ${update.remove.join(', ')}` : '',
-        ]
-          .join(' ')
-          .trim(),
-        ConditionExpression: 'version = :read',
-        ...(update.names ? { ExpressionAttributeNames: update.names } : {}),
-        ExpressionAttributeValues: { ':one': 1, ':read': aggregate.version, ...update.values },
-      },
-    };
+    const bump = updateItem(
+      applicationKey(applicationId),
+      { ...change.applicationUpdate, add: { version: 1 } },
+      { condition: '#version = :readVersion', names: { '#version': 'version' }, values: { ':readVersion': aggregate.version } },
+    );
     try {
       await transact([bump, ...change.items], (failed) => {
         if (failed.includes(0)) return new VersionConflict();
@@ -188,7 +181,7 @@ export async function changeApplication<T>(
       return change.result;
     } catch (error) {
       if (!(error instanceof VersionConflict)) throw error;
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * (attempt + 1)));
+      await backoff(attempt);
     }
   }
   throw new ServiceUnavailableError(1);
@@ -200,8 +193,6 @@ export function assertRoomForKey(aggregate: ApplicationAggregate): void {
     throw new ConflictError(`An application holds at most ${MAX_KEYS_PER_APPLICATION} keys; delete one first.`);
   }
 }
-
-export type { NewKeyOptions };
 
 /** An application of `ownerOrgId` with its keys (hints only) and where it is connected; 404 for another org's. */
 export async function describeApplication(ownerOrgId: string, applicationId: string) {
@@ -233,7 +224,7 @@ export async function renameApplication(
   return changeApplication(
     applicationId,
     ({ application }) => ({
-      applicationUpdate: { set: ['#name = :name'], names: { '#name': 'name' }, values: { ':name': name } },
+      applicationUpdate: { set: { name } },
       items: [
         auditEventPut(
           application.ownerOrgId,
@@ -265,18 +256,12 @@ export async function deleteApplication(
   actor: Actor,
   now = new Date(),
 ): Promise<void> {
-  const table = getTableName();
   const aggregate = await changeApplication(
     applicationId,
     (current) => ({
-      applicationUpdate: current.deletedAt
-        ? {}
-        : { set: ['deletedAt = :now'], remove: ['GSI1PK', 'GSI1SK'], values: { ':now': now.toISOString() } },
+      applicationUpdate: current.deletedAt ? {} : { set: { deletedAt: now.toISOString() }, remove: ['GSI1PK', 'GSI1SK'] },
       items: [
-        ...current.keys.flatMap((key): TransactItem[] => [
-          { Delete: { TableName: table, Key: keyRecordKey(applicationId, key.keyId) } },
-          { Delete: { TableName: table, Key: keyLookupKey(key.digest) } },
-        ]),
+        ...current.keys.flatMap((key) => keyDeletes(applicationId, key)),
         ...(current.deletedAt
           ? []
           : [
@@ -295,21 +280,13 @@ export async function deleteApplication(
     { includeDeleted: true, ownedBy: ownerOrgId },
   );
   for (const connection of aggregate.connections) {
-    const [orgSide, applicationSide] = connectionToItems(connection);
     await transact(
       [
-        { Delete: { TableName: table, Key: { PK: orgSide.PK, SK: orgSide.SK } } },
-        { Delete: { TableName: table, Key: { PK: applicationSide.PK, SK: applicationSide.SK } } },
+        ...connectionDeletes(connection),
         auditEventPut(connection.orgId, actor, 'connection.delete', applicationId, { reason: 'application deleted' }, now),
       ],
       () => new ConflictError('The application changed while it was being deleted; retry.'),
     );
   }
-  await ddb.send(
-    new DeleteCommand({
-      TableName: table,
-      Key: applicationKey(applicationId),
-      ConditionExpression: 'attribute_exists(deletedAt)',
-    }),
-  );
+  await deleteNow(applicationKey(applicationId), { condition: 'attribute_exists(deletedAt)' });
 }

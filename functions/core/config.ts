@@ -1,3 +1,5 @@
+import { DEFAULT_CONTINUATION_SETTLE_MS, DEFAULT_MAX_VALUES_PER_ANSWER } from './limits';
+
 /**
  * Configuration, read from the environment once per container. A missing variable fails at
  * first use with a message that names it, instead of surfacing later as an odd DynamoDB error.
@@ -61,7 +63,7 @@ export function getContinuationSecret(): Uint8Array {
  * this lag must be committed and visible in GSI1 by then, or a poll could pass it by. See docs.
  */
 export function getContinuationSettleMs(): number {
-  return numberOr('CONTINUATION_SETTLE_MS', 5000);
+  return numberOr('CONTINUATION_SETTLE_MS', DEFAULT_CONTINUATION_SETTLE_MS);
 }
 
 /**
@@ -71,7 +73,7 @@ export function getContinuationSettleMs(): number {
  * (longest names and numbers) near 3.4 MB, well inside Lambda's 6 MB; see docs/architecture.md.
  */
 export function getMaxValuesPerAnswer(): number {
-  const value = numberOr('MAX_VALUES_PER_ANSWER', 8000);
+  const value = numberOr('MAX_VALUES_PER_ANSWER', DEFAULT_MAX_VALUES_PER_ANSWER);
   if (!Number.isInteger(value) || value < 1) {
     throw new Error('Configuration error: MAX_VALUES_PER_ANSWER must be a whole number of at least 1.');
   }

@@ -1,158 +1,67 @@
-import { auditEventPut, type Actor } from './audit';
-import { BadRequestError, ConflictError, NotFoundError } from './errors';
-import { changeApplication, getApplications } from './applications';
-import { grantSnapshotUpdates, grantsOf } from './api-key-records';
-import { connectionFromItem, connectionToItems, type Connection } from './connection-records';
-import { assertDatasourcesExist } from './datasources';
-import { getTableName } from './config';
-import { putNew, queryPage, type Page, type TransactItem } from './table';
+import { deleteItem, getItem, putExisting, putNew, queryPage, type Page, type StoredItem, type TransactItem } from './table';
+import { applicationPartition } from './application-partition';
 import type { Role } from './roles';
 
-export type { Connection } from './connection-records';
-
-/** A connection as the org sees it, with the application's current name. */
-export interface ConnectionView extends Omit<Connection, 'orgId'> {
-  applicationName: string;
-}
-
-export interface ConnectInput {
+/**
+ * A connection: an org granting an application roles in it. Stored twice, written in one
+ * transaction: PK `ORG#<orgId>` / SK `CONN#<applicationId>` ("applications connected to your
+ * organization") and PK `APP#<applicationId>` / SK `CONN#<orgId>` ("who granted it access").
+ */
+export interface Connection {
   orgId: string;
   applicationId: string;
+  ownerOrgId: string;
   roles: Role[];
   datasourceIds?: string[];
+  connectedAt: string;
+  connectedBy: string;
 }
 
-/**
- * Connects an application (owned by this org or any other) to an org with roles. The two
- * connection items, the grant snapshots of all the application's keys and the audit event are
- * one transaction; a second connect of the same pair is 409.
- */
-export async function connectApplication(input: ConnectInput, actor: Actor, now = new Date()): Promise<ConnectionView> {
-  await assertDatasourcesExist(input.orgId, input.datasourceIds);
-  return changeApplication(input.applicationId, (aggregate) => {
-    if (aggregate.connections.some((existing) => existing.orgId === input.orgId)) {
-      throw new ConflictError('This application is already connected to this org.');
-    }
-    const connection: Connection = {
-      orgId: input.orgId,
-      applicationId: input.applicationId,
-      ownerOrgId: aggregate.application.ownerOrgId,
-      roles: input.roles,
-      ...(input.datasourceIds ? { datasourceIds: input.datasourceIds } : {}),
-      connectedAt: now.toISOString(),
-      connectedBy: actor.id,
-    };
-    const [orgSide, applicationSide] = connectionToItems(connection);
-    const grants = grantsOf([...aggregate.connections, connection]);
-    return {
-      items: [
-        putNew(orgSide),
-        putNew(applicationSide),
-        ...grantSnapshotUpdates(aggregate.keys, grants),
-        auditEventPut(
-          input.orgId,
-          actor,
-          'connection.create',
-          input.applicationId,
-          {
-            roles: input.roles,
-            ...(input.datasourceIds ? { datasourceIds: input.datasourceIds } : {}),
-          },
-          now,
-        ),
-      ],
-      result: toView(connection, aggregate.application.name),
-      conflict: () => new ConflictError('This application is already connected to this org.'),
-    };
-  });
+export const orgConnectionKey = (orgId: string, applicationId: string) => ({ PK: `ORG#${orgId}`, SK: `CONN#${applicationId}` });
+export const applicationConnectionKey = (applicationId: string, orgId: string) => ({
+  PK: applicationPartition(applicationId),
+  SK: `CONN#${orgId}`,
+});
+
+/** Both stored copies of a connection. */
+function connectionToItems(connection: Connection): [StoredItem & Connection, StoredItem & Connection] {
+  return [
+    { ...orgConnectionKey(connection.orgId, connection.applicationId), type: 'connection', ...connection },
+    { ...applicationConnectionKey(connection.applicationId, connection.orgId), type: 'connection', ...connection },
+  ];
 }
 
-function toView(connection: Connection, applicationName: string): ConnectionView {
-  const { orgId: _orgId, ...rest } = connection;
-  return { ...rest, applicationName };
+/** Both copies of a new connection, for a transaction; it fails if the pair is connected already. */
+export function connectionPuts(connection: Connection): TransactItem[] {
+  return connectionToItems(connection).map(putNew);
 }
 
-/** One page of "applications connected to your organization", with their current names. */
-export async function listConnectionsOf(orgId: string, limit: number, nextToken?: string): Promise<Page<ConnectionView>> {
+/** Both copies of a changed connection, for a transaction; it fails if the connection is gone. */
+export function connectionReplaces(connection: Connection): TransactItem[] {
+  return connectionToItems(connection).map(putExisting);
+}
+
+/** Both copies of a connection, deleted together. */
+export function connectionDeletes(connection: Pick<Connection, 'orgId' | 'applicationId'>): TransactItem[] {
+  return [
+    deleteItem(orgConnectionKey(connection.orgId, connection.applicationId)),
+    deleteItem(applicationConnectionKey(connection.applicationId, connection.orgId)),
+  ];
+}
+
+/** One page of an org's connections ("applications connected to your organization"). */
+export async function listConnectionsOfOrg(orgId: string, limit: number, nextToken?: string): Promise<Page<Connection>> {
   const page = await queryPage({ partition: `ORG#${orgId}`, sortKeyPrefix: 'CONN#', limit, nextToken });
-  const connections = page.items.map(connectionFromItem);
-  const applications = await getApplications(connections.map((connection) => connection.applicationId));
-  return {
-    items: connections.flatMap((connection) => {
-      const application = applications.get(connection.applicationId);
-      return application ? [toView(connection, application.name)] : [];
-    }),
-    nextToken: page.nextToken,
-  };
+  return { ...page, items: page.items.map(connectionFromItem) };
 }
 
-function requireConnection(connections: readonly Connection[], orgId: string): Connection {
-  const connection = connections.find((candidate) => candidate.orgId === orgId);
-  if (!connection) throw new NotFoundError('This application is not connected to this org.');
-  return connection;
+export function connectionFromItem(item: Record<string, unknown>): Connection {
+  const { orgId, applicationId, ownerOrgId, roles, datasourceIds, connectedAt, connectedBy } = item as unknown as Connection;
+  return { orgId, applicationId, ownerOrgId, roles, ...(datasourceIds ? { datasourceIds } : {}), connectedAt, connectedBy };
 }
 
-/**
- * Changes a connection's roles or narrows a guest's datasources. Both stored copies and every
- * key's grant snapshot change in one transaction; the data API follows within 10 seconds.
- */
-export async function changeConnection(
-  input: { orgId: string; applicationId: string; roles?: Role[]; datasourceIds?: string[] },
-  actor: Actor,
-  now = new Date(),
-): Promise<ConnectionView> {
-  await assertDatasourcesExist(input.orgId, input.datasourceIds);
-  return changeApplication(input.applicationId, (aggregate) => {
-    const before = requireConnection(aggregate.connections, input.orgId);
-    const roles = input.roles ?? before.roles;
-    const datasourceIds = roles.includes('guest') ? (input.datasourceIds ?? before.datasourceIds) : undefined;
-    if (input.datasourceIds && !roles.includes('guest')) {
-      throw new BadRequestError('datasourceIds narrows the guest role; the connection has no guest role.', [
-        { path: 'datasourceIds', message: 'Only for the guest role.' },
-      ]);
-    }
-    const { datasourceIds: _old, ...rest } = before;
-    const after: Connection = { ...rest, roles, ...(datasourceIds ? { datasourceIds } : {}) };
-    const table = getTableName();
-    const others = aggregate.connections.filter((connection) => connection.orgId !== input.orgId);
-    return {
-      items: [
-        ...connectionToItems(after).map((item): TransactItem => ({
-          Put: { TableName: table, Item: item, ConditionExpression: 'attribute_exists(PK)' },
-        })),
-        ...grantSnapshotUpdates(aggregate.keys, grantsOf([...others, after])),
-        auditEventPut(
-          input.orgId,
-          actor,
-          'connection.update',
-          input.applicationId,
-          {
-            from: { roles: before.roles, ...(before.datasourceIds ? { datasourceIds: before.datasourceIds } : {}) },
-            to: { roles, ...(datasourceIds ? { datasourceIds } : {}) },
-          },
-          now,
-        ),
-      ],
-      result: toView(after, aggregate.application.name),
-    };
-  });
-}
-
-/** Disconnects an application from an org: its access there ends (within 10 seconds). */
-export async function disconnectApplication(orgId: string, applicationId: string, actor: Actor, now = new Date()): Promise<void> {
-  await changeApplication(applicationId, (aggregate) => {
-    const connection = requireConnection(aggregate.connections, orgId);
-    const table = getTableName();
-    const others = aggregate.connections.filter((candidate) => candidate.orgId !== orgId);
-    return {
-      items: [
-        ...connectionToItems(connection).map((item): TransactItem => ({
-          Delete: { TableName: table, Key: { PK: item.PK, SK: item.SK } },
-        })),
-        ...grantSnapshotUpdates(aggregate.keys, grantsOf(others)),
-        auditEventPut(orgId, actor, 'connection.delete', applicationId, { roles: connection.roles }, now),
-      ],
-      result: undefined,
-    };
-  });
+/** The connection of an application to one org, read strongly consistent (GetItem). */
+export async function getConnection(applicationId: string, orgId: string): Promise<Connection | undefined> {
+  const item = await getItem(applicationConnectionKey(applicationId, orgId), { consistent: true });
+  return item ? connectionFromItem(item) : undefined;
 }

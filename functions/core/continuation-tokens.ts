@@ -1,6 +1,7 @@
 import { SignJWT, jwtVerify } from 'jose';
 import { getContinuationSecret } from './config';
 import { BadRequestError } from './errors';
+import { CONTINUATION_TOKEN_LIFETIME_SECONDS } from './limits';
 
 /**
  * Continuation tokens: HS256 JWTs (jose) that carry the original query and the receipt position
@@ -9,7 +10,6 @@ import { BadRequestError } from './errors';
  */
 
 const AUDIENCE = 'datagate:continuation';
-const LIFETIME_SECONDS = 24 * 3600;
 
 export interface ContinuationState<Q> {
   org: string;
@@ -29,7 +29,7 @@ export async function signContinuationToken<Q>(
     .setSubject(applicationId)
     .setAudience(AUDIENCE)
     .setIssuedAt(issuedAt)
-    .setExpirationTime(issuedAt + LIFETIME_SECONDS)
+    .setExpirationTime(issuedAt + CONTINUATION_TOKEN_LIFETIME_SECONDS)
     .sign(getContinuationSecret());
 }
 

@@ -1,10 +1,18 @@
 import { newId } from './ids';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { ddb } from './dynamo';
-import { getTableName } from './config';
 import { auditEventPut, type Actor } from './audit';
 import { BadRequestError, ConflictError, NotFoundError } from './errors';
-import { batchGetAll, putNew, queryPage, setFields, transact, type Page, type StoredItem } from './table';
+import {
+  ITEM_EXISTS,
+  batchGetAll,
+  deleteItem,
+  getItem,
+  putNew,
+  queryPage,
+  transact,
+  updateItem,
+  type Page,
+  type StoredItem,
+} from './table';
 
 /** Datasources: an org's sensors. Key: PK `ORG#<orgId>`, SK `DS#<datasourceId>`. */
 
@@ -111,7 +119,7 @@ export async function updateDatasourceAnnotations(
   const fields = Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined));
   await transact(
     [
-      setFields(datasourceKey(orgId, datasourceId), fields),
+      updateItem(datasourceKey(orgId, datasourceId), { set: fields }),
       auditEventPut(orgId, actor, 'datasource.update', datasourceId, fields, now),
     ],
     () => new NotFoundError('No such datasource in this org.'),
@@ -131,13 +139,7 @@ export async function retireDatasource(orgId: string, datasourceId: string, acto
   if (!existing) throw new NotFoundError('No such datasource in this org.');
   await transact(
     [
-      {
-        Delete: {
-          TableName: getTableName(),
-          Key: datasourceKey(orgId, datasourceId),
-          ConditionExpression: 'attribute_exists(PK)',
-        },
-      },
+      deleteItem(datasourceKey(orgId, datasourceId), ITEM_EXISTS),
       auditEventPut(orgId, actor, 'datasource.retire', datasourceId, { name: existing.name }, now),
     ],
     () => new NotFoundError('No such datasource in this org.'),
@@ -146,8 +148,6 @@ export async function retireDatasource(orgId: string, datasourceId: string, acto
 
 /** One datasource of an org, or undefined. */
 export async function getDatasource(orgId: string, datasourceId: string, consistent = false): Promise<Datasource | undefined> {
-  const result = await ddb.send(
-    new GetCommand({ TableName: getTableName(), Key: datasourceKey(orgId, datasourceId), ConsistentRead: consistent }),
-  );
-  return result.Item ? fromItem(result.Item) : undefined;
+  const item = await getItem(datasourceKey(orgId, datasourceId), { consistent });
+  return item ? fromItem(item) : undefined;
 }

@@ -1,11 +1,8 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { ddb } from './dynamo';
-import { getTableName } from './config';
 import { newId } from './ids';
 import { auditEventPut, type Actor } from './audit';
 import { firstAdminItems, listMembershipsOf } from './people';
 import { ConflictError, NotFoundError } from './errors';
-import { batchGetAll, putNew, transact, type StoredItem } from './table';
+import { batchGetAll, getItem, putNew, transact, updateItem, type StoredItem } from './table';
 import type { Role } from './roles';
 
 /** Orgs. Key: PK `ORG#<orgId>`, SK `ORG`. */
@@ -44,8 +41,8 @@ export async function createOrg(name: string, creatorEmail: string, now = new Da
 }
 
 export async function getOrg(orgId: string, consistent = false): Promise<Org | undefined> {
-  const result = await ddb.send(new GetCommand({ TableName: getTableName(), Key: orgKey(orgId), ConsistentRead: consistent }));
-  return result.Item ? fromItem(result.Item) : undefined;
+  const item = await getItem(orgKey(orgId), { consistent });
+  return item ? fromItem(item) : undefined;
 }
 
 /** Reads many orgs by id. */
@@ -70,16 +67,7 @@ export async function renameOrg(orgId: string, name: string, actor: Actor, now =
   if (!org) throw new NotFoundError('No such org.');
   await transact(
     [
-      {
-        Update: {
-          TableName: getTableName(),
-          Key: orgKey(orgId),
-          UpdateExpression: 'SET #name = :name',
-          ConditionExpression: 'attribute_exists(PK)',
-          ExpressionAttributeNames: { '#name': 'name' },
-          ExpressionAttributeValues: { ':name': name },
-        },
-      },
+      updateItem(orgKey(orgId), { set: { name } }),
       auditEventPut(orgId, actor, 'org.update', orgId, { from: org.name, to: name }, now),
     ],
     () => new NotFoundError('No such org.'),

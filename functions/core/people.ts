@@ -1,9 +1,17 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { ddb } from './dynamo';
-import { getTableName } from './config';
 import { auditEventPut, type Actor } from './audit';
 import { ConflictError, NotFoundError } from './errors';
-import { GSI1, putNew, queryAll, transact, type StoredItem, type TransactItem } from './table';
+import {
+  GSI1,
+  deleteItem,
+  getItem,
+  putNew,
+  queryAll,
+  transact,
+  updateItem,
+  type Guard,
+  type StoredItem,
+  type TransactItem,
+} from './table';
 import type { Role } from './roles';
 
 /**
@@ -69,16 +77,12 @@ export function firstAdminItems(orgId: string, email: string, now: Date): Transa
 }
 
 function adminCountChange(orgId: string, delta: 1 | -1): TransactItem {
-  return {
-    Update: {
-      TableName: getTableName(),
-      Key: adminCounterKey(orgId),
-      UpdateExpression: 'SET #count = #count + :delta',
-      ConditionExpression: delta < 0 ? '#count > :one' : 'attribute_exists(PK)',
-      ExpressionAttributeNames: { '#count': 'count' },
-      ExpressionAttributeValues: { ':delta': delta, ...(delta < 0 ? { ':one': 1 } : {}) },
-    },
-  };
+  return updateItem(
+    adminCounterKey(orgId),
+    { add: { count: delta } },
+    // The last active admin cannot go.
+    delta < 0 ? { condition: '#count > :one', names: { '#count': 'count' }, values: { ':one': 1 } } : undefined,
+  );
 }
 
 /** The admin counter change, if any, for a membership going from `before` to `after` (undefined: removed). */
@@ -90,9 +94,9 @@ function adminCountChanges(orgId: string, before: Membership, after: Membership 
 }
 
 /** Guards a membership write: the item must still be exactly as read. */
-function unchangedSince(membership: Membership) {
+function unchangedSince(membership: Membership): Guard {
   return {
-    ConditionExpression: '#roles = :readRoles AND #status = :readStatus',
+    condition: '#roles = :readRoles AND #status = :readStatus',
     names: { '#roles': 'roles', '#status': 'status' },
     values: { ':readRoles': membership.roles, ':readStatus': membership.status },
   };
@@ -100,10 +104,8 @@ function unchangedSince(membership: Membership) {
 
 /** The caller's membership in an org, read strongly consistent because it guards every admin route. */
 export async function getMembership(orgId: string, email: string): Promise<Membership | undefined> {
-  const result = await ddb.send(
-    new GetCommand({ TableName: getTableName(), Key: membershipKey(orgId, email), ConsistentRead: true }),
-  );
-  return result.Item ? fromItem(result.Item) : undefined;
+  const item = await getItem(membershipKey(orgId, email), { consistent: true });
+  return item ? fromItem(item) : undefined;
 }
 
 async function requireMembership(orgId: string, email: string): Promise<Membership> {
@@ -157,19 +159,13 @@ export async function acceptInvitation(orgId: string, email: string, now = new D
   if (!before) throw new NotFoundError('There is no invitation for your email in this org.');
   if (before.status === 'active') throw new ConflictError('You are already an active member of this org.');
   const after: Membership = { ...before, status: 'active' };
-  const guard = unchangedSince(before);
   await transact(
     [
-      {
-        Update: {
-          TableName: getTableName(),
-          Key: membershipKey(orgId, email),
-          UpdateExpression: 'SET #status = :active, acceptedAt = :now',
-          ConditionExpression: guard.ConditionExpression,
-          ExpressionAttributeNames: guard.names,
-          ExpressionAttributeValues: { ...guard.values, ':active': 'active', ':now': now.toISOString() },
-        },
-      },
+      updateItem(
+        membershipKey(orgId, email),
+        { set: { status: 'active', acceptedAt: now.toISOString() } },
+        unchangedSince(before),
+      ),
       ...adminCountChanges(orgId, before, after),
       auditEventPut(orgId, { type: 'person', id: before.email }, 'person.accept', before.email, { roles: before.roles }, now),
     ],
@@ -194,26 +190,14 @@ export async function changePersonRoles(
   const datasourceIds = input.roles.includes('guest') ? (input.datasourceIds ?? before.datasourceIds) : undefined;
   const { datasourceIds: _old, ...rest } = before;
   const after: Membership = { ...rest, roles: input.roles, ...(datasourceIds ? { datasourceIds } : {}) };
-  const guard = unchangedSince(before);
   const counterChanges = adminCountChanges(orgId, before, after);
   await transact(
     [
-      {
-        Update: {
-          TableName: getTableName(),
-          Key: membershipKey(orgId, email),
-          UpdateExpression: datasourceIds
-            ? 'SET #roles = :roles, datasourceIds = :ids'
-            : 'SET #roles = :roles REMOVE datasourceIds',
-          ConditionExpression: guard.ConditionExpression,
-          ExpressionAttributeNames: guard.names,
-          ExpressionAttributeValues: {
-            ...guard.values,
-            ':roles': input.roles,
-            ...(datasourceIds ? { ':ids': datasourceIds } : {}),
-          },
-        },
-      },
+      updateItem(
+        membershipKey(orgId, email),
+        { set: { roles: input.roles, datasourceIds: datasourceIds ?? null } },
+        unchangedSince(before),
+      ),
       ...counterChanges,
       auditEventPut(orgId, actor, 'person.update', before.email, { from: before.roles, to: input.roles }, now),
     ],
@@ -225,19 +209,10 @@ export async function changePersonRoles(
 /** Removes a person (or withdraws an invitation); removing the last active admin is 409. */
 export async function removePerson(orgId: string, email: string, actor: Actor, now = new Date()): Promise<void> {
   const before = await requireMembership(orgId, email);
-  const guard = unchangedSince(before);
   const counterChanges = adminCountChanges(orgId, before, undefined);
   await transact(
     [
-      {
-        Delete: {
-          TableName: getTableName(),
-          Key: membershipKey(orgId, email),
-          ConditionExpression: guard.ConditionExpression,
-          ExpressionAttributeNames: guard.names,
-          ExpressionAttributeValues: guard.values,
-        },
-      },
+      deleteItem(membershipKey(orgId, email), unchangedSince(before)),
       ...counterChanges,
       auditEventPut(orgId, actor, 'person.remove', before.email, { roles: before.roles, status: before.status }, now),
     ],

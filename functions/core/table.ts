@@ -1,28 +1,64 @@
 import {
+  DynamoDBClient,
   TransactionCanceledException,
-  ConditionalCheckFailedException,
   ProvisionedThroughputExceededException,
   RequestLimitExceeded,
   ThrottlingException,
 } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
+  BatchWriteCommand,
+  DeleteCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
   QueryCommand,
   TransactWriteCommand,
+  UpdateCommand,
   type BatchGetCommandOutput,
+  type BatchWriteCommandOutput,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { ddb } from './dynamo';
 import { getTableName } from './config';
 import { BadRequestError, ServiceUnavailableError } from './errors';
+import { GSI1 } from './table-schema';
 
 /**
- * The single table: every entity lives under generic keys `PK`/`SK`, with one overloaded
- * global secondary index `GSI1` (`GSI1PK`/`GSI1SK`) for the reverse lookups. Each entity module
- * owns its key builders; docs/architecture.md lists them all with their access patterns.
+ * THE table's vocabulary: the only module that talks to DynamoDB. Entity modules (orgs, people,
+ * applications, ...) own their key builders and `toItem`/`fromItem`, and read and write through
+ * these verbs: `getItem`, `putNew`, `updateItem` (with a guard), `deleteItem`, `transact` (with
+ * conflict retry), `queryPage` / `readListing` / `queryAll` (the one paging loop), `batchGetAll`,
+ * `batchPutAll`, and one backoff policy (`MAX_ATTEMPTS`, `backoff`).
+ *
+ * The single table: every entity lives under generic keys `PK`/`SK`, with one overloaded global
+ * secondary index `GSI1` (`GSI1PK`/`GSI1SK`) for the reverse lookups; docs/architecture.md lists
+ * every key pattern and the module that owns it.
  */
-export { GSI1 } from './table-schema';
-import { GSI1 } from './table-schema';
+export { GSI1 };
+
+let client: DynamoDBDocumentClient | undefined;
+
+/**
+ * The container's one document client, made on first use (not at module load), so the
+ * environment it reads (`DYNAMODB_ENDPOINT` for DynamoDB Local) is the one in force when a
+ * request runs. Exported for the bench's request counter only; code reads and writes through
+ * the verbs below.
+ */
+export function documentClient(): DynamoDBDocumentClient {
+  if (client) return client;
+  const endpoint = process.env.DYNAMODB_ENDPOINT;
+  const base = new DynamoDBClient(
+    endpoint
+      ? {
+          endpoint,
+          region: process.env.AWS_REGION ?? 'local',
+          // DynamoDB Local accepts any credentials; these keep the SDK from searching for real ones.
+          credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+        }
+      : {},
+  );
+  client = DynamoDBDocumentClient.from(base, { marshallOptions: { removeUndefinedValues: true } });
+  return client;
+}
 
 export interface ItemKey {
   PK: string;
@@ -38,32 +74,30 @@ export interface StoredItem extends ItemKey {
 
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
-/** Attempts of a transaction that DynamoDB cancels for a conflict with another one in flight. */
-const TRANSACTION_CONFLICT_ATTEMPTS = 3;
-
-/**
- * Runs a transaction. When it is cancelled because a condition failed, `onConditionFailed`
- * receives the index of each failed item and returns the error to throw (usually a
- * `ConflictError` or `NotFoundError` naming what was in the way). A cancellation for a
- * concurrent transaction on the same items is retried (the conditions still guard the outcome),
- * then answered 503.
- */
-export async function transact(items: TransactItem[], onConditionFailed: (failedIndexes: number[]) => Error): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await ddb.send(new TransactWriteCommand({ TransactItems: items }));
-      return;
-    } catch (error) {
-      if (!(error instanceof TransactionCanceledException)) throw translateDynamoError(error);
-      const reasons = error.CancellationReasons ?? [];
-      const failed = reasons.flatMap((reason, index) => (reason.Code === 'ConditionalCheckFailed' ? [index] : []));
-      if (failed.length > 0) throw onConditionFailed(failed);
-      if (!reasons.some((reason) => reason.Code === 'TransactionConflict')) throw translateDynamoError(error);
-      if (attempt === TRANSACTION_CONFLICT_ATTEMPTS) throw new ServiceUnavailableError(1);
-      await new Promise((resolve) => setTimeout(resolve, 10 + Math.random() * 40 * attempt));
-    }
-  }
+/** A condition a write must meet; `names`/`values` are its placeholders (`#x`, `:x`). */
+export interface Guard {
+  condition: string;
+  names?: Record<string, string>;
+  values?: Record<string, unknown>;
 }
+
+/** The default guard of updates: the item must exist (an update never creates an item). */
+export const ITEM_EXISTS: Guard = { condition: 'attribute_exists(PK)' };
+
+// ---------------------------------------------------------------------------------------------
+// One backoff policy
+
+/** Attempts of anything retried: a transaction conflict, an optimistic lock, unprocessed batch items. */
+export const MAX_ATTEMPTS = 5;
+
+/** Waits before retry number `attempt` (1, 2, ...): exponential from 25 ms, with full jitter. */
+export function backoff(attempt: number): Promise<void> {
+  const ceiling = 25 * 2 ** Math.min(attempt, 6);
+  return new Promise((resolve) => setTimeout(resolve, Math.random() * ceiling));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Errors
 
 /** Network failures on the way to DynamoDB (after the SDK's own retries). */
 const NETWORK_ERROR_CODES = new Set([
@@ -97,35 +131,201 @@ export function translateDynamoError(error: unknown): unknown {
   return error;
 }
 
-export function isConditionFailure(error: unknown): boolean {
-  return error instanceof ConditionalCheckFailedException;
+// ---------------------------------------------------------------------------------------------
+// Single items
+
+/** One item by key, or undefined. `consistent` for a strongly consistent read. */
+export async function getItem(key: ItemKey, { consistent = false } = {}): Promise<Record<string, unknown> | undefined> {
+  const result = await documentClient().send(new GetCommand({ TableName: getTableName(), Key: key, ConsistentRead: consistent }));
+  return result.Item;
 }
 
-/** An update that sets `fields` on an item that must exist (undefined values are left alone, null ones removed). */
-export function setFields(Key: ItemKey, fields: Record<string, unknown>): TransactItem {
+/** A Put of a new item that must not exist yet (for `transact`). */
+export function putNew(item: StoredItem): TransactItem {
+  return { Put: { TableName: getTableName(), Item: item, ConditionExpression: 'attribute_not_exists(PK)' } };
+}
+
+/** A Put that replaces an item that must exist (for `transact`). */
+export function putExisting(item: StoredItem): TransactItem {
+  return { Put: { TableName: getTableName(), Item: item, ConditionExpression: ITEM_EXISTS.condition } };
+}
+
+/** What an update changes. */
+export interface ItemChanges {
+  /** Fields to set; an `undefined` value is left alone, a `null` one removed. */
+  set?: Record<string, unknown>;
+  /** Numeric fields to add to (negative to subtract). */
+  add?: Record<string, number>;
+  /** Fields to remove. */
+  remove?: readonly string[];
+}
+
+function updateInput(key: ItemKey, changes: ItemChanges, guard: Guard) {
+  const fields = changes.set ?? {};
   const set = Object.keys(fields).filter((field) => fields[field] !== undefined && fields[field] !== null);
-  const remove = Object.keys(fields).filter((field) => fields[field] === null);
+  const remove = [...Object.keys(fields).filter((field) => fields[field] === null), ...(changes.remove ?? [])];
+  const add = Object.keys(changes.add ?? {});
+  const assignments = [
+    ...set.map((field) => `#${field} = :${field}`),
+    ...add.map((field) => `#${field} = #${field} + :${field}`),
+  ];
+  const values = {
+    ...Object.fromEntries(set.map((field) => [`:${field}`, fields[field]])),
+    ...(changes.add && Object.fromEntries(add.map((field) => [`:${field}`, changes.add![field]]))),
+    ...guard.values,
+  };
   return {
-    Update: {
+    TableName: getTableName(),
+    Key: key,
+    UpdateExpression: [
+      assignments.length ? `SET ${assignments.join(', ')}` : '',
+      remove.length ? `REMOVE ${remove.map((field) => `#${field}`).join(', ')}` : '',
+    ]
+      .join(' ')
+      .trim(),
+    ConditionExpression: guard.condition,
+    ExpressionAttributeNames: {
+      ...Object.fromEntries([...set, ...add, ...remove].map((field) => [`#${field}`, field])),
+      ...guard.names,
+    },
+    ...(Object.keys(values).length ? { ExpressionAttributeValues: values } : {}),
+  };
+}
+
+/** An update of an item under `guard` (default: it must exist), for `transact`. */
+export function updateItem(key: ItemKey, changes: ItemChanges, guard: Guard = ITEM_EXISTS): TransactItem {
+  return { Update: updateInput(key, changes, guard) };
+}
+
+/**
+ * The same update, written at once outside a transaction.
+ * @returns false when the guard refused it (nothing written)
+ */
+export async function updateNow(key: ItemKey, changes: ItemChanges, guard: Guard = ITEM_EXISTS): Promise<boolean> {
+  try {
+    await documentClient().send(new UpdateCommand(updateInput(key, changes, guard)));
+    return true;
+  } catch (error) {
+    if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return false;
+    throw error;
+  }
+}
+
+/** A Delete, optionally under a guard, for `transact`. */
+export function deleteItem(key: ItemKey, guard?: Guard): TransactItem {
+  return {
+    Delete: {
       TableName: getTableName(),
-      Key,
-      UpdateExpression: [
-        set.length ? `SET ${set.map((field) => `#${field} = :${field}`).join(', ')}` : '',
-        remove.length ? `REMOVE ${remove.map((field) => `#${field}`).join(', ')}` : '',
-      ]
-        .join(' ')
-        .trim(),
-      ConditionExpression: 'attribute_exists(PK)',
-      ExpressionAttributeNames: Object.fromEntries([...set, ...remove].map((field) => [`#${field}`, field])),
-      ...(set.length ? { ExpressionAttributeValues: Object.fromEntries(set.map((field) => [`:${field}`, fields[field]])) } : {}),
+      Key: { PK: key.PK, SK: key.SK },
+      ...(guard
+        ? {
+            ConditionExpression: guard.condition,
+            ...(guard.names ? { ExpressionAttributeNames: guard.names } : {}),
+            ...(guard.values ? { ExpressionAttributeValues: guard.values } : {}),
+          }
+        : {}),
     },
   };
 }
 
-/** Shorthand for a Put of a new item that must not exist yet. */
-export function putNew(item: StoredItem): TransactItem {
-  return { Put: { TableName: getTableName(), Item: item, ConditionExpression: 'attribute_not_exists(PK)' } };
+/**
+ * The same delete, written at once outside a transaction.
+ * @returns false when the guard refused it (nothing deleted)
+ */
+export async function deleteNow(key: ItemKey, guard?: Guard): Promise<boolean> {
+  try {
+    await documentClient().send(new DeleteCommand(deleteItem(key, guard).Delete!));
+    return true;
+  } catch (error) {
+    if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return false;
+    throw error;
+  }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Transactions
+
+/**
+ * Runs a transaction. When it is cancelled because a condition failed, `onConditionFailed`
+ * receives the index of each failed item and returns the error to throw (usually a
+ * `ConflictError` or `NotFoundError` naming what was in the way). A cancellation for a
+ * concurrent transaction on the same items is retried with `backoff` (the conditions still
+ * guard the outcome), then answered 503.
+ */
+export async function transact(items: TransactItem[], onConditionFailed: (failedIndexes: number[]) => Error): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await documentClient().send(new TransactWriteCommand({ TransactItems: items }));
+      return;
+    } catch (error) {
+      if (!(error instanceof TransactionCanceledException)) throw translateDynamoError(error);
+      const reasons = error.CancellationReasons ?? [];
+      const failed = reasons.flatMap((reason, index) => (reason.Code === 'ConditionalCheckFailed' ? [index] : []));
+      if (failed.length > 0) throw onConditionFailed(failed);
+      if (!reasons.some((reason) => reason.Code === 'TransactionConflict')) throw translateDynamoError(error);
+      if (attempt >= MAX_ATTEMPTS) throw new ServiceUnavailableError(1);
+      await backoff(attempt);
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Batches
+
+const keyOf = (item: Record<string, unknown>) => `${item.PK}|${item.SK}`;
+
+/**
+ * Reads many items by key with BatchGetItem, 100 keys per request, retrying unprocessed keys
+ * with `backoff`. Missing items are simply absent from the result.
+ */
+export async function batchGetAll(keys: readonly ItemKey[]): Promise<Record<string, unknown>[]> {
+  const table = getTableName();
+  const found: Record<string, unknown>[] = [];
+  const unique = [...new Map(keys.map((key) => [keyOf({ ...key }), key])).values()];
+  for (let start = 0; start < unique.length; start += 100) {
+    let pending: Record<string, unknown>[] | undefined = unique
+      .slice(start, start + 100)
+      .map((key) => ({ PK: key.PK, SK: key.SK }));
+    for (let attempt = 0; pending && pending.length > 0; attempt++) {
+      if (attempt >= MAX_ATTEMPTS) throw new ServiceUnavailableError(1);
+      if (attempt > 0) await backoff(attempt);
+      const result: BatchGetCommandOutput = await documentClient().send(
+        new BatchGetCommand({ RequestItems: { [table]: { Keys: pending } } }),
+      );
+      found.push(...(result.Responses?.[table] ?? []));
+      pending = result.UnprocessedKeys?.[table]?.Keys;
+    }
+  }
+  return found;
+}
+
+/**
+ * Writes many items with BatchWriteItem, 25 per request, retrying unprocessed ones with
+ * `backoff`; 503 when DynamoDB keeps refusing. Not atomic: callers write idempotent items.
+ * `toItem` runs at each send with that send's time, so an item can carry when it was actually sent.
+ */
+export async function batchPutAll<T>(entries: readonly T[], toItem: (entry: T, sentAt: string) => StoredItem): Promise<void> {
+  const table = getTableName();
+  for (let start = 0; start < entries.length; start += 25) {
+    let pending = entries.slice(start, start + 25);
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt >= MAX_ATTEMPTS) throw new ServiceUnavailableError(1);
+      if (attempt > 0) await backoff(attempt);
+      const sentAt = new Date().toISOString();
+      const items = pending.map((entry) => toItem(entry, sentAt));
+      const result: BatchWriteCommandOutput = await documentClient().send(
+        new BatchWriteCommand({ RequestItems: { [table]: items.map((Item) => ({ PutRequest: { Item } })) } }),
+      );
+      const unprocessed = new Set(
+        (result.UnprocessedItems?.[table] ?? []).map((request) => keyOf(request.PutRequest?.Item ?? {})),
+      );
+      pending = pending.filter((_entry, index) => unprocessed.has(keyOf({ ...items[index]! })));
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Queries: one page, and the one paging loop
 
 /**
  * Page tokens are the base64url JSON of DynamoDB's LastEvaluatedKey. On the way back in, the
@@ -163,29 +363,6 @@ export interface Page<T> {
   nextToken?: string;
 }
 
-/**
- * Reads many items by key with BatchGetItem, 100 keys per request, retrying unprocessed keys
- * with backoff. Missing items are simply absent from the result.
- */
-export async function batchGetAll(keys: readonly ItemKey[]): Promise<Record<string, unknown>[]> {
-  const table = getTableName();
-  const found: Record<string, unknown>[] = [];
-  const unique = [...new Map(keys.map((key) => [`${key.PK}|${key.SK}`, key])).values()];
-  for (let start = 0; start < unique.length; start += 100) {
-    let pending: Record<string, unknown>[] | undefined = unique
-      .slice(start, start + 100)
-      .map((key) => ({ PK: key.PK, SK: key.SK }));
-    for (let attempt = 0; pending && pending.length > 0; attempt++) {
-      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 2 ** attempt * 25));
-      if (attempt > 6) throw new ServiceUnavailableError(1);
-      const result: BatchGetCommandOutput = await ddb.send(new BatchGetCommand({ RequestItems: { [table]: { Keys: pending } } }));
-      found.push(...(result.Responses?.[table] ?? []));
-      pending = result.UnprocessedKeys?.[table]?.Keys;
-    }
-  }
-  return found;
-}
-
 export interface PageQuery {
   /** Query GSI1 instead of the table. */
   index?: typeof GSI1;
@@ -193,6 +370,11 @@ export interface PageQuery {
   partition: string;
   /** Only sort keys that start with this. */
   sortKeyPrefix?: string;
+  /** Only sort keys from `between[0]` to `between[1]`, both included. */
+  between?: readonly [string, string];
+  /** A filter DynamoDB applies after reading (read items count against `limit`, returned ones do not). */
+  filter?: { expression: string; values: Record<string, unknown> };
+  /** At most this many items read; `Infinity`: as many as fit in DynamoDB's 1 MB page. */
   limit: number;
   nextToken?: string;
   newestFirst?: boolean;
@@ -203,14 +385,25 @@ export interface PageQuery {
 /** One page of a partition, with an opaque token that can only continue within that partition. */
 export async function queryPage(query: PageQuery): Promise<Page<Record<string, unknown>>> {
   const [pk, sk] = query.index ? ['GSI1PK', 'GSI1SK'] : ['PK', 'SK'];
-  const result = await ddb.send(
+  const sortCondition = query.sortKeyPrefix
+    ? ` AND begins_with(${sk}, :prefix)`
+    : query.between
+      ? ` AND ${sk} BETWEEN :from AND :to`
+      : '';
+  const result = await documentClient().send(
     new QueryCommand({
       TableName: getTableName(),
       IndexName: query.index,
-      KeyConditionExpression: query.sortKeyPrefix ? `${pk} = :pk AND begins_with(${sk}, :prefix)` : `${pk} = :pk`,
-      ExpressionAttributeValues: { ':pk': query.partition, ...(query.sortKeyPrefix ? { ':prefix': query.sortKeyPrefix } : {}) },
+      KeyConditionExpression: `${pk} = :pk${sortCondition}`,
+      ...(query.filter ? { FilterExpression: query.filter.expression } : {}),
+      ExpressionAttributeValues: {
+        ':pk': query.partition,
+        ...(query.sortKeyPrefix ? { ':prefix': query.sortKeyPrefix } : {}),
+        ...(query.between ? { ':from': query.between[0], ':to': query.between[1] } : {}),
+        ...query.filter?.values,
+      },
       ScanIndexForward: !query.newestFirst,
-      Limit: query.limit,
+      Limit: Number.isFinite(query.limit) ? query.limit : undefined,
       ConsistentRead: query.consistent,
       ExclusiveStartKey: decodePageToken(query.nextToken, { attribute: pk!, value: query.partition }),
     }),
@@ -222,27 +415,34 @@ export async function queryPage(query: PageQuery): Promise<Page<Record<string, u
 export const MAX_UNPAGED_ITEMS = 10_000;
 
 /**
- * A listing as the caller asked for it: one page of `limit` items, or without `limit` the whole
- * list (read 1000 at a time), cut at `maxItems` with a `nextToken` to go on from.
+ * THE paging loop. A listing as the caller asked for it: one page of `limit` items, or without
+ * `limit` the whole list read `pageSize` at a time, cut at `maxItems` with a `nextToken` to go on from.
  */
 export async function readListing<T>(
   readPage: (limit: number, nextToken: string | undefined) => Promise<Page<T>>,
   request: { limit?: number; nextToken?: string },
   maxItems = MAX_UNPAGED_ITEMS,
+  pageSize = 1000,
 ): Promise<Page<T>> {
   if (request.limit !== undefined) return readPage(request.limit, request.nextToken);
   const items: T[] = [];
   let nextToken = request.nextToken;
   do {
-    const page = await readPage(Math.min(1000, maxItems - items.length), nextToken);
+    const page = await readPage(Math.min(pageSize, maxItems - items.length), nextToken);
     items.push(...page.items);
     nextToken = page.nextToken;
   } while (nextToken && items.length < maxItems);
   return { items, ...(nextToken ? { nextToken } : {}) };
 }
 
-/** Every item of a partition (paged through internally); for bounded partitions only. */
-export async function queryAll(query: Omit<PageQuery, 'limit' | 'nextToken'>): Promise<Record<string, unknown>[]> {
-  const { items } = await readListing((limit, nextToken) => queryPage({ ...query, limit, nextToken }), {}, Infinity);
+/**
+ * Up to `maxItems` items of a query (all of them with `Infinity`), read page after page as large
+ * as DynamoDB makes them. For bounded partitions, or with a bound.
+ */
+export async function queryAll(
+  query: Omit<PageQuery, 'limit' | 'nextToken'>,
+  maxItems = Infinity,
+): Promise<Record<string, unknown>[]> {
+  const { items } = await readListing((limit, nextToken) => queryPage({ ...query, limit, nextToken }), {}, maxItems, Infinity);
   return items;
 }

@@ -1,15 +1,15 @@
-import { routes } from '../routes';
+import { v2DatasourceRoutes } from '../routes/v2-datasources';
 import { defineRoute } from '../core/http/define-route';
 import { ok } from '../core/http/reply';
-import { requireReadableDatasources } from '../core/access';
 import { getDatasource } from '../core/datasources';
 import { NotFoundError } from '../core/errors';
 import { toV2Datasource } from './v2-datasources';
+import { readableDatasources } from '../core/roles';
 
-export const handler = defineRoute(routes.v2GetDatasource, async ({ params, query, principal }) => {
-  const visible = await requireReadableDatasources(principal, query.org);
+export const handler = defineRoute(v2DatasourceRoutes.v2GetDatasource, async ({ params, org, grant }) => {
+  const visible = readableDatasources(grant.roles, grant.datasourceIds);
   const datasource =
-    visible === 'all' || visible.has(params.datasourceId) ? await getDatasource(query.org, params.datasourceId) : undefined;
+    visible === 'all' || visible.has(params.datasourceId) ? await getDatasource(org, params.datasourceId) : undefined;
   if (!datasource) throw new NotFoundError('No such datasource in this org.');
   return ok(toV2Datasource(datasource));
 });

@@ -1,28 +1,16 @@
-import { routes } from '../routes';
+import { v2MeasurementRoutes } from '../routes/v2-measurements';
 import { defineRoute } from '../core/http/define-route';
-import { requireGrant } from '../core/access';
 import { getDatasource } from '../core/datasources';
-import { BadRequestError, NotFoundError } from '../core/errors';
+import { NotFoundError } from '../core/errors';
 import { putMeasurements } from '../core/measurements';
 import { countForRequest } from '../core/observability/request-telemetry';
 import { METRIC } from '../core/observability/metric-names';
 
-/** The org of the request: the body's (the contract's place for POST) or the query string's; both must agree. */
-function requestOrg(fromQuery: string | undefined, fromBody: string | undefined): string {
-  if (fromQuery !== undefined && fromBody !== undefined && fromQuery !== fromBody) {
-    throw new BadRequestError('org differs between the body and the query string.', [
-      { path: 'org', message: 'Send org once, in the body; the query string, if sent too, must name the same org.' },
-    ]);
-  }
-  const org = fromBody ?? fromQuery;
-  if (org === undefined) throw new BadRequestError('org is required.', [{ path: 'org', message: 'Send org in the body.' }]);
-  return org;
-}
-
-/** The whole batch was validated by the route's schema before this runs: a bad item writes nothing. */
-export const handler = defineRoute(routes.v2IngestMeasurements, async ({ params, query, body, principal, event }) => {
-  const org = requestOrg(query.org, body.org);
-  await requireGrant(principal, org, 'manageDatasources');
+/**
+ * The whole batch was validated by the route's schema before this runs: a bad item writes
+ * nothing. `org` (body, or query string) and the grant in it were settled by `defineRoute`.
+ */
+export const handler = defineRoute(v2MeasurementRoutes.v2IngestMeasurements, async ({ params, body, org, event }) => {
   if (!(await getDatasource(org, params.datasourceId))) throw new NotFoundError('No such datasource in this org.');
   await putMeasurements(
     org,

@@ -1,21 +1,17 @@
-import { routes } from '../routes';
+import { v2DatasourceRoutes } from '../routes/v2-datasources';
 import { defineRoute } from '../core/http/define-route';
 import { ok } from '../core/http/reply';
-import { requireReadableDatasources } from '../core/access';
 import { listVisibleDatasources } from '../core/datasources';
 import { readListing } from '../core/table';
 import { toV2Datasource } from './v2-datasources';
+import { readableDatasources } from '../core/roles';
 
 /** Clarity's listing has no paging: the org's list is read a page at a time and answered whole. */
-export const handler = defineRoute(routes.v2ListDatasources, async ({ query, principal }) => {
-  const visible = await requireReadableDatasources(principal, query.org);
-  const { items } = await readListing(
-    (limit, nextToken) => listVisibleDatasources(query.org, visible, limit, nextToken),
-    {},
-    Infinity,
-  );
+export const handler = defineRoute(v2DatasourceRoutes.v2ListDatasources, async ({ org, grant }) => {
+  const visible = readableDatasources(grant.roles, grant.datasourceIds);
+  const { items } = await readListing((limit, nextToken) => listVisibleDatasources(org, visible, limit, nextToken), {}, Infinity);
   return ok({
-    subscribingOrg: query.org,
+    subscribingOrg: org,
     datasources: items.map((datasource) => {
       const { datasourceId, sourceType, orgAnnotations } = toV2Datasource(datasource);
       return { datasourceId, sourceType, orgAnnotations };

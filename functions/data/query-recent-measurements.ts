@@ -1,14 +1,13 @@
-import { routes } from '../routes';
+import { v2MeasurementRoutes } from '../routes/v2-measurements';
 import { defineRoute } from '../core/http/define-route';
-import { requireReadableDatasources } from '../core/access';
 import { queryRecentMeasurements, type RecentQuery } from '../core/recent-measurements';
 import { recentMeasurementsReply } from './recent-answer';
+import { readableDatasources } from '../core/roles';
 import { countForRequest } from '../core/observability/request-telemetry';
 import { METRIC } from '../core/observability/metric-names';
 
-export const handler = defineRoute(routes.v2QueryRecentMeasurements, async ({ body, principal, event }) => {
-  const visible = await requireReadableDatasources(principal, body.org);
-  const { org, replyWithContinuationToken, ...options } = body;
+export const handler = defineRoute(v2MeasurementRoutes.v2QueryRecentMeasurements, async ({ body, principal, org, grant, event }) => {
+  const { org: _org, replyWithContinuationToken, ...options } = body;
   const query: RecentQuery = {
     allDatasources: options.allDatasources === true,
     ...(options.allDatasources === true ? {} : { datasourceIds: options.datasourceIds }),
@@ -18,6 +17,7 @@ export const handler = defineRoute(routes.v2QueryRecentMeasurements, async ({ bo
     ...(options.metricSelect ? { metricSelect: options.metricSelect } : {}),
   };
   const withToken = replyWithContinuationToken === true;
+  const visible = readableDatasources(grant.roles, grant.datasourceIds);
   const answer = await queryRecentMeasurements(org, visible, query, { forContinuation: withToken });
   if (withToken) countForRequest(event, METRIC.continuationTokensIssued);
   return recentMeasurementsReply(principal, org, query, answer, {

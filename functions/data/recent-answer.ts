@@ -1,4 +1,4 @@
-import type { ApplicationPrincipal } from '../auth/principal';
+import type { ApplicationPrincipal } from '../core/principal';
 import { signContinuationToken } from '../core/continuation-tokens';
 import type { Reply } from '../core/http/reply';
 import type { RecentAnswer, RecentQuery, Row } from '../core/recent-measurements';

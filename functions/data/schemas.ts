@@ -1,8 +1,9 @@
-import { z } from 'zod';
-import { datasourceAnnotationFields } from '../admin/schemas';
-import { idSchema, isoTimeSchema } from '../core/http/common-schemas';
-import { MAX_FUTURE_MS, RETENTION_MS } from '../core/measurements';
+// The namespace import lets the bundler keep only the parts of zod in use (the `z` export pulls in all of it).
+import * as z from 'zod';
+import { datasourceAnnotationFields, idSchema, isoTimeSchema } from '../core/http/common-schemas';
+import { DAY_MS, MAX_FUTURE_MS, RETENTION_MS } from '../core/measurement-windows';
 import { roleSchema } from '../core/roles';
+import { CONTINUATION_TOKEN_LIFETIME_SECONDS } from '../core/limits';
 
 /**
  * Schemas of the data API (Clarity v2 compatible). Objects are not strict: Clarity v2 clients
@@ -72,9 +73,17 @@ export const measurementSchema = z
   .superRefine((measurement, context) => {
     const at = Date.parse(measurement.time);
     if (at > Date.now() + MAX_FUTURE_MS) {
-      context.addIssue({ code: 'custom', path: ['time'], message: 'Too far in the future (more than 5 minutes ahead).' });
+      context.addIssue({
+        code: 'custom',
+        path: ['time'],
+        message: `Too far in the future (more than ${MAX_FUTURE_MS / 60_000} minutes ahead).`,
+      });
     } else if (at < Date.now() - RETENTION_MS) {
-      context.addIssue({ code: 'custom', path: ['time'], message: 'Older than the 10 days measurements are kept.' });
+      context.addIssue({
+        code: 'custom',
+        path: ['time'],
+        message: `Older than the ${RETENTION_MS / DAY_MS} days measurements are kept.`,
+      });
     }
   });
 
@@ -145,5 +154,5 @@ export const recentMeasurementsCsvSchema = z.string().meta({
 export const CONTINUATION_HEADER = 'x-clarity-continuation-token';
 
 export const continuationTokenHeaderSchema = z.string().meta({
-  description: 'Send it back as `continuationToken` to the continuation route; good for 24 hours.',
+  description: `Send it back as \`continuationToken\` to the continuation route; good for ${CONTINUATION_TOKEN_LIFETIME_SECONDS / 3600} hours.`,
 });

@@ -2,7 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createOrg } from '../../functions/core/orgs';
 import { createApplication } from '../../functions/core/applications';
 import { createKey, deleteKey } from '../../functions/core/application-keys';
-import { connectApplication } from '../../functions/core/connections';
+import { connectApplication } from '../../functions/core/application-connections';
 import { createDatasource } from '../../functions/core/datasources';
 import type { Actor } from '../../functions/core/audit';
 

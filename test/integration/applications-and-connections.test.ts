@@ -1,5 +1,4 @@
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { ddb } from '../../functions/core/dynamo';
+import { updateNow } from '../../functions/core/table';
 import { useTestApi } from '../support/local-api';
 import {
   connect,
@@ -109,13 +108,9 @@ describe('applications', () => {
   it('a deletion interrupted after its first step leaves nothing visible, and deleting again completes it', async () => {
     await connect(api, partnerOrg, partner, applicationId, ['observer']);
     // Simulate a crash right after step 1's tombstone (the keys are still there in this simulation).
-    await ddb.send(
-      new UpdateCommand({
-        TableName: process.env.TABLE_NAME,
-        Key: { PK: `APP#${applicationId}`, SK: 'APP' },
-        UpdateExpression: 'SET deletedAt = :now REMOVE GSI1PK, GSI1SK',
-        ExpressionAttributeValues: { ':now': new Date().toISOString() },
-      }),
+    await updateNow(
+      { PK: `APP#${applicationId}`, SK: 'APP' },
+      { set: { deletedAt: new Date().toISOString() }, remove: ['GSI1PK', 'GSI1SK'] },
     );
     expect((await api.call('GET', `/admin/orgs/${partnerOrg}/connections`, { token: partner.token })).body.connections).toEqual(
       [],

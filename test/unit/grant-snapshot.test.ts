@@ -1,5 +1,5 @@
-import { MAX_GRANT_SNAPSHOT_BYTES, grantSnapshotUpdates, grantsOf } from '../../functions/core/api-key-records';
-import type { Connection } from '../../functions/core/connection-records';
+import { MAX_GRANT_SNAPSHOT_BYTES, grantSnapshotUpdates, grantsOf } from '../../functions/core/api-keys';
+import type { Connection } from '../../functions/core/connections';
 import { ConflictError } from '../../functions/core/errors';
 
 const connection = (index: number, datasourceIds?: string[]): Connection => ({

@@ -1,7 +1,7 @@
 import { replyResult } from '../../functions/core/http/reply';
-import type { ApplicationPrincipal } from '../../functions/auth/principal';
-import { MAX_MEASUREMENTS_PER_ANSWER } from '../../functions/core/measurements';
-import { fitAnswer, type RecentAnswer, type RecentQuery, type Row } from '../../functions/core/recent-measurements';
+import type { ApplicationPrincipal } from '../../functions/core/principal';
+import { MAX_MEASUREMENTS_PER_ANSWER, fitAnswer, type RecentQuery, type Row } from '../../functions/core/measurement-windows';
+import type { RecentAnswer } from '../../functions/core/recent-measurements';
 import { recentMeasurementsReply } from '../../functions/data/recent-answer';
 
 /**

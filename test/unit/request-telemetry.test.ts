@@ -14,6 +14,7 @@ const route = {
   path: '/v2/things/{thingId}',
   handler: 'none',
   credential: 'apiKey',
+  grant: 'anyKey',
   tableAccess: 'none',
   summary: 'test',
   params: z.object({ thingId: z.string() }),

@@ -61,7 +61,7 @@ describe('API key verification', () => {
     expect(writes).toHaveLength(1);
     expect(writes[0]!.args[0].input).toMatchObject({
       Key: { PK: 'APP#app_000000000000000000000001', SK: 'KEY#key_000000000000000000000001' },
-      ExpressionAttributeValues: { ':at': new Date(1_000).toISOString() },
+      ExpressionAttributeValues: { ':lastUsedAt': new Date(1_000).toISOString() },
     });
     await verifyApiKey(key, 61_000);
     expect(ddb.commandCalls(UpdateCommand)).toHaveLength(2);

@@ -1,4 +1,5 @@
-import { z } from 'zod';
+// The namespace import lets the bundler keep only the parts of zod in use (the `z` export pulls in all of it).
+import * as z from 'zod';
 import { idPattern, type IdKind } from '../ids';
 
 /** An id of the server's own shape; anything else never reaches the database. */
@@ -51,3 +52,18 @@ export const pageQuerySchema = z.object({
 });
 
 export const isoTimeSchema = z.iso.datetime({ offset: true });
+
+/** A name: trimmed, 1 to 200 characters. */
+export const nameSchema = z.string().trim().min(1, 'name must not be empty.').max(200);
+
+export const tagsSchema = z.array(z.string().trim().min(1).max(100)).max(50);
+
+/**
+ * A datasource's editable annotations, shared by the admin API and the data API (which nests them
+ * under `orgAnnotations`). Here rather than in either API's schemas, so neither bundle builds the other's.
+ */
+export const datasourceAnnotationFields = {
+  name: nameSchema.optional(),
+  group: z.string().trim().max(200).optional(),
+  tags: tagsSchema.optional(),
+};

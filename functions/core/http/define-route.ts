@@ -1,12 +1,17 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { UnauthorizedError } from '../errors';
-import { fromAuthorizerContext, type ApplicationPrincipal, type PersonPrincipal } from '../../auth/principal';
+import { BadRequestError, UnauthorizedError } from '../errors';
+import { fromAuthorizerContext, type ApplicationPrincipal, type PersonPrincipal } from '../principal';
+import { applicationActor, personActor, requireGrant, requireOrgPermission } from '../access';
+import type { Actor } from '../audit';
+import type { Grant } from '../api-keys';
+import type { Membership } from '../people';
+import type { Permission } from '../roles';
 import { noteRequestOrg, requestTelemetry } from '../observability/request-telemetry';
 import { errorResponses } from './error-responses';
 import { parseInput, type ParsedInput } from './request';
 import { replyResult, type Reply } from './reply';
-import type { CredentialKind, RouteDefinition } from './route';
+import type { ApplicationRoute, CredentialKind, PersonRoute, RouteDefinition } from './route';
 
 type PrincipalFor<C extends CredentialKind> = C extends 'person'
   ? PersonPrincipal
@@ -14,11 +19,23 @@ type PrincipalFor<C extends CredentialKind> = C extends 'person'
     ? ApplicationPrincipal
     : undefined;
 
-/** Everything a route's function receives: validated inputs and the authorizer's principal. */
+/** What `defineRoute` established about the caller before the route's function runs. */
+type AccessFor<R extends RouteDefinition> = R extends PersonRoute
+  ? { actor: Actor } & (R['permission'] extends Permission ? { membership: Membership } : unknown)
+  : R extends ApplicationRoute
+    ? { actor: Actor } & (R['grant'] extends Permission ? { org: string; grant: Grant } : unknown)
+    : unknown;
+
+/**
+ * Everything a route's function receives: validated inputs, the authorizer's principal, and what
+ * the row's permission established: the acting person or application (`actor`, as the audit log
+ * names it), the caller's `membership` in the path's org, or the application's `grant` in the
+ * request's `org`.
+ */
 export type RouteRequest<R extends RouteDefinition> = ParsedInput<R> & {
   principal: PrincipalFor<R['credential']>;
   event: APIGatewayProxyEvent;
-};
+} & AccessFor<R>;
 
 function principalFor(route: RouteDefinition, event: APIGatewayProxyEvent) {
   if (route.credential === 'none') return undefined;
@@ -30,23 +47,56 @@ function principalFor(route: RouteDefinition, event: APIGatewayProxyEvent) {
   return principal;
 }
 
-/** The org a request acts in: the path's `orgId` (/admin), else `org` of the query or body (/v2). */
-function orgOf(input: { params?: unknown; query?: unknown; body?: unknown }): string | undefined {
-  for (const [source, field] of [
-    [input.params, 'orgId'],
-    [input.query, 'org'],
-    [input.body, 'org'],
-  ] as const) {
-    const value = source && typeof source === 'object' ? (source as Record<string, unknown>)[field] : undefined;
-    if (typeof value === 'string') return value;
+/**
+ * The org a `/v2` request acts on: the body's (the contract's place on a POST) or the query
+ * string's, still read for older clients; when both are sent they must agree.
+ */
+function requestOrg(input: { query: unknown; body: unknown }): string {
+  const pick = (source: unknown) =>
+    typeof source === 'object' && source !== null && typeof (source as { org?: unknown }).org === 'string'
+      ? (source as { org: string }).org
+      : undefined;
+  const [fromQuery, fromBody] = [pick(input.query), pick(input.body)];
+  if (fromQuery !== undefined && fromBody !== undefined && fromQuery !== fromBody) {
+    throw new BadRequestError('org differs between the body and the query string.', [
+      { path: 'org', message: 'Send org once, in the body; the query string, if sent too, must name the same org.' },
+    ]);
   }
-  return undefined;
+  const org = fromBody ?? fromQuery;
+  if (org === undefined) throw new BadRequestError('org is required.', [{ path: 'org', message: 'Send org in the body.' }]);
+  return org;
+}
+
+/** Enforces the row's permission or grant; what it established goes to the route's function. */
+async function authorize(
+  route: RouteDefinition,
+  input: { params: unknown; query: unknown; body: unknown },
+  principal: PersonPrincipal | ApplicationPrincipal | undefined,
+): Promise<Record<string, unknown>> {
+  if (route.credential === 'person') {
+    const person = principal as PersonPrincipal;
+    // Every person route needs a verified email (403 otherwise): it is the person's identity.
+    const actor = personActor(person);
+    if (route.permission === 'signedIn' || route.permission === 'invitee') return { actor };
+    const { orgId } = input.params as { orgId?: string };
+    if (!orgId) throw new Error(`Route ${route.operationId} declares an org permission but has no {orgId} in its path.`);
+    return { actor, membership: await requireOrgPermission(person, orgId, route.permission) };
+  }
+  if (route.credential === 'apiKey') {
+    const application = principal as ApplicationPrincipal;
+    const actor = applicationActor(application);
+    if (route.grant === 'anyKey') return { actor };
+    const org = requestOrg(input);
+    return { actor, org, grant: await requireGrant(application, org, route.grant) };
+  }
+  return {};
 }
 
 /**
  * Wraps a route's function into a Lambda handler: parse and validate with the route's schemas,
- * resolve the principal, run, and answer; typed errors become the contract's error body. Every
- * request writes one log line and its metrics (request telemetry), failures included.
+ * resolve the principal, enforce the row's permission (or grant), run, and answer; typed errors
+ * become the contract's error body. The handler holds only its own work. Every request writes one
+ * log line and its metrics (request telemetry), failures included.
  */
 export function defineRoute<R extends RouteDefinition>(route: R, run: (request: RouteRequest<R>) => Promise<Reply>) {
   return middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context>()
@@ -54,9 +104,11 @@ export function defineRoute<R extends RouteDefinition>(route: R, run: (request: 
     .use(errorResponses())
     .handler(async (event) => {
       const input = parseInput(route, event);
-      noteRequestOrg(event, orgOf(input));
-      const principal = principalFor(route, event) as PrincipalFor<R['credential']>;
-      const reply = await run({ ...input, principal, event });
+      noteRequestOrg(event, (input.params as { orgId?: string } | undefined)?.orgId);
+      const principal = principalFor(route, event);
+      const access = await authorize(route, input, principal);
+      if ('org' in access && typeof access.org === 'string') noteRequestOrg(event, access.org);
+      const reply = await run({ ...input, principal, event, ...access } as RouteRequest<R>);
       return replyResult(reply);
     });
 }

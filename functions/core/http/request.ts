@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { MAX_BODY_BYTES } from '../config';
 import { BadRequestError, NotFoundError, PayloadTooLargeError, UnsupportedMediaTypeError, type FieldProblem } from '../errors';
 import type { RouteDefinition } from './route';

@@ -1,4 +1,5 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
+import type { Permission } from '../roles';
 
 /** Which credential a route takes (contract section 1); a route never accepts the other kind. */
 export type CredentialKind = 'person' | 'apiKey' | 'none';
@@ -20,21 +21,31 @@ export interface RouteResponse {
 }
 
 /**
- * One row of the route table. The CDK stack and the local server both read the table, so a
- * route cannot exist in one and not the other; the OpenAPI document is generated from it.
+ * Who may call an `/admin` route; `defineRoute` enforces it before the handler runs, and every
+ * person must hold a verified email (403 otherwise).
+ * - a `Permission`: an active member of the path's `{orgId}` whose roles allow it (404 for a
+ *   non-member, 403 for a pending invitee or a member whose roles do not allow it);
+ * - `signedIn`: any signed-in person (the route acts on the caller's own orgs);
+ * - `invitee`: a person with an invitation to the path's org (the route itself checks it).
  */
-export interface RouteDefinition {
+export type PersonPermission = Permission | 'signedIn' | 'invitee';
+
+/**
+ * What an application needs for a `/v2` route; `defineRoute` enforces it before the handler runs.
+ * - a `Permission`: a grant in the request's `org` (body, or query string) that allows it (403 otherwise);
+ * - `anyKey`: any valid key (the route touches no org).
+ */
+export type ApplicationGrant = Permission | 'anyKey';
+
+interface RouteBase {
   operationId: string;
   method: HttpMethod;
-  /** API Gateway style path, with `{param}` segments. */
-  path: string;
   /** Module under `functions/` (without extension) that exports `handler`. */
   handler: string;
-  credential: CredentialKind;
   tableAccess: TableAccess;
   summary: string;
   description?: string;
-  /** Who may call it, in the words of the contract's role table. */
+  /** Who may call it, in the words of the contract's role table (OpenAPI prose; `permission`/`grant` is what is enforced). */
   who?: string;
   params?: z.ZodObject;
   query?: z.ZodObject;
@@ -45,4 +56,57 @@ export interface RouteDefinition {
   responses: Record<number, RouteResponse>;
   /** Error statuses this route can answer besides the ones every route can (401, 413, 415, 429, 500, 503). */
   errors: number[];
+}
+
+/** An `/admin` route: people only, with the permission it needs. */
+export interface PersonRoute extends RouteBase {
+  path: `/admin${string}`;
+  credential: 'person';
+  permission: PersonPermission;
+}
+
+/** A `/v2` route: applications only, with the grant it needs. */
+export interface ApplicationRoute extends RouteBase {
+  path: `/v2${string}`;
+  credential: 'apiKey';
+  grant: ApplicationGrant;
+}
+
+/** A public route: no credential, and never under `/admin` or `/v2` (see `routeTable`). */
+export interface PublicRoute extends RouteBase {
+  path: `/${string}`;
+  credential: 'none';
+}
+
+/**
+ * One row of the route table. The credential follows from the area: an `/admin` row is a
+ * `PersonRoute` and a `/v2` row an `ApplicationRoute`, so neither can declare another credential.
+ * The CDK stack and the local server both read the table, so a route cannot exist in one and
+ * not the other; the OpenAPI document is generated from it.
+ */
+export type RouteDefinition = PersonRoute | ApplicationRoute | PublicRoute;
+
+/** The credential a path's area takes. */
+export type CredentialOf<P extends string> = P extends `/admin${string}`
+  ? 'person'
+  : P extends `/v2${string}`
+    ? 'apiKey'
+    : 'none';
+
+/** Rows whose credential is not the one of their path's area become `never`, so they fail to type-check. */
+type AreaChecked<T> = {
+  [K in keyof T]: T[K] extends { path: infer P extends string; credential: infer C }
+    ? C extends CredentialOf<P>
+      ? T[K]
+      : never
+    : never;
+};
+
+/**
+ * Declares a group of route rows (one resource): checks each row's type and that its credential
+ * is the one of its area (a public row under `/admin` fails to type-check), and keeps the
+ * literal types that handlers infer their inputs from.
+ */
+export function routeTable<const T extends Record<string, RouteDefinition>>(rows: T & AreaChecked<T>): T {
+  return rows;
 }

@@ -1,4 +1,4 @@
-import type { Grants } from '../core/api-key-records';
+import type { Grants } from './api-keys';
 
 /**
  * Who is calling, as resolved by an authorizer and handed to the handler through API Gateway's

@@ -1,0 +1,20 @@
+/**
+ * Limits of the API that its prose states as numbers (route descriptions, README, docs): the
+ * route table builds its text from these, so the words cannot drift from what is enforced.
+ * Imports nothing. Measurement windows and answer sizes are in measurement-windows.ts.
+ */
+
+/** Keys one application may hold; it keeps every grant-snapshot refresh within one transaction. */
+export const MAX_KEYS_PER_APPLICATION = 20;
+
+/** A revocation (key deleted, disabled or expired; connection narrowed or removed) reaches the data API within this. */
+export const REVOCATION_SECONDS = 10;
+
+/** Values in one recent-measurements answer unless `MAX_VALUES_PER_ANSWER` says otherwise (config.ts). */
+export const DEFAULT_MAX_VALUES_PER_ANSWER = 8000;
+
+/** The continuation settle lag unless `CONTINUATION_SETTLE_MS` says otherwise (config.ts). */
+export const DEFAULT_CONTINUATION_SETTLE_MS = 5000;
+
+/** A continuation token is good for this long. */
+export const CONTINUATION_TOKEN_LIFETIME_SECONDS = 24 * 3600;

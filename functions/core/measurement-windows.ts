@@ -1,0 +1,168 @@
+import { getMaxValuesPerAnswer } from './config';
+import { metricFilter } from './metric-select';
+
+/**
+ * The pure arithmetic of the recent-measurements query (contract section 6): windows, periods,
+ * means, metric selection, and what fits in one answer. No I/O: the reads are in
+ * measurements.ts and recent-measurements.ts, which use these. The data schemas import the
+ * limits from here too.
+ */
+
+export const HOUR_MS = 3_600_000;
+export const DAY_MS = 24 * HOUR_MS;
+
+/** Windows of the recent-measurements query, by output frequency. */
+export const WINDOW_MS = { minute: DAY_MS, hour: 2 * DAY_MS, day: 10 * DAY_MS } as const;
+
+/** Measurements expire (DynamoDB TTL) once older than the longest window. */
+export const RETENTION_MS = WINDOW_MS.day;
+
+/** How far in the future a measurement's time may be (device clocks drift a little). */
+export const MAX_FUTURE_MS = 5 * 60_000;
+
+/** At most this many measurements (or aggregated periods) in one answer; see docs/architecture.md. */
+export const MAX_MEASUREMENTS_PER_ANSWER = 5000;
+
+/** The length of an hourly or daily period. */
+export const PERIOD_MS = { hour: HOUR_MS, day: DAY_MS } as const;
+
+export type OutputFrequency = keyof typeof WINDOW_MS;
+export type MeanFrequency = Exclude<OutputFrequency, 'minute'>;
+
+/** One measurement as sent: a datasource, a time (ISO 8601 UTC with milliseconds) and its metrics. */
+export interface Measurement {
+  datasourceId: string;
+  time: string;
+  metrics: Record<string, number>;
+}
+
+/** A query as the continuation token keeps it: what was asked, normalised. */
+export interface RecentQuery {
+  allDatasources: boolean;
+  datasourceIds?: string[];
+  outputFrequency: OutputFrequency;
+  format: 'json-long' | 'csv-wide';
+  startTime?: string;
+  metricSelect?: string;
+}
+
+/** One measurement (minute) or one period's means (hour, day) of one datasource. */
+export interface Row {
+  datasourceId: string;
+  /** The measurement's time, or the start of the period. */
+  time: string;
+  endOfPeriod?: string;
+  metrics: Record<string, number>;
+}
+
+const SUFFIX = { minute: '', hour: '1HourMean', day: '24HourMean' } as const;
+
+export const iso = (millis: number) => new Date(millis).toISOString();
+
+/** The start (epoch milliseconds) of the hour or day period that holds `time`. */
+export function periodStart(time: string, frequency: MeanFrequency): number {
+  const period = PERIOD_MS[frequency];
+  return Math.floor(Date.parse(time) / period) * period;
+}
+
+/**
+ * Start of the window (epoch milliseconds): 24 h back for minutes; whole UTC hours (48) or days
+ * (10) for means, the current one included. `startTime` narrows it (aligned to its period).
+ */
+export function windowStart(frequency: OutputFrequency, now: number, startTime?: string): number {
+  let start: number;
+  if (frequency === 'minute') start = now - WINDOW_MS.minute;
+  else {
+    const period = PERIOD_MS[frequency];
+    start = Math.floor(now / period) * period - (WINDOW_MS[frequency] - period);
+  }
+  if (startTime === undefined) return start;
+  const alignedAsked = frequency === 'minute' ? Date.parse(startTime) : periodStart(startTime, frequency);
+  return Math.max(start, alignedAsked);
+}
+
+/** `pm2_5ConcMass` (or `pm2_5ConcMassIndividual`) → `pm2_5ConcMass1HourMean` for hourly means. */
+function outputName(metric: string, frequency: OutputFrequency): string {
+  return frequency === 'minute' ? metric : `${metric.replace(/Individual$/, '')}${SUFFIX[frequency]}`;
+}
+
+/** Newest first; within a time, by datasource id. */
+export const newestFirst = (a: Row, b: Row) =>
+  a.time < b.time ? 1 : a.time > b.time ? -1 : a.datasourceId.localeCompare(b.datasourceId);
+
+/** Arithmetic means of each metric per datasource and period, over the measurements given. */
+export function aggregate(measurements: readonly Measurement[], frequency: MeanFrequency): Row[] {
+  const period = PERIOD_MS[frequency];
+  const groups = new Map<string, { row: Row; sums: Map<string, { sum: number; count: number }> }>();
+  const ordered = [...measurements].sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : 0));
+  for (const measurement of ordered) {
+    const start = periodStart(measurement.time, frequency);
+    const key = `${measurement.datasourceId}|${start}`;
+    let group = groups.get(key);
+    if (!group) {
+      group = {
+        row: { datasourceId: measurement.datasourceId, time: iso(start), endOfPeriod: iso(start + period), metrics: {} },
+        sums: new Map(),
+      };
+      groups.set(key, group);
+    }
+    for (const [metric, value] of Object.entries(measurement.metrics)) {
+      const totals = group.sums.get(metric) ?? { sum: 0, count: 0 };
+      totals.sum += value;
+      totals.count += 1;
+      group.sums.set(metric, totals);
+    }
+  }
+  return [...groups.values()].map(({ row, sums }) => {
+    for (const [metric, { sum, count }] of sums) row.metrics[outputName(metric, frequency)] = sum / count;
+    return row;
+  });
+}
+
+/** The row with only the metrics `wanted` keeps, or undefined when none is left. */
+export function selectRow(row: Row, wanted: (metric: string) => boolean): Row | undefined {
+  const metrics = Object.fromEntries(Object.entries(row.metrics).filter(([metric]) => wanted(metric)));
+  return Object.keys(metrics).length > 0 ? { ...row, metrics } : undefined;
+}
+
+/** Applies `metricSelect` and drops rows left without metrics; sorts newest first. */
+export function selectMetrics(rows: readonly Row[], metricSelect: string | undefined): Row[] {
+  const wanted = metricFilter(metricSelect);
+  return rows.flatMap((row) => selectRow(row, wanted) ?? []).sort(newestFirst);
+}
+
+/**
+ * Keeps an answer within what one Lambda response can carry: at most MAX_MEASUREMENTS_PER_ANSWER
+ * rows and getMaxValuesPerAnswer() values, counted as they will be serialized: in json-long one
+ * `data` entry per metric of a row; in csv-wide one cell per row and metric column, the columns
+ * being every metric of the answer (so a row that brings a new metric widens all the others).
+ */
+export class AnswerSize {
+  private rows = 0;
+  private values = 0;
+  private readonly columns = new Set<string>();
+  private readonly maxValues = getMaxValuesPerAnswer();
+
+  constructor(private readonly format: RecentQuery['format']) {}
+
+  /** Counts `row` in if it fits. The first row always does, so a continuation chain always moves on. */
+  admit(row: Row): boolean {
+    const metrics = Object.keys(row.metrics);
+    const values =
+      this.format === 'json-long'
+        ? this.values + metrics.length
+        : (this.rows + 1) * (this.columns.size + metrics.filter((metric) => !this.columns.has(metric)).length);
+    if (this.rows > 0 && (values > this.maxValues || this.rows >= MAX_MEASUREMENTS_PER_ANSWER)) return false;
+    this.rows += 1;
+    this.values = values;
+    for (const metric of metrics) this.columns.add(metric);
+    return true;
+  }
+}
+
+/** The longest run of `rows`, from the first, that fits in one answer of `format`. */
+export function fitAnswer(rows: Row[], format: RecentQuery['format']): Row[] {
+  const size = new AnswerSize(format);
+  const end = rows.findIndex((row) => !size.admit(row));
+  return end === -1 ? rows : rows.slice(0, end);
+}

@@ -1,0 +1,57 @@
+import * as data from '../data/schemas';
+import { routeTable } from '../core/http/route';
+
+/** Datasources through the data API (Clarity v2). */
+export const v2DatasourceRoutes = routeTable({
+  v2ListDatasources: {
+    operationId: 'v2ListDatasources',
+    method: 'GET',
+    path: '/v2/datasources',
+    handler: 'data/list-datasources',
+    credential: 'apiKey',
+    grant: 'readListedDatasources',
+    tableAccess: 'read',
+    summary: 'The datasources of an org the application is connected to',
+    who: 'any grant (guest: its list)',
+    query: data.orgQuerySchema,
+    responses: {
+      200: { description: 'The datasources visible to the application in `org`.', schema: data.v2DatasourceListSchema },
+    },
+    errors: [400, 403],
+  },
+  v2GetDatasource: {
+    operationId: 'v2GetDatasource',
+    method: 'GET',
+    path: '/v2/datasources/{datasourceId}',
+    handler: 'data/get-datasource',
+    credential: 'apiKey',
+    grant: 'readListedDatasources',
+    tableAccess: 'read',
+    summary: 'One datasource of an org the application is connected to',
+    description:
+      "Extensions: `location` and `createdAt`. The body is not wrapped. 404 when the datasource is not in `org` or not on a guest's list.",
+    who: 'any grant (guest: its list)',
+    params: data.datasourceParamsSchema,
+    query: data.orgQuerySchema,
+    responses: { 200: { description: 'The datasource.', schema: data.v2DatasourceSchema } },
+    errors: [400, 403, 404],
+  },
+  v2UpdateDatasource: {
+    operationId: 'v2UpdateDatasource',
+    method: 'PATCH',
+    path: '/v2/datasources/{datasourceId}',
+    handler: 'data/update-datasource',
+    credential: 'apiKey',
+    grant: 'editAnnotations',
+    tableAccess: 'readWrite',
+    summary: "Edit a datasource's annotations (name, group, tags)",
+    description:
+      'Not in Clarity v2 (a Datagate extension). `org` in the query string; body `{orgAnnotations: {name?, group?, tags?}}`. Writes a `datasource.update` audit event with the application as actor.',
+    who: 'admin, technician, analyst',
+    params: data.datasourceParamsSchema,
+    query: data.orgQuerySchema,
+    body: data.updateAnnotationsBodySchema,
+    responses: { 200: { description: 'The datasource.', schema: data.v2DatasourceSchema } },
+    errors: [400, 403, 404],
+  },
+});

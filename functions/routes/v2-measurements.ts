@@ -1,0 +1,110 @@
+import * as data from '../data/schemas';
+import { routeTable } from '../core/http/route';
+import {
+  DAY_MS,
+  HOUR_MS,
+  MAX_FUTURE_MS,
+  MAX_MEASUREMENTS_PER_ANSWER,
+  RETENTION_MS,
+  WINDOW_MS,
+} from '../core/measurement-windows';
+import {
+  CONTINUATION_TOKEN_LIFETIME_SECONDS,
+  DEFAULT_CONTINUATION_SETTLE_MS,
+  DEFAULT_MAX_VALUES_PER_ANSWER,
+} from '../core/limits';
+
+const RECENT_DESCRIPTION = [
+  'Clarity v2 compatible. Body: `org`, `datasourceIds` (1 to 100) or `allDatasources: true`, `outputFrequency` (`minute` default, `hour`, `day`), `format` (`json-long` default, `csv-wide`), `startTime`, `metricSelect`, `replyWithContinuationToken`. Other fields (`qcAssessment`, `qcFlags`, `locationRounding`...) and `null` values are ignored.',
+  `Windows: \`minute\` the single measurements of the last ${WINDOW_MS.minute / HOUR_MS} hours; \`hour\` the 1-hour means of the ${WINDOW_MS.hour / HOUR_MS} UTC hours up to the current one, metric names gaining \`1HourMean\` (a trailing \`Individual\` is dropped first); \`day\` the 24-hour means of the ${WINDOW_MS.day / DAY_MS} UTC days up to today (\`24HourMean\`). \`startTime\` narrows the window. Means are arithmetic means of the measurements in the period.`,
+  "`metricSelect`: Clarity's selector (`only a,b`, `only pm2_5*`, `all - *Mean`, `none + a`); `default` and absent mean every metric.",
+  '`json-long` extensions: each row carries `raw` (equal to `value`) and `status` (`sensor-ready`), and for means `startOfPeriod` and `endOfPeriod` (`time` is the start). `request` echoes the query, normalised. `locations` lists the datasources in `data` that have a location.',
+  '`csv-wide`: `text/csv`, one row per datasource and time; columns `datasourceId, sourceType, outputFrequency, time` (means: `startOfPeriod, endOfPeriod`)`, locationLatitude, locationLongitude`, then one column per metric (named as in `json-long`, holding its value; empty where a row has no such metric), in alphabetical order.',
+  `An answer holds the newest rows that fit in at most ${DEFAULT_MAX_VALUES_PER_ANSWER} values (\`json-long\` \`data\` entries, or \`csv-wide\` cells: rows × metric columns) and ${MAX_MEASUREMENTS_PER_ANSWER} rows, so that it stays within what a response can carry. With \`replyWithContinuationToken: true\` the header \`x-clarity-continuation-token\` carries a token for the continuation route, which sends what is received from then on; measurements received in the last few seconds are left to the first continuation, and rows of the window a full first answer had no room for are not sent later (narrow the query with \`startTime\`, \`datasourceIds\` or \`metricSelect\` to read them). Answers are gzipped for clients that send \`Accept-Encoding: gzip\`.`,
+].join('\n\n');
+
+/** The answer of both recent-measurement routes: JSON, csv-wide as text/csv, and the continuation header. */
+const recentMeasurementsResponse = (description: string, tokenWhen: string) => ({
+  description,
+  schema: data.recentMeasurementsSchema,
+  mediaTypes: { 'text/csv': { schema: data.recentMeasurementsCsvSchema } },
+  headers: {
+    [data.CONTINUATION_HEADER]: {
+      description: `A continuation token, ${tokenWhen}.`,
+      schema: data.continuationTokenHeaderSchema,
+    },
+  },
+});
+
+/** Measurements through the data API: ingest, recent query and its continuations (Clarity v2). */
+export const v2MeasurementRoutes = routeTable({
+  v2IngestMeasurements: {
+    operationId: 'v2IngestMeasurements',
+    method: 'POST',
+    path: '/v2/datasources/{datasourceId}/measurements',
+    handler: 'data/ingest-measurements',
+    credential: 'apiKey',
+    grant: 'manageDatasources',
+    tableAccess: 'readWrite',
+    summary: 'Ingest 1 to 500 measurements of a datasource',
+    description: [
+      'Not in Clarity v2 (a Datagate extension). Body `{org, measurements}`: `org` belongs in the body, as on every POST; the query string `?org=` is still accepted, and when both are sent they must name the same org (400 otherwise). Other body fields are ignored.',
+      'All or nothing: the whole batch is validated before anything is written, and one bad item (400, `details` names it) writes nothing. If DynamoDB fails mid-batch the answer is 503: send the same batch again, it overwrites what was written.',
+      `The same datasource and \`time\` sent again overwrites, never duplicates (times are normalised to milliseconds, UTC). A \`time\` more than ${MAX_FUTURE_MS / 60_000} minutes ahead, or older than the ${RETENTION_MS / DAY_MS} days measurements are kept, is refused. \`accepted\` is the number of measurements sent.`,
+      'Metric names: a letter, then letters, digits or `_` (at most 64); 1 to 100 metrics per measurement.',
+    ].join('\n\n'),
+    who: 'admin, technician',
+    params: data.datasourceParamsSchema,
+    query: data.ingestQuerySchema,
+    body: data.ingestBodySchema,
+    responses: { 202: { description: 'Written.', schema: data.ingestAnswerSchema } },
+    errors: [400, 403, 404],
+  },
+  v2QueryRecentMeasurements: {
+    operationId: 'v2QueryRecentMeasurements',
+    method: 'POST',
+    path: '/v2/recent-datasource-measurements-query',
+    handler: 'data/query-recent-measurements',
+    credential: 'apiKey',
+    grant: 'readListedDatasources',
+    tableAccess: 'read',
+    continuationTokens: true,
+    summary: 'Recent measurements of datasources, newest first',
+    description: RECENT_DESCRIPTION,
+    who: 'any grant (guest: its list)',
+    body: data.recentQueryBodySchema,
+    responses: {
+      200: recentMeasurementsResponse(
+        '`json-long` (`application/json`) or, with `format: "csv-wide"`, `text/csv`.',
+        'when the query asked for one with `replyWithContinuationToken: true`',
+      ),
+    },
+    errors: [400, 403],
+  },
+  v2ContinueRecentMeasurements: {
+    operationId: 'v2ContinueRecentMeasurements',
+    method: 'POST',
+    path: '/v2/recent-datasource-measurements-continuation',
+    handler: 'data/continue-recent-measurements',
+    credential: 'apiKey',
+    grant: 'readListedDatasources',
+    tableAccess: 'read',
+    continuationTokens: true,
+    summary: 'What is new since the previous answer of a query',
+    description: [
+      "Body `{org, continuationToken}`. Answers in the original query's format and frequency, within its window as narrowed by its `startTime` and with its `metricSelect`, with a fresh token in `x-clarity-continuation-token`.",
+      'Every measurement ingested is delivered exactly once across a chain of continuations, whatever its `time` (as long as it is within the window): the chain follows ingest order, not measurement time. A measurement sent again is delivered again (it is a new value). For `hour` and `day`, each period touched by a new measurement is sent again, recomputed whole.',
+      `Delivery lags ingest by a few seconds (the settle lag, ${DEFAULT_CONTINUATION_SETTLE_MS / 1000} s), so that a write in flight can never be passed by. An answer holds what fits in ${DEFAULT_MAX_VALUES_PER_ANSWER} values (as for the query) and ${MAX_MEASUREMENTS_PER_ANSWER} measurements, taken in ingest order; the rest come in the next one, still exactly once.`,
+      `A token is good for ${CONTINUATION_TOKEN_LIFETIME_SECONDS / 3600} hours and only for the application, the org and the query it was issued for; an altered, foreign or expired token is 400. With \`allDatasources\`, datasources added to the org (or to a guest's list) join the chain; a retired datasource leaves every chain at once.`,
+    ].join('\n\n'),
+    who: 'any grant (guest: its list)',
+    body: data.continuationBodySchema,
+    responses: {
+      200: recentMeasurementsResponse(
+        "As for the query, in the original query's format.",
+        'always: it resumes after this answer',
+      ),
+    },
+    errors: [400, 403],
+  },
+});
