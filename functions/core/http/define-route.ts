@@ -67,6 +67,19 @@ function requestOrg(input: { query: unknown; body: unknown }): string {
   return org;
 }
 
+/** The org a request names, for its log line: the path's `orgId`, else `org` of the body or query. */
+function orgNamedIn(input: { params: unknown; query: unknown; body: unknown }): string | undefined {
+  for (const [source, field] of [
+    [input.params, 'orgId'],
+    [input.body, 'org'],
+    [input.query, 'org'],
+  ] as const) {
+    const value = typeof source === 'object' && source !== null ? (source as Record<string, unknown>)[field] : undefined;
+    if (typeof value === 'string') return value;
+  }
+  return undefined;
+}
+
 /** Enforces the row's permission or grant; what it established goes to the route's function. */
 async function authorize(
   route: RouteDefinition,
@@ -104,7 +117,7 @@ export function defineRoute<R extends RouteDefinition>(route: R, run: (request: 
     .use(errorResponses())
     .handler(async (event) => {
       const input = parseInput(route, event);
-      noteRequestOrg(event, (input.params as { orgId?: string } | undefined)?.orgId);
+      noteRequestOrg(event, orgNamedIn(input));
       const principal = principalFor(route, event);
       const access = await authorize(route, input, principal);
       if ('org' in access && typeof access.org === 'string') noteRequestOrg(event, access.org);
