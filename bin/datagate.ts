@@ -14,6 +14,8 @@ import { addNagChecks } from '../lib/nag-acknowledgments';
  *   -c alarmEmail=ops@example.org                             subscribe an address to the alarms
  *   -c apiGatewayCloudWatchRole=false                         the account already has API Gateway's
  *      CloudWatch role set (by default the stack sets one; docs/operations.md)
+ *   -c defaultRequestsPerSecond=10 -c defaultBurst=20 -c defaultRequestsPerDay=100000
+ *      the limits of applications whose owner set none (all three together)
  *   -c continuationSecretVersionId=...                        the continuation-token secret's version
  *      the functions use (rotation, docs/operations.md)
  *
@@ -56,6 +58,17 @@ function contextBoolean(name: string): boolean | undefined {
   throw new Error(`Context value ${name} must be true or false.`);
 }
 
+function limitDefaultsFromContext(): { requestsPerSecond: number; burst: number; requestsPerDay: number } | undefined {
+  const names = ['defaultRequestsPerSecond', 'defaultBurst', 'defaultRequestsPerDay'] as const;
+  const values = names.map((name) => contextString(name));
+  if (values.every((value) => value === undefined)) return undefined;
+  const numbers = values.map(Number);
+  if (numbers.some((value) => !Number.isInteger(value) || value < 1)) {
+    throw new Error('Give defaultRequestsPerSecond, defaultBurst and defaultRequestsPerDay together, as whole numbers.');
+  }
+  return { requestsPerSecond: numbers[0]!, burst: numbers[1]!, requestsPerDay: numbers[2]! };
+}
+
 new DatagateStack(app, 'Datagate', {
   stackName: 'Datagate',
   description: 'Datagate: API keys for external software to air-quality data.',
@@ -65,5 +78,6 @@ new DatagateStack(app, 'Datagate', {
   alarmEmail: contextString('alarmEmail'),
   apiGatewayCloudWatchRole: contextBoolean('apiGatewayCloudWatchRole'),
   continuationSecretVersionId: contextString('continuationSecretVersionId'),
+  applicationLimitDefaults: limitDefaultsFromContext(),
 });
 addNagChecks(app);

@@ -72,6 +72,12 @@ export interface DatagateStackProps extends StackProps {
    * @default the current version at the time of the deployment that first created the functions
    */
   readonly continuationSecretVersionId?: string;
+
+  /**
+   * The limits of an application whose owner org's admin set none.
+   * @default 10 requests a second, burst 20, 100,000 requests a day (functions/core/limits.ts)
+   */
+  readonly applicationLimitDefaults?: { requestsPerSecond: number; burst: number; requestsPerDay: number };
 }
 
 /** A domain name for the API and its ACM certificate (in the stack's region). */
@@ -102,10 +108,22 @@ export class DatagateStack extends Stack {
   private continuationSecret?: secretsmanager.Secret;
   private readonly routeFunctions: MonitoredFunction[] = [];
   private readonly continuationSecretVersionId?: string;
+  private readonly limitDefaults: Record<string, string>;
+  /** A literal, not the stage's Ref: a function reading the stage would depend on its own method. */
+  private readonly stageName: string;
 
   constructor(scope: Construct, id: string, props: DatagateStackProps = {}) {
     super(scope, id, props);
     this.continuationSecretVersionId = props.continuationSecretVersionId;
+    this.stageName = props.stageName ?? 'v1';
+    const defaults = props.applicationLimitDefaults;
+    this.limitDefaults = defaults
+      ? {
+          DEFAULT_REQUESTS_PER_SECOND: String(defaults.requestsPerSecond),
+          DEFAULT_BURST: String(defaults.burst),
+          DEFAULT_REQUESTS_PER_DAY: String(defaults.requestsPerDay),
+        }
+      : {};
 
     this.table = this.createTable();
     const oidc = props.oidc ?? this.createUserPool();
@@ -212,6 +230,8 @@ export class DatagateStack extends Stack {
     const createCloudWatchRole = props.apiGatewayCloudWatchRole ?? true;
     const api = new apigateway.RestApi(this, 'Api', {
       restApiName: 'datagate',
+      // Usage plans meter the key the API key authorizer names (usageIdentifierKey), never a client header.
+      apiKeySourceType: apigateway.ApiKeySourceType.AUTHORIZER,
       description: 'Datagate: API keys for external software to air-quality data.',
       endpointConfiguration: { types: [apigateway.EndpointType.REGIONAL] },
       // Answers of 1 KiB or more are gzipped for clients that send Accept-Encoding: gzip.
@@ -348,9 +368,12 @@ export class DatagateStack extends Stack {
       environment: {
         ...(route.tableAccess === 'none' ? {} : { TABLE_NAME: this.table.tableName }),
         ...(route.continuationTokens ? { CONTINUATION_SECRET: this.continuationTokenSecret() } : {}),
+        ...(route.usagePlans ? { GATEWAY_REST_API_ID: this.api.restApiId, GATEWAY_STAGE: this.stageName } : {}),
+        ...this.limitDefaults,
       },
     });
     this.grantTableAccess(route, handler);
+    if (route.usagePlans) this.grantUsagePlans(handler);
     this.routeFunctions.push({ name: route.operationId, fn: handler.fn });
 
     const resource = this.api.root.resourceForPath(route.path);
@@ -358,6 +381,29 @@ export class DatagateStack extends Stack {
     resource.addMethod(route.method, new apigateway.LambdaIntegration(handler.fn, { allowTestInvoke: false }), {
       operationName: route.operationId,
       ...this.methodAuthorization(route.credential, authorizers),
+      // The gateway meters every /v2 request against its application's usage plan.
+      apiKeyRequired: route.credential === 'apiKey',
+    });
+  }
+
+  /** The application admin routes keep each application's gateway key and usage plan in step. */
+  private grantUsagePlans(handler: DatagateFunction): void {
+    const gatewayArn = (path: string) => `arn:${this.partition}:apigateway:${this.region}::${path}`;
+    handler.fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['apigateway:GET', 'apigateway:POST', 'apigateway:PATCH', 'apigateway:DELETE'],
+        resources: [gatewayArn('/apikeys'), gatewayArn('/apikeys/*'), gatewayArn('/usageplans'), gatewayArn('/usageplans/*')],
+      }),
+    );
+    Validations.of(handler).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:apigateway:<AWS::Region>::/apikeys/*]',
+      reason:
+        "Gateway API keys and usage plans are created at run time, one per application, so their ids are not known at deployment; only this region's keys and plans.",
+    });
+    Validations.of(handler).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:apigateway:<AWS::Region>::/usageplans/*]',
+      reason:
+        "Gateway API keys and usage plans are created at run time, one per application, so their ids are not known at deployment; only this region's keys and plans.",
     });
   }
 

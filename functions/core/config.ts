@@ -1,4 +1,4 @@
-import { DEFAULT_CONTINUATION_SETTLE_MS, DEFAULT_MAX_VALUES_PER_ANSWER } from './limits';
+import { DEFAULT_CONTINUATION_SETTLE_MS, DEFAULT_MAX_VALUES_PER_ANSWER, DEFAULT_APPLICATION_LIMITS } from './limits';
 
 /**
  * Configuration, read from the environment once per container. A missing variable fails at
@@ -82,3 +82,15 @@ export function getMaxValuesPerAnswer(): number {
 
 /** Largest request body accepted, in bytes (contract: 1 MiB). */
 export const MAX_BODY_BYTES = 1024 * 1024;
+
+/**
+ * The limits of an application whose owner set none: the stack's `DEFAULT_REQUESTS_PER_SECOND`,
+ * `DEFAULT_BURST` and `DEFAULT_REQUESTS_PER_DAY`, else DEFAULT_APPLICATION_LIMITS.
+ */
+export function getDefaultApplicationLimits(): { requestsPerSecond: number; burst: number; requestsPerDay: number } {
+  return {
+    requestsPerSecond: numberOr('DEFAULT_REQUESTS_PER_SECOND', DEFAULT_APPLICATION_LIMITS.requestsPerSecond),
+    burst: numberOr('DEFAULT_BURST', DEFAULT_APPLICATION_LIMITS.burst),
+    requestsPerDay: numberOr('DEFAULT_REQUESTS_PER_DAY', DEFAULT_APPLICATION_LIMITS.requestsPerDay),
+  };
+}

@@ -1,6 +1,6 @@
 // The namespace import lets the bundler keep only the parts of zod in use (the `z` export pulls in all of it).
 import * as z from 'zod';
-import { datasourceAnnotationFields, idSchema, isoTimeSchema } from '../core/http/common-schemas';
+import { applicationLimitsSchema, datasourceAnnotationFields, idSchema, isoTimeSchema } from '../core/http/common-schemas';
 import { DAY_MS, MAX_FUTURE_MS, RETENTION_MS } from '../core/measurement-windows';
 import { roleSchema } from '../core/roles';
 import { CONTINUATION_TOKEN_LIFETIME_SECONDS } from '../core/limits';
@@ -30,6 +30,7 @@ export const whoamiSchema = z.object({
   ownerOrgId: z.string(),
   keyId: z.string(),
   orgs: z.array(z.object({ org: z.string(), roles: z.array(roleSchema), datasourceIds: z.array(z.string()).optional() })),
+  limits: applicationLimitsSchema,
 });
 
 // Datasources

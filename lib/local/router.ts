@@ -12,6 +12,9 @@ import type { CredentialKind, RouteDefinition } from '../../functions/core/http/
 import { GATEWAY_RESPONSES, type GatewayResponseType } from '../../functions/core/http/gateway-responses';
 import { headerValue } from '../../functions/core/http/headers';
 import { AUTHORIZERS } from '../authorizers';
+import { readApplicationLimits } from '../../functions/core/application-limits';
+import type { ApplicationLimits } from '../../functions/core/applications';
+import { RateLimiter, type LimitVerdict } from './rate-limiter';
 
 /**
  * The local stand-in for API Gateway: it matches a request against THE route table, runs the
@@ -92,6 +95,8 @@ function lambdaContext(functionName: string): Context {
 export interface RouterOptions {
   /** Loads the module of a function under `functions/` (defaults to a dynamic import). */
   load?: (modulePath: string) => Promise<LambdaModule>;
+  /** The limits in force for an application (defaults to reading its item from the table). */
+  readLimits?: (applicationId: string) => Promise<ApplicationLimits | undefined>;
 }
 
 /** Creates the local gateway: a function from a request to API Gateway's answer. */
@@ -107,6 +112,14 @@ export function createRouter(options: RouterOptions = {}) {
     }
     return module;
   };
+
+  const limiter = new RateLimiter();
+  const readLimits = options.readLimits ?? readApplicationLimits;
+  async function usageVerdict(applicationId: string): Promise<LimitVerdict> {
+    const limits = await readLimits(applicationId);
+    // An application deleted since its key verified has no usage plan: the gateway refuses it.
+    return limits ? limiter.take(applicationId, limits, Date.now()) : 'throttled';
+  }
 
   async function authorize(
     credential: Exclude<CredentialKind, 'none'>,
@@ -154,6 +167,11 @@ export function createRouter(options: RouterOptions = {}) {
       const outcome = await authorize(route.credential, request, route, requestId);
       if ('refused' in outcome) return gatewayResponse(outcome.refused);
       authorizerContext = outcome.context;
+      // API Gateway meters the application through its usage plan after the authorizer allowed it.
+      if (route.credential === 'apiKey') {
+        const verdict = await usageVerdict(String(outcome.context.applicationId));
+        if (verdict !== 'allowed') return gatewayResponse(verdict === 'throttled' ? 'THROTTLED' : 'QUOTA_EXCEEDED');
+      }
     }
     const query = Object.fromEntries(request.query);
     const event: APIGatewayProxyEvent = {

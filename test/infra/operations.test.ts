@@ -418,6 +418,65 @@ describe('Datagate stack: operations', () => {
     for (const secret of secrets) expect(JSON.stringify(secret)).toContain(`:SecretString:::${versionId}}}`);
   });
 
+  describe('per-application limits at API Gateway', () => {
+    const methods = () => Object.values(template.findResources('AWS::ApiGateway::Method')) as Json[];
+
+    test('usage plans meter the key the authorizer names, and every /v2 method requires one', () => {
+      template.hasResourceProperties('AWS::ApiGateway::RestApi', { ApiKeySourceType: 'AUTHORIZER' });
+      const v2Routes = routeList.filter((route) => route.credential === 'apiKey').map((route) => route.operationId);
+      const required = methods()
+        .filter((method) => method.Properties.ApiKeyRequired === true)
+        .map((method) => method.Properties.OperationName);
+      expect(required.sort()).toEqual([...v2Routes].sort());
+    });
+
+    test('only the routes that manage usage plans may call API Gateway, and know which API and stage', () => {
+      const functions: Record<string, Json> = template.findResources('AWS::Lambda::Function');
+      const policies = Object.values(template.findResources('AWS::IAM::Policy')) as Json[];
+      const managing = routeList.filter((route) => route.usagePlans).map((route) => route.operationId);
+      expect(managing.sort()).toEqual(['createApplication', 'deleteApplication', 'setApplicationLimits']);
+      for (const [id, fn] of Object.entries(functions)) {
+        const roleId = fn.Properties.Role['Fn::GetAtt'][0];
+        const actions = policies
+          .filter((policy) => policy.Properties.Roles.some((role: Json) => role.Ref === roleId))
+          .flatMap((policy) =>
+            policy.Properties.PolicyDocument.Statement.flatMap((statement: Json) => [statement.Action].flat()),
+          );
+        const variables = fn.Properties.Environment?.Variables ?? {};
+        const manages = actions.some((action: string) => action.startsWith('apigateway:'));
+        expect({ id, manages }).toEqual({ id, manages: 'GATEWAY_REST_API_ID' in variables });
+        if (manages) expect(variables.GATEWAY_STAGE).toBe('v1');
+      }
+      const managingFunctions = Object.values(functions).filter(
+        (fn) => fn.Properties.Environment?.Variables?.GATEWAY_REST_API_ID,
+      );
+      expect(managingFunctions).toHaveLength(managing.length);
+    });
+
+    test('the stack defaults of application limits reach the functions when given', () => {
+      const withDefaults = synth({ applicationLimitDefaults: { requestsPerSecond: 7, burst: 9, requestsPerDay: 1234 } });
+      const variables = Object.values(withDefaults.findResources('AWS::Lambda::Function')).map(
+        (fn: Json) => fn.Properties.Environment.Variables,
+      );
+      expect(
+        variables.filter(
+          (vars) =>
+            vars.DEFAULT_REQUESTS_PER_SECOND === '7' && vars.DEFAULT_BURST === '9' && vars.DEFAULT_REQUESTS_PER_DAY === '1234',
+        ).length,
+      ).toBe(routeList.length);
+    });
+
+    test('over a limit, API Gateway answers 429 with Retry-After in the contract body (throttle and quota)', () => {
+      for (const type of ['THROTTLED', 'QUOTA_EXCEEDED']) {
+        template.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
+          ResponseType: type,
+          StatusCode: '429',
+          ResponseParameters: Match.objectLike({ 'gatewayresponse.header.Retry-After': Match.stringLikeRegexp("^'\\d+'$") }),
+        });
+      }
+    });
+  });
+
   describe('custom domain', () => {
     test('the domain maps the API at its root, on TLS 1.2, and its DNS target is an output', () => {
       template.hasResourceProperties('AWS::ApiGateway::DomainName', {

@@ -1,6 +1,7 @@
 // The namespace import lets the bundler keep only the parts of zod in use (the `z` export pulls in all of it).
 import * as z from 'zod';
 import { idPattern, type IdKind } from '../ids';
+import { MAX_APPLICATION_LIMITS } from '../limits';
 
 /** An id of the server's own shape; anything else never reaches the database. */
 export const idSchema = (kind: IdKind) =>
@@ -67,3 +68,12 @@ export const datasourceAnnotationFields = {
   group: z.string().trim().max(200).optional(),
   tags: tagsSchema.optional(),
 };
+
+/** An application's limits (section 7 of the contract): set by an admin of its owner org, shown by `GET /v2/whoami`. */
+export const applicationLimitsSchema = z
+  .strictObject({
+    requestsPerSecond: z.number().int().min(1).max(MAX_APPLICATION_LIMITS.requestsPerSecond),
+    burst: z.number().int().min(1).max(MAX_APPLICATION_LIMITS.burst),
+    requestsPerDay: z.number().int().min(1).max(MAX_APPLICATION_LIMITS.requestsPerDay),
+  })
+  .meta({ id: 'ApplicationLimits', description: 'Requests a second (steady rate), burst, and requests a UTC day.' });
