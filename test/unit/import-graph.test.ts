@@ -75,7 +75,15 @@ describe('the import graph', () => {
   });
 
   it('the domain (functions/core) imports nothing from the edge (handlers, authorizers, routes, lib)', () => {
-    const edge = ['functions/admin/', 'functions/data/', 'functions/public/', 'functions/auth/', 'functions/routes/', 'lib/', 'bin/'];
+    const edge = [
+      'functions/admin/',
+      'functions/data/',
+      'functions/public/',
+      'functions/auth/',
+      'functions/routes/',
+      'lib/',
+      'bin/',
+    ];
     const wrong = files
       .filter((file) => name(file).startsWith('functions/core/'))
       .flatMap((file) =>
@@ -90,9 +98,22 @@ describe('the import graph', () => {
   it('only functions/core/table.ts talks to DynamoDB', () => {
     const talking = files
       .filter((file) => name(file).startsWith('functions/'))
-      .filter((file) => graph.get(file)!.packages.some((pkg) => pkg.startsWith('@aws-sdk/')))
+      .filter((file) => graph.get(file)!.packages.some((pkg) => /^@aws-sdk\/(client-dynamodb|lib-dynamodb)/.test(pkg)))
       .map(name);
     expect(talking).toEqual(['functions/core/table.ts']);
+  });
+
+  it('only functions/core/gateway-usage-plans.ts talks to API Gateway, and no other AWS SDK client is used', () => {
+    const gateway = files
+      .filter((file) => name(file).startsWith('functions/'))
+      .filter((file) => graph.get(file)!.packages.some((pkg) => pkg.startsWith('@aws-sdk/client-api-gateway')))
+      .map(name);
+    expect(gateway).toEqual(['functions/core/gateway-usage-plans.ts']);
+    const others = files
+      .filter((file) => name(file).startsWith('functions/'))
+      .flatMap((file) => graph.get(file)!.packages.filter((pkg) => pkg.startsWith('@aws-sdk/')))
+      .filter((pkg) => !/^@aws-sdk\/(client-dynamodb|lib-dynamodb|client-api-gateway)/.test(pkg));
+    expect(others).toEqual([]);
   });
 
   it('schemas and limits reach nothing that does I/O', () => {
