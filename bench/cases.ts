@@ -43,6 +43,9 @@ export const TARGETS: Record<string, Target> = {
   'query.history30dVs1d': atMost(1.2),
   'query.othersVsAlone': atMost(1.2),
   'ingest.batch500VsFloor': atMost(1.5),
+  'query.hourItemsRead': atMost(100),
+  'query.dayItemsRead': atMost(300),
+  'ingest.rollupWriteOverhead': atMost(1.1),
   'e2e.datasourcesOverFloor': atMost(1.5),
   'bundle.authorizerVsFloor': atMost(1.5),
   'init.authorizerVsFloor': atMost(1.5),
@@ -63,12 +66,13 @@ export interface BenchCase {
 
 /** Every case; loaded after DynamoDB Local is up and its endpoint is in the environment, which the shared client reads when it is made. */
 export async function loadCases(): Promise<BenchCase[]> {
-  const [{ verifyCases }, { queryCases }, { ingestCases }, { e2eCases }, { bundleCases }] = await Promise.all([
+  const [{ verifyCases }, { queryCases }, { ingestCases }, { e2eCases }, { bundleCases }, { rollupCases }] = await Promise.all([
     import('./verify-cases'),
     import('./query-cases'),
     import('./ingest-cases'),
     import('./e2e-cases'),
     import('./bundle-cases'),
+    import('./rollup-cases'),
   ]);
   return [
     {
@@ -78,6 +82,7 @@ export async function loadCases(): Promise<BenchCase[]> {
     },
     { name: 'query', keys: ['query.history30dVs1d', 'query.othersVsAlone'], run: queryCases },
     { name: 'ingest', keys: ['ingest.batch500VsFloor'], run: ingestCases },
+    { name: 'rollups', keys: ['query.hourItemsRead', 'query.dayItemsRead', 'ingest.rollupWriteOverhead'], run: rollupCases },
     { name: 'e2e', keys: ['e2e.datasourcesOverFloor', 'e2e.rps'], run: e2eCases },
     {
       name: 'bundle',

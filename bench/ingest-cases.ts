@@ -55,11 +55,11 @@ function batchOf500(now: number) {
   return Array.from({ length: BATCH }, (_, index) => ({
     time: new Date(now - (index + 1) * MINUTE_MS).toISOString(),
     metrics: {
-      pm1ConcMass: 3 + (index % 11),
-      pm2_5ConcMass: 5 + (index % 17),
-      pm10ConcMass: 9 + (index % 23),
-      temperature: 12.5,
-      relHumid: 40,
+      pm1ConcMassIndividual: 3 + (index % 11),
+      pm2_5ConcMassIndividual: 5 + (index % 17),
+      pm10ConcMassIndividual: 9 + (index % 23),
+      temperatureInternalIndividual: 12.5,
+      relHumidInternalIndividual: 40,
     },
   }));
 }

@@ -29,18 +29,22 @@ const MINUTE_MS = 60_000;
 const DAY_MINUTES = 1440;
 /** A minute query's window is 24 hours, both ends included: 1,441 minutes. */
 const WINDOW_ROWS = DAY_MINUTES + 1;
-/** Batches of 500 (what one ingest accepts) written at once while seeding; more only queue in DynamoDB Local. */
-const SEED_STREAMS = 4;
+/**
+ * Batches of 500 (what one ingest accepts) written one after the other while seeding: ingests of a
+ * datasource take turns under its lease anyway, and `putMeasurements` already writes several
+ * chunks (and datasources) at once.
+ */
+const SEED_STREAMS = 1;
 const SEED_BATCH = 500;
 const ACTOR: Actor = { type: 'person', id: 'bench@example.org' };
 
 /** A typical node's minute: five metrics (about 410 B stored with keys, ids, receipt and TTL: `query.readUnitsPerQuery`). */
 const metricsAt = (minute: number) => ({
-  pm1ConcMass: 3 + (minute % 11),
-  pm2_5ConcMass: 5 + (minute % 17),
-  pm10ConcMass: 9 + (minute % 23),
-  temperature: 12.5 + (minute % 60) / 10,
-  relHumid: 40 + (minute % 30),
+  pm1ConcMassIndividual: 3 + (minute % 11),
+  pm2_5ConcMassIndividual: 5 + (minute % 17),
+  pm10ConcMassIndividual: 9 + (minute % 23),
+  temperatureInternalIndividual: 12.5 + (minute % 60) / 10,
+  relHumidInternalIndividual: 40 + (minute % 30),
 });
 
 /** `count` minutes of one datasource, the newest at `now`, one a minute before it. */

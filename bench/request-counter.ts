@@ -9,6 +9,7 @@ import { documentClient } from '../functions/core/table';
  */
 
 const counts = new Map<string, number>();
+let itemsReturned = 0;
 const capacity = new Map<string, number>();
 let meteringCapacity = false;
 let installed = false;
@@ -30,6 +31,18 @@ export function installRequestCounter(): void {
     },
     // Initialize: the input is still the command's own, before it is serialized.
     { step: 'initialize', name: 'benchCapacityMeter' },
+  );
+  documentClient().middlewareStack.add(
+    (next) => async (args) => {
+      const result = await next(args);
+      const output = result.output as { Items?: unknown[]; Item?: unknown; Responses?: Record<string, unknown[]> };
+      itemsReturned +=
+        (output.Items?.length ?? 0) +
+        (output.Item ? 1 : 0) +
+        Object.values(output.Responses ?? {}).reduce((sum, items) => sum + items.length, 0);
+      return result;
+    },
+    { step: 'initialize', name: 'benchItemCounter' },
   );
   documentClient().middlewareStack.add(
     (next, context) => async (args) => {
@@ -82,4 +95,11 @@ export async function capacityUsedBy(run: () => Promise<unknown>, settleMs = 30)
     meteringCapacity = false;
   }
   return Object.fromEntries(capacity);
+}
+
+/** Items DynamoDB returned (Query `Items`, GetItem `Item`, BatchGetItem `Responses`) to the requests `run` made. */
+export async function itemsReturnedBy(run: () => Promise<unknown>): Promise<number> {
+  itemsReturned = 0;
+  await run();
+  return itemsReturned;
 }

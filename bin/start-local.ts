@@ -1,68 +1,102 @@
 import { join } from 'node:path';
-import { startLocalRuntime } from '../lib/local/runtime';
+import { claimFolder, dataFolder, FolderInUseError, releaseFolder, stopLeftoverDynamoDb } from '../lib/local/data-folder';
+import { DataFolderError, readDemoState } from '../lib/local/demo-data';
+import { startLocalRuntime, type LocalRuntime } from '../lib/local/runtime';
+import { walkthroughScript } from '../lib/local/walkthrough';
 
 /**
  * `npm start`: the whole API on http://127.0.0.1:$PORT against DynamoDB Local, with demo data
- * and a local OIDC issuer. Ctrl-C stops everything it started.
+ * and a local OIDC issuer. It starts after any history of the data folder (restarts, runs
+ * killed half-way, a DynamoDB Local left behind, a folder of an older version), and SIGINT or
+ * SIGTERM, at any moment, stops everything it started.
  */
 
-const dataDir = process.env.DATAGATE_DATA_DIR ?? join(process.cwd(), '.datagate');
+const folder = dataFolder(process.env.DATAGATE_DATA_DIR ?? join(process.cwd(), '.datagate'));
 const port = Number(process.env.PORT ?? 3000);
 const dynamoDbPort = process.env.DYNAMODB_PORT ? Number(process.env.DYNAMODB_PORT) : undefined;
 // The handlers' and authorizers' log events as one readable line each (DATAGATE_LOG=json: as in Lambda).
 process.env.DATAGATE_LOG ??= 'readable';
+const RESET_HINT =
+  'Run `npm run reset` to delete the data folder (all local data: orgs, keys, measurements) and start over with fresh demo data.';
 
-async function main() {
-  process.stdout.write('Starting DynamoDB Local and the Datagate API...\n');
-  const runtime = await startLocalRuntime({
-    port,
-    dynamoDbPort,
-    dataDir: join(dataDir, 'dynamodb'),
-    issuerKeyFile: join(dataDir, 'local-issuer-key.json'),
-  });
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
+let runtime: LocalRuntime | undefined;
+let stopping = false;
+
+async function stop(signal: string): Promise<never> {
+  if (!stopping) {
     stopping = true;
     process.stdout.write(`\n${signal}: stopping the API and DynamoDB Local...\n`);
-    await runtime.stop();
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void stop('SIGINT'));
-  process.on('SIGTERM', () => void stop('SIGTERM'));
+    // Before the runtime exists, DynamoDB Local (if already spawned) is killed on exit.
+    await runtime?.stop();
+    releaseFolder(folder);
+  }
+  process.exit(0);
+}
+process.on('SIGINT', () => void stop('SIGINT'));
+process.on('SIGTERM', () => void stop('SIGTERM'));
+process.on('SIGHUP', () => void stop('SIGHUP'));
+// `npm start` runs this under npm (through `sh -c exec ...`). If what started it dies without
+// passing a signal on (npm killed, a shell that does not forward), this process is adopted by
+// another parent: then nobody can stop it any more, so it stops itself.
+const parent = process.ppid;
+setInterval(() => process.ppid !== parent && void stop('parent process gone'), 500).unref();
 
-  // Imported only now: the domain modules read DYNAMODB_ENDPOINT when they load.
+async function main() {
+  claimFolder(folder);
+  const leftover = await stopLeftoverDynamoDb(folder);
+  if (leftover) process.stdout.write(`Stopped the DynamoDB Local (pid ${leftover}) a previous run left behind.\n`);
+  const stored = readDemoState(folder.demoStateFile);
+  // A first start killed while seeding left a table with only part of the demo in it.
+  const recreateTable = stored.kind === 'current' && stored.state.status === 'seeding';
+  process.stdout.write('Starting DynamoDB Local and the Datagate API...\n');
+  runtime = await startLocalRuntime({
+    port,
+    dynamoDbPort,
+    dataDir: folder.database,
+    dynamoDbPidFile: folder.dynamoDbPidFile,
+    issuerKeyFile: folder.issuerKeyFile,
+    recreateTable,
+  });
+  if (stopping) return;
+  // Imported only now: the domain modules read their configuration when first used.
   const { prepareDemo } = await import('../lib/local/demo-data');
-  const { demo, apiKey, seeded } = await prepareDemo(join(dataDir, 'demo.json'), runtime.freshTable);
+  const prepared = await prepareDemo({
+    stateFile: folder.demoStateFile,
+    stored,
+    freshTable: runtime.freshTable,
+    router: runtime.server.router,
+  });
+  if (stopping) return;
+  const { demo, apiKey } = prepared;
   const url = runtime.server.url;
-  const { riverside, northfield } = demo;
+  const what = {
+    created: recreateTable ? 'Demo data created again (the first start had been interrupted)' : 'Demo data created',
+    migrated: 'Demo data of an older version brought up to date',
+    loaded: 'Demo data loaded',
+  }[prepared.happened];
   process.stdout.write(`
-Datagate is running at ${url}  (DynamoDB Local at ${runtime.dynamoDbEndpoint}, data in ${dataDir})
-${seeded ? 'Demo data created' : 'Demo data loaded'}: "Riverside City Council" (${riverside.orgId}, admin ${riverside.admin}),
-"Northfield University" (${northfield.orgId}, admin ${northfield.admin}), and the application
-"City Air Dashboard" (${demo.applicationId}) connected to both.
+Datagate is running at ${url}  (DynamoDB Local at ${runtime.dynamoDbEndpoint}, data in ${folder.root})
+${what}: "Riverside City Council" (${demo.riverside.orgId}, admin ${demo.riverside.admin}) and "Northfield University"
+(${demo.northfield.orgId}, admin ${demo.northfield.admin}), five datasources with the last 10 days of measurements
+(${prepared.measurementsSent} sent now), and the application "City Air Dashboard" (${demo.dashboardApplicationId}), connected to both.
+${prepared.warning ? `Warning: ${prepared.warning}\n` : ''}
+City Air Dashboard's API key for this run (a new one at each start; the previous one stops):
+DEMO_KEY=${apiKey}
+curl -sSf --compressed -X POST ${url}/v2/recent-datasource-measurements-query -H "x-api-key: $DEMO_KEY" -H 'Content-Type: application/json' -d '{"org":"${demo.riverside.orgId}","allDatasources":true,"outputFrequency":"day"}'
 
-Demo API key for this run (shown once; a new one is issued at each start):
-  export KEY=${apiKey}
+The walk-through of README.md, with this run's values:
 
-1. Get a person's token from the local OIDC issuer:
-  export TOKEN=$(curl -s -X POST ${url}/local/token -H 'Content-Type: application/json' -d '{"email":"${riverside.admin}"}' | node -pe 'JSON.parse(require("fs").readFileSync(0)).token')
-2. Create an org (you become its admin):
-  curl -s -X POST ${url}/admin/orgs -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d '{"name":"My Org"}'
-3. Create an application in Riverside and get its first key:
-  curl -s -X POST ${url}/admin/orgs/${riverside.orgId}/applications -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d '{"name":"My Pipeline"}'
-4. Connect an application to Riverside with a role (use the applicationId from step 3):
-  curl -s -X POST ${url}/admin/orgs/${riverside.orgId}/connections -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d '{"applicationId":"<applicationId>","roles":["observer"]}'
-5. As the application, list the datasources of each connected org:
-  curl -s "${url}/v2/datasources?org=${riverside.orgId}" -H "x-api-key: $KEY"
-  curl -s "${url}/v2/datasources?org=${northfield.orgId}" -H "x-api-key: $KEY"
-  curl -s ${url}/v2/whoami -H "x-api-key: $KEY"
+${walkthroughScript({ api: url, orgId: demo.riverside.orgId })}
 
 OpenAPI document: ${url}/openapi.json    Stop with Ctrl-C.
 `);
 }
 
-main().catch((error) => {
-  console.error(`Datagate failed to start: ${error instanceof Error ? error.message : String(error)}`);
+main().catch(async (error) => {
+  const message = error instanceof Error ? error.message : String(error);
+  const hint = error instanceof DataFolderError ? `\n${RESET_HINT}` : '';
+  console.error(`Datagate failed to start: ${message}${hint}`);
+  await runtime?.stop().catch(() => undefined);
+  if (!(error instanceof FolderInUseError)) releaseFolder(folder);
   process.exit(1);
 });

@@ -14,8 +14,10 @@ const AUDIENCE = 'datagate:continuation';
 export interface ContinuationState<Q> {
   org: string;
   query: Q;
-  /** Everything at or before this receipt position has been delivered. */
+  /** Everything at or before this receipt position has been delivered (apart from a backlog). */
   mark: string;
+  /** The part of the query's window its answers had no room for yet: where the next one resumes. */
+  backlog?: { now: number; after: { time: string; datasourceId: string } };
 }
 
 export async function signContinuationToken<Q>(
@@ -24,7 +26,7 @@ export async function signContinuationToken<Q>(
   now = new Date(),
 ): Promise<string> {
   const issuedAt = Math.floor(now.getTime() / 1000);
-  return new SignJWT({ org: state.org, query: state.query, mark: state.mark })
+  return new SignJWT({ org: state.org, query: state.query, mark: state.mark, ...(state.backlog ? { backlog: state.backlog } : {}) })
     .setProtectedHeader({ alg: 'HS256' })
     .setSubject(applicationId)
     .setAudience(AUDIENCE)
@@ -55,5 +57,16 @@ export async function verifyContinuationToken<Q>(
   if (payload.org !== org || typeof payload.mark !== 'string' || typeof payload.query !== 'object' || payload.query === null) {
     throw refused();
   }
-  return { org, query: payload.query as Q, mark: payload.mark };
+  const backlog = payload.backlog as ContinuationState<Q>['backlog'] | undefined;
+  if (
+    backlog !== undefined &&
+    (typeof backlog !== 'object' ||
+      backlog === null ||
+      typeof backlog.now !== 'number' ||
+      typeof backlog.after?.time !== 'string' ||
+      typeof backlog.after?.datasourceId !== 'string')
+  ) {
+    throw refused();
+  }
+  return { org, query: payload.query as Q, mark: payload.mark, ...(backlog ? { backlog } : {}) };
 }

@@ -4,6 +4,9 @@
  * Imports nothing. Measurement windows and answer sizes are in measurement-windows.ts.
  */
 
+/** The most items an admin listing answers at once when the caller asks for no `limit`. */
+export const MAX_UNPAGED_ITEMS = 10_000;
+
 /** Keys one application may hold; it keeps every grant-snapshot refresh within one transaction. */
 export const MAX_KEYS_PER_APPLICATION = 20;
 

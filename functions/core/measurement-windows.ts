@@ -1,9 +1,10 @@
 import { getMaxValuesPerAnswer } from './config';
-import { metricFilter } from './metric-select';
+import { metricFilter } from './air-quality/metric-select';
+import { metricAttributes } from './air-quality/csv-wide';
 
 /**
  * The pure arithmetic of the recent-measurements query (contract section 6): windows, periods,
- * means, metric selection, and what fits in one answer. No I/O: the reads are in
+ * metric selection, and what fits in one answer (the derived metrics are ./air-quality/). No I/O: the reads are in
  * measurements.ts and recent-measurements.ts, which use these. The data schemas import the
  * limits from here too.
  */
@@ -40,10 +41,17 @@ export interface Measurement {
 export interface RecentQuery {
   allDatasources: boolean;
   datasourceIds?: string[];
+  /** In a continuation token instead of `datasourceIds` when there are too many (./datasource-sets.ts). */
+  datasourceSet?: string;
   outputFrequency: OutputFrequency;
   format: 'json-long' | 'csv-wide';
   startTime?: string;
   metricSelect?: string;
+  /** Answer each metric's QC assessment / QC flags too (Clarity's `qcAssessment`, `qcFlags`). */
+  qcAssessment?: boolean;
+  qcFlags?: boolean;
+  /** Decimal places of the locations answered (Clarity's `locationRounding`). */
+  locationRounding?: number;
 }
 
 /** One measurement (minute) or one period's means (hour, day) of one datasource. */
@@ -54,8 +62,6 @@ export interface Row {
   endOfPeriod?: string;
   metrics: Record<string, number>;
 }
-
-const SUFFIX = { minute: '', hour: '1HourMean', day: '24HourMean' } as const;
 
 export const iso = (millis: number) => new Date(millis).toISOString();
 
@@ -81,43 +87,9 @@ export function windowStart(frequency: OutputFrequency, now: number, startTime?:
   return Math.max(start, alignedAsked);
 }
 
-/** `pm2_5ConcMass` (or `pm2_5ConcMassIndividual`) → `pm2_5ConcMass1HourMean` for hourly means. */
-function outputName(metric: string, frequency: OutputFrequency): string {
-  return frequency === 'minute' ? metric : `${metric.replace(/Individual$/, '')}${SUFFIX[frequency]}`;
-}
-
 /** Newest first; within a time, by datasource id. */
 export const newestFirst = (a: Row, b: Row) =>
   a.time < b.time ? 1 : a.time > b.time ? -1 : a.datasourceId.localeCompare(b.datasourceId);
-
-/** Arithmetic means of each metric per datasource and period, over the measurements given. */
-export function aggregate(measurements: readonly Measurement[], frequency: MeanFrequency): Row[] {
-  const period = PERIOD_MS[frequency];
-  const groups = new Map<string, { row: Row; sums: Map<string, { sum: number; count: number }> }>();
-  const ordered = [...measurements].sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : 0));
-  for (const measurement of ordered) {
-    const start = periodStart(measurement.time, frequency);
-    const key = `${measurement.datasourceId}|${start}`;
-    let group = groups.get(key);
-    if (!group) {
-      group = {
-        row: { datasourceId: measurement.datasourceId, time: iso(start), endOfPeriod: iso(start + period), metrics: {} },
-        sums: new Map(),
-      };
-      groups.set(key, group);
-    }
-    for (const [metric, value] of Object.entries(measurement.metrics)) {
-      const totals = group.sums.get(metric) ?? { sum: 0, count: 0 };
-      totals.sum += value;
-      totals.count += 1;
-      group.sums.set(metric, totals);
-    }
-  }
-  return [...groups.values()].map(({ row, sums }) => {
-    for (const [metric, { sum, count }] of sums) row.metrics[outputName(metric, frequency)] = sum / count;
-    return row;
-  });
-}
 
 /** The row with only the metrics `wanted` keeps, or undefined when none is left. */
 export function selectRow(row: Row, wanted: (metric: string) => boolean): Row | undefined {
@@ -134,16 +106,22 @@ export function selectMetrics(rows: readonly Row[], metricSelect: string | undef
 /**
  * Keeps an answer within what one Lambda response can carry: at most MAX_MEASUREMENTS_PER_ANSWER
  * rows and getMaxValuesPerAnswer() values, counted as they will be serialized: in json-long one
- * `data` entry per metric of a row; in csv-wide one cell per row and metric column, the columns
- * being every metric of the answer (so a row that brings a new metric widens all the others).
+ * `data` entry per metric of a row; in csv-wide one cell per row and metric attribute column
+ * (`.raw`, `.status`, `.value`, and the qc ones when asked), the columns being every metric of
+ * the answer (so a row that brings a new metric widens all the others).
  */
 export class AnswerSize {
   private rows = 0;
   private values = 0;
   private readonly columns = new Set<string>();
   private readonly maxValues = getMaxValuesPerAnswer();
+  private readonly format: RecentQuery['format'];
+  private readonly cellsPerMetric: number;
 
-  constructor(private readonly format: RecentQuery['format']) {}
+  constructor(query: Pick<RecentQuery, 'format' | 'qcAssessment' | 'qcFlags'>) {
+    this.format = query.format;
+    this.cellsPerMetric = query.format === 'csv-wide' ? metricAttributes(query).length : 1;
+  }
 
   /** Counts `row` in if it fits. The first row always does, so a continuation chain always moves on. */
   admit(row: Row): boolean {
@@ -151,7 +129,7 @@ export class AnswerSize {
     const values =
       this.format === 'json-long'
         ? this.values + metrics.length
-        : (this.rows + 1) * (this.columns.size + metrics.filter((metric) => !this.columns.has(metric)).length);
+        : (this.rows + 1) * (this.columns.size + metrics.filter((metric) => !this.columns.has(metric)).length) * this.cellsPerMetric;
     if (this.rows > 0 && (values > this.maxValues || this.rows >= MAX_MEASUREMENTS_PER_ANSWER)) return false;
     this.rows += 1;
     this.values = values;
@@ -161,8 +139,8 @@ export class AnswerSize {
 }
 
 /** The longest run of `rows`, from the first, that fits in one answer of `format`. */
-export function fitAnswer(rows: Row[], format: RecentQuery['format']): Row[] {
-  const size = new AnswerSize(format);
+export function fitAnswer(rows: Row[], query: Pick<RecentQuery, 'format' | 'qcAssessment' | 'qcFlags'>): Row[] {
+  const size = new AnswerSize(query);
   const end = rows.findIndex((row) => !size.admit(row));
   return end === -1 ? rows : rows.slice(0, end);
 }

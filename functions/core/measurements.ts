@@ -1,4 +1,6 @@
-import { GSI1, batchPutAll, queryAll, type StoredItem } from './table';
+import { GSI1, batchGetAll, batchPutEach, queryAll, type StoredItem } from './table';
+import { addRollupDeltas, withIngestLease } from './measurement-rollups';
+import { rollupDeltas } from './air-quality/rollup-deltas';
 import { RETENTION_MS, type Measurement } from './measurement-windows';
 
 /**
@@ -48,19 +50,63 @@ function fromItem(item: Record<string, unknown>): StoredMeasurement {
   };
 }
 
+/** BatchWriteItem calls in flight at once while ingesting. */
+const WRITE_CONCURRENCY = 4;
+/** Datasources written at once when one call holds several (bulk loads; an ingest call holds one). */
+const DATASOURCE_CONCURRENCY = 8;
+
 /**
- * Writes one datasource's measurements; the caller has validated every item first, so nothing
- * invalid is ever written. Items of the same time collapse (the last wins), as a repeat call
- * would overwrite them. The batch write is not atomic: if DynamoDB keeps refusing a chunk this
- * throws 503, and the client's retry of the same batch overwrites what was written (idempotent).
- * Each chunk is stamped with its receipt time just before it is sent, so a continuation's settle
- * lag only has to cover one request's latency.
+ * Writes measurements and keeps each datasource's hourly and daily aggregates exact; the caller
+ * has validated every item first (metric names are stored minute names). Items of the same time
+ * collapse (the last wins), as a repeat call would overwrite them.
+ *
+ * Per datasource, under its ingest lease (./measurement-rollups.ts: concurrent ingests of one
+ * datasource take turns): the stored minutes are read (consistently), the new ones written with
+ * BatchWriteItem (each chunk stamped with its receipt time just before it is sent, so a
+ * continuation's settle lag only has to cover one request's latency), and the aggregates get one
+ * `ADD` per touched hour and day of what the written minutes changed (new minus the value each
+ * replaced: ./air-quality/rollup-deltas.ts). BatchWriteItem is not atomic: if DynamoDB keeps
+ * refusing a chunk, the aggregates still take exactly what was written and this throws 503; the
+ * client's retry of the same batch is exact (a resend of the same values adds nothing). A process
+ * that dies between the writes and the `ADD`s leaves those minutes out of the aggregates
+ * (docs/architecture.md, "Rolled-up means").
  * @returns how many distinct measurements were written
  */
 export async function putMeasurements(orgId: string, measurements: readonly Measurement[]): Promise<number> {
   const byTime = new Map(measurements.map((measurement) => [`${measurement.datasourceId}|${measurement.time}`, measurement]));
   const unique = [...byTime.values()];
-  await batchPutAll(unique, (measurement, sentAt) => toItem(orgId, measurement, sentAt));
+  const byDatasource = new Map<string, Measurement[]>();
+  for (const measurement of unique) {
+    byDatasource.set(measurement.datasourceId, [...(byDatasource.get(measurement.datasourceId) ?? []), measurement]);
+  }
+  const entries = [...byDatasource];
+  let next = 0;
+  const writeNext = async (): Promise<void> => {
+    while (next < entries.length) {
+      const [datasourceId, minutes] = entries[next++]!;
+      await writeDatasource(datasourceId, minutes);
+    }
+  };
+  const writeDatasource = (datasourceId: string, minutes: Measurement[]) =>
+    withIngestLease(datasourceId, async () => {
+      const keyOf = (minute: Measurement) => measurementKey(datasourceId, minute.time);
+      const stored = new Map(
+        (await batchGetAll(minutes.map(keyOf), { consistent: true })).map((item) => [item.SK as string, item]),
+      );
+      const { written, failure } = await batchPutEach(minutes, (minute, sentAt) => toItem(orgId, minute, sentAt), {
+        concurrency: WRITE_CONCURRENCY,
+      });
+      const changes = written.map((minute) => {
+        const old = stored.get(minute.time);
+        return {
+          ...(old ? { old: { time: minute.time, metrics: old.metrics as Record<string, number> } } : {}),
+          written: { time: minute.time, metrics: minute.metrics },
+        };
+      });
+      await addRollupDeltas(orgId, datasourceId, rollupDeltas(changes));
+      if (failure !== undefined) throw failure;
+    });
+  await Promise.all(Array.from({ length: Math.min(DATASOURCE_CONCURRENCY, entries.length) }, writeNext));
   return unique.length;
 }
 

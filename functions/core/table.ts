@@ -11,6 +11,7 @@ import {
   DeleteCommand,
   DynamoDBDocumentClient,
   GetCommand,
+  PutCommand,
   QueryCommand,
   TransactWriteCommand,
   UpdateCommand,
@@ -21,6 +22,7 @@ import {
 import { getTableName } from './config';
 import { BadRequestError, ServiceUnavailableError } from './errors';
 import { GSI1 } from './table-schema';
+import { MAX_UNPAGED_ITEMS } from './limits';
 
 /**
  * THE table's vocabulary: the only module that talks to DynamoDB. Entity modules (orgs, people,
@@ -211,6 +213,42 @@ export async function updateNow(key: ItemKey, changes: ItemChanges, guard: Guard
   }
 }
 
+/**
+ * Adds to numeric fields with DynamoDB's `ADD` (a missing field counts as 0, a missing item is
+ * created) and sets others, unconditionally: for counters that concurrent writers move at once
+ * (additions commute). Field names may hold any character (they travel as placeholders).
+ */
+export async function addNow(key: ItemKey, { set = {}, add }: { set?: Record<string, unknown>; add: Record<string, number> }): Promise<void> {
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  const assignments = Object.entries(set).map(([field, value], index) => {
+    names[`#s${index}`] = field;
+    values[`:s${index}`] = value;
+    return `#s${index} = :s${index}`;
+  });
+  const additions = Object.entries(add).map(([field, value], index) => {
+    names[`#a${index}`] = field;
+    values[`:a${index}`] = value;
+    return `#a${index} :a${index}`;
+  });
+  await documentClient().send(
+    new UpdateCommand({
+      TableName: getTableName(),
+      Key: key,
+      UpdateExpression: [assignments.length ? `SET ${assignments.join(', ')}` : '', additions.length ? `ADD ${additions.join(', ')}` : '']
+        .join(' ')
+        .trim(),
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+    }),
+  );
+}
+
+/** Puts an item at once, replacing whatever is there (for content-addressed or idempotent items). */
+export async function putNow(item: StoredItem): Promise<void> {
+  await documentClient().send(new PutCommand({ TableName: getTableName(), Item: item }));
+}
+
 /** A Delete, optionally under a guard, for `transact`. */
 export function deleteItem(key: ItemKey, guard?: Guard): TransactItem {
   return {
@@ -278,7 +316,7 @@ const keyOf = (item: Record<string, unknown>) => `${item.PK}|${item.SK}`;
  * Reads many items by key with BatchGetItem, 100 keys per request, retrying unprocessed keys
  * with `backoff`. Missing items are simply absent from the result.
  */
-export async function batchGetAll(keys: readonly ItemKey[]): Promise<Record<string, unknown>[]> {
+export async function batchGetAll(keys: readonly ItemKey[], { consistent = false } = {}): Promise<Record<string, unknown>[]> {
   const table = getTableName();
   const found: Record<string, unknown>[] = [];
   const unique = [...new Map(keys.map((key) => [keyOf({ ...key }), key])).values()];
@@ -290,7 +328,7 @@ export async function batchGetAll(keys: readonly ItemKey[]): Promise<Record<stri
       if (attempt >= MAX_ATTEMPTS) throw new ServiceUnavailableError(1);
       if (attempt > 0) await backoff(attempt);
       const result: BatchGetCommandOutput = await documentClient().send(
-        new BatchGetCommand({ RequestItems: { [table]: { Keys: pending } } }),
+        new BatchGetCommand({ RequestItems: { [table]: { Keys: pending, ...(consistent ? { ConsistentRead: true } : {}) } } }),
       );
       found.push(...(result.Responses?.[table] ?? []));
       pending = result.UnprocessedKeys?.[table]?.Keys;
@@ -322,6 +360,55 @@ export async function batchPutAll<T>(entries: readonly T[], toItem: (entry: T, s
       pending = pending.filter((_entry, index) => unprocessed.has(keyOf({ ...items[index]! })));
     }
   }
+}
+
+/**
+ * Like `batchPutAll`, with `concurrency` BatchWriteItem calls in flight, and never throwing for
+ * DynamoDB's refusals: it answers the entries that were written and the error (503 for
+ * throttling or unprocessed items after `MAX_ATTEMPTS`) that stopped the others, so that a
+ * caller can account for exactly what was written before it fails.
+ */
+export async function batchPutEach<T>(
+  entries: readonly T[],
+  toItem: (entry: T, sentAt: string) => StoredItem,
+  { concurrency = 1 } = {},
+): Promise<{ written: T[]; failure?: unknown }> {
+  const table = getTableName();
+  const chunks: T[][] = [];
+  for (let start = 0; start < entries.length; start += 25) chunks.push(entries.slice(start, start + 25));
+  const written: T[] = [];
+  let failure: unknown;
+  let next = 0;
+  const worker = async () => {
+    while (next < chunks.length && failure === undefined) {
+      let pending = chunks[next++]!;
+      for (let attempt = 0; pending.length > 0; attempt++) {
+        if (attempt >= MAX_ATTEMPTS) {
+          failure ??= new ServiceUnavailableError(1);
+          return;
+        }
+        if (attempt > 0) await backoff(attempt);
+        const sentAt = new Date().toISOString();
+        const items = pending.map((entry) => toItem(entry, sentAt));
+        let result: BatchWriteCommandOutput;
+        try {
+          result = await documentClient().send(
+            new BatchWriteCommand({ RequestItems: { [table]: items.map((Item) => ({ PutRequest: { Item } })) } }),
+          );
+        } catch (error) {
+          failure ??= translateDynamoError(error);
+          return;
+        }
+        const unprocessed = new Set(
+          (result.UnprocessedItems?.[table] ?? []).map((request) => keyOf(request.PutRequest?.Item ?? {})),
+        );
+        written.push(...pending.filter((_entry, index) => !unprocessed.has(keyOf({ ...items[index]! }))));
+        pending = pending.filter((_entry, index) => unprocessed.has(keyOf({ ...items[index]! })));
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, chunks.length) }, worker));
+  return { written, ...(failure !== undefined ? { failure } : {}) };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -410,9 +497,6 @@ export async function queryPage(query: PageQuery): Promise<Page<Record<string, u
   );
   return { items: result.Items ?? [], nextToken: encodePageToken(result.LastEvaluatedKey) };
 }
-
-/** The most items a listing answers at once when the caller asks for no `limit`. */
-export const MAX_UNPAGED_ITEMS = 10_000;
 
 /**
  * THE paging loop. A listing as the caller asked for it: one page of `limit` items, or without

@@ -3,7 +3,7 @@ import { defineRoute } from '../core/http/define-route';
 import { ok } from '../core/http/reply';
 import { getDatasource } from '../core/datasources';
 import { NotFoundError } from '../core/errors';
-import { toV2Datasource } from './v2-datasources';
+import { toV2DatasourceDetails } from './v2-datasources';
 import { readableDatasources } from '../core/roles';
 
 export const handler = defineRoute(v2DatasourceRoutes.v2GetDatasource, async ({ params, org, grant }) => {
@@ -11,5 +11,5 @@ export const handler = defineRoute(v2DatasourceRoutes.v2GetDatasource, async ({ 
   const datasource =
     visible === 'all' || visible.has(params.datasourceId) ? await getDatasource(org, params.datasourceId) : undefined;
   if (!datasource) throw new NotFoundError('No such datasource in this org.');
-  return ok(toV2Datasource(datasource));
+  return ok(toV2DatasourceDetails(datasource));
 });

@@ -3,7 +3,7 @@ import { defineRoute } from '../core/http/define-route';
 import { ok } from '../core/http/reply';
 import { listVisibleDatasources } from '../core/datasources';
 import { readListing } from '../core/table';
-import { toV2Datasource } from './v2-datasources';
+import { toV2DatasourceSummary } from './v2-datasources';
 import { readableDatasources } from '../core/roles';
 
 /** Clarity's listing has no paging: the org's list is read a page at a time and answered whole. */
@@ -12,9 +12,6 @@ export const handler = defineRoute(v2DatasourceRoutes.v2ListDatasources, async (
   const { items } = await readListing((limit, nextToken) => listVisibleDatasources(org, visible, limit, nextToken), {}, Infinity);
   return ok({
     subscribingOrg: org,
-    datasources: items.map((datasource) => {
-      const { datasourceId, sourceType, orgAnnotations } = toV2Datasource(datasource);
-      return { datasourceId, sourceType, orgAnnotations };
-    }),
+    datasources: items.map(toV2DatasourceSummary),
   });
 });

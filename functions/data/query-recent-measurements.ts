@@ -15,6 +15,9 @@ export const handler = defineRoute(v2MeasurementRoutes.v2QueryRecentMeasurements
     format: options.format,
     ...(options.startTime ? { startTime: options.startTime } : {}),
     ...(options.metricSelect ? { metricSelect: options.metricSelect } : {}),
+    ...(options.qcAssessment ? { qcAssessment: true } : {}),
+    ...(options.qcFlags ? { qcFlags: true } : {}),
+    ...(options.locationRounding !== undefined ? { locationRounding: options.locationRounding } : {}),
   };
   const withToken = replyWithContinuationToken === true;
   const visible = readableDatasources(grant.roles, grant.datasourceIds);

@@ -3,6 +3,7 @@ import * as z from 'zod';
 import { applicationLimitsSchema, datasourceAnnotationFields, idSchema, isoTimeSchema } from '../core/http/common-schemas';
 import { DAY_MS, MAX_FUTURE_MS, RETENTION_MS } from '../core/measurement-windows';
 import { roleSchema } from '../core/roles';
+import { ingestName } from '../core/air-quality/catalogue';
 import { CONTINUATION_TOKEN_LIFETIME_SECONDS } from '../core/limits';
 
 /**
@@ -19,9 +20,18 @@ export const orgAnnotationsSchema = z.object({
   tags: z.array(z.string()),
 });
 
+export const v2DatasourceSummarySchema = z.object({
+  datasourceId: z.string(),
+  currentSubscriptionId: z.string().meta({ description: 'Datagate: `sub_` and the datasource id body; stable.' }),
+  currentSourceId: z.string().meta({ description: 'Datagate: `src_` and the datasource id body; stable.' }),
+  sourceType: z.string(),
+  orgAnnotations: orgAnnotationsSchema,
+});
+export type V2DatasourceSummary = z.infer<typeof v2DatasourceSummarySchema>;
+
 export const v2DatasourceListSchema = z.object({
   subscribingOrg: z.string(),
-  datasources: z.array(z.object({ datasourceId: z.string(), sourceType: z.string(), orgAnnotations: orgAnnotationsSchema })),
+  datasources: z.array(v2DatasourceSummarySchema),
 });
 
 export const whoamiSchema = z.object({
@@ -37,14 +47,40 @@ export const whoamiSchema = z.object({
 
 export const datasourceParamsSchema = z.object({ datasourceId: idSchema('datasource') });
 
-export const v2DatasourceSchema = z.object({
-  datasourceId: z.string(),
-  sourceType: z.string(),
-  orgAnnotations: orgAnnotationsSchema,
-  location: z.object({ lat: z.number(), lon: z.number() }).optional(),
+const locationSchema = z.object({ lat: z.number(), lon: z.number() });
+
+export const v2DatasourceSchema = v2DatasourceSummarySchema.extend({
+  location: locationSchema.optional(),
   createdAt: isoTimeSchema,
 });
 export type V2Datasource = z.infer<typeof v2DatasourceSchema>;
+
+/** Clarity's per-datasource details, under `datasource`; `location` and `createdAt` are Datagate's. */
+export const v2DatasourceDetailsSchema = z.object({
+  datasource: z.object({
+    datasourceId: z.string(),
+    sourceType: z.string(),
+    currentSourceId: z.string(),
+    currentSubscriptionId: z.string(),
+    openData: z.object({ isOpen: z.boolean() }),
+    orgAnnotations: z.array(orgAnnotationsSchema.extend({ org: z.string() })),
+    sourceHistory: z.array(z.object({ sourceId: z.string(), startTime: z.string(), endTime: z.string().optional() })).optional(),
+    accessToMeasurements: z.array(z.object({ startTime: z.string(), endTime: z.string().optional() })).optional(),
+    subscriptionHistory: z
+      .array(
+        z.object({
+          subscriptionId: z.string(),
+          subscriptionType: z.string(),
+          timePeriodStart: z.string(),
+          timePeriodEnd: z.string().optional(),
+        }),
+      )
+      .optional(),
+    location: locationSchema.optional(),
+    createdAt: isoTimeSchema,
+  }),
+});
+export type V2DatasourceDetails = z.infer<typeof v2DatasourceDetailsSchema>;
 
 export const updateAnnotationsBodySchema = z.object({
   orgAnnotations: z
@@ -57,19 +93,31 @@ export type UpdateAnnotationsBody = z.infer<typeof updateAnnotationsBodySchema>;
 
 // Measurements: ingest
 
-const metricNameSchema = z
-  .string()
-  .regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/, 'A metric name is a letter, then letters, digits or _.');
+/**
+ * A metric name of the catalogue (`GET /v2/metrics`): a minute name (`pm2_5ConcMassIndividual`)
+ * or its base name (`pm2_5ConcMass`, stored as the minute name). Anything else is refused, so a
+ * typo never creates a metric no query selects.
+ */
+const UNKNOWN_METRIC = 'Not a metric of the catalogue (GET /v2/metrics): send a minute metric such as pm2_5ConcMassIndividual.';
 
 /** One measurement; times too far ahead or past the retention are refused (checked against the clock). */
 export const measurementSchema = z
   .object({
     time: isoTimeSchema.transform((time) => new Date(time).toISOString()),
     metrics: z
-      .record(metricNameSchema, z.number().refine(Number.isFinite, 'Must be a finite number.'))
+      .record(z.string(), z.number().refine(Number.isFinite, 'Must be a finite number.'))
       .refine((metrics) => Object.keys(metrics).length >= 1 && Object.keys(metrics).length <= 100, {
         message: 'Send 1 to 100 metrics.',
-      }),
+      })
+      .superRefine((metrics, context) => {
+        for (const name of Object.keys(metrics)) {
+          if (ingestName(name) === undefined) context.addIssue({ code: 'custom', path: [name], message: UNKNOWN_METRIC });
+        }
+      })
+      .refine((metrics) => new Set(Object.keys(metrics).map(ingestName)).size === Object.keys(metrics).length, {
+        message: 'A metric is sent twice (under its minute name and its base name).',
+      })
+      .transform((metrics) => Object.fromEntries(Object.entries(metrics).map(([name, value]) => [ingestName(name)!, value]))),
   })
   .superRefine((measurement, context) => {
     const at = Date.parse(measurement.time);
@@ -104,19 +152,27 @@ export const ingestAnswerSchema = z.object({ accepted: z.number().int() });
 
 // Measurements: recent query and continuation
 
+/** `datasourceIds` one query may name (lists longer than 100 travel in tokens as a stored set). */
+export const MAX_QUERY_DATASOURCE_IDS = 1000;
+/** `locationRounding`: decimal places kept (15 keeps a double's precision). */
+const MAX_LOCATION_DECIMALS = 15;
+
 /** Clients send `null` for options they leave unset. */
 const optional = <T extends z.ZodType>(schema: T) => schema.nullish().transform((value) => value ?? undefined);
 
 export const recentQueryBodySchema = z
   .object({
     org: idSchema('org'),
-    datasourceIds: optional(z.array(idSchema('datasource')).min(1).max(100)),
+    datasourceIds: optional(z.array(idSchema('datasource')).min(1).max(MAX_QUERY_DATASOURCE_IDS)),
     allDatasources: optional(z.boolean()),
     outputFrequency: optional(z.enum(['minute', 'hour', 'day'])).transform((value) => value ?? 'minute'),
     format: optional(z.enum(['json-long', 'csv-wide'])).transform((value) => value ?? 'json-long'),
     startTime: optional(isoTimeSchema),
     metricSelect: optional(z.string().max(1000)),
     replyWithContinuationToken: optional(z.boolean()),
+    qcAssessment: optional(z.boolean()),
+    qcFlags: optional(z.boolean()),
+    locationRounding: optional(z.number().int().min(0).max(MAX_LOCATION_DECIMALS)),
   })
   .refine((body) => body.allDatasources === true || body.datasourceIds !== undefined, {
     message: 'Send datasourceIds or allDatasources: true.',
@@ -137,6 +193,8 @@ export const recentMeasurementsSchema = z.object({
       value: z.number(),
       raw: z.number(),
       status: z.string(),
+      qcAssessment: z.string().optional().meta({ description: 'When the query asked `qcAssessment`: always `valid` (Datagate applies no QC flags).' }),
+      qcFlags: z.array(z.string()).optional().meta({ description: 'When the query asked `qcFlags`: always empty.' }),
       startOfPeriod: z.string().optional(),
       endOfPeriod: z.string().optional(),
     }),
@@ -148,12 +206,40 @@ export type RecentMeasurements = z.infer<typeof recentMeasurementsSchema>;
 /** `format: "csv-wide"` answers as `text/csv`. */
 export const recentMeasurementsCsvSchema = z.string().meta({
   description:
-    'One row per datasource and time: datasourceId, sourceType, outputFrequency, time (means: startOfPeriod, endOfPeriod), locationLatitude, locationLongitude, then one column per metric holding its value.',
+    'As Clarity writes it: one row per datasource and time; columns `datasourceId, sourceId, sourceType, outputFrequency, time` (means: `startOfPeriod, endOfPeriod`), `locationLatitude, locationLongitude`, then per metric (alphabetical) `<metric>.qcAssessment, <metric>.qcFlags` (when asked), `<metric>.raw, <metric>.status, <metric>.value`; empty cells where a row lacks a metric.',
 });
 
 /** The response header that carries a continuation token (Clarity's name). */
 export const CONTINUATION_HEADER = 'x-clarity-continuation-token';
 
+/** Datagate's response header saying that the answer had no room for the whole window (`true`). */
+export const INCOMPLETE_HEADER = 'x-datagate-incomplete';
+
+export const incompleteHeaderSchema = z.literal('true').meta({
+  description:
+    'Present when the answer had no room for every row of the window: the continuation token (sent with it, even if the query did not ask for one) resumes where the answer stopped, and the next continuations deliver the rest of the window, once each, before anything received later.',
+});
+
 export const continuationTokenHeaderSchema = z.string().meta({
   description: `Send it back as \`continuationToken\` to the continuation route; good for ${CONTINUATION_TOKEN_LIFETIME_SECONDS / 3600} hours.`,
 });
+
+// Metric catalogue
+
+export const metricCatalogueSchema = z.object({
+  metrics: z.array(
+    z.object({
+      metric: z.string(),
+      base: z.string().meta({ description: 'The sensed metric, without aggregation suffix.' }),
+      outputFrequency: z.enum(['minute', 'hour', 'day']),
+      description: z.string(),
+      unit: z.string(),
+      categories: z.array(z.string()).meta({ description: '`metricSelect` categories (`:name`).' }),
+      isAqi: z.boolean(),
+      inDefault: z.boolean().meta({ description: 'In the `default` metricSelect set.' }),
+      hasAqi: z.boolean().meta({ description: 'A US EPA AQI is answered for this metric (under `<metric>UsEpaAqi`).' }),
+    }),
+  ),
+  categories: z.array(z.string()),
+});
+export type MetricCatalogue = z.infer<typeof metricCatalogueSchema>;

@@ -1,6 +1,6 @@
 import * as admin from '../admin/schemas';
 import { routeTable } from '../core/http/route';
-import { applicationLimitsSchema } from '../core/http/common-schemas';
+import { applicationLimitsSchema, PAGED_LISTING_DESCRIPTION } from '../core/http/common-schemas';
 
 /** Applications an org created. */
 export const applicationRoutes = routeTable({
@@ -31,7 +31,7 @@ export const applicationRoutes = routeTable({
     permission: 'manageOrg',
     tableAccess: 'read',
     summary: 'Applications created by this org',
-    description: 'Paged (extension): `limit` (1-1000, default 100) and `nextToken` from the previous answer.',
+    description: PAGED_LISTING_DESCRIPTION,
     who: 'admin',
     params: admin.orgParamsSchema,
     query: admin.pageQuerySchema,

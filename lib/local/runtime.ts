@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { startDynamoDbLocal, ensureTable, type RunningDynamoDb } from './dynamodb-local';
+import { startDynamoDbLocal, ensureTable, deleteTable, type RunningDynamoDb } from './dynamodb-local';
 import { startLocalServer, type LocalServer } from './server';
 
 /**
@@ -15,6 +15,10 @@ export interface LocalRuntimeOptions {
   dynamoDbPort?: number;
   /** Persist DynamoDB data here; in memory when absent. */
   dataDir?: string;
+  /** Where the started DynamoDB Local's pid is kept while it runs. */
+  dynamoDbPidFile?: string;
+  /** Delete the table first (its content is known to be a half-written first seed). */
+  recreateTable?: boolean;
   issuerKeyFile?: string;
   tableName?: string;
 }
@@ -32,9 +36,14 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   let dynamo: RunningDynamoDb | undefined;
   const endpoint =
     options.dynamoDbEndpoint ??
-    (dynamo = await startDynamoDbLocal({ port: options.dynamoDbPort, dataDir: options.dataDir })).endpoint;
+    (dynamo = await startDynamoDbLocal({
+      port: options.dynamoDbPort,
+      dataDir: options.dataDir,
+      pidFile: options.dynamoDbPidFile,
+    })).endpoint;
   try {
     const tableName = options.tableName ?? 'datagate';
+    if (options.recreateTable) await deleteTable(endpoint, tableName);
     const freshTable = await ensureTable(endpoint, tableName);
     process.env.TABLE_NAME = tableName;
     process.env.DYNAMODB_ENDPOINT = endpoint;

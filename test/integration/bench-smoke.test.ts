@@ -32,4 +32,11 @@ describe('the bench, smoke run', () => {
   it('counts 20 BatchWriteItem requests of 25 for an ingest of 500 measurements', () => {
     expect(result.figures['ingest.batchWritesPer500']).toBe(20);
   });
+
+  it('reads aggregates, not minutes, for hour and day queries, and pays about 1 % more write units for them', () => {
+    // 48 hourly aggregates plus the 23 hours before them (rolling means), and the datasource.
+    expect(result.figures['query.hourItemsRead']).toBeLessThanOrEqual(100);
+    expect(result.figures['query.dayItemsRead']).toBeLessThanOrEqual(300);
+    expect(result.figures['ingest.rollupWriteOverhead']).toBeLessThanOrEqual(1.1);
+  });
 });

@@ -8,14 +8,25 @@ import { dataOrg, ingest, minutesAgo, type DataOrg } from '../support/data-api';
 
 const api = useTestApi();
 let org: DataOrg;
+/** One minute in each of the last 20 hours (7.5 the newest), so rolling means (18 of 24 hours) and NowCasts exist. */
+const HOURS = 20;
 beforeAll(async () => {
   org = await dataOrg(api, 2);
   for (const datasourceId of org.datasources) {
-    await ingest(api, org, datasourceId, [
-      { time: minutesAgo(3), metrics: { pm2_5ConcMass: 7.5, pm10ConcMass: 9 } },
-      { time: minutesAgo(70), metrics: { pm2_5ConcMass: 8.5, pm10ConcMass: 10 } },
-    ]);
+    await ingest(
+      api,
+      org,
+      datasourceId,
+      Array.from({ length: HOURS }, (_, hour) => ({
+        time: minutesAgo(hour === 0 ? 3 : hour * 60 + 10),
+        metrics:
+          hour === 0
+            ? { pm2_5ConcMassIndividual: 7.5, pm10ConcMassIndividual: 9, temperatureInternalIndividual: 21, no2ConcIndividual: 20 }
+            : { pm2_5ConcMassIndividual: 8.5, pm10ConcMassIndividual: 10, temperatureInternalIndividual: 20, no2ConcIndividual: 20 },
+      })),
+    );
   }
+  await new Promise((resolve) => setTimeout(resolve, 400)); // the settle lag (0.3 s in tests)
 });
 
 /** A client's raw request: its own headers, as it sends them. */
@@ -58,8 +69,22 @@ describe('Clarity v2 clients, base URL changed only', () => {
       sourceType: expect.any(String),
       orgAnnotations: { name: expect.any(String), tags: expect.any(Array) },
     });
+    // Pipelines select currentSourceId and currentSubscriptionId from the listing.
+    expect(list.body.datasources[0]).toEqual({
+      datasourceId: expect.any(String),
+      currentSourceId: expect.any(String),
+      currentSubscriptionId: expect.any(String),
+      sourceType: 'CLARITY_NODE',
+      orgAnnotations: { name: expect.any(String), group: 'North', tags: ['t'] },
+    });
+    // clarityio reads the details under `datasource`.
     const details = await send(`/v2/datasources/${org.datasources[0]}?org=${org.orgId}`, headers);
-    expect(details.body.datasourceId).toBe(org.datasources[0]);
+    expect(details.body.datasource).toMatchObject({
+      datasourceId: org.datasources[0],
+      sourceType: 'CLARITY_NODE',
+      currentSourceId: expect.any(String),
+      orgAnnotations: [{ org: org.orgId, name: 'Site 0', group: 'North', tags: ['t'] }],
+    });
     const recent = await send(
       '/v2/recent-datasource-measurements-query',
       { ...headers, 'Content-Type': 'application/json' },
@@ -107,10 +132,116 @@ describe('Clarity v2 clients, base URL changed only', () => {
       },
     );
     expect(csv.response.status).toBe(200);
-    const header = (csv.body as string).split('\n')[0]!.split(',');
-    for (const column of ['datasourceId', 'sourceType', 'locationLatitude', 'locationLongitude', 'pm2_5ConcMass'])
-      expect(header).toContain(column);
-    expect(header).not.toContain('pm10ConcMass');
+    const [headerLine, ...lines] = (csv.body as string).trim().split('\n');
+    // Exactly the columns a csv-wide reader looks up, in Clarity's order.
+    expect(headerLine!.split(',')).toEqual([
+      'datasourceId',
+      'sourceId',
+      'sourceType',
+      'outputFrequency',
+      'time',
+      'locationLatitude',
+      'locationLongitude',
+      'pm2_5ConcMassIndividual.raw',
+      'pm2_5ConcMassIndividual.status',
+      'pm2_5ConcMassIndividual.value',
+    ]);
+    expect(lines).toHaveLength(2 * HOURS);
+    const listed = await send(`/v2/datasources?org=${org.orgId}`, {});
+    const sourceIds = new Map(
+      listed.body.datasources.map((d: { datasourceId: string; currentSourceId: string }) => [d.datasourceId, d.currentSourceId]),
+    );
+    for (const line of lines) {
+      const [datasourceId, sourceId, sourceType, frequency, time, lat, lon, raw, status, value] = line.split(',');
+      expect(sourceId).toBe(sourceIds.get(datasourceId));
+      expect([sourceType, frequency, status]).toEqual(['CLARITY_NODE', 'minute', 'sensor-ready']);
+      expect(time).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+      expect(Number(lat)).toBeGreaterThanOrEqual(50);
+      expect(Number(lon)).toBeGreaterThanOrEqual(4);
+      expect(value).toBe(raw);
+    }
+  });
+
+  it('csv-wide with qcAssessment and qcFlags: the qc columns come first in each metric, as in a real Clarity export', async () => {
+    const csv = await send(
+      '/v2/recent-datasource-measurements-query',
+      { 'Content-Type': 'application/json' },
+      {
+        org: org.orgId,
+        datasourceIds: [org.datasources[0]],
+        format: 'csv-wide',
+        metricSelect: 'only pm2_5ConcMassIndividual',
+        qcAssessment: true,
+        qcFlags: true,
+        locationRounding: 0,
+      },
+    );
+    const [headerLine, first] = (csv.body as string).trim().split('\n');
+    expect(headerLine!.split(',').slice(7)).toEqual([
+      'pm2_5ConcMassIndividual.qcAssessment',
+      'pm2_5ConcMassIndividual.qcFlags',
+      'pm2_5ConcMassIndividual.raw',
+      'pm2_5ConcMassIndividual.status',
+      'pm2_5ConcMassIndividual.value',
+    ]);
+    expect(first!.split(',').slice(5)).toEqual(['50', '4', 'valid', '[]', '7.5', 'sensor-ready', '7.5']);
+  });
+
+  it('city dashboards: hour answers with `only pm2_5ConcMass24HourRollingMean`, `only *nowcast*` and the AQIs', async () => {
+    const hourly = (metricSelect: string) =>
+      send(
+        '/v2/recent-datasource-measurements-query',
+        { 'Content-Type': 'application/json' },
+        { org: org.orgId, datasourceIds: [org.datasources[0]], outputFrequency: 'hour', metricSelect },
+      );
+    const rolling = await hourly('only pm2_5ConcMass24HourRollingMean');
+    expect(new Set(rolling.body.data.map((row: { metric: string }) => row.metric))).toEqual(new Set(['pm2_5ConcMass24HourRollingMean']));
+    // The newest hour: 19 hours of 8.5 and one of 7.5.
+    expect(rolling.body.data[0].value).toBeCloseTo((19 * 8.5 + 7.5) / 20, 10);
+    const nowcasts = await hourly('only *nowcast*');
+    expect(new Set(nowcasts.body.data.map((row: { metric: string }) => row.metric))).toEqual(
+      new Set(['pm2_5ConcMassNowcast', 'pm2_5ConcMassNowcastUsEpaAqi', 'pm10ConcMassNowcast', 'pm10ConcMassNowcastUsEpaAqi']),
+    );
+    const newest = nowcasts.body.data.filter((row: { time: string }) => row.time === nowcasts.body.data[0].time);
+    const value = (metric: string) => newest.find((row: { metric: string }) => row.metric === metric)?.value;
+    // w = 7.5/8.5 > 0.5: NowCast = Σ w^i c_i / Σ w^i over 12 hours; its AQI from the truncated value.
+    const w = 7.5 / 8.5;
+    const weights = Array.from({ length: 12 }, (_, i) => w ** i);
+    const nowcast = (7.5 + 8.5 * weights.slice(1).reduce((a, b) => a + b, 0)) / weights.reduce((a, b) => a + b, 0);
+    expect(value('pm2_5ConcMassNowcast')).toBeCloseTo(nowcast, 10);
+    expect(value('pm2_5ConcMassNowcastUsEpaAqi')).toBe(Math.round((50 / 9) * Math.trunc(nowcast * 10) / 10));
+    const gases = await hourly('only :no2');
+    expect(new Set(gases.body.data.map((row: { metric: string }) => row.metric))).toEqual(
+      new Set(['no2Conc1HourMean', 'no2Conc1HourMeanUsEpaAqi', 'no2Conc24HourRollingMean']),
+    );
+    expect(gases.body.data.find((row: { metric: string }) => row.metric === 'no2Conc1HourMeanUsEpaAqi').value).toBe(19); // 50/53 × 20
+    const internal = await hourly('only :internal');
+    expect(new Set(internal.body.data.map((row: { metric: string }) => row.metric))).toEqual(
+      new Set(['temperatureInternal1HourMean', 'temperatureInternal24HourRollingMean']),
+    );
+    const daily = await send(
+      '/v2/recent-datasource-measurements-query',
+      { 'Content-Type': 'application/json' },
+      { org: org.orgId, datasourceIds: [org.datasources[0]], outputFrequency: 'day', metricSelect: 'only :pm25' },
+    );
+    expect(new Set(daily.body.data.map((row: { metric: string }) => row.metric))).toEqual(
+      new Set(['pm2_5ConcMass24HourMean', 'pm2_5ConcMass24HourMeanUsEpaAqi']),
+    );
+  });
+
+  it('the metric catalogue: GET /v2/metrics names what every frequency answers', async () => {
+    const catalogue = await send('/v2/metrics', {});
+    expect(catalogue.response.status).toBe(200);
+    const names = catalogue.body.metrics.map((entry: { metric: string }) => entry.metric);
+    for (const name of ['pm2_5ConcMassIndividual', 'pm2_5ConcMassNowcastUsEpaAqi', 'pm2_5ConcMass24HourRollingMean', 'no2Conc1HourMeanUsEpaAqi'])
+      expect(names).toContain(name);
+    expect(catalogue.body.metrics.find((entry: { metric: string }) => entry.metric === 'pm2_5ConcMassIndividual')).toMatchObject({
+      outputFrequency: 'minute',
+      unit: 'µg/m³',
+      hasAqi: false,
+      categories: expect.arrayContaining(['pm25', 'pollutant']),
+    });
+    expect(catalogue.body.categories).toEqual(expect.arrayContaining(['pm25', 'pm10', 'pm1', 'no2', 'o3', 'internal', 'pollutant']));
   });
 
   it('TS and JS dashboards: minute json-long with qcAssessment, reading locations and value ?? raw', async () => {
@@ -129,9 +260,12 @@ describe('Clarity v2 clients, base URL changed only', () => {
     const { data, locations } = answer.body;
     expect(locations).toHaveLength(2);
     expect(locations[0]).toEqual({ datasourceId: expect.any(String), lat: expect.any(Number), lon: expect.any(Number) });
-    const pm25 = data.filter((row: { metric: string }) => row.metric === 'pm2_5ConcMass');
-    expect(pm25.map((row: { value?: number; raw: number }) => row.value ?? row.raw)).toEqual([7.5, 7.5, 8.5, 8.5]);
-    expect(new Set(data.map((row: { metric: string }) => row.metric))).toEqual(new Set(['pm2_5ConcMass', 'pm10ConcMass']));
+    const pm25 = data.filter((row: { metric: string }) => row.metric === 'pm2_5ConcMassIndividual');
+    expect(pm25.slice(0, 4).map((row: { value?: number; raw: number }) => row.value ?? row.raw)).toEqual([7.5, 7.5, 8.5, 8.5]);
+    expect(pm25[0]).toMatchObject({ qcAssessment: 'valid', status: 'sensor-ready' });
+    expect(new Set(data.map((row: { metric: string }) => row.metric))).toEqual(
+      new Set(['pm2_5ConcMassIndividual', 'pm10ConcMassIndividual']),
+    );
   });
 
   it('R dashboard and demo script: "none + a" and a comma list select metrics; a non-list datasourceIds is 400', async () => {

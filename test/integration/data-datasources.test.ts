@@ -18,11 +18,20 @@ describe('v2 datasources', () => {
     expect(listed.body.datasources.map((d: { datasourceId: string }) => d.datasourceId).sort()).toEqual(
       [...org.datasources].sort(),
     );
-    expect(listed.body.datasources[0]).toEqual({
+    const first = listed.body.datasources[0];
+    expect(first).toEqual({
       datasourceId: expect.stringMatching(/^ds_/),
+      currentSubscriptionId: expect.stringMatching(/^sub_/),
+      currentSourceId: expect.stringMatching(/^src_/),
       sourceType: 'CLARITY_NODE',
       orgAnnotations: { name: expect.any(String), group: 'North', tags: ['t'] },
     });
+    // Datagate's own, stable values: the same in every answer, different per datasource.
+    const again = await api.call('GET', `/v2/datasources?org=${org.orgId}`, { key: org.keys.admin });
+    expect(again.body.datasources.find((d: { datasourceId: string }) => d.datasourceId === first.datasourceId)).toEqual(first);
+    expect(new Set(listed.body.datasources.map((d: { currentSourceId: string }) => d.currentSourceId)).size).toBe(
+      listed.body.datasources.length,
+    );
     const guest = await api.call('GET', `/v2/datasources?org=${org.orgId}`, { key: org.keys.guest });
     expect(guest.body.datasources.map((d: { datasourceId: string }) => d.datasourceId)).toEqual([org.datasources[0]]);
   });
@@ -30,13 +39,13 @@ describe('v2 datasources', () => {
   it('always shows orgAnnotations.group, null for a datasource created without one (list, get and PATCH), as Clarity does', async () => {
     const datasourceId = await createDatasource(api, org.orgId, org.admin, 'No group');
     const listed = await api.call('GET', `/v2/datasources?org=${org.orgId}`, { key: org.keys.observer });
-    expect(listed.body.datasources.find((d: { datasourceId: string }) => d.datasourceId === datasourceId)).toEqual({
+    expect(listed.body.datasources.find((d: { datasourceId: string }) => d.datasourceId === datasourceId)).toMatchObject({
       datasourceId,
       sourceType: 'CLARITY_NODE',
       orgAnnotations: { name: 'No group', group: null, tags: [] },
     });
     const one = await api.call('GET', `/v2/datasources/${datasourceId}?org=${org.orgId}`, { key: org.keys.observer });
-    expect(one.body.orgAnnotations).toEqual({ name: 'No group', group: null, tags: [] });
+    expect(one.body.datasource.orgAnnotations).toEqual([{ org: org.orgId, name: 'No group', group: null, tags: [] }]);
     const patched = await api.call('PATCH', `/v2/datasources/${datasourceId}?org=${org.orgId}`, {
       key: org.keys.analyst,
       body: { orgAnnotations: { tags: ['roof'] } },
@@ -45,15 +54,26 @@ describe('v2 datasources', () => {
     expect(patched.body.orgAnnotations).toEqual({ name: 'No group', group: null, tags: ['roof'] });
   });
 
-  it('reads one datasource with location and createdAt; 404 outside the grant or the org', async () => {
+  it("reads one datasource in the shape of Clarity's per-datasource details (with location and createdAt); 404 outside the grant or the org", async () => {
     const one = await api.call('GET', `/v2/datasources/${org.datasources[1]}?org=${org.orgId}`, { key: org.keys.analyst });
     expect(one.status).toBe(200);
+    const listed = await api.call('GET', `/v2/datasources?org=${org.orgId}`, { key: org.keys.analyst });
+    const summary = listed.body.datasources.find((d: { datasourceId: string }) => d.datasourceId === org.datasources[1]);
+    const createdAt = one.body.datasource.createdAt;
     expect(one.body).toEqual({
-      datasourceId: org.datasources[1],
-      sourceType: 'CLARITY_NODE',
-      orgAnnotations: { name: 'Site 1', group: 'North', tags: ['t'] },
-      location: { lat: 51, lon: 5 },
-      createdAt: expect.any(String),
+      datasource: {
+        datasourceId: org.datasources[1],
+        sourceType: 'CLARITY_NODE',
+        currentSourceId: summary.currentSourceId,
+        currentSubscriptionId: summary.currentSubscriptionId,
+        openData: { isOpen: false },
+        orgAnnotations: [{ org: org.orgId, name: 'Site 1', group: 'North', tags: ['t'] }],
+        sourceHistory: [{ sourceId: summary.currentSourceId, startTime: createdAt }],
+        accessToMeasurements: [{ startTime: createdAt }],
+        subscriptionHistory: [{ subscriptionId: summary.currentSubscriptionId, subscriptionType: 'licensed', timePeriodStart: createdAt }],
+        location: { lat: 51, lon: 5 },
+        createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+      },
     });
     expect(
       (await api.call('GET', `/v2/datasources/${org.datasources[1]}?org=${org.orgId}`, { key: org.keys.guest })).status,

@@ -136,6 +136,8 @@ describe('the seed flow', () => {
       );
       expect(listed.body.datasources[0]).toEqual({
         datasourceId: expect.any(String),
+        currentSourceId: expect.stringMatching(/^src_/),
+        currentSubscriptionId: expect.stringMatching(/^sub_/),
         sourceType: 'CLARITY_NODE',
         orgAnnotations: { name: expect.any(String), group: 'Centre', tags: ['traffic'] },
       });

@@ -1,67 +1,91 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { walkthroughScript } from '../../lib/local/walkthrough';
+import { isRunning, killLeftovers, pidIn, startNpmStart, waitUntilGone, type NpmStart } from '../support/npm-start';
 
 /**
- * `npm start` as a newcomer runs it: a fresh process with a clean environment (no endpoint or
- * table from the test setup), its own DynamoDB Local and demo data. The demo key it prints reads
- * the demo orgs, and SIGINT stops it cleanly.
+ * The first `npm start` on a fresh folder, as a newcomer runs it: it prints the README's
+ * walk-through with this run's values, the demo key it prints answers minute, hour and day
+ * queries with the demo's measurements, and SIGTERM to npm stops everything it started.
  */
 
-const ROOT = join(__dirname, '..', '..');
-const INHERITED = ['DYNAMODB_ENDPOINT', 'TABLE_NAME', 'AWS_REGION', 'CONTINUATION_SECRET', 'KEY_CACHE_TTL_SECONDS'];
-
-let child: ChildProcess;
 let dataDir: string;
-let output = '';
+let run: NpmStart;
 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'datagate-start-'));
-  const env = Object.fromEntries(
-    Object.entries(process.env).filter(([name]) => !INHERITED.includes(name) && !name.startsWith('OIDC_')),
-  );
-  child = spawn(process.execPath, [join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(ROOT, 'bin', 'start-local.ts')], {
-    cwd: ROOT,
-    env: { ...env, PORT: '0', DATAGATE_DATA_DIR: dataDir },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout!.on('data', (chunk) => (output += chunk));
-  child.stderr!.on('data', (chunk) => (output += chunk));
-  await new Promise<void>((resolve, reject) => {
-    const timer = setInterval(() => {
-      if (output.includes('Stop with Ctrl-C.')) {
-        clearInterval(timer);
-        resolve();
-      } else if (child.exitCode !== null) {
-        clearInterval(timer);
-        reject(new Error(`npm start exited: ${output}`));
-      }
-    }, 100);
-  });
-}, 120_000);
+  run = startNpmStart(dataDir);
+  await run.waitFor('Stop with Ctrl-C.');
+}, 180_000);
 
-afterAll(() => {
-  if (child.exitCode === null) child.kill('SIGKILL');
+afterAll(async () => {
+  if (run.child.exitCode === null) run.child.kill('SIGKILL');
+  killLeftovers(dataDir);
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-describe('npm start', () => {
-  it('serves the demo: the printed key reads both demo orgs; SIGINT stops it', async () => {
-    const url = /Datagate is running at (http:\/\/\S+)/.exec(output)![1]!;
-    const key = /export KEY=(dgk_\w+)/.exec(output)![1]!;
-    const whoami = await fetch(`${url}/v2/whoami`, { headers: { 'x-api-key': key } });
+interface Row {
+  datasourceId: string;
+  time: string;
+  metric: string;
+  value: number;
+}
+
+async function recent(org: string, outputFrequency: string, metricSelect?: string): Promise<Row[]> {
+  const response = await fetch(`${run.url()}/v2/recent-datasource-measurements-query`, {
+    method: 'POST',
+    headers: { 'x-api-key': run.demoKey(), 'Content-Type': 'application/json' },
+    body: JSON.stringify({ org, allDatasources: true, outputFrequency, ...(metricSelect ? { metricSelect } : {}) }),
+  });
+  expect(response.status).toBe(200);
+  return ((await response.json()) as { data: Row[] }).data;
+}
+
+describe('the first npm start', () => {
+  it("prints the README's walk-through with this run's URL and Riverside's id filled in", () => {
+    const orgId = /"Riverside City Council" \((org_\w+)/.exec(run.output())![1]!;
+    expect(run.output()).toContain(walkthroughScript({ api: run.url(), orgId }));
+  });
+
+  it('the printed demo key answers non-empty minute, hour and day queries in both demo orgs', async () => {
+    const whoami = await fetch(`${run.url()}/v2/whoami`, { headers: { 'x-api-key': run.demoKey() } });
     expect(whoami.status).toBe(200);
     const { orgs } = (await whoami.json()) as { orgs: { org: string }[] };
     expect(orgs).toHaveLength(2);
+    const now = Date.now();
     for (const { org } of orgs) {
-      const listed = await fetch(`${url}/v2/datasources?org=${org}`, { headers: { 'x-api-key': key } });
-      expect(listed.status).toBe(200);
-      expect(((await listed.json()) as { datasources: unknown[] }).datasources.length).toBeGreaterThan(0);
+      const minute = await recent(org, 'minute', 'only pm2_5ConcMassIndividual');
+      expect(minute.length).toBeGreaterThan(0);
+      expect(minute.every((row) => now - Date.parse(row.time) <= 24 * 3600_000)).toBe(true);
+      const hour = await recent(org, 'hour', 'only pm2_5ConcMass1HourMean');
+      expect(new Set(hour.map((row) => row.time)).size).toBeGreaterThanOrEqual(47);
+      const day = await recent(org, 'day', 'only pm2_5ConcMass24HourMean');
+      expect(new Set(day.map((row) => row.time)).size).toBe(10);
     }
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-    child.kill('SIGINT');
-    expect(await exited).toBe(0);
-    expect(output).toContain('stopping the API and DynamoDB Local');
+  });
+
+  it("the demo measurements have a daily pattern: Riverside's NO2 at the morning rush hour is well above the night's", async () => {
+    const riverside = /"Riverside City Council" \((org_\w+)/.exec(run.output())![1]!;
+    const rows = await recent(riverside, 'hour', 'only no2Conc1HourMean');
+    const byHour = (from: number, to: number) => {
+      const values = rows.filter((row) => {
+        const hour = new Date(row.time).getUTCHours();
+        return hour >= from && hour <= to;
+      });
+      return values.reduce((sum, row) => sum + row.value, 0) / values.length;
+    };
+    expect(byHour(7, 9)).toBeGreaterThan(1.5 * byHour(1, 4));
+  });
+
+  it('SIGTERM to the npm process stops npm, node and DynamoDB Local', async () => {
+    const node = pidIn(dataDir, 'npm-start.pid')!;
+    const java = pidIn(dataDir, 'dynamodb.pid')!;
+    expect([isRunning(node), isRunning(java)]).toEqual([true, true]);
+    run.child.kill('SIGTERM');
+    await run.exited;
+    expect([await waitUntilGone(node), await waitUntilGone(java)]).toEqual([true, true]);
+    expect([pidIn(dataDir, 'npm-start.pid'), pidIn(dataDir, 'dynamodb.pid')]).toEqual([undefined, undefined]);
+    expect(run.output()).toContain('SIGTERM: stopping the API and DynamoDB Local');
   });
 });

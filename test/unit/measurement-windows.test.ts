@@ -1,14 +1,6 @@
-import {
-  DAY_MS,
-  HOUR_MS,
-  aggregate,
-  newestFirst,
-  periodStart,
-  selectMetrics,
-  windowStart,
-  type Measurement,
-  type Row,
-} from '../../functions/core/measurement-windows';
+import { DAY_MS, HOUR_MS, periodStart, selectMetrics, windowStart, type Row } from '../../functions/core/measurement-windows';
+
+// Hourly and daily means are derived from aggregates: test/unit/air-quality-derived.test.ts.
 
 const at = (iso: string) => Date.parse(iso);
 const now = at('2026-03-10T14:25:30.000Z');
@@ -40,49 +32,6 @@ describe('the windows of the recent-measurements query', () => {
   });
 });
 
-describe('means', () => {
-  const measurements: Measurement[] = [
-    { datasourceId: 'ds_a', time: '2026-03-10T14:01:00.000Z', metrics: { pm2_5ConcMassIndividual: 10, temperature: 20 } },
-    { datasourceId: 'ds_a', time: '2026-03-10T14:59:00.000Z', metrics: { pm2_5ConcMassIndividual: 20 } },
-    { datasourceId: 'ds_a', time: '2026-03-10T15:00:00.000Z', metrics: { pm2_5ConcMassIndividual: 99 } },
-    { datasourceId: 'ds_b', time: '2026-03-10T14:30:00.000Z', metrics: { pm2_5ConcMassIndividual: 1 } },
-  ];
-
-  it('are the arithmetic mean of each metric per datasource and period, over the measurements that have it', () => {
-    const rows = aggregate(measurements, 'hour').sort(newestFirst);
-    expect(rows).toEqual([
-      {
-        datasourceId: 'ds_a',
-        time: '2026-03-10T15:00:00.000Z',
-        endOfPeriod: '2026-03-10T16:00:00.000Z',
-        metrics: { pm2_5ConcMass1HourMean: 99 },
-      },
-      {
-        datasourceId: 'ds_a',
-        time: '2026-03-10T14:00:00.000Z',
-        endOfPeriod: '2026-03-10T15:00:00.000Z',
-        metrics: { pm2_5ConcMass1HourMean: 15, temperature1HourMean: 20 },
-      },
-      {
-        datasourceId: 'ds_b',
-        time: '2026-03-10T14:00:00.000Z',
-        endOfPeriod: '2026-03-10T15:00:00.000Z',
-        metrics: { pm2_5ConcMass1HourMean: 1 },
-      },
-    ]);
-  });
-
-  it('daily means are named 24HourMean and span the UTC day', () => {
-    const [row] = aggregate(measurements.slice(0, 3), 'day');
-    expect(row).toEqual({
-      datasourceId: 'ds_a',
-      time: '2026-03-10T00:00:00.000Z',
-      endOfPeriod: '2026-03-11T00:00:00.000Z',
-      metrics: { pm2_5ConcMass24HourMean: 43, temperature24HourMean: 20 },
-    });
-  });
-});
-
 describe('metric selection', () => {
   const rows: Row[] = [
     { datasourceId: 'ds_b', time: '2026-03-10T14:00:00.000Z', metrics: { pm2_5: 1, temperature: 2 } },
@@ -97,7 +46,7 @@ describe('metric selection', () => {
     ]);
   });
 
-  it('no selector keeps every metric', () => {
+  it('no selector keeps the default metrics (names outside the catalogue are in it)', () => {
     expect(selectMetrics(rows, undefined).map((row) => row.datasourceId)).toEqual(['ds_a', 'ds_a', 'ds_b']);
   });
 });

@@ -42,7 +42,7 @@ function worstRows(count: number, metricsPerRow: number): Row[] {
   }));
 }
 
-async function lambdaBytes(rows: Row[], format: RecentQuery['format']): Promise<number> {
+async function lambdaBytes(rows: Row[], format: RecentQuery['format'], qc = false): Promise<number> {
   const answer: RecentAnswer = {
     rows,
     datasources: rows.map((row) => ({
@@ -56,7 +56,8 @@ async function lambdaBytes(rows: Row[], format: RecentQuery['format']): Promise<
     })),
     mark: `${new Date().toISOString()}#~`,
   };
-  const reply = await recentMeasurementsReply(principal, 'org_000000000000000000000000', { ...query, format }, answer, {
+  const asked: RecentQuery = { ...query, format, ...(qc ? { qcAssessment: true, qcFlags: true } : {}) };
+  const reply = await recentMeasurementsReply(principal, 'org_000000000000000000000000', asked, answer, {
     request: { org: 'org_000000000000000000000000', ...query, replyWithContinuationToken: true },
     withToken: true,
   });
@@ -70,8 +71,11 @@ describe('the default answer cap keeps the largest answers well inside Lambda 6 
     ['csv-wide', 'many rows of few metrics', 2 * MAX_MEASUREMENTS_PER_ANSWER, 2],
     ['csv-wide', 'rows of 100 metrics', 1000, 100],
   ] as const)('%s, %s', async (format, _shape, count, metricsPerRow) => {
-    const rows = fitAnswer(worstRows(count, metricsPerRow), format);
-    expect(rows.length).toBeLessThan(count); // the cap, not the test data, is what bounds the answer
-    expect(await lambdaBytes(rows, format)).toBeLessThan(LIMIT_BYTES);
+    for (const qc of [false, true]) {
+      // With qcAssessment and qcFlags, json-long rows grow two fields and csv-wide metrics two columns.
+      const rows = fitAnswer(worstRows(count, metricsPerRow), { format, qcAssessment: qc, qcFlags: qc });
+      expect(rows.length).toBeLessThan(count); // the cap, not the test data, is what bounds the answer
+      expect(await lambdaBytes(rows, format, qc)).toBeLessThan(LIMIT_BYTES);
+    }
   });
 });

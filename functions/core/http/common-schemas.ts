@@ -1,7 +1,7 @@
 // The namespace import lets the bundler keep only the parts of zod in use (the `z` export pulls in all of it).
 import * as z from 'zod';
 import { idPattern, type IdKind } from '../ids';
-import { MAX_APPLICATION_LIMITS } from '../limits';
+import { MAX_APPLICATION_LIMITS, MAX_UNPAGED_ITEMS } from '../limits';
 
 /** An id of the server's own shape; anything else never reaches the database. */
 export const idSchema = (kind: IdKind) =>
@@ -41,6 +41,9 @@ export type ErrorBody = z.infer<typeof errorBodySchema>;
  * contract's shapes do (up to MAX_UNPAGED_ITEMS, then a `nextToken`); with `limit` it answers
  * one page of at most that many and a `nextToken` when there is more.
  */
+/** How the admin listings answer, for their route descriptions. */
+export const PAGED_LISTING_DESCRIPTION = `Without \`limit\`, the whole list, as the contract shows it (up to ${MAX_UNPAGED_ITEMS.toLocaleString('en')} items, then a \`nextToken\` for the rest). Paged (extension): with \`limit\` (1 to 1000), one page of at most that many and a \`nextToken\` when there is more; pass it back as \`nextToken\`.`;
+
 export const pageQuerySchema = z.object({
   limit: z.coerce
     .number()
@@ -48,7 +51,9 @@ export const pageQuerySchema = z.object({
     .min(1)
     .max(1000)
     .optional()
-    .meta({ description: 'Extension: page size. Without it the whole list is answered (up to 10,000 items).' }),
+    .meta({
+      description: `Extension: page size. Without it the whole list is answered (up to ${MAX_UNPAGED_ITEMS.toLocaleString('en')} items).`,
+    }),
   nextToken: z.string().min(1).max(4096).optional().meta({ description: 'Extension: the `nextToken` of the previous page.' }),
 });
 

@@ -1,0 +1,67 @@
+import { DAY_MS, HOUR_MS, baseOfStoredName, type Totals } from './derived-metrics';
+
+/**
+ * What one ingest batch changes in the hourly and daily aggregates (pure). Each written minute
+ * replaces what was stored at its time (nothing, or an older value read just before the
+ * conditional write), so its contribution is `new − old` for the sums and `(has new) − (had old)`
+ * for the counts. Summed over every write ever made at that time, the deltas telescope to the
+ * value stored last: the aggregates stay equal to the sums and counts of the stored minutes
+ * however often a minute is resent or overwritten, and in whatever order concurrent writers'
+ * deltas are added (addition commutes; each writer's `old` is guaranteed by its conditional put).
+ */
+
+export type PeriodKind = 'hour' | 'day';
+
+export const PERIOD_MS: Record<PeriodKind, number> = { hour: HOUR_MS, day: DAY_MS };
+
+/** One minute as stored: its time and its values under stored (minute) names. */
+export interface MinuteValues {
+  time: string;
+  metrics: Readonly<Record<string, number>>;
+}
+
+/** The change to one period's aggregate: per base metric, the sum and count to add (either may be negative). */
+export interface PeriodDelta {
+  kind: PeriodKind;
+  /** Period start, epoch milliseconds. */
+  start: number;
+  deltas: Record<string, Totals>;
+}
+
+const periodStart = (time: string, kind: PeriodKind) => Math.floor(Date.parse(time) / PERIOD_MS[kind]) * PERIOD_MS[kind];
+
+/**
+ * The deltas of replacing `old` (undefined when nothing was stored) with `written`, for each hour
+ * and day touched, without entries that cancel out (a resend of the same values adds nothing).
+ */
+export function rollupDeltas(changes: readonly { old?: MinuteValues; written: MinuteValues }[]): PeriodDelta[] {
+  const periods = new Map<string, PeriodDelta>();
+  const add = (kind: PeriodKind, minute: MinuteValues, sign: 1 | -1) => {
+    const start = periodStart(minute.time, kind);
+    const key = `${kind}|${start}`;
+    let period = periods.get(key);
+    if (!period) {
+      period = { kind, start, deltas: {} };
+      periods.set(key, period);
+    }
+    for (const [name, value] of Object.entries(minute.metrics)) {
+      const base = baseOfStoredName(name);
+      if (!base) continue;
+      const delta = (period.deltas[base] ??= { sum: 0, count: 0 });
+      delta.sum += sign * value;
+      delta.count += sign;
+    }
+  };
+  for (const { old, written } of changes) {
+    for (const kind of ['hour', 'day'] as const) {
+      if (old) add(kind, old, -1);
+      add(kind, written, 1);
+    }
+  }
+  return [...periods.values()].flatMap((period) => {
+    const deltas = Object.fromEntries(
+      Object.entries(period.deltas).filter(([, { sum, count }]) => sum !== 0 || count !== 0),
+    );
+    return Object.keys(deltas).length > 0 ? [{ ...period, deltas }] : [];
+  });
+}

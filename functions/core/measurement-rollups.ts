@@ -1,0 +1,117 @@
+import { randomBytes } from 'node:crypto';
+import type { PeriodTotals, Totals } from './air-quality/derived-metrics';
+import { PERIOD_MS, type PeriodDelta, type PeriodKind } from './air-quality/rollup-deltas';
+import { ServiceUnavailableError } from './errors';
+import { addNow, queryAll, updateNow, type ItemKey } from './table';
+
+/**
+ * Rolled-up measurements: one item per datasource and UTC hour, and per datasource and UTC day,
+ * holding the sum and count of each metric's stored minutes (by base name: `sum_pm2_5ConcMass`,
+ * `count_pm2_5ConcMass`, top-level attributes because DynamoDB's ADD works on top-level numbers
+ * only). Key: PK `AGG#<datasourceId>`, SK `H#<period start ISO>` or `D#<period start ISO>`, so
+ * the hours (or days) of a window are one Query. No GSI keys: aggregates never enter the receipt
+ * index. Maintained by ingest (./measurements.ts) with one `ADD` per touched period per batch,
+ * under the datasource's ingest lease (same partition, SK `LEASE`); read by `hour` and `day`
+ * queries instead of the minutes.
+ */
+
+const SUM = 'sum_';
+const COUNT = 'count_';
+const PREFIX: Record<PeriodKind, string> = { hour: 'H#', day: 'D#' };
+/** Aggregates are kept as long as minutes are (10 days), plus a day: rolling means look 23 hours back. */
+const KEEP_MS = 11 * 86_400_000;
+
+const partition = (datasourceId: string) => `AGG#${datasourceId}`;
+
+export const rollupKey = (datasourceId: string, kind: PeriodKind, start: number): ItemKey => ({
+  PK: partition(datasourceId),
+  SK: `${PREFIX[kind]}${new Date(start).toISOString()}`,
+});
+
+/**
+ * Adds one batch's deltas to its periods' aggregates: one `ADD` of every metric's sum and count
+ * delta per period, all at once. Additions commute, so batches compose exactly in any order; the
+ * first `ADD` creates the item.
+ */
+export async function addRollupDeltas(orgId: string, datasourceId: string, deltas: readonly PeriodDelta[]): Promise<void> {
+  await Promise.all(
+    deltas.map(({ kind, start, deltas: byMetric }) =>
+      addNow(rollupKey(datasourceId, kind, start), {
+        set: {
+          type: 'rollup',
+          orgId,
+          datasourceId,
+          periodKind: kind,
+          periodStart: new Date(start).toISOString(),
+          ttl: Math.floor((start + PERIOD_MS[kind] + KEEP_MS) / 1000),
+        },
+        add: Object.fromEntries(
+          Object.entries(byMetric).flatMap(([base, { sum, count }]) => [
+            [`${SUM}${base}`, sum],
+            [`${COUNT}${base}`, count],
+          ]),
+        ),
+      }),
+    ),
+  );
+}
+
+function fromItem(item: Record<string, unknown>): PeriodTotals {
+  const totals: Record<string, Totals> = {};
+  for (const [attribute, value] of Object.entries(item)) {
+    if (!attribute.startsWith(COUNT)) continue;
+    const base = attribute.slice(COUNT.length);
+    const count = Number(value);
+    // A metric whose minutes were all overwritten away keeps count 0: it has no mean.
+    if (count > 0) totals[base] = { sum: Number(item[`${SUM}${base}`] ?? 0), count };
+  }
+  return { start: Date.parse(item.periodStart as string), totals };
+}
+
+/**
+ * One datasource's aggregates of `kind` with `from <= start <= to` (epoch ms), oldest first:
+ * one Query (48 + 23 hours, or 10 days, are a few dozen small items).
+ */
+export async function readRollups(datasourceId: string, kind: PeriodKind, from: number, to: number): Promise<PeriodTotals[]> {
+  const items = await queryAll({
+    partition: partition(datasourceId),
+    between: [rollupKey(datasourceId, kind, from).SK, rollupKey(datasourceId, kind, to).SK],
+  });
+  return items.map(fromItem);
+}
+
+/**
+ * The ingest lease of a datasource: PK `AGG#<datasourceId>`, SK `LEASE`. Ingests of one datasource
+ * take turns under it, so that the minutes each one reads as "replaced" are still there when it
+ * writes, and the deltas it adds are exact. A lease lasts LEASE_MS, longer than any function may
+ * run (10 s), so one left by a writer that died expires instead of blocking the datasource.
+ */
+const LEASE_MS = 30_000;
+/** How long an ingest waits for the lease before answering 503 (typically it waits for one other ingest). */
+const LEASE_WAIT_MS = 8_000;
+
+const leaseKey = (datasourceId: string): ItemKey => ({ PK: partition(datasourceId), SK: 'LEASE' });
+
+/** Runs `work` holding the datasource's ingest lease; 503 when others hold it for too long. */
+export async function withIngestLease<T>(datasourceId: string, work: () => Promise<T>): Promise<T> {
+  const owner = randomBytes(9).toString('base64url');
+  const started = Date.now();
+  for (let attempt = 0; ; attempt++) {
+    const now = Date.now();
+    const taken = await updateNow(
+      leaseKey(datasourceId),
+      { set: { leaseUntil: now + LEASE_MS, leaseOwner: owner, ttl: Math.floor((now + KEEP_MS) / 1000) } },
+      { condition: 'attribute_not_exists(leaseUntil) OR leaseUntil < :now', values: { ':now': now } },
+    );
+    if (taken) break;
+    if (Date.now() - started > LEASE_WAIT_MS) throw new ServiceUnavailableError(1);
+    // Full jitter, so that waiting writers do not retry in lockstep.
+    await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(400, 20 * 2 ** attempt)));
+  }
+  try {
+    return await work();
+  } finally {
+    // Refused only when the lease expired and another writer took it: nothing of ours to release.
+    await updateNow(leaseKey(datasourceId), { remove: ['leaseUntil', 'leaseOwner'] }, { condition: 'leaseOwner = :owner', values: { ':owner': owner } });
+  }
+}
