@@ -55,7 +55,7 @@ export const v2MeasurementRoutes = routeTable({
       'Not in Clarity v2 (a Datagate extension). Body `{org, measurements}`: `org` belongs in the body, as on every POST; the query string `?org=` is still accepted, and when both are sent they must name the same org (400 otherwise). Other body fields are ignored.',
       'All or nothing: the whole batch is validated before anything is written, and one bad item (400, `details` names it) writes nothing. If DynamoDB fails mid-batch the answer is 503: send the same batch again, it overwrites what was written.',
       `The same datasource and \`time\` sent again overwrites, never duplicates (times are normalised to milliseconds, UTC). A \`time\` more than ${MAX_FUTURE_MS / 60_000} minutes ahead, or older than the ${RETENTION_MS / DAY_MS} days measurements are kept, is refused. \`accepted\` is the number of measurements sent.`,
-      'Metric names: those of the catalogue (`GET /v2/metrics`), as minute names (`pm2_5ConcMassIndividual`) or base names (`pm2_5ConcMass`, stored under the minute name); any other name is 400. 1 to 100 metrics per measurement.',
+      'Metric names: those of the catalogue (`GET /v2/metrics`), as minute names (`pm2_5ConcMassIndividual`) or base names (`pm2_5ConcMass`, stored under the minute name); any other name is 400. At least 1 metric per measurement, each named once.',
       'Hourly and daily aggregates (sums and counts per metric) are updated in the same call, exactly: a resend or overwrite adds only the difference it makes. Ingests of one datasource take turns (a lease); one that waits more than a few seconds is 503 with `Retry-After`.',
     ].join('\n\n'),
     who: 'admin, technician',

@@ -12,6 +12,10 @@ import { apiKeyHint, issueApiKey } from '../../functions/core/api-keys';
 import { signContinuationToken, verifyContinuationToken } from '../../functions/core/continuation-tokens';
 import { measurementSchema } from '../../functions/data/schemas';
 import { whoamiSchema } from '../../functions/data/schemas';
+import { metricsOf } from '../../functions/core/air-quality/catalogue';
+import { ROLLING_HOURS } from '../../functions/core/air-quality/derived-metrics';
+import { NOWCAST_HOURS, nowcast } from '../../functions/core/air-quality/nowcast';
+import { AQI_TABLES, aqiOf } from '../../functions/core/air-quality/aqi';
 
 /**
  * Where the OpenAPI document states a number (a default, a range, a cap, a window), the number
@@ -61,7 +65,7 @@ const arrayBounds = (schema: Json): [number, number] => {
 };
 
 /** Whether a measurement with `count` metrics named `name(i)` passes the ingest schema. */
-const acceptsMetrics = (count: number, name = (index: number) => `m${index}`) =>
+const acceptsMetrics = (count: number, name = (index: number) => metricsOf('minute')[index]!.metric) =>
   measurementSchema.safeParse({
     time: new Date().toISOString(),
     metrics: Object.fromEntries(Array.from({ length: count }, (_unused, index) => [name(index), 1])),
@@ -128,7 +132,7 @@ const CLAIMS: Claim[] = [
   },
   {
     about: 'datasources named in a query',
-    pattern: /`datasourceIds` \((\d+) to (\d+)\)/,
+    pattern: /`datasourceIds` \((\d+) to (\d+)[;)]/,
     actual: (operation) => arrayBounds(bodyProperty(operation, 'datasourceIds')),
   },
   {
@@ -137,14 +141,39 @@ const CLAIMS: Claim[] = [
     actual: (operation) => arrayBounds(bodyProperty(operation, 'measurements')),
   },
   {
-    about: 'metrics per measurement',
-    pattern: /(\d+) to (\d+) metrics per measurement/,
-    actual: () => [acceptsMetrics(0) ? 0 : acceptsMetrics(1) ? 1 : NaN, acceptsMetrics(100) && !acceptsMetrics(101) ? 100 : NaN],
+    about: 'metrics per measurement: at least one, each a distinct catalogue metric',
+    pattern: /[Aa]t least (\d+) metric per measurement/,
+    actual: () => [acceptsMetrics(0) ? 0 : acceptsMetrics(1) ? 1 : NaN],
   },
   {
-    about: 'the longest metric name',
-    pattern: /letters, digits or `_` \(at most (\d+)\)/,
-    actual: () => [acceptsMetrics(1, () => `m${'x'.repeat(63)}`) && !acceptsMetrics(1, () => `m${'x'.repeat(64)}`) ? 64 : NaN],
+    about: 'the decimal places of locationRounding',
+    pattern: /decimal places of the locations, (\d+) to (\d+)/,
+    actual: (operation) => {
+      const schema = bodyProperty(operation, 'locationRounding');
+      const integer = [schema, ...(schema.anyOf ?? [])].find((candidate: Json) => candidate.type === 'integer');
+      return [integer?.minimum, integer?.maximum];
+    },
+  },
+  { about: 'the rolling mean span', pattern: /the (\d+) hourly means ending/, actual: () => [ROLLING_HOURS] },
+  { about: 'the hours a new minute reaches', pattern: /of the (\d+) hours after it/, actual: () => [ROLLING_HOURS - 1] },
+  { about: 'the NowCast span', pattern: /NowCast over (\d+) hourly means/, actual: () => [NOWCAST_HOURS] },
+  {
+    about: 'the NowCast validity rule',
+    pattern: /valid with (\d+) of the (\d+) most recent hours/,
+    actual: () => {
+      const two = nowcast([5, 5, undefined, 5]) !== undefined && nowcast([5, undefined, undefined, 5]) === undefined;
+      return two ? [2, 3] : [NaN, NaN];
+    },
+  },
+  {
+    about: 'AQIs beyond the top breakpoint',
+    pattern: /AQI over (\d+)/,
+    actual: () => [AQI_TABLES.pm2_5.bands.at(-1)!.aqiHi],
+  },
+  {
+    about: 'the top of the 1-hour SO2 table',
+    pattern: /only up to (\d+) ppb/,
+    actual: () => [aqiOf(AQI_TABLES.so2_1h, 304) !== undefined && aqiOf(AQI_TABLES.so2_1h, 305) === undefined ? 304 : NaN],
   },
   { about: 'how far ahead a measurement may be', pattern: /(\d+) minutes ahead/, actual: () => [MAX_FUTURE_MS / 60_000] },
   {
@@ -196,7 +225,7 @@ const CLAIMS: Claim[] = [
 
 /** Statements of a quantity: a cap, a range, a default, or a number with a unit. */
 const QUANTITY =
-  /\b(?:default|at most|up to|within(?: the)?|over|last|the)\s+[\d,]*\d\b(?![-\w])|\b\d[\d,]*\s*(?:to|-)\s*\d[\d,]*\b(?!-?[a-z])|\b\d[\d,]*\s*(?:items|keys|values|rows|metrics|measurements|days?|hours?|seconds|minutes|characters|MiB|s)\b/g;
+  /\b(?:default|at most|up to|within(?: the)?|over|last|the)\s+[\d,]*\d\b(?![-\w])|(?<![\w./-])\d[\d,]*\s*(?:to|-)\s*\d[\d,]*\b(?!-?[a-z])|\b\d[\d,]*\s*(?:items|keys|values|rows|metrics|measurements|days?|hours?|seconds|minutes|characters|MiB|s)\b/g;
 
 const numbers = (match: RegExpExecArray) =>
   match
