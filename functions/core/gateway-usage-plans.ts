@@ -1,14 +1,4 @@
-import {
-  APIGatewayClient,
-  CreateApiKeyCommand,
-  CreateUsagePlanCommand,
-  CreateUsagePlanKeyCommand,
-  DeleteApiKeyCommand,
-  DeleteUsagePlanCommand,
-  GetApiKeysCommand,
-  GetUsagePlansCommand,
-  UpdateUsagePlanCommand,
-} from '@aws-sdk/client-api-gateway';
+import type { APIGatewayClient } from '@aws-sdk/client-api-gateway';
 import type { ApplicationLimits } from './applications';
 import { usageKeyValue } from './usage-key';
 
@@ -36,16 +26,39 @@ function gatewayTarget(): GatewayTarget | undefined {
   return restApiId && stage ? { restApiId, stage } : undefined;
 }
 
-let client: APIGatewayClient | undefined;
-const gateway = () => (client ??= new APIGatewayClient({}));
+type Sdk = typeof import('@aws-sdk/client-api-gateway');
+
+let loaded: Promise<{ sdk: Sdk; client: APIGatewayClient }> | undefined;
+
+/**
+ * The client, loaded on first use: only three admin routes call API Gateway, so no function pays
+ * for the client at cold start. In Lambda the package comes from the runtime's AWS SDK
+ * (`externalModules` in lambda-bundling.ts).
+ */
+/** What a listing or a creation answers, as far as this module reads it. */
+type Listing = { items?: { id?: string; name?: string }[] };
+type Created = { id?: string };
+
+/** Sends one command, built from the loaded SDK. */
+async function send<T = unknown>(command: (sdk: Sdk) => { input: unknown }): Promise<T> {
+  const { sdk, client } = await gateway();
+  // The SDK's overloads cannot type a command built generically; each caller names its output.
+  return (await client.send(command(sdk) as never)) as T;
+}
+
+function gateway(): Promise<{ sdk: Sdk; client: APIGatewayClient }> {
+  return (loaded ??= import('@aws-sdk/client-api-gateway').then((sdk) => ({ sdk, client: new sdk.APIGatewayClient({}) })));
+}
 
 async function findApiKeyId(applicationId: string): Promise<string | undefined> {
-  const { items } = await gateway().send(new GetApiKeysCommand({ nameQuery: applicationId, limit: 10 }));
+  const { items } = await send<Listing>((sdk) => new sdk.GetApiKeysCommand({ nameQuery: applicationId, limit: 10 }));
   return items?.find((key) => key.name === applicationId)?.id;
 }
 
 async function findUsagePlanId(applicationId: string, apiKeyId: string | undefined): Promise<string | undefined> {
-  const { items } = await gateway().send(new GetUsagePlansCommand({ ...(apiKeyId ? { keyId: apiKeyId } : {}), limit: 500 }));
+  const { items } = await send<Listing>(
+    (sdk) => new sdk.GetUsagePlansCommand({ ...(apiKeyId ? { keyId: apiKeyId } : {}), limit: 500 }),
+  );
   return items?.find((plan) => plan.name === applicationId)?.id;
 }
 
@@ -61,38 +74,41 @@ export async function syncUsagePlan(applicationId: string, limits: ApplicationLi
   const apiKeyId =
     (await findApiKeyId(applicationId)) ??
     (
-      await gateway().send(
-        new CreateApiKeyCommand({
-          name: applicationId,
-          value: usageKeyValue(applicationId),
-          enabled: true,
-          description: 'Datagate usage key',
-        }),
+      await send<Created>(
+        (sdk) =>
+          new sdk.CreateApiKeyCommand({
+            name: applicationId,
+            value: usageKeyValue(applicationId),
+            enabled: true,
+            description: 'Datagate usage key',
+          }),
       )
     ).id!;
   const planId = await findUsagePlanId(applicationId, apiKeyId);
   if (planId) {
-    await gateway().send(
-      new UpdateUsagePlanCommand({
-        usagePlanId: planId,
-        patchOperations: [
-          { op: 'replace', path: '/throttle/rateLimit', value: String(limits.requestsPerSecond) },
-          { op: 'replace', path: '/throttle/burstLimit', value: String(limits.burst) },
-          { op: 'replace', path: '/quota/limit', value: String(limits.requestsPerDay) },
-        ],
-      }),
+    await send(
+      (sdk) =>
+        new sdk.UpdateUsagePlanCommand({
+          usagePlanId: planId,
+          patchOperations: [
+            { op: 'replace', path: '/throttle/rateLimit', value: String(limits.requestsPerSecond) },
+            { op: 'replace', path: '/throttle/burstLimit', value: String(limits.burst) },
+            { op: 'replace', path: '/quota/limit', value: String(limits.requestsPerDay) },
+          ],
+        }),
     );
     return;
   }
-  const plan = await gateway().send(
-    new CreateUsagePlanCommand({
-      name: applicationId,
-      description: 'Datagate application limits',
-      apiStages: [{ apiId: target.restApiId, stage: target.stage }],
-      ...throttleAndQuota(limits),
-    }),
+  const plan = await send<Created>(
+    (sdk) =>
+      new sdk.CreateUsagePlanCommand({
+        name: applicationId,
+        description: 'Datagate application limits',
+        apiStages: [{ apiId: target.restApiId, stage: target.stage }],
+        ...throttleAndQuota(limits),
+      }),
   );
-  await gateway().send(new CreateUsagePlanKeyCommand({ usagePlanId: plan.id!, keyId: apiKeyId, keyType: 'API_KEY' }));
+  await send((sdk) => new sdk.CreateUsagePlanKeyCommand({ usagePlanId: plan.id!, keyId: apiKeyId, keyType: 'API_KEY' }));
 }
 
 /** Removes the application's gateway key and usage plan (what is left of them). */
@@ -101,15 +117,16 @@ export async function removeUsagePlan(applicationId: string): Promise<void> {
   if (!target) return;
   const apiKeyId = await findApiKeyId(applicationId);
   const planId = await findUsagePlanId(applicationId, apiKeyId);
-  if (apiKeyId) await gateway().send(new DeleteApiKeyCommand({ apiKey: apiKeyId }));
+  if (apiKeyId) await send((sdk) => new sdk.DeleteApiKeyCommand({ apiKey: apiKeyId }));
   if (planId) {
     // A usage plan still attached to a stage cannot be deleted.
-    await gateway().send(
-      new UpdateUsagePlanCommand({
-        usagePlanId: planId,
-        patchOperations: [{ op: 'remove', path: '/apiStages', value: `${target.restApiId}:${target.stage}` }],
-      }),
+    await send(
+      (sdk) =>
+        new sdk.UpdateUsagePlanCommand({
+          usagePlanId: planId,
+          patchOperations: [{ op: 'remove', path: '/apiStages', value: `${target.restApiId}:${target.stage}` }],
+        }),
     );
-    await gateway().send(new DeleteUsagePlanCommand({ usagePlanId: planId }));
+    await send((sdk) => new sdk.DeleteUsagePlanCommand({ usagePlanId: planId }));
   }
 }
