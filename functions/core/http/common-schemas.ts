@@ -81,4 +81,4 @@ export const applicationLimitsSchema = z
     burst: z.number().int().min(1).max(MAX_APPLICATION_LIMITS.burst),
     requestsPerDay: z.number().int().min(1).max(MAX_APPLICATION_LIMITS.requestsPerDay),
   })
-  .meta({ id: 'ApplicationLimits', description: 'Requests a second (steady rate), burst, and requests a UTC day.' });
+  .meta({ description: 'Requests a second (steady rate), burst, and requests a UTC day.' });
