@@ -19,6 +19,8 @@ export interface BenchSettings {
   /** Other datasources in the org of `query.othersVsAlone`, and the hours of recent minutes each holds. */
   otherDatasources: number;
   otherHours: number;
+  /** Seconds of mixed load for `soak.*`. */
+  soakSeconds: number;
 }
 
 export type Figures = Record<string, number>;
@@ -52,7 +54,12 @@ export const TARGETS: Record<string, Target> = {
   'bundle.maxRouteVsFloor': atMost(1.5),
   'init.maxRouteVsFloor': atMost(1.5),
   'init.handlerWithLoggingVsFloor': atMost(1.5),
+  'console.bundleGzipBytes': atMost(150000),
   'e2e.rps': report,
+  'soak.errors': exactly(0),
+  'soak.lostMeasurements': exactly(0),
+  'soak.rssGrowthMB': atMost(50),
+  'soak.p99Millis': report,
 };
 
 export interface BenchCase {
@@ -66,13 +73,24 @@ export interface BenchCase {
 
 /** Every case; loaded after DynamoDB Local is up and its endpoint is in the environment, which the shared client reads when it is made. */
 export async function loadCases(): Promise<BenchCase[]> {
-  const [{ verifyCases }, { queryCases }, { ingestCases }, { e2eCases }, { bundleCases }, { rollupCases }] = await Promise.all([
+  const [
+    { verifyCases },
+    { queryCases },
+    { ingestCases },
+    { e2eCases },
+    { bundleCases },
+    { rollupCases },
+    { consoleCases },
+    { soakCases },
+  ] = await Promise.all([
     import('./verify-cases'),
     import('./query-cases'),
     import('./ingest-cases'),
     import('./e2e-cases'),
     import('./bundle-cases'),
     import('./rollup-cases'),
+    import('./console-cases'),
+    import('./soak-cases'),
   ]);
   return [
     {
@@ -95,5 +113,7 @@ export async function loadCases(): Promise<BenchCase[]> {
       ],
       run: bundleCases,
     },
+    { name: 'console', keys: ['console.bundleGzipBytes'], run: consoleCases },
+    { name: 'soak', keys: ['soak.errors', 'soak.lostMeasurements', 'soak.rssGrowthMB', 'soak.p99Millis'], run: soakCases },
   ];
 }

@@ -20,6 +20,7 @@ export const FULL_RUN: BenchSettings = {
   historyDays: 30,
   otherDatasources: 200,
   otherHours: 3,
+  soakSeconds: 60,
 };
 
 /** Tiny counts: proves every case runs and every key is written; its timings mean nothing. */
@@ -32,6 +33,7 @@ export const SMOKE_RUN: BenchSettings = {
   historyDays: 2,
   otherDatasources: 3,
   otherHours: 1,
+  soakSeconds: 2,
 };
 
 export interface BenchResult {

@@ -1,6 +1,8 @@
 import { App } from 'aws-cdk-lib';
 import { DatagateStack, type CustomDomainSettings, type OidcSettings } from '../lib/datagate-stack';
 import { addNagChecks } from '../lib/nag-acknowledgments';
+import type { ConsoleSignIn } from '../lib/console-hosting';
+import { ensureConsoleBuilt } from '../lib/local/console-build';
 
 /**
  * The CDK app. Environment-agnostic: account and region come from the deploying credentials.
@@ -18,6 +20,10 @@ import { addNagChecks } from '../lib/nag-acknowledgments';
  *      the limits of applications whose owner set none (all three together)
  *   -c continuationSecretVersionId=...                        the continuation-token secret's version
  *      the functions use (rotation, docs/operations.md)
+ *   -c consoleAuthorizeUrl=... -c consoleTokenUrl=... -c consoleLogoutUrl=... -c consoleClientId=...
+ *      with an existing issuer: the admin console's sign-in (authorization code + PKCE, public client)
+ *   -c cognitoDomainPrefix=datagate-...                       the managed login's Cognito domain prefix
+ *   -c consoleDomainName=... -c consoleCertificateArn=...     a custom domain for the console (ACM, us-east-1)
  *
  * cdk-nag (AwsSolutions and Serverless packs) checks the app at synthesis; a finding fails it.
  */
@@ -69,6 +75,29 @@ function limitDefaultsFromContext(): { requestsPerSecond: number; burst: number;
   return { requestsPerSecond: numbers[0]!, burst: numbers[1]!, requestsPerDay: numbers[2]! };
 }
 
+function consoleSignInFromContext(): ConsoleSignIn | undefined {
+  const authorizeUrl = contextString('consoleAuthorizeUrl');
+  const tokenUrl = contextString('consoleTokenUrl');
+  const logoutUrl = contextString('consoleLogoutUrl');
+  const clientId = contextString('consoleClientId');
+  if (authorizeUrl && tokenUrl && logoutUrl && clientId) return { authorizeUrl, tokenUrl, logoutUrl, clientId };
+  if (authorizeUrl || tokenUrl || logoutUrl || clientId) {
+    throw new Error('Give all four of consoleAuthorizeUrl, consoleTokenUrl, consoleLogoutUrl and consoleClientId, or none.');
+  }
+  return undefined;
+}
+
+function consoleDomainFromContext(): { domainName: string; certificateArn: string } | undefined {
+  const domainName = contextString('consoleDomainName');
+  const certificateArn = contextString('consoleCertificateArn');
+  if (domainName && certificateArn) return { domainName, certificateArn };
+  if (domainName || certificateArn) throw new Error('Give both consoleDomainName and consoleCertificateArn, or neither.');
+  return undefined;
+}
+
+// The stack uploads the built console: build it when missing or stale.
+ensureConsoleBuilt();
+
 new DatagateStack(app, 'Datagate', {
   stackName: 'Datagate',
   description: 'Datagate: API keys for external software to air-quality data.',
@@ -79,5 +108,9 @@ new DatagateStack(app, 'Datagate', {
   apiGatewayCloudWatchRole: contextBoolean('apiGatewayCloudWatchRole'),
   continuationSecretVersionId: contextString('continuationSecretVersionId'),
   applicationLimitDefaults: limitDefaultsFromContext(),
+  secretScannerKeysUrl: contextString('secretScannerKeysUrl'),
+  consoleSignIn: consoleSignInFromContext(),
+  cognitoDomainPrefix: contextString('cognitoDomainPrefix'),
+  consoleDomain: consoleDomainFromContext(),
 });
 addNagChecks(app);

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { claimFolder, dataFolder, FolderInUseError, releaseFolder, stopLeftoverDynamoDb } from '../lib/local/data-folder';
 import { DataFolderError, readDemoState } from '../lib/local/demo-data';
 import { startLocalRuntime, type LocalRuntime } from '../lib/local/runtime';
+import { ensureConsoleBuilt } from '../lib/local/console-build';
 import { walkthroughScript } from '../lib/local/walkthrough';
 
 /**
@@ -42,6 +43,8 @@ const parent = process.ppid;
 setInterval(() => process.ppid !== parent && void stop('parent process gone'), 500).unref();
 
 async function main() {
+  // The admin console at `/`: built when missing or out of date.
+  ensureConsoleBuilt();
   claimFolder(folder);
   const leftover = await stopLeftoverDynamoDb(folder);
   if (leftover) process.stdout.write(`Stopped the DynamoDB Local (pid ${leftover}) a previous run left behind.\n`);
@@ -76,6 +79,7 @@ async function main() {
   }[prepared.happened];
   process.stdout.write(`
 Datagate is running at ${url}  (DynamoDB Local at ${runtime.dynamoDbEndpoint}, data in ${folder.root})
+Open the console: ${url}/  (sign in as ${demo.riverside.admin}, or any email)
 ${what}: "Riverside City Council" (${demo.riverside.orgId}, admin ${demo.riverside.admin}) and "Northfield University"
 (${demo.northfield.orgId}, admin ${demo.northfield.admin}), five datasources with the last 10 days of measurements
 (${prepared.measurementsSent} sent now), and the application "City Air Dashboard" (${demo.dashboardApplicationId}), connected to both.

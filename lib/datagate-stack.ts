@@ -1,3 +1,4 @@
+import { GITHUB_SECRET_SCANNING_KEYS_URL } from '../functions/core/config';
 import * as path from 'node:path';
 import { CfnOutput, Duration, RemovalPolicy, SecretValue, Size, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
@@ -17,8 +18,9 @@ import { AUTHORIZERS } from './authorizers';
 import { DatagateFunction } from './datagate-function';
 import { FUNCTION_FILES } from './function-assets';
 import { DatagateMonitoring, type MonitoredFunction } from './monitoring';
-import { acknowledgeStackFindings } from './nag-acknowledgments';
+import { acknowledgeConsoleFindings, acknowledgeStackFindings } from './nag-acknowledgments';
 import { DatagateWebAcl } from './web-acl';
+import { ConsoleHosting, DEFAULT_CONSOLE_DIST, type ConsoleSignIn } from './console-hosting';
 
 /** The OpenID Connect issuer whose JWTs identify people on `/admin`. */
 export interface OidcSettings {
@@ -78,6 +80,39 @@ export interface DatagateStackProps extends StackProps {
    * @default 10 requests a second, burst 20, 100,000 requests a day (functions/core/limits.ts)
    */
   readonly applicationLimitDefaults?: { requestsPerSecond: number; burst: number; requestsPerDay: number };
+
+  /**
+   * How the admin console signs people in when `oidc` is an existing issuer (its authorization
+   * code + PKCE endpoints and public client). Without it, that console shows that sign-in is
+   * not configured.
+   * @default the Cognito user pool's managed login, when the stack creates the pool
+   */
+  readonly consoleSignIn?: ConsoleSignIn;
+
+  /**
+   * The Cognito domain prefix of the managed login (`<prefix>.auth.<region>.amazoncognito.com`),
+   * unique in the region.
+   * @default `datagate-<account id>`
+   */
+  readonly cognitoDomainPrefix?: string;
+
+  /**
+   * A custom domain for the console, with an ACM certificate in us-east-1.
+   * @default the CloudFront distribution's own name
+   */
+  readonly consoleDomain?: { readonly domainName: string; readonly certificateArn: string };
+
+  /**
+   * The built console.
+   * @default console/dist
+   */
+  readonly consoleAssetPath?: string;
+
+  /**
+   * Where the secret scanner that reports leaked keys publishes its public keys.
+   * @default GitHub's secret scanning keys (https://api.github.com/meta/public_keys/secret_scanning)
+   */
+  readonly secretScannerKeysUrl?: string;
 }
 
 /** A domain name for the API and its ACM certificate (in the stack's region). */
@@ -111,11 +146,13 @@ export class DatagateStack extends Stack {
   private readonly limitDefaults: Record<string, string>;
   /** A literal, not the stage's Ref: a function reading the stage would depend on its own method. */
   private readonly stageName: string;
+  private readonly secretScannerKeysUrl: string;
 
   constructor(scope: Construct, id: string, props: DatagateStackProps = {}) {
     super(scope, id, props);
     this.continuationSecretVersionId = props.continuationSecretVersionId;
     this.stageName = props.stageName ?? 'v1';
+    this.secretScannerKeysUrl = props.secretScannerKeysUrl ?? GITHUB_SECRET_SCANNING_KEYS_URL;
     const defaults = props.applicationLimitDefaults;
     this.limitDefaults = defaults
       ? {
@@ -126,8 +163,19 @@ export class DatagateStack extends Stack {
       : {};
 
     this.table = this.createTable();
-    const oidc = props.oidc ?? this.createUserPool();
     this.api = this.createApi(props);
+    const userPool = props.oidc ? undefined : this.createUserPool(props.cognitoDomainPrefix);
+    const consoleHosting = new ConsoleHosting(this, 'Console', {
+      api: this.api,
+      stageName: this.stageName,
+      assetPath: props.consoleAssetPath ?? DEFAULT_CONSOLE_DIST,
+      authOrigin: userPool ? userPool.domain.baseUrl() : props.consoleSignIn && new URL(props.consoleSignIn.tokenUrl).origin,
+      domain: props.consoleDomain,
+    });
+    const { oidc, consoleSignIn } = userPool
+      ? this.createUserPoolClient(userPool, consoleHosting.url)
+      : { oidc: props.oidc!, consoleSignIn: props.consoleSignIn };
+    consoleHosting.deploy(consoleSignIn);
     const { authorizers, functions: authorizerFunctions } = this.createAuthorizers(oidc);
     for (const route of routeList) this.addRoute(route, authorizers);
 
@@ -142,6 +190,7 @@ export class DatagateStack extends Stack {
       alarmEmail: props.alarmEmail,
     });
     acknowledgeStackFindings(this, { api: this.api, table: this.table });
+    acknowledgeConsoleFindings(this, consoleHosting);
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the API (with the stage).' });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.monitoring.topic.topicArn, description: 'SNS topic of every alarm.' });
@@ -174,9 +223,12 @@ export class DatagateStack extends Stack {
     return table;
   }
 
-  /** The default people directory when no external OIDC issuer is given. */
-  private createUserPool(): OidcSettings {
-    const userPool = new cognito.UserPool(this, 'UserPool', {
+  /**
+   * The default people directory when no external OIDC issuer is given, with its managed login
+   * (hosted UI) on a Cognito domain. Accounts are created by invitation only (see README, Deploy).
+   */
+  private createUserPool(domainPrefix: string | undefined): { pool: cognito.UserPool; domain: cognito.UserPoolDomain } {
+    const pool = new cognito.UserPool(this, 'UserPool', {
       selfSignUpEnabled: false,
       signInAliases: { email: true },
       autoVerify: { email: true },
@@ -194,28 +246,65 @@ export class DatagateStack extends Stack {
       mfaSecondFactor: { otp: true, sms: false },
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    Validations.of(userPool).acknowledge({
+    Validations.of(pool).acknowledge({
       id: 'AwsSolutions::AwsSolutions-COG2',
       reason:
         'MFA is optional (authenticator apps): requiring it would break the admin password flow operators script against; orgs that need it turn it on in the pool, or bring their own OIDC issuer.',
     });
-    Validations.of(userPool).acknowledge({
+    Validations.of(pool).acknowledge({
       id: 'AwsSolutions::AwsSolutions-COG8',
       reason:
         'The Essentials feature plan: threat protection (Plus) is billed per user and can be switched on later without a change here.',
     });
-    const client = userPool.addClient('Client', {
+    const domain = pool.addDomain('Domain', {
+      cognitoDomain: { domainPrefix: domainPrefix ?? `datagate-${this.account}` },
+      managedLoginVersion: cognito.ManagedLoginVersion.NEWER_MANAGED_LOGIN,
+    });
+    new CfnOutput(this, 'UserPoolId', { value: pool.userPoolId });
+    return { pool, domain };
+  }
+
+  /**
+   * The pool's app client: a public client (no secret) for the console, authorization code with
+   * PKCE, whose callback and sign-out URL is the console. Its ID tokens are what `/admin` takes.
+   */
+  private createUserPoolClient(
+    { pool, domain }: { pool: cognito.UserPool; domain: cognito.UserPoolDomain },
+    consoleUrl: string,
+  ): { oidc: OidcSettings; consoleSignIn: ConsoleSignIn } {
+    const client = pool.addClient('Client', {
       generateSecret: false,
       // SRP for sign-in UIs; admin password auth for operator tooling.
       authFlows: { userSrp: true, adminUserPassword: true },
+      oAuth: {
+        flows: { authorizationCodeGrant: true },
+        scopes: [cognito.OAuthScope.OPENID, cognito.OAuthScope.EMAIL],
+        callbackUrls: [`${consoleUrl}/`],
+        logoutUrls: [`${consoleUrl}/`],
+      },
+      supportedIdentityProviders: [cognito.UserPoolClientIdentityProvider.COGNITO],
+      preventUserExistenceErrors: true,
+      idTokenValidity: Duration.hours(1),
     });
-
-    new CfnOutput(this, 'UserPoolId', { value: userPool.userPoolId });
+    new cognito.CfnManagedLoginBranding(this, 'ManagedLoginBranding', {
+      userPoolId: pool.userPoolId,
+      clientId: client.userPoolClientId,
+      useCognitoProvidedValues: true,
+    });
     new CfnOutput(this, 'UserPoolClientId', { value: client.userPoolClientId });
 
-    const issuer = `https://cognito-idp.${this.region}.amazonaws.com/${userPool.userPoolId}`;
-    // Cognito ID tokens carry the app client id as `aud`.
-    return { issuer, audience: client.userPoolClientId, jwksUrl: `${issuer}/.well-known/jwks.json` };
+    const issuer = `https://cognito-idp.${this.region}.amazonaws.com/${pool.userPoolId}`;
+    const base = domain.baseUrl();
+    return {
+      // Cognito ID tokens carry the app client id as `aud`.
+      oidc: { issuer, audience: client.userPoolClientId, jwksUrl: `${issuer}/.well-known/jwks.json` },
+      consoleSignIn: {
+        authorizeUrl: `${base}/oauth2/authorize`,
+        tokenUrl: `${base}/oauth2/token`,
+        logoutUrl: `${base}/logout`,
+        clientId: client.userPoolClientId,
+      },
+    };
   }
 
   /**
@@ -370,6 +459,7 @@ export class DatagateStack extends Stack {
         ...(route.continuationTokens ? { CONTINUATION_SECRET: this.continuationTokenSecret() } : {}),
         ...(route.usagePlans ? { GATEWAY_REST_API_ID: this.api.restApiId, GATEWAY_STAGE: this.stageName } : {}),
         ...this.limitDefaults,
+        ...(route.secretScannerKeys ? { SECRET_SCANNER_KEYS_URL: this.secretScannerKeysUrl } : {}),
       },
     });
     this.grantTableAccess(route, handler);

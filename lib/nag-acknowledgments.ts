@@ -2,6 +2,7 @@ import { App, Stack, Validations, type CfnElement } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
+import type { ConsoleHosting } from './console-hosting';
 
 /**
  * cdk-nag: the AwsSolutions and Serverless rule packs check every stack of the app at synthesis
@@ -44,6 +45,61 @@ export function acknowledgeStackFindings(stack: Stack, scope: { api: apigateway.
         id: 'AwsSolutions::AwsSolutions-APIG4',
         reason: 'A public route of the contract (health, the OpenAPI document, the API reference): it reads nothing private.',
       });
+    }
+  }
+}
+
+/**
+ * The admin console's findings (lib/console-hosting.ts): its bucket and distribution, and the
+ * Lambda function CDK's BucketDeployment runs to upload the built console, which CDK builds
+ * (runtime, role and policy are CDK's, not ours).
+ */
+export function acknowledgeConsoleFindings(stack: Stack, consoleHosting: ConsoleHosting): void {
+  Validations.of(consoleHosting.bucket).acknowledge({
+    id: 'AwsSolutions::AwsSolutions-S1',
+    reason:
+      "The bucket holds only the console's build output (public files, rebuilt from the repository), read only by CloudFront through origin access control; the API's requests are logged by API Gateway's access log.",
+  });
+  const distribution = consoleHosting.distribution;
+  Validations.of(distribution).acknowledge({
+    id: 'AwsSolutions::AwsSolutions-CFR1',
+    reason: 'Sensor organisations use the console from anywhere; there is no country to exclude.',
+  });
+  Validations.of(distribution).acknowledge({
+    id: 'AwsSolutions::AwsSolutions-CFR2',
+    reason:
+      "A CloudFront web ACL must live in us-east-1, and this stack is regional. The API paths the distribution forwards pass the API stage's regional web ACL, which rate-limits them by the viewer's address (X-Forwarded-For, lib/web-acl.ts); the rest is the console's static files.",
+  });
+  Validations.of(distribution).acknowledge({
+    id: 'AwsSolutions::AwsSolutions-CFR3',
+    reason:
+      "Every API request through the distribution is logged by API Gateway's access log and the handlers' request lines; the other requests fetch the console's static files, which hold nothing private.",
+  });
+  Validations.of(distribution).acknowledge({
+    id: 'AwsSolutions::AwsSolutions-CFR4',
+    reason:
+      "Without a custom domain the distribution uses CloudFront's default *.cloudfront.net certificate, whose TLS policy cannot be chosen; with consoleDomain it requires TLS 1.2 (TLSv1.2_2021).",
+  });
+
+  for (const child of stack.node.children) {
+    if (!child.node.id.startsWith('Custom::CDKBucketDeployment')) continue;
+    const reason =
+      "CDK's BucketDeployment upload function, run once per deployment by CloudFormation: CDK builds its runtime, role and policy (read the asset bucket, write and delete in the console's bucket).";
+    for (const id of [
+      'AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+      'AwsSolutions::AwsSolutions-IAM5[Action::s3:GetBucket*]',
+      'AwsSolutions::AwsSolutions-IAM5[Action::s3:GetObject*]',
+      'AwsSolutions::AwsSolutions-IAM5[Action::s3:List*]',
+      'AwsSolutions::AwsSolutions-IAM5[Action::s3:Abort*]',
+      'AwsSolutions::AwsSolutions-IAM5[Action::s3:DeleteObject*]',
+      `AwsSolutions::AwsSolutions-IAM5[Resource::<${stack.getLogicalId(consoleHosting.bucket.node.defaultChild as CfnElement)}.Arn>/*]`,
+      'AwsSolutions::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-<AWS::Region>/*]',
+      'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
+      'AwsSolutions::AwsSolutions-L1',
+      'Serverless::Serverless-LambdaLatestVersion',
+      'Serverless::Serverless-LambdaTracing',
+    ]) {
+      Validations.of(child).acknowledge({ id, reason });
     }
   }
 }

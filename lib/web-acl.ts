@@ -29,14 +29,24 @@ export const WEB_ACL_RULES = {
   knownBadInputs: 'AwsKnownBadInputs',
   oversizedBody: 'OversizedBodyOutsideIngest',
   ratePerIp: 'RatePerIp',
+  ratePerViewerIp: 'RatePerViewerIpViaCloudFront',
 } as const;
+
+/**
+ * The header the console's CloudFront distribution adds to every request it sends to the API
+ * (an origin custom header; a viewer cannot remove it). Those requests arrive from CloudFront's
+ * edge addresses, shared by every viewer of an edge, so WAF counts them by the viewer's address
+ * CloudFront puts in X-Forwarded-For instead of by their source address.
+ */
+export const CLOUDFRONT_ORIGIN_HEADER = { name: 'x-datagate-origin', value: 'console-distribution' } as const;
 
 /** The label the common rule set's SizeRestrictions_BODY rule puts on a request whose body is over 8 KB. */
 export const OVERSIZED_BODY_LABEL = 'awswaf:managed:aws:core-rule-set:SizeRestrictions_Body';
 
 /**
  * The WAF web ACL in front of the API: AWS's IP reputation list, common rule set and known bad
- * inputs, and a rate limit per client IP.
+ * inputs, and a rate limit per client IP: the source address of direct callers, the viewer's
+ * address (X-Forwarded-For) of requests the console's CloudFront distribution forwards.
  *
  * The common rule set blocks bodies over 8 KB (SizeRestrictions_BODY), which would refuse a
  * 500-measurement ingest (about 75 KB). That rule is set to count, and a rule of ours blocks
@@ -81,9 +91,29 @@ export class DatagateWebAcl extends Construct {
               aggregateKeyType: 'IP',
               limit: props.requestsPerIp ?? 3000,
               evaluationWindowSec: props.rateWindowSeconds ?? 300,
+              // CloudFront's edge addresses carry many viewers: the next rule counts those per viewer.
+              scopeDownStatement: { notStatement: { statement: viaCloudFront() } },
             },
           },
           visibilityConfig: visibility(WEB_ACL_RULES.ratePerIp),
+        },
+        {
+          name: WEB_ACL_RULES.ratePerViewerIp,
+          priority: 5,
+          action: { block: {} },
+          statement: {
+            rateBasedStatement: {
+              // CloudFront appends the viewer's address to X-Forwarded-For. WAF reads the first
+              // address of the header: a viewer that sends its own X-Forwarded-For chooses it, so
+              // this rule is flood protection, not a quota (usage plans are the per-application limit).
+              aggregateKeyType: 'FORWARDED_IP',
+              forwardedIpConfig: { headerName: 'X-Forwarded-For', fallbackBehavior: 'MATCH' },
+              limit: props.requestsPerIp ?? 3000,
+              evaluationWindowSec: props.rateWindowSeconds ?? 300,
+              scopeDownStatement: viaCloudFront(),
+            },
+          },
+          visibilityConfig: visibility(WEB_ACL_RULES.ratePerViewerIp),
         },
         managed(2, WEB_ACL_RULES.common, 'AWSManagedRulesCommonRuleSet', [
           { name: 'SizeRestrictions_BODY', actionToUse: { count: {} } },
@@ -115,6 +145,18 @@ export class DatagateWebAcl extends Construct {
 
 function visibility(metricName: string): wafv2.CfnWebACL.VisibilityConfigProperty {
   return { cloudWatchMetricsEnabled: true, metricName, sampledRequestsEnabled: true };
+}
+
+/** A request the console's CloudFront distribution forwarded (its origin header, CLOUDFRONT_ORIGIN_HEADER). */
+function viaCloudFront(): wafv2.CfnWebACL.StatementProperty {
+  return {
+    byteMatchStatement: {
+      fieldToMatch: { singleHeader: { Name: CLOUDFRONT_ORIGIN_HEADER.name } },
+      positionalConstraint: 'EXACTLY',
+      searchString: CLOUDFRONT_ORIGIN_HEADER.value,
+      textTransformations: [{ priority: 0, type: 'NONE' }],
+    },
+  };
 }
 
 /** A POST whose path ends in `/measurements` (the ingest route, with or without the stage prefix). */

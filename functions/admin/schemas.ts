@@ -6,6 +6,7 @@ import {
   isoTimeSchema,
   nameSchema,
   pageQuerySchema,
+  storableNumberSchema,
   tagsSchema,
 } from '../core/http/common-schemas';
 import { roleSchema, rolesSchema } from '../core/roles';
@@ -52,6 +53,10 @@ export const keySchema = z
       .string()
       .optional()
       .meta({ description: 'Extension: on a regenerated key in its grace period, the successor key id.' }),
+    revokedAt: isoTimeSchema.optional().meta({
+      description:
+        'Extension: when the key was revoked as leaked (by a secret scanner, or by its holder with `POST /v2/keys/revoke`). A revoked key stays disabled: it cannot be enabled again nor its expiry moved (409); regenerate it.',
+    }),
   })
   .meta({ id: 'ApiKey' });
 
@@ -87,7 +92,7 @@ export const connectionSchema = z
   .meta({ id: 'Connection' });
 export const connectionListSchema = z.object({ connections: z.array(connectionSchema), nextToken: z.string().optional() });
 
-export const locationSchema = z.object({ lat: z.number().min(-90).max(90), lon: z.number().min(-180).max(180) });
+export const locationSchema = z.object({ lat: storableNumberSchema.min(-90).max(90), lon: storableNumberSchema.min(-180).max(180) });
 
 export const createDatasourceBodySchema = z.strictObject({
   name: nameSchema,
@@ -139,6 +144,18 @@ export const personSchema = z
   })
   .meta({ id: 'Person' });
 export const peopleListSchema = z.object({ people: z.array(personSchema) });
+
+export const invitationListSchema = z.object({
+  invitations: z.array(
+    z.object({
+      orgId: z.string(),
+      orgName: z.string(),
+      roles: z.array(roleSchema),
+      invitedAt: isoTimeSchema,
+      invitedBy: z.string(),
+    }),
+  ),
+});
 
 export const invitePersonBodySchema = z
   .strictObject({ email: emailSchema, roles: rolesSchema, datasourceIds: guestDatasourcesSchema.optional() })
@@ -233,7 +250,9 @@ export const auditEventSchema = z
   .object({
     eventId: z.string(),
     time: isoTimeSchema,
-    actor: z.object({ type: z.enum(['person', 'application']), id: z.string() }),
+    actor: z
+      .object({ type: z.enum(['person', 'application', 'secretScanner']), id: z.string() })
+      .meta({ description: 'Extension: `secretScanner` (id: the host publishing its keys) on `key.leaked` events.' }),
     action: z
       .string()
       .meta({ description: 'e.g. org.create, person.invite, application.create, key.regenerate, connection.create' }),

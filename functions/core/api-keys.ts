@@ -116,6 +116,8 @@ export interface ApiKey {
   lastUsedAt?: string;
   /** Set on a key that was regenerated: the id of its successor. */
   replacedBy?: string;
+  /** Set on a key revoked as leaked (by a secret scanner or its holder): it stays disabled for good. */
+  revokedAt?: string;
 }
 
 /** A key in the one response that issues it, with its plaintext. */
@@ -197,7 +199,8 @@ export function grantsOf(connections: readonly Connection[]): Grants {
 }
 
 export function keyFromItem(item: Record<string, unknown>): ApiKey {
-  const { keyId, applicationId, label, hint, enabled, createdAt, expiresAt, lastUsedAt, replacedBy } = item as unknown as ApiKey;
+  const { keyId, applicationId, label, hint, enabled, createdAt, expiresAt, lastUsedAt, replacedBy, revokedAt } =
+    item as unknown as ApiKey;
   return {
     keyId,
     applicationId,
@@ -208,6 +211,7 @@ export function keyFromItem(item: Record<string, unknown>): ApiKey {
     ...(expiresAt ? { expiresAt } : {}),
     ...(lastUsedAt ? { lastUsedAt } : {}),
     ...(replacedBy ? { replacedBy } : {}),
+    ...(revokedAt ? { revokedAt } : {}),
   };
 }
 

@@ -7,8 +7,12 @@ import { putNew, queryPage, type Page, type StoredItem, type TransactItem } from
  * ScanIndexForward=false reads the newest first.
  */
 
+/**
+ * Who made a change: a person (by verified email), an application (by id), or a secret scanner
+ * (by the host that publishes its keys) reporting leaked keys.
+ */
 export interface Actor {
-  type: 'person' | 'application';
+  type: 'person' | 'application' | 'secretScanner';
   id: string;
 }
 

@@ -80,6 +80,17 @@ export function getMaxValuesPerAnswer(): number {
   return value;
 }
 
+/** The default published keys of the secret scanner: GitHub's secret scanning partner programme. */
+export const GITHUB_SECRET_SCANNING_KEYS_URL = 'https://api.github.com/meta/public_keys/secret_scanning';
+
+/**
+ * Where the secret scanner publishes the public keys it signs leaked-key reports with
+ * (`SECRET_SCANNER_KEYS_URL`; GitHub's by default). The local server points it at its own test scanner.
+ */
+export function getSecretScannerKeysUrl(): string {
+  return process.env.SECRET_SCANNER_KEYS_URL || GITHUB_SECRET_SCANNING_KEYS_URL;
+}
+
 /** Largest request body accepted, in bytes (contract: 1 MiB). */
 export const MAX_BODY_BYTES = 1024 * 1024;
 

@@ -27,3 +27,5 @@ export const DEFAULT_APPLICATION_LIMITS = { requestsPerSecond: 10, burst: 20, re
 
 /** The most an admin may set: API Gateway's account default rate is 10,000 requests a second. */
 export const MAX_APPLICATION_LIMITS = { requestsPerSecond: 10_000, burst: 5_000, requestsPerDay: 1_000_000_000 } as const;
+/** Candidates in one secret scanner report: GitHub batches its findings; the bound keeps one request's work small. */
+export const MAX_LEAKED_KEY_CANDIDATES = 1000;

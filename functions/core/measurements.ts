@@ -120,6 +120,9 @@ export async function readMeasurements(
   to: string,
   limit: number,
 ): Promise<StoredMeasurement[]> {
+  // An empty window (a `startTime` in the future): DynamoDB refuses a BETWEEN with its bounds
+  // reversed (a ValidationException, which was a 500), and there is nothing to read anyway.
+  if (from > to) return [];
   const items = await queryAll({ partition: `MEAS#${datasourceId}`, between: [from, to], newestFirst: true }, limit);
   return items.map(fromItem);
 }

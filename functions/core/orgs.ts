@@ -61,6 +61,30 @@ export async function listOrgsOf(email: string): Promise<(Pick<Org, 'orgId' | 'n
   });
 }
 
+/** The pending invitations addressed to `email`, with the name of each org, oldest first. */
+export async function listInvitationsOf(
+  email: string,
+): Promise<{ orgId: string; orgName: string; roles: Role[]; invitedAt: string; invitedBy: string }[]> {
+  const pending = (await listMembershipsOf(email)).filter((membership) => membership.status === 'pending');
+  const orgs = await getOrgs(pending.map((membership) => membership.orgId));
+  return pending
+    .flatMap((membership) => {
+      const org = orgs.get(membership.orgId);
+      return org
+        ? [
+            {
+              orgId: org.orgId,
+              orgName: org.name,
+              roles: membership.roles,
+              invitedAt: membership.addedAt,
+              invitedBy: membership.addedBy,
+            },
+          ]
+        : [];
+    })
+    .sort((a, b) => a.invitedAt.localeCompare(b.invitedAt));
+}
+
 /** Renames an org. */
 export async function renameOrg(orgId: string, name: string, actor: Actor, now = new Date()): Promise<Org> {
   const org = await getOrg(orgId, true);

@@ -124,9 +124,18 @@ export function translateDynamoError(error: unknown): unknown {
   ) {
     return new ServiceUnavailableError(1);
   }
-  if (error instanceof Error) {
-    const { $fault, code } = error as Error & { $fault?: string; code?: string };
-    if ($fault === 'server' || error.name === 'TimeoutError' || (code && NETWORK_ERROR_CODES.has(code))) {
+  if (typeof error === 'object' && error !== null) {
+    const { $fault, code, name, $metadata } = error as {
+      $fault?: string;
+      code?: string;
+      name?: string;
+      $metadata?: { httpStatusCode?: number };
+    };
+    // An SDK error without an HTTP status never got an answer from DynamoDB: the connection
+    // failed after the SDK's retries. Its `code` can be lost on the way (the SDK wraps what it
+    // does not recognise as an Error), so the missing status is the test, not the code alone.
+    const unanswered = $metadata !== undefined && $metadata.httpStatusCode === undefined;
+    if ($fault === 'server' || name === 'TimeoutError' || (code && NETWORK_ERROR_CODES.has(code)) || unanswered) {
       return new ServiceUnavailableError(1);
     }
   }
@@ -290,6 +299,9 @@ export async function deleteNow(key: ItemKey, guard?: Guard): Promise<boolean> {
  * concurrent transaction on the same items is retried with `backoff` (the conditions still
  * guard the outcome), then answered 503.
  */
+/** Cancellation reasons that say "try again later" rather than "this cannot be done". */
+const RETRYABLE_CANCELLATIONS = new Set(['TransactionConflict', 'ThrottlingError', 'ProvisionedThroughputExceeded']);
+
 export async function transact(items: TransactItem[], onConditionFailed: (failedIndexes: number[]) => Error): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
@@ -300,7 +312,9 @@ export async function transact(items: TransactItem[], onConditionFailed: (failed
       const reasons = error.CancellationReasons ?? [];
       const failed = reasons.flatMap((reason, index) => (reason.Code === 'ConditionalCheckFailed' ? [index] : []));
       if (failed.length > 0) throw onConditionFailed(failed);
-      if (!reasons.some((reason) => reason.Code === 'TransactionConflict')) throw translateDynamoError(error);
+      // A conflict with another transaction, or DynamoDB throttling the transaction (it cancels it
+      // with ThrottlingError or ProvisionedThroughputExceeded as a reason): worth another try, then 503.
+      if (!reasons.some((reason) => RETRYABLE_CANCELLATIONS.has(reason.Code ?? ''))) throw translateDynamoError(error);
       if (attempt >= MAX_ATTEMPTS) throw new ServiceUnavailableError(1);
       await backoff(attempt);
     }

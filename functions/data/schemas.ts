@@ -1,6 +1,6 @@
 // The namespace import lets the bundler keep only the parts of zod in use (the `z` export pulls in all of it).
 import * as z from 'zod';
-import { applicationLimitsSchema, datasourceAnnotationFields, idSchema, isoTimeSchema } from '../core/http/common-schemas';
+import { applicationLimitsSchema, datasourceAnnotationFields, idSchema, isoTimeSchema, storableNumberSchema } from '../core/http/common-schemas';
 import { DAY_MS, MAX_FUTURE_MS, RETENTION_MS } from '../core/measurement-windows';
 import { roleSchema } from '../core/roles';
 import { ingestName } from '../core/air-quality/catalogue';
@@ -105,7 +105,7 @@ export const measurementSchema = z
   .object({
     time: isoTimeSchema.transform((time) => new Date(time).toISOString()),
     metrics: z
-      .record(z.string(), z.number().refine(Number.isFinite, 'Must be a finite number.'))
+      .record(z.string(), storableNumberSchema)
       .refine((metrics) => Object.keys(metrics).length >= 1 && Object.keys(metrics).length <= 100, {
         message: 'Send 1 to 100 metrics.',
       })
@@ -243,3 +243,11 @@ export const metricCatalogueSchema = z.object({
   categories: z.array(z.string()),
 });
 export type MetricCatalogue = z.infer<typeof metricCatalogueSchema>;
+
+/** The answer of `POST /v2/keys/revoke`. */
+export const revokedKeySchema = z.object({
+  applicationId: z.string(),
+  keyId: z.string(),
+  enabled: z.literal(false),
+  revokedAt: isoTimeSchema,
+});

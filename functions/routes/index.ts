@@ -9,6 +9,7 @@ import { auditRoutes } from './audit';
 import { v2DatasourceRoutes } from './v2-datasources';
 import { v2MeasurementRoutes } from './v2-measurements';
 import { v2WhoamiRoutes } from './v2-whoami';
+import { v2KeyRoutes } from './v2-keys';
 import { v2MetricRoutes } from './v2-metrics';
 import type { RouteDefinition } from '../core/http/route';
 
@@ -30,6 +31,7 @@ export const routes = {
   ...v2DatasourceRoutes,
   ...v2MeasurementRoutes,
   ...v2WhoamiRoutes,
+  ...v2KeyRoutes,
   ...v2MetricRoutes,
 };
 

@@ -3,6 +3,21 @@ import { routeTable } from '../core/http/route';
 
 /** People of an org: memberships and invitations. */
 export const peopleRoutes = routeTable({
+  listInvitations: {
+    operationId: 'listInvitations',
+    method: 'GET',
+    path: '/admin/invitations',
+    handler: 'admin/list-invitations',
+    credential: 'person',
+    permission: 'signedIn',
+    tableAccess: 'read',
+    summary: "The caller's pending invitations, across orgs",
+    description:
+      'Extension (for the console): the invitations addressed to the verified email of the token, each with its org name and roles; accept one with `POST /admin/orgs/{orgId}/people/accept`.',
+    who: 'any signed-in person',
+    responses: { 200: { description: 'Pending invitations, oldest first.', schema: admin.invitationListSchema } },
+    errors: [403],
+  },
   listPeople: {
     operationId: 'listPeople',
     method: 'GET',

@@ -1,5 +1,13 @@
-import { apiReferenceAssetParamsSchema, healthSchema, openApiDocumentSchema, textBodySchema } from '../public/schemas';
+import {
+  apiReferenceAssetParamsSchema,
+  healthSchema,
+  leakedKeyReportSchema,
+  leakedKeyVerdictsSchema,
+  openApiDocumentSchema,
+  textBodySchema,
+} from '../public/schemas';
 import { routeTable } from '../core/http/route';
+import { MAX_LEAKED_KEY_CANDIDATES, REVOCATION_SECONDS } from '../core/limits';
 
 /** Public routes: no credential. */
 export const publicRoutes = routeTable({
@@ -13,6 +21,25 @@ export const publicRoutes = routeTable({
     summary: 'Liveness check',
     responses: { 200: { description: 'The API is up.', schema: healthSchema } },
     errors: [],
+  },
+  reportLeakedKeys: {
+    operationId: 'reportLeakedKeys',
+    method: 'POST',
+    path: '/secret-scanning/leaked-keys',
+    handler: 'public/report-leaked-keys',
+    credential: 'none',
+    tableAccess: 'readWrite',
+    secretScannerKeys: true,
+    summary: "A secret scanner's report of leaked keys",
+    description: [
+      "Contract section 8, in the format of GitHub's secret scanning partner programme. Public (no API key, no JWT): the request is authenticated by the scanner's signature, `Github-Public-Key-Signature` (base64 DER ECDSA P-256 / SHA-256 over the raw body) by the key `Github-Public-Key-Identifier` names among the scanner's published keys (fetched from the configured `SECRET_SCANNER_KEYS_URL`, GitHub's by default, and cached). Unsigned, wrongly signed or signed by an unknown key: 401, nothing read. (A body that is not an array of candidates is 400 before the signature is checked; it reads nothing either.)",
+      `Body: a JSON array of 1 to ${MAX_LEAKED_KEY_CANDIDATES} candidates \`{token, type, url?, source?}\`. Each token that is one of our keys is revoked at once (disabled for good, refused by the data API within ${REVOCATION_SECONDS} seconds) and a \`key.leaked\` event with \`url\`, \`source\` and \`type\` is written in its owner org, with the scanner as actor. A key revoked before is labelled the same, with no second event.`,
+      'Answer: `[{token_raw, token_type, label}]`, one per candidate in order, `label` `true_positive` for our keys and `false_positive` for anything else (malformed, unknown, or a deleted key): nothing about any key that was not reported. 503 with `Retry-After` when the published keys cannot be fetched.',
+    ].join('\n\n'),
+    who: 'a secret scanner, by its signature',
+    body: leakedKeyReportSchema,
+    responses: { 200: { description: 'One label per candidate.', schema: leakedKeyVerdictsSchema } },
+    errors: [400, 401],
   },
   openApi: {
     operationId: 'getOpenApiDocument',

@@ -54,13 +54,26 @@ const compiled: CompiledRoute[] = routeList.map((route) => {
   return { route, pattern: new RegExp(`^${source}$`), names };
 });
 
+/**
+ * A path segment as the handler sees it. Broken percent-encoding (`%`, `%FF`) is passed on as
+ * written: no id has that shape, so the route's params schema answers 404, instead of the
+ * decoder's exception becoming a 500.
+ */
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
 /** The route and path parameters for a method and path, as API Gateway would resolve them. */
 export function matchRoute(method: string, path: string): { route: RouteDefinition; params: Record<string, string> } | undefined {
   for (const { route, pattern, names } of compiled) {
     if (route.method !== method) continue;
     const match = pattern.exec(path);
     if (!match) continue;
-    return { route, params: Object.fromEntries(names.map((name, index) => [name, decodeURIComponent(match[index + 1]!)])) };
+    return { route, params: Object.fromEntries(names.map((name, index) => [name, decodeSegment(match[index + 1]!)])) };
   }
   return undefined;
 }

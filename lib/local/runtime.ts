@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { startDynamoDbLocal, ensureTable, deleteTable, type RunningDynamoDb } from './dynamodb-local';
-import { startLocalServer, type LocalServer } from './server';
+import { LOCAL_SCANNER_KEYS_PATH, startLocalServer, type LocalServer } from './server';
 
 /**
  * The whole API on this machine: DynamoDB Local, the table, the local server (router,
@@ -59,6 +59,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     process.env.OIDC_ISSUER = server.issuer.issuer;
     process.env.OIDC_AUDIENCE = server.issuer.audience;
     process.env.OIDC_JWKS_URL = server.issuer.jwksUrl;
+    // The leaked-key route trusts the local scanner's keys, unless a scanner's URL is configured.
+    process.env.SECRET_SCANNER_KEYS_URL ||= `${server.url}${LOCAL_SCANNER_KEYS_PATH}`;
     return {
       server,
       dynamoDbEndpoint: endpoint,

@@ -3,13 +3,24 @@ import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { GATEWAY_MIN_COMPRESSION_BYTES } from '../../functions/core/http/gateway-responses';
 import { headerValue } from '../../functions/core/http/headers';
-import { createRouter, type LocalRouter } from './router';
+import { createRouter, matchRoute, type LocalRouter } from './router';
 import { createLocalIssuer, type LocalIssuer } from './oidc-issuer';
+import { createSignInFlow, type SignInFlow } from './sign-in';
+import { consoleFile } from './console-files';
+import { CONSOLE_DIST } from './console-build';
+import { createLocalSecretScanner, type LocalSecretScanner } from './secret-scanner';
 
 /**
- * The local HTTP server: API Gateway's stand-in (the router) plus the local OIDC issuer's two
- * routes, `POST /local/token` and `GET /local/jwks.json`, which exist here only.
+ * The local HTTP server: API Gateway's stand-in (the router), the local OIDC issuer's routes
+ * under `/local/` (`POST /local/token`, `GET /local/jwks.json`, and the console's sign-in, see
+ * sign-in.ts; and the local secret scanner's `GET /local/secret-scanning/public-keys` and
+ * `POST /local/secret-scanning/sign`, which answers the signature headers of the body it is
+ * sent), which exist here only, and the admin console at `/` (console/dist, with its
+ * `/config.json`). The API's routes take precedence over console files.
  */
+
+/** Where the local secret scanner publishes its keys, under the server's URL. */
+export const LOCAL_SCANNER_KEYS_PATH = '/local/secret-scanning/public-keys';
 
 // API Gateway's own payload limit; the handlers enforce the contract's 1 MiB themselves.
 const GATEWAY_MAX_BODY = 10 * 1024 * 1024;
@@ -17,6 +28,8 @@ const GATEWAY_MAX_BODY = 10 * 1024 * 1024;
 export interface LocalServer {
   url: string;
   issuer: LocalIssuer;
+  scanner: LocalSecretScanner;
+  signIn: SignInFlow;
   router: LocalRouter;
   close(): Promise<void>;
 }
@@ -68,7 +81,9 @@ async function localTokenRoute(issuer: LocalIssuer, body: string | undefined, re
 /** Starts the server on 127.0.0.1:`port` (0 picks a free port). */
 export async function startLocalServer(options: { port: number; issuerKeyFile?: string }): Promise<LocalServer> {
   const router = createRouter();
+  const scanner = createLocalSecretScanner();
   let issuer: LocalIssuer | undefined;
+  let signIn: SignInFlow | undefined;
   const server: Server = createServer(async (request, response) => {
     try {
       const url = new URL(request.url ?? '/', 'http://localhost');
@@ -77,9 +92,24 @@ export async function startLocalServer(options: { port: number; issuerKeyFile?: 
         return send(response, 413, { message: 'The request body is too large.', code: 'payload_too_large' });
       if (url.pathname === '/local/jwks.json' && request.method === 'GET') return send(response, 200, issuer!.jwks);
       if (url.pathname === '/local/token' && request.method === 'POST') return await localTokenRoute(issuer!, body, response);
+      if (url.pathname === LOCAL_SCANNER_KEYS_PATH && request.method === 'GET') return send(response, 200, scanner.document);
+      if (url.pathname === '/local/secret-scanning/sign' && request.method === 'POST') return send(response, 200, scanner.sign(body ?? ''));
       const headers: Record<string, string> = {};
       for (const [name, value] of Object.entries(request.headers))
         if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(',') : value;
+      const method = request.method ?? 'GET';
+      const signInAnswer = url.pathname.startsWith('/local/') && (await signIn!.handle({ method, url, headers, body }));
+      if (signInAnswer) {
+        response.writeHead(signInAnswer.status, signInAnswer.headers);
+        return response.end(signInAnswer.body);
+      }
+      if (method === 'GET' && url.pathname === '/config.json')
+        return send(response, 200, signIn!.consoleConfig(), { 'Cache-Control': 'no-store' });
+      const file = method === 'GET' && !matchRoute(method, url.pathname) ? consoleFile(CONSOLE_DIST, url.pathname) : undefined;
+      if (file) {
+        response.writeHead(file.status, file.headers);
+        return response.end(file.body);
+      }
       const result = await router({
         method: request.method ?? 'GET',
         path: url.pathname,
@@ -122,9 +152,12 @@ export async function startLocalServer(options: { port: number; issuerKeyFile?: 
   });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   issuer = await createLocalIssuer(url, { keyFile: options.issuerKeyFile });
+  signIn = createSignInFlow(issuer, url);
   return {
     url,
     issuer,
+    scanner,
+    signIn,
     router,
     close: () =>
       new Promise((resolve) => {

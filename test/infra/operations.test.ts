@@ -12,8 +12,9 @@ import { FUNCTION_FILES } from '../../lib/function-assets';
 import { DatagateStack, type DatagateStackProps } from '../../lib/datagate-stack';
 import { ALARM_THRESHOLDS } from '../../lib/monitoring';
 import { addNagChecks } from '../../lib/nag-acknowledgments';
-import { OVERSIZED_BODY_LABEL, WEB_ACL_RULES } from '../../lib/web-acl';
+import { CLOUDFRONT_ORIGIN_HEADER, OVERSIZED_BODY_LABEL, WEB_ACL_RULES } from '../../lib/web-acl';
 import { cdkJsonContext, testApp } from '../support/cdk-app';
+import { ownFunctions } from '../support/template-functions';
 
 /**
  * What an operator gets from the stack: cdk-nag findings, WAF, alarms, dashboard, access logs,
@@ -132,7 +133,7 @@ describe('Datagate stack: operations', () => {
   });
 
   test('no function role uses an AWS managed policy, and each may write only to its own log group', () => {
-    const functions: Record<string, Json> = template.findResources('AWS::Lambda::Function');
+    const functions: Record<string, Json> = ownFunctions(template);
     const roles: Record<string, Json> = template.findResources('AWS::IAM::Role');
     for (const fn of Object.values(functions)) {
       const roleId = fn.Properties.Role['Fn::GetAtt'][0];
@@ -242,11 +243,43 @@ describe('Datagate stack: operations', () => {
       expect(routeList.filter((route) => route.method === 'POST' && route.path.endsWith('/measurements'))).not.toEqual([]);
     });
 
-    test('one client IP is rate limited', () => {
+    test("one client IP is rate limited: a direct caller by its source address, a console viewer (through CloudFront) by the viewer's X-Forwarded-For address", () => {
+      const viaCloudFront = {
+        ByteMatchStatement: expect.objectContaining({
+          FieldToMatch: { SingleHeader: { Name: CLOUDFRONT_ORIGIN_HEADER.name } },
+          PositionalConstraint: 'EXACTLY',
+          SearchString: CLOUDFRONT_ORIGIN_HEADER.value,
+        }),
+      };
       expect(rule(WEB_ACL_RULES.ratePerIp)).toMatchObject({
         Action: { Block: {} },
-        Statement: { RateBasedStatement: { AggregateKeyType: 'IP', Limit: 3000, EvaluationWindowSec: 300 } },
+        Statement: {
+          RateBasedStatement: {
+            AggregateKeyType: 'IP',
+            Limit: 3000,
+            EvaluationWindowSec: 300,
+            ScopeDownStatement: { NotStatement: { Statement: viaCloudFront } },
+          },
+        },
       });
+      expect(rule(WEB_ACL_RULES.ratePerViewerIp)).toMatchObject({
+        Action: { Block: {} },
+        Statement: {
+          RateBasedStatement: {
+            AggregateKeyType: 'FORWARDED_IP',
+            ForwardedIPConfig: { HeaderName: 'X-Forwarded-For', FallbackBehavior: 'MATCH' },
+            Limit: 3000,
+            EvaluationWindowSec: 300,
+            ScopeDownStatement: viaCloudFront,
+          },
+        },
+      });
+      // The console's distribution marks every request it forwards to the API with that header.
+      const [distribution] = Object.values(template.findResources('AWS::CloudFront::Distribution')) as Json[];
+      const apiOrigin = distribution.Properties.DistributionConfig.Origins.find((origin: Json) => origin.CustomOriginConfig);
+      expect(apiOrigin.OriginCustomHeaders).toEqual([
+        { HeaderName: CLOUDFRONT_ORIGIN_HEADER.name, HeaderValue: CLOUDFRONT_ORIGIN_HEADER.value },
+      ]);
     });
   });
 
@@ -344,7 +377,7 @@ describe('Datagate stack: operations', () => {
     }
 
     test('Lambda errors of every route function, and throttles of every function, are alarmed, each exactly once', () => {
-      const functions: Record<string, Json> = template.findResources('AWS::Lambda::Function');
+      const functions: Record<string, Json> = ownFunctions(template);
       const authorizerIds = Object.values(template.findResources('AWS::ApiGateway::Authorizer')).flatMap((authorizer: Json) =>
         [...referencedIds(authorizer.Properties.AuthorizerUri)].filter((id) => id in functions),
       );
@@ -431,7 +464,7 @@ describe('Datagate stack: operations', () => {
     });
 
     test('only the routes that manage usage plans may call API Gateway, and know which API and stage', () => {
-      const functions: Record<string, Json> = template.findResources('AWS::Lambda::Function');
+      const functions: Record<string, Json> = ownFunctions(template);
       const policies = Object.values(template.findResources('AWS::IAM::Policy')) as Json[];
       const managing = routeList.filter((route) => route.usagePlans).map((route) => route.operationId);
       expect(managing.sort()).toEqual(['createApplication', 'deleteApplication', 'setApplicationLimits']);
@@ -455,7 +488,7 @@ describe('Datagate stack: operations', () => {
 
     test('the stack defaults of application limits reach the functions when given', () => {
       const withDefaults = synth({ applicationLimitDefaults: { requestsPerSecond: 7, burst: 9, requestsPerDay: 1234 } });
-      const variables = Object.values(withDefaults.findResources('AWS::Lambda::Function')).map(
+      const variables = Object.values(ownFunctions(withDefaults)).map(
         (fn: Json) => fn.Properties.Environment.Variables,
       );
       expect(

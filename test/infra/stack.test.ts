@@ -5,6 +5,7 @@ import { routeList } from '../../functions/routes';
 import { AUTHORIZERS } from '../../lib/authorizers';
 import { DatagateStack } from '../../lib/datagate-stack';
 import { testApp } from '../support/cdk-app';
+import { ownFunctions, referencedId, referencedIds } from '../support/template-functions';
 
 /**
  * Template assertions on the Datagate stack. Each configuration is synthesized once (bundling
@@ -37,23 +38,6 @@ function onlyId(template: Template, type: string): string {
   const ids = Object.keys(template.findResources(type));
   expect(ids).toHaveLength(1);
   return ids[0]!;
-}
-
-/** Logical id in a `Ref` or `Fn::GetAtt` value. */
-function referencedId(value: Json): string | undefined {
-  if (value && typeof value === 'object') {
-    if (typeof value.Ref === 'string') return value.Ref;
-    if (Array.isArray(value['Fn::GetAtt'])) return value['Fn::GetAtt'][0];
-  }
-  return undefined;
-}
-
-/** Every logical id referenced (Ref or GetAtt) anywhere inside a value. */
-function referencedIds(value: Json, found = new Set<string>()): Set<string> {
-  const id = referencedId(value);
-  if (id) found.add(id);
-  if (value && typeof value === 'object') for (const child of Object.values(value)) referencedIds(child, found);
-  return found;
 }
 
 /** The Lambda function a value (integration URI, authorizer URI) points to. */
@@ -203,7 +187,7 @@ describe('Datagate stack, default configuration (Cognito user pool)', () => {
     const functionIds = deployedRoutes(template).map((deployed) => deployed.functionId);
     expect(new Set(functionIds).size).toBe(routeList.length);
     // The route functions plus the two authorizers, and nothing else.
-    template.resourceCountIs('AWS::Lambda::Function', routeList.length + Object.keys(AUTHORIZERS).length);
+    expect(Object.keys(ownFunctions(template))).toHaveLength(routeList.length + Object.keys(AUTHORIZERS).length);
   });
 
   test('the local token route (/local/token) is never deployed', () => {
@@ -212,7 +196,7 @@ describe('Datagate stack, default configuration (Cognito user pool)', () => {
   });
 
   test('every function runs Node.js 24 (the newest Lambda runtime) on arm64, with handler index.handler, active tracing and source maps', () => {
-    const functions: Resources = template.findResources('AWS::Lambda::Function');
+    const functions = ownFunctions(template);
     expect(Object.keys(functions).length).toBeGreaterThan(0);
     for (const [id, fn] of Object.entries(functions)) {
       expect({ id, ...fn.Properties }).toMatchObject({
@@ -228,7 +212,7 @@ describe('Datagate stack, default configuration (Cognito user pool)', () => {
   });
 
   test('every function logs to its own log group, kept 30 days', () => {
-    const functions: Resources = template.findResources('AWS::Lambda::Function');
+    const functions = ownFunctions(template);
     const logGroups: Resources = template.findResources('AWS::Logs::LogGroup');
     const used = new Set<string>();
     for (const [id, fn] of Object.entries(functions)) {
@@ -303,6 +287,18 @@ describe('Datagate stack, default configuration (Cognito user pool)', () => {
       } else {
         expect({ route: route.operationId, secret }).toEqual({ route: route.operationId, secret: undefined });
       }
+    }
+  });
+
+  test("only the leaked-key route learns where the secret scanner's keys are published: GitHub's, by default", () => {
+    const scanning = deployedRoutes(template).filter(({ route }) => route.secretScannerKeys);
+    expect(scanning.map(({ route }) => route.operationId)).toEqual(['reportLeakedKeys']);
+    for (const { route, functionId } of deployedRoutes(template)) {
+      const url = environmentOf(template, functionId).SECRET_SCANNER_KEYS_URL;
+      expect({ route: route.operationId, url }).toEqual({
+        route: route.operationId,
+        url: route.secretScannerKeys ? 'https://api.github.com/meta/public_keys/secret_scanning' : undefined,
+      });
     }
   });
 

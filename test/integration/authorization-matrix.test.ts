@@ -80,6 +80,7 @@ const o = (context: Context) => `/admin/orgs/${context.org.orgId}`;
 const app = (context: Context, applicationId = context.applicationId) => `${o(context)}/applications/${applicationId}`;
 
 const MATRIX: Partial<Record<RouteName, Row>> = {
+  listInvitations: { call: () => ({ path: '/admin/invitations' }) },
   createOrg: { call: () => ({ path: '/admin/orgs', body: { name: 'Matrix' } }) },
   listOrgs: { call: () => ({ path: '/admin/orgs' }) },
   getOrg: { call: (c) => ({ path: o(c) }) },

@@ -29,6 +29,13 @@ describe('the bench, smoke run', () => {
     expect(result.figures['query.dynamoCallsPerQuery']).toBe(2);
   });
 
+  it('the soak answers every request of its mixed load 2xx and every accepted measurement reads back', () => {
+    expect(result.figures['soak.requests']).toBeGreaterThan(0);
+    expect(result.figures['soak.acceptedMeasurements']).toBeGreaterThan(0);
+    expect(result.figures['soak.errors']).toBe(0);
+    expect(result.figures['soak.lostMeasurements']).toBe(0);
+  });
+
   it('counts 20 BatchWriteItem requests of 25 for an ingest of 500 measurements', () => {
     expect(result.figures['ingest.batchWritesPer500']).toBe(20);
   });

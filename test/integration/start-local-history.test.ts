@@ -188,7 +188,7 @@ describe('npm start after any history of its data folder', () => {
     await stopped(fourth, 'SIGINT');
   }, 600_000);
 
-  it('brings a data folder of the first versions, demo keys piled up to the cap, up to date', async () => {
+  it('brings a data folder of the first versions, demo keys piled up to the cap, up to date; SIGINT to the node process stops it and DynamoDB Local', async () => {
     const dataDir = folder();
     // What the first Datagate versions left: the orgs, datasources without measurements, the
     // application and 20 demo keys (starts that died before deleting the previous key).
@@ -247,6 +247,11 @@ describe('npm start after any history of its data folder', () => {
     expect(keys.keys.filter((key) => key.label === DEMO_KEY_LABEL)).toHaveLength(1);
     expect(keys.keys).toHaveLength(2);
     expect((await hourlyRows(run, ids.riverside)).rows).toBeGreaterThan(0);
-    await stopped(run, 'SIGINT');
+    // SIGINT to the node process itself (not npm) stops it and its DynamoDB Local too.
+    const node = pidIn(dataDir, 'npm-start.pid')!;
+    const java = pidIn(dataDir, 'dynamodb.pid')!;
+    process.kill(node, 'SIGINT');
+    await run.exited;
+    expect([await waitUntilGone(node), await waitUntilGone(java)]).toEqual([true, true]);
   }, 300_000);
 });

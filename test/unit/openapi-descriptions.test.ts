@@ -102,6 +102,14 @@ interface Claim {
 
 const CLAIMS: Claim[] = [
   {
+    about: "candidates in a secret scanner's report",
+    pattern: /(\d+) to (\d+) candidates/,
+    actual: (operation) => {
+      const schema = resolve(operation.requestBody.content['application/json'].schema);
+      return [schema.minItems, schema.maxItems];
+    },
+  },
+  {
     about: 'a listing without limit answers up to MAX_UNPAGED_ITEMS',
     pattern: /up to ([\d,]+) items/,
     actual: () => [MAX_UNPAGED_ITEMS],

@@ -54,6 +54,8 @@ interface RouteBase {
   continuationTokens?: boolean;
   /** Creates, changes or removes applications' gateway usage plans: the stack lets it manage them (gateway-usage-plans.ts). */
   usagePlans?: boolean;
+  /** Verifies a secret scanner's signatures: the stack hands it where the scanner's keys are published (SECRET_SCANNER_KEYS_URL). */
+  secretScannerKeys?: boolean;
   /** The success answer(s), by status. */
   responses: Record<number, RouteResponse>;
   /** Error statuses this route can answer besides the ones every route can (401, 413, 415, 429, 500, 503). */

@@ -1,0 +1,167 @@
+import type { ComponentChildren } from 'preact';
+import { useCallback, useEffect, useId, useState } from 'preact/hooks';
+import { describeError, ROLES, type Role } from '../api/client';
+
+/** Loads data for a screen; `reload` after a change (no page reload needed). */
+export function useLoad<T>(load: () => Promise<T>, deps: unknown[]) {
+  const [state, setState] = useState<{ data?: T; error?: unknown; loading: boolean }>({ loading: true });
+  const [generation, setGeneration] = useState(0);
+  useEffect(() => {
+    let current = true;
+    setState((previous) => ({ ...previous, loading: true }));
+    load().then(
+      (data) => current && setState({ data, loading: false }),
+      (error: unknown) => current && setState({ error, loading: false }),
+    );
+    return () => {
+      current = false;
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [...deps, generation]);
+  return { ...state, reload: useCallback(() => setGeneration((value) => value + 1), []) };
+}
+
+/** The screen's state while it loads or when it failed: progress, or the reason in words. */
+export function LoadState(props: { loading: boolean; error?: unknown; what: string }) {
+  if (props.error !== undefined)
+    return (
+      <p class="error" role="alert">
+        Could not load {props.what}: {describeError(props.error)}
+      </p>
+    );
+  if (props.loading) return <p role="status">Loading {props.what}…</p>;
+  return null;
+}
+
+export function EmptyState(props: { children: ComponentChildren }) {
+  return <p class="empty">{props.children}</p>;
+}
+
+/** A table that scrolls sideways on a phone, reachable from the keyboard. */
+export function Table(props: { caption: string; children: ComponentChildren }) {
+  const id = useId();
+  return (
+    <div class="table-wrap" role="region" aria-labelledby={id} tabIndex={0}>
+      <table>
+        {/* The section's heading already says it on screen; the caption names the table for assistive tech. */}
+        <caption id={id} class="visually-hidden">
+          {props.caption}
+        </caption>
+        {props.children}
+      </table>
+    </div>
+  );
+}
+
+export function formatTime(iso: string | undefined): string {
+  if (!iso) return '—';
+  return new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+}
+
+const ROLE_HINTS: Record<Role, string> = {
+  admin: 'everything, including people, applications and keys',
+  technician: 'adds datasources and measurements',
+  analyst: 'reads and annotates datasources',
+  observer: 'read-only; the right choice for the data API',
+  guest: 'reads only the datasources you pick',
+};
+
+/** Checkboxes for roles, each with what it allows. */
+export function RolePicker(props: { value: Role[]; onChange: (roles: Role[]) => void; error?: string; recommend?: Role }) {
+  const errorId = useId();
+  return (
+    <fieldset aria-describedby={props.error ? errorId : undefined}>
+      <legend>Roles</legend>
+      {ROLES.map((role) => (
+        <label class="check" key={role}>
+          <input
+            type="checkbox"
+            checked={props.value.includes(role)}
+            onChange={(event) => {
+              const checked = (event.currentTarget as HTMLInputElement).checked;
+              props.onChange(checked ? [...props.value, role] : props.value.filter((held) => held !== role));
+            }}
+          />
+          <span>
+            {role[0]!.toUpperCase() + role.slice(1)}
+            {props.recommend === role && ' (recommended)'}
+            <small> — {ROLE_HINTS[role]}</small>
+          </span>
+        </label>
+      ))}
+      {props.error && (
+        <p id={errorId} class="error">
+          {props.error}
+        </p>
+      )}
+    </fieldset>
+  );
+}
+
+/** A labelled text field with its error next to it. */
+export function Field(props: {
+  label: string;
+  value: string;
+  onInput: (value: string) => void;
+  error?: string;
+  type?: string;
+  required?: boolean;
+  hint?: string;
+  autoFocus?: boolean;
+}) {
+  const id = useId();
+  const described = [props.hint && `${id}-hint`, props.error && `${id}-error`].filter(Boolean).join(' ');
+  return (
+    <div class="field">
+      <label for={id}>{props.label}</label>
+      {props.hint && (
+        <small id={`${id}-hint`} class="hint">
+          {props.hint}
+        </small>
+      )}
+      <input
+        id={id}
+        type={props.type ?? 'text'}
+        step={props.type === 'number' ? 'any' : undefined}
+        value={props.value}
+        required={props.required}
+        autoFocus={props.autoFocus}
+        aria-invalid={props.error ? true : undefined}
+        aria-describedby={described || undefined}
+        onInput={(event) => props.onInput((event.currentTarget as HTMLInputElement).value)}
+      />
+      {props.error && (
+        <p id={`${id}-error`} class="error">
+          {props.error}
+        </p>
+      )}
+    </div>
+  );
+}
+
+let announcer: ((message: string) => void) | undefined;
+
+/** Says the outcome of an action in the page's live region. */
+export function announce(message: string): void {
+  announcer?.(message);
+}
+
+export function Announcer() {
+  const [message, setMessage] = useState('');
+  useEffect(() => {
+    if (!message) return;
+    const timer = setTimeout(() => setMessage(''), 8000);
+    return () => clearTimeout(timer);
+  }, [message]);
+  useEffect(() => {
+    announcer = setMessage;
+    return () => {
+      announcer = undefined;
+    };
+  }, []);
+  return (
+    <p class="announcer" role="status" aria-live="polite">
+      {message}
+    </p>
+  );
+}

@@ -1,0 +1,273 @@
+import { useState } from 'preact/hooks';
+import type { OrgSummary } from '../App';
+import { api, describeError, unwrap, type Schemas } from '../api/client';
+import { useDraft } from '../auth/drafts';
+import { ActionsMenu } from '../components/ActionsMenu';
+import { announce, EmptyState, formatTime, LoadState, Table, useLoad } from '../components/common';
+import { CopyButton } from '../components/CopyButton';
+import { ConfirmDialog } from '../components/Dialog';
+import { ConnectApplicationDialog } from '../dialogs/ConnectApplicationDialog';
+import { CreateApplicationDialog } from '../dialogs/CreateApplicationDialog';
+import { RolesDialog, TextDialog } from '../dialogs/SimpleDialogs';
+import { navigate } from '../routing';
+
+type Pending =
+  | { kind: 'rename'; application: Schemas['ApplicationDetail'] }
+  | { kind: 'delete'; application: Schemas['ApplicationDetail'] }
+  | { kind: 'roles'; connection: Schemas['Connection'] }
+  | { kind: 'disconnect'; connection: Schemas['Connection'] };
+
+/** Organization > Applications: the applications this org created, and those connected to it. */
+export function ApplicationsPage(props: { org: OrgSummary; orgs: OrgSummary[] }) {
+  const orgId = props.org.orgId;
+  const path = { params: { path: { orgId } } };
+  const created = useLoad(async () => {
+    const { applications } = await unwrap(api.GET('/admin/orgs/{orgId}/applications', path));
+    // Keys and connections per application come with its detail.
+    return Promise.all(
+      applications.map((application) =>
+        unwrap(
+          api.GET('/admin/orgs/{orgId}/applications/{applicationId}', {
+            params: { path: { orgId, applicationId: application.applicationId } },
+          }),
+        ),
+      ),
+    );
+  }, [orgId]);
+  const connected = useLoad(async () => (await unwrap(api.GET('/admin/orgs/{orgId}/connections', path))).connections, [orgId]);
+  const reload = () => {
+    created.reload();
+    connected.reload();
+  };
+
+  const [creating, setCreating] = useDraft(`${orgId}:create-application:open`, false);
+  const [connecting, setConnecting] = useDraft(`${orgId}:connect-application:open`, false);
+  const [pending, setPending] = useState<Pending>();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string>();
+  const done = (message: string) => {
+    announce(message);
+    setPending(undefined);
+    setError(undefined);
+    reload();
+  };
+  const run = async (action: () => Promise<void>) => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      await action();
+    } catch (failure) {
+      setError(describeError(failure));
+    } finally {
+      setBusy(false);
+    }
+  };
+  const orgName = (id: string) => props.orgs.find((org) => org.orgId === id)?.name ?? id;
+
+  return (
+    <>
+      <h1>Applications</h1>
+      <p class="lede">
+        Applications are software with their own API keys. Connect an application, this organization's or another's, to let it
+        read this organization's data through the data API.
+      </p>
+      <div class="toolbar">
+        <button type="button" class="primary" onClick={() => setCreating(true)}>
+          Create application
+        </button>
+        <button type="button" onClick={() => setConnecting(true)}>
+          Connect application
+        </button>
+      </div>
+
+      <section aria-labelledby="created-heading">
+        <h2 id="created-heading">Applications created by your organization</h2>
+        <LoadState loading={created.loading && !created.data} error={created.error} what="applications" />
+        {created.data?.length === 0 && (
+          <EmptyState>No applications yet. Use "Create application" to make one and get its first API key.</EmptyState>
+        )}
+        {created.data && created.data.length > 0 && (
+          <Table caption="Applications created by your organization">
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">Application ID</th>
+                <th scope="col">Created</th>
+                <th scope="col">Keys</th>
+                <th scope="col">Orgs connected</th>
+                <th scope="col">Actions</th>
+              </tr>
+            </thead>
+            <tbody>
+              {created.data.map((application) => (
+                <tr key={application.applicationId}>
+                  <th scope="row">{application.name}</th>
+                  <td>
+                    <code>{application.applicationId}</code>{' '}
+                    <CopyButton value={application.applicationId} label={`Copy the ID of ${application.name}`} />
+                  </td>
+                  <td>{formatTime(application.createdAt)}</td>
+                  <td>{application.keys.length}</td>
+                  <td>
+                    {application.connections.length === 0
+                      ? 'none'
+                      : application.connections.map((connection) => connection.orgName).join(', ')}
+                  </td>
+                  <td>
+                    <ActionsMenu
+                      label={`Actions for ${application.name}`}
+                      items={[
+                        {
+                          label: 'API Keys',
+                          onSelect: () => navigate({ screen: 'keys', orgId, applicationId: application.applicationId }),
+                        },
+                        { label: 'Rename', onSelect: () => setPending({ kind: 'rename', application }) },
+                        { label: 'Delete', danger: true, onSelect: () => setPending({ kind: 'delete', application }) },
+                      ]}
+                    />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </Table>
+        )}
+      </section>
+
+      <section aria-labelledby="connected-heading">
+        <h2 id="connected-heading">Applications connected to your organization</h2>
+        <LoadState loading={connected.loading && !connected.data} error={connected.error} what="connections" />
+        {connected.data?.length === 0 && (
+          <EmptyState>
+            No application can read this organization's data yet. Use "Connect application" with an application ID.
+          </EmptyState>
+        )}
+        {connected.data && connected.data.length > 0 && (
+          <Table caption="Applications connected to your organization">
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">Application ID</th>
+                <th scope="col">Owner org</th>
+                <th scope="col">Roles</th>
+                <th scope="col">Connected</th>
+                <th scope="col">Actions</th>
+              </tr>
+            </thead>
+            <tbody>
+              {connected.data.map((connection) => (
+                <tr key={connection.applicationId}>
+                  <th scope="row">{connection.applicationName}</th>
+                  <td>
+                    <code>{connection.applicationId}</code>
+                  </td>
+                  <td>{orgName(connection.ownerOrgId)}</td>
+                  <td>
+                    {connection.roles.join(', ')}
+                    {connection.datasourceIds && ` (${connection.datasourceIds.length} datasources)`}
+                  </td>
+                  <td>{formatTime(connection.connectedAt)}</td>
+                  <td>
+                    <ActionsMenu
+                      label={`Actions for the connection of ${connection.applicationName}`}
+                      items={[
+                        { label: 'Change roles', onSelect: () => setPending({ kind: 'roles', connection }) },
+                        { label: 'Disconnect', danger: true, onSelect: () => setPending({ kind: 'disconnect', connection }) },
+                      ]}
+                    />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </Table>
+        )}
+      </section>
+
+      <CreateApplicationDialog orgId={orgId} open={creating} onClose={() => setCreating(false)} onCreated={reload} />
+      <ConnectApplicationDialog orgId={orgId} open={connecting} onClose={() => setConnecting(false)} onConnected={reload} />
+      {pending?.kind === 'rename' && (
+        <TextDialog
+          title={`Rename ${pending.application.name}`}
+          label="Name"
+          initial={pending.application.name}
+          open
+          onClose={() => setPending(undefined)}
+          onSave={async (name) => {
+            await unwrap(
+              api.PATCH('/admin/orgs/{orgId}/applications/{applicationId}', {
+                params: { path: { orgId, applicationId: pending.application.applicationId } },
+                body: { name },
+              }),
+            );
+            done(`Renamed to ${name}.`);
+          }}
+        />
+      )}
+      {pending?.kind === 'delete' && (
+        <ConfirmDialog
+          title={`Delete ${pending.application.name}?`}
+          open
+          confirmLabel="Delete application"
+          busy={busy}
+          error={error}
+          onClose={() => setPending(undefined)}
+          onConfirm={() =>
+            run(async () => {
+              await unwrap(
+                api.DELETE('/admin/orgs/{orgId}/applications/{applicationId}', {
+                  params: { path: { orgId, applicationId: pending.application.applicationId } },
+                }),
+              );
+              done(`${pending.application.name} deleted.`);
+            })
+          }
+        >
+          <p>
+            Every key of {pending.application.name} stops working at once, and it leaves the{' '}
+            {pending.application.connections.length} organizations it is connected to. This cannot be undone.
+          </p>
+        </ConfirmDialog>
+      )}
+      {pending?.kind === 'roles' && (
+        <RolesDialog
+          title={`Roles of ${pending.connection.applicationName} here`}
+          orgId={orgId}
+          initialRoles={pending.connection.roles}
+          initialDatasourceIds={pending.connection.datasourceIds}
+          open
+          onClose={() => setPending(undefined)}
+          onSave={async (roles, datasourceIds) => {
+            await unwrap(
+              api.PATCH('/admin/orgs/{orgId}/connections/{applicationId}', {
+                params: { path: { orgId, applicationId: pending.connection.applicationId } },
+                body: { roles, ...(datasourceIds ? { datasourceIds } : {}) },
+              }),
+            );
+            done(`${pending.connection.applicationName} now has ${roles.join(', ')}.`);
+          }}
+        />
+      )}
+      {pending?.kind === 'disconnect' && (
+        <ConfirmDialog
+          title={`Disconnect ${pending.connection.applicationName}?`}
+          open
+          confirmLabel="Disconnect"
+          busy={busy}
+          error={error}
+          onClose={() => setPending(undefined)}
+          onConfirm={() =>
+            run(async () => {
+              await unwrap(
+                api.DELETE('/admin/orgs/{orgId}/connections/{applicationId}', {
+                  params: { path: { orgId, applicationId: pending.connection.applicationId } },
+                }),
+              );
+              done(`${pending.connection.applicationName} is disconnected.`);
+            })
+          }
+        >
+          <p>{pending.connection.applicationName} stops reading this organization's data within 10 seconds.</p>
+        </ConfirmDialog>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,66 @@
+import { publicRoutes } from '../routes/public';
+import { defineRoute } from '../core/http/define-route';
+import { ok } from '../core/http/reply';
+import { headerValue } from '../core/http/headers';
+import { getSecretScannerKeysUrl } from '../core/config';
+import { ServiceUnavailableError, UnauthorizedError } from '../core/errors';
+import { revokeReportedKey, type LeakReport } from '../core/application-keys';
+import {
+  createScannerKeySource,
+  KEY_IDENTIFIER_HEADER,
+  SIGNATURE_HEADER,
+  verifyScannerRequest,
+  type ScannerKeySource,
+} from '../auth/secret-scanner-signature';
+
+/** Candidates revoked at once: enough to answer a large batch quickly, few enough to stay polite to DynamoDB. */
+const CONCURRENCY = 8;
+
+let keySource: ScannerKeySource | undefined;
+
+/** The scanner's published keys, fetched on first use and cached for the container's life (see the module). */
+function scannerKeys(): ScannerKeySource {
+  keySource ??= createScannerKeySource({ url: getSecretScannerKeysUrl() });
+  return keySource;
+}
+
+/** Runs `work` over `items`, at most `limit` at a time, keeping the order of the answers. */
+async function mapBounded<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+/**
+ * A secret scanner's report of leaked keys (GitHub's partner programme format): the signature
+ * over the raw body is checked against the scanner's published keys before anything else is
+ * read; each real key is revoked, and the answer labels every candidate.
+ */
+export const handler = defineRoute(publicRoutes.reportLeakedKeys, async ({ body, event }) => {
+  const raw = event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64') : Buffer.from(event.body ?? '', 'utf8');
+  let verdict;
+  try {
+    verdict = await verifyScannerRequest(scannerKeys(), raw, {
+      signature: headerValue(event.headers, SIGNATURE_HEADER),
+      keyIdentifier: headerValue(event.headers, KEY_IDENTIFIER_HEADER),
+    });
+  } catch {
+    // The scanner's keys document could not be fetched: the scanner retries later.
+    throw new ServiceUnavailableError(60);
+  }
+  if (verdict !== 'valid') throw new UnauthorizedError('The report is not signed by a key the secret scanner publishes.');
+  const actor = { type: 'secretScanner' as const, id: new URL(getSecretScannerKeysUrl()).host };
+  const verdicts = await mapBounded(body as LeakReport[], CONCURRENCY, async (candidate) => ({
+    token_raw: candidate.token,
+    token_type: candidate.type ?? '',
+    label: await revokeReportedKey(candidate, actor),
+  }));
+  return ok(verdicts);
+});

@@ -1,0 +1,394 @@
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Locator, Page } from 'playwright-core';
+import { ensureConsoleBuilt } from '../../lib/local/console-build';
+import { useTestApi, uniqueEmail } from '../support/local-api';
+import { SCREENSHOT_DIR, seriousViolations, startBrowser, type TestBrowser } from '../support/browser';
+
+/**
+ * The seed's story, told through the admin console in a real browser (Debian's Chromium): two
+ * org admins, an application, its keys and connections, an invited person. Every screen is
+ * checked with axe-core and photographed; elements are found by role and accessible name, as a
+ * person finds them. The key copied from the screen then reads the data API over HTTP.
+ * The tests run in order and share one browser and one story.
+ */
+
+const api = useTestApi();
+let browser: TestBrowser;
+let page: Page;
+
+const adminA = uniqueEmail('ada');
+const adminB = uniqueEmail('noor');
+const invitee = uniqueEmail('grace');
+const orgA = `Riverside ${Math.random().toString(36).slice(2, 6)}`;
+const orgB = `Northfield ${Math.random().toString(36).slice(2, 6)}`;
+const story: { orgAId?: string; applicationId?: string; key?: string } = {};
+
+beforeAll(async () => {
+  ensureConsoleBuilt({ quiet: true });
+  browser = await startBrowser();
+  await browser.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: api.url });
+  page = browser.context.pages()[0] ?? (await browser.context.newPage());
+  page.setDefaultTimeout(15000);
+}, 180000);
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+/** axe-core finds nothing serious or critical, and the screen is photographed. */
+async function checkScreen(name: string): Promise<void> {
+  expect(await seriousViolations(page)).toEqual([]);
+  await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
+}
+
+const button = (name: string | RegExp) => page.getByRole('button', { name, exact: typeof name === 'string' });
+const dialog = (name: string | RegExp) => page.getByRole('dialog', { name });
+const row = (table: Locator, name: string | RegExp) =>
+  table.getByRole('row').filter({ has: page.getByRole('rowheader', { name }) });
+
+async function signIn(email: string): Promise<void> {
+  await button('Sign in').click();
+  await page.getByRole('heading', { name: 'Sign in to Datagate' }).waitFor();
+  await page.getByLabel('Email').fill(email);
+  await button('Sign in').click();
+  await page.getByRole('button', { name: 'Sign out' }).waitFor();
+  await page.getByText(email.toLowerCase(), { exact: true }).first().waitFor();
+}
+
+async function signOut(): Promise<void> {
+  await button('Sign out').click();
+  await button('Sign in').waitFor();
+}
+
+async function openMenuItem(menuLabel: string | RegExp, item: string): Promise<void> {
+  await page.getByRole('button', { name: menuLabel }).click();
+  await page.getByRole('menuitem', { name: item }).click();
+}
+
+async function clipboard(): Promise<string> {
+  return page.evaluate<string>('navigator.clipboard.readText()');
+}
+
+async function addDatasource(name: string): Promise<void> {
+  await page.getByRole('link', { name: 'Datasources' }).click();
+  await button('Add datasource').click();
+  const form = dialog('Add datasource');
+  await form.getByLabel('Name').fill(name);
+  await form.getByLabel('Tags').fill('traffic, kerbside');
+  await form.getByLabel('Latitude').fill('51.5');
+  await form.getByLabel('Longitude').fill('-0.12');
+  if (name === 'High Street') await checkScreen('add-datasource-dialog');
+  await form.getByRole('button', { name: 'Add datasource' }).click();
+  await page.getByRole('rowheader', { name }).waitFor();
+}
+
+let brokenAt: string | undefined;
+
+/**
+ * One step of the story. The steps build on each other: once one fails, the later ones fail at
+ * once (saying where the story broke, with a screenshot of that moment) instead of each waiting
+ * out its timeouts.
+ */
+function step(name: string, run: () => Promise<void>): void {
+  it(name, async () => {
+    if (brokenAt) throw new Error(`Not run: the story broke at "${brokenAt}".`);
+    try {
+      await run();
+    } catch (error) {
+      brokenAt = name;
+      await page.screenshot({ path: join(SCREENSHOT_DIR, 'failure.png'), fullPage: true }).catch(() => undefined);
+      throw error;
+    }
+  });
+}
+
+describe('the admin console, in a browser', () => {
+  step('shows the sign-in screen, then the local issuer’s sign-in page, both accessible', async () => {
+    await page.goto(`${api.url}/`);
+    await page.getByRole('heading', { name: 'Datagate console' }).waitFor();
+    await checkScreen('sign-in');
+    await button('Sign in').click();
+    await page.getByRole('heading', { name: 'Sign in to Datagate' }).waitFor();
+    await checkScreen('local-sign-in-page');
+    await page.goBack();
+  });
+
+  step('an admin signs in, finds no org, creates one and lands on its Applications screen', async () => {
+    await signIn(adminA);
+    await page.getByRole('heading', { name: 'Organizations', level: 1 }).waitFor();
+    await page.getByText('You are not in any organization yet').waitFor();
+    await checkScreen('organizations-empty');
+    await page.getByLabel('Organization name').fill(orgA);
+    await button('Create organization').click();
+    await page.getByRole('heading', { name: 'Applications', exact: true, level: 1 }).waitFor();
+    await page.getByText('No applications yet').waitFor();
+    // The session's token is in the page's memory only: nothing like a JWT in either storage.
+    const stored = await page.evaluate<string>('JSON.stringify([Object.entries(localStorage), Object.entries(sessionStorage)])');
+    expect(stored).not.toMatch(/eyJ[\w-]+\.[\w-]+\.[\w-]+/);
+    expect(await page.evaluate<number>('localStorage.length')).toBe(0);
+    story.orgAId = await page.getByRole('combobox', { name: 'Organization' }).inputValue();
+    expect(story.orgAId).toMatch(/^org_/);
+  });
+
+  step('creates an application: the ID and the first key are shown once, with copy buttons that copy them', async () => {
+    await button('Create application').click();
+    const create = dialog('Create application');
+    await create.getByLabel('Name').fill('City Dashboard');
+    await checkScreen('create-application-dialog');
+    await create.getByRole('button', { name: 'OK' }).click();
+    const created = dialog('Application created');
+    await created.getByText('You will not see this key again').waitFor();
+    await created.getByRole('button', { name: 'Copy application ID' }).click();
+    story.applicationId = await clipboard();
+    await created.getByRole('button', { name: 'Copy api key' }).click();
+    story.key = await clipboard();
+    expect(story.applicationId).toMatch(/^app_/);
+    expect(story.key).toMatch(/^dgk_/);
+    await checkScreen('application-created-dialog');
+    await created.getByRole('button', { name: 'Done' }).click();
+    await created.waitFor({ state: 'hidden' });
+    const table = page.getByRole('table', { name: 'Applications created by your organization' });
+    await row(table, 'City Dashboard').getByRole('cell', { name: story.applicationId }).waitFor();
+  });
+
+  step('dialogs work from the keyboard: focus stays inside, Escape closes and gives focus back', async () => {
+    const opener = button('Connect application');
+    await opener.focus();
+    await page.keyboard.press('Enter');
+    const connect = dialog('Connect application');
+    await connect.waitFor();
+    await expect(
+      connect.getByLabel('Application ID').evaluate((input) => input === input.ownerDocument.activeElement),
+    ).resolves.toBe(true);
+    for (let step = 0; step < 12; step += 1) {
+      await page.keyboard.press('Tab');
+      await expect(connect.evaluate((node) => node.contains(node.ownerDocument.activeElement))).resolves.toBe(true);
+    }
+    await page.keyboard.press('Escape');
+    await connect.waitFor({ state: 'hidden' });
+    await expect(opener.evaluate((node) => node === node.ownerDocument.activeElement)).resolves.toBe(true);
+  });
+
+  step(
+    'connects the application to its own org as Observer (preselected) and shows it in both tables; API errors show next to the field',
+    async () => {
+      await button('Connect application').click();
+      const connect = dialog('Connect application');
+      await expect(connect.getByRole('checkbox', { name: /Observer/ }).isChecked()).resolves.toBe(true);
+      await connect.getByText('Observer is read-only').waitFor();
+      await connect.getByLabel('Application ID').fill(`app_${'0'.repeat(24)}`);
+      await connect.getByRole('button', { name: 'Connect' }).click();
+      const unknown = connect.getByText('No application has this ID');
+      await unknown.waitFor();
+      // The message is tied to the field it concerns.
+      const describedBy = await connect.getByLabel('Application ID').getAttribute('aria-describedby');
+      expect(describedBy).toContain(await unknown.getAttribute('id'));
+      await checkScreen('connect-application-dialog');
+      await connect.getByLabel('Application ID').fill(story.applicationId!);
+      await connect.getByRole('button', { name: 'Connect' }).click();
+      await connect.waitFor({ state: 'hidden' });
+
+      const connected = page.getByRole('table', { name: 'Applications connected to your organization' });
+      await row(connected, 'City Dashboard').getByRole('cell', { name: 'observer' }).waitFor();
+      const created = page.getByRole('table', { name: 'Applications created by your organization' });
+      await row(created, 'City Dashboard').getByRole('cell', { name: orgA }).waitFor();
+
+      // Connecting it again: the 409 is said next to the application ID.
+      await button('Connect application').click();
+      await connect.getByLabel('Application ID').fill(story.applicationId!);
+      await connect.getByRole('button', { name: 'Connect' }).click();
+      await connect.getByText('already connected to this organization').waitFor();
+      await page.keyboard.press('Escape');
+    },
+  );
+
+  step('a technician-level action: the admin adds a datasource on the Datasources screen', async () => {
+    await addDatasource('High Street');
+    await checkScreen('datasources');
+  });
+
+  step('sign out ends the session; the admin of org B signs in and connects A’s application by its ID', async () => {
+    await signOut();
+    await page.getByRole('heading', { name: 'Datagate console' }).waitFor();
+    await signIn(adminB);
+    await page.getByLabel('Organization name').fill(orgB);
+    await button('Create organization').click();
+    await page.getByRole('heading', { name: 'Applications', exact: true, level: 1 }).waitFor();
+    await addDatasource('Campus Roof');
+    await page.getByRole('link', { name: 'Applications' }).click();
+    await button('Connect application').click();
+    const connect = dialog('Connect application');
+    await connect.getByLabel('Application ID').fill(story.applicationId!);
+    await connect.getByRole('button', { name: 'Connect' }).click();
+    // Org B's admin is not in org A: the owner shows by its id.
+    const connected = page.getByRole('table', { name: 'Applications connected to your organization' });
+    await row(connected, 'City Dashboard').getByRole('cell', { name: story.orgAId }).waitFor();
+  });
+
+  step('back as A’s admin: org B is among the application’s connections', async () => {
+    await signOut();
+    await signIn(adminA);
+    const created = page.getByRole('table', { name: 'Applications created by your organization' });
+    await row(created, 'City Dashboard')
+      .getByRole('cell', { name: new RegExp(orgB) })
+      .waitFor();
+    await checkScreen('applications');
+  });
+
+  step(
+    'API Keys: adds a key (shown once), regenerates the first with a one-hour grace, disables the new one, deletes it after confirming',
+    async () => {
+      // The Actions menu from the keyboard: ArrowDown opens it on its first item.
+      await page.getByRole('button', { name: 'Actions for City Dashboard' }).focus();
+      await page.keyboard.press('ArrowDown');
+      await expect(
+        page.getByRole('menuitem', { name: 'API Keys' }).evaluate((node) => node === node.ownerDocument.activeElement),
+      ).resolves.toBe(true);
+      await page.keyboard.press('Enter');
+      await page.getByRole('heading', { name: 'API keys of City Dashboard' }).waitFor();
+      const keys = page.getByRole('table', { name: 'API keys of City Dashboard' });
+      expect(await keys.getByRole('rowheader').allInnerTexts()).toHaveLength(1);
+
+      await button('Add key').click();
+      const add = dialog('Add key');
+      await add.getByLabel('Label').fill('staging');
+      await checkScreen('add-key-dialog');
+      await add.getByRole('button', { name: 'Add key' }).click();
+      const shown = dialog('New API key');
+      await shown.getByText('You will not see this key again').waitFor();
+      await shown.getByRole('button', { name: 'Done' }).click();
+      await keys.getByRole('cell', { name: 'staging', exact: true }).waitFor();
+
+      const first = keys
+        .getByRole('row')
+        .filter({ hasNot: page.getByRole('cell', { name: 'staging', exact: true }) })
+        .filter({ has: page.getByRole('rowheader') });
+      await first.getByRole('button', { name: /^Actions for key/ }).click();
+      await page.getByRole('menuitem', { name: 'Regenerate' }).click();
+      const regenerate = dialog(/^Regenerate key/);
+      await regenerate.getByRole('radio', { name: 'In 1 hour' }).check();
+      await checkScreen('regenerate-key-dialog');
+      await regenerate.getByRole('button', { name: 'Regenerate' }).click();
+      await dialog('Regenerated API key').getByRole('button', { name: 'Done' }).click();
+      await keys.getByRole('cell', { name: /^Replaced by dgk_/ }).waitFor();
+
+      await openMenuItem(/^Actions for key staging/, 'Disable');
+      await row(keys, /./)
+        .filter({ has: page.getByRole('cell', { name: 'staging', exact: true }) })
+        .getByRole('cell', { name: 'Disabled' })
+        .waitFor();
+      expect(await keys.getByRole('rowheader').allInnerTexts()).toHaveLength(3);
+      await checkScreen('api-keys');
+
+      // Delete asks first; cancelling keeps the key, confirming removes it.
+      await openMenuItem(/^Actions for key staging/, 'Delete');
+      const confirm = dialog(/^Delete key staging/);
+      await checkScreen('delete-key-dialog');
+      await confirm.getByRole('button', { name: 'Cancel' }).click();
+      await confirm.waitFor({ state: 'hidden' });
+      expect(await keys.getByRole('rowheader').allInnerTexts()).toHaveLength(3);
+      await openMenuItem(/^Actions for key staging/, 'Delete');
+      await confirm.getByRole('button', { name: 'Delete key' }).click();
+      await keys.getByRole('cell', { name: 'staging', exact: true }).waitFor({ state: 'detached' });
+      expect(await keys.getByRole('rowheader').allInnerTexts()).toHaveLength(2);
+    },
+  );
+
+  step('Users: invites a person as analyst (pending); the last admin cannot demote themself, and is told why', async () => {
+    await page.getByRole('link', { name: 'Users' }).click();
+    await button('Invite person').click();
+    const invite = dialog('Invite person');
+    await invite.getByLabel('Email').fill(invitee);
+    await invite.getByRole('checkbox', { name: /Observer/ }).uncheck();
+    await invite.getByRole('checkbox', { name: /Analyst/ }).check();
+    await checkScreen('invite-person-dialog');
+    await invite.getByRole('button', { name: 'Invite' }).click();
+    const people = page.getByRole('table', { name: /^People of/ });
+    await row(people, invitee.toLowerCase()).getByRole('cell', { name: 'pending' }).waitFor();
+
+    await openMenuItem(`Actions for ${adminA.toLowerCase()}`, 'Change roles');
+    const roles = dialog(/^Roles of/);
+    await roles.getByRole('checkbox', { name: /Admin/ }).uncheck();
+    await roles.getByRole('checkbox', { name: /Observer/ }).check();
+    await roles.getByRole('button', { name: 'Save' }).click();
+    await roles.getByText('is the last active admin of this organization').waitFor();
+    await page.keyboard.press('Escape');
+    await checkScreen('users');
+    await page.getByRole('link', { name: 'Audit log' }).click();
+    await page.getByRole('cell', { name: 'person.invite' }).waitFor();
+    await checkScreen('audit-log');
+  });
+
+  step('the invited person signs in, accepts, and sees only what an analyst may do', async () => {
+    await signOut();
+    await signIn(invitee);
+    await page
+      .getByText('No invitations')
+      .or(page.getByRole('button', { name: `Accept the invitation to ${orgA}` }))
+      .waitFor();
+    await checkScreen('organizations-invitation');
+    await page.getByRole('button', { name: `Accept the invitation to ${orgA}` }).click();
+    await page.getByRole('link', { name: orgA }).click();
+    await page.getByRole('heading', { name: 'Datasources', level: 1 }).waitFor();
+    await page.getByRole('rowheader', { name: 'High Street' }).waitFor();
+    // An analyst annotates but neither adds datasources nor manages people or applications.
+    await expect(button('Add datasource').count()).resolves.toBe(0);
+    await expect(page.getByRole('link', { name: 'Users' }).count()).resolves.toBe(0);
+    await expect(page.getByRole('link', { name: 'Applications' }).count()).resolves.toBe(0);
+    await page.getByRole('button', { name: 'Actions for High Street' }).click();
+    await expect(page.getByRole('menuitem', { name: 'Retire' }).count()).resolves.toBe(0);
+    await page.keyboard.press('Escape');
+  });
+
+  step('an expired session goes back through sign-in and keeps what the person was typing', async () => {
+    // A 20 s token, which the console uses until 5 s before its end: it is spent at most 15 s
+    // after sign-in returns, and not before 14 s after sign-in starts (the page loads in between).
+    const ttlSeconds = 20;
+    api.runtime.server.signIn.tokenTtlSeconds = ttlSeconds;
+    await signOut();
+    await signIn(invitee);
+    const signedInAt = Date.now();
+    api.runtime.server.signIn.tokenTtlSeconds = 3600;
+    await page.getByRole('link', { name: 'Organizations' }).click();
+    await page.getByRole('heading', { name: 'Organizations', level: 1 }).waitFor();
+    await page.getByLabel('Organization name').fill('Half-typed Org');
+    await page.waitForTimeout(Math.max(0, signedInAt + (ttlSeconds - 5 + 1) * 1000 - Date.now()));
+    const renewed = page.waitForResponse((response) => response.url().endsWith('/local/oauth2/token') && response.ok());
+    await button('Create organization').click();
+    // Through the issuer (whose own session lets the person straight through) and a new code exchange.
+    await renewed;
+    await page.getByRole('heading', { name: 'Organizations', level: 1 }).waitFor();
+    await expect(page.getByLabel('Organization name').inputValue()).resolves.toBe('Half-typed Org');
+    await button('Create organization').click();
+    await page.getByRole('heading', { name: 'Applications', exact: true, level: 1 }).waitFor();
+  });
+
+  step('reads well on a phone', async () => {
+    await signOut();
+    await signIn(adminA);
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.getByRole('heading', { name: 'Applications', exact: true, level: 1 }).waitFor();
+    await page.getByRole('table', { name: 'Applications created by your organization' }).waitFor();
+    await checkScreen('applications-phone');
+    await page.setViewportSize({ width: 1280, height: 800 });
+    if (process.env.UPDATE_README_SCREENSHOT) {
+      mkdirSync(join(process.cwd(), 'docs', 'img'), { recursive: true });
+      copyFileSync(join(SCREENSHOT_DIR, 'applications.png'), join(process.cwd(), 'docs', 'img', 'applications.png'));
+    }
+  });
+
+  step('the key copied from the console reads /v2/datasources of both orgs, over HTTP', async () => {
+    const whoami = await api.call('GET', '/v2/whoami', { key: story.key });
+    expect(whoami.status).toBe(200);
+    const orgIds = whoami.body.orgs.map((grant: { org: string }) => grant.org);
+    expect(orgIds).toHaveLength(2);
+    const names: string[] = [];
+    for (const orgId of orgIds) {
+      const listing = await api.call('GET', `/v2/datasources?org=${orgId}`, { key: story.key });
+      expect(listing.status).toBe(200);
+      names.push(...JSON.stringify(listing.body).match(/High Street|Campus Roof/g)!);
+    }
+    expect(names.sort()).toEqual(['Campus Roof', 'High Street']);
+  });
+});

@@ -1,0 +1,389 @@
+import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { documentClient } from '../../functions/core/table';
+import { ensureTable, localClient } from '../../lib/local/dynamodb-local';
+import { startTestApi, type ApiAnswer, type TestApi } from '../support/local-api';
+import {
+  addMember,
+  connect,
+  createApplication,
+  createDatasource,
+  createOrg,
+  expectStatus,
+  signIn,
+  type Member,
+} from '../support/scenario';
+import { FAULT_KINDS, faultInjector, type FaultInjector, type FaultKind } from '../support/dynamo-faults';
+import { brokenInvariants, scanTable } from '../support/table-invariants';
+
+/**
+ * Every multi-step change, run with DynamoDB failing at each of its steps in turn, in the ways
+ * it fails (throttling, ProvisionedThroughputExceeded, a cancelled transaction, a timeout,
+ * service unavailable), as a blip (that call only) and as an outage (that call and every later
+ * one); see `faultsAt` for which at each step (`FAULTS=all` for every combination). After each run: the caller got the change's success or 503 with
+ * `Retry-After` in the contract's body, no invariant of the table is broken, and sending the
+ * same request again (DynamoDB healthy) finishes the job.
+ *
+ * This file has its own table, so the invariants are checked over every item in it.
+ */
+
+const FAULT_TABLE = 'datagate-faults';
+
+let api: TestApi;
+let faults: FaultInjector;
+let scanClient: DynamoDBDocumentClient;
+let tableName: string | undefined;
+
+beforeAll(async () => {
+  tableName = process.env.TABLE_NAME;
+  await ensureTable(process.env.DYNAMODB_ENDPOINT!, FAULT_TABLE);
+  process.env.TABLE_NAME = FAULT_TABLE;
+  api = await startTestApi();
+  faults = faultInjector(documentClient());
+  scanClient = DynamoDBDocumentClient.from(localClient(process.env.DYNAMODB_ENDPOINT!));
+});
+
+afterAll(async () => {
+  faults?.disarm();
+  await api?.stop();
+  scanClient?.destroy();
+  process.env.TABLE_NAME = tableName;
+});
+
+interface Request {
+  method: string;
+  path: string;
+  token?: string;
+  key?: string;
+  body?: unknown;
+  /** Sent as is (a signed report must arrive byte for byte), with these headers. */
+  rawBody?: string;
+  headers?: Record<string, string>;
+}
+
+/**
+ * One multi-step change: `setup` builds what it acts on (DynamoDB healthy) and returns the
+ * request; `success` is its status; `alreadyDone` the statuses a repeat of a completed change
+ * may answer; `done` checks the change took effect, after the retry.
+ */
+interface Change {
+  name: string;
+  setup(): Promise<{ request: Request; done(): Promise<void> }>;
+  success: number;
+  alreadyDone: number[];
+  /**
+   * A change guarded by a lease that a failed request cannot release (ingest: the datasource's
+   * rollup lease, 30 s): its retry follows `Retry-After` for up to this long, and it meets an
+   * outage only at its last step (each outage would cost the lease's 30 s).
+   */
+  retryForMs?: number;
+}
+
+const call = (request: Request): Promise<ApiAnswer> =>
+  api.call(request.method, request.path, {
+    token: request.token,
+    key: request.key,
+    body: request.body,
+    rawBody: request.rawBody,
+    headers: request.headers,
+  });
+
+async function queryPartition(partition: string, prefix?: string) {
+  const result = await scanClient.send(
+    new QueryCommand({
+      TableName: FAULT_TABLE,
+      KeyConditionExpression: prefix ? 'PK = :pk AND begins_with(SK, :prefix)' : 'PK = :pk',
+      ExpressionAttributeValues: { ':pk': partition, ...(prefix ? { ':prefix': prefix } : {}) },
+      ConsistentRead: true,
+    }),
+  );
+  return result.Items ?? [];
+}
+
+async function orgWithAdmin(name: string): Promise<{ orgId: string; admin: Member }> {
+  const admin = await signIn(api, `faults-${name}`);
+  return { orgId: await createOrg(api, admin, name), admin };
+}
+
+const CHANGES: Change[] = [
+  {
+    name: 'create an application with its first key',
+    success: 201,
+    alreadyDone: [201],
+    async setup() {
+      const { orgId, admin } = await orgWithAdmin('create-app');
+      return {
+        request: { method: 'POST', path: `/admin/orgs/${orgId}/applications`, token: admin.token, body: { name: 'Faulty' } },
+        async done() {
+          const listed = await api.call('GET', `/admin/orgs/${orgId}/applications`, { token: admin.token });
+          expect(listed.body.applications.length).toBeGreaterThanOrEqual(1);
+        },
+      };
+    },
+  },
+  {
+    name: 'connect an application (both sides and every key snapshot)',
+    success: 201,
+    alreadyDone: [409],
+    async setup() {
+      const { orgId, admin } = await orgWithAdmin('connect');
+      const application = await createApplication(api, orgId, admin, 'To connect');
+      expectStatus(
+        await api.call('POST', `/admin/orgs/${orgId}/applications/${application.applicationId}/keys`, {
+          token: admin.token,
+          body: {},
+        }),
+        201,
+      );
+      return {
+        request: {
+          method: 'POST',
+          path: `/admin/orgs/${orgId}/connections`,
+          token: admin.token,
+          body: { applicationId: application.applicationId, roles: ['observer'] },
+        },
+        async done() {
+          expect(await queryPartition(`ORG#${orgId}`, `CONN#${application.applicationId}`)).toHaveLength(1);
+          const whoami = await api.call('GET', '/v2/whoami', { key: application.key });
+          expect(whoami.body.orgs).toEqual([{ org: orgId, roles: ['observer'] }]);
+        },
+      };
+    },
+  },
+  {
+    name: 'regenerate a key with grace 0 (successor in, old key out)',
+    success: 201,
+    alreadyDone: [404],
+    async setup() {
+      const { orgId, admin } = await orgWithAdmin('regenerate');
+      const application = await createApplication(api, orgId, admin, 'To rotate');
+      await connect(api, orgId, admin, application.applicationId, ['observer']);
+      return {
+        request: {
+          method: 'POST',
+          path: `/admin/orgs/${orgId}/applications/${application.applicationId}/keys/${application.keyId}/regenerate`,
+          token: admin.token,
+          body: { graceSeconds: 0 },
+        },
+        async done() {
+          const keys = await api.call('GET', `/admin/orgs/${orgId}/applications/${application.applicationId}/keys`, {
+            token: admin.token,
+          });
+          expect(keys.body.keys.map((key: { keyId: string }) => key.keyId)).not.toContain(application.keyId);
+          expect(keys.body.keys).toHaveLength(1);
+        },
+      };
+    },
+  },
+  {
+    name: 'delete an application connected to two orgs',
+    success: 204,
+    alreadyDone: [404],
+    async setup() {
+      const { orgId, admin } = await orgWithAdmin('delete-app');
+      const other = await orgWithAdmin('delete-app-other');
+      const application = await createApplication(api, orgId, admin, 'To delete');
+      await connect(api, orgId, admin, application.applicationId, ['observer']);
+      await connect(api, other.orgId, other.admin, application.applicationId, ['guest']);
+      return {
+        request: { method: 'DELETE', path: `/admin/orgs/${orgId}/applications/${application.applicationId}`, token: admin.token },
+        async done() {
+          expect(await queryPartition(`APP#${application.applicationId}`)).toEqual([]);
+          expect(await queryPartition(`ORG#${orgId}`, 'CONN#')).toEqual([]);
+          expect(await queryPartition(`ORG#${other.orgId}`, 'CONN#')).toEqual([]);
+          expect((await api.call('GET', '/v2/whoami', { key: application.key })).status).toBe(401);
+        },
+      };
+    },
+  },
+  {
+    name: 'remove a person (an admin, with another admin left)',
+    success: 204,
+    alreadyDone: [404],
+    async setup() {
+      const { orgId, admin } = await orgWithAdmin('remove-person');
+      const second = await signIn(api, 'faults-second-admin');
+      await addMember(api, orgId, admin, second, ['admin']);
+      return {
+        request: {
+          method: 'DELETE',
+          path: `/admin/orgs/${orgId}/people/${encodeURIComponent(second.email)}`,
+          token: admin.token,
+        },
+        async done() {
+          const people = await api.call('GET', `/admin/orgs/${orgId}/people`, { token: admin.token });
+          expect(people.body.people.map((person: { email: string }) => person.email)).toEqual([admin.email]);
+        },
+      };
+    },
+  },
+  {
+    name: 'ingest 60 measurements (three BatchWriteItem calls)',
+    success: 202,
+    alreadyDone: [202],
+    retryForMs: 45_000,
+    async setup() {
+      const { orgId, admin } = await orgWithAdmin('ingest');
+      const datasourceId = await createDatasource(api, orgId, admin, 'Faulty site');
+      const application = await createApplication(api, orgId, admin, 'Ingester');
+      await connect(api, orgId, admin, application.applicationId, ['technician']);
+      // The key is verified (and cached) before the faults, so the steps counted are the ingest's own.
+      expectStatus(await api.call('GET', '/v2/whoami', { key: application.key }), 200);
+      const start = Date.now() - 3_600_000;
+      const measurements = Array.from({ length: 60 }, (_x, i) => ({
+        time: new Date(start + i * 60_000).toISOString(),
+        metrics: { pm2_5ConcMass: i },
+      }));
+      return {
+        request: {
+          method: 'POST',
+          path: `/v2/datasources/${datasourceId}/measurements`,
+          key: application.key,
+          body: { org: orgId, measurements },
+        },
+        async done() {
+          const stored = await queryPartition(`MEAS#${datasourceId}`);
+          // Stored under the catalogue's minute name (pm2_5ConcMassIndividual): whichever it is, one value each.
+          const values = stored.map((item) => Object.values(item.metrics as Record<string, number>)[0]!);
+          expect(values.sort((a, b) => a - b)).toEqual(measurements.map((_m, i) => i));
+        },
+      };
+    },
+  },
+  {
+    name: 'revoke a key a secret scanner reports (lookup read, then the revocation and its event)',
+    success: 200,
+    alreadyDone: [200],
+    async setup() {
+      const { orgId, admin } = await orgWithAdmin('leaked');
+      const application = await createApplication(api, orgId, admin, 'Leaky');
+      await connect(api, orgId, admin, application.applicationId, ['observer']);
+      const raw = JSON.stringify([
+        { token: application.key, type: 'datagate_api_key', url: 'https://example.org/leak', source: 'content' },
+      ]);
+      return {
+        request: {
+          method: 'POST',
+          path: '/secret-scanning/leaked-keys',
+          rawBody: raw,
+          headers: { 'Content-Type': 'application/json', ...api.runtime.server.scanner.sign(raw) },
+        },
+        async done() {
+          const [record] = await queryPartition(`APP#${application.applicationId}`, `KEY#${application.keyId}`);
+          expect(record).toEqual(expect.objectContaining({ enabled: false, revokedAt: expect.any(String) }));
+          const events = (await queryPartition(`AUDIT#${orgId}`)).filter((event) => event.action === 'key.leaked');
+          expect(events).toHaveLength(1);
+        },
+      };
+    },
+  },
+  {
+    name: 'a key holder revokes their own key',
+    success: 200,
+    // Once revoked, the key itself is refused as soon as the authorizer's cache lets go of it.
+    alreadyDone: [200, 401],
+    async setup() {
+      const { orgId, admin } = await orgWithAdmin('self-revoke');
+      const application = await createApplication(api, orgId, admin, 'Oops');
+      expectStatus(await api.call('GET', '/v2/whoami', { key: application.key }), 200);
+      return {
+        request: { method: 'POST', path: '/v2/keys/revoke', key: application.key },
+        async done() {
+          const [record] = await queryPartition(`APP#${application.applicationId}`, `KEY#${application.keyId}`);
+          expect(record).toEqual(expect.objectContaining({ enabled: false, revokedAt: expect.any(String) }));
+        },
+      };
+    },
+  },
+];
+
+/** `FAULTS=all` runs every kind, as a blip and as an outage, at every step (about 3 times longer). */
+const EXHAUSTIVE = process.env.FAULTS === 'all';
+
+/**
+ * The faults at one step. By default each step gets a blip of one kind and an outage of another,
+ * the kinds turning from step to step, and a cancelled transaction on every transaction step, so
+ * each change meets every kind and every step meets a blip and an outage; `FAULTS=all` runs them all.
+ */
+function faultsAt(failAt: number, isTransaction: boolean): { kind: FaultKind; mode: 'once' | 'outage' }[] {
+  const applicable = FAULT_KINDS.filter((kind) => kind !== 'transactionCanceled' || isTransaction);
+  if (EXHAUSTIVE)
+    return applicable.flatMap((kind) => [
+      { kind, mode: 'once' as const },
+      { kind, mode: 'outage' as const },
+    ]);
+  const others = FAULT_KINDS.filter((kind) => kind !== 'transactionCanceled');
+  const chosen = [
+    { kind: others[failAt % others.length]!, mode: 'once' as const },
+    { kind: others[(failAt + 2) % others.length]!, mode: 'outage' as const },
+  ];
+  return isTransaction ? [...chosen, { kind: 'transactionCanceled', mode: 'once' }] : chosen;
+}
+
+/** Sends the request again, and again after each 503's `Retry-After` while `withinMs` lasts. */
+async function retryFinishing(request: Request, withinMs: number): Promise<ApiAnswer> {
+  const started = Date.now();
+  for (;;) {
+    const answer = await call(request);
+    if (answer.status !== 503 || Date.now() - started > withinMs) return answer;
+    await new Promise((resolve) => setTimeout(resolve, Number(answer.headers.get('retry-after') ?? 1) * 1000));
+  }
+}
+
+/** What a faulted request may answer: the change's success, or 503 with Retry-After in the contract's body. */
+function expectSuccessOr503(answer: ApiAnswer, success: number, context: string): void {
+  const outcome = {
+    context,
+    status: answer.status,
+    retryAfter: answer.status === 503 ? answer.headers.get('retry-after') : null,
+    code: answer.status === 503 ? answer.body?.code : undefined,
+  };
+  if (answer.status === success) return;
+  expect(outcome).toEqual({ context, status: 503, retryAfter: expect.stringMatching(/^\d+$/), code: 'unavailable' });
+}
+
+async function expectInvariants(context: string): Promise<void> {
+  expect({ context, broken: brokenInvariants(await scanTable(scanClient, FAULT_TABLE)) }).toEqual({ context, broken: [] });
+}
+
+describe.each(CHANGES.map((change) => [change.name, change] as const))('%s, with DynamoDB failing', (_name, change) => {
+  it('at each step a blip and an outage (every kind across the steps): 503 or done, invariants kept, and a retry finishes the job', async () => {
+    // How many DynamoDB calls the change makes when all is well.
+    const probe = await change.setup();
+    faults.count();
+    expectStatus(await call(probe.request), change.success);
+    const steps = [...faults.calls];
+    faults.disarm();
+    await probe.done();
+    expect(steps.length).toBeGreaterThan(0);
+
+    let runs = 0;
+    for (let failAt = 1; failAt <= steps.length; failAt++) {
+      const isTransaction = /Transact/.test(steps[failAt - 1]!);
+      const atStep = faultsAt(failAt, isTransaction).filter(
+        ({ mode }) => mode === 'once' || change.retryForMs === undefined || failAt === steps.length,
+      );
+      for (const { kind, mode } of atStep) {
+        const context = `${change.name}: ${kind} ${mode} at step ${failAt} of ${steps.length} (${steps[failAt - 1]})`;
+        const { request, done } = await change.setup();
+        faults.arm({ kind, failAt, mode });
+        const answer = await call(request);
+        faults.disarm();
+        expectSuccessOr503(answer, change.success, context);
+        await expectInvariants(context);
+        const retry = await retryFinishing(request, change.retryForMs ?? 0);
+        expect({ context, retry: retry.status, allowed: [change.success, ...change.alreadyDone].includes(retry.status) }).toEqual(
+          {
+            context,
+            retry: retry.status,
+            allowed: true,
+          },
+        );
+        await done();
+        await expectInvariants(`${context}, after the retry`);
+        runs++;
+      }
+    }
+    expect(runs).toBeGreaterThanOrEqual(steps.length);
+    // A change with a lease waits it out once (retryForMs); the others take seconds.
+  }, 240_000);
+});

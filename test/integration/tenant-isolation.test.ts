@@ -1,0 +1,347 @@
+import { routeList } from '../../functions/routes';
+import { useTestApi, type ApiAnswer } from '../support/local-api';
+import { connect, createApplication, createDatasource, createOrg, expectStatus, signIn, type Member } from '../support/scenario';
+
+/**
+ * Isolation between tenants: every `/admin` and `/v2` route, called with credentials that have
+ * no business there, is refused, and the refusal shows nothing of what it protects. The callers:
+ * - another org's admin (on org A's routes), and the admin of an org that merely connected an
+ *   application (on the owner-only application routes);
+ * - an API key on `/admin`, a person's JWT on `/v2`;
+ * - a disconnected application, an application connected as guest reaching a datasource not
+ *   on its list or an org it is not connected to, a key of a deleted application, and a
+ *   continuation token issued to another application.
+ * The first test fails when a route of the route table has no case here.
+ */
+
+const api = useTestApi();
+
+/** In the name of everything the outsiders must not see: no refusal may contain it. */
+const MARK = `isolated${Math.random().toString(36).slice(2, 10)}`;
+
+interface World {
+  orgA: string;
+  adminA: Member;
+  orgB: string;
+  adminB: Member;
+  /** Owned by A, connected to A as admin: the legitimate caller the outsiders are compared with. */
+  insider: { applicationId: string; key: string; keyId: string };
+  /** Owned by B, connected to A as guest with only `listed` on its list. */
+  guest: { applicationId: string; key: string; keyId: string };
+  /** Owned by A, connected to A, then disconnected. */
+  disconnected: { key: string };
+  /** Owned by A, connected to A, then deleted. */
+  deleted: { key: string };
+  listed: string;
+  unlisted: string;
+  /** A continuation token issued to the insider. */
+  insiderToken: string;
+}
+
+let world: World;
+
+beforeAll(async () => {
+  const adminA = await signIn(api, 'iso-a');
+  const orgA = await createOrg(api, adminA, `A ${MARK}`);
+  const adminB = await signIn(api, 'iso-b');
+  const orgB = await createOrg(api, adminB, `B ${MARK}`);
+  const listed = await createDatasource(api, orgA, adminA, `listed ${MARK}`);
+  const unlisted = await createDatasource(api, orgA, adminA, `unlisted ${MARK}`);
+  const insider = await createApplication(api, orgA, adminA, `insider ${MARK}`);
+  await connect(api, orgA, adminA, insider.applicationId, ['admin']);
+  const guest = await createApplication(api, orgB, adminB, `guest ${MARK}`);
+  await connect(api, orgA, adminA, guest.applicationId, ['guest'], [listed]);
+  const disconnected = await createApplication(api, orgA, adminA, `disconnected ${MARK}`);
+  await connect(api, orgA, adminA, disconnected.applicationId, ['admin']);
+  expectStatus(
+    await api.call('DELETE', `/admin/orgs/${orgA}/connections/${disconnected.applicationId}`, { token: adminA.token }),
+    204,
+  );
+  const deleted = await createApplication(api, orgA, adminA, `deleted ${MARK}`);
+  await connect(api, orgA, adminA, deleted.applicationId, ['admin']);
+  expectStatus(
+    await api.call('DELETE', `/admin/orgs/${orgA}/applications/${deleted.applicationId}`, { token: adminA.token }),
+    204,
+  );
+  const query = await api.call('POST', '/v2/recent-datasource-measurements-query', {
+    key: insider.key,
+    body: { org: orgA, allDatasources: true, replyWithContinuationToken: true },
+  });
+  expectStatus(query, 200);
+  world = {
+    orgA,
+    adminA,
+    orgB,
+    adminB,
+    insider,
+    guest,
+    disconnected,
+    deleted,
+    listed,
+    unlisted,
+    insiderToken: query.headers.get('x-clarity-continuation-token')!,
+  };
+  // Revocations (disconnect, delete) reach the data API within the caches' bound.
+  await new Promise((resolve) => setTimeout(resolve, Number(process.env.KEY_CACHE_TTL_SECONDS ?? 5) * 1000 + 200));
+});
+
+interface Attempt {
+  who: string;
+  method: string;
+  path: string;
+  token?: string;
+  key?: string;
+  body?: unknown;
+  /** The refusal expected. */
+  status: 400 | 401 | 403 | 404;
+  /** This attempt's answer must equal (status and body) the one of the attempt just before it. */
+  sameAs?: 0;
+}
+
+/** A datasource id of the server's shape that names nothing. */
+const MADE_UP_DATASOURCE = 'ds_000000000000000000000000';
+
+type Cases = (w: World) => Attempt[];
+
+const A = (w: World) => `/admin/orgs/${w.orgA}`;
+const outsiderAdmin = (w: World, method: string, path: string, body?: unknown): Attempt => ({
+  who: "another org's admin",
+  method,
+  path,
+  token: w.adminB.token,
+  body,
+  status: 404,
+});
+const keyOnAdmin = (w: World, method: string, path: string, body?: unknown): Attempt => ({
+  who: 'an API key on /admin',
+  method,
+  path,
+  key: w.insider.key,
+  body,
+  status: 401,
+});
+/** The connecting org's admin on an application it does not own, through its own org's path. */
+const connectingAdmin = (w: World, method: string, suffix: string, body?: unknown): Attempt => ({
+  who: 'the admin of an org that only connected the application',
+  method,
+  path: `/admin/orgs/${w.orgA}/applications/${w.guest.applicationId}${suffix}`,
+  token: w.adminA.token,
+  body,
+  status: 404,
+});
+const orgRoute =
+  (method: string, suffix: string, body?: unknown): Cases =>
+  (w) => [outsiderAdmin(w, method, `${A(w)}${suffix}`, body), keyOnAdmin(w, method, `${A(w)}${suffix}`, body)];
+const applicationRoute =
+  (method: string, suffix: string, body?: unknown): Cases =>
+  (w) => [
+    outsiderAdmin(w, method, `${A(w)}/applications/${w.insider.applicationId}${suffix}`, body),
+    // B's admin naming B's org but A's application: ownership is checked, not just membership.
+    {
+      ...outsiderAdmin(w, method, `/admin/orgs/${w.orgB}/applications/${w.insider.applicationId}${suffix}`, body),
+      who: "another org's admin, through its own org",
+    },
+    connectingAdmin(w, method, suffix, body),
+    keyOnAdmin(w, method, `${A(w)}/applications/${w.insider.applicationId}${suffix}`, body),
+  ];
+
+/** The application callers with no business in org A (or in that datasource), on a `/v2` call. */
+function dataOutsiders(
+  w: World,
+  call: {
+    method: string;
+    path: (org: string, datasourceId: string) => string;
+    body?: (org: string, datasourceId: string) => unknown;
+  },
+  guestRefusal: { status: 400 | 403 | 404 } | 'allowed',
+  { otherOrg = 403, disconnected = 403 }: { otherOrg?: 400 | 403; disconnected?: 400 | 403 } = {},
+): Attempt[] {
+  const at = (
+    who: string,
+    key: string | undefined,
+    org: string,
+    datasourceId: string,
+    status: Attempt['status'],
+    token?: string,
+  ): Attempt => ({
+    who,
+    method: call.method,
+    path: call.path(org, datasourceId),
+    key,
+    token,
+    body: call.body?.(org, datasourceId),
+    status,
+  });
+  return [
+    at('a disconnected application', w.disconnected.key, w.orgA, w.listed, disconnected),
+    at('a key of a deleted application', w.deleted.key, w.orgA, w.listed, 401),
+    at("a person's JWT on /v2", undefined, w.orgA, w.listed, 401, w.adminA.token),
+    at('an application in an org it is not connected to (its own owner org)', w.guest.key, w.orgB, w.listed, otherOrg),
+    ...(guestRefusal === 'allowed'
+      ? []
+      : [
+          at('a guest reaching a datasource not on its list', w.guest.key, w.orgA, w.unlisted, guestRefusal.status),
+          // The same answer as for a datasource that does not exist at all: nothing tells them apart.
+          {
+            ...at(
+              'a guest naming a datasource that does not exist',
+              w.guest.key,
+              w.orgA,
+              MADE_UP_DATASOURCE,
+              guestRefusal.status,
+            ),
+            sameAs: 0 as const,
+          },
+        ]),
+  ];
+}
+
+const CASES: Record<string, Cases> = {
+  createOrg: (w) => [keyOnAdmin(w, 'POST', '/admin/orgs', { name: 'x' })],
+  listOrgs: (w) => [keyOnAdmin(w, 'GET', '/admin/orgs')],
+  // Every signed-in person lists their own invitations (the route reads the token's email); an API key is no person.
+  listInvitations: (w) => [keyOnAdmin(w, 'GET', '/admin/invitations')],
+  getOrg: orgRoute('GET', ''),
+  updateOrg: orgRoute('PATCH', '', { name: 'taken over' }),
+  listPeople: orgRoute('GET', '/people'),
+  invitePerson: orgRoute('POST', '/people', { email: 'intruder@example.org', roles: ['admin'] }),
+  acceptInvitation: orgRoute('POST', '/people/accept'),
+  updatePerson: (w) => orgRoute('PATCH', `/people/${encodeURIComponent(w.adminA.email)}`, { roles: ['observer'] })(w),
+  removePerson: (w) => orgRoute('DELETE', `/people/${encodeURIComponent(w.adminA.email)}`)(w),
+  createApplication: orgRoute('POST', '/applications', { name: 'planted' }),
+  listApplications: orgRoute('GET', '/applications'),
+  getApplication: applicationRoute('GET', ''),
+  updateApplication: applicationRoute('PATCH', '', { name: 'renamed' }),
+  deleteApplication: applicationRoute('DELETE', ''),
+  // Generous limits: a refusal that let them through would lift the insider's throttling.
+  setApplicationLimits: applicationRoute('PUT', '/limits', { requestsPerSecond: 5000, burst: 5000, requestsPerDay: 1_000_000 }),
+  listKeys: applicationRoute('GET', '/keys'),
+  createKey: applicationRoute('POST', '/keys', {}),
+  regenerateKey: (w) => applicationRoute('POST', `/keys/${w.insider.keyId}/regenerate`, {})(w),
+  updateKey: (w) => applicationRoute('PATCH', `/keys/${w.insider.keyId}`, { enabled: false })(w),
+  deleteKey: (w) => applicationRoute('DELETE', `/keys/${w.insider.keyId}`)(w),
+  createConnection: (w) => orgRoute('POST', '/connections', { applicationId: w.insider.applicationId, roles: ['admin'] })(w),
+  listConnections: orgRoute('GET', '/connections'),
+  updateConnection: (w) => orgRoute('PATCH', `/connections/${w.insider.applicationId}`, { roles: ['guest'] })(w),
+  deleteConnection: (w) => orgRoute('DELETE', `/connections/${w.insider.applicationId}`)(w),
+  createDatasource: orgRoute('POST', '/datasources', { name: 'planted' }),
+  listDatasources: orgRoute('GET', '/datasources'),
+  updateDatasource: (w) => orgRoute('PATCH', `/datasources/${w.unlisted}`, { name: 'renamed' })(w),
+  retireDatasource: (w) => orgRoute('DELETE', `/datasources/${w.unlisted}`)(w),
+  listAuditEvents: orgRoute('GET', '/audit-events'),
+
+  v2ListDatasources: (w) => dataOutsiders(w, { method: 'GET', path: (org) => `/v2/datasources?org=${org}` }, 'allowed'),
+  v2GetDatasource: (w) =>
+    dataOutsiders(w, { method: 'GET', path: (org, ds) => `/v2/datasources/${ds}?org=${org}` }, { status: 404 }),
+  v2UpdateDatasource: (w) =>
+    dataOutsiders(
+      w,
+      {
+        method: 'PATCH',
+        path: (org, ds) => `/v2/datasources/${ds}?org=${org}`,
+        body: () => ({ orgAnnotations: { name: 'renamed' } }),
+      },
+      { status: 403 },
+    ),
+  v2IngestMeasurements: (w) =>
+    dataOutsiders(
+      w,
+      {
+        method: 'POST',
+        path: (_org, ds) => `/v2/datasources/${ds}/measurements`,
+        body: (org) => ({ org, measurements: [{ time: new Date().toISOString(), metrics: { pm2_5ConcMass: 1 } }] }),
+      },
+      { status: 403 },
+    ),
+  v2QueryRecentMeasurements: (w) =>
+    dataOutsiders(
+      w,
+      {
+        method: 'POST',
+        path: () => '/v2/recent-datasource-measurements-query',
+        body: (org, ds) => ({ org, datasourceIds: [ds] }),
+      },
+      { status: 400 },
+    ),
+  v2ContinueRecentMeasurements: (w) => [
+    ...dataOutsiders(
+      w,
+      {
+        method: 'POST',
+        path: () => '/v2/recent-datasource-measurements-continuation',
+        body: (org) => ({ org, continuationToken: w.insiderToken }),
+      },
+      'allowed',
+    ),
+    {
+      who: "an application presenting another application's continuation token",
+      method: 'POST',
+      path: '/v2/recent-datasource-measurements-continuation',
+      key: w.guest.key,
+      body: { org: w.orgA, continuationToken: w.insiderToken },
+      status: 400,
+    },
+  ],
+  // Revoking one's own key is every valid key's right; the outsiders are the keys that are not valid.
+  v2RevokeKey: (w) => [
+    { who: 'a key of a deleted application', method: 'POST', path: '/v2/keys/revoke', key: w.deleted.key, status: 401 },
+    { who: "a person's JWT on /v2", method: 'POST', path: '/v2/keys/revoke', token: w.adminA.token, status: 401 },
+  ],
+  v2ListMetrics: (w) => [
+    { who: 'a key of a deleted application', method: 'GET', path: '/v2/metrics', key: w.deleted.key, status: 401 },
+    { who: "a person's JWT on /v2", method: 'GET', path: '/v2/metrics', token: w.adminA.token, status: 401 },
+  ],
+  v2Whoami: (w) => [
+    { who: 'a key of a deleted application', method: 'GET', path: '/v2/whoami', key: w.deleted.key, status: 401 },
+    { who: "a person's JWT on /v2", method: 'GET', path: '/v2/whoami', token: w.adminA.token, status: 401 },
+  ],
+};
+
+const guarded = routeList.filter((route) => route.path.startsWith('/admin') || route.path.startsWith('/v2'));
+
+describe('tenant isolation', () => {
+  it('has outsider cases for every /admin and /v2 route of the route table', () => {
+    const missing = guarded.map((route) => route.operationId).filter((name) => !(name in CASES));
+    expect(missing).toEqual([]);
+  });
+
+  it.each(guarded.map((route) => [`${route.method} ${route.path}`, route.operationId] as const))(
+    '%s refuses every outsider and shows none of what it protects',
+    async (_name, operationId) => {
+      const cases = CASES[operationId];
+      if (!cases) throw new Error(`no isolation cases for ${operationId}`);
+      const attempts = cases(world);
+      expect(attempts.length).toBeGreaterThan(0);
+      let previous: ApiAnswer | undefined;
+      for (const attempt of attempts) {
+        const answer: ApiAnswer = await api.call(attempt.method, attempt.path, {
+          token: attempt.token,
+          key: attempt.key,
+          body: attempt.body,
+        });
+        const seen = {
+          who: attempt.who,
+          path: attempt.path,
+          status: answer.status,
+          leaks: JSON.stringify(answer.body ?? '').includes(MARK),
+        };
+        expect(seen).toEqual({ who: attempt.who, path: attempt.path, status: attempt.status, leaks: false });
+        expect({ who: attempt.who, code: typeof answer.body?.code, message: typeof answer.body?.message }).toEqual({
+          who: attempt.who,
+          code: 'string',
+          message: 'string',
+        });
+        if (attempt.sameAs === 0) {
+          // Each answer may echo the id its caller sent; apart from that they must be identical.
+          const echo = (body: unknown, id: string) => JSON.stringify(body ?? '').replaceAll(id, '<id>');
+          expect({ who: attempt.who, status: answer.status, body: echo(answer.body, MADE_UP_DATASOURCE) }).toEqual({
+            who: attempt.who,
+            status: previous?.status,
+            body: echo(previous?.body, world.unlisted),
+          });
+        }
+        previous = answer;
+      }
+    },
+  );
+});

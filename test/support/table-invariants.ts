@@ -1,0 +1,107 @@
+import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+
+/**
+ * The invariants of the single table, checked over every item of a table (a test's own), from
+ * the items themselves rather than through the code under test:
+ * - no key without its application: every key lookup has its key record, and every key record
+ *   its lookup, under a live (not deleted) application;
+ * - no one-sided connection: `ORG#o / CONN#a` exists exactly when `APP#a / CONN#o` does;
+ * - no org without an admin: every org has an admin counter equal to its active admins, at least 1;
+ * - grant snapshots equal the connections: every key lookup's grants are its application's
+ *   connections (roles and guest lists).
+ * A tombstoned application (deletion under way) may keep connection items, both sides, which
+ * every read ignores; it holds no key.
+ */
+
+type Item = Record<string, any>;
+
+export async function scanTable(client: DynamoDBDocumentClient, tableName: string): Promise<Item[]> {
+  const items: Item[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await client.send(new ScanCommand({ TableName: tableName, ExclusiveStartKey: start, ConsistentRead: true }));
+    items.push(...(page.Items ?? []));
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return items;
+}
+
+const sorted = (value: unknown): unknown =>
+  Array.isArray(value)
+    ? [...value].map(sorted).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)))
+    : value && typeof value === 'object'
+      ? Object.fromEntries(
+          Object.entries(value as Record<string, unknown>)
+            .sort(([a], [b]) => a.localeCompare(b))
+            .map(([key, inner]) => [key, sorted(inner)]),
+        )
+      : value;
+
+/** Every invariant broken in `items`, as sentences; empty when all hold. */
+export function brokenInvariants(items: readonly Item[]): string[] {
+  const broken: string[] = [];
+  const byKey = new Map(items.map((item) => [`${item.PK}|${item.SK}`, item]));
+  const has = (PK: string, SK: string) => byKey.has(`${PK}|${SK}`);
+  const applications = new Map(
+    items
+      .filter((item) => item.SK === 'APP' && String(item.PK).startsWith('APP#'))
+      .map((item) => [item.applicationId as string, item]),
+  );
+
+  // Keys: lookup <-> record, under a live application.
+  const lookups = items.filter((item) => String(item.PK).startsWith('KEY#') && item.SK === 'KEY');
+  const records = items.filter((item) => String(item.PK).startsWith('APP#') && String(item.SK).startsWith('KEY#'));
+  for (const lookup of lookups) {
+    const application = applications.get(lookup.applicationId);
+    if (!application) broken.push(`key lookup ${lookup.keyId} has no application ${lookup.applicationId}`);
+    else if (application.deletedAt) broken.push(`key lookup ${lookup.keyId} survives its application's deletion`);
+    if (!has(`APP#${lookup.applicationId}`, `KEY#${lookup.keyId}`)) broken.push(`key lookup ${lookup.keyId} has no key record`);
+  }
+  for (const record of records) {
+    if (!has(`KEY#${record.digest}`, 'KEY')) broken.push(`key record ${record.keyId} has no key lookup`);
+    const application = applications.get(record.applicationId);
+    if (!application) broken.push(`key record ${record.keyId} has no application`);
+    else if (application.deletedAt) broken.push(`key record ${record.keyId} survives its application's deletion`);
+  }
+
+  // Connections: both sides or neither.
+  const connectionItems = items.filter((item) => String(item.SK).startsWith('CONN#'));
+  for (const item of connectionItems) {
+    const [kind, id] = String(item.PK).split('#') as [string, string];
+    const other = String(item.SK).slice('CONN#'.length);
+    const mirror = kind === 'ORG' ? has(`APP#${other}`, `CONN#${id}`) : has(`ORG#${other}`, `CONN#${id}`);
+    if (!mirror) broken.push(`connection ${item.PK} / ${item.SK} is one-sided`);
+  }
+
+  // Admins: the counter equals the active admins, and is at least 1.
+  const orgs = items.filter((item) => String(item.PK).startsWith('ORG#') && item.SK === 'ORG');
+  for (const org of orgs) {
+    const admins = items.filter(
+      (item) =>
+        item.PK === org.PK &&
+        String(item.SK).startsWith('PERSON#') &&
+        item.status === 'active' &&
+        (item.roles ?? []).includes('admin'),
+    ).length;
+    const counter = byKey.get(`${org.PK}|ADMINS`)?.count;
+    if (admins < 1) broken.push(`org ${org.PK} has no active admin`);
+    if (counter !== admins) broken.push(`org ${org.PK}: admin counter ${counter} but ${admins} active admins`);
+  }
+
+  // Grant snapshots: each lookup's grants are its application's connections.
+  for (const lookup of lookups) {
+    const connections = items.filter((item) => item.PK === `APP#${lookup.applicationId}` && String(item.SK).startsWith('CONN#'));
+    const expected = Object.fromEntries(
+      connections.map((connection) => [
+        String(connection.SK).slice('CONN#'.length),
+        { roles: connection.roles, ...(connection.datasourceIds ? { datasourceIds: connection.datasourceIds } : {}) },
+      ]),
+    );
+    if (JSON.stringify(sorted(lookup.grants ?? {})) !== JSON.stringify(sorted(expected))) {
+      broken.push(
+        `key ${lookup.keyId}: grant snapshot ${JSON.stringify(lookup.grants)} but connections ${JSON.stringify(expected)}`,
+      );
+    }
+  }
+  return broken;
+}
