@@ -128,8 +128,19 @@ export function createRouter(options: RouterOptions = {}) {
 
   const limiter = new RateLimiter();
   const readLimits = options.readLimits ?? readApplicationLimits;
+  /** The limits last read per application: API Gateway's usage plans do not depend on the table. */
+  const knownLimits = new Map<string, ApplicationLimits | undefined>();
   async function usageVerdict(applicationId: string): Promise<LimitVerdict> {
-    const limits = await readLimits(applicationId);
+    let limits: ApplicationLimits | undefined;
+    try {
+      limits = await readLimits(applicationId);
+      knownLimits.set(applicationId, limits);
+    } catch {
+      // The table failing is the handler's to answer (503), not the gateway's: like a usage plan,
+      // which lives in API Gateway, the local one goes on with what it last knew, or lets the request by.
+      if (!knownLimits.has(applicationId)) return 'allowed';
+      limits = knownLimits.get(applicationId);
+    }
     // An application deleted since its key verified has no usage plan: the gateway refuses it.
     return limits ? limiter.take(applicationId, limits, Date.now()) : 'throttled';
   }
