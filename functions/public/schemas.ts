@@ -14,9 +14,12 @@ export const leakedKeyCandidateSchema = z.object({
   token: z.string().max(1000).meta({ description: 'The string the scanner found.' }),
   type: z.string().max(200).meta({ description: 'The pattern that matched, as the scanner names it.' }),
   url: z.string().max(2000).optional().meta({ description: 'Where it was found.' }),
-  source: z.string().max(100).optional().meta({ description: 'What kind of place it was found in (content, commit, issue, npm, ...).' }),
+  source: z
+    .string()
+    .max(100)
+    .optional()
+    .meta({ description: 'What kind of place it was found in (content, commit, issue, npm, ...).' }),
 });
-
 
 export const leakedKeyReportSchema = z
   .array(leakedKeyCandidateSchema)

@@ -488,9 +488,7 @@ describe('Datagate stack: operations', () => {
 
     test('the stack defaults of application limits reach the functions when given', () => {
       const withDefaults = synth({ applicationLimitDefaults: { requestsPerSecond: 7, burst: 9, requestsPerDay: 1234 } });
-      const variables = Object.values(ownFunctions(withDefaults)).map(
-        (fn: Json) => fn.Properties.Environment.Variables,
-      );
+      const variables = Object.values(ownFunctions(withDefaults)).map((fn: Json) => fn.Properties.Environment.Variables);
       expect(
         variables.filter(
           (vars) =>

@@ -155,7 +155,9 @@ describe('secrets stay secret', () => {
     });
     expect(known.length).toBeGreaterThanOrEqual(6);
     // Logging was on: the unexpected failure's line is there.
-    expect(output).toMatch(/"level":"ERROR","message":"request".*"route":"getOrg".*"status":500.*"error":\{"name":"ValidationException"/);
+    expect(output).toMatch(
+      /"level":"ERROR","message":"request".*"route":"getOrg".*"status":500.*"error":\{"name":"ValidationException"/,
+    );
     expect(secretsIn(output, known)).toEqual([]);
   });
 
