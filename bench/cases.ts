@@ -56,6 +56,7 @@ export const TARGETS: Record<string, Target> = {
   'init.authorizerVsFloor': atMost(1.5),
   'bundle.maxRouteVsFloor': atMost(1.5),
   'init.maxRouteVsFloor': atMost(1.5),
+  'init.handlerWithLoggingVsFloor': atMost(1.5),
   'console.bundleGzipBytes': atMost(150000),
   'e2e.rps': report,
   'soak.errors': exactly(0),
@@ -110,7 +111,13 @@ export async function loadCases(): Promise<BenchCase[]> {
     { name: 'e2e', keys: ['e2e.datasourcesOverFloor', 'e2e.rps'], run: e2eCases },
     {
       name: 'bundle',
-      keys: ['bundle.authorizerVsFloor', 'init.authorizerVsFloor', 'bundle.maxRouteVsFloor', 'init.maxRouteVsFloor'],
+      keys: [
+        'bundle.authorizerVsFloor',
+        'init.authorizerVsFloor',
+        'bundle.maxRouteVsFloor',
+        'init.maxRouteVsFloor',
+        'init.handlerWithLoggingVsFloor',
+      ],
       run: bundleCases,
     },
     { name: 'console', keys: ['console.bundleGzipBytes'], run: consoleCases },

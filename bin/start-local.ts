@@ -15,6 +15,8 @@ import { walkthroughScript } from '../lib/local/walkthrough';
 const folder = dataFolder(process.env.DATAGATE_DATA_DIR ?? join(process.cwd(), '.datagate'));
 const port = Number(process.env.PORT ?? 3000);
 const dynamoDbPort = process.env.DYNAMODB_PORT ? Number(process.env.DYNAMODB_PORT) : undefined;
+// The handlers' and authorizers' log events as one readable line each (DATAGATE_LOG=json: as in Lambda).
+process.env.DATAGATE_LOG ??= 'readable';
 const RESET_HINT =
   'Run `npm run reset` to delete the data folder (all local data: orgs, keys, measurements) and start over with fresh demo data.';
 

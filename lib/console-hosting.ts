@@ -9,6 +9,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
 import { consoleContentSecurityPolicy, HSTS_SECONDS } from './console-security-headers';
+import { CLOUDFRONT_ORIGIN_HEADER } from './web-acl';
 
 /** Where the console signs people in: OAuth 2.0 endpoints of the issuer, as the console's config.json carries them. */
 export interface ConsoleSignIn {
@@ -44,7 +45,7 @@ export interface ConsoleHostingProps {
 export const DEFAULT_CONSOLE_DIST = join(process.cwd(), 'console', 'dist');
 
 /** The paths CloudFront sends to API Gateway instead of the console's bucket. */
-export const API_PATH_PATTERNS = ['/admin/*', '/v2/*', '/health', '/openapi.json'] as const;
+export const API_PATH_PATTERNS = ['/admin/*', '/v2/*', '/health', '/openapi.json', '/docs', '/docs/*'] as const;
 
 /**
  * The admin console in AWS: its files in a private S3 bucket read by CloudFront through origin
@@ -93,6 +94,8 @@ export class ConsoleHosting extends Construct {
       {
         originPath: `/${props.stageName}`,
         protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
+        // Tells the API's web ACL to rate-limit by the viewer's address, not CloudFront's (web-acl.ts).
+        customHeaders: { [CLOUDFRONT_ORIGIN_HEADER.name]: CLOUDFRONT_ORIGIN_HEADER.value },
       },
     );
     const apiBehavior: cloudfront.BehaviorOptions = {

@@ -1,10 +1,12 @@
 import { GITHUB_SECRET_SCANNING_KEYS_URL } from '../functions/core/config';
 import * as path from 'node:path';
-import { CfnOutput, Duration, RemovalPolicy, Size, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, SecretValue, Size, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { GATEWAY_MIN_COMPRESSION_BYTES, GATEWAY_RESPONSES } from '../functions/core/http/gateway-responses';
@@ -15,6 +17,10 @@ import { routeList } from '../functions/routes';
 import { AUTHORIZERS } from './authorizers';
 import { DatagateFunction } from './datagate-function';
 import { ReportResources } from './report-resources';
+import { FUNCTION_FILES } from './function-assets';
+import { DatagateMonitoring, type MonitoredFunction } from './monitoring';
+import { acknowledgeConsoleFindings, acknowledgeReportFindings, acknowledgeStackFindings } from './nag-acknowledgments';
+import { DatagateWebAcl } from './web-acl';
 import { ConsoleHosting, DEFAULT_CONSOLE_DIST, type ConsoleSignIn } from './console-hosting';
 
 /** The OpenID Connect issuer whose JWTs identify people on `/admin`. */
@@ -45,6 +51,42 @@ export interface DatagateStackProps extends StackProps {
    * @default keep forever
    */
   readonly archiveRetentionDays?: number;
+
+  /**
+   * A custom domain for the API, mapped at its root: a Clarity client's base URL is then
+   * `https://<domainName>/v2/`. The DNS record (a CNAME or alias to the `CustomDomainTarget`
+   * output) is yours to create.
+   * @default none: the API is reached at its execute-api URL with the stage
+   */
+  readonly customDomain?: CustomDomainSettings;
+
+  /**
+   * Whether this stack sets the account's API Gateway CloudWatch role (a setting of the account
+   * in the region, needed for access and execution logs). Set false when the account already has
+   * one, e.g. managed by a landing zone (see docs/operations.md).
+   * @default true: a role is created, set on the account, and retained when the stack is deleted
+   */
+  readonly apiGatewayCloudWatchRole?: boolean;
+
+  /**
+   * An email address that receives every alarm (it must confirm the subscription).
+   * @default no subscription: subscribe to the `AlarmTopicArn` output yourself
+   */
+  readonly alarmEmail?: string;
+
+  /**
+   * The version of the continuation-token secret the functions use. Rotating the secret is
+   * putting a new value and deploying with that value's version id (docs/operations.md):
+   * CloudFormation resolves the reference again only when the reference itself changes.
+   * @default the current version at the time of the deployment that first created the functions
+   */
+  readonly continuationSecretVersionId?: string;
+
+  /**
+   * The limits of an application whose owner org's admin set none.
+   * @default 10 requests a second, burst 20, 100,000 requests a day (functions/core/limits.ts)
+   */
+  readonly applicationLimitDefaults?: { requestsPerSecond: number; burst: number; requestsPerDay: number };
 
   /**
    * How the admin console signs people in when `oidc` is an existing issuer (its authorization
@@ -80,6 +122,12 @@ export interface DatagateStackProps extends StackProps {
   readonly secretScannerKeysUrl?: string;
 }
 
+/** A domain name for the API and its ACM certificate (in the stack's region). */
+export interface CustomDomainSettings {
+  readonly domainName: string;
+  readonly certificateArn: string;
+}
+
 type AuthorizerKind = keyof typeof AUTHORIZERS;
 
 /**
@@ -99,21 +147,36 @@ export class DatagateStack extends Stack {
   readonly table: dynamodb.Table;
   readonly api: apigateway.RestApi;
   readonly reports: ReportResources;
+  readonly monitoring: DatagateMonitoring;
   private continuationSecret?: secretsmanager.Secret;
+  private readonly routeFunctions: MonitoredFunction[] = [];
+  private readonly continuationSecretVersionId?: string;
+  private readonly limitDefaults: Record<string, string>;
+  /** A literal, not the stage's Ref: a function reading the stage would depend on its own method. */
+  private readonly stageName: string;
   private readonly secretScannerKeysUrl: string;
 
   constructor(scope: Construct, id: string, props: DatagateStackProps = {}) {
     super(scope, id, props);
+    this.continuationSecretVersionId = props.continuationSecretVersionId;
+    this.stageName = props.stageName ?? 'v1';
     this.secretScannerKeysUrl = props.secretScannerKeysUrl ?? GITHUB_SECRET_SCANNING_KEYS_URL;
+    const defaults = props.applicationLimitDefaults;
+    this.limitDefaults = defaults
+      ? {
+          DEFAULT_REQUESTS_PER_SECOND: String(defaults.requestsPerSecond),
+          DEFAULT_BURST: String(defaults.burst),
+          DEFAULT_REQUESTS_PER_DAY: String(defaults.requestsPerDay),
+        }
+      : {};
 
     this.table = this.createTable();
     this.reports = new ReportResources(this, 'Reports', { table: this.table, archiveRetentionDays: props.archiveRetentionDays });
-    const stageName = props.stageName ?? 'v1';
-    this.api = this.createApi(stageName);
+    this.api = this.createApi(props);
     const userPool = props.oidc ? undefined : this.createUserPool(props.cognitoDomainPrefix);
     const consoleHosting = new ConsoleHosting(this, 'Console', {
       api: this.api,
-      stageName,
+      stageName: this.stageName,
       assetPath: props.consoleAssetPath ?? DEFAULT_CONSOLE_DIST,
       authOrigin: userPool ? userPool.domain.baseUrl() : props.consoleSignIn && new URL(props.consoleSignIn.tokenUrl).origin,
       domain: props.consoleDomain,
@@ -122,12 +185,36 @@ export class DatagateStack extends Stack {
       ? this.createUserPoolClient(userPool, consoleHosting.url)
       : { oidc: props.oidc!, consoleSignIn: props.consoleSignIn };
     consoleHosting.deploy(consoleSignIn);
-    const authorizers = this.createAuthorizers(oidc);
+    const { authorizers, functions: authorizerFunctions } = this.createAuthorizers(oidc);
     for (const route of routeList) this.addRoute(route, authorizers);
 
+    // The background workers are alarmed like the route functions (errors and throttles).
+    this.routeFunctions.push(
+      { name: 'ReportWorker', fn: this.reports.worker.fn },
+      { name: 'Archiver', fn: this.reports.archiver.fn },
+    );
+    const webAcl = new DatagateWebAcl(this, 'WebAcl', { stage: this.api.deploymentStage });
+    this.monitoring = new DatagateMonitoring(this, 'Monitoring', {
+      api: this.api,
+      routeFunctions: this.routeFunctions,
+      authorizerFunctions,
+      table: this.table,
+      indexNames: TABLE_SCHEMA.indexes.map((index) => index.name),
+      webAclMetricName: webAcl.metricName,
+      alarmEmail: props.alarmEmail,
+    });
+    acknowledgeStackFindings(this, { api: this.api, table: this.table });
+    acknowledgeConsoleFindings(this, consoleHosting);
+    acknowledgeReportFindings(this, this.reports);
+
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the API (with the stage).' });
+    new CfnOutput(this, 'AlarmTopicArn', { value: this.monitoring.topic.topicArn, description: 'SNS topic of every alarm.' });
+    new CfnOutput(this, 'DashboardName', { value: this.monitoring.dashboard.dashboardName });
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
-    new CfnOutput(this, 'DataBucketName', { value: this.reports.bucket.bucketName, description: 'The measurement archive and report files.' });
+    new CfnOutput(this, 'DataBucketName', {
+      value: this.reports.bucket.bucketName,
+      description: 'The measurement archive and report files.',
+    });
     new CfnOutput(this, 'OidcIssuer', { value: oidc.issuer, description: 'Issuer of the person JWTs accepted on /admin.' });
   }
 
@@ -141,6 +228,8 @@ export class DatagateStack extends Stack {
       encryption: dynamodb.TableEncryption.AWS_MANAGED,
       timeToLiveAttribute: TABLE_SCHEMA.timeToLiveAttribute,
       removalPolicy: RemovalPolicy.RETAIN,
+      // A `cdk destroy` or a replacement cannot delete the data; turn it off by hand first.
+      deletionProtection: true,
     });
     for (const index of TABLE_SCHEMA.indexes) {
       table.addGlobalSecondaryIndex({
@@ -164,7 +253,27 @@ export class DatagateStack extends Stack {
       autoVerify: { email: true },
       standardAttributes: { email: { required: true, mutable: true } },
       accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,
+      passwordPolicy: {
+        minLength: 12,
+        requireLowercase: true,
+        requireUppercase: true,
+        requireDigits: true,
+        requireSymbols: true,
+      },
+      // People may add an authenticator app; an operator can require it for everyone in the console.
+      mfa: cognito.Mfa.OPTIONAL,
+      mfaSecondFactor: { otp: true, sms: false },
       removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(pool).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-COG2',
+      reason:
+        'MFA is optional (authenticator apps): requiring it would break the admin password flow operators script against; orgs that need it turn it on in the pool, or bring their own OIDC issuer.',
+    });
+    Validations.of(pool).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-COG8',
+      reason:
+        'The Essentials feature plan: threat protection (Plus) is billed per user and can be switched on later without a change here.',
     });
     const domain = pool.addDomain('Domain', {
       cognitoDomain: { domainPrefix: domainPrefix ?? `datagate-${this.account}` },
@@ -217,24 +326,69 @@ export class DatagateStack extends Stack {
     };
   }
 
-  /** The REST API, its stage and the error answers API Gateway gives by itself. */
-  private createApi(stageName: string): apigateway.RestApi {
+  /**
+   * The REST API, its stage, access and execution logs, the optional custom domain and the
+   * error answers API Gateway gives by itself.
+   */
+  private createApi(props: DatagateStackProps): apigateway.RestApi {
+    const accessLogs = new logs.LogGroup(this, 'ApiAccessLogs', {
+      retention: logs.RetentionDays.THREE_MONTHS,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    const createCloudWatchRole = props.apiGatewayCloudWatchRole ?? true;
     const api = new apigateway.RestApi(this, 'Api', {
       restApiName: 'datagate',
+      // Usage plans meter the key the API key authorizer names (usageIdentifierKey), never a client header.
+      apiKeySourceType: apigateway.ApiKeySourceType.AUTHORIZER,
       description: 'Datagate: API keys for external software to air-quality data.',
       endpointConfiguration: { types: [apigateway.EndpointType.REGIONAL] },
       // Answers of 1 KiB or more are gzipped for clients that send Accept-Encoding: gzip.
       minCompressionSize: Size.bytes(GATEWAY_MIN_COMPRESSION_BYTES),
-      // No execution logging, so no account-wide CloudWatch role is needed.
-      cloudWatchRole: false,
+      // Access and execution logs need the account's API Gateway CloudWatch role (one per account
+      // and region). Retained on delete: other APIs of the account may rely on it by then.
+      cloudWatchRole: createCloudWatchRole,
+      ...(createCloudWatchRole ? { cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN } : {}),
       deployOptions: {
-        stageName,
+        stageName: props.stageName ?? 'v1',
         tracingEnabled: true,
         metricsEnabled: true,
+        // Errors only, and never the request or response data (it would hold keys and tokens).
+        loggingLevel: apigateway.MethodLoggingLevel.ERROR,
+        dataTraceEnabled: false,
+        accessLogDestination: new apigateway.LogGroupLogDestination(accessLogs),
+        accessLogFormat: apigateway.AccessLogFormat.custom(JSON.stringify(ACCESS_LOG_FIELDS)),
         throttlingRateLimit: 1000,
         throttlingBurstLimit: 2000,
       },
+      ...(props.customDomain
+        ? {
+            domainName: {
+              domainName: props.customDomain.domainName,
+              certificate: acm.Certificate.fromCertificateArn(this, 'DomainCertificate', props.customDomain.certificateArn),
+              endpointType: apigateway.EndpointType.REGIONAL,
+              securityPolicy: apigateway.SecurityPolicy.TLS_1_2,
+            },
+          }
+        : {}),
     });
+    if (createCloudWatchRole) {
+      Validations.of(api).acknowledge({
+        id: 'AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
+        reason:
+          "The account's API Gateway logging role: AWS's managed policy is made for exactly this and is what API Gateway documents.",
+      });
+    }
+    Validations.of(api).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-APIG2',
+      reason:
+        "Every handler validates its path, query and body with the zod schemas of its route row (the OpenAPI document is generated from them), answering the contract's 400 body, which a gateway validator cannot produce.",
+    });
+    if (props.customDomain) {
+      new CfnOutput(this, 'CustomDomainTarget', {
+        value: api.domainName!.domainNameAliasDomainName,
+        description: `Point a CNAME (or alias) for ${props.customDomain.domainName} here; the API is then at https://${props.customDomain.domainName}/v2/...`,
+      });
+    }
 
     this.addGatewayResponses(api);
     return api;
@@ -255,7 +409,10 @@ export class DatagateStack extends Stack {
   }
 
   /** One Lambda REQUEST authorizer per credential kind. */
-  private createAuthorizers(oidc: OidcSettings): Record<AuthorizerKind, apigateway.IAuthorizer> {
+  private createAuthorizers(oidc: OidcSettings): {
+    authorizers: Record<AuthorizerKind, apigateway.IAuthorizer>;
+    functions: MonitoredFunction[];
+  } {
     const person = new DatagateFunction(this, 'PersonAuthorizerHandler', {
       handler: AUTHORIZERS.person.handler,
       description: 'Verifies the OIDC JWT of a person (/admin).',
@@ -284,10 +441,16 @@ export class DatagateStack extends Stack {
     );
 
     return {
-      // No cache: every request re-verifies the JWT, so an expired token never rides a cached answer.
-      person: this.requestAuthorizer('person', person, Duration.seconds(0)),
-      // 5 s here plus the 5 s in-function cache keep key revocation within 10 s.
-      apiKey: this.requestAuthorizer('apiKey', apiKey, Duration.seconds(API_KEY_AUTHORIZER_CACHE_SECONDS)),
+      authorizers: {
+        // No cache: every request re-verifies the JWT, so an expired token never rides a cached answer.
+        person: this.requestAuthorizer('person', person, Duration.seconds(0)),
+        // 5 s here plus the 5 s in-function cache keep key revocation within 10 s.
+        apiKey: this.requestAuthorizer('apiKey', apiKey, Duration.seconds(API_KEY_AUTHORIZER_CACHE_SECONDS)),
+      },
+      functions: [
+        { name: 'person-authorizer', fn: person.fn },
+        { name: 'api-key-authorizer', fn: apiKey.fn },
+      ],
     };
   }
 
@@ -309,19 +472,48 @@ export class DatagateStack extends Stack {
     const handler = new DatagateFunction(this, pascalCase(route.operationId), {
       handler: route.handler,
       description: `${route.method} ${route.path}: ${route.summary}`,
+      files: FUNCTION_FILES[route.handler],
       environment: {
         ...(route.tableAccess === 'none' ? {} : { TABLE_NAME: this.table.tableName }),
         ...(route.continuationTokens ? { CONTINUATION_SECRET: this.continuationTokenSecret() } : {}),
+        ...(route.usagePlans ? { GATEWAY_REST_API_ID: this.api.restApiId, GATEWAY_STAGE: this.stageName } : {}),
+        ...this.limitDefaults,
         ...(route.secretScannerKeys ? { SECRET_SCANNER_KEYS_URL: this.secretScannerKeysUrl } : {}),
       },
     });
     this.grantTableAccess(route, handler);
     for (const [name, value] of Object.entries(this.reports.grantRoute(route, handler))) handler.fn.addEnvironment(name, value);
+    if (route.usagePlans) this.grantUsagePlans(handler);
+    this.routeFunctions.push({ name: route.operationId, fn: handler.fn });
 
     const resource = this.api.root.resourceForPath(route.path);
-    resource.addMethod(route.method, new apigateway.LambdaIntegration(handler.fn), {
+    // No test-invoke permission: it would double the Lambda permissions (stack resource limit).
+    resource.addMethod(route.method, new apigateway.LambdaIntegration(handler.fn, { allowTestInvoke: false }), {
       operationName: route.operationId,
       ...this.methodAuthorization(route.credential, authorizers),
+      // The gateway meters every /v2 request against its application's usage plan.
+      apiKeyRequired: route.credential === 'apiKey',
+    });
+  }
+
+  /** The application admin routes keep each application's gateway key and usage plan in step. */
+  private grantUsagePlans(handler: DatagateFunction): void {
+    const gatewayArn = (path: string) => `arn:${this.partition}:apigateway:${this.region}::${path}`;
+    handler.fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['apigateway:GET', 'apigateway:POST', 'apigateway:PATCH', 'apigateway:DELETE'],
+        resources: [gatewayArn('/apikeys'), gatewayArn('/apikeys/*'), gatewayArn('/usageplans'), gatewayArn('/usageplans/*')],
+      }),
+    );
+    Validations.of(handler).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:apigateway:<AWS::Region>::/apikeys/*]',
+      reason:
+        "Gateway API keys and usage plans are created at run time, one per application, so their ids are not known at deployment; only this region's keys and plans.",
+    });
+    Validations.of(handler).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:apigateway:<AWS::Region>::/usageplans/*]',
+      reason:
+        "Gateway API keys and usage plans are created at run time, one per application, so their ids are not known at deployment; only this region's keys and plans.",
     });
   }
 
@@ -336,7 +528,11 @@ export class DatagateStack extends Stack {
       description: 'Signs the continuation tokens of the data API (HS256).',
       generateSecretString: { passwordLength: 64, excludePunctuation: true },
     });
-    return this.continuationSecret.secretValue.unsafeUnwrap();
+    const versionId = this.continuationSecretVersionId;
+    const value = versionId
+      ? SecretValue.secretsManager(this.continuationSecret.secretArn, { versionId })
+      : this.continuationSecret.secretValue;
+    return value.unsafeUnwrap();
   }
 
   /** Least privilege: exactly the access the route table declares. */
@@ -361,6 +557,36 @@ export class DatagateStack extends Stack {
     return { authorizer: authorizers[credential], authorizationType: apigateway.AuthorizationType.CUSTOM };
   }
 }
+
+/**
+ * One JSON line per request in the access log group. Identifies the caller by the authorizer's
+ * principal (application id or person sub), never by a credential: no header is logged.
+ */
+const ACCESS_LOG_FIELDS = {
+  requestId: '$context.requestId',
+  extendedRequestId: '$context.extendedRequestId',
+  requestTime: '$context.requestTime',
+  httpMethod: '$context.httpMethod',
+  resourcePath: '$context.resourcePath',
+  path: '$context.path',
+  status: '$context.status',
+  responseLength: '$context.responseLength',
+  responseLatency: '$context.responseLatency',
+  integrationLatency: '$context.integrationLatency',
+  integrationStatus: '$context.integrationStatus',
+  ip: '$context.identity.sourceIp',
+  userAgent: '$context.identity.userAgent',
+  principalId: '$context.authorizer.principalId',
+  applicationId: '$context.authorizer.applicationId',
+  keyId: '$context.authorizer.keyId',
+  authorizerStatus: '$context.authorizer.status',
+  authorizerLatency: '$context.authorizer.latency',
+  apiKeyId: '$context.identity.apiKeyId',
+  errorType: '$context.error.responseType',
+  errorMessage: '$context.error.message',
+  wafStatus: '$context.waf.status',
+  xrayTraceId: '$context.xrayTraceId',
+} as const;
 
 /** `getOpenApiDocument` → `GetOpenApiDocument`, for construct ids. */
 function pascalCase(name: string): string {

@@ -12,13 +12,15 @@ const ESM_REQUIRE_SHIM = "import { createRequire } from 'module'; const require 
 export const LAMBDA_BUNDLING = {
   minify: true,
   sourceMap: true,
-  target: 'node22',
+  target: 'node24',
   format: OutputFormat.ESM,
   mainFields: ['module', 'main'],
   // The AWS SDK is bundled, not taken from the runtime: esbuild keeps only the DynamoDB client
   // code a function uses, the version is the one the lock file pins (and the tests ran against),
   // and one pre-linked file loads faster than the runtime's copy of the whole SDK.
-  externalModules: [] as string[],
+  // One exception: the API Gateway client, loaded on demand by the three admin routes that manage
+  // usage plans (gateway-usage-plans.ts), comes from the runtime's SDK, so no bundle carries it.
+  externalModules: ['@aws-sdk/client-api-gateway'] as string[],
   banner: ESM_REQUIRE_SHIM,
   // esbuild's warnings and errors only, not a size report per function.
   logLevel: LogLevel.WARNING,

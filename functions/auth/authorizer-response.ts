@@ -1,4 +1,5 @@
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
+import { usageKeyValue } from '../core/usage-key';
 import { toAuthorizerContext, type Principal } from '../core/principal';
 
 /**
@@ -17,6 +18,8 @@ export function allow(
   const resource = arnPrefix ? `${arnPrefix}${apiId}/${stage}/*` : event.methodArn;
   return {
     principalId,
+    // API Gateway meters and throttles the application through its usage plan (key source AUTHORIZER).
+    ...(principal.type === 'application' ? { usageIdentifierKey: usageKeyValue(principal.applicationId) } : {}),
     policyDocument: { Version: '2012-10-17', Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: resource }] },
     context: toAuthorizerContext(principal),
   };

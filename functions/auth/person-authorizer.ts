@@ -1,11 +1,12 @@
-import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import { headerValue } from '../core/http/headers';
+import { withAuthorizerTelemetry } from '../core/observability/authorizer-telemetry';
 import { allow, unauthorized } from './authorizer-response';
 import { verifyPersonToken } from './verify-person-token';
 
 /** Lambda REQUEST authorizer of `/admin`: verifies the person's OIDC JWT. */
-export async function handler(event: APIGatewayRequestAuthorizerEvent): Promise<APIGatewayAuthorizerResult> {
+export const handler = withAuthorizerTelemetry('person-authorizer', async (event, notes) => {
   const principal = await verifyPersonToken(headerValue(event.headers, 'authorization'));
   if (!principal) unauthorized();
+  notes.ids = { sub: principal.sub };
   return allow(event, principal.sub, principal);
-}
+});

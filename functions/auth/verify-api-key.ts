@@ -1,5 +1,6 @@
 import { getKeyCacheTtlSeconds } from '../core/config';
 import { digestApiKey, isWellFormedApiKey, readKeyLookup, writeKeyLastUsed, type KeyLookup } from '../core/api-keys';
+import type { VerificationOutcome } from '../core/observability/metric-names';
 import type { ApplicationPrincipal } from '../core/principal';
 
 /**
@@ -62,23 +63,38 @@ export async function settleKeyBookkeeping(): Promise<void> {
   await Promise.all(pendingWrites);
 }
 
-async function cachedLookup(digest: string, now: number): Promise<KeyLookup | undefined> {
+async function cachedLookup(digest: string, now: number): Promise<{ lookup: KeyLookup | undefined; fromCache: boolean }> {
   const entry = cache.get(digest);
-  if (entry && now - entry.fetchedAt < ttlMillis) return entry.lookup;
+  if (entry && now - entry.fetchedAt < ttlMillis) return { lookup: entry.lookup, fromCache: true };
   const lookup = await readKeyLookup(digest);
   remember(cache, digest, { lookup, fetchedAt: now });
-  return lookup;
+  return { lookup, fromCache: false };
 }
 
 /**
  * Resolves a presented key to its application and grants, or undefined when the key is
- * malformed (no database read), unknown, disabled or expired.
+ * malformed (no database read), unknown, disabled or expired. `onOutcome` hears which
+ * (`hit` and `miss`: a valid key found in the in-process cache or read from the table).
  */
-export async function verifyApiKey(candidate: string | undefined, now = Date.now()): Promise<ApplicationPrincipal | undefined> {
-  if (!candidate || !isWellFormedApiKey(candidate)) return undefined;
-  const lookup = await cachedLookup(digestApiKey(candidate), now);
-  if (!lookup || !lookup.enabled) return undefined;
-  if (lookup.expiresAt && Date.parse(lookup.expiresAt) <= now) return undefined;
+export async function verifyApiKey(
+  candidate: string | undefined,
+  now = Date.now(),
+  onOutcome?: (outcome: VerificationOutcome) => void,
+): Promise<ApplicationPrincipal | undefined> {
+  if (!candidate || !isWellFormedApiKey(candidate)) {
+    onOutcome?.('badChecksum');
+    return undefined;
+  }
+  const { lookup, fromCache } = await cachedLookup(digestApiKey(candidate), now);
+  const refusal: VerificationOutcome | undefined = !lookup
+    ? 'unknownKey'
+    : !lookup.enabled
+      ? 'disabled'
+      : lookup.expiresAt && Date.parse(lookup.expiresAt) <= now
+        ? 'expired'
+        : undefined;
+  onOutcome?.(refusal ?? (fromCache ? 'hit' : 'miss'));
+  if (refusal || !lookup) return undefined;
   recordUse(lookup, now);
   return {
     type: 'application',

@@ -43,6 +43,15 @@ export interface Application {
   ownerOrgId: string;
   createdAt: string;
   createdBy: string;
+  /** Set by an admin of the owner org; absent: the stack's defaults (see application-limits.ts). */
+  limits?: ApplicationLimits;
+}
+
+/** Requests a second (steady rate), burst, and requests a UTC day, enforced by API Gateway. */
+export interface ApplicationLimits {
+  requestsPerSecond: number;
+  burst: number;
+  requestsPerDay: number;
 }
 
 export const applicationKey = (applicationId: string) => ({ PK: applicationPartition(applicationId), SK: 'APP' });
@@ -59,8 +68,8 @@ function toItem(application: Application): StoredItem & Application & { version:
 }
 
 export function applicationFromItem(item: Record<string, unknown>): Application {
-  const { applicationId, name, ownerOrgId, createdAt, createdBy } = item as unknown as Application;
-  return { applicationId, name, ownerOrgId, createdAt, createdBy };
+  const { applicationId, name, ownerOrgId, createdAt, createdBy, limits } = item as unknown as Application;
+  return { applicationId, name, ownerOrgId, createdAt, createdBy, ...(limits ? { limits } : {}) };
 }
 
 /** An application with everything in its partition, as of one `version`. */

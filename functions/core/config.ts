@@ -1,4 +1,9 @@
-import { DEFAULT_CONTINUATION_SETTLE_MS, DEFAULT_MAX_VALUES_PER_ANSWER , DEFAULT_REPORT_ROWS_PER_FILE } from './limits';
+import {
+  DEFAULT_CONTINUATION_SETTLE_MS,
+  DEFAULT_MAX_VALUES_PER_ANSWER,
+  DEFAULT_REPORT_ROWS_PER_FILE,
+  DEFAULT_APPLICATION_LIMITS,
+} from './limits';
 
 /**
  * Configuration, read from the environment once per container. A missing variable fails at
@@ -114,6 +119,19 @@ export function getReportQueueUrl(): string {
  */
 export function getReportRowsPerFile(): number {
   const value = numberOr('REPORT_ROWS_PER_FILE', DEFAULT_REPORT_ROWS_PER_FILE);
-  if (!Number.isInteger(value) || value < 1) throw new Error('Configuration error: REPORT_ROWS_PER_FILE must be a whole number of at least 1.');
+  if (!Number.isInteger(value) || value < 1)
+    throw new Error('Configuration error: REPORT_ROWS_PER_FILE must be a whole number of at least 1.');
   return value;
+}
+
+/**
+ * The limits of an application whose owner set none: the stack's `DEFAULT_REQUESTS_PER_SECOND`,
+ * `DEFAULT_BURST` and `DEFAULT_REQUESTS_PER_DAY`, else DEFAULT_APPLICATION_LIMITS.
+ */
+export function getDefaultApplicationLimits(): { requestsPerSecond: number; burst: number; requestsPerDay: number } {
+  return {
+    requestsPerSecond: numberOr('DEFAULT_REQUESTS_PER_SECOND', DEFAULT_APPLICATION_LIMITS.requestsPerSecond),
+    burst: numberOr('DEFAULT_BURST', DEFAULT_APPLICATION_LIMITS.burst),
+    requestsPerDay: numberOr('DEFAULT_REQUESTS_PER_DAY', DEFAULT_APPLICATION_LIMITS.requestsPerDay),
+  };
 }

@@ -22,6 +22,11 @@ export const DEFAULT_CONTINUATION_SETTLE_MS = 5000;
 /** A continuation token is good for this long. */
 export const CONTINUATION_TOKEN_LIFETIME_SECONDS = 24 * 3600;
 
+/** An application's limits unless its owner's admin set others, or the stack's `DEFAULT_*` settings (config.ts). */
+export const DEFAULT_APPLICATION_LIMITS = { requestsPerSecond: 10, burst: 20, requestsPerDay: 100_000 } as const;
+
+/** The most an admin may set: API Gateway's account default rate is 10,000 requests a second. */
+export const MAX_APPLICATION_LIMITS = { requestsPerSecond: 10_000, burst: 5_000, requestsPerDay: 1_000_000_000 } as const;
 /** Candidates in one secret scanner report: GitHub batches its findings; the bound keeps one request's work small. */
 export const MAX_LEAKED_KEY_CANDIDATES = 1000;
 /** Rows in one report file unless REPORT_ROWS_PER_FILE says otherwise (about 100 MB of CSV for ten metrics). */

@@ -5,23 +5,34 @@ import { loadDatasourceSet } from '../core/datasource-sets';
 import { continueRecentMeasurements, type RecentQuery } from '../core/recent-measurements';
 import { recentMeasurementsReply } from './recent-answer';
 import { readableDatasources } from '../core/roles';
+import { countForRequest } from '../core/observability/request-telemetry';
+import { METRIC } from '../core/observability/metric-names';
 
 /** Access is read afresh on every poll (by `defineRoute`): a narrowed or removed connection takes effect here too. */
-export const handler = defineRoute(v2MeasurementRoutes.v2ContinueRecentMeasurements, async ({ body, principal, org, grant }) => {
-  const state = await verifyContinuationToken<RecentQuery>(body.continuationToken, principal.applicationId, org);
-  // A long datasource list travels as the digest of a stored set.
-  const { datasourceSet, ...rest } = state.query;
-  const query: RecentQuery = datasourceSet ? { ...rest, datasourceIds: await loadDatasourceSet(datasourceSet) } : state.query;
-  const visible = readableDatasources(grant.roles, grant.datasourceIds);
-  const answer = await continueRecentMeasurements(
-    org,
-    visible,
-    query,
-    state.mark,
-    state.backlog ? { backlog: state.backlog } : {},
-  );
-  return recentMeasurementsReply(principal, org, query, answer, {
-    request: { org, ...state.query, replyWithContinuationToken: true },
-    withToken: true,
-  });
-});
+export const handler = defineRoute(
+  v2MeasurementRoutes.v2ContinueRecentMeasurements,
+  async ({ body, principal, org, grant, event }) => {
+    const state = await verifyContinuationToken<RecentQuery>(body.continuationToken, principal.applicationId, org).catch(
+      (error: unknown) => {
+        countForRequest(event, METRIC.continuationTokensRefused);
+        throw error;
+      },
+    );
+    // A long datasource list travels as the digest of a stored set.
+    const { datasourceSet, ...rest } = state.query;
+    const query: RecentQuery = datasourceSet ? { ...rest, datasourceIds: await loadDatasourceSet(datasourceSet) } : state.query;
+    const visible = readableDatasources(grant.roles, grant.datasourceIds);
+    const answer = await continueRecentMeasurements(
+      org,
+      visible,
+      query,
+      state.mark,
+      state.backlog ? { backlog: state.backlog } : {},
+    );
+    countForRequest(event, METRIC.continuationTokensIssued);
+    return recentMeasurementsReply(principal, org, query, answer, {
+      request: { org, ...state.query, replyWithContinuationToken: true },
+      withToken: true,
+    });
+  },
+);

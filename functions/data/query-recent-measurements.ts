@@ -3,8 +3,10 @@ import { defineRoute } from '../core/http/define-route';
 import { queryRecentMeasurements, type RecentQuery } from '../core/recent-measurements';
 import { recentMeasurementsReply } from './recent-answer';
 import { readableDatasources } from '../core/roles';
+import { countForRequest } from '../core/observability/request-telemetry';
+import { METRIC } from '../core/observability/metric-names';
 
-export const handler = defineRoute(v2MeasurementRoutes.v2QueryRecentMeasurements, async ({ body, principal, org, grant }) => {
+export const handler = defineRoute(v2MeasurementRoutes.v2QueryRecentMeasurements, async ({ body, principal, org, grant, event }) => {
   const { org: _org, replyWithContinuationToken, ...options } = body;
   const query: RecentQuery = {
     allDatasources: options.allDatasources === true,
@@ -20,6 +22,7 @@ export const handler = defineRoute(v2MeasurementRoutes.v2QueryRecentMeasurements
   const withToken = replyWithContinuationToken === true;
   const visible = readableDatasources(grant.roles, grant.datasourceIds);
   const answer = await queryRecentMeasurements(org, visible, query, { forContinuation: withToken });
+  if (withToken) countForRequest(event, METRIC.continuationTokensIssued);
   return recentMeasurementsReply(principal, org, query, answer, {
     request: { org, ...query, replyWithContinuationToken: withToken },
     withToken,

@@ -1,6 +1,6 @@
 // The namespace import lets the bundler keep only the parts of zod in use (the `z` export pulls in all of it).
 import * as z from 'zod';
-import { datasourceAnnotationFields, idSchema, isoTimeSchema, storableNumberSchema } from '../core/http/common-schemas';
+import { applicationLimitsSchema, datasourceAnnotationFields, idSchema, isoTimeSchema, storableNumberSchema } from '../core/http/common-schemas';
 import { DAY_MS, MAX_FUTURE_MS, RETENTION_MS } from '../core/measurement-windows';
 import { roleSchema } from '../core/roles';
 import { ingestName } from '../core/air-quality/catalogue';
@@ -40,6 +40,7 @@ export const whoamiSchema = z.object({
   ownerOrgId: z.string(),
   keyId: z.string(),
   orgs: z.array(z.object({ org: z.string(), roles: z.array(roleSchema), datasourceIds: z.array(z.string()).optional() })),
+  limits: applicationLimitsSchema,
 });
 
 // Datasources

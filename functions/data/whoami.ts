@@ -3,6 +3,7 @@ import { defineRoute } from '../core/http/define-route';
 import { ok } from '../core/http/reply';
 import { loadApplication } from '../core/applications';
 import { UnauthorizedError } from '../core/errors';
+import { limitsOf } from '../core/application-limits';
 
 /** The application behind the key, with its current grants (read fresh, not from the authorizer's snapshot). */
 export const handler = defineRoute(v2WhoamiRoutes.v2Whoami, async ({ principal }) => {
@@ -20,5 +21,6 @@ export const handler = defineRoute(v2WhoamiRoutes.v2Whoami, async ({ principal }
       roles,
       ...(datasourceIds ? { datasourceIds } : {}),
     })),
+    limits: limitsOf(application),
   });
 });

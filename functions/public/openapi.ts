@@ -2,11 +2,14 @@ import { publicRoutes } from '../routes/public';
 import { defineRoute } from '../core/http/define-route';
 import { ok } from '../core/http/reply';
 import { buildOpenApiDocument } from '../core/http/openapi';
+import { requestBaseUrl } from '../core/http/base-url';
 import { routeList } from '../routes';
 
 let document: Record<string, unknown> | undefined;
 
-export const handler = defineRoute(publicRoutes.openApi, async () => {
+/** The document, with `servers` naming the base URL this request came in on. */
+export const handler = defineRoute(publicRoutes.openApi, async ({ event }) => {
   document ??= buildOpenApiDocument(routeList);
-  return ok(document);
+  const { openapi, info, ...rest } = document;
+  return ok({ openapi, info, servers: [{ url: requestBaseUrl(event), description: 'This deployment.' }], ...rest });
 });

@@ -1,6 +1,6 @@
 import * as admin from '../admin/schemas';
 import { routeTable } from '../core/http/route';
-import { PAGED_LISTING_DESCRIPTION } from '../core/http/common-schemas';
+import { applicationLimitsSchema, PAGED_LISTING_DESCRIPTION } from '../core/http/common-schemas';
 
 /** Applications an org created. */
 export const applicationRoutes = routeTable({
@@ -12,6 +12,7 @@ export const applicationRoutes = routeTable({
     credential: 'person',
     permission: 'manageOrg',
     tableAccess: 'readWrite',
+    usagePlans: true,
     summary: 'Create an application and its first API key',
     description:
       'The key is in the answer only. The application is not connected to any org, its own included, until an admin connects it.',
@@ -74,6 +75,7 @@ export const applicationRoutes = routeTable({
     credential: 'person',
     permission: 'manageOrg',
     tableAccess: 'readWrite',
+    usagePlans: true,
     summary: 'Delete an application',
     description:
       "Every key stops working at once and the application leaves every org's connection list. If the answer is 503, call again: the deletion resumes where it stopped, and what is left meanwhile is invisible.",
@@ -81,5 +83,23 @@ export const applicationRoutes = routeTable({
     params: admin.applicationParamsSchema,
     responses: { 204: { description: 'Deleted.' } },
     errors: [403, 404, 409],
+  },
+  setApplicationLimits: {
+    operationId: 'setApplicationLimits',
+    method: 'PUT',
+    path: '/admin/orgs/{orgId}/applications/{applicationId}/limits',
+    handler: 'admin/set-application-limits',
+    credential: 'person',
+    permission: 'manageOrg',
+    tableAccess: 'readWrite',
+    usagePlans: true,
+    summary: "Set an application's limits (requests a second, burst, requests a day)",
+    description:
+      "Extension (contract section 7). Until set, an application has the deployment's defaults. Over a limit the data API answers 429 with `Retry-After`; the application sees its limits in `GET /v2/whoami`. Takes effect within seconds.",
+    who: 'admin of the owner org',
+    params: admin.applicationParamsSchema,
+    body: applicationLimitsSchema,
+    responses: { 200: { description: 'The limits now in force.', schema: applicationLimitsSchema } },
+    errors: [400, 403, 404, 503],
   },
 });

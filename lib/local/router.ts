@@ -12,6 +12,9 @@ import type { CredentialKind, RouteDefinition } from '../../functions/core/http/
 import { GATEWAY_RESPONSES, type GatewayResponseType } from '../../functions/core/http/gateway-responses';
 import { headerValue } from '../../functions/core/http/headers';
 import { AUTHORIZERS } from '../authorizers';
+import { readApplicationLimits } from '../../functions/core/application-limits';
+import type { ApplicationLimits } from '../../functions/core/applications';
+import { RateLimiter, type LimitVerdict } from './rate-limiter';
 
 /**
  * The local stand-in for API Gateway: it matches a request against THE route table, runs the
@@ -105,6 +108,8 @@ function lambdaContext(functionName: string): Context {
 export interface RouterOptions {
   /** Loads the module of a function under `functions/` (defaults to a dynamic import). */
   load?: (modulePath: string) => Promise<LambdaModule>;
+  /** The limits in force for an application (defaults to reading its item from the table). */
+  readLimits?: (applicationId: string) => Promise<ApplicationLimits | undefined>;
 }
 
 /** Creates the local gateway: a function from a request to API Gateway's answer. */
@@ -121,10 +126,30 @@ export function createRouter(options: RouterOptions = {}) {
     return module;
   };
 
+  const limiter = new RateLimiter();
+  const readLimits = options.readLimits ?? readApplicationLimits;
+  /** The limits last read per application: API Gateway's usage plans do not depend on the table. */
+  const knownLimits = new Map<string, ApplicationLimits | undefined>();
+  async function usageVerdict(applicationId: string): Promise<LimitVerdict> {
+    let limits: ApplicationLimits | undefined;
+    try {
+      limits = await readLimits(applicationId);
+      knownLimits.set(applicationId, limits);
+    } catch {
+      // The table failing is the handler's to answer (503), not the gateway's: like a usage plan,
+      // which lives in API Gateway, the local one goes on with what it last knew, or lets the request by.
+      if (!knownLimits.has(applicationId)) return 'allowed';
+      limits = knownLimits.get(applicationId);
+    }
+    // An application deleted since its key verified has no usage plan: the gateway refuses it.
+    return limits ? limiter.take(applicationId, limits, Date.now()) : 'throttled';
+  }
+
   async function authorize(
     credential: Exclude<CredentialKind, 'none'>,
     request: LocalRequest,
     route: RouteDefinition,
+    requestId: string,
   ): Promise<{ context: Record<string, unknown> } | { refused: GatewayResponseType }> {
     const authorizer = AUTHORIZERS[credential];
     // Like API Gateway, a request without the identity source header never reaches the authorizer.
@@ -141,7 +166,8 @@ export function createRouter(options: RouterOptions = {}) {
       queryStringParameters: Object.fromEntries(request.query),
       multiValueQueryStringParameters: {},
       stageVariables: {},
-      requestContext: {} as APIGatewayRequestAuthorizerEvent['requestContext'],
+      // The same request id as the route's event, as API Gateway gives both.
+      requestContext: { requestId } as APIGatewayRequestAuthorizerEvent['requestContext'],
     };
     const module = await moduleOf(authorizer.handler);
     let result: APIGatewayAuthorizerResult;
@@ -159,11 +185,17 @@ export function createRouter(options: RouterOptions = {}) {
     const matched = matchRoute(request.method, request.path);
     if (!matched) return gatewayResponse('MISSING_AUTHENTICATION_TOKEN');
     const { route, params } = matched;
+    const requestId = randomUUID();
     let authorizerContext: Record<string, unknown> | undefined;
     if (route.credential !== 'none') {
-      const outcome = await authorize(route.credential, request, route);
+      const outcome = await authorize(route.credential, request, route, requestId);
       if ('refused' in outcome) return gatewayResponse(outcome.refused);
       authorizerContext = outcome.context;
+      // API Gateway meters the application through its usage plan after the authorizer allowed it.
+      if (route.credential === 'apiKey') {
+        const verdict = await usageVerdict(String(outcome.context.applicationId));
+        if (verdict !== 'allowed') return gatewayResponse(verdict === 'throttled' ? 'THROTTLED' : 'QUOTA_EXCEEDED');
+      }
     }
     const query = Object.fromEntries(request.query);
     const event: APIGatewayProxyEvent = {
@@ -185,12 +217,14 @@ export function createRouter(options: RouterOptions = {}) {
         accountId: ACCOUNT,
         apiId: API_ID,
         stage: STAGE,
-        requestId: randomUUID(),
+        requestId,
         requestTimeEpoch: Date.now(),
         resourceId: route.operationId,
         resourcePath: route.path,
         httpMethod: route.method,
-        path: `/${STAGE}${request.path}`,
+        // Like a custom domain mapping the API at its root: the URL carries no stage.
+        path: request.path,
+        domainName: headerValue(request.headers, 'host'),
         protocol: 'HTTP/1.1',
         authorizer: authorizerContext,
         identity: { sourceIp: request.sourceIp ?? '127.0.0.1' } as APIGatewayProxyEvent['requestContext']['identity'],

@@ -75,6 +75,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     process.env.S3_ENDPOINT = s3Endpoint;
     process.env.DATA_BUCKET = bucket;
     reports = startLocalReportEngine();
+    // The defaults of applications' limits here: the stage's own throttle (1,000 a second, burst
+    // 2,000), so local tools and tests are not throttled unless they set an application's limits.
+    process.env.DEFAULT_REQUESTS_PER_SECOND ??= '1000';
+    process.env.DEFAULT_BURST ??= '2000';
+    process.env.DEFAULT_REQUESTS_PER_DAY ??= '100000000';
     const server = await startLocalServer({ port: options.port ?? 3000, issuerKeyFile: options.issuerKeyFile });
     process.env.OIDC_ISSUER = server.issuer.issuer;
     process.env.OIDC_AUDIENCE = server.issuer.audience;

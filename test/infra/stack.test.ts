@@ -1,10 +1,11 @@
-import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { GATEWAY_RESPONSES } from '../../functions/core/http/gateway-responses';
 import { TABLE_SCHEMA } from '../../functions/core/table-schema';
 import { routeList } from '../../functions/routes';
 import { AUTHORIZERS } from '../../lib/authorizers';
 import { DatagateStack } from '../../lib/datagate-stack';
+import { testApp } from '../support/cdk-app';
+import { ownFunctions, referencedId, referencedIds } from '../support/template-functions';
 
 /**
  * Template assertions on the Datagate stack. Each configuration is synthesized once (bundling
@@ -29,8 +30,7 @@ const EXTERNAL_OIDC = {
  * and the per-function bundling step dominates the suite's run time.
  */
 function synth(props: ConstructorParameters<typeof DatagateStack>[2] = {}, { bundle = true } = {}): Template {
-  const app = new App(bundle ? {} : { context: { 'aws:cdk:bundling-stacks': [] } });
-  return Template.fromStack(new DatagateStack(app, 'Datagate', props));
+  return Template.fromStack(new DatagateStack(testApp({ bundle }), 'Datagate', props));
 }
 
 /** Logical id of the only resource of a type. */
@@ -38,36 +38,6 @@ function onlyId(template: Template, type: string): string {
   const ids = Object.keys(template.findResources(type));
   expect(ids).toHaveLength(1);
   return ids[0]!;
-}
-
-/** Logical id in a `Ref` or `Fn::GetAtt` value. */
-function referencedId(value: Json): string | undefined {
-  if (value && typeof value === 'object') {
-    if (typeof value.Ref === 'string') return value.Ref;
-    if (Array.isArray(value['Fn::GetAtt'])) return value['Fn::GetAtt'][0];
-  }
-  return undefined;
-}
-
-/** Every logical id referenced (Ref or GetAtt) anywhere inside a value. */
-function referencedIds(value: Json, found = new Set<string>()): Set<string> {
-  const id = referencedId(value);
-  if (id) found.add(id);
-  if (value && typeof value === 'object') for (const child of Object.values(value)) referencedIds(child, found);
-  return found;
-}
-
-/**
- * The stack's own Lambda functions: all but those that back CDK's custom resources (the admin
- * console's upload and its bucket's cleanup), which CDK builds with its own runtime and logging.
- */
-function ownFunctions(template: Template): Resources {
-  const providers = new Set<string>();
-  for (const resource of Object.values(template.toJSON().Resources as Resources)) {
-    if (String(resource.Type).startsWith('Custom::')) referencedIds(resource.Properties?.ServiceToken, providers);
-  }
-  const functions: Resources = template.findResources('AWS::Lambda::Function');
-  return Object.fromEntries(Object.entries(functions).filter(([id]) => !providers.has(id)));
 }
 
 /** The Lambda function a value (integration URI, authorizer URI) points to. */
@@ -226,7 +196,7 @@ describe('Datagate stack, default configuration (Cognito user pool)', () => {
     expect([...resourcePaths(template).values()].filter((path) => path.startsWith('/local'))).toEqual([]);
   });
 
-  test('every function runs Node.js 22 on arm64, with handler index.handler, active tracing and source maps; API functions time out at 10 s', () => {
+  test('every function runs Node.js 24 (the newest Lambda runtime) on arm64, with handler index.handler, active tracing and source maps; API functions time out at 10 s', () => {
     const functions = ownFunctions(template);
     expect(Object.keys(functions).length).toBeGreaterThan(0);
     // The background workers run for minutes (their limits: test/infra/reports-stack.test.ts).
@@ -234,7 +204,7 @@ describe('Datagate stack, default configuration (Cognito user pool)', () => {
       const isWorker = id.startsWith('ReportsReportWorker') || id.startsWith('ReportsArchiver');
       expect({ id, ...fn.Properties }).toMatchObject({
         id,
-        Runtime: 'nodejs22.x',
+        Runtime: 'nodejs24.x',
         Architectures: ['arm64'],
         Handler: 'index.handler',
         Timeout: isWorker ? fn.Properties.Timeout : 10,

@@ -123,6 +123,12 @@ const MATRIX: Partial<Record<RouteName, Row>> = {
   deleteApplication: {
     call: async (c) => ({ path: app(c, (await fresh.application(c)).applicationId) }),
   },
+  setApplicationLimits: {
+    call: async (c) => ({
+      path: `${app(c, (await fresh.application(c)).applicationId)}/limits`,
+      body: { requestsPerSecond: 1000, burst: 2000, requestsPerDay: 100000000 },
+    }),
+  },
   listKeys: { call: (c) => ({ path: `${app(c)}/keys` }) },
   createKey: {
     call: async (c) => ({ path: `${app(c, (await fresh.application(c)).applicationId)}/keys`, body: {} }),

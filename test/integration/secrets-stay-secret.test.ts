@@ -148,13 +148,16 @@ describe('secrets stay secret', () => {
         400,
       );
       // A failure the code does not expect (DynamoDB refusing a request as invalid) is a 500 and
-      // is logged, by name and message only, never with the request that carried the JWT.
+      // is logged (its request line, level ERROR, with the error's name, message and stack), never
+      // with the request that carried the JWT.
       failNextDynamoCall = true;
       expectStatus(await api.call('GET', `/admin/orgs/${orgId}`, { token: admin.token }), 500);
     });
     expect(known.length).toBeGreaterThanOrEqual(6);
     // Logging was on: the unexpected failure's line is there.
-    expect(output).toContain('unhandled error');
+    expect(output).toMatch(
+      /"level":"ERROR","message":"request".*"route":"getOrg".*"status":500.*"error":\{"name":"ValidationException"/,
+    );
     expect(secretsIn(output, known)).toEqual([]);
   });
 

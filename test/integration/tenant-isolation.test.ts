@@ -237,6 +237,8 @@ const CASES: Record<string, Cases> = {
   getApplication: applicationRoute('GET', ''),
   updateApplication: applicationRoute('PATCH', '', { name: 'renamed' }),
   deleteApplication: applicationRoute('DELETE', ''),
+  // Generous limits: a refusal that let them through would lift the insider's throttling.
+  setApplicationLimits: applicationRoute('PUT', '/limits', { requestsPerSecond: 5000, burst: 5000, requestsPerDay: 1_000_000 }),
   listKeys: applicationRoute('GET', '/keys'),
   createKey: applicationRoute('POST', '/keys', {}),
   regenerateKey: (w) => applicationRoute('POST', `/keys/${w.insider.keyId}/regenerate`, {})(w),

@@ -1,7 +1,7 @@
 // The namespace import lets the bundler keep only the parts of zod in use (the `z` export pulls in all of it).
 import * as z from 'zod';
 import { idPattern, type IdKind } from '../ids';
-import { MAX_UNPAGED_ITEMS } from '../limits';
+import { MAX_APPLICATION_LIMITS, MAX_UNPAGED_ITEMS } from '../limits';
 
 /** An id of the server's own shape; anything else never reaches the database. */
 export const idSchema = (kind: IdKind) =>
@@ -85,3 +85,12 @@ export const datasourceAnnotationFields = {
   group: z.string().trim().max(200).optional(),
   tags: tagsSchema.optional(),
 };
+
+/** An application's limits (section 7 of the contract): set by an admin of its owner org, shown by `GET /v2/whoami`. */
+export const applicationLimitsSchema = z
+  .strictObject({
+    requestsPerSecond: z.number().int().min(1).max(MAX_APPLICATION_LIMITS.requestsPerSecond),
+    burst: z.number().int().min(1).max(MAX_APPLICATION_LIMITS.burst),
+    requestsPerDay: z.number().int().min(1).max(MAX_APPLICATION_LIMITS.requestsPerDay),
+  })
+  .meta({ description: 'Requests a second (steady rate), burst, and requests a UTC day.' });

@@ -7,6 +7,7 @@ import type { Actor } from '../audit';
 import type { Grant } from '../api-keys';
 import type { Membership } from '../people';
 import type { Permission } from '../roles';
+import { noteRequestOrg, requestTelemetry } from '../observability/request-telemetry';
 import { errorResponses } from './error-responses';
 import { parseInput, type ParsedInput } from './request';
 import { replyResult, type Reply } from './reply';
@@ -66,6 +67,19 @@ function requestOrg(input: { query: unknown; body: unknown }): string {
   return org;
 }
 
+/** The org a request names, for its log line: the path's `orgId`, else `org` of the body or query. */
+function orgNamedIn(input: { params: unknown; query: unknown; body: unknown }): string | undefined {
+  for (const [source, field] of [
+    [input.params, 'orgId'],
+    [input.body, 'org'],
+    [input.query, 'org'],
+  ] as const) {
+    const value = typeof source === 'object' && source !== null ? (source as Record<string, unknown>)[field] : undefined;
+    if (typeof value === 'string') return value;
+  }
+  return undefined;
+}
+
 /** Enforces the row's permission or grant; what it established goes to the route's function. */
 async function authorize(
   route: RouteDefinition,
@@ -94,15 +108,19 @@ async function authorize(
 /**
  * Wraps a route's function into a Lambda handler: parse and validate with the route's schemas,
  * resolve the principal, enforce the row's permission (or grant), run, and answer; typed errors
- * become the contract's error body. The handler holds only its own work.
+ * become the contract's error body. The handler holds only its own work. Every request writes one
+ * log line and its metrics (request telemetry), failures included.
  */
 export function defineRoute<R extends RouteDefinition>(route: R, run: (request: RouteRequest<R>) => Promise<Reply>) {
   return middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context>()
+    .use(requestTelemetry(route))
     .use(errorResponses())
     .handler(async (event) => {
       const input = parseInput(route, event);
+      noteRequestOrg(event, orgNamedIn(input));
       const principal = principalFor(route, event);
       const access = await authorize(route, input, principal);
+      if ('org' in access && typeof access.org === 'string') noteRequestOrg(event, access.org);
       const reply = await run({ ...input, principal, event, ...access } as RouteRequest<R>);
       return replyResult(reply);
     });

@@ -2,13 +2,12 @@ import type middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { HttpError } from '../errors';
 import { translateDynamoError } from '../table';
-import { log } from '../log';
 import type { ErrorBody } from './common-schemas';
 import { jsonResult } from './reply';
 
 /**
  * THE error mapping: typed errors become the contract's error body with their status; anything
- * else is logged (name and message only: never the request) and answered as a bare 500.
+ * else is answered as a bare 500 (the request's log line records it, never the request).
  */
 export function errorResponses(): middy.MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult> {
   return {
@@ -23,8 +22,7 @@ export function errorResponses(): middy.MiddlewareObj<APIGatewayProxyEvent, APIG
         request.response = jsonResult(error.status, body, error.headers);
         return;
       }
-      const failure = error instanceof Error ? { name: error.name, message: error.message } : { name: typeof error };
-      log('error', 'unhandled error', { requestId: request.context?.awsRequestId, error: failure });
+      // The request's log line (request telemetry) carries this error with its stack.
       request.response = jsonResult(500, { message: 'Internal error.', code: 'internal' } satisfies ErrorBody);
     },
   };

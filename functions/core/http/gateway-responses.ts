@@ -27,6 +27,12 @@ export const GATEWAY_RESPONSES = {
     body: { message: 'Too many requests; retry later.', code: 'throttled' },
     headers: { 'Retry-After': '1' },
   },
+  // Over an application's requests a day (its usage plan's quota), which resets at 00:00 UTC.
+  QUOTA_EXCEEDED: {
+    status: 429,
+    body: { message: "Over this application's requests a day; the count resets at 00:00 UTC.", code: 'throttled' },
+    headers: { 'Retry-After': '3600' },
+  },
   AUTHORIZER_FAILURE: {
     status: 503,
     body: { message: 'Credential verification is unavailable; retry later.', code: 'unavailable' },

@@ -7,7 +7,7 @@ export type CredentialKind = 'person' | 'apiKey' | 'none';
 /** What a route's function may do to the table; the stack grants exactly this. */
 export type TableAccess = 'none' | 'read' | 'readWrite';
 
-export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 export interface RouteResponse {
   description: string;
@@ -52,6 +52,8 @@ interface RouteBase {
   body?: z.ZodType;
   /** Signs or verifies continuation tokens: the stack hands it the signing secret (CONTINUATION_SECRET). */
   continuationTokens?: boolean;
+  /** Creates, changes or removes applications' gateway usage plans: the stack lets it manage them (gateway-usage-plans.ts). */
+  usagePlans?: boolean;
   /** Verifies a secret scanner's signatures: the stack hands it where the scanner's keys are published (SECRET_SCANNER_KEYS_URL). */
   secretScannerKeys?: boolean;
   /**

@@ -1,0 +1,90 @@
+import { Logger, type LogItem } from '@aws-lambda-powertools/logger';
+import { METRICS_SERVICE } from './metric-names';
+
+/**
+ * THE logger of every handler and authorizer: AWS Powertools Logger, one JSON object a line
+ * (level, message, timestamp, service, X-Ray trace id, then our fields). Callers pass only what
+ * is safe to log: ids, never a key, a token or a request header.
+ *
+ * `DATAGATE_LOG` picks the output: unset or `json` (Lambda), `readable` (`npm start`: the same
+ * events, one short line each) or `silent` (tests that do not read logs). It is read at each
+ * call, so a test can switch it.
+ */
+
+export type LogFormat = 'json' | 'readable' | 'silent';
+
+export function logFormat(): LogFormat {
+  const value = process.env.DATAGATE_LOG;
+  return value === 'silent' || value === 'readable' ? value : 'json';
+}
+
+/** Fields every log line may carry; the request line carries all that apply. */
+export interface LogFields {
+  /** API Gateway's request id (the key to the access log and to X-Ray). */
+  requestId?: string;
+  correlationId?: string;
+  /** The route's operation id, or the authorizer's name. */
+  route?: string;
+  method?: string;
+  path?: string;
+  status?: number;
+  latencyMs?: number;
+  org?: string;
+  applicationId?: string;
+  keyId?: string;
+  /** A person's OIDC subject. */
+  sub?: string;
+  [field: string]: unknown;
+}
+
+const HIDDEN_IN_READABLE = new Set(['level', 'message', 'timestamp', 'service', 'sampling_rate', 'xray_trace_id', 'error']);
+const REQUEST_FIELDS = new Set(['method', 'path', 'status', 'latencyMs', 'route']);
+
+/** One line a person reads: `12:00:01.234 INFO  GET /v2/whoami 200 12ms whoami applicationId=app_... requestId=...`. */
+export function readableLine(attributes: Record<string, unknown>): string {
+  const time = typeof attributes.timestamp === 'string' ? attributes.timestamp.slice(11, 23) : '';
+  const level = String(attributes.level ?? 'INFO').padEnd(5);
+  const head =
+    attributes.status !== undefined
+      ? [attributes.method, attributes.path, attributes.status, `${String(attributes.latencyMs)}ms`, attributes.route]
+      : [attributes.message];
+  const rest = Object.entries(attributes)
+    .filter(
+      ([key, value]) =>
+        !HIDDEN_IN_READABLE.has(key) && value !== undefined && !(attributes.status !== undefined && REQUEST_FIELDS.has(key)),
+    )
+    .map(([key, value]) => `${key}=${typeof value === 'object' ? JSON.stringify(value) : String(value)}`);
+  const error = attributes.error as { stack?: string; message?: string } | undefined;
+  const line = [time, level, ...head.filter((part) => part !== undefined), ...rest].join(' ');
+  return error ? `${line}\n  ${error.stack ?? error.message ?? String(error)}` : line;
+}
+
+/** Powertools Logger that prints each log item as a readable line instead of JSON. */
+class ReadableLogger extends Logger {
+  protected override printLog(_logLevel: number, log: LogItem): void {
+    const attributes = log.getAttributes();
+    const line = readableLine(attributes);
+    if (attributes.level === 'ERROR' || attributes.level === 'CRITICAL') console.error(line);
+    else console.log(line);
+  }
+}
+
+const loggers: Partial<Record<'json' | 'readable', Logger>> = {};
+
+function loggerFor(format: 'json' | 'readable'): Logger {
+  // Made on first use: importing a handler does no work for logs.
+  return (loggers[format] ??=
+    format === 'readable' ? new ReadableLogger({ serviceName: METRICS_SERVICE }) : new Logger({ serviceName: METRICS_SERVICE }));
+}
+
+/** Writes one log line; with `error`, its name, message and stack go in the line's `error` field. */
+export function writeLog(level: 'info' | 'warn' | 'error', message: string, fields: LogFields = {}, error?: unknown): void {
+  const format = logFormat();
+  if (format === 'silent') return;
+  const logger = loggerFor(format);
+  // Powertools formats an Error value as { name, location, message, stack }.
+  logger[level](
+    message,
+    error === undefined ? { ...fields } : { ...fields, error: error instanceof Error ? error : new Error(String(error)) },
+  );
+}

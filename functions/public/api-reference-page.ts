@@ -1,0 +1,10 @@
+import { publicRoutes } from '../routes/public';
+import { defineRoute } from '../core/http/define-route';
+import { API_REFERENCE_PAGE } from './api-reference-files';
+
+export const handler = defineRoute(publicRoutes.apiReference, async () => ({
+  status: 200,
+  body: API_REFERENCE_PAGE,
+  contentType: 'text/html; charset=utf-8',
+  headers: { 'Cache-Control': 'public, max-age=300' },
+}));
