@@ -10,6 +10,17 @@ const api = useTestApi();
 let org: DataOrg;
 /** One minute in each of the last 20 hours (7.5 the newest), so rolling means (18 of 24 hours) and NowCasts exist. */
 const HOURS = 20;
+const HOUR_MS = 3_600_000;
+/**
+ * A time inside the UTC hour `hour` hours before the current one, whatever the clock says: the
+ * middle of each earlier hour, and for the current hour the middle of what has passed of it
+ * (never in the future). Fixed offsets from now skipped an hour in the first minutes of an hour.
+ */
+function inHourBefore(hour: number): string {
+  const now = Date.now();
+  const start = now - (now % HOUR_MS);
+  return new Date(hour === 0 ? start + Math.floor((now - start) / 2) : start - hour * HOUR_MS + HOUR_MS / 2).toISOString();
+}
 beforeAll(async () => {
   org = await dataOrg(api, 2);
   for (const datasourceId of org.datasources) {
@@ -18,7 +29,7 @@ beforeAll(async () => {
       org,
       datasourceId,
       Array.from({ length: HOURS }, (_, hour) => ({
-        time: minutesAgo(hour === 0 ? 3 : hour * 60 + 10),
+        time: inHourBefore(hour),
         metrics:
           hour === 0
             ? {
