@@ -33,7 +33,7 @@ export function acknowledgeStackFindings(stack: Stack, scope: { api: apigateway.
   Validations.of(stack).acknowledge({
     id: 'Serverless::Serverless-LambdaDLQ',
     reason:
-      'Every function is invoked synchronously by API Gateway (a route or an authorizer); a dead-letter queue only receives failed asynchronous invocations.',
+      'Route functions and authorizers are invoked synchronously by API Gateway; the report worker is fed by SQS, whose own dead-letter queue takes the tasks that fail every retry; the archiver is an idempotent scheduled run that the next run catches up. A function dead-letter queue only receives failed asynchronous invocations, which would hold nothing useful here.',
   });
   for (const method of scope.api.methods) {
     Validations.of(method).acknowledge({
