@@ -92,7 +92,10 @@ export const connectionSchema = z
   .meta({ id: 'Connection' });
 export const connectionListSchema = z.object({ connections: z.array(connectionSchema), nextToken: z.string().optional() });
 
-export const locationSchema = z.object({ lat: storableNumberSchema.min(-90).max(90), lon: storableNumberSchema.min(-180).max(180) });
+export const locationSchema = z.object({
+  lat: storableNumberSchema.min(-90).max(90),
+  lon: storableNumberSchema.min(-180).max(180),
+});
 
 export const createDatasourceBodySchema = z.strictObject({
   name: nameSchema,

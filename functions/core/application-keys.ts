@@ -295,7 +295,14 @@ async function revoke(
         items: [
           updateItem(keyRecordKey(applicationId, keyId), { set: { enabled: false, revokedAt } }),
           updateItem(keyLookupKey(digest), { set: { enabled: false, revokedAt } }),
-          auditEventPut(aggregate.application.ownerOrgId, actor, action, keyId, { applicationId, hint: key.hint, ...details }, now),
+          auditEventPut(
+            aggregate.application.ownerOrgId,
+            actor,
+            action,
+            keyId,
+            { applicationId, hint: key.hint, ...details },
+            now,
+          ),
         ],
         result: undefined,
       };

@@ -76,12 +76,9 @@ export const reportRecordSchema = z.object({
   message: z.string(),
   report: z.literal('datasource-measurements'),
   query: reportQueryEchoSchema,
-  urls: z
-    .array(z.string())
-    .optional()
-    .meta({
-      description: 'Time-limited download links (S3 pre-signed), one per file, in order; empty until the report succeeded.',
-    }),
+  urls: z.array(z.string()).optional().meta({
+    description: 'Time-limited download links (S3 pre-signed), one per file, in order; empty until the report succeeded.',
+  }),
   urlsExpireAt: isoTimeSchema.optional(),
 });
 export type ReportRecord = z.infer<typeof reportRecordSchema>;

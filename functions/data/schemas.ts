@@ -1,6 +1,12 @@
 // The namespace import lets the bundler keep only the parts of zod in use (the `z` export pulls in all of it).
 import * as z from 'zod';
-import { applicationLimitsSchema, datasourceAnnotationFields, idSchema, isoTimeSchema, storableNumberSchema } from '../core/http/common-schemas';
+import {
+  applicationLimitsSchema,
+  datasourceAnnotationFields,
+  idSchema,
+  isoTimeSchema,
+  storableNumberSchema,
+} from '../core/http/common-schemas';
 import { DAY_MS, MAX_FUTURE_MS, RETENTION_MS } from '../core/measurement-windows';
 import { roleSchema } from '../core/roles';
 import { ingestName } from '../core/air-quality/catalogue';

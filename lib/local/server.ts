@@ -93,7 +93,8 @@ export async function startLocalServer(options: { port: number; issuerKeyFile?: 
       if (url.pathname === '/local/jwks.json' && request.method === 'GET') return send(response, 200, issuer!.jwks);
       if (url.pathname === '/local/token' && request.method === 'POST') return await localTokenRoute(issuer!, body, response);
       if (url.pathname === LOCAL_SCANNER_KEYS_PATH && request.method === 'GET') return send(response, 200, scanner.document);
-      if (url.pathname === '/local/secret-scanning/sign' && request.method === 'POST') return send(response, 200, scanner.sign(body ?? ''));
+      if (url.pathname === '/local/secret-scanning/sign' && request.method === 'POST')
+        return send(response, 200, scanner.sign(body ?? ''));
       const headers: Record<string, string> = {};
       for (const [name, value] of Object.entries(request.headers))
         if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(',') : value;

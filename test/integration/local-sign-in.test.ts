@@ -119,13 +119,19 @@ describe('the console on the local server', () => {
     expect(again.status).toBe(302);
     expect(new URL(again.headers.get('location')!).searchParams.get('code')).toBeTruthy();
 
-    const logout = await fetch(`${api.url}/local/logout?client_id=datagate-local&logout_uri=${encodeURIComponent(`${api.url}/`)}`, {
+    const logout = await fetch(
+      `${api.url}/local/logout?client_id=datagate-local&logout_uri=${encodeURIComponent(`${api.url}/`)}`,
+      {
+        headers: { cookie },
+        redirect: 'manual',
+      },
+    );
+    expect(logout.status).toBe(302);
+    expect(logout.headers.get('location')).toBe(`${api.url}/`);
+    const afterLogout = await fetch(`${api.url}/local/oauth2/authorize?${authorizeQuery()}`, {
       headers: { cookie },
       redirect: 'manual',
     });
-    expect(logout.status).toBe(302);
-    expect(logout.headers.get('location')).toBe(`${api.url}/`);
-    const afterLogout = await fetch(`${api.url}/local/oauth2/authorize?${authorizeQuery()}`, { headers: { cookie }, redirect: 'manual' });
     expect(afterLogout.status).toBe(200); // the sign-in page again
   });
 });
