@@ -67,7 +67,7 @@ interface Request {
  */
 interface Change {
   name: string;
-  setup(): Promise<{ request: Request; done(): Promise<void> }>;
+  setup(): Promise<{ request: Request; done: () => Promise<void> }>;
   success: number;
   alreadyDone: number[];
   /**
