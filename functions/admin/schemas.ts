@@ -1,6 +1,7 @@
 // The namespace import lets the bundler keep only the parts of zod in use (the `z` export pulls in all of it).
 import * as z from 'zod';
 import {
+  applicationLimitsSchema,
   datasourceAnnotationFields,
   idSchema,
   isoTimeSchema,
@@ -185,6 +186,11 @@ export const applicationDetailSchema = applicationSchema
         connectedBy: z.string(),
       }),
     ),
+    limits: applicationLimitsSchema,
+    limitsAreDefaults: z.boolean().meta({
+      description:
+        "Extension (contract section 7): true while no admin has set this application's limits, so `limits` are the deployment's defaults.",
+    }),
   })
   .meta({ id: 'ApplicationDetail' });
 
