@@ -1,5 +1,6 @@
 import * as z from '../core/http/zod';
 import {
+  applicationLimitsSchema,
   datasourceAnnotationFields,
   idSchema,
   isoTimeSchema,
@@ -191,6 +192,11 @@ export const applicationDetailSchema = z
         connectedBy: z.string(),
       }),
     ),
+    limits: applicationLimitsSchema,
+    limitsAreDefaults: z.boolean().meta({
+      description:
+        "Extension (contract section 7): true while no admin has set this application's limits, so `limits` are the deployment's defaults.",
+    }),
   })
   .check(z.meta({ id: 'ApplicationDetail' }));
 
