@@ -1,5 +1,5 @@
 import { createPublicKey, verify, type KeyObject } from 'node:crypto';
-import { z } from 'zod';
+import * as z from '../core/http/zod';
 
 /**
  * Verifies requests of a secret scanner in the format of GitHub's secret scanning partner
@@ -20,12 +20,12 @@ export const scannerKeysDocumentSchema = z.object({
   public_keys: z
     .array(
       z.object({
-        key_identifier: z.string().min(1).max(200),
-        key: z.string().min(1).max(10_000),
-        is_current: z.boolean().optional(),
+        key_identifier: z.string().check(z.minLength(1), z.maxLength(200)),
+        key: z.string().check(z.minLength(1), z.maxLength(10_000)),
+        is_current: z.optional(z.boolean()),
       }),
     )
-    .max(100),
+    .check(z.maxLength(100)),
 });
 
 export type ScannerKeysDocument = z.infer<typeof scannerKeysDocumentSchema>;

@@ -23,6 +23,7 @@ import { keyDeletes, keyFromItem, newKeyItems, type ApiKey, type IssuedKey } fro
 import { connectionDeletes, connectionFromItem, type Connection } from './connections';
 import { applicationPartition } from './application-partition';
 import { MAX_KEYS_PER_APPLICATION } from './limits';
+import { getDefaultApplicationLimits } from './config';
 
 /**
  * Applications: software with its own identity, owned by one org.
@@ -203,7 +204,7 @@ export function assertRoomForKey(aggregate: ApplicationAggregate): void {
   }
 }
 
-/** An application of `ownerOrgId` with its keys (hints only) and where it is connected; 404 for another org's. */
+/** An application of `ownerOrgId` with its keys (hints only), where it is connected and its limits in force; 404 for another org's. */
 export async function describeApplication(ownerOrgId: string, applicationId: string) {
   const aggregate = await loadApplication(applicationId);
   if (!aggregate || aggregate.application.ownerOrgId !== ownerOrgId) throw new NotFoundError('No such application in this org.');
@@ -219,6 +220,9 @@ export async function describeApplication(ownerOrgId: string, applicationId: str
       connectedAt,
       connectedBy,
     })),
+    // The limits in force, as `limitsOf` (application-limits.ts) computes them: that module imports this one.
+    limits: aggregate.application.limits ?? getDefaultApplicationLimits(),
+    limitsAreDefaults: aggregate.application.limits === undefined,
   };
 }
 

@@ -1,5 +1,4 @@
-// The namespace import lets the bundler keep only the parts of zod in use (the `z` export pulls in all of it).
-import * as z from 'zod';
+import * as z from './http/zod';
 
 /** The five roles of the contract, as in the Clarity Dashboard. */
 export const ROLES = ['admin', 'technician', 'analyst', 'observer', 'guest'] as const;
@@ -7,10 +6,10 @@ export const roleSchema = z.enum(ROLES);
 export type Role = z.infer<typeof roleSchema>;
 
 /** One or more distinct roles; permissions are their union. */
-export const rolesSchema = z
-  .array(roleSchema)
-  .min(1, 'At least one role is required.')
-  .refine((roles) => new Set(roles).size === roles.length, 'Roles must not repeat.');
+export const rolesSchema = z.array(roleSchema).check(
+  z.minLength(1, 'At least one role is required.'),
+  z.refine((roles) => new Set(roles).size === roles.length, 'Roles must not repeat.'),
+);
 
 /** What a role allows, from section 2 of the contract. */
 export type Permission = 'readAllDatasources' | 'readListedDatasources' | 'editAnnotations' | 'manageDatasources' | 'manageOrg';

@@ -1,5 +1,4 @@
-// The namespace import lets the bundler keep only the parts of zod in use (the `z` export pulls in all of it).
-import * as z from 'zod';
+import * as z from '../core/http/zod';
 import {
   applicationLimitsSchema,
   datasourceAnnotationFields,
@@ -22,14 +21,14 @@ export const orgQuerySchema = z.object({ org: idSchema('org') });
 /** As Clarity v2 answers them: `group` is always present, `null` when the datasource has none. */
 export const orgAnnotationsSchema = z.object({
   name: z.string(),
-  group: z.string().nullable(),
+  group: z.nullable(z.string()),
   tags: z.array(z.string()),
 });
 
 export const v2DatasourceSummarySchema = z.object({
   datasourceId: z.string(),
-  currentSubscriptionId: z.string().meta({ description: 'Datagate: `sub_` and the datasource id body; stable.' }),
-  currentSourceId: z.string().meta({ description: 'Datagate: `src_` and the datasource id body; stable.' }),
+  currentSubscriptionId: z.string().check(z.meta({ description: 'Datagate: `sub_` and the datasource id body; stable.' })),
+  currentSourceId: z.string().check(z.meta({ description: 'Datagate: `src_` and the datasource id body; stable.' })),
   sourceType: z.string(),
   orgAnnotations: orgAnnotationsSchema,
 });
@@ -45,7 +44,7 @@ export const whoamiSchema = z.object({
   name: z.string(),
   ownerOrgId: z.string(),
   keyId: z.string(),
-  orgs: z.array(z.object({ org: z.string(), roles: z.array(roleSchema), datasourceIds: z.array(z.string()).optional() })),
+  orgs: z.array(z.object({ org: z.string(), roles: z.array(roleSchema), datasourceIds: z.optional(z.array(z.string())) })),
   limits: applicationLimitsSchema,
 });
 
@@ -55,8 +54,8 @@ export const datasourceParamsSchema = z.object({ datasourceId: idSchema('datasou
 
 const locationSchema = z.object({ lat: z.number(), lon: z.number() });
 
-export const v2DatasourceSchema = v2DatasourceSummarySchema.extend({
-  location: locationSchema.optional(),
+export const v2DatasourceSchema = z.extend(v2DatasourceSummarySchema, {
+  location: z.optional(locationSchema),
   createdAt: isoTimeSchema,
 });
 export type V2Datasource = z.infer<typeof v2DatasourceSchema>;
@@ -69,31 +68,33 @@ export const v2DatasourceDetailsSchema = z.object({
     currentSourceId: z.string(),
     currentSubscriptionId: z.string(),
     openData: z.object({ isOpen: z.boolean() }),
-    orgAnnotations: z.array(orgAnnotationsSchema.extend({ org: z.string() })),
-    sourceHistory: z.array(z.object({ sourceId: z.string(), startTime: z.string(), endTime: z.string().optional() })).optional(),
-    accessToMeasurements: z.array(z.object({ startTime: z.string(), endTime: z.string().optional() })).optional(),
-    subscriptionHistory: z
-      .array(
+    orgAnnotations: z.array(z.extend(orgAnnotationsSchema, { org: z.string() })),
+    sourceHistory: z.optional(
+      z.array(z.object({ sourceId: z.string(), startTime: z.string(), endTime: z.optional(z.string()) })),
+    ),
+    accessToMeasurements: z.optional(z.array(z.object({ startTime: z.string(), endTime: z.optional(z.string()) }))),
+    subscriptionHistory: z.optional(
+      z.array(
         z.object({
           subscriptionId: z.string(),
           subscriptionType: z.string(),
           timePeriodStart: z.string(),
-          timePeriodEnd: z.string().optional(),
+          timePeriodEnd: z.optional(z.string()),
         }),
-      )
-      .optional(),
-    location: locationSchema.optional(),
+      ),
+    ),
+    location: z.optional(locationSchema),
     createdAt: isoTimeSchema,
   }),
 });
 export type V2DatasourceDetails = z.infer<typeof v2DatasourceDetailsSchema>;
 
 export const updateAnnotationsBodySchema = z.object({
-  orgAnnotations: z
-    .object(datasourceAnnotationFields)
-    .refine((annotations) => Object.values(annotations).some((value) => value !== undefined), {
+  orgAnnotations: z.object(datasourceAnnotationFields).check(
+    z.refine((annotations) => Object.values(annotations).some((value) => value !== undefined), {
       message: 'Send name, group or tags.',
     }),
+  ),
 });
 export type UpdateAnnotationsBody = z.infer<typeof updateAnnotationsBodySchema>;
 
@@ -109,52 +110,61 @@ const UNKNOWN_METRIC = 'Not a metric of the catalogue (GET /v2/metrics): send a 
 /** One measurement; times too far ahead or past the retention are refused (checked against the clock). */
 export const measurementSchema = z
   .object({
-    time: isoTimeSchema.transform((time) => new Date(time).toISOString()),
-    metrics: z
-      .record(z.string(), storableNumberSchema)
-      .refine((metrics) => Object.keys(metrics).length >= 1 && Object.keys(metrics).length <= 100, {
-        message: 'Send 1 metric or more (each metric of the catalogue at most once).',
-      })
-      .superRefine((metrics, context) => {
-        for (const name of Object.keys(metrics)) {
-          if (ingestName(name) === undefined) context.addIssue({ code: 'custom', path: [name], message: UNKNOWN_METRIC });
-        }
-      })
-      .refine((metrics) => new Set(Object.keys(metrics).map(ingestName)).size === Object.keys(metrics).length, {
-        message: 'A metric is sent twice (under its minute name and its base name).',
-      })
-      .transform((metrics) => Object.fromEntries(Object.entries(metrics).map(([name, value]) => [ingestName(name)!, value]))),
+    time: z.pipe(
+      isoTimeSchema,
+      z.transform((time: string) => new Date(time).toISOString()),
+    ),
+    metrics: z.pipe(
+      z.record(z.string(), storableNumberSchema).check(
+        z.refine((metrics) => Object.keys(metrics).length >= 1 && Object.keys(metrics).length <= 100, {
+          message: 'Send 1 metric or more (each metric of the catalogue at most once).',
+        }),
+        z.superRefine((metrics, context) => {
+          for (const name of Object.keys(metrics)) {
+            if (ingestName(name) === undefined) context.addIssue({ code: 'custom', path: [name], message: UNKNOWN_METRIC });
+          }
+        }),
+        z.refine((metrics) => new Set(Object.keys(metrics).map(ingestName)).size === Object.keys(metrics).length, {
+          message: 'A metric is sent twice (under its minute name and its base name).',
+        }),
+      ),
+      z.transform((metrics: Record<string, number>) =>
+        Object.fromEntries(Object.entries(metrics).map(([name, value]) => [ingestName(name)!, value])),
+      ),
+    ),
   })
-  .superRefine((measurement, context) => {
-    const at = Date.parse(measurement.time);
-    if (at > Date.now() + MAX_FUTURE_MS) {
-      context.addIssue({
-        code: 'custom',
-        path: ['time'],
-        message: `Too far in the future (more than ${MAX_FUTURE_MS / 60_000} minutes ahead).`,
-      });
-    } else if (at < Date.now() - RETENTION_MS) {
-      context.addIssue({
-        code: 'custom',
-        path: ['time'],
-        message: `Older than the ${RETENTION_MS / DAY_MS} days measurements are kept.`,
-      });
-    }
-  });
+  .check(
+    z.superRefine((measurement, context) => {
+      const at = Date.parse(measurement.time);
+      if (at > Date.now() + MAX_FUTURE_MS) {
+        context.addIssue({
+          code: 'custom',
+          path: ['time'],
+          message: `Too far in the future (more than ${MAX_FUTURE_MS / 60_000} minutes ahead).`,
+        });
+      } else if (at < Date.now() - RETENTION_MS) {
+        context.addIssue({
+          code: 'custom',
+          path: ['time'],
+          message: `Older than the ${RETENTION_MS / DAY_MS} days measurements are kept.`,
+        });
+      }
+    }),
+  );
 
 /**
  * `org` goes in the body of a POST (contract section 6); the query string is still read for
  * clients written before, and the handler refuses the two when they differ.
  */
-export const ingestQuerySchema = z.object({ org: idSchema('org').optional() });
+export const ingestQuerySchema = z.object({ org: z.optional(idSchema('org')) });
 
 export const ingestBodySchema = z.object({
-  org: idSchema('org').optional(),
-  measurements: z.array(measurementSchema).min(1).max(500),
+  org: z.optional(idSchema('org')),
+  measurements: z.array(measurementSchema).check(z.minLength(1), z.maxLength(500)),
 });
 export type IngestBody = z.infer<typeof ingestBodySchema>;
 
-export const ingestAnswerSchema = z.object({ accepted: z.number().int() });
+export const ingestAnswerSchema = z.object({ accepted: z.number().check(z.int()) });
 
 // Measurements: recent query and continuation
 
@@ -164,29 +174,44 @@ export const MAX_QUERY_DATASOURCE_IDS = 1000;
 const MAX_LOCATION_DECIMALS = 15;
 
 /** Clients send `null` for options they leave unset. */
-const optional = <T extends z.ZodType>(schema: T) => schema.nullish().transform((value) => value ?? undefined);
+const optional = <T extends z.ZodMiniType>(schema: T) =>
+  z.pipe(
+    z.nullish(schema),
+    z.transform((value: z.output<T> | null | undefined) => value ?? undefined),
+  );
 
 export const recentQueryBodySchema = z
   .object({
     org: idSchema('org'),
-    datasourceIds: optional(z.array(idSchema('datasource')).min(1).max(MAX_QUERY_DATASOURCE_IDS)),
+    datasourceIds: optional(z.array(idSchema('datasource')).check(z.minLength(1), z.maxLength(MAX_QUERY_DATASOURCE_IDS))),
     allDatasources: optional(z.boolean()),
-    outputFrequency: optional(z.enum(['minute', 'hour', 'day'])).transform((value) => value ?? 'minute'),
-    format: optional(z.enum(['json-long', 'csv-wide'])).transform((value) => value ?? 'json-long'),
+    outputFrequency: z.pipe(
+      optional(z.enum(['minute', 'hour', 'day'])),
+      z.transform((value: 'minute' | 'hour' | 'day' | undefined) => value ?? 'minute'),
+    ),
+    format: z.pipe(
+      optional(z.enum(['json-long', 'csv-wide'])),
+      z.transform((value: 'json-long' | 'csv-wide' | undefined) => value ?? 'json-long'),
+    ),
     startTime: optional(isoTimeSchema),
-    metricSelect: optional(z.string().max(1000)),
+    metricSelect: optional(z.string().check(z.maxLength(1000))),
     replyWithContinuationToken: optional(z.boolean()),
     qcAssessment: optional(z.boolean()),
     qcFlags: optional(z.boolean()),
-    locationRounding: optional(z.number().int().min(0).max(MAX_LOCATION_DECIMALS)),
+    locationRounding: optional(z.number().check(z.int(), z.gte(0), z.lte(MAX_LOCATION_DECIMALS))),
   })
-  .refine((body) => body.allDatasources === true || body.datasourceIds !== undefined, {
-    message: 'Send datasourceIds or allDatasources: true.',
-    path: ['datasourceIds'],
-  });
+  .check(
+    z.refine((body) => body.allDatasources === true || body.datasourceIds !== undefined, {
+      message: 'Send datasourceIds or allDatasources: true.',
+      path: ['datasourceIds'],
+    }),
+  );
 export type RecentQueryBody = z.infer<typeof recentQueryBodySchema>;
 
-export const continuationBodySchema = z.object({ org: idSchema('org'), continuationToken: z.string().min(1).max(8192) });
+export const continuationBodySchema = z.object({
+  org: idSchema('org'),
+  continuationToken: z.string().check(z.minLength(1), z.maxLength(8192)),
+});
 export type ContinuationBody = z.infer<typeof continuationBodySchema>;
 
 export const recentMeasurementsSchema = z.object({
@@ -200,12 +225,11 @@ export const recentMeasurementsSchema = z.object({
       raw: z.number(),
       status: z.string(),
       qcAssessment: z
-        .string()
-        .optional()
-        .meta({ description: 'When the query asked `qcAssessment`: always `valid` (Datagate applies no QC flags).' }),
-      qcFlags: z.array(z.string()).optional().meta({ description: 'When the query asked `qcFlags`: always empty.' }),
-      startOfPeriod: z.string().optional(),
-      endOfPeriod: z.string().optional(),
+        .optional(z.string())
+        .check(z.meta({ description: 'When the query asked `qcAssessment`: always `valid` (Datagate applies no QC flags).' })),
+      qcFlags: z.optional(z.array(z.string())).check(z.meta({ description: 'When the query asked `qcFlags`: always empty.' })),
+      startOfPeriod: z.optional(z.string()),
+      endOfPeriod: z.optional(z.string()),
     }),
   ),
   locations: z.array(z.object({ datasourceId: z.string(), lat: z.number(), lon: z.number() })),
@@ -213,10 +237,12 @@ export const recentMeasurementsSchema = z.object({
 export type RecentMeasurements = z.infer<typeof recentMeasurementsSchema>;
 
 /** `format: "csv-wide"` answers as `text/csv`. */
-export const recentMeasurementsCsvSchema = z.string().meta({
-  description:
-    'As Clarity writes it: one row per datasource and time; columns `datasourceId, sourceId, sourceType, outputFrequency, time` (means: `startOfPeriod, endOfPeriod`), `locationLatitude, locationLongitude`, then per metric (alphabetical) `<metric>.qcAssessment, <metric>.qcFlags` (when asked), `<metric>.raw, <metric>.status, <metric>.value`; empty cells where a row lacks a metric.',
-});
+export const recentMeasurementsCsvSchema = z.string().check(
+  z.meta({
+    description:
+      'As Clarity writes it: one row per datasource and time; columns `datasourceId, sourceId, sourceType, outputFrequency, time` (means: `startOfPeriod, endOfPeriod`), `locationLatitude, locationLongitude`, then per metric (alphabetical) `<metric>.qcAssessment, <metric>.qcFlags` (when asked), `<metric>.raw, <metric>.status, <metric>.value`; empty cells where a row lacks a metric.',
+  }),
+);
 
 /** The response header that carries a continuation token (Clarity's name). */
 export const CONTINUATION_HEADER = 'x-clarity-continuation-token';
@@ -224,14 +250,18 @@ export const CONTINUATION_HEADER = 'x-clarity-continuation-token';
 /** Datagate's response header saying that the answer had no room for the whole window (`true`). */
 export const INCOMPLETE_HEADER = 'x-datagate-incomplete';
 
-export const incompleteHeaderSchema = z.literal('true').meta({
-  description:
-    'Present when the answer had no room for every row of the window: the continuation token (sent with it, even if the query did not ask for one) resumes where the answer stopped, and the next continuations deliver the rest of the window, once each, before anything received later.',
-});
+export const incompleteHeaderSchema = z.literal('true').check(
+  z.meta({
+    description:
+      'Present when the answer had no room for every row of the window: the continuation token (sent with it, even if the query did not ask for one) resumes where the answer stopped, and the next continuations deliver the rest of the window, once each, before anything received later.',
+  }),
+);
 
-export const continuationTokenHeaderSchema = z.string().meta({
-  description: `Send it back as \`continuationToken\` to the continuation route; good for ${CONTINUATION_TOKEN_LIFETIME_SECONDS / 3600} hours.`,
-});
+export const continuationTokenHeaderSchema = z.string().check(
+  z.meta({
+    description: `Send it back as \`continuationToken\` to the continuation route; good for ${CONTINUATION_TOKEN_LIFETIME_SECONDS / 3600} hours.`,
+  }),
+);
 
 // Metric catalogue
 
@@ -239,14 +269,14 @@ export const metricCatalogueSchema = z.object({
   metrics: z.array(
     z.object({
       metric: z.string(),
-      base: z.string().meta({ description: 'The sensed metric, without aggregation suffix.' }),
+      base: z.string().check(z.meta({ description: 'The sensed metric, without aggregation suffix.' })),
       outputFrequency: z.enum(['minute', 'hour', 'day']),
       description: z.string(),
       unit: z.string(),
-      categories: z.array(z.string()).meta({ description: '`metricSelect` categories (`:name`).' }),
+      categories: z.array(z.string()).check(z.meta({ description: '`metricSelect` categories (`:name`).' })),
       isAqi: z.boolean(),
-      inDefault: z.boolean().meta({ description: 'In the `default` metricSelect set.' }),
-      hasAqi: z.boolean().meta({ description: 'A US EPA AQI is answered for this metric (under `<metric>UsEpaAqi`).' }),
+      inDefault: z.boolean().check(z.meta({ description: 'In the `default` metricSelect set.' })),
+      hasAqi: z.boolean().check(z.meta({ description: 'A US EPA AQI is answered for this metric (under `<metric>UsEpaAqi`).' })),
     }),
   ),
   categories: z.array(z.string()),

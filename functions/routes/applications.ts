@@ -46,7 +46,7 @@ export const applicationRoutes = routeTable({
     credential: 'person',
     permission: 'manageOrg',
     tableAccess: 'read',
-    summary: 'An application with its keys (hints only) and the orgs that connected it',
+    summary: 'An application with its keys (hints only), the orgs that connected it and its limits',
     who: 'admin of the owner org',
     params: admin.applicationParamsSchema,
     responses: { 200: { description: 'The application.', schema: admin.applicationDetailSchema } },

@@ -9,7 +9,8 @@ import { SCREENSHOT_DIR, seriousViolations, startBrowser, type TestBrowser } fro
  * The seed's story, told through the admin console in a real browser (Debian's Chromium): two
  * org admins, an application, its keys and connections, an invited person. Every screen is
  * checked with axe-core and photographed; elements are found by role and accessible name, as a
- * person finds them. The key copied from the screen then reads the data API over HTTP.
+ * person finds them. The key copied from the screen then reads the data API over HTTP, and the
+ * limits the admin sets on the application's screen hold at the admin API and the data API.
  * The tests run in order and share one browser and one story.
  */
 
@@ -391,4 +392,63 @@ describe('the admin console, in a browser', () => {
     }
     expect(names.sort()).toEqual(['Campus Roof', 'High Street']);
   });
+
+  step(
+    'the admin changes the application’s limits on its screen (API errors next to the field); the admin API shows them and the data API enforces them',
+    async () => {
+      await openMenuItem('Actions for City Dashboard', 'API Keys');
+      const limits = page.getByRole('table', { name: 'Limits of City Dashboard' });
+      await row(limits, 'Requests a day').waitFor();
+      await page.getByText("This deployment's defaults", { exact: false }).waitFor();
+
+      // Escape closes the dialog and gives focus back to the button that opened it.
+      const opener = button('Change limits');
+      await opener.click();
+      const change = dialog('Change limits of City Dashboard');
+      await expect(
+        change.getByLabel('Requests a second').evaluate((input) => input === input.ownerDocument.activeElement),
+      ).resolves.toBe(true);
+      await page.keyboard.press('Escape');
+      await change.waitFor({ state: 'hidden' });
+      await expect(opener.evaluate((node) => node === node.ownerDocument.activeElement)).resolves.toBe(true);
+
+      await opener.click();
+      const perSecond = change.getByLabel('Requests a second');
+      await perSecond.fill('0');
+      await change.getByRole('button', { name: 'Save limits' }).click();
+      // The API's 400 detail for the field, shown next to it and tied to it.
+      const tooSmall = change.getByText(/^Too small/);
+      await tooSmall.waitFor();
+      expect(await perSecond.getAttribute('aria-describedby')).toContain(await tooSmall.getAttribute('id'));
+      expect(await perSecond.getAttribute('aria-invalid')).toBe('true');
+      await checkScreen('change-limits-dialog');
+      await perSecond.fill('1');
+      await change.getByLabel('Burst').fill('1');
+      await change.getByLabel('Requests a day').fill('500');
+      await change.getByRole('button', { name: 'Save limits' }).click();
+      await change.waitFor({ state: 'hidden' });
+      await row(limits, 'Requests a day').getByRole('cell', { name: '500', exact: true }).waitFor();
+      await page.getByText('Set by an admin of this organization.', { exact: false }).waitFor();
+      await checkScreen('application-limits');
+
+      const token = await api.tokenFor(adminA);
+      const detail = await api.call('GET', `/admin/orgs/${story.orgAId}/applications/${story.applicationId}`, { token });
+      expect(detail.status).toBe(200);
+      expect(detail.body).toMatchObject({
+        limits: { requestsPerSecond: 1, burst: 1, requestsPerDay: 500 },
+        limitsAreDefaults: false,
+      });
+      // One a second with a burst of one: of two requests at once with the key, one is refused.
+      const answers = await Promise.all([0, 1].map(() => api.call('GET', '/v2/whoami', { key: story.key })));
+      expect(answers.map((answer) => answer.status).sort()).toEqual([200, 429]);
+      expect(answers.find((answer) => answer.status === 200)!.body.limits).toEqual({
+        requestsPerSecond: 1,
+        burst: 1,
+        requestsPerDay: 500,
+      });
+      const refused = answers.find((answer) => answer.status === 429)!;
+      expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+      expect(refused.body.code).toBe('throttled');
+    },
+  );
 });

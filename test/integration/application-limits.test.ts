@@ -52,6 +52,28 @@ describe('application limits (requests a second, burst, requests a day)', () => 
     expect(after.map((answer) => answer.status)).toEqual(Array(10).fill(200));
   });
 
+  test("the application's detail shows its limits in force and whether they are the deployment's defaults", async () => {
+    const fresh = await createApplication(api, orgId, admin, 'Detailed');
+    const detailPath = `/admin/orgs/${orgId}/applications/${fresh.applicationId}`;
+    const before = await api.call('GET', detailPath, { token: admin.token });
+    expect(before.status).toBe(200);
+    expect(before.body).toMatchObject({
+      limits: { requestsPerSecond: 1000, burst: 2000, requestsPerDay: 100000000 },
+      limitsAreDefaults: true,
+    });
+    const limits = { requestsPerSecond: 7, burst: 9, requestsPerDay: 4321 };
+    expect((await api.call('PUT', `${detailPath}/limits`, { token: admin.token, body: limits })).status).toBe(200);
+    const after = await api.call('GET', detailPath, { token: admin.token });
+    expect(after.body).toMatchObject({ limits, limitsAreDefaults: false });
+    // Limits equal to the defaults, once set, are the application's own: a later change of the defaults leaves them.
+    const asDefaults = { requestsPerSecond: 1000, burst: 2000, requestsPerDay: 100000000 };
+    expect((await api.call('PUT', `${detailPath}/limits`, { token: admin.token, body: asDefaults })).status).toBe(200);
+    expect((await api.call('GET', detailPath, { token: admin.token })).body).toMatchObject({
+      limits: asDefaults,
+      limitsAreDefaults: false,
+    });
+  });
+
   test('over its requests a day an application gets 429 with Retry-After', async () => {
     const daily = await createApplication(api, orgId, admin, 'Daily');
     const set = await api.call('PUT', `/admin/orgs/${orgId}/applications/${daily.applicationId}/limits`, {
@@ -66,7 +88,7 @@ describe('application limits (requests a second, burst, requests a day)', () => 
     expect(answers[3]!.body.code).toBe('throttled');
   });
 
-  test('only an admin of the owner org may set limits; bad limits are 400', async () => {
+  test('only an admin of the owner org may set or read limits; bad limits are 400', async () => {
     const stranger = await signIn(api, 'limits-stranger');
     const strangerOrg = await createOrg(api, stranger, 'Elsewhere');
     const foreign = await api.call('PUT', `/admin/orgs/${strangerOrg}/applications/${app.applicationId}/limits`, {
@@ -79,6 +101,12 @@ describe('application limits (requests a second, burst, requests a day)', () => 
       body: { requestsPerSecond: 1, burst: 1, requestsPerDay: 1 },
     });
     expect(notMember.status).toBe(404);
+    // Nor may they read them: the detail that carries the limits is the owner's admins' only.
+    for (const path of [`/admin/orgs/${strangerOrg}/applications/${app.applicationId}`, limitsPath().replace(/\/limits$/, '')]) {
+      const read = await api.call('GET', path, { token: stranger.token });
+      expect(read.status).toBe(404);
+      expect(JSON.stringify(read.body)).not.toContain('requestsPerSecond');
+    }
     const bad = await api.call('PUT', limitsPath(), {
       token: admin.token,
       body: { requestsPerSecond: 0, burst: 5, requestsPerDay: 10 },

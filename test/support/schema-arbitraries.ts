@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 /**
  * fast-check arbitraries derived from a route's own zod schemas (through the JSON Schema zod
@@ -34,7 +34,7 @@ type JsonSchema = {
   exclusiveMaximum?: number;
 };
 
-export function jsonSchemaOf(schema: z.ZodType): JsonSchema {
+export function jsonSchemaOf(schema: z.core.$ZodType): JsonSchema {
   return z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
 }
 

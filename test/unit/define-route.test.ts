@@ -1,5 +1,5 @@
 // The namespace import lets the bundler keep only the parts of zod in use (the `z` export pulls in all of it).
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { defineRoute } from '../../functions/core/http/define-route';
 import { ok } from '../../functions/core/http/reply';
@@ -18,7 +18,7 @@ const route = {
   tableAccess: 'none',
   summary: 'test',
   params: z.object({ orgId: idSchema('org') }),
-  body: z.strictObject({ name: z.string().min(1), roles: z.array(z.enum(['admin', 'guest'])) }),
+  body: z.strictObject({ name: z.string().check(z.minLength(1)), roles: z.array(z.enum(['admin', 'guest'])) }),
   responses: { 200: { description: 'ok' } },
   errors: [],
 } as const satisfies RouteDefinition;

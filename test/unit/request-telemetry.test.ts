@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { defineRoute } from '../../functions/core/http/define-route';
 import { ok } from '../../functions/core/http/reply';

@@ -5,6 +5,7 @@ import { clearDrafts, useDraft } from '../auth/drafts';
 import { ActionsMenu } from '../components/ActionsMenu';
 import { announce, EmptyState, eventHandler, Field, formatTime, LoadState, Table, useLoad } from '../components/common';
 import { ConfirmDialog, Dialog } from '../components/Dialog';
+import { ChangeLimitsDialog, LIMIT_FIELDS } from '../dialogs/ChangeLimitsDialog';
 import { ShownOnce } from '../components/ShownOnce';
 import { href } from '../routing';
 
@@ -30,7 +31,10 @@ function keyState(key: Key, keys: Key[]): string {
   return 'Enabled';
 }
 
-/** Actions > API Keys: an application's keys, shown by hint; add, enable/disable, regenerate, delete. */
+/**
+ * Actions > API Keys, the application's screen: its keys, shown by hint (add, enable/disable,
+ * regenerate, delete), and its limits (change).
+ */
 export function ApiKeysPage(props: { org: OrgSummary; applicationId: string }) {
   const params = { params: { path: { orgId: props.org.orgId, applicationId: props.applicationId } } };
   const detail = useLoad(
@@ -44,6 +48,7 @@ export function ApiKeysPage(props: { org: OrgSummary; applicationId: string }) {
   const [pending, setPending] = useState<Pending>();
   const [grace, setGrace] = useState(3600);
   const [issued, setIssued] = useState<{ title: string; key: Schemas['IssuedApiKey'] }>();
+  const [changingLimits, setChangingLimits] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
   const [fieldErrors, setFieldErrors] = useState<{ label?: string; expiresAt?: string }>({});
@@ -139,6 +144,43 @@ export function ApiKeysPage(props: { org: OrgSummary; applicationId: string }) {
             ))}
           </tbody>
         </Table>
+      )}
+
+      {application && (
+        <section class="limits" aria-labelledby="limits-heading">
+          <h2 id="limits-heading">Limits</h2>
+          <p class="lede">
+            {application.limitsAreDefaults
+              ? "This deployment's defaults: no admin has set limits for this application."
+              : 'Set by an admin of this organization.'}{' '}
+            Over a limit, the application's requests are answered 429 with Retry-After.
+          </p>
+          <Table caption={`Limits of ${application.name}`}>
+            <tbody>
+              {LIMIT_FIELDS.map((field) => (
+                <tr key={field.name}>
+                  <th scope="row">{field.label}</th>
+                  <td>{application.limits[field.name].toLocaleString()}</td>
+                </tr>
+              ))}
+            </tbody>
+          </Table>
+          <div class="toolbar">
+            <button type="button" onClick={() => setChangingLimits(true)}>
+              Change limits
+            </button>
+          </div>
+          <ChangeLimitsDialog
+            orgId={props.org.orgId}
+            application={application}
+            open={changingLimits}
+            onClose={() => setChangingLimits(false)}
+            onSaved={() => {
+              setChangingLimits(false);
+              detail.reload();
+            }}
+          />
+        </section>
       )}
 
       <Dialog title="Add key" open={adding} onClose={closeAdd}>

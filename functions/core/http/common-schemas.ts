@@ -1,5 +1,4 @@
-// The namespace import lets the bundler keep only the parts of zod in use (the `z` export pulls in all of it).
-import * as z from 'zod';
+import * as z from './zod';
 import { idPattern, type IdKind } from '../ids';
 import { MAX_APPLICATION_LIMITS, MAX_UNPAGED_ITEMS } from '../limits';
 
@@ -7,8 +6,10 @@ import { MAX_APPLICATION_LIMITS, MAX_UNPAGED_ITEMS } from '../limits';
 export const idSchema = (kind: IdKind) =>
   z
     .string()
-    .regex(new RegExp(idPattern(kind)), `Not a valid ${kind} id.`)
-    .meta({ description: `A server-issued ${kind} id.` });
+    .check(
+      z.regex(new RegExp(idPattern(kind)), `Not a valid ${kind} id.`),
+      z.meta({ description: `A server-issued ${kind} id.` }),
+    );
 
 /** Every `code` an error body carries (the contract's section 4), by status. */
 export const ERROR_CODES = [
@@ -30,10 +31,12 @@ export type ErrorCode = (typeof ERROR_CODES)[number];
 export const errorBodySchema = z
   .object({
     message: z.string(),
-    code: z.enum(ERROR_CODES).meta({ description: 'validation_error is a 400 with `details`; bad_request a 400 without.' }),
-    details: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+    code: z
+      .enum(ERROR_CODES)
+      .check(z.meta({ description: 'validation_error is a 400 with `details`; bad_request a 400 without.' })),
+    details: z.optional(z.array(z.object({ path: z.string(), message: z.string() }))),
   })
-  .meta({ id: 'Error' });
+  .check(z.meta({ id: 'Error' }));
 export type ErrorBody = z.infer<typeof errorBodySchema>;
 
 /**
@@ -45,16 +48,14 @@ export type ErrorBody = z.infer<typeof errorBodySchema>;
 export const PAGED_LISTING_DESCRIPTION = `Without \`limit\`, the whole list, as the contract shows it (up to ${MAX_UNPAGED_ITEMS.toLocaleString('en')} items, then a \`nextToken\` for the rest). Paged (extension): with \`limit\` (1 to 1000), one page of at most that many and a \`nextToken\` when there is more; pass it back as \`nextToken\`.`;
 
 export const pageQuerySchema = z.object({
-  limit: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(1000)
-    .optional()
-    .meta({
+  limit: z.optional(z.coerce.number().check(z.int(), z.gte(1), z.lte(1000))).check(
+    z.meta({
       description: `Extension: page size. Without it the whole list is answered (up to ${MAX_UNPAGED_ITEMS.toLocaleString('en')} items).`,
     }),
-  nextToken: z.string().min(1).max(4096).optional().meta({ description: 'Extension: the `nextToken` of the previous page.' }),
+  ),
+  nextToken: z
+    .optional(z.string().check(z.minLength(1), z.maxLength(4096)))
+    .check(z.meta({ description: 'Extension: the `nextToken` of the previous page.' })),
 });
 
 /**
@@ -64,33 +65,35 @@ export const pageQuerySchema = z.object({
  */
 export const storableNumberSchema = z
   .number()
-  .refine(
-    (value) => Number.isFinite(value) && (value === 0 || (Math.abs(value) >= 1e-130 && Math.abs(value) < 1e126)),
-    'Must be a finite number, zero or of a magnitude between 1e-130 and 1e126.',
+  .check(
+    z.refine(
+      (value) => Number.isFinite(value) && (value === 0 || (Math.abs(value) >= 1e-130 && Math.abs(value) < 1e126)),
+      'Must be a finite number, zero or of a magnitude between 1e-130 and 1e126.',
+    ),
   );
 
 export const isoTimeSchema = z.iso.datetime({ offset: true });
 
 /** A name: trimmed, 1 to 200 characters. */
-export const nameSchema = z.string().trim().min(1, 'name must not be empty.').max(200);
+export const nameSchema = z.string().check(z.trim(), z.minLength(1, 'name must not be empty.'), z.maxLength(200));
 
-export const tagsSchema = z.array(z.string().trim().min(1).max(100)).max(50);
+export const tagsSchema = z.array(z.string().check(z.trim(), z.minLength(1), z.maxLength(100))).check(z.maxLength(50));
 
 /**
  * A datasource's editable annotations, shared by the admin API and the data API (which nests them
  * under `orgAnnotations`). Here rather than in either API's schemas, so neither bundle builds the other's.
  */
 export const datasourceAnnotationFields = {
-  name: nameSchema.optional(),
-  group: z.string().trim().max(200).optional(),
-  tags: tagsSchema.optional(),
+  name: z.optional(nameSchema),
+  group: z.optional(z.string().check(z.trim(), z.maxLength(200))),
+  tags: z.optional(tagsSchema),
 };
 
 /** An application's limits (section 7 of the contract): set by an admin of its owner org, shown by `GET /v2/whoami`. */
 export const applicationLimitsSchema = z
   .strictObject({
-    requestsPerSecond: z.number().int().min(1).max(MAX_APPLICATION_LIMITS.requestsPerSecond),
-    burst: z.number().int().min(1).max(MAX_APPLICATION_LIMITS.burst),
-    requestsPerDay: z.number().int().min(1).max(MAX_APPLICATION_LIMITS.requestsPerDay),
+    requestsPerSecond: z.number().check(z.int(), z.gte(1), z.lte(MAX_APPLICATION_LIMITS.requestsPerSecond)),
+    burst: z.number().check(z.int(), z.gte(1), z.lte(MAX_APPLICATION_LIMITS.burst)),
+    requestsPerDay: z.number().check(z.int(), z.gte(1), z.lte(MAX_APPLICATION_LIMITS.requestsPerDay)),
   })
-  .meta({ description: 'Requests a second (steady rate), burst, and requests a UTC day.' });
+  .check(z.meta({ description: 'Requests a second (steady rate), burst, and requests a UTC day.' }));

@@ -1,5 +1,4 @@
-// The namespace import lets the bundler keep only the parts of zod in use (the `z` export pulls in all of it).
-import * as z from 'zod';
+import * as z from './zod';
 import { errorBodySchema } from './common-schemas';
 import { REVOCATION_SECONDS } from '../limits';
 import type { RouteDefinition, RouteResponse } from './route';
@@ -27,7 +26,7 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
 
 const COMMON_ERRORS = [401, 429, 500, 503];
 
-function convert(schema: z.ZodType, io: 'input' | 'output', components: Record<string, JsonSchema>): JsonSchema {
+function convert(schema: z.core.$ZodType, io: 'input' | 'output', components: Record<string, JsonSchema>): JsonSchema {
   const json = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as JsonSchema;
   const { $schema: _schema, $defs, ...rest } = json;
   for (const [id, definition] of Object.entries(($defs ?? {}) as Record<string, JsonSchema>)) {
@@ -129,7 +128,7 @@ function operation(route: RouteDefinition, components: Record<string, JsonSchema
       ? {
           requestBody: {
             // A body whose every field is optional may be left out.
-            required: !route.body.safeParse({}).success,
+            required: !z.safeParse(route.body, {}).success,
             content: { 'application/json': { schema: convert(route.body, 'input', components) } },
           },
         }

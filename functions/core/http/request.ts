@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import type * as z from 'zod';
+import * as z from './zod';
 import { MAX_BODY_BYTES } from '../config';
 import { BadRequestError, NotFoundError, PayloadTooLargeError, UnsupportedMediaTypeError, type FieldProblem } from '../errors';
 import type { RouteDefinition } from './route';
@@ -7,12 +7,12 @@ import { headerValue } from './headers';
 
 /** The validated inputs of a request, typed from its route's schemas. */
 export interface ParsedInput<R extends RouteDefinition> {
-  params: R['params'] extends z.ZodType ? z.infer<R['params']> : Record<string, never>;
-  query: R['query'] extends z.ZodType ? z.infer<R['query']> : Record<string, never>;
-  body: R['body'] extends z.ZodType ? z.infer<R['body']> : undefined;
+  params: R['params'] extends z.core.$ZodType ? z.infer<R['params']> : Record<string, never>;
+  query: R['query'] extends z.core.$ZodType ? z.infer<R['query']> : Record<string, never>;
+  body: R['body'] extends z.core.$ZodType ? z.infer<R['body']> : undefined;
 }
 
-function problems(error: z.ZodError, prefix: 'body' | 'query'): FieldProblem[] {
+function problems(error: z.core.$ZodError, prefix: 'body' | 'query'): FieldProblem[] {
   // Field paths are relative to the body (`roles.0`) and prefixed for the query (`query.org`);
   // a problem with the body as a whole is named `body`.
   const pathOf = (path: PropertyKey[]) =>
@@ -49,20 +49,20 @@ function readBody(event: APIGatewayProxyEvent): unknown {
 export function parseInput<R extends RouteDefinition>(route: R, event: APIGatewayProxyEvent): ParsedInput<R> {
   let params: unknown = {};
   if (route.params) {
-    const parsed = route.params.safeParse(event.pathParameters ?? {});
+    const parsed = z.safeParse(route.params, event.pathParameters ?? {});
     if (!parsed.success) throw new NotFoundError('Not found: an id in the path is not of a shape this API issues.');
     params = parsed.data;
   }
   let query: unknown = {};
   if (route.query) {
-    const parsed = route.query.safeParse(event.queryStringParameters ?? {});
+    const parsed = z.safeParse(route.query, event.queryStringParameters ?? {});
     if (!parsed.success) throw new BadRequestError('The query string is not valid.', problems(parsed.error, 'query'));
     query = parsed.data;
   }
   const rawBody = readBody(event);
   let body: unknown;
   if (route.body) {
-    const parsed = route.body.safeParse(rawBody ?? {});
+    const parsed = z.safeParse(route.body, rawBody ?? {});
     if (!parsed.success) throw new BadRequestError('The request body is not valid.', problems(parsed.error, 'body'));
     body = parsed.data;
   } else if (rawBody !== undefined && route.credential === 'person' && !isEmptyObject(rawBody)) {

@@ -1,4 +1,4 @@
-import type * as z from 'zod';
+import type * as z from './zod';
 import type { Permission } from '../roles';
 
 /** Which credential a route takes (contract section 1); a route never accepts the other kind. */
@@ -11,13 +11,13 @@ export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 export interface RouteResponse {
   description: string;
-  schema?: z.ZodType;
+  schema?: z.core.$ZodType;
   /** Defaults to application/json. */
   contentType?: string;
   /** Other media types the same answer can take (e.g. `text/csv` beside JSON), each with its schema if it has one. */
-  mediaTypes?: Record<string, { schema?: z.ZodType }>;
+  mediaTypes?: Record<string, { schema?: z.core.$ZodType }>;
   /** Headers the answer can carry, by name; the schema defaults to a string. */
-  headers?: Record<string, { description: string; schema?: z.ZodType }>;
+  headers?: Record<string, { description: string; schema?: z.core.$ZodType }>;
 }
 
 /**
@@ -47,9 +47,9 @@ interface RouteBase {
   description?: string;
   /** Who may call it, in the words of the contract's role table (OpenAPI prose; `permission`/`grant` is what is enforced). */
   who?: string;
-  params?: z.ZodObject;
-  query?: z.ZodObject;
-  body?: z.ZodType;
+  params?: z.core.$ZodObject;
+  query?: z.core.$ZodObject;
+  body?: z.core.$ZodType;
   /** Signs or verifies continuation tokens: the stack hands it the signing secret (CONTINUATION_SECRET). */
   continuationTokens?: boolean;
   /** Creates, changes or removes applications' gateway usage plans: the stack lets it manage them (gateway-usage-plans.ts). */
