@@ -193,10 +193,12 @@ export const applicationDetailSchema = z
       }),
     ),
     limits: applicationLimitsSchema,
-    limitsAreDefaults: z.boolean().meta({
-      description:
-        "Extension (contract section 7): true while no admin has set this application's limits, so `limits` are the deployment's defaults.",
-    }),
+    limitsAreDefaults: z.boolean().check(
+      z.meta({
+        description:
+          "Extension (contract section 7): true while no admin has set this application's limits, so `limits` are the deployment's defaults.",
+      }),
+    ),
   })
   .check(z.meta({ id: 'ApplicationDetail' }));
 
