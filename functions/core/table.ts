@@ -1,10 +1,4 @@
-import {
-  DynamoDBClient,
-  TransactionCanceledException,
-  ProvisionedThroughputExceededException,
-  RequestLimitExceeded,
-  ThrottlingException,
-} from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
   BatchWriteCommand,
@@ -22,6 +16,7 @@ import {
 import { getTableName } from './config';
 import { BadRequestError, ServiceUnavailableError } from './errors';
 import { GSI1 } from './table-schema';
+import { translateDynamoError } from './table-errors';
 import { MAX_UNPAGED_ITEMS } from './limits';
 
 /**
@@ -101,46 +96,8 @@ export function backoff(attempt: number): Promise<void> {
 // ---------------------------------------------------------------------------------------------
 // Errors
 
-/** Network failures on the way to DynamoDB (after the SDK's own retries). */
-const NETWORK_ERROR_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'EPIPE',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-]);
-
-/**
- * Maps "DynamoDB is unavailable" to the contract's 503 with `Retry-After`: throttling, a
- * server-side fault, a timeout or a network failure. Anything else passes through.
- */
-export function translateDynamoError(error: unknown): unknown {
-  if (
-    error instanceof ProvisionedThroughputExceededException ||
-    error instanceof ThrottlingException ||
-    error instanceof RequestLimitExceeded
-  ) {
-    return new ServiceUnavailableError(1);
-  }
-  if (typeof error === 'object' && error !== null) {
-    const { $fault, code, name, $metadata } = error as {
-      $fault?: string;
-      code?: string;
-      name?: string;
-      $metadata?: { httpStatusCode?: number };
-    };
-    // An SDK error without an HTTP status never got an answer from DynamoDB: the connection
-    // failed after the SDK's retries. Its `code` can be lost on the way (the SDK wraps what it
-    // does not recognise as an Error), so the missing status is the test, not the code alone.
-    const unanswered = $metadata !== undefined && $metadata.httpStatusCode === undefined;
-    if ($fault === 'server' || name === 'TimeoutError' || (code && NETWORK_ERROR_CODES.has(code)) || unanswered) {
-      return new ServiceUnavailableError(1);
-    }
-  }
-  return error;
-}
+// Read by the error middleware of every route, public ones included, so it lives without the client.
+export { translateDynamoError };
 
 // ---------------------------------------------------------------------------------------------
 // Single items
