@@ -1,5 +1,5 @@
 import { createPublicKey, verify, type KeyObject } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Verifies requests of a secret scanner in the format of GitHub's secret scanning partner

@@ -1,27 +1,22 @@
 import { GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client, type PutObjectCommandInput } from '@aws-sdk/client-s3';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { getDataBucket } from './config';
+import { localS3, s3Region } from './s3-location';
 
 /**
- * The data bucket (S3): the measurement archive and report files. One client per container,
- * created on first use. `S3_ENDPOINT` points it at the local S3 server (`lib/local/s3-local.ts`),
- * which takes path-style addressing and its own fixed credentials; in AWS it is unset.
+ * The data bucket (S3): the measurement archive and report files, read and written by the
+ * workers. One client per container, created on first use (s3-location.ts says where S3 is).
+ * Routes that only hand out download links use download-links.ts, which signs without this
+ * client, so their bundles do not carry the S3 client.
  */
 
 let client: S3Client | undefined;
 
 function s3(): S3Client {
   if (client) return client;
-  const endpoint = process.env.S3_ENDPOINT;
+  const local = localS3();
   client = new S3Client({
-    ...(endpoint
-      ? {
-          endpoint,
-          forcePathStyle: true,
-          region: process.env.AWS_REGION && process.env.AWS_REGION !== 'local' ? process.env.AWS_REGION : 'us-east-1',
-          credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
-        }
-      : {}),
+    region: s3Region(),
+    ...(local ? { endpoint: local.endpoint, forcePathStyle: true, credentials: local.credentials } : {}),
     // Checksums only where S3 requires them: the local server does not speak the chunked
     // trailer encoding the SDK would otherwise use, and every body here is a complete buffer.
     requestChecksumCalculation: 'WHEN_REQUIRED',
@@ -48,9 +43,4 @@ export async function writeObject(
   headers: Pick<PutObjectCommandInput, 'ContentType' | 'ContentEncoding' | 'ContentDisposition'> = {},
 ): Promise<void> {
   await s3().send(new PutObjectCommand({ Bucket: getDataBucket(), Key: key, Body: body, ...headers }));
-}
-
-/** A time-limited link that downloads the object with a plain GET (S3 pre-signed URL, SigV4). */
-export async function presignDownload(key: string, expiresInSeconds: number): Promise<string> {
-  return getSignedUrl(s3(), new GetObjectCommand({ Bucket: getDataBucket(), Key: key }), { expiresIn: expiresInSeconds });
 }

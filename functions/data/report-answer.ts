@@ -1,4 +1,4 @@
-import { presignDownload } from '../core/blob-store';
+import { presignDownload } from '../core/download-links';
 import type { Report } from '../core/reports/report-records';
 import type { ReportRecord } from './report-schemas';
 

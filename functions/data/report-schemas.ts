@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { idSchema, isoTimeSchema } from '../core/http/common-schemas';
 
 /** Schemas of the report routes (Clarity's historical measurements). */

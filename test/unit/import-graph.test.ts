@@ -103,13 +103,14 @@ describe('the import graph', () => {
     expect(talking).toEqual(['functions/core/table.ts']);
   });
 
-  it('one module each talks to S3 (blob-store) and to SQS (report-queue), and no other AWS service is called', () => {
+  it('one module each talks to S3 (blob-store), signs S3 links (download-links) and talks to SQS (report-queue), and no other AWS service is called', () => {
     const byPackage = (pattern: RegExp) =>
       files
         .filter((file) => name(file).startsWith('functions/'))
         .filter((file) => graph.get(file)!.packages.some((pkg) => pattern.test(pkg)))
         .map(name);
-    expect(byPackage(/^@aws-sdk\/(client-s3|s3-request-presigner)$/)).toEqual(['functions/core/blob-store.ts']);
+    expect(byPackage(/^@aws-sdk\/client-s3$/)).toEqual(['functions/core/blob-store.ts']);
+    expect(byPackage(/^@aws-sdk\/s3-request-presigner$/)).toEqual(['functions/core/download-links.ts']);
     expect(byPackage(/^@aws-sdk\/client-sqs$/)).toEqual(['functions/core/reports/report-queue.ts']);
     const others = files
       .filter((file) => name(file).startsWith('functions/'))
