@@ -91,7 +91,7 @@ export async function putMeasurements(orgId: string, measurements: readonly Meas
     }
   };
   const writeDatasource = (datasourceId: string, minutes: Measurement[]) =>
-    withIngestLease(datasourceId, async () => {
+    withIngestLease(datasourceId, async (ingestId) => {
       const keyOf = (minute: Measurement) => measurementKey(datasourceId, minute.time);
       const stored = new Map(
         (await batchGetAll(minutes.map(keyOf), { consistent: true, concurrency: WRITE_CONCURRENCY })).map((item) => [
@@ -109,7 +109,7 @@ export async function putMeasurements(orgId: string, measurements: readonly Meas
           written: { time: minute.time, metrics: minute.metrics },
         };
       });
-      await addRollupDeltas(orgId, datasourceId, rollupDeltas(changes));
+      await addRollupDeltas(orgId, datasourceId, rollupDeltas(changes), ingestId);
       if (failure !== undefined) throw failure;
     });
   await Promise.all(Array.from({ length: Math.min(DATASOURCE_CONCURRENCY, entries.length) }, writeNext));

@@ -183,13 +183,16 @@ export async function updateNow(key: ItemKey, changes: ItemChanges, guard: Guard
 
 /**
  * Adds to numeric fields with DynamoDB's `ADD` (a missing field counts as 0, a missing item is
- * created) and sets others, unconditionally: for counters that concurrent writers move at once
- * (additions commute). Field names may hold any character (they travel as placeholders).
+ * created) and sets others: for counters that concurrent writers move at once (additions
+ * commute). Field names may hold any character (they travel as placeholders). With `guard`,
+ * only when it holds (a guard is how an `ADD` is made safe to repeat).
+ * @returns false when the guard refused it (nothing written)
  */
 export async function addNow(
   key: ItemKey,
   { set = {}, add }: { set?: Record<string, unknown>; add: Record<string, number> },
-): Promise<void> {
+  guard?: Guard,
+): Promise<boolean> {
   const names: Record<string, string> = {};
   const values: Record<string, unknown> = {};
   const assignments = Object.entries(set).map(([field, value], index) => {
@@ -202,20 +205,46 @@ export async function addNow(
     values[`:a${index}`] = value;
     return `#a${index} :a${index}`;
   });
-  await documentClient().send(
-    new UpdateCommand({
-      TableName: getTableName(),
-      Key: key,
-      UpdateExpression: [
-        assignments.length ? `SET ${assignments.join(', ')}` : '',
-        additions.length ? `ADD ${additions.join(', ')}` : '',
-      ]
-        .join(' ')
-        .trim(),
-      ExpressionAttributeNames: names,
-      ExpressionAttributeValues: values,
-    }),
-  );
+  try {
+    await documentClient().send(
+      new UpdateCommand({
+        TableName: getTableName(),
+        Key: key,
+        UpdateExpression: [
+          assignments.length ? `SET ${assignments.join(', ')}` : '',
+          additions.length ? `ADD ${additions.join(', ')}` : '',
+        ]
+          .join(' ')
+          .trim(),
+        ExpressionAttributeNames: { ...names, ...guard?.names },
+        ExpressionAttributeValues: { ...values, ...guard?.values },
+        ...(guard ? { ConditionExpression: guard.condition } : {}),
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (guard && error instanceof Error && error.name === 'ConditionalCheckFailedException') return false;
+    throw error;
+  }
+}
+
+/**
+ * Runs `write` again, with `backoff`, while DynamoDB answers that it is unavailable (throttling,
+ * a server fault, a timeout: whatever `translateDynamoError` makes a 503), up to MAX_ATTEMPTS,
+ * then throws that 503. Only for writes that are safe to repeat: an unavailable answer may come
+ * after DynamoDB applied the write (a timeout), so `write` must be idempotent (a put of the same
+ * item, or a guarded `ADD` that refuses to count the same change twice).
+ */
+export async function retryWhileUnavailable<T>(write: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await write();
+    } catch (error) {
+      const translated = translateDynamoError(error);
+      if (!(translated instanceof ServiceUnavailableError) || attempt >= MAX_ATTEMPTS) throw translated;
+      await backoff(attempt);
+    }
+  }
 }
 
 /** Puts an item at once, replacing whatever is there (for content-addressed or idempotent items). */
