@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { PeriodTotals, Totals } from './air-quality/derived-metrics';
 import { PERIOD_MS, type PeriodDelta, type PeriodKind } from './air-quality/rollup-deltas';
 import { ServiceUnavailableError } from './errors';
-import { addNow, queryAll, updateNow, type ItemKey } from './table';
+import { addNow, queryAll, retryWhileUnavailable, updateNow, type ItemKey } from './table';
 
 /**
  * Rolled-up measurements: one item per datasource and UTC hour, and per datasource and UTC day,
@@ -32,26 +32,48 @@ export const rollupKey = (datasourceId: string, kind: PeriodKind, start: number)
  * Adds one batch's deltas to its periods' aggregates: one `ADD` of every metric's sum and count
  * delta per period, all at once. Additions commute, so batches compose exactly in any order; the
  * first `ADD` creates the item.
+ *
+ * `ingestId` (the lease owner: one ingest of one datasource, which adds to each period once) is
+ * stamped on the period as `appliedBy`, and the `ADD` is refused when it is there already: so an
+ * `ADD` that DynamoDB refused for the moment (throttled, a timeout, a server fault, even one it
+ * applied before the answer was lost) is sent again, with the table's backoff, and counted once.
+ * Ingests of a datasource take turns under its lease, so no other ingest stamps the period in between.
  */
-export async function addRollupDeltas(orgId: string, datasourceId: string, deltas: readonly PeriodDelta[]): Promise<void> {
+export async function addRollupDeltas(
+  orgId: string,
+  datasourceId: string,
+  deltas: readonly PeriodDelta[],
+  ingestId: string,
+): Promise<void> {
   await Promise.all(
     deltas.map(({ kind, start, deltas: byMetric }) =>
-      addNow(rollupKey(datasourceId, kind, start), {
-        set: {
-          type: 'rollup',
-          orgId,
-          datasourceId,
-          periodKind: kind,
-          periodStart: new Date(start).toISOString(),
-          ttl: Math.floor((start + PERIOD_MS[kind] + KEEP_MS) / 1000),
-        },
-        add: Object.fromEntries(
-          Object.entries(byMetric).flatMap(([base, { sum, count }]) => [
-            [`${SUM}${base}`, sum],
-            [`${COUNT}${base}`, count],
-          ]),
+      retryWhileUnavailable(() =>
+        addNow(
+          rollupKey(datasourceId, kind, start),
+          {
+            set: {
+              type: 'rollup',
+              orgId,
+              datasourceId,
+              periodKind: kind,
+              periodStart: new Date(start).toISOString(),
+              ttl: Math.floor((start + PERIOD_MS[kind] + KEEP_MS) / 1000),
+              appliedBy: ingestId,
+            },
+            add: Object.fromEntries(
+              Object.entries(byMetric).flatMap(([base, { sum, count }]) => [
+                [`${SUM}${base}`, sum],
+                [`${COUNT}${base}`, count],
+              ]),
+            ),
+          },
+          {
+            condition: 'attribute_not_exists(#appliedBy) OR #appliedBy <> :ingestId',
+            names: { '#appliedBy': 'appliedBy' },
+            values: { ':ingestId': ingestId },
+          },
         ),
-      }),
+      ),
     ),
   );
 }
@@ -92,8 +114,11 @@ const LEASE_WAIT_MS = 8_000;
 
 const leaseKey = (datasourceId: string): ItemKey => ({ PK: partition(datasourceId), SK: 'LEASE' });
 
-/** Runs `work` holding the datasource's ingest lease; 503 when others hold it for too long. */
-export async function withIngestLease<T>(datasourceId: string, work: () => Promise<T>): Promise<T> {
+/**
+ * Runs `work` holding the datasource's ingest lease; 503 when others hold it for too long. `work`
+ * receives the lease's owner id, unique to this ingest of this datasource.
+ */
+export async function withIngestLease<T>(datasourceId: string, work: (owner: string) => Promise<T>): Promise<T> {
   const owner = randomBytes(9).toString('base64url');
   const started = Date.now();
   for (let attempt = 0; ; attempt++) {
@@ -109,13 +134,17 @@ export async function withIngestLease<T>(datasourceId: string, work: () => Promi
     await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(400, 20 * 2 ** attempt)));
   }
   try {
-    return await work();
+    return await work(owner);
   } finally {
-    // Refused only when the lease expired and another writer took it: nothing of ours to release.
-    await updateNow(
-      leaseKey(datasourceId),
-      { remove: ['leaseUntil', 'leaseOwner'] },
-      { condition: 'leaseOwner = :owner', values: { ':owner': owner } },
+    // Refused only when the lease expired and another writer took it (or a repeat finds it
+    // released already): nothing of ours to release. Sent again while DynamoDB is unavailable for
+    // a moment, since a release that fails keeps the datasource's ingests waiting for LEASE_MS.
+    await retryWhileUnavailable(() =>
+      updateNow(
+        leaseKey(datasourceId),
+        { remove: ['leaseUntil', 'leaseOwner'] },
+        { condition: 'leaseOwner = :owner', values: { ':owner': owner } },
+      ),
     );
   }
 }

@@ -91,7 +91,7 @@ export async function putMeasurements(orgId: string, measurements: readonly Meas
     }
   };
   const writeDatasource = (datasourceId: string, minutes: Measurement[]) =>
-    withIngestLease(datasourceId, async () => {
+    withIngestLease(datasourceId, async (ingestId) => {
       const keyOf = (minute: Measurement) => measurementKey(datasourceId, minute.time);
       const stored = new Map(
         (await batchGetAll(minutes.map(keyOf), { consistent: true, concurrency: WRITE_CONCURRENCY })).map((item) => [
@@ -109,7 +109,7 @@ export async function putMeasurements(orgId: string, measurements: readonly Meas
           written: { time: minute.time, metrics: minute.metrics },
         };
       });
-      await addRollupDeltas(orgId, datasourceId, rollupDeltas(changes));
+      await addRollupDeltas(orgId, datasourceId, rollupDeltas(changes), ingestId);
       // Rethrows, unchanged, what the batch write caught: the SDK's error or the contract's 503.
       // eslint-disable-next-line @typescript-eslint/only-throw-error
       if (failure !== undefined) throw failure;

@@ -1,10 +1,4 @@
-import {
-  DynamoDBClient,
-  TransactionCanceledException,
-  ProvisionedThroughputExceededException,
-  RequestLimitExceeded,
-  ThrottlingException,
-} from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
   BatchWriteCommand,
@@ -22,6 +16,7 @@ import {
 import { getTableName } from './config';
 import { BadRequestError, ServiceUnavailableError } from './errors';
 import { GSI1 } from './table-schema';
+import { translateDynamoError } from './table-errors';
 import { MAX_UNPAGED_ITEMS } from './limits';
 
 /**
@@ -101,46 +96,8 @@ export function backoff(attempt: number): Promise<void> {
 // ---------------------------------------------------------------------------------------------
 // Errors
 
-/** Network failures on the way to DynamoDB (after the SDK's own retries). */
-const NETWORK_ERROR_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'EPIPE',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-]);
-
-/**
- * Maps "DynamoDB is unavailable" to the contract's 503 with `Retry-After`: throttling, a
- * server-side fault, a timeout or a network failure. Anything else passes through.
- */
-export function translateDynamoError(error: unknown): unknown {
-  if (
-    error instanceof ProvisionedThroughputExceededException ||
-    error instanceof ThrottlingException ||
-    error instanceof RequestLimitExceeded
-  ) {
-    return new ServiceUnavailableError(1);
-  }
-  if (typeof error === 'object' && error !== null) {
-    const { $fault, code, name, $metadata } = error as {
-      $fault?: string;
-      code?: string;
-      name?: string;
-      $metadata?: { httpStatusCode?: number };
-    };
-    // An SDK error without an HTTP status never got an answer from DynamoDB: the connection
-    // failed after the SDK's retries. Its `code` can be lost on the way (the SDK wraps what it
-    // does not recognise as an Error), so the missing status is the test, not the code alone.
-    const unanswered = $metadata !== undefined && $metadata.httpStatusCode === undefined;
-    if ($fault === 'server' || name === 'TimeoutError' || (code && NETWORK_ERROR_CODES.has(code)) || unanswered) {
-      return new ServiceUnavailableError(1);
-    }
-  }
-  return error;
-}
+// Read by the error middleware of every route, public ones included, so it lives without the client.
+export { translateDynamoError };
 
 // ---------------------------------------------------------------------------------------------
 // Single items
@@ -226,13 +183,16 @@ export async function updateNow(key: ItemKey, changes: ItemChanges, guard: Guard
 
 /**
  * Adds to numeric fields with DynamoDB's `ADD` (a missing field counts as 0, a missing item is
- * created) and sets others, unconditionally: for counters that concurrent writers move at once
- * (additions commute). Field names may hold any character (they travel as placeholders).
+ * created) and sets others: for counters that concurrent writers move at once (additions
+ * commute). Field names may hold any character (they travel as placeholders). With `guard`,
+ * only when it holds (a guard is how an `ADD` is made safe to repeat).
+ * @returns false when the guard refused it (nothing written)
  */
 export async function addNow(
   key: ItemKey,
   { set = {}, add }: { set?: Record<string, unknown>; add: Record<string, number> },
-): Promise<void> {
+  guard?: Guard,
+): Promise<boolean> {
   const names: Record<string, string> = {};
   const values: Record<string, unknown> = {};
   const assignments = Object.entries(set).map(([field, value], index) => {
@@ -245,20 +205,46 @@ export async function addNow(
     values[`:a${index}`] = value;
     return `#a${index} :a${index}`;
   });
-  await documentClient().send(
-    new UpdateCommand({
-      TableName: getTableName(),
-      Key: key,
-      UpdateExpression: [
-        assignments.length ? `SET ${assignments.join(', ')}` : '',
-        additions.length ? `ADD ${additions.join(', ')}` : '',
-      ]
-        .join(' ')
-        .trim(),
-      ExpressionAttributeNames: names,
-      ExpressionAttributeValues: values,
-    }),
-  );
+  try {
+    await documentClient().send(
+      new UpdateCommand({
+        TableName: getTableName(),
+        Key: key,
+        UpdateExpression: [
+          assignments.length ? `SET ${assignments.join(', ')}` : '',
+          additions.length ? `ADD ${additions.join(', ')}` : '',
+        ]
+          .join(' ')
+          .trim(),
+        ExpressionAttributeNames: { ...names, ...guard?.names },
+        ExpressionAttributeValues: { ...values, ...guard?.values },
+        ...(guard ? { ConditionExpression: guard.condition } : {}),
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (guard && error instanceof Error && error.name === 'ConditionalCheckFailedException') return false;
+    throw error;
+  }
+}
+
+/**
+ * Runs `write` again, with `backoff`, while DynamoDB answers that it is unavailable (throttling,
+ * a server fault, a timeout: whatever `translateDynamoError` makes a 503), up to MAX_ATTEMPTS,
+ * then throws that 503. Only for writes that are safe to repeat: an unavailable answer may come
+ * after DynamoDB applied the write (a timeout), so `write` must be idempotent (a put of the same
+ * item, or a guarded `ADD` that refuses to count the same change twice).
+ */
+export async function retryWhileUnavailable<T>(write: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await write();
+    } catch (error) {
+      const translated = translateDynamoError(error);
+      if (!(translated instanceof ServiceUnavailableError) || attempt >= MAX_ATTEMPTS) throw translated;
+      await backoff(attempt);
+    }
+  }
 }
 
 /** Puts an item at once, replacing whatever is there (for content-addressed or idempotent items). */

@@ -2,7 +2,7 @@ import { v2ReportRoutes } from '../routes/v2-reports';
 import { defineRoute } from '../core/http/define-route';
 import { requireGrant } from '../core/access';
 import { NotFoundError } from '../core/errors';
-import { getReport } from '../core/reports/report-records';
+import { asOf, getReport } from '../core/reports/report-records';
 import { reportRecord } from './report-answer';
 
 /**
@@ -17,5 +17,6 @@ export const handler = defineRoute(v2ReportRoutes.v2GetReport, async ({ params, 
     throw new NotFoundError('No such report for this application.');
   }
   await requireGrant(principal, report.orgId, 'readListedDatasources');
-  return { status: 200, body: await reportRecord(report) };
+  // A stalled report is answered failed, so that a client's polling ends.
+  return { status: 200, body: await reportRecord(asOf(report)) };
 });

@@ -1,9 +1,9 @@
 import { publicRoutes } from '../routes/public';
-import { defineRoute } from '../core/http/define-route';
+import { definePublicRoute } from '../core/http/define-public-route';
 import { NotFoundError } from '../core/errors';
 import { apiReferenceAsset, isApiReferenceAsset } from './api-reference-files';
 
-export const handler = defineRoute(publicRoutes.apiReferenceAsset, async ({ params }) => {
+export const handler = definePublicRoute(publicRoutes.apiReferenceAsset, async ({ params }) => {
   if (!isApiReferenceAsset(params.asset)) throw new NotFoundError('No such file of the API reference.');
   const { body, contentType } = await apiReferenceAsset(params.asset);
   // The files change only with a deployment.

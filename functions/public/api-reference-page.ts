@@ -1,8 +1,8 @@
 import { publicRoutes } from '../routes/public';
-import { defineRoute } from '../core/http/define-route';
+import { definePublicRoute } from '../core/http/define-public-route';
 import { API_REFERENCE_PAGE } from './api-reference-files';
 
-export const handler = defineRoute(publicRoutes.apiReference, async () => ({
+export const handler = definePublicRoute(publicRoutes.apiReference, async () => ({
   status: 200,
   body: API_REFERENCE_PAGE,
   contentType: 'text/html; charset=utf-8',

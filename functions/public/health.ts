@@ -1,5 +1,5 @@
 import { publicRoutes } from '../routes/public';
-import { defineRoute } from '../core/http/define-route';
+import { definePublicRoute } from '../core/http/define-public-route';
 import { ok } from '../core/http/reply';
 
-export const handler = defineRoute(publicRoutes.health, async () => ok({ status: 'ok', time: new Date().toISOString() }));
+export const handler = definePublicRoute(publicRoutes.health, async () => ok({ status: 'ok', time: new Date().toISOString() }));

@@ -1,5 +1,5 @@
 import { publicRoutes } from '../routes/public';
-import { defineRoute } from '../core/http/define-route';
+import { definePublicRoute } from '../core/http/define-public-route';
 import { ok } from '../core/http/reply';
 import { buildOpenApiDocument } from '../core/http/openapi';
 import { requestBaseUrl } from '../core/http/base-url';
@@ -8,7 +8,7 @@ import { routeList } from '../routes';
 let document: Record<string, unknown> | undefined;
 
 /** The document, with `servers` naming the base URL this request came in on. */
-export const handler = defineRoute(publicRoutes.openApi, async ({ event }) => {
+export const handler = definePublicRoute(publicRoutes.openApi, async ({ event }) => {
   document ??= buildOpenApiDocument(routeList);
   const { openapi, info, ...rest } = document;
   return ok({ openapi, info, servers: [{ url: requestBaseUrl(event), description: 'This deployment.' }], ...rest });

@@ -1,5 +1,5 @@
 import { publicRoutes } from '../routes/public';
-import { defineRoute } from '../core/http/define-route';
+import { definePublicRoute } from '../core/http/define-public-route';
 import { ok } from '../core/http/reply';
 import { headerValue } from '../core/http/headers';
 import { getSecretScannerKeysUrl } from '../core/config';
@@ -43,7 +43,7 @@ async function mapBounded<T, R>(items: readonly T[], limit: number, work: (item:
  * over the raw body is checked against the scanner's published keys before anything else is
  * read; each real key is revoked, and the answer labels every candidate.
  */
-export const handler = defineRoute(publicRoutes.reportLeakedKeys, async ({ body, event }) => {
+export const handler = definePublicRoute(publicRoutes.reportLeakedKeys, async ({ body, event }) => {
   const raw = event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64') : Buffer.from(event.body ?? '', 'utf8');
   let verdict;
   try {

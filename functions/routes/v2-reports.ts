@@ -12,7 +12,7 @@ const REPORT_REQUEST_DESCRIPTION = [
   'Extensions: `fileFormat` and `format` may both be sent if they agree; the record carries `urls: []` until the report succeeded.',
 ].join('\n\n');
 
-const REPORT_POLL_DESCRIPTION = `The report's status and, once it succeeded, \`urls\` (time-limited S3 pre-signed links, fresh at each poll, valid one hour) and \`urlsExpireAt\`. Only the application that requested the report sees it (404 otherwise); \`org\` is optional (Clarity's poll sends none) and must match when sent. Reports and their files are kept ${REPORT_RETENTION_DAYS} days.`;
+const REPORT_POLL_DESCRIPTION = `The report's status and, once it succeeded, \`urls\` (time-limited S3 pre-signed links, fresh at each poll, valid one hour) and \`urlsExpireAt\`. Only the application that requested the report sees it (404 otherwise); \`org\` is optional (Clarity's poll sends none) and must match when sent. Reports and their files are kept ${REPORT_RETENTION_DAYS} days. A report that stopped making progress (its worker could not finish it, nor record why) is answered \`failed\`: request it again.`;
 
 /** Historical measurements (Clarity's report requests): request a report, poll it. */
 export const v2ReportRoutes = routeTable({

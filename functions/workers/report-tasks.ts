@@ -9,6 +9,7 @@ import { planFiles, planParts, type FilePlan, type PartPlan } from '../core/repo
 import { sendReportMessages, type ReportMessage } from '../core/reports/report-queue';
 import {
   advanceStage,
+  asOf,
   failReport,
   getReport,
   listFileKeys,
@@ -199,6 +200,10 @@ export async function runReportMessage(message: ReportMessage, context: TaskCont
   try {
     const report = await getReport(message.reportId);
     if (!report || report.reportStatus !== 'in-progress') return; // gone, finished or failed: nothing to do
+    // A delivery that comes after the report stalled (its client was told it failed) records
+    // the failure instead of finishing it: failed is final.
+    const current = asOf(report);
+    if (current.reportStatus === 'failed') return failReport(report.reportId, current.message);
     switch (message.kind) {
       case 'plan':
         if (report.stage !== 'plan') return;

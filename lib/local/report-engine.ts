@@ -13,6 +13,12 @@ export interface LocalReportEngine {
   idle(): Promise<void>;
   /** Tests: called between a task's steps; throwing kills that delivery half-way. */
   setCheckpoint(checkpoint: TaskContext['checkpoint']): void;
+  /**
+   * Tests: messages sent from now on wait in the queue until `resume` (as in a queue no worker
+   * polls), so that a request's own DynamoDB calls can be told apart from the worker's.
+   */
+  pause(): void;
+  resume(): void;
   stop(): void;
 }
 
@@ -26,6 +32,7 @@ export function startLocalReportEngine(
   let running = 0;
   let delayed = 0;
   let stopped = false;
+  let paused = false;
   let checkpoint: TaskContext['checkpoint'];
   let waiters: (() => void)[] = [];
 
@@ -37,7 +44,7 @@ export function startLocalReportEngine(
   };
 
   const pump = () => {
-    while (!stopped && running < concurrency && queue.length > 0) {
+    while (!stopped && !paused && running < concurrency && queue.length > 0) {
       const { message, attempt } = queue.shift()!;
       running += 1;
       void runReportMessage(message, { attempt, maxAttempts, checkpoint })
@@ -84,6 +91,13 @@ export function startLocalReportEngine(
       }),
     setCheckpoint: (next) => {
       checkpoint = next;
+    },
+    pause: () => {
+      paused = true;
+    },
+    resume: () => {
+      paused = false;
+      pump();
     },
     stop: () => {
       stopped = true;

@@ -1,4 +1,5 @@
-import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { REPORTS_PER_ORG_PER_DAY, REPORT_STALL_MINUTES, STALLED_MESSAGE } from '../../functions/core/reports/report-records';
 import { documentClient } from '../../functions/core/table';
 import { ensureTable, localClient } from '../../lib/local/dynamodb-local';
 import { startTestApi, type ApiAnswer, type TestApi } from '../support/local-api';
@@ -67,7 +68,8 @@ interface Request {
  */
 interface Change {
   name: string;
-  setup(): Promise<{ request: Request; done: () => Promise<void> }>;
+  /** `done` is told what the faulted request answered (nothing for the run without faults). */
+  setup(): Promise<{ request: Request; done: (faulted?: ApiAnswer) => Promise<void> }>;
   success: number;
   alreadyDone: number[];
   /**
@@ -250,6 +252,49 @@ const CHANGES: Change[] = [
     },
   },
   {
+    name: "request a report (the report and its count in the org's daily quota, one transaction)",
+    success: 200,
+    // Report requests carry no idempotency key (Clarity's have none): a repeat of one that
+    // completed is a second report, counted in the quota like the first.
+    alreadyDone: [],
+    async setup() {
+      const { orgId, admin } = await orgWithAdmin('report');
+      const datasourceId = await createDatasource(api, orgId, admin, 'Reported site');
+      const application = await createApplication(api, orgId, admin, 'Reporter');
+      await connect(api, orgId, admin, application.applicationId, ['observer']);
+      expectStatus(await api.call('GET', '/v2/whoami', { key: application.key }), 200);
+      // The in-process worker waits, so that the steps counted are the request's own (the
+      // worker's steps have their own test below); the queued tasks run there.
+      api.runtime.reports.pause();
+      return {
+        request: {
+          method: 'POST',
+          path: '/v2/report-requests',
+          key: application.key,
+          body: {
+            org: orgId,
+            report: 'datasource-measurements',
+            outputFrequency: 'hour',
+            datasourceIds: [datasourceId],
+            startTime: new Date(Date.now() - 86_400_000).toISOString(),
+            endTime: new Date().toISOString(),
+          },
+        },
+        async done(faulted) {
+          // A 503 left nothing behind: its retry made the one report. A faulted request that
+          // still succeeded made one, and its retry another.
+          const expected = faulted?.status === 200 ? 2 : 1;
+          const reports = (await scanTable(scanClient, FAULT_TABLE)).filter(
+            (item) => item.type === 'report' && item.orgId === orgId,
+          );
+          expect(reports).toHaveLength(expected);
+          const [quota] = await queryPartition(`REPORTQUOTA#${orgId}`);
+          expect(quota?.count).toBe(expected);
+        },
+      };
+    },
+  },
+  {
     name: 'revoke a key a secret scanner reports (lookup read, then the revocation and its event)',
     success: 200,
     alreadyDone: [200],
@@ -378,12 +423,141 @@ describe.each(CHANGES.map((change) => [change.name, change] as const))('%s, with
             allowed: true,
           },
         );
-        await done();
+        await done(answer);
         await expectInvariants(`${context}, after the retry`);
         runs++;
       }
     }
     expect(runs).toBeGreaterThanOrEqual(steps.length);
     // A change with a lease waits it out once (retryForMs); the others take seconds.
+  }, 240_000);
+});
+
+describe('the report worker (plan, part, file), with DynamoDB failing', () => {
+  /** An org with one datasource holding three minutes, and an application that may read it. */
+  async function reportingOrg(name: string) {
+    const { orgId, admin } = await orgWithAdmin(name);
+    const datasourceId = await createDatasource(api, orgId, admin, 'Reported site');
+    const application = await createApplication(api, orgId, admin, 'Reporter');
+    await connect(api, orgId, admin, application.applicationId, ['technician']);
+    const start = Date.now() - 2 * 3_600_000;
+    const measurements = [0, 1, 2].map((i) => ({
+      time: new Date(start + i * 60_000).toISOString(),
+      metrics: { pm2_5ConcMass: 10 + i },
+    }));
+    expectStatus(
+      await api.call('POST', `/v2/datasources/${datasourceId}/measurements`, {
+        key: application.key,
+        body: { org: orgId, measurements },
+      }),
+      202,
+    );
+    const request: Request = {
+      method: 'POST',
+      path: '/v2/report-requests',
+      key: application.key,
+      body: {
+        org: orgId,
+        report: 'datasource-measurements',
+        outputFrequency: 'minute',
+        datasourceIds: [datasourceId],
+        startTime: new Date(start - 3_600_000).toISOString(),
+        endTime: new Date().toISOString(),
+      },
+    };
+    return {
+      /** Requests the report with the worker paused, so that its first step is the worker's. */
+      async requested(): Promise<string> {
+        api.runtime.reports.pause();
+        const answer = await call(request);
+        expectStatus(answer, 200);
+        return answer.body.reportId as string;
+      },
+      async polled(reportId: string) {
+        const answer = await api.call('GET', `/v2/report-requests/${reportId}`, { key: application.key });
+        expectStatus(answer, 200);
+        return answer.body as { reportStatus: string; message: string; urls: string[] };
+      },
+    };
+  }
+
+  /** Lets the worker run what is queued, to the end (every retry included). */
+  async function workerRuns(): Promise<void> {
+    api.runtime.reports.resume();
+    await api.runtime.reports.idle();
+  }
+
+  it('at each step a blip and an outage: the report ends succeeded, or failed with a reason (never in progress for good), invariants kept, and a new request succeeds', async () => {
+    // The report requests of the change above wait in the paused queue: they run first.
+    await workerRuns();
+    const probeOrg = await reportingOrg('report-worker');
+    const probe = await probeOrg.requested();
+    faults.count();
+    await workerRuns();
+    const steps = [...faults.calls];
+    faults.disarm();
+    expect(await probeOrg.polled(probe)).toMatchObject({ reportStatus: 'succeeded', urls: [expect.any(String)] });
+    expect(steps.length).toBeGreaterThan(0);
+
+    const outcomes: string[] = [];
+    let stalled = 0;
+    let org = probeOrg;
+    let requests = 1;
+    let requestedAgain = false;
+    for (let failAt = 1; failAt <= steps.length; failAt++) {
+      // A fresh org before its daily quota of reports runs out.
+      if (requests > REPORTS_PER_ORG_PER_DAY - 5) {
+        org = await reportingOrg('report-worker');
+        requests = 0;
+      }
+      requests += 3;
+      for (const { kind, mode } of faultsAt(failAt, /Transact/.test(steps[failAt - 1]!))) {
+        const context = `report worker: ${kind} ${mode} at step ${failAt} of ${steps.length} (${steps[failAt - 1]})`;
+        const reportId = await org.requested();
+        faults.arm({ kind, failAt, mode });
+        await workerRuns();
+        faults.disarm();
+        let record = await org.polled(reportId);
+        if (record.reportStatus === 'in-progress') {
+          // Only an outage through every delivery, the last one's failure write included, leaves
+          // it so; once it has not moved for REPORT_STALL_MINUTES (its stamp is moved back by
+          // that much here) it is answered failed, and a late delivery records that.
+          expect({ context, stuckBy: mode }).toEqual({ context, stuckBy: 'outage' });
+          await scanClient.send(
+            new UpdateCommand({
+              TableName: FAULT_TABLE,
+              Key: { PK: `REPORT#${reportId}`, SK: 'REPORT' },
+              UpdateExpression: 'SET progressAt = :then',
+              ExpressionAttributeValues: { ':then': new Date(Date.now() - (REPORT_STALL_MINUTES + 1) * 60_000).toISOString() },
+            }),
+          );
+          record = await org.polled(reportId);
+          expect({ context, status: record.reportStatus, message: record.message }).toEqual({
+            context,
+            status: 'failed',
+            message: STALLED_MESSAGE,
+          });
+          stalled++;
+        }
+        expect({ context, status: record.reportStatus, reason: record.message !== '' }).toEqual({
+          context,
+          status: expect.stringMatching(/^(succeeded|failed)$/),
+          reason: true,
+        });
+        await expectInvariants(context);
+        outcomes.push(record.reportStatus);
+        if (record.reportStatus === 'failed' && !requestedAgain) {
+          requestedAgain = true;
+          // Failed is final, and says so: the client requests it again, and that one is made.
+          const again = await org.requested();
+          await workerRuns();
+          expect({ context, again: (await org.polled(again)).reportStatus }).toEqual({ context, again: 'succeeded' });
+        }
+      }
+    }
+    // Blips are retried to success; outages past the last delivery fail the report.
+    expect(outcomes).toContain('succeeded');
+    expect(outcomes).toContain('failed');
+    expect(stalled).toBeGreaterThan(0);
   }, 240_000);
 });

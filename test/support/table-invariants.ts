@@ -1,4 +1,5 @@
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { DAY_MS, HOUR_MS, baseOfStoredName } from '../../functions/core/air-quality/derived-metrics';
 
 /**
  * The invariants of the single table, checked over every item of a table (a test's own), from
@@ -9,6 +10,13 @@ import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
  * - no org without an admin: every org has an admin counter equal to its active admins, at least 1;
  * - grant snapshots equal the connections: every key lookup's grants are its application's
  *   connections (roles and guest lists).
+ * - rollups equal their minutes: every hourly and daily aggregate (`AGG#<datasourceId>` /
+ *   `H#…`, `D#…`) holds, per metric, the count and sum of that datasource's stored minutes
+ *   (`MEAS#<datasourceId>`) in that hour or day, and every period with minutes has its aggregate
+ *   (for a table whose minutes were all written by ingest: the one writer that keeps both);
+ * - reports are counted: each org's report quota of a UTC day (`REPORTQUOTA#<orgId>` / date)
+ *   equals the report records of that org created that day, and a report's `partsDone` and
+ *   `filesDone` equal its recorded `PART#` and `FILE#` items.
  * A tombstoned application (deletion under way) may keep connection items, both sides, which
  * every read ignores; it holds no key.
  */
@@ -101,6 +109,92 @@ export function brokenInvariants(items: readonly Item[]): string[] {
       broken.push(
         `key ${lookup.keyId}: grant snapshot ${JSON.stringify(lookup.grants)} but connections ${JSON.stringify(expected)}`,
       );
+    }
+  }
+  broken.push(...brokenRollups(items), ...brokenReportCounts(items));
+  return broken;
+}
+
+/** Sums of decimal `ADD`s and of binary doubles agree to this relative error. */
+const SUM_TOLERANCE = 1e-9;
+
+function brokenRollups(items: readonly Item[]): string[] {
+  const broken: string[] = [];
+  // Per `<datasourceId>|H#<start>` (or `D#`): per base metric, the minutes' count and sum.
+  const expected = new Map<string, Map<string, { sum: number; count: number }>>();
+  for (const minute of items.filter((item) => String(item.PK).startsWith('MEAS#'))) {
+    const datasourceId = String(minute.PK).slice('MEAS#'.length);
+    const time = Date.parse(String(minute.SK));
+    for (const [prefix, periodMs] of [
+      ['H#', HOUR_MS],
+      ['D#', DAY_MS],
+    ] as const) {
+      const period = `${datasourceId}|${prefix}${new Date(Math.floor(time / periodMs) * periodMs).toISOString()}`;
+      const totals = expected.get(period) ?? new Map<string, { sum: number; count: number }>();
+      expected.set(period, totals);
+      for (const [name, value] of Object.entries((minute.metrics ?? {}) as Record<string, number>)) {
+        const base = baseOfStoredName(name);
+        if (!base) continue;
+        const total = totals.get(base) ?? { sum: 0, count: 0 };
+        totals.set(base, { sum: total.sum + Number(value), count: total.count + 1 });
+      }
+    }
+  }
+  const rollups = new Map(
+    items
+      .filter((item) => String(item.PK).startsWith('AGG#') && /^[HD]#/.test(String(item.SK)))
+      .map((item) => [`${String(item.PK).slice('AGG#'.length)}|${item.SK}`, item]),
+  );
+  for (const period of new Set([...expected.keys(), ...rollups.keys()])) {
+    const rollup = rollups.get(period) ?? {};
+    const totals = expected.get(period) ?? new Map<string, { sum: number; count: number }>();
+    const metrics = new Set([
+      ...totals.keys(),
+      ...Object.keys(rollup)
+        .filter((attribute) => attribute.startsWith('count_'))
+        .map((attribute) => attribute.slice('count_'.length)),
+    ]);
+    for (const metric of metrics) {
+      const want = totals.get(metric) ?? { sum: 0, count: 0 };
+      const count = Number(rollup[`count_${metric}`] ?? 0);
+      const sum = Number(rollup[`sum_${metric}`] ?? 0);
+      if (count !== want.count || Math.abs(sum - want.sum) > SUM_TOLERANCE * Math.max(1, Math.abs(want.sum))) {
+        broken.push(
+          `rollup ${period} ${metric}: count ${count}, sum ${sum}, but its minutes give count ${want.count}, sum ${want.sum}`,
+        );
+      }
+    }
+  }
+  return broken;
+}
+
+function brokenReportCounts(items: readonly Item[]): string[] {
+  const broken: string[] = [];
+  const reports = items.filter((item) => String(item.PK).startsWith('REPORT#') && item.SK === 'REPORT');
+  const created = new Map<string, number>();
+  for (const report of reports) {
+    const day = `REPORTQUOTA#${report.orgId}|${String(report.createdAt).slice(0, 10)}`;
+    created.set(day, (created.get(day) ?? 0) + 1);
+  }
+  const quotas = new Map(
+    items
+      .filter((item) => String(item.PK).startsWith('REPORTQUOTA#'))
+      .map((item) => [`${item.PK}|${item.SK}`, Number(item.count ?? 0)]),
+  );
+  for (const day of new Set([...created.keys(), ...quotas.keys()])) {
+    if ((quotas.get(day) ?? 0) !== (created.get(day) ?? 0)) {
+      broken.push(`report quota ${day} counts ${quotas.get(day) ?? 0} but ${created.get(day) ?? 0} reports were created`);
+    }
+  }
+  for (const report of reports) {
+    for (const [kind, counter] of [
+      ['PART#', 'partsDone'],
+      ['FILE#', 'filesDone'],
+    ] as const) {
+      const recorded = items.filter((item) => item.PK === report.PK && String(item.SK).startsWith(kind)).length;
+      if (Number(report[counter] ?? 0) !== recorded) {
+        broken.push(`report ${report.reportId}: ${counter} ${report[counter] ?? 0} but ${recorded} ${kind} items recorded`);
+      }
     }
   }
   return broken;

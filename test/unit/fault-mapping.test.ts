@@ -77,4 +77,46 @@ describe('the table invariants the fault tests check', () => {
     ]);
     expect(stale).toEqual([expect.stringContaining('grant snapshot')]);
   });
+
+  const minutes: Record<string, unknown>[] = [
+    { PK: 'MEAS#d', SK: '2026-01-01T10:05:00.000Z', metrics: { pm2_5ConcMassIndividual: 2.5 } },
+    { PK: 'MEAS#d', SK: '2026-01-01T10:06:00.000Z', metrics: { pm2_5ConcMassIndividual: 4 } },
+    { PK: 'MEAS#d', SK: '2026-01-01T11:00:00.000Z', metrics: { pm2_5ConcMassIndividual: 1 } },
+  ];
+  const rollups: Record<string, unknown>[] = [
+    { PK: 'AGG#d', SK: 'H#2026-01-01T10:00:00.000Z', sum_pm2_5ConcMass: 6.5, count_pm2_5ConcMass: 2 },
+    { PK: 'AGG#d', SK: 'H#2026-01-01T11:00:00.000Z', sum_pm2_5ConcMass: 1, count_pm2_5ConcMass: 1 },
+    { PK: 'AGG#d', SK: 'D#2026-01-01T00:00:00.000Z', sum_pm2_5ConcMass: 7.5, count_pm2_5ConcMass: 3 },
+  ];
+
+  it('hold when every hourly and daily rollup is the count and sum of its minutes', () => {
+    expect(brokenInvariants([...minutes, ...rollups])).toEqual([]);
+  });
+
+  it('report a rollup short of a minute, and a period whose minutes have no rollup', () => {
+    expect(
+      brokenInvariants([...minutes, { ...rollups[0]!, sum_pm2_5ConcMass: 2.5, count_pm2_5ConcMass: 1 }, rollups[2]!]),
+    ).toEqual([
+      expect.stringContaining(
+        'rollup d|H#2026-01-01T10:00:00.000Z pm2_5ConcMass: count 1, sum 2.5, but its minutes give count 2, sum 6.5',
+      ),
+      expect.stringContaining('rollup d|H#2026-01-01T11:00:00.000Z pm2_5ConcMass: count 0'),
+    ]);
+  });
+
+  const report = { PK: 'REPORT#r', SK: 'REPORT', reportId: 'r', orgId: 'o', createdAt: '2026-01-01T10:00:00.000Z', partsDone: 1 };
+  const part = { PK: 'REPORT#r', SK: 'PART#000000' };
+  const quota = { PK: 'REPORTQUOTA#o', SK: '2026-01-01', count: 1 };
+
+  it('hold when each day’s report quota counts its reports and each report counts its parts', () => {
+    expect(brokenInvariants([report, part, quota])).toEqual([]);
+  });
+
+  it('report a report without its quota count, a count without its report, and a part counted twice', () => {
+    expect(brokenInvariants([report, part])).toEqual([expect.stringContaining('counts 0 but 1 reports')]);
+    expect(brokenInvariants([quota])).toEqual([expect.stringContaining('counts 1 but 0 reports')]);
+    expect(brokenInvariants([{ ...report, partsDone: 2 }, part, quota])).toEqual([
+      expect.stringContaining('partsDone 2 but 1 PART#'),
+    ]);
+  });
 });

@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
+import { routeList } from '../../functions/routes';
 
 /**
  * The import graph of functions/, lib/ and bin/ (type-only imports included): no cycles, and
@@ -19,9 +20,13 @@ function sourceFiles(dir: string): string[] {
 
 const SPECIFIER = /(?:^|\n)\s*(?:import|export)\s[^;]*?from\s+'([^']+)'|import\('([^']+)'\)/g;
 
-function importsOf(file: string): { local: string[]; packages: string[] } {
+/** `import type` and `export type`: erased by the compiler, so they load nothing at run time. */
+const TYPE_ONLY = /^\s*(?:import|export)\s+type\s/;
+
+function importsOf(file: string): { local: string[]; runtime: string[]; packages: string[] } {
   const text = readFileSync(file, 'utf8');
   const local: string[] = [];
+  const runtime: string[] = [];
   const packages: string[] = [];
   for (const match of text.matchAll(SPECIFIER)) {
     const specifier = (match[1] ?? match[2])!;
@@ -33,19 +38,21 @@ function importsOf(file: string): { local: string[]; packages: string[] } {
     const target = [`${base}.ts`, join(base, 'index.ts')].find(existsSync);
     if (!target) throw new Error(`${relative(ROOT, file)} imports ${specifier}, which does not resolve`);
     local.push(target);
+    if (!TYPE_ONLY.test(match[0])) runtime.push(target);
   }
-  return { local, packages };
+  return { local, runtime, packages };
 }
 
 const files = ['functions', 'lib', 'bin'].flatMap((dir) => sourceFiles(join(ROOT, dir)));
 const graph = new Map(files.map((file) => [file, importsOf(file)]));
 const name = (file: string) => relative(ROOT, file);
 
-function reachable(from: string): Set<string> {
+function reachable(from: string, { runtimeOnly = false } = {}): Set<string> {
   const seen = new Set<string>();
   const stack = [from];
   while (stack.length > 0) {
-    for (const next of graph.get(stack.pop()!)?.local ?? []) {
+    const imports = graph.get(stack.pop()!);
+    for (const next of (runtimeOnly ? imports?.runtime : imports?.local) ?? []) {
       if (!seen.has(next)) {
         seen.add(next);
         stack.push(next);
@@ -160,6 +167,16 @@ describe('the import graph', () => {
     const offenders = handlers
       .filter((file) => name(file) !== 'functions/public/openapi.ts') // documents every route
       .filter((file) => reachable(file).has(whole))
+      .map(name);
+    expect(offenders).toEqual([]);
+  });
+
+  it('a public route reaches no DynamoDB client at run time (its handler skips the access checks and their reads)', () => {
+    const table = join(ROOT, 'functions/core/table.ts');
+    const offenders = routeList
+      .filter((route) => route.credential === 'none' && route.tableAccess === 'none')
+      .map((route) => join(ROOT, 'functions', `${route.handler}.ts`))
+      .filter((file) => reachable(file, { runtimeOnly: true }).has(table))
       .map(name);
     expect(offenders).toEqual([]);
   });

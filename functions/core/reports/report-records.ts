@@ -1,6 +1,6 @@
 import { ThrottledError } from '../errors';
 import { newId } from '../ids';
-import { getItem, putNew, queryAll, transact, updateItem, updateNow, type StoredItem } from '../table';
+import { getItem, putNew, queryAll, retryWhileUnavailable, transact, updateItem, updateNow, type StoredItem } from '../table';
 import type { Datasource } from '../datasources';
 import type { ReportQuery } from './report-query';
 
@@ -12,8 +12,8 @@ import type { ReportQuery } from './report-query';
  * `REPORTQUOTA#<orgId>`, SK `<YYYY-MM-DD>`, a counter bounded by a condition.
  */
 
-export { REPORTS_PER_ORG_PER_DAY, REPORT_RETENTION_DAYS } from './report-limits';
-import { REPORTS_PER_ORG_PER_DAY, REPORT_RETENTION_DAYS } from './report-limits';
+export { REPORTS_PER_ORG_PER_DAY, REPORT_RETENTION_DAYS, REPORT_STALL_MINUTES } from './report-limits';
+import { REPORTS_PER_ORG_PER_DAY, REPORT_RETENTION_DAYS, REPORT_STALL_MINUTES } from './report-limits';
 const DAY_MS = 86_400_000;
 
 export type ReportStatus = 'in-progress' | 'succeeded' | 'failed';
@@ -28,6 +28,8 @@ export interface Report {
   message: string;
   query: ReportQuery;
   createdAt: string;
+  /** When the report last moved: created, a stage begun, a part or file recorded. */
+  progressAt?: string;
   stage: ReportStage;
   partsTotal?: number;
   partsDone?: number;
@@ -82,6 +84,7 @@ export async function createReport(orgId: string, applicationId: string, query: 
     message: 'The report is being prepared.',
     query,
     createdAt: now.toISOString(),
+    progressAt: now.toISOString(),
     stage: 'plan',
   };
   await transact(
@@ -117,7 +120,7 @@ export async function advanceStage(
 ): Promise<boolean> {
   return updateNow(
     reportKey(reportId),
-    { set: { stage: to, ...fields } },
+    { set: { stage: to, ...fields, progressAt: new Date().toISOString() } },
     {
       condition: '#stage = :from AND #progressStatus = :progress',
       names: { '#progressStatus': 'reportStatus' },
@@ -126,13 +129,30 @@ export async function advanceStage(
   );
 }
 
-/** Ends an in-progress report as failed, with a message for the client (only once). */
+/**
+ * Ends an in-progress report as failed, with a message for the client (only once: a repeat
+ * changes nothing), sent again while DynamoDB is unavailable for a moment.
+ */
 export async function failReport(reportId: string, message: string): Promise<void> {
-  await updateNow(
-    reportKey(reportId),
-    { set: { reportStatus: 'failed', message, stage: 'done' } },
-    { condition: '#reportStatus = :progress', values: { ':progress': 'in-progress' } },
+  await retryWhileUnavailable(() =>
+    updateNow(
+      reportKey(reportId),
+      { set: { reportStatus: 'failed', message, stage: 'done' } },
+      { condition: '#reportStatus = :progress', values: { ':progress': 'in-progress' } },
+    ),
   );
+}
+
+export const STALLED_MESSAGE = 'The report stopped making progress and was abandoned; request it again.';
+
+/**
+ * The report as it stands at `now`: one in progress that has not moved for REPORT_STALL_MINUTES
+ * has stalled (its worker could not record why) and is failed, whether or not that was written.
+ */
+export function asOf(report: Report, now = new Date()): Report {
+  const movedAt = Date.parse(report.progressAt ?? report.createdAt);
+  if (report.reportStatus !== 'in-progress' || now.getTime() - movedAt <= REPORT_STALL_MINUTES * 60_000) return report;
+  return { ...report, reportStatus: 'failed', message: STALLED_MESSAGE, stage: 'done' };
 }
 
 /**
@@ -158,7 +178,7 @@ export async function recordTaskDone(
           ...details,
           ttl: ttlOf(now),
         } as StoredItem),
-        updateItem(reportKey(reportId), { add: { [counter]: 1 } }),
+        updateItem(reportKey(reportId), { add: { [counter]: 1 }, set: { progressAt: now.toISOString() } }),
       ],
       () => new AlreadyRecorded(),
     );

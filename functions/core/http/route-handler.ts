@@ -1,0 +1,98 @@
+import middy from '@middy/core';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { UnauthorizedError } from '../errors';
+import { fromAuthorizerContext, type ApplicationPrincipal, type PersonPrincipal } from '../principal';
+import type { Actor } from '../audit';
+import type { Grant } from '../api-keys';
+import type { Membership } from '../people';
+import type { Permission } from '../roles';
+import { noteRequestOrg, requestTelemetry } from '../observability/request-telemetry';
+import { errorResponses } from './error-responses';
+import { parseInput, type ParsedInput } from './request';
+import { replyResult, type Reply } from './reply';
+import type { ApplicationRoute, CredentialKind, PersonRoute, RouteDefinition } from './route';
+
+/**
+ * The Lambda handler every route runs in, without the access checks: `defineRoute` adds those
+ * (and with them the table), `definePublicRoute` none, so a public route's bundle carries no
+ * DynamoDB client.
+ */
+
+type PrincipalFor<C extends CredentialKind> = C extends 'person'
+  ? PersonPrincipal
+  : C extends 'apiKey'
+    ? ApplicationPrincipal
+    : undefined;
+
+/** What `defineRoute` established about the caller before the route's function runs. */
+type AccessFor<R extends RouteDefinition> = R extends PersonRoute
+  ? { actor: Actor } & (R['permission'] extends Permission ? { membership: Membership } : unknown)
+  : R extends ApplicationRoute
+    ? { actor: Actor } & (R['grant'] extends Permission ? { org: string; grant: Grant } : unknown)
+    : unknown;
+
+/**
+ * Everything a route's function receives: validated inputs, the authorizer's principal, and what
+ * the row's permission established: the acting person or application (`actor`, as the audit log
+ * names it), the caller's `membership` in the path's org, or the application's `grant` in the
+ * request's `org`.
+ */
+export type RouteRequest<R extends RouteDefinition> = ParsedInput<R> & {
+  principal: PrincipalFor<R['credential']>;
+  event: APIGatewayProxyEvent;
+} & AccessFor<R>;
+
+function principalFor(route: RouteDefinition, event: APIGatewayProxyEvent) {
+  if (route.credential === 'none') return undefined;
+  const principal = fromAuthorizerContext(event.requestContext?.authorizer);
+  const expected = route.credential === 'person' ? 'person' : 'application';
+  // The authorizer in front of the route already refused other credentials; this guards a
+  // miswired deployment rather than a caller.
+  if (!principal || principal.type !== expected) throw new UnauthorizedError();
+  return principal;
+}
+
+/** The org a request names, for its log line: the path's `orgId`, else `org` of the body or query. */
+function orgNamedIn(input: { params: unknown; query: unknown; body: unknown }): string | undefined {
+  for (const [source, field] of [
+    [input.params, 'orgId'],
+    [input.body, 'org'],
+    [input.query, 'org'],
+  ] as const) {
+    const value = typeof source === 'object' && source !== null ? (source as Record<string, unknown>)[field] : undefined;
+    if (typeof value === 'string') return value;
+  }
+  return undefined;
+}
+
+/** Establishes what the caller may do (defineRoute's permission and grant checks), or nothing. */
+export type Authorize = (
+  route: RouteDefinition,
+  input: { params: unknown; query: unknown; body: unknown },
+  principal: PersonPrincipal | ApplicationPrincipal | undefined,
+) => Promise<Record<string, unknown>>;
+
+/**
+ * Wraps a route's function into a Lambda handler: parse and validate with the route's schemas,
+ * resolve the principal, run `authorize`, run, and answer; typed errors become the contract's
+ * error body. Every request writes one log line and its metrics (request telemetry), failures
+ * included.
+ */
+export function routeHandler<R extends RouteDefinition>(
+  route: R,
+  authorize: Authorize,
+  run: (request: RouteRequest<R>) => Promise<Reply>,
+) {
+  return middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context>()
+    .use(requestTelemetry(route))
+    .use(errorResponses())
+    .handler(async (event) => {
+      const input = parseInput(route, event);
+      noteRequestOrg(event, orgNamedIn(input));
+      const principal = principalFor(route, event);
+      const access = await authorize(route, input, principal);
+      if ('org' in access && typeof access.org === 'string') noteRequestOrg(event, access.org);
+      const reply = await run({ ...input, principal, event, ...access } as RouteRequest<R>);
+      return replyResult(reply);
+    });
+}
