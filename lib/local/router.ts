@@ -128,21 +128,33 @@ export function createRouter(options: RouterOptions = {}) {
 
   const limiter = new RateLimiter();
   const readLimits = options.readLimits ?? readApplicationLimits;
-  /** The limits last read per application: API Gateway's usage plans do not depend on the table. */
+  /**
+   * The local usage plans: each application's limits, read from the table on its first request
+   * and kept, as API Gateway keeps a usage plan, until a route that manages usage plans (a row with
+   * `usagePlans`: create, set limits, delete) answers 2xx for it, as the admin API keeps the
+   * gateway's plans in step. So a data API request costs the table nothing here, as in AWS.
+   */
   const knownLimits = new Map<string, ApplicationLimits | undefined>();
   async function usageVerdict(applicationId: string): Promise<LimitVerdict> {
     let limits: ApplicationLimits | undefined;
-    try {
-      limits = await readLimits(applicationId);
-      knownLimits.set(applicationId, limits);
-    } catch {
-      // The table failing is the handler's to answer (503), not the gateway's: like a usage plan,
-      // which lives in API Gateway, the local one goes on with what it last knew, or lets the request by.
-      if (!knownLimits.has(applicationId)) return 'allowed';
+    if (knownLimits.has(applicationId)) {
       limits = knownLimits.get(applicationId);
+    } else {
+      try {
+        limits = await readLimits(applicationId);
+        knownLimits.set(applicationId, limits);
+      } catch {
+        // The table failing is the handler's to answer (503), not the gateway's: the request goes by.
+        return 'allowed';
+      }
     }
     // An application deleted since its key verified has no usage plan: the gateway refuses it.
     return limits ? limiter.take(applicationId, limits, Date.now()) : 'throttled';
+  }
+  /** After a usage-plan route changed an application, its plan is read again on its next request. */
+  function planChanged(route: RouteDefinition, params: Record<string, string>, answer: APIGatewayProxyResult): void {
+    if (!route.usagePlans || answer.statusCode >= 300) return;
+    if (params.applicationId) knownLimits.delete(params.applicationId);
   }
 
   async function authorize(
@@ -231,11 +243,14 @@ export function createRouter(options: RouterOptions = {}) {
       },
     };
     const module = await moduleOf(route.handler);
+    let answer: APIGatewayProxyResult;
     try {
-      return (await module.handler(event, lambdaContext(route.operationId))) as APIGatewayProxyResult;
+      answer = (await module.handler(event, lambdaContext(route.operationId))) as APIGatewayProxyResult;
     } catch {
       return gatewayResponse('DEFAULT_5XX');
     }
+    planChanged(route, params, answer);
+    return answer;
   };
 }
 

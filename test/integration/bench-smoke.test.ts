@@ -29,6 +29,10 @@ describe('the bench, smoke run', () => {
     expect(result.figures['query.dynamoCallsPerQuery']).toBe(2);
   });
 
+  it('counts one DynamoDB request for a datasource listing through the local server with a warm key: the usage plan is not read again', () => {
+    expect(result.figures['e2e.dynamoCallsPerList']).toBe(1);
+  });
+
   it('the soak answers every request of its mixed load 2xx and every accepted measurement reads back', () => {
     expect(result.figures['soak.requests']).toBeGreaterThan(0);
     expect(result.figures['soak.acceptedMeasurements']).toBeGreaterThan(0);
