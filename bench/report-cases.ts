@@ -55,7 +55,7 @@ function* noisyDays(seed: number, start: number, days: number): Generator<Archiv
       const metrics: Record<string, number> = {};
       METRICS.forEach((metric, index) => {
         levels[index] = Math.max(0, levels[index]! + (next() - 0.5) * 2 * metric.walk);
-        const noisy = levels[index]! + (next() + next() + next() - 1.5) * metric.noise;
+        const noisy = levels[index] + (next() + next() + next() - 1.5) * metric.noise;
         metrics[metric.name] = Math.round(Math.max(0, noisy) * 100) / 100;
       });
       minutes.push({ time: new Date(start + day * DAY_MS + minute * 60_000).toISOString(), metrics });
@@ -101,8 +101,9 @@ export async function reportCases(settings: BenchSettings): Promise<Figures> {
   });
   expectStatus(requested, 200);
   let record: { reportStatus: string; message: string } | undefined;
+  const { reportId } = requested.body as { reportId: string };
   await eventually(async () => {
-    const answer = await api.call('GET', `/v2/report-requests/${requested.body.reportId}`, { key: application.key });
+    const answer = await api.call<typeof record>('GET', `/v2/report-requests/${reportId}`, { key: application.key });
     record = answer.body;
     return record?.reportStatus !== 'in-progress';
   }, 600_000);

@@ -22,7 +22,7 @@ export function installRequestCounter(): void {
     (next, context) => async (args) => {
       if (!meteringCapacity) return next(args);
       // Only while metering: the figure asks DynamoDB for more than the code does.
-      const result = await next({ ...args, input: { ...(args.input as object), ReturnConsumedCapacity: 'TOTAL' } });
+      const result = await next({ ...args, input: { ...args.input, ReturnConsumedCapacity: 'TOTAL' } });
       const consumed = (result.output as { ConsumedCapacity?: ConsumedCapacity | ConsumedCapacity[] }).ConsumedCapacity;
       const units = [consumed ?? []].flat().reduce((sum, entry) => sum + (entry.CapacityUnits ?? 0), 0);
       const command = context.commandName ?? 'unknown';

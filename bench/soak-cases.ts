@@ -93,12 +93,16 @@ export async function soakCases(settings: BenchSettings): Promise<Figures> {
   const accepted = [...warmup.accepted, ...load.accepted];
   let lost = 0;
   for (const datasourceId of datasourceIds) {
-    const answer = await api.call('POST', '/v2/recent-datasource-measurements-query', {
-      key: application.key,
-      body: { org: orgId, datasourceIds: [datasourceId], outputFrequency: 'minute' },
-    });
+    const answer = await api.call<{ data: { time: string; value: number }[] }>(
+      'POST',
+      '/v2/recent-datasource-measurements-query',
+      {
+        key: application.key,
+        body: { org: orgId, datasourceIds: [datasourceId], outputFrequency: 'minute' },
+      },
+    );
     if (answer.status !== 200) throw new Error(`soak: reading back ${datasourceId} answered ${answer.status}`);
-    const stored = new Set((answer.body.data as { time: string; value: number }[]).map((row) => `${row.time}|${row.value}`));
+    const stored = new Set(answer.body.data.map((row) => `${row.time}|${row.value}`));
     const sent = accepted.filter((measurement) => measurement.datasourceId === datasourceId);
     if (sent.length >= 5000) throw new Error('soak: more measurements per datasource than one answer holds; add datasources');
     lost += sent.filter((measurement) => !stored.has(`${new Date(measurement.time).toISOString()}|${measurement.value}`)).length;

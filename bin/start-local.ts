@@ -23,19 +23,25 @@ const RESET_HINT =
 let runtime: LocalRuntime | undefined;
 let stopping = false;
 
-async function stop(signal: string): Promise<never> {
+async function stop(reason: string, exitCode = 0): Promise<never> {
   if (!stopping) {
     stopping = true;
-    process.stdout.write(`\n${signal}: stopping the API and DynamoDB Local...\n`);
+    process.stdout.write(`\n${reason}: stopping the API and DynamoDB Local...\n`);
     // Before the runtime exists, DynamoDB Local (if already spawned) is killed on exit.
-    await runtime?.stop();
+    await runtime?.stop().catch(() => undefined);
     releaseFolder(folder);
   }
-  process.exit(0);
+  process.exit(exitCode);
 }
 process.on('SIGINT', () => void stop('SIGINT'));
 process.on('SIGTERM', () => void stop('SIGTERM'));
 process.on('SIGHUP', () => void stop('SIGHUP'));
+// A promise nobody awaited failed: a bug. Node's default would exit at once, leaving DynamoDB Local
+// running and the data folder claimed; this says what failed, with its stack, stops both and exits 1.
+process.on('unhandledRejection', (reason) => {
+  console.error('Datagate stopped on an unhandled rejection:', reason);
+  void stop('unhandled rejection', 1);
+});
 // `npm start` runs this under npm (through `sh -c exec ...`). If what started it dies without
 // passing a signal on (npm killed, a shell that does not forward), this process is adopted by
 // another parent: then nobody can stop it any more, so it stops itself.

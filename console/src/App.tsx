@@ -62,7 +62,7 @@ export function App(props: { config: SignInConfig }) {
             <select
               value={orgId ?? ''}
               onChange={(event) => {
-                const next = orgs.data!.find((candidate) => candidate.orgId === (event.currentTarget as HTMLSelectElement).value);
+                const next = orgs.data!.find((candidate) => candidate.orgId === event.currentTarget.value);
                 if (next) navigate({ screen: next.roles.includes('admin') ? 'applications' : 'datasources', orgId: next.orgId });
               }}
             >

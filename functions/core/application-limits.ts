@@ -18,7 +18,7 @@ export function limitsOf(application: Pick<Application, 'limits'>): ApplicationL
 export async function readApplicationLimits(applicationId: string): Promise<ApplicationLimits | undefined> {
   const item = await getItem(applicationKey(applicationId));
   if (!item || item.deletedAt) return undefined;
-  return limitsOf(item as unknown as Application);
+  return limitsOf(item);
 }
 
 /** Sets an application's limits (owner org's admins), with an audit event in the same transaction. */

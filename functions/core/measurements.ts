@@ -110,6 +110,8 @@ export async function putMeasurements(orgId: string, measurements: readonly Meas
         };
       });
       await addRollupDeltas(orgId, datasourceId, rollupDeltas(changes), ingestId);
+      // Rethrows, unchanged, what the batch write caught: the SDK's error or the contract's 503.
+      // eslint-disable-next-line @typescript-eslint/only-throw-error
       if (failure !== undefined) throw failure;
     });
   await Promise.all(Array.from({ length: Math.min(DATASOURCE_CONCURRENCY, entries.length) }, writeNext));

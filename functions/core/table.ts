@@ -318,7 +318,7 @@ export async function transact(items: TransactItem[], onConditionFailed: (failed
 // ---------------------------------------------------------------------------------------------
 // Batches
 
-const keyOf = (item: Record<string, unknown>) => `${item.PK}|${item.SK}`;
+const keyOf = (item: Record<string, unknown>) => JSON.stringify([item.PK, item.SK]);
 
 /**
  * Reads many items by key with BatchGetItem, 100 keys per request, retrying unprocessed keys
@@ -507,7 +507,7 @@ export async function queryPage(query: PageQuery): Promise<Page<Record<string, u
       ScanIndexForward: !query.newestFirst,
       Limit: Number.isFinite(query.limit) ? query.limit : undefined,
       ConsistentRead: query.consistent,
-      ExclusiveStartKey: decodePageToken(query.nextToken, { attribute: pk!, value: query.partition }),
+      ExclusiveStartKey: decodePageToken(query.nextToken, { attribute: pk, value: query.partition }),
     }),
   );
   return { items: result.Items ?? [], nextToken: encodePageToken(result.LastEvaluatedKey) };

@@ -4,7 +4,7 @@ import { ok } from '../core/http/reply';
 import { updateDatasourceAnnotations } from '../core/datasources';
 import { toV2Datasource } from './v2-datasources';
 
-export const handler = defineRoute(v2DatasourceRoutes.v2UpdateDatasource, async ({ params, query, body, actor, org }) => {
+export const handler = defineRoute(v2DatasourceRoutes.v2UpdateDatasource, async ({ params, query, body, actor }) => {
   const datasource = await updateDatasourceAnnotations(query.org, params.datasourceId, body.orgAnnotations, actor);
   return ok(toV2Datasource(datasource));
 });

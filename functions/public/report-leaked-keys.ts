@@ -26,7 +26,7 @@ function scannerKeys(): ScannerKeySource {
 
 /** Runs `work` over `items`, at most `limit` at a time, keeping the order of the answers. */
 async function mapBounded<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
+  const results = new Array<R>(items.length);
   let next = 0;
   const worker = async () => {
     while (next < items.length) {

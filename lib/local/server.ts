@@ -45,7 +45,10 @@ function acceptsGzip(headers: Record<string, string>): boolean {
   return accepted.split(',').some((coding) => /^\s*(gzip|\*)\s*(;\s*q=(0?\.\d*[1-9]\d*|1(\.0*)?))?\s*$/i.test(coding));
 }
 
-function readBody(request: IncomingMessage): Promise<string | undefined | 'too-large'> {
+/** What `readBody` answers for a body over the gateway's limit (a symbol: no body text can equal it). */
+const TOO_LARGE = Symbol('too-large');
+
+function readBody(request: IncomingMessage): Promise<string | undefined | typeof TOO_LARGE> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -54,7 +57,7 @@ function readBody(request: IncomingMessage): Promise<string | undefined | 'too-l
       if (size <= GATEWAY_MAX_BODY) chunks.push(chunk);
     });
     request.on('end', () =>
-      size > GATEWAY_MAX_BODY ? resolve('too-large') : resolve(size === 0 ? undefined : Buffer.concat(chunks).toString('utf8')),
+      size > GATEWAY_MAX_BODY ? resolve(TOO_LARGE) : resolve(size === 0 ? undefined : Buffer.concat(chunks).toString('utf8')),
     );
     request.on('error', reject);
   });
@@ -84,11 +87,11 @@ export async function startLocalServer(options: { port: number; issuerKeyFile?: 
   const scanner = createLocalSecretScanner();
   let issuer: LocalIssuer | undefined;
   let signIn: SignInFlow | undefined;
-  const server: Server = createServer(async (request, response) => {
+  const answer = async (request: IncomingMessage, response: ServerResponse) => {
     try {
       const url = new URL(request.url ?? '/', 'http://localhost');
       const body = await readBody(request);
-      if (body === 'too-large')
+      if (body === TOO_LARGE)
         return send(response, 413, { message: 'The request body is too large.', code: 'payload_too_large' });
       if (url.pathname === '/local/jwks.json' && request.method === 'GET') return send(response, 200, issuer!.jwks);
       if (url.pathname === '/local/token' && request.method === 'POST') return await localTokenRoute(issuer!, body, response);
@@ -144,6 +147,13 @@ export async function startLocalServer(options: { port: number; issuerKeyFile?: 
       if (!response.headersSent) send(response, 500, { message: 'Internal error.', code: 'internal' });
       else response.end();
     }
+  };
+  // `answer` turns every failure into a 500; this catch is for one while answering the 500.
+  const server: Server = createServer((request, response) => {
+    answer(request, response).catch((error: unknown) => {
+      console.error(JSON.stringify({ level: 'error', message: 'local server failure while answering', error: String(error) }));
+      response.destroy();
+    });
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) =>

@@ -42,7 +42,7 @@ function nagViolations(props: DatagateStackProps, extend?: (stack: Stack) => voi
     } catch (error) {
       const reportFile = join(outdir, 'validation-report.json');
       if (!existsSync(reportFile)) throw error;
-      const report = JSON.parse(readFileSync(reportFile, 'utf8')) as Json;
+      const report = JSON.parse(readFileSync(reportFile, 'utf8'));
       return report.pluginReports.flatMap((plugin: Json) =>
         plugin.violations.flatMap((violation: Json) =>
           violation.violatingConstructs.map((construct: Json) => `${violation.ruleName} at ${construct.constructPath}`),

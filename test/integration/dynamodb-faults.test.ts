@@ -69,7 +69,7 @@ interface Request {
 interface Change {
   name: string;
   /** `done` is told what the faulted request answered (nothing for the run without faults). */
-  setup(): Promise<{ request: Request; done(faulted?: ApiAnswer): Promise<void> }>;
+  setup(): Promise<{ request: Request; done: (faulted?: ApiAnswer) => Promise<void> }>;
   success: number;
   alreadyDone: number[];
   /**

@@ -86,7 +86,7 @@ describe('the console on the local server', () => {
 
   it('signs a person in with a code and PKCE: the ID token works on /admin, and a code is good once', async () => {
     const codeVerifier = verifier();
-    const page = await fetch(`${api.url}/local/oauth2/authorize?${authorizeQuery({}, codeVerifier)}`);
+    const page = await fetch(`${api.url}/local/oauth2/authorize?${authorizeQuery({}, codeVerifier).toString()}`);
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('<label for="email">Email</label>');
 
@@ -104,15 +104,15 @@ describe('the console on the local server', () => {
 
     const noPkce = authorizeQuery();
     noPkce.delete('code_challenge');
-    expect((await fetch(`${api.url}/local/oauth2/authorize?${noPkce}`)).status).toBe(400);
+    expect((await fetch(`${api.url}/local/oauth2/authorize?${noPkce.toString()}`)).status).toBe(400);
     const foreign = authorizeQuery({ redirect_uri: 'https://attacker.example/' });
-    expect((await fetch(`${api.url}/local/oauth2/authorize?${foreign}`)).status).toBe(400);
+    expect((await fetch(`${api.url}/local/oauth2/authorize?${foreign.toString()}`)).status).toBe(400);
   });
 
   it('keeps its own session like Cognito: a second sign-in passes straight through, and logout ends it', async () => {
     const first = verifier();
     const { cookie } = await codeFor('lee@example.org', first);
-    const again = await fetch(`${api.url}/local/oauth2/authorize?${authorizeQuery({}, verifier())}`, {
+    const again = await fetch(`${api.url}/local/oauth2/authorize?${authorizeQuery({}, verifier()).toString()}`, {
       headers: { cookie },
       redirect: 'manual',
     });
@@ -128,7 +128,7 @@ describe('the console on the local server', () => {
     );
     expect(logout.status).toBe(302);
     expect(logout.headers.get('location')).toBe(`${api.url}/`);
-    const afterLogout = await fetch(`${api.url}/local/oauth2/authorize?${authorizeQuery()}`, {
+    const afterLogout = await fetch(`${api.url}/local/oauth2/authorize?${authorizeQuery().toString()}`, {
       headers: { cookie },
       redirect: 'manual',
     });

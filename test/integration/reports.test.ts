@@ -254,11 +254,11 @@ describe('historical reports', () => {
     expectStatus(requested, 200);
     const record = await pollReport(api, org.keys.observer, requested.body.reportId);
     expect(record.reportStatus).toBe('succeeded');
-    const rows: Record<string, unknown>[] = [];
+    const rows: Record<string, string | number | bigint | boolean | Date | null>[] = [];
     for (const url of record.urls) {
       const response = await fetch(url);
       expect(response.status).toBe(200);
-      rows.push(...((await parquetReadObjects({ file: await response.arrayBuffer() })) as Record<string, unknown>[]));
+      rows.push(...((await parquetReadObjects({ file: await response.arrayBuffer() })) as typeof rows));
     }
     const columns = firstReport.header.split(',');
     const asCsv = rows.map((row) =>

@@ -44,10 +44,10 @@ async function captureOutput(run: () => Promise<void>): Promise<string> {
   );
   const writes = [process.stdout, process.stderr].map((stream) => {
     const original = stream.write.bind(stream);
-    stream.write = ((chunk: unknown, ...rest: unknown[]) => {
+    stream.write = (chunk: unknown, ...rest: unknown[]) => {
       chunks.push(String(chunk));
       return (original as (...args: unknown[]) => boolean)(chunk, ...rest);
-    }) as typeof stream.write;
+    };
     return () => (stream.write = original);
   });
   const level = process.env.DATAGATE_LOG;

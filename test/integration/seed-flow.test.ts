@@ -56,7 +56,7 @@ describe('the seed flow', () => {
         });
         expect(created.status).toBe(201);
         expect(created.body).toMatchObject({ orgId, name, sourceType: 'CLARITY_NODE', tags: ['traffic'] });
-        datasources[orgId]!.push(created.body.datasourceId);
+        datasources[orgId].push(created.body.datasourceId);
       }
     }
     const listed = await api.call('GET', `/admin/orgs/${riverside}/datasources`, { token: adaToken });

@@ -51,6 +51,7 @@ export async function startBrowser(): Promise<TestBrowser> {
     rmSync(profile, { recursive: true, force: true });
     throw new Error(
       `No browser could be started from ${CHROMIUM}: ${error instanceof Error ? error.message : String(error)}. Check that Debian's chromium package is installed and runs (chromium --headless --no-sandbox --version).`,
+      { cause: error },
     );
   }
   mkdirSync(SCREENSHOT_DIR, { recursive: true });

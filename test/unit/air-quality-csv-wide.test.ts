@@ -19,12 +19,16 @@ function parseLine(line: string): string[] {
   for (let index = 0; index < line.length; index++) {
     const char = line[index]!;
     if (quoted) {
-      if (char === '"' && line[index + 1] === '"') ((cell += '"'), index++);
-      else if (char === '"') quoted = false;
+      if (char === '"' && line[index + 1] === '"') {
+        cell += '"';
+        index++;
+      } else if (char === '"') quoted = false;
       else cell += char;
     } else if (char === '"') quoted = true;
-    else if (char === ',') (cells.push(cell), (cell = ''));
-    else cell += char;
+    else if (char === ',') {
+      cells.push(cell);
+      cell = '';
+    } else cell += char;
   }
   cells.push(cell);
   return cells;

@@ -285,10 +285,10 @@ describe('numbers in the OpenAPI descriptions', () => {
     for (const { name, texts } of operations) {
       for (const text of texts) {
         const covered = CLAIMS.flatMap((claim) =>
-          [...text.matchAll(new RegExp(claim.pattern, 'g'))].map((match) => [match.index!, match.index! + match[0].length]),
+          [...text.matchAll(new RegExp(claim.pattern, 'g'))].map((match) => [match.index, match.index + match[0].length]),
         );
         for (const quantity of text.matchAll(QUANTITY)) {
-          const [start, end] = [quantity.index!, quantity.index! + quantity[0].length];
+          const [start, end] = [quantity.index, quantity.index + quantity[0].length];
           if (!covered.some(([from, to]) => from! <= start && end <= to!))
             uncovered.push(`${name}: "${quantity[0]}" in "...${text.slice(Math.max(0, start - 60), end + 60)}..."`);
         }

@@ -78,8 +78,8 @@ describe('person token verification', () => {
       for (const url of [base.replace('/jwks.json', '/broken'), closedUrl]) {
         process.env.OIDC_JWKS_URL = url;
         let fresh!: typeof verifyPersonToken;
-        jest.isolateModules(() => {
-          fresh = require('../../functions/auth/verify-person-token').verifyPersonToken;
+        await jest.isolateModulesAsync(async () => {
+          fresh = (await import('../../functions/auth/verify-person-token')).verifyPersonToken;
         });
         await expect(fresh(`Bearer ${token}`)).rejects.toThrow();
       }

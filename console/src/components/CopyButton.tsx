@@ -1,4 +1,5 @@
 import { useState } from 'preact/hooks';
+import { eventHandler } from './common';
 
 /** Copies `value` to the clipboard and says so. */
 export function CopyButton(props: { value: string; label: string }) {
@@ -8,14 +9,14 @@ export function CopyButton(props: { value: string; label: string }) {
       type="button"
       class="copy"
       aria-label={props.label}
-      onClick={async () => {
+      onClick={eventHandler(async () => {
         try {
           await navigator.clipboard.writeText(props.value);
           setState('copied');
         } catch {
           setState('failed');
         }
-      }}
+      })}
     >
       {state === 'copied' ? 'Copied' : state === 'failed' ? 'Copy failed: select the text' : 'Copy'}
     </button>

@@ -19,7 +19,7 @@ export function DatasourcePicker(props: { orgId: string; value: string[]; onChan
             type="checkbox"
             checked={props.value.includes(datasource.datasourceId)}
             onChange={(event) => {
-              const checked = (event.currentTarget as HTMLInputElement).checked;
+              const checked = event.currentTarget.checked;
               props.onChange(
                 checked ? [...props.value, datasource.datasourceId] : props.value.filter((id) => id !== datasource.datasourceId),
               );

@@ -2,6 +2,17 @@ import type { ComponentChildren } from 'preact';
 import { useCallback, useEffect, useId, useState } from 'preact/hooks';
 import { describeError, ROLES, type Role } from '../api/client';
 
+/**
+ * Adapts an async event handler to the `void` a Preact event attribute expects. Every handler
+ * catches its own failures and shows them in its dialog or screen; one that escapes anyway is
+ * logged instead of becoming an unhandled rejection.
+ */
+export function eventHandler<A extends unknown[]>(handler: (...args: A) => Promise<void>): (...args: A) => void {
+  return (...args) => {
+    handler(...args).catch((failure: unknown) => console.error('An event handler failed', failure));
+  };
+}
+
 /** Loads data for a screen; `reload` after a change (no page reload needed). */
 export function useLoad<T>(load: () => Promise<T>, deps: unknown[]) {
   const [state, setState] = useState<{ data?: T; error?: unknown; loading: boolean }>({ loading: true });
@@ -16,7 +27,7 @@ export function useLoad<T>(load: () => Promise<T>, deps: unknown[]) {
     return () => {
       current = false;
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // The caller's `deps` say when `load` changes; `load` itself is a new closure every render.
   }, [...deps, generation]);
   return { ...state, reload: useCallback(() => setGeneration((value) => value + 1), []) };
 }
@@ -78,7 +89,7 @@ export function RolePicker(props: { value: Role[]; onChange: (roles: Role[]) => 
             type="checkbox"
             checked={props.value.includes(role)}
             onChange={(event) => {
-              const checked = (event.currentTarget as HTMLInputElement).checked;
+              const checked = event.currentTarget.checked;
               props.onChange(checked ? [...props.value, role] : props.value.filter((held) => held !== role));
             }}
           />
@@ -128,7 +139,7 @@ export function Field(props: {
         autoFocus={props.autoFocus}
         aria-invalid={props.error ? true : undefined}
         aria-describedby={described || undefined}
-        onInput={(event) => props.onInput((event.currentTarget as HTMLInputElement).value)}
+        onInput={(event) => props.onInput(event.currentTarget.value)}
       />
       {props.error && (
         <p id={`${id}-error`} class="error">

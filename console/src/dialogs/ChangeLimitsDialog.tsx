@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { api, ApiError, describeError, unwrap, type Schemas } from '../api/client';
-import { announce, Field } from '../components/common';
+import { announce, eventHandler, Field } from '../components/common';
 import { Dialog } from '../components/Dialog';
 
 export type Limits = Schemas['ApplicationDetail']['limits'];
@@ -42,7 +42,7 @@ function LimitsForm(props: Parameters<typeof ChangeLimitsDialog>[0]) {
   const [busy, setBusy] = useState(false);
   return (
     <form
-      onSubmit={async (event) => {
+      onSubmit={eventHandler(async (event) => {
         event.preventDefault();
         setBusy(true);
         setFieldErrors({});
@@ -69,7 +69,7 @@ function LimitsForm(props: Parameters<typeof ChangeLimitsDialog>[0]) {
         } finally {
           setBusy(false);
         }
-      }}
+      })}
     >
       <p>
         Over a limit, the application's requests are answered 429 with Retry-After. The application sees its limits in GET

@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { api, ApiError, describeError, unwrap, type Role } from '../api/client';
 import { clearDrafts, useDraft } from '../auth/drafts';
-import { announce, Field, RolePicker } from '../components/common';
+import { announce, eventHandler, Field, RolePicker } from '../components/common';
 import { DatasourcePicker } from '../components/DatasourcePicker';
 import { Dialog } from '../components/Dialog';
 
@@ -59,7 +59,7 @@ export function ConnectApplicationDialog(props: { orgId: string; open: boolean; 
 
   return (
     <Dialog title="Connect application" open={props.open} onClose={close}>
-      <form onSubmit={submit}>
+      <form onSubmit={eventHandler(submit)}>
         <Field
           label="Application ID"
           value={applicationId}

@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { api, ApiError, describeError, unwrap, type Schemas } from '../api/client';
 import { clearDrafts, useDraft } from '../auth/drafts';
-import { announce, Field } from '../components/common';
+import { announce, eventHandler, Field } from '../components/common';
 import { CopyButton } from '../components/CopyButton';
 import { Dialog } from '../components/Dialog';
 import { ShownOnce } from '../components/ShownOnce';
@@ -44,7 +44,7 @@ export function CreateApplicationDialog(props: { orgId: string; open: boolean; o
         </div>
       ) : (
         <form
-          onSubmit={async (event) => {
+          onSubmit={eventHandler(async (event) => {
             event.preventDefault();
             setBusy(true);
             setError(undefined);
@@ -62,7 +62,7 @@ export function CreateApplicationDialog(props: { orgId: string; open: boolean; o
             } finally {
               setBusy(false);
             }
-          }}
+          })}
         >
           <Field label="Name" value={name} onInput={setName} error={error} required autoFocus />
           <div class="buttons">

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { ApiError, describeError, type Role } from '../api/client';
-import { Field, RolePicker } from '../components/common';
+import { eventHandler, Field, RolePicker } from '../components/common';
 import { DatasourcePicker } from '../components/DatasourcePicker';
 import { Dialog } from '../components/Dialog';
 
@@ -19,7 +19,7 @@ export function TextDialog(props: {
   return (
     <Dialog title={props.title} open={props.open} onClose={props.onClose}>
       <form
-        onSubmit={async (event) => {
+        onSubmit={eventHandler(async (event) => {
           event.preventDefault();
           setBusy(true);
           setError(undefined);
@@ -32,7 +32,7 @@ export function TextDialog(props: {
           } finally {
             setBusy(false);
           }
-        }}
+        })}
       >
         <Field label={props.label} value={value} onInput={setValue} error={error} required autoFocus />
         <div class="buttons">
@@ -66,7 +66,7 @@ export function RolesDialog(props: {
   return (
     <Dialog title={props.title} open={props.open} onClose={props.onClose}>
       <form
-        onSubmit={async (event) => {
+        onSubmit={eventHandler(async (event) => {
           event.preventDefault();
           setBusy(true);
           setError(undefined);
@@ -81,7 +81,7 @@ export function RolesDialog(props: {
           } finally {
             setBusy(false);
           }
-        }}
+        })}
       >
         <RolePicker value={roles} onChange={setRoles} />
         {roles.includes('guest') && <DatasourcePicker orgId={props.orgId} value={datasourceIds} onChange={setDatasourceIds} />}

@@ -3,7 +3,7 @@ import type { OrgSummary } from '../App';
 import { api, ApiError, describeError, unwrap, type Schemas } from '../api/client';
 import { clearDrafts, useDraft } from '../auth/drafts';
 import { ActionsMenu } from '../components/ActionsMenu';
-import { announce, EmptyState, Field, formatTime, LoadState, Table, useLoad } from '../components/common';
+import { announce, EmptyState, eventHandler, Field, formatTime, LoadState, Table, useLoad } from '../components/common';
 import { ConfirmDialog, Dialog } from '../components/Dialog';
 import { ChangeLimitsDialog, LIMIT_FIELDS } from '../dialogs/ChangeLimitsDialog';
 import { ShownOnce } from '../components/ShownOnce';
@@ -185,7 +185,7 @@ export function ApiKeysPage(props: { org: OrgSummary; applicationId: string }) {
 
       <Dialog title="Add key" open={adding} onClose={closeAdd}>
         <form
-          onSubmit={async (event) => {
+          onSubmit={eventHandler(async (event) => {
             event.preventDefault();
             setBusy(true);
             setFieldErrors({});
@@ -208,7 +208,7 @@ export function ApiKeysPage(props: { org: OrgSummary; applicationId: string }) {
             } finally {
               setBusy(false);
             }
-          }}
+          })}
         >
           <Field
             label="Label"
@@ -309,13 +309,13 @@ export function ApiKeysPage(props: { org: OrgSummary; applicationId: string }) {
           busy={busy}
           error={error}
           onClose={() => setPending(undefined)}
-          onConfirm={() =>
+          onConfirm={eventHandler(() =>
             run(async () => {
               await unwrap(api.DELETE('/admin/orgs/{orgId}/applications/{applicationId}/keys/{keyId}', keyPath(pending.key)));
               setPending(undefined);
               announce(`Key ${keyName(pending.key)} deleted.`);
-            })
-          }
+            }),
+          )}
         >
           <p>Software using this key is refused within 10 seconds. This cannot be undone.</p>
         </ConfirmDialog>

@@ -3,7 +3,7 @@ import type { OrgSummary } from '../App';
 import { api, describeError, unwrap, type Schemas } from '../api/client';
 import { useDraft } from '../auth/drafts';
 import { ActionsMenu } from '../components/ActionsMenu';
-import { announce, EmptyState, formatTime, LoadState, Table, useLoad } from '../components/common';
+import { announce, EmptyState, eventHandler, formatTime, LoadState, Table, useLoad } from '../components/common';
 import { CopyButton } from '../components/CopyButton';
 import { ConfirmDialog } from '../components/Dialog';
 import { ConnectApplicationDialog } from '../dialogs/ConnectApplicationDialog';
@@ -210,7 +210,7 @@ export function ApplicationsPage(props: { org: OrgSummary; orgs: OrgSummary[] })
           busy={busy}
           error={error}
           onClose={() => setPending(undefined)}
-          onConfirm={() =>
+          onConfirm={eventHandler(() =>
             run(async () => {
               await unwrap(
                 api.DELETE('/admin/orgs/{orgId}/applications/{applicationId}', {
@@ -218,8 +218,8 @@ export function ApplicationsPage(props: { org: OrgSummary; orgs: OrgSummary[] })
                 }),
               );
               done(`${pending.application.name} deleted.`);
-            })
-          }
+            }),
+          )}
         >
           <p>
             Every key of {pending.application.name} stops working at once, and it leaves the{' '}
@@ -254,7 +254,7 @@ export function ApplicationsPage(props: { org: OrgSummary; orgs: OrgSummary[] })
           busy={busy}
           error={error}
           onClose={() => setPending(undefined)}
-          onConfirm={() =>
+          onConfirm={eventHandler(() =>
             run(async () => {
               await unwrap(
                 api.DELETE('/admin/orgs/{orgId}/connections/{applicationId}', {
@@ -262,8 +262,8 @@ export function ApplicationsPage(props: { org: OrgSummary; orgs: OrgSummary[] })
                 }),
               );
               done(`${pending.connection.applicationName} is disconnected.`);
-            })
-          }
+            }),
+          )}
         >
           <p>{pending.connection.applicationName} stops reading this organization's data within 10 seconds.</p>
         </ConfirmDialog>

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { OrgSummary } from '../App';
 import { api, describeError, unwrap, type Schemas } from '../api/client';
-import { EmptyState, formatTime, LoadState, Table } from '../components/common';
+import { EmptyState, eventHandler, formatTime, LoadState, Table } from '../components/common';
 
 const PAGE = 25;
 
@@ -69,7 +69,7 @@ export function AuditLogPage(props: { org: OrgSummary }) {
         </Table>
       )}
       {nextToken && (
-        <button type="button" onClick={() => load(nextToken)} disabled={loading}>
+        <button type="button" onClick={eventHandler(() => load(nextToken))} disabled={loading}>
           {loading ? 'Loading…' : 'Load older events'}
         </button>
       )}

@@ -3,7 +3,7 @@ import type { OrgSummary } from '../App';
 import { api, ApiError, describeError, unwrap, type Schemas } from '../api/client';
 import { clearDrafts, useDraft } from '../auth/drafts';
 import { ActionsMenu } from '../components/ActionsMenu';
-import { announce, EmptyState, Field, formatTime, LoadState, Table, useLoad } from '../components/common';
+import { announce, EmptyState, eventHandler, Field, formatTime, LoadState, Table, useLoad } from '../components/common';
 import { ConfirmDialog, Dialog } from '../components/Dialog';
 
 type Datasource = Schemas['Datasource'];
@@ -154,7 +154,7 @@ export function DatasourcesPage(props: { org: OrgSummary }) {
       )}
 
       <Dialog title={isNew ? 'Add datasource' : 'Edit datasource'} open={editing !== undefined} onClose={close}>
-        <form onSubmit={save}>
+        <form onSubmit={eventHandler(save)}>
           <Field label="Name" value={name} onInput={setName} error={errors.name} required autoFocus />
           <Field label="Group" value={group} onInput={setGroup} error={errors.group} />
           <Field label="Tags" value={tags} onInput={setTags} error={errors.tags} hint="Separated by commas." />
@@ -190,7 +190,7 @@ export function DatasourcesPage(props: { org: OrgSummary }) {
             setError(undefined);
             setRetiring(undefined);
           }}
-          onConfirm={async () => {
+          onConfirm={eventHandler(async () => {
             setBusy(true);
             try {
               await unwrap(
@@ -206,7 +206,7 @@ export function DatasourcesPage(props: { org: OrgSummary }) {
             } finally {
               setBusy(false);
             }
-          }}
+          })}
         >
           <p>It leaves every listing and the data API at once; its measurements expire within 10 days.</p>
         </ConfirmDialog>

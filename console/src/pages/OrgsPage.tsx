@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import type { OrgSummary } from '../App';
 import { api, ApiError, describeError, unwrap } from '../api/client';
 import { useDraft } from '../auth/drafts';
-import { announce, EmptyState, Field, LoadState, Table, useLoad } from '../components/common';
+import { announce, EmptyState, eventHandler, Field, LoadState, Table, useLoad } from '../components/common';
 import { href, navigate } from '../routing';
 
 /** Organizations: the person's orgs, invitations waiting for them, and creating an org. */
@@ -64,7 +64,7 @@ export function OrgsPage(props: { orgs: OrgSummary[]; onChanged: () => void }) {
                   class="primary"
                   disabled={accepting === invitation.orgId}
                   aria-label={`Accept the invitation to ${invitation.orgName}`}
-                  onClick={() => accept(invitation.orgId, invitation.orgName)}
+                  onClick={eventHandler(() => accept(invitation.orgId, invitation.orgName))}
                 >
                   {accepting === invitation.orgId ? 'Accepting…' : 'Accept'}
                 </button>
@@ -106,7 +106,7 @@ export function OrgsPage(props: { orgs: OrgSummary[]; onChanged: () => void }) {
       </section>
       <section aria-labelledby="create-org-heading">
         <h2 id="create-org-heading">Create an organization</h2>
-        <form onSubmit={create} class="inline-form">
+        <form onSubmit={eventHandler(create)} class="inline-form">
           <Field label="Organization name" value={name} onInput={setName} error={error} required />
           <button type="submit" class="primary" disabled={busy}>
             {busy ? 'Creating…' : 'Create organization'}

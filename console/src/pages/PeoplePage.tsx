@@ -4,7 +4,17 @@ import { api, ApiError, describeError, unwrap, type Role, type Schemas } from '.
 import { clearDrafts, useDraft } from '../auth/drafts';
 import { signedInEmail } from '../auth/session';
 import { ActionsMenu } from '../components/ActionsMenu';
-import { announce, EmptyState, Field, formatTime, LoadState, RolePicker, Table, useLoad } from '../components/common';
+import {
+  announce,
+  EmptyState,
+  eventHandler,
+  Field,
+  formatTime,
+  LoadState,
+  RolePicker,
+  Table,
+  useLoad,
+} from '../components/common';
 import { DatasourcePicker } from '../components/DatasourcePicker';
 import { ConfirmDialog, Dialog } from '../components/Dialog';
 import { RolesDialog } from '../dialogs/SimpleDialogs';
@@ -100,7 +110,7 @@ export function PeoplePage(props: { org: OrgSummary }) {
 
       <Dialog title="Invite person" open={inviting} onClose={closeInvite}>
         <form
-          onSubmit={async (event) => {
+          onSubmit={eventHandler(async (event) => {
             event.preventDefault();
             setBusy(true);
             setErrors({});
@@ -127,7 +137,7 @@ export function PeoplePage(props: { org: OrgSummary }) {
             } finally {
               setBusy(false);
             }
-          }}
+          })}
         >
           <Field label="Email" type="email" value={email} onInput={setEmail} error={errors.email} required autoFocus />
           <RolePicker value={roles} onChange={setRoles} error={errors.roles} />
@@ -185,7 +195,7 @@ export function PeoplePage(props: { org: OrgSummary }) {
             setError(undefined);
             setPending(undefined);
           }}
-          onConfirm={async () => {
+          onConfirm={eventHandler(async () => {
             setBusy(true);
             setError(undefined);
             try {
@@ -200,7 +210,7 @@ export function PeoplePage(props: { org: OrgSummary }) {
             } finally {
               setBusy(false);
             }
-          }}
+          })}
         >
           <p>They lose access to this organization at once.</p>
         </ConfirmDialog>

@@ -15,7 +15,7 @@ export async function readArchivedMinutes(
   toMs: number,
 ): Promise<ArchivedMinute[]> {
   const days = daysBetween(fromMs, toMs);
-  const perDay: ArchivedMinute[][] = new Array(days.length);
+  const perDay = new Array<ArchivedMinute[]>(days.length);
   let next = 0;
   await Promise.all(
     Array.from({ length: Math.min(CONCURRENCY, days.length) }, async () => {

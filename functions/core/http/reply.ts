@@ -4,12 +4,9 @@ import type { APIGatewayProxyResult } from 'aws-lambda';
  * What a handler answers: a status and a JSON body (or none, for 204), or with `contentType` a
  * body that is already text in that media type (csv-wide answers).
  */
-export interface Reply {
-  status: number;
-  body?: unknown;
-  headers?: Record<string, string>;
-  contentType?: string;
-}
+export type Reply =
+  | { status: number; body?: unknown; headers?: Record<string, string>; contentType?: undefined }
+  | { status: number; body: string; headers?: Record<string, string>; contentType: string };
 
 const BASE_HEADERS = {
   'Content-Type': 'application/json',
@@ -31,7 +28,7 @@ export function replyResult(reply: Reply): APIGatewayProxyResult {
   return {
     statusCode: reply.status,
     headers: { ...BASE_HEADERS, 'Content-Type': reply.contentType, ...reply.headers },
-    body: String(reply.body ?? ''),
+    body: reply.body,
   };
 }
 

@@ -40,23 +40,35 @@ export interface LogFields {
 const HIDDEN_IN_READABLE = new Set(['level', 'message', 'timestamp', 'service', 'sampling_rate', 'xray_trace_id', 'error']);
 const REQUEST_FIELDS = new Set(['method', 'path', 'status', 'latencyMs', 'route']);
 
+/** A field's value as text: strings as they are, other values as JSON; never throws (it runs on error paths). */
+function textOf(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'bigint') return value.toString();
+  try {
+    // undefined, a function or a symbol have no JSON: their type stands in.
+    return JSON.stringify(value) ?? typeof value;
+  } catch {
+    return Object.prototype.toString.call(value);
+  }
+}
+
 /** One line a person reads: `12:00:01.234 INFO  GET /v2/whoami 200 12ms whoami applicationId=app_... requestId=...`. */
 export function readableLine(attributes: Record<string, unknown>): string {
   const time = typeof attributes.timestamp === 'string' ? attributes.timestamp.slice(11, 23) : '';
-  const level = String(attributes.level ?? 'INFO').padEnd(5);
+  const level = (typeof attributes.level === 'string' ? attributes.level : 'INFO').padEnd(5);
   const head =
     attributes.status !== undefined
-      ? [attributes.method, attributes.path, attributes.status, `${String(attributes.latencyMs)}ms`, attributes.route]
+      ? [attributes.method, attributes.path, attributes.status, `${textOf(attributes.latencyMs)}ms`, attributes.route]
       : [attributes.message];
   const rest = Object.entries(attributes)
     .filter(
       ([key, value]) =>
         !HIDDEN_IN_READABLE.has(key) && value !== undefined && !(attributes.status !== undefined && REQUEST_FIELDS.has(key)),
     )
-    .map(([key, value]) => `${key}=${typeof value === 'object' ? JSON.stringify(value) : String(value)}`);
+    .map(([key, value]) => `${key}=${textOf(value)}`);
   const error = attributes.error as { stack?: string; message?: string } | undefined;
-  const line = [time, level, ...head.filter((part) => part !== undefined), ...rest].join(' ');
-  return error ? `${line}\n  ${error.stack ?? error.message ?? String(error)}` : line;
+  const line = [time, level, ...head.filter((part) => part !== undefined).map(textOf), ...rest].join(' ');
+  return error ? `${line}\n  ${error.stack ?? error.message ?? textOf(error)}` : line;
 }
 
 /** Powertools Logger that prints each log item as a readable line instead of JSON. */
@@ -85,6 +97,6 @@ export function writeLog(level: 'info' | 'warn' | 'error', message: string, fiel
   // Powertools formats an Error value as { name, location, message, stack }.
   logger[level](
     message,
-    error === undefined ? { ...fields } : { ...fields, error: error instanceof Error ? error : new Error(String(error)) },
+    error === undefined ? { ...fields } : { ...fields, error: error instanceof Error ? error : new Error(textOf(error)) },
   );
 }

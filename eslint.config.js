@@ -1,0 +1,79 @@
+/**
+ * ESLint: typescript-eslint's type-aware recommended rules over every TypeScript file (the server
+ * code, tests, bench and the console). The project service finds each file's tsconfig: the root one
+ * for bin, lib, functions, test and bench, console/tsconfig.json for the console.
+ * Formatting is Prettier's job (`npm run format`, checked by `npm run lint`), so no stylistic rules.
+ */
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  {
+    ignores: [
+      '**/node_modules/**',
+      'cdk.out/**',
+      '.datagate/**',
+      'test-output/**',
+      'coverage/**',
+      'console/dist/**',
+      // The bench's bundles (git-ignored).
+      'bench/*.tmp/**',
+      // Generated from the OpenAPI document by openapi-typescript.
+      'console/src/api/schema.d.ts',
+    ],
+  },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      // Promises: the reason this lint exists. Already in the recommended set; named here so that
+      // relaxing the set never drops them silently.
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/await-thenable': 'error',
+      // Off: an `async` function without `await` is how a handler, middleware hook or mock keeps
+      // its Promise-returning contract (and turns a synchronous throw into a rejection); a missing
+      // `await` is what no-floating-promises and await-thenable catch.
+      '@typescript-eslint/require-await': 'off',
+      // A variable a closure reads before its one assignment (the local server's request handler
+      // exists before the issuer it uses, which needs the server's URL) stays `let`.
+      'prefer-const': ['error', { ignoreReadBeforeAssign: true }],
+      // A leading underscore marks a binding that is there on purpose: a destructured field left
+      // out of a copy (`const { pk: _pk, ...rest } = item`) or a parameter a signature requires.
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        {
+          argsIgnorePattern: '^_',
+          varsIgnorePattern: '^_',
+          caughtErrorsIgnorePattern: '^_',
+          destructuredArrayIgnorePattern: '^_',
+          ignoreRestSiblings: true,
+        },
+      ],
+    },
+  },
+  {
+    // Relaxed for tests only: they read JSON answers and CloudFormation templates of many shapes
+    // as `any` and check them with `expect`, which is the assertion; typing each answer would add
+    // casts, not safety. Product code (bin, lib, functions, console, bench) keeps these rules.
+    files: ['test/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'off',
+      '@typescript-eslint/no-unsafe-argument': 'off',
+      '@typescript-eslint/no-unsafe-assignment': 'off',
+      '@typescript-eslint/no-unsafe-call': 'off',
+      '@typescript-eslint/no-unsafe-member-access': 'off',
+      '@typescript-eslint/no-unsafe-return': 'off',
+    },
+  },
+  {
+    // Config files and the bench's load script are plain JavaScript outside any tsconfig:
+    // syntax rules only, no type information.
+    files: ['**/*.js', '**/*.mjs'],
+    extends: [tseslint.configs.disableTypeChecked],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
+  },
+);
