@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { PeriodTotals, Totals } from './air-quality/derived-metrics';
-import { PERIOD_MS, type PeriodDelta, type PeriodKind } from './air-quality/rollup-deltas';
+import { PERIOD_MS, type Period, type PeriodDelta, type PeriodKind } from './air-quality/rollup-deltas';
 import { ServiceUnavailableError } from './errors';
-import { addNow, queryAll, retryWhileUnavailable, updateNow, type ItemKey } from './table';
+import { addNow, putNow, queryAll, retryWhileUnavailable, updateNow, updateNowReturningOld, type ItemKey } from './table';
 
 /**
  * Rolled-up measurements: one item per datasource and UTC hour, and per datasource and UTC day,
@@ -28,6 +28,25 @@ export const rollupKey = (datasourceId: string, kind: PeriodKind, start: number)
   SK: `${PREFIX[kind]}${new Date(start).toISOString()}`,
 });
 
+const periodName = ({ kind, start }: Period) => `${PREFIX[kind]}${new Date(start).toISOString()}`;
+const periodNamed = (name: string): Period => ({
+  kind: name.startsWith(PREFIX.hour) ? 'hour' : 'day',
+  start: Date.parse(name.slice(2)),
+});
+
+/** The aggregate item of a period holding `totals`, for ADDs to build on or a recount to replace. */
+function rollupItem(orgId: string, datasourceId: string, { kind, start }: Period) {
+  return {
+    ...rollupKey(datasourceId, kind, start),
+    type: 'rollup',
+    orgId,
+    datasourceId,
+    periodKind: kind,
+    periodStart: new Date(start).toISOString(),
+    ttl: Math.floor((start + PERIOD_MS[kind] + KEEP_MS) / 1000),
+  };
+}
+
 /**
  * Adds one batch's deltas to its periods' aggregates: one `ADD` of every metric's sum and count
  * delta per period, all at once. Additions commute, so batches compose exactly in any order; the
@@ -52,12 +71,7 @@ export async function addRollupDeltas(
           rollupKey(datasourceId, kind, start),
           {
             set: {
-              type: 'rollup',
-              orgId,
-              datasourceId,
-              periodKind: kind,
-              periodStart: new Date(start).toISOString(),
-              ttl: Math.floor((start + PERIOD_MS[kind] + KEEP_MS) / 1000),
+              ...withoutKey(rollupItem(orgId, datasourceId, { kind, start })),
               appliedBy: ingestId,
             },
             add: Object.fromEntries(
@@ -76,6 +90,30 @@ export async function addRollupDeltas(
       ),
     ),
   );
+}
+
+const withoutKey = ({ PK: _pk, SK: _sk, ...rest }: ItemKey & Record<string, unknown>) => rest;
+
+/**
+ * Replaces a period's aggregate with `totals` counted from its stored minutes: how a period an
+ * ingest left unsure (listed `pending` on the lease, below) is made exact again by the next
+ * holder of the lease, before it writes.
+ */
+export async function setRollupTotals(
+  orgId: string,
+  datasourceId: string,
+  period: Period,
+  totals: Readonly<Record<string, Totals>>,
+): Promise<void> {
+  await putNow({
+    ...rollupItem(orgId, datasourceId, period),
+    ...Object.fromEntries(
+      Object.entries(totals).flatMap(([base, { sum, count }]) => [
+        [`${SUM}${base}`, sum],
+        [`${COUNT}${base}`, count],
+      ]),
+    ),
+  });
 }
 
 function fromItem(item: Record<string, unknown>): PeriodTotals {
@@ -115,26 +153,47 @@ const LEASE_WAIT_MS = 8_000;
 const leaseKey = (datasourceId: string): ItemKey => ({ PK: partition(datasourceId), SK: 'LEASE' });
 
 /**
- * Runs `work` holding the datasource's ingest lease; 503 when others hold it for too long. `work`
- * receives the lease's owner id, unique to this ingest of this datasource.
+ * Runs `work` holding the datasource's ingest lease; 503 when others hold it for too long.
+ *
+ * Write-ahead: taking the lease adds the periods the ingest will touch to the lease's `pending`
+ * set, and only an ingest that finished (minutes written and their `ADD`s applied) clears it when
+ * it releases. So a set left behind names every period that an ingest which failed half-way (a
+ * process that died, DynamoDB unavailable through the retries) may have left short, and `work`
+ * receives it (`unsettled`): the next holder recounts those periods from their stored minutes
+ * before it writes. `work` also receives the lease's owner id, unique to this ingest.
  */
-export async function withIngestLease<T>(datasourceId: string, work: (owner: string) => Promise<T>): Promise<T> {
+export async function withIngestLease<T>(
+  datasourceId: string,
+  touched: readonly Period[],
+  work: (owner: string, unsettled: Period[]) => Promise<T>,
+): Promise<T> {
   const owner = randomBytes(9).toString('base64url');
   const started = Date.now();
+  let before: Record<string, unknown>;
   for (let attempt = 0; ; attempt++) {
     const now = Date.now();
-    const taken = await updateNow(
+    const taken = await updateNowReturningOld(
       leaseKey(datasourceId),
-      { set: { leaseUntil: now + LEASE_MS, leaseOwner: owner, ttl: Math.floor((now + KEEP_MS) / 1000) } },
+      {
+        set: { leaseUntil: now + LEASE_MS, leaseOwner: owner, ttl: Math.floor((now + KEEP_MS) / 1000) },
+        addToSet: touched.length > 0 ? { pending: touched.map(periodName) } : {},
+      },
       { condition: 'attribute_not_exists(leaseUntil) OR leaseUntil < :now', values: { ':now': now } },
     );
-    if (taken) break;
+    if (taken) {
+      before = taken;
+      break;
+    }
     if (Date.now() - started > LEASE_WAIT_MS) throw new ServiceUnavailableError(1);
     // Full jitter, so that waiting writers do not retry in lockstep.
     await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(400, 20 * 2 ** attempt)));
   }
+  const unsettled = [...((before.pending as Set<string> | undefined) ?? [])].map(periodNamed);
+  let finished = false;
   try {
-    return await work(owner);
+    const result = await work(owner, unsettled);
+    finished = true;
+    return result;
   } finally {
     // Refused only when the lease expired and another writer took it (or a repeat finds it
     // released already): nothing of ours to release. Sent again while DynamoDB is unavailable for
@@ -142,7 +201,7 @@ export async function withIngestLease<T>(datasourceId: string, work: (owner: str
     await retryWhileUnavailable(() =>
       updateNow(
         leaseKey(datasourceId),
-        { remove: ['leaseUntil', 'leaseOwner'] },
+        { remove: ['leaseUntil', 'leaseOwner', ...(finished ? ['pending'] : [])] },
         { condition: 'leaseOwner = :owner', values: { ':owner': owner } },
       ),
     );

@@ -1,6 +1,6 @@
 import { GSI1, batchGetAll, batchPutEach, queryAll, type StoredItem } from './table';
-import { addRollupDeltas, withIngestLease } from './measurement-rollups';
-import { rollupDeltas } from './air-quality/rollup-deltas';
+import { addRollupDeltas, setRollupTotals, withIngestLease } from './measurement-rollups';
+import { PERIOD_MS, periodsOf, rollupDeltas, type Period } from './air-quality/rollup-deltas';
 import { RETENTION_MS, type Measurement } from './measurement-windows';
 import { registerOrgForArchive } from './archive/archive-state';
 
@@ -68,9 +68,10 @@ const DATASOURCE_CONCURRENCY = 8;
  * `ADD` per touched hour and day of what the written minutes changed (new minus the value each
  * replaced: ./air-quality/rollup-deltas.ts). BatchWriteItem is not atomic: if DynamoDB keeps
  * refusing a chunk, the aggregates still take exactly what was written and this throws 503; the
- * client's retry of the same batch is exact (a resend of the same values adds nothing). A process
- * that dies between the writes and the `ADD`s leaves those minutes out of the aggregates
- * (docs/architecture.md, "Rolled-up means").
+ * client's retry of the same batch is exact (a resend of the same values adds nothing). An ingest
+ * that fails between the writes and the `ADD`s (a process that dies, DynamoDB unavailable through
+ * the retries) leaves its periods `pending` on the lease, and the next ingest of the datasource
+ * recounts them from the stored minutes before it writes (docs/architecture.md, "Rolled-up means").
  * @returns how many distinct measurements were written
  */
 export async function putMeasurements(orgId: string, measurements: readonly Measurement[]): Promise<number> {
@@ -91,7 +92,8 @@ export async function putMeasurements(orgId: string, measurements: readonly Meas
     }
   };
   const writeDatasource = (datasourceId: string, minutes: Measurement[]) =>
-    withIngestLease(datasourceId, async (ingestId) => {
+    withIngestLease(datasourceId, periodsOf(minutes.map((minute) => minute.time)), async (ingestId, unsettled) => {
+      await recountRollups(orgId, datasourceId, unsettled);
       const keyOf = (minute: Measurement) => measurementKey(datasourceId, minute.time);
       const stored = new Map(
         (await batchGetAll(minutes.map(keyOf), { consistent: true, concurrency: WRITE_CONCURRENCY })).map((item) => [
@@ -116,6 +118,23 @@ export async function putMeasurements(orgId: string, measurements: readonly Meas
     });
   await Promise.all(Array.from({ length: Math.min(DATASOURCE_CONCURRENCY, entries.length) }, writeNext));
   return unique.length;
+}
+
+/**
+ * Sets each period's aggregates to what its stored minutes give: the periods an earlier ingest
+ * of the datasource left unsure (it failed between its minute writes and its `ADD`s; see
+ * `withIngestLease`). One Query per period (an hour is 60 minutes, a day 1,440), only after a failure.
+ */
+async function recountRollups(orgId: string, datasourceId: string, periods: readonly Period[]): Promise<void> {
+  for (const period of periods) {
+    const from = new Date(period.start).toISOString();
+    const to = new Date(period.start + PERIOD_MS[period.kind] - 1).toISOString();
+    const minutes = await readMeasurements(datasourceId, from, to, Infinity);
+    const counted = rollupDeltas(minutes.map(({ time, metrics }) => ({ written: { time, metrics } }))).find(
+      ({ kind, start }) => kind === period.kind && start === period.start,
+    );
+    await setRollupTotals(orgId, datasourceId, period, counted?.deltas ?? {});
+  }
 }
 
 /**

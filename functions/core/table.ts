@@ -126,6 +126,8 @@ export interface ItemChanges {
   add?: Record<string, number>;
   /** Fields to remove. */
   remove?: readonly string[];
+  /** String-set fields to add members to (DynamoDB's `ADD` of a set; a missing set starts empty). */
+  addToSet?: Record<string, readonly string[]>;
 }
 
 function updateInput(key: ItemKey, changes: ItemChanges, guard: Guard) {
@@ -133,6 +135,7 @@ function updateInput(key: ItemKey, changes: ItemChanges, guard: Guard) {
   const set = Object.keys(fields).filter((field) => fields[field] !== undefined && fields[field] !== null);
   const remove = [...Object.keys(fields).filter((field) => fields[field] === null), ...(changes.remove ?? [])];
   const add = Object.keys(changes.add ?? {});
+  const addToSet = Object.keys(changes.addToSet ?? {});
   const assignments = [
     ...set.map((field) => `#${field} = :${field}`),
     // A counter that does not exist yet counts from 0.
@@ -142,6 +145,7 @@ function updateInput(key: ItemKey, changes: ItemChanges, guard: Guard) {
     ...Object.fromEntries(set.map((field) => [`:${field}`, fields[field]])),
     ...(changes.add && Object.fromEntries(add.map((field) => [`:${field}`, changes.add![field]]))),
     ...(add.length ? { ':zero': 0 } : {}),
+    ...Object.fromEntries(addToSet.map((field) => [`:${field}`, new Set(changes.addToSet![field])])),
     ...guard.values,
   };
   return {
@@ -150,12 +154,13 @@ function updateInput(key: ItemKey, changes: ItemChanges, guard: Guard) {
     UpdateExpression: [
       assignments.length ? `SET ${assignments.join(', ')}` : '',
       remove.length ? `REMOVE ${remove.map((field) => `#${field}`).join(', ')}` : '',
+      addToSet.length ? `ADD ${addToSet.map((field) => `#${field} :${field}`).join(', ')}` : '',
     ]
       .join(' ')
       .trim(),
     ConditionExpression: guard.condition,
     ExpressionAttributeNames: {
-      ...Object.fromEntries([...set, ...add, ...remove].map((field) => [`#${field}`, field])),
+      ...Object.fromEntries([...set, ...add, ...remove, ...addToSet].map((field) => [`#${field}`, field])),
       ...guard.names,
     },
     ...(Object.keys(values).length ? { ExpressionAttributeValues: values } : {}),
@@ -175,6 +180,26 @@ export async function updateNow(key: ItemKey, changes: ItemChanges, guard: Guard
   try {
     await documentClient().send(new UpdateCommand(updateInput(key, changes, guard)));
     return true;
+  } catch (error) {
+    if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return false;
+    throw error;
+  }
+}
+
+/**
+ * The same update, written at once, answering what the fields it changed held before it (empty
+ * for a new item), or false when the guard refused it (nothing written).
+ */
+export async function updateNowReturningOld(
+  key: ItemKey,
+  changes: ItemChanges,
+  guard: Guard = ITEM_EXISTS,
+): Promise<Record<string, unknown> | false> {
+  try {
+    const answer = await documentClient().send(
+      new UpdateCommand({ ...updateInput(key, changes, guard), ReturnValues: 'UPDATED_OLD' }),
+    );
+    return answer.Attributes ?? {};
   } catch (error) {
     if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return false;
     throw error;

@@ -13,7 +13,9 @@ import { DAY_MS, HOUR_MS, baseOfStoredName } from '../../functions/core/air-qual
  * - rollups equal their minutes: every hourly and daily aggregate (`AGG#<datasourceId>` /
  *   `H#…`, `D#…`) holds, per metric, the count and sum of that datasource's stored minutes
  *   (`MEAS#<datasourceId>`) in that hour or day, and every period with minutes has its aggregate
- *   (for a table whose minutes were all written by ingest: the one writer that keeps both);
+ *   (for a table whose minutes were all written by ingest: the one writer that keeps both),
+ *   except a period still listed `pending` on its datasource's ingest lease (`AGG#<datasourceId>` /
+ *   `LEASE`): an ingest failed half-way there, and the next ingest of the datasource recounts it;
  * - reports are counted: each org's report quota of a UTC day (`REPORTQUOTA#<orgId>` / date)
  *   equals the report records of that org created that day, and a report's `partsDone` and
  *   `filesDone` equal its recorded `PART#` and `FILE#` items.
@@ -145,7 +147,16 @@ function brokenRollups(items: readonly Item[]): string[] {
       .filter((item) => String(item.PK).startsWith('AGG#') && /^[HD]#/.test(String(item.SK)))
       .map((item) => [`${String(item.PK).slice('AGG#'.length)}|${item.SK}`, item]),
   );
+  // Periods an ingest that failed half-way left for the next ingest to recount.
+  const pending = new Set(
+    items
+      .filter((item) => String(item.PK).startsWith('AGG#') && item.SK === 'LEASE')
+      .flatMap((lease) =>
+        [...((lease.pending as Set<string> | undefined) ?? [])].map((name) => `${String(lease.PK).slice('AGG#'.length)}|${name}`),
+      ),
+  );
   for (const period of new Set([...expected.keys(), ...rollups.keys()])) {
+    if (pending.has(period)) continue;
     const rollup = rollups.get(period) ?? {};
     const totals = expected.get(period) ?? new Map<string, { sum: number; count: number }>();
     const metrics = new Set([

@@ -104,6 +104,15 @@ describe('the table invariants the fault tests check', () => {
     ]);
   });
 
+  it("excuse a short rollup only while its period is pending on the datasource's ingest lease", () => {
+    const short = { ...rollups[0]!, sum_pm2_5ConcMass: 2.5, count_pm2_5ConcMass: 1 };
+    const lease = (pending: string[]) => ({ PK: 'AGG#d', SK: 'LEASE', pending: new Set(pending) });
+    expect(brokenInvariants([...minutes, short, rollups[1]!, rollups[2]!, lease(['H#2026-01-01T10:00:00.000Z'])])).toEqual([]);
+    expect(brokenInvariants([...minutes, short, rollups[1]!, rollups[2]!, lease(['H#2026-01-01T11:00:00.000Z'])])).toEqual([
+      expect.stringContaining('rollup d|H#2026-01-01T10:00:00.000Z pm2_5ConcMass: count 1'),
+    ]);
+  });
+
   const report = { PK: 'REPORT#r', SK: 'REPORT', reportId: 'r', orgId: 'o', createdAt: '2026-01-01T10:00:00.000Z', partsDone: 1 };
   const part = { PK: 'REPORT#r', SK: 'PART#000000' };
   const quota = { PK: 'REPORTQUOTA#o', SK: '2026-01-01', count: 1 };

@@ -21,14 +21,30 @@ export interface MinuteValues {
 }
 
 /** The change to one period's aggregate: per base metric, the sum and count to add (either may be negative). */
-export interface PeriodDelta {
-  kind: PeriodKind;
-  /** Period start, epoch milliseconds. */
-  start: number;
+export interface PeriodDelta extends Period {
   deltas: Record<string, Totals>;
 }
 
 const periodStart = (time: string, kind: PeriodKind) => Math.floor(Date.parse(time) / PERIOD_MS[kind]) * PERIOD_MS[kind];
+
+/** One hour or day of a datasource's aggregates. */
+export interface Period {
+  kind: PeriodKind;
+  /** Period start, epoch milliseconds. */
+  start: number;
+}
+
+/** The hours and days that minutes at `times` fall in, each once. */
+export function periodsOf(times: readonly string[]): Period[] {
+  const periods = new Map<string, Period>();
+  for (const time of times) {
+    for (const kind of ['hour', 'day'] as const) {
+      const start = periodStart(time, kind);
+      periods.set(`${kind}|${start}`, { kind, start });
+    }
+  }
+  return [...periods.values()];
+}
 
 /**
  * The deltas of replacing `old` (undefined when nothing was stored) with `written`, for each hour
