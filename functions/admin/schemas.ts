@@ -90,6 +90,9 @@ export const connectionSchema = z
     applicationId: z.string(),
     applicationName: z.string(),
     ownerOrgId: z.string(),
+    ownerOrgName: z
+      .optional(z.string())
+      .check(z.meta({ description: 'Extension, in the listing: the current name of the org that created the application.' })),
     roles: z.array(roleSchema),
     datasourceIds: z.optional(z.array(z.string())),
     connectedAt: isoTimeSchema,

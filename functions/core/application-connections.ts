@@ -4,6 +4,7 @@ import { changeApplication, getApplications } from './applications';
 import { grantSnapshotUpdates, grantsOf } from './api-keys';
 import { connectionDeletes, connectionPuts, connectionReplaces, listConnectionsOfOrg, type Connection } from './connections';
 import { assertDatasourcesExist } from './datasources';
+import { getOrgs } from './orgs';
 import type { Page } from './table';
 import type { Role } from './roles';
 
@@ -16,6 +17,8 @@ import type { Role } from './roles';
 /** A connection as the org sees it, with the application's current name. */
 export interface ConnectionView extends Omit<Connection, 'orgId'> {
   applicationName: string;
+  /** The owner org's current name: in the listing, so a table of connections names who made each application. */
+  ownerOrgName?: string;
 }
 
 export interface ConnectInput {
@@ -73,15 +76,19 @@ function toView(connection: Connection, applicationName: string): ConnectionView
   return { ...rest, applicationName };
 }
 
-/** One page of "applications connected to your organization", with their current names. */
+/** One page of "applications connected to your organization", with their and their owner orgs' current names. */
 export async function listConnectionsOf(orgId: string, limit: number, nextToken?: string): Promise<Page<ConnectionView>> {
   const page = await listConnectionsOfOrg(orgId, limit, nextToken);
   const connections = page.items;
-  const applications = await getApplications(connections.map((connection) => connection.applicationId));
+  const [applications, owners] = await Promise.all([
+    getApplications(connections.map((connection) => connection.applicationId)),
+    getOrgs([...new Set(connections.map((connection) => connection.ownerOrgId))]),
+  ]);
   return {
     items: connections.flatMap((connection) => {
       const application = applications.get(connection.applicationId);
-      return application ? [toView(connection, application.name)] : [];
+      const ownerOrgName = owners.get(connection.ownerOrgId)?.name;
+      return application ? [{ ...toView(connection, application.name), ...(ownerOrgName ? { ownerOrgName } : {}) }] : [];
     }),
     nextToken: page.nextToken,
   };

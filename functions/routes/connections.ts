@@ -29,7 +29,7 @@ export const connectionRoutes = routeTable({
     permission: 'manageOrg',
     tableAccess: 'read',
     summary: 'Applications connected to this org',
-    description: PAGED_LISTING_DESCRIPTION,
+    description: `${PAGED_LISTING_DESCRIPTION} Extension: each connection also carries \`ownerOrgName\`, the current name of the org that created the application.`,
     who: 'admin',
     params: admin.orgParamsSchema,
     query: admin.pageQuerySchema,

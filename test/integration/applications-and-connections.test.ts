@@ -71,6 +71,18 @@ describe('applications', () => {
     expect(connections.body.connections[0].applicationName).toBe('Air Board');
   });
 
+  it("the connected applications' listing names the org that created each one (an extension), as it is named now", async () => {
+    await connect(api, partnerOrg, partner, applicationId, ['observer']);
+    const listed = async () =>
+      (await api.call('GET', `/admin/orgs/${partnerOrg}/connections`, { token: partner.token })).body.connections[0];
+    const ownerName = (await api.call('GET', `/admin/orgs/${ownerOrg}`, { token: owner.token })).body.name;
+    expect(await listed()).toMatchObject({ ownerOrgId: ownerOrg, ownerOrgName: ownerName });
+    expect(
+      (await api.call('PATCH', `/admin/orgs/${ownerOrg}`, { token: owner.token, body: { name: 'Renamed Owner' } })).status,
+    ).toBe(200);
+    expect(await listed()).toMatchObject({ ownerOrgId: ownerOrg, ownerOrgName: 'Renamed Owner' });
+  });
+
   it('deleting an application stops every key and removes it from every org it was connected to', async () => {
     await connect(api, ownerOrg, owner, applicationId, ['analyst']);
     await connect(api, partnerOrg, partner, applicationId, ['observer']);

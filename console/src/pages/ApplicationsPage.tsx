@@ -160,7 +160,7 @@ export function ApplicationsPage(props: { org: OrgSummary; orgs: OrgSummary[] })
                   <td>
                     <code>{connection.applicationId}</code>
                   </td>
-                  <td>{orgName(connection.ownerOrgId)}</td>
+                  <td>{connection.ownerOrgName ?? orgName(connection.ownerOrgId)}</td>
                   <td>
                     {connection.roles.join(', ')}
                     {connection.datasourceIds && ` (${connection.datasourceIds.length} datasources)`}
