@@ -222,9 +222,9 @@ describe('the admin console, in a browser', () => {
     const connect = dialog('Connect application');
     await connect.getByLabel('Application ID').fill(story.applicationId!);
     await connect.getByRole('button', { name: 'Connect' }).click();
-    // Org B's admin is not in org A: the owner shows by its id.
+    // Org B's admin is not in org A, yet the owner shows by its name (the listing's ownerOrgName).
     const connected = page.getByRole('table', { name: 'Applications connected to your organization' });
-    await row(connected, 'City Dashboard').getByRole('cell', { name: story.orgAId }).waitFor();
+    await row(connected, 'City Dashboard').getByRole('cell', { name: orgA, exact: true }).waitFor();
   });
 
   step('back as A’s admin: org B is among the application’s connections', async () => {
