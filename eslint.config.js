@@ -56,6 +56,21 @@ export default tseslint.config(
     },
   },
   {
+    // Lambda code: `toLocaleString` loads ICU's locale data on its first call, about 11 ms of the
+    // cold start of every route when route prose called it at import (bench: init.maxRouteVsFloor
+    // 1.52 with it, 1.30 without). Prose formats numbers with `withThousands` (functions/core/limits.ts).
+    files: ['functions/**/*.ts'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        {
+          property: 'toLocaleString',
+          message: 'Use withThousands (functions/core/limits.ts): toLocaleString costs the cold start.',
+        },
+      ],
+    },
+  },
+  {
     // Relaxed for tests only: they read JSON answers and CloudFormation templates of many shapes
     // as `any` and check them with `expect`, which is the assertion; typing each answer would add
     // casts, not safety. Product code (bin, lib, functions, console, bench) keeps these rules.

@@ -1,6 +1,7 @@
 import { DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { REPORTS_PER_ORG_PER_DAY, REPORT_STALL_MINUTES, STALLED_MESSAGE } from '../../functions/core/reports/report-records';
 import { documentClient } from '../../functions/core/table';
+import type { Role } from '../../functions/core/roles';
 import { ensureTable, localClient } from '../../lib/local/dynamodb-local';
 import { startTestApi, type ApiAnswer, type TestApi } from '../support/local-api';
 import {
@@ -103,6 +104,42 @@ async function queryPartition(partition: string, prefix?: string) {
 async function orgWithAdmin(name: string): Promise<{ orgId: string; admin: Member }> {
   const admin = await signIn(api, `faults-${name}`);
   return { orgId: await createOrg(api, admin, name), admin };
+}
+
+/**
+ * An org with one datasource and an application connected to it with `roles`, whose key is
+ * verified (and cached) before any fault, so that the steps counted are the change's own.
+ */
+async function orgWithReader(name: string, roles: Role[]) {
+  const { orgId, admin } = await orgWithAdmin(name);
+  const datasourceId = await createDatasource(api, orgId, admin, `${name} site`);
+  const application = await createApplication(api, orgId, admin, `${name} application`);
+  await connect(api, orgId, admin, application.applicationId, roles);
+  expectStatus(await api.call('GET', '/v2/whoami', { key: application.key }), 200);
+  return { orgId, admin, datasourceId, application };
+}
+
+/** A report of one datasource's measurements from `from` (epoch ms) until now. */
+function reportRequest(
+  key: string,
+  orgId: string,
+  datasourceId: string,
+  outputFrequency: 'minute' | 'hour',
+  from: number,
+): Request {
+  return {
+    method: 'POST',
+    path: '/v2/report-requests',
+    key,
+    body: {
+      org: orgId,
+      report: 'datasource-measurements',
+      outputFrequency,
+      datasourceIds: [datasourceId],
+      startTime: new Date(from).toISOString(),
+      endTime: new Date().toISOString(),
+    },
+  };
 }
 
 const CHANGES: Change[] = [
@@ -222,12 +259,7 @@ const CHANGES: Change[] = [
     success: 202,
     alreadyDone: [202],
     async setup() {
-      const { orgId, admin } = await orgWithAdmin('ingest');
-      const datasourceId = await createDatasource(api, orgId, admin, 'Faulty site');
-      const application = await createApplication(api, orgId, admin, 'Ingester');
-      await connect(api, orgId, admin, application.applicationId, ['technician']);
-      // The key is verified (and cached) before the faults, so the steps counted are the ingest's own.
-      expectStatus(await api.call('GET', '/v2/whoami', { key: application.key }), 200);
+      const { orgId, datasourceId, application } = await orgWithReader('ingest', ['technician']);
       const start = Date.now() - 3_600_000;
       const measurements = Array.from({ length: 60 }, (_x, i) => ({
         time: new Date(start + i * 60_000).toISOString(),
@@ -274,28 +306,12 @@ const CHANGES: Change[] = [
     // completed is a second report, counted in the quota like the first.
     alreadyDone: [],
     async setup() {
-      const { orgId, admin } = await orgWithAdmin('report');
-      const datasourceId = await createDatasource(api, orgId, admin, 'Reported site');
-      const application = await createApplication(api, orgId, admin, 'Reporter');
-      await connect(api, orgId, admin, application.applicationId, ['observer']);
-      expectStatus(await api.call('GET', '/v2/whoami', { key: application.key }), 200);
+      const { orgId, datasourceId, application } = await orgWithReader('report', ['observer']);
       // The in-process worker waits, so that the steps counted are the request's own (the
       // worker's steps have their own test below); the queued tasks run there.
       api.runtime.reports.pause();
       return {
-        request: {
-          method: 'POST',
-          path: '/v2/report-requests',
-          key: application.key,
-          body: {
-            org: orgId,
-            report: 'datasource-measurements',
-            outputFrequency: 'hour',
-            datasourceIds: [datasourceId],
-            startTime: new Date(Date.now() - 86_400_000).toISOString(),
-            endTime: new Date().toISOString(),
-          },
-        },
+        request: reportRequest(application.key, orgId, datasourceId, 'hour', Date.now() - 86_400_000),
         async done(faulted) {
           // A 503 left nothing behind: its retry made the one report. A faulted request that
           // still succeeded made one, and its retry another.
@@ -450,10 +466,7 @@ describe.each(CHANGES.map((change) => [change.name, change] as const))('%s, with
 describe('the report worker (plan, part, file), with DynamoDB failing', () => {
   /** An org with one datasource holding three minutes, and an application that may read it. */
   async function reportingOrg(name: string) {
-    const { orgId, admin } = await orgWithAdmin(name);
-    const datasourceId = await createDatasource(api, orgId, admin, 'Reported site');
-    const application = await createApplication(api, orgId, admin, 'Reporter');
-    await connect(api, orgId, admin, application.applicationId, ['technician']);
+    const { orgId, datasourceId, application } = await orgWithReader(name, ['technician']);
     const start = Date.now() - 2 * 3_600_000;
     const measurements = [0, 1, 2].map((i) => ({
       time: new Date(start + i * 60_000).toISOString(),
@@ -466,19 +479,7 @@ describe('the report worker (plan, part, file), with DynamoDB failing', () => {
       }),
       202,
     );
-    const request: Request = {
-      method: 'POST',
-      path: '/v2/report-requests',
-      key: application.key,
-      body: {
-        org: orgId,
-        report: 'datasource-measurements',
-        outputFrequency: 'minute',
-        datasourceIds: [datasourceId],
-        startTime: new Date(start - 3_600_000).toISOString(),
-        endTime: new Date().toISOString(),
-      },
-    };
+    const request = reportRequest(application.key, orgId, datasourceId, 'minute', start - 3_600_000);
     return {
       /** Requests the report with the worker paused, so that its first step is the worker's. */
       async requested(): Promise<string> {

@@ -176,3 +176,27 @@ export function Announcer() {
     </p>
   );
 }
+
+/**
+ * The end of a dialog's form: the failure no field shows (an alert), Cancel, and the submit
+ * button, which says what it is doing while the request runs.
+ */
+export function FormEnd(props: { error?: string; busy: boolean; submit: string; submitting: string; onCancel: () => void }) {
+  return (
+    <>
+      {props.error && (
+        <p class="error" role="alert">
+          {props.error}
+        </p>
+      )}
+      <div class="buttons">
+        <button type="button" onClick={props.onCancel}>
+          Cancel
+        </button>
+        <button type="submit" class="primary" disabled={props.busy}>
+          {props.busy ? props.submitting : props.submit}
+        </button>
+      </div>
+    </>
+  );
+}

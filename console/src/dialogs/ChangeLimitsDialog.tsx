@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { api, ApiError, describeError, unwrap, type Schemas } from '../api/client';
-import { announce, eventHandler, Field } from '../components/common';
+import { announce, eventHandler, Field, FormEnd } from '../components/common';
 import { Dialog } from '../components/Dialog';
 
 export type Limits = Schemas['ApplicationDetail']['limits'];
@@ -88,19 +88,7 @@ function LimitsForm(props: Parameters<typeof ChangeLimitsDialog>[0]) {
           autoFocus={index === 0}
         />
       ))}
-      {error && (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      )}
-      <div class="buttons">
-        <button type="button" onClick={props.onClose}>
-          Cancel
-        </button>
-        <button type="submit" class="primary" disabled={busy}>
-          {busy ? 'Saving…' : 'Save limits'}
-        </button>
-      </div>
+      <FormEnd error={error} busy={busy} submit="Save limits" submitting="Saving…" onCancel={props.onClose} />
     </form>
   );
 }

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { ApiError, describeError, type Role } from '../api/client';
-import { eventHandler, Field, RolePicker } from '../components/common';
+import { eventHandler, Field, FormEnd, RolePicker } from '../components/common';
 import { DatasourcePicker } from '../components/DatasourcePicker';
 import { Dialog } from '../components/Dialog';
 
@@ -85,19 +85,7 @@ export function RolesDialog(props: {
       >
         <RolePicker value={roles} onChange={setRoles} />
         {roles.includes('guest') && <DatasourcePicker orgId={props.orgId} value={datasourceIds} onChange={setDatasourceIds} />}
-        {error && (
-          <p class="error" role="alert">
-            {error}
-          </p>
-        )}
-        <div class="buttons">
-          <button type="button" onClick={props.onClose}>
-            Cancel
-          </button>
-          <button type="submit" class="primary" disabled={busy}>
-            {busy ? 'Saving…' : 'Save'}
-          </button>
-        </div>
+        <FormEnd error={error} busy={busy} submit="Save" submitting="Saving…" onCancel={props.onClose} />
       </form>
     </Dialog>
   );

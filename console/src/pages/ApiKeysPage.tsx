@@ -3,7 +3,7 @@ import type { OrgSummary } from '../App';
 import { api, ApiError, describeError, unwrap, type Schemas } from '../api/client';
 import { clearDrafts, useDraft } from '../auth/drafts';
 import { ActionsMenu } from '../components/ActionsMenu';
-import { announce, EmptyState, eventHandler, Field, formatTime, LoadState, Table, useLoad } from '../components/common';
+import { announce, EmptyState, eventHandler, Field, FormEnd, formatTime, LoadState, Table, useLoad } from '../components/common';
 import { ConfirmDialog, Dialog } from '../components/Dialog';
 import { ChangeLimitsDialog, LIMIT_FIELDS } from '../dialogs/ChangeLimitsDialog';
 import { ShownOnce } from '../components/ShownOnce';
@@ -225,19 +225,7 @@ export function ApiKeysPage(props: { org: OrgSummary; applicationId: string }) {
             onInput={setExpiry}
             error={fieldErrors.expiresAt}
           />
-          {error && (
-            <p class="error" role="alert">
-              {error}
-            </p>
-          )}
-          <div class="buttons">
-            <button type="button" onClick={closeAdd}>
-              Cancel
-            </button>
-            <button type="submit" class="primary" disabled={busy}>
-              {busy ? 'Adding…' : 'Add key'}
-            </button>
-          </div>
+          <FormEnd error={error} busy={busy} submit="Add key" submitting="Adding…" onCancel={closeAdd} />
         </form>
       </Dialog>
 
@@ -285,19 +273,13 @@ export function ApiKeysPage(props: { org: OrgSummary; applicationId: string }) {
                 </label>
               ))}
             </fieldset>
-            {error && (
-              <p class="error" role="alert">
-                {error}
-              </p>
-            )}
-            <div class="buttons">
-              <button type="button" onClick={() => setPending(undefined)}>
-                Cancel
-              </button>
-              <button type="submit" class="primary" disabled={busy}>
-                {busy ? 'Regenerating…' : 'Regenerate'}
-              </button>
-            </div>
+            <FormEnd
+              error={error}
+              busy={busy}
+              submit="Regenerate"
+              submitting="Regenerating…"
+              onCancel={() => setPending(undefined)}
+            />
           </form>
         </Dialog>
       )}
