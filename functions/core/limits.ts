@@ -31,3 +31,9 @@ export const MAX_APPLICATION_LIMITS = { requestsPerSecond: 10_000, burst: 5_000,
 export const MAX_LEAKED_KEY_CANDIDATES = 1000;
 /** Rows in one report file unless REPORT_ROWS_PER_FILE says otherwise (about 100 MB of CSV for ten metrics). */
 export const DEFAULT_REPORT_ROWS_PER_FILE = 1_000_000;
+
+/**
+ * `10000` as `10,000`, for prose. Not `toLocaleString`: its first call loads the ICU locale data,
+ * a few milliseconds of every cold start of a route whose prose states a number at import.
+ */
+export const withThousands = (value: number): string => String(value).replace(/\B(?=(\d{3})+(?!\d))/g, ',');

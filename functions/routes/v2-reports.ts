@@ -1,13 +1,13 @@
 import * as reports from '../data/report-schemas';
 import { routeTable } from '../core/http/route';
-import { DEFAULT_REPORT_ROWS_PER_FILE } from '../core/limits';
+import { DEFAULT_REPORT_ROWS_PER_FILE, withThousands } from '../core/limits';
 import { REPORTS_PER_ORG_PER_DAY, REPORT_RETENTION_DAYS } from '../core/reports/report-limits';
 import { MAX_REPORT_DAYS } from '../data/report-schemas';
 
 const REPORT_REQUEST_DESCRIPTION = [
   "Clarity v2's historical measurements (report requests). Body: `org`, `report` (`datasource-measurements`), `outputFrequency` (`minute`, `hour`, `day`), `startTime` (inclusive), `endTime` (exclusive), `datasourceIds` (1 to 100) or `allDatasources: true`, `metricSelect`, `fileFormat` (`csv-wide` or `csv`, the default; `parquet-wide` or `parquet`; `format` is accepted as an alias), `qcAssessment`, `qcFlags`, `metricLabelStyle` (`canonical` only).",
   'Answers the report record at once (`reportStatus: "in-progress"`); poll `GET /v2/report-requests/{reportId}` until it is `succeeded` (or `failed`), then download every URL of `urls` with a plain GET.',
-  `Files: the csv-wide layout of the recent query (same writer), gzip-compressed and served with \`Content-Encoding: gzip\` and \`Content-Type: text/csv\` (a client that decodes gzip reads CSV), or Parquet with the same columns. Rows by datasource, then time, oldest first; a report longer than one file (${DEFAULT_REPORT_ROWS_PER_FILE.toLocaleString('en-US')} rows) is split into several, in order. \`hour\` and \`day\` rows hold the recent query's metrics (means, 24-hour rolling means, NowCasts, AQIs), computed by the same code, for every period that overlaps the window, over the whole period.`,
+  `Files: the csv-wide layout of the recent query (same writer), gzip-compressed and served with \`Content-Encoding: gzip\` and \`Content-Type: text/csv\` (a client that decodes gzip reads CSV), or Parquet with the same columns. Rows by datasource, then time, oldest first; a report longer than one file (${withThousands(DEFAULT_REPORT_ROWS_PER_FILE)} rows) is split into several, in order. \`hour\` and \`day\` rows hold the recent query's metrics (means, 24-hour rolling means, NowCasts, AQIs), computed by the same code, for every period that overlaps the window, over the whole period.`,
   `Limits: ${REPORTS_PER_ORG_PER_DAY} report requests per org per UTC day, then 429 with \`Retry-After\` (seconds to midnight UTC); a window spans no more than ${MAX_REPORT_DAYS} days. The datasources are checked when the report is requested and again when it runs: a report only ever holds datasources the application may read in that org (guest: its list).`,
   'Extensions: `fileFormat` and `format` may both be sent if they agree; the record carries `urls: []` until the report succeeded.',
 ].join('\n\n');

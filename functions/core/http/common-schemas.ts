@@ -1,6 +1,6 @@
 import * as z from './zod';
 import { idPattern, type IdKind } from '../ids';
-import { MAX_APPLICATION_LIMITS, MAX_UNPAGED_ITEMS } from '../limits';
+import { MAX_APPLICATION_LIMITS, MAX_UNPAGED_ITEMS, withThousands } from '../limits';
 
 /** An id of the server's own shape; anything else never reaches the database. */
 export const idSchema = (kind: IdKind) =>
@@ -45,12 +45,12 @@ export type ErrorBody = z.infer<typeof errorBodySchema>;
  * one page of at most that many and a `nextToken` when there is more.
  */
 /** How the admin listings answer, for their route descriptions. */
-export const PAGED_LISTING_DESCRIPTION = `Without \`limit\`, the whole list, as the contract shows it (up to ${MAX_UNPAGED_ITEMS.toLocaleString('en')} items, then a \`nextToken\` for the rest). Paged (extension): with \`limit\` (1 to 1000), one page of at most that many and a \`nextToken\` when there is more; pass it back as \`nextToken\`.`;
+export const PAGED_LISTING_DESCRIPTION = `Without \`limit\`, the whole list, as the contract shows it (up to ${withThousands(MAX_UNPAGED_ITEMS)} items, then a \`nextToken\` for the rest). Paged (extension): with \`limit\` (1 to 1000), one page of at most that many and a \`nextToken\` when there is more; pass it back as \`nextToken\`.`;
 
 export const pageQuerySchema = z.object({
   limit: z.optional(z.coerce.number().check(z.int(), z.gte(1), z.lte(1000))).check(
     z.meta({
-      description: `Extension: page size. Without it the whole list is answered (up to ${MAX_UNPAGED_ITEMS.toLocaleString('en')} items).`,
+      description: `Extension: page size. Without it the whole list is answered (up to ${withThousands(MAX_UNPAGED_ITEMS)} items).`,
     }),
   ),
   nextToken: z
