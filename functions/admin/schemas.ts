@@ -4,6 +4,8 @@ import {
   datasourceAnnotationFields,
   idSchema,
   isoTimeSchema,
+  timestampInputSchema,
+  booleanInputSchema,
   nameSchema,
   pageQuerySchema,
   storableNumberSchema,
@@ -212,7 +214,9 @@ const labelSchema = z.string().check(z.trim(), z.maxLength(100));
 
 export const createKeyBodySchema = z.strictObject({
   label: z.optional(labelSchema),
-  expiresAt: z.optional(isoTimeSchema).check(z.meta({ description: 'When the key stops working; must be in the future.' })),
+  expiresAt: z
+    .optional(timestampInputSchema)
+    .check(z.meta({ description: 'When the key stops working; must be in the future.' })),
 });
 
 export const regenerateKeyBodySchema = z.strictObject({
@@ -223,9 +227,9 @@ export const regenerateKeyBodySchema = z.strictObject({
 
 export const updateKeyBodySchema = z
   .strictObject({
-    enabled: z.optional(z.boolean()),
+    enabled: z.optional(booleanInputSchema),
     label: z.optional(labelSchema),
-    expiresAt: z.optional(z.nullable(isoTimeSchema)).check(
+    expiresAt: z.optional(z.nullable(timestampInputSchema)).check(
       z.meta({
         description:
           'Extension: a new expiry (in the future), or null to remove it. A regenerated key in its grace period can have its expiry moved, not removed (409).',

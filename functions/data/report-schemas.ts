@@ -1,5 +1,6 @@
 import * as z from '../core/http/zod';
-import { idSchema, isoTimeSchema } from '../core/http/common-schemas';
+import { metricSelectInputSchema } from './metric-select-schema';
+import { booleanInputSchema, idSchema, isoTimeSchema, timestampInputSchema } from '../core/http/common-schemas';
 
 /** Schemas of the report routes (Clarity's historical measurements). */
 
@@ -26,16 +27,16 @@ export const reportRequestBodySchema = z
       error: 'report must be "datasource-measurements" (node and reference-site reports are not offered).',
     }),
     outputFrequency: z.enum(['minute', 'hour', 'day']),
-    startTime: isoTimeSchema.check(z.meta({ description: 'Inclusive.' })),
-    endTime: isoTimeSchema.check(z.meta({ description: 'Exclusive.' })),
+    startTime: timestampInputSchema.check(z.meta({ description: 'Inclusive; without a zone, UTC.' })),
+    endTime: timestampInputSchema.check(z.meta({ description: 'Exclusive; without a zone, UTC.' })),
     datasourceIds: optional(z.array(idSchema('datasource')).check(z.minLength(1), z.maxLength(100))),
-    allDatasources: optional(z.boolean()),
-    metricSelect: optional(z.string().check(z.maxLength(1000))),
+    allDatasources: optional(booleanInputSchema),
+    metricSelect: optional(metricSelectInputSchema),
     fileFormat: optional(fileFormatSchema),
     format: optional(fileFormatSchema).check(z.meta({ description: 'Alias of fileFormat.' })),
     metricLabelStyle: optional(z.literal('canonical', { error: 'Only the canonical metricLabelStyle is offered.' })),
-    qcAssessment: optional(z.boolean()),
-    qcFlags: optional(z.boolean()),
+    qcAssessment: optional(booleanInputSchema),
+    qcFlags: optional(booleanInputSchema),
   })
   .check(
     z.refine((body) => body.allDatasources === true || body.datasourceIds !== undefined, {

@@ -1,9 +1,12 @@
 import * as z from '../core/http/zod';
+import { metricSelectInputSchema } from './metric-select-schema';
 import {
   applicationLimitsSchema,
   datasourceAnnotationFields,
   idSchema,
   isoTimeSchema,
+  timestampInputSchema,
+  booleanInputSchema,
   storableNumberSchema,
 } from '../core/http/common-schemas';
 import { DAY_MS, MAX_FUTURE_MS, RETENTION_MS } from '../core/measurement-windows';
@@ -110,10 +113,7 @@ const UNKNOWN_METRIC = 'Not a metric of the catalogue (GET /v2/metrics): send a 
 /** One measurement; times too far ahead or past the retention are refused (checked against the clock). */
 export const measurementSchema = z
   .object({
-    time: z.pipe(
-      isoTimeSchema,
-      z.transform((time: string) => new Date(time).toISOString()),
-    ),
+    time: timestampInputSchema,
     metrics: z.pipe(
       z.record(z.string(), storableNumberSchema).check(
         z.refine((metrics) => Object.keys(metrics).length >= 1 && Object.keys(metrics).length <= 100, {
@@ -184,7 +184,7 @@ export const recentQueryBodySchema = z
   .object({
     org: idSchema('org'),
     datasourceIds: optional(z.array(idSchema('datasource')).check(z.minLength(1), z.maxLength(MAX_QUERY_DATASOURCE_IDS))),
-    allDatasources: optional(z.boolean()),
+    allDatasources: optional(booleanInputSchema),
     outputFrequency: z.pipe(
       optional(z.enum(['minute', 'hour', 'day'])),
       z.transform((value: 'minute' | 'hour' | 'day' | undefined) => value ?? 'minute'),
@@ -193,11 +193,11 @@ export const recentQueryBodySchema = z
       optional(z.enum(['json-long', 'csv-wide'])),
       z.transform((value: 'json-long' | 'csv-wide' | undefined) => value ?? 'json-long'),
     ),
-    startTime: optional(isoTimeSchema),
-    metricSelect: optional(z.string().check(z.maxLength(1000))),
-    replyWithContinuationToken: optional(z.boolean()),
-    qcAssessment: optional(z.boolean()),
-    qcFlags: optional(z.boolean()),
+    startTime: optional(timestampInputSchema),
+    metricSelect: optional(metricSelectInputSchema),
+    replyWithContinuationToken: optional(booleanInputSchema),
+    qcAssessment: optional(booleanInputSchema),
+    qcFlags: optional(booleanInputSchema),
     locationRounding: optional(z.number().check(z.int(), z.gte(0), z.lte(MAX_LOCATION_DECIMALS))),
   })
   .check(
