@@ -1,4 +1,5 @@
 import { GITHUB_SECRET_SCANNING_KEYS_URL } from '../functions/core/config';
+import { STREAMED_ROUTE_TIMEOUT_SECONDS } from '../functions/core/limits';
 import * as path from 'node:path';
 import { CfnOutput, Duration, RemovalPolicy, SecretValue, Size, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
@@ -473,6 +474,8 @@ export class DatagateStack extends Stack {
       handler: route.handler,
       description: `${route.method} ${route.path}: ${route.summary}`,
       files: FUNCTION_FILES[route.handler],
+      // A streamed answer (a whole recent window) reads and renders for longer, with more CPU.
+      ...(route.streamed ? { timeout: Duration.seconds(STREAMED_ROUTE_TIMEOUT_SECONDS), memorySize: 1024 } : {}),
       environment: {
         ...(route.tableAccess === 'none' ? {} : { TABLE_NAME: this.table.tableName }),
         ...(route.continuationTokens ? { CONTINUATION_SECRET: this.continuationTokenSecret() } : {}),
@@ -488,7 +491,17 @@ export class DatagateStack extends Stack {
 
     const resource = this.api.root.resourceForPath(route.path);
     // No test-invoke permission: it would double the Lambda permissions (stack resource limit).
-    resource.addMethod(route.method, new apigateway.LambdaIntegration(handler.fn, { allowTestInvoke: false }), {
+    const integration = new apigateway.LambdaIntegration(handler.fn, {
+      allowTestInvoke: false,
+      // Streamed rows: API Gateway's response streaming (no 10 MB or 29 s cap; the function gzips).
+      ...(route.streamed
+        ? {
+            responseTransferMode: apigateway.ResponseTransferMode.STREAM,
+            timeout: Duration.seconds(STREAMED_ROUTE_TIMEOUT_SECONDS),
+          }
+        : {}),
+    });
+    resource.addMethod(route.method, integration, {
       operationName: route.operationId,
       ...this.methodAuthorization(route.credential, authorizers),
       // The gateway meters every /v2 request against its application's usage plan.

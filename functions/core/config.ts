@@ -1,6 +1,7 @@
 import {
   DEFAULT_CONTINUATION_SETTLE_MS,
   DEFAULT_MAX_VALUES_PER_ANSWER,
+  DEFAULT_MAX_VALUES_PER_STREAMED_ANSWER,
   DEFAULT_REPORT_ROWS_PER_FILE,
   DEFAULT_APPLICATION_LIMITS,
 } from './limits';
@@ -81,6 +82,19 @@ export function getMaxValuesPerAnswer(): number {
   const value = numberOr('MAX_VALUES_PER_ANSWER', DEFAULT_MAX_VALUES_PER_ANSWER);
   if (!Number.isInteger(value) || value < 1) {
     throw new Error('Configuration error: MAX_VALUES_PER_ANSWER must be a whole number of at least 1.');
+  }
+  return value;
+}
+
+/**
+ * The most values one streamed recent answer may hold (`MAX_VALUES_PER_STREAMED_ANSWER`, default
+ * DEFAULT_MAX_VALUES_PER_STREAMED_ANSWER): a larger query is refused up front with 413. Read at
+ * every call, so tests can lower it.
+ */
+export function getMaxValuesPerStreamedAnswer(): number {
+  const value = numberOr('MAX_VALUES_PER_STREAMED_ANSWER', DEFAULT_MAX_VALUES_PER_STREAMED_ANSWER);
+  if (!Number.isInteger(value) || value < 1) {
+    throw new Error('Configuration error: MAX_VALUES_PER_STREAMED_ANSWER must be a whole number of at least 1.');
   }
   return value;
 }

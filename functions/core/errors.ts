@@ -61,6 +61,13 @@ export class PayloadTooLargeError extends HttpError {
   }
 }
 
+/** A query whose answer would be larger than one answer may be (413, with the limit in the message). */
+export class AnswerTooLargeError extends HttpError {
+  constructor(message: string) {
+    super(413, 'payload_too_large', message);
+  }
+}
+
 export class UnsupportedMediaTypeError extends HttpError {
   constructor() {
     super(415, 'unsupported_media_type', 'The request body must be JSON (Content-Type: application/json).');

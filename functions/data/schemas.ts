@@ -247,16 +247,6 @@ export const recentMeasurementsCsvSchema = z.string().check(
 /** The response header that carries a continuation token (Clarity's name). */
 export const CONTINUATION_HEADER = 'x-clarity-continuation-token';
 
-/** Datagate's response header saying that the answer had no room for the whole window (`true`). */
-export const INCOMPLETE_HEADER = 'x-datagate-incomplete';
-
-export const incompleteHeaderSchema = z.literal('true').check(
-  z.meta({
-    description:
-      'Present when the answer had no room for every row of the window: the continuation token (sent with it, even if the query did not ask for one) resumes where the answer stopped, and the next continuations deliver the rest of the window, once each, before anything received later.',
-  }),
-);
-
 export const continuationTokenHeaderSchema = z.string().check(
   z.meta({
     description: `Send it back as \`continuationToken\` to the continuation route; good for ${CONTINUATION_TOKEN_LIFETIME_SECONDS / 3600} hours.`,

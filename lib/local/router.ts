@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
+import { PassThrough, type Readable } from 'node:stream';
 import type {
   APIGatewayAuthorizerResult,
   APIGatewayProxyEvent,
@@ -15,6 +16,7 @@ import { AUTHORIZERS } from '../authorizers';
 import { readApplicationLimits } from '../../functions/core/application-limits';
 import type { ApplicationLimits } from '../../functions/core/applications';
 import { RateLimiter, type LimitVerdict } from './rate-limiter';
+import { PRELUDE, type StreamPrelude } from '../../functions/core/http/streaming';
 
 /**
  * The local stand-in for API Gateway: it matches a request against THE route table, runs the
@@ -34,6 +36,36 @@ export interface LocalRequest {
 
 type Handler<E, R> = (event: E, context: Context) => Promise<R>;
 type LambdaModule = { handler: Handler<unknown, unknown> };
+type StreamingHandler = (event: unknown, responseStream: PassThrough, context: Context) => Promise<void>;
+
+/**
+ * API Gateway's answer; for a streamed route (`responseTransferMode: STREAM`), the body is
+ * `stream`, which the server sends as it comes (its status and headers were written first).
+ */
+export type LocalAnswer = APIGatewayProxyResult & { stream?: Readable };
+
+/**
+ * Invokes a streamed route's handler as Lambda's response streaming does: with a response stream
+ * that takes the status and headers first (awslambda.HttpResponseStream.from, ../../functions/core/http/streaming.ts),
+ * then the body as it is written. Answers once the status is known; the body keeps coming after.
+ */
+async function invokeStreaming(handler: StreamingHandler, event: APIGatewayProxyEvent, context: Context): Promise<LocalAnswer> {
+  const stream = new PassThrough();
+  const prelude = new Promise<StreamPrelude>((resolve) => {
+    (stream as PassThrough & { [PRELUDE]?: (prelude: StreamPrelude) => void })[PRELUDE] = resolve;
+  });
+  const done = handler(event, stream, context);
+  // A failure after the status was sent breaks the transfer off (the server destroys the response).
+  done.catch((error: unknown) => stream.destroy(error instanceof Error ? error : new Error(String(error))));
+  const head = await Promise.race([prelude, done.then(() => undefined)]);
+  if (!head) throw new Error('The streamed handler ended without an answer.');
+  return {
+    statusCode: head.statusCode,
+    headers: Object.fromEntries(Object.entries(head.headers ?? {}).map(([name, value]) => [name, String(value)])),
+    body: '',
+    stream,
+  };
+}
 
 const ACCOUNT = '000000000000';
 const API_ID = 'local';
@@ -193,7 +225,7 @@ export function createRouter(options: RouterOptions = {}) {
     return { context: { principalId: result.principalId, ...(result.context ?? {}) } };
   }
 
-  return async function route(request: LocalRequest): Promise<APIGatewayProxyResult> {
+  return async function route(request: LocalRequest): Promise<LocalAnswer> {
     const matched = matchRoute(request.method, request.path);
     if (!matched) return gatewayResponse('MISSING_AUTHENTICATION_TOKEN');
     const { route, params } = matched;
@@ -243,9 +275,11 @@ export function createRouter(options: RouterOptions = {}) {
       },
     };
     const module = await moduleOf(route.handler);
-    let answer: APIGatewayProxyResult;
+    let answer: LocalAnswer;
     try {
-      answer = (await module.handler(event, lambdaContext(route.operationId))) as APIGatewayProxyResult;
+      answer = route.streamed
+        ? await invokeStreaming(module.handler as unknown as StreamingHandler, event, lambdaContext(route.operationId))
+        : ((await module.handler(event, lambdaContext(route.operationId))) as APIGatewayProxyResult);
     } catch {
       return gatewayResponse('DEFAULT_5XX');
     }

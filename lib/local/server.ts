@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { pipeline } from 'node:stream/promises';
 import { gzipSync } from 'node:zlib';
 import { GATEWAY_MIN_COMPRESSION_BYTES } from '../../functions/core/http/gateway-responses';
 import { headerValue } from '../../functions/core/http/headers';
@@ -125,6 +126,18 @@ export async function startLocalServer(options: { port: number; issuerKeyFile?: 
       const resultHeaders = Object.fromEntries(
         Object.entries(result.headers ?? {}).map(([name, value]) => [name, String(value)]),
       );
+      if (result.stream) {
+        // As API Gateway streams: the function's bytes as they come (it gzips them itself), no content length.
+        response.writeHead(result.statusCode, resultHeaders);
+        response.flushHeaders();
+        try {
+          await pipeline(result.stream, response);
+        } catch {
+          // Broken off half-way: the client must see an incomplete transfer, never a shorter answer that looks whole.
+          response.destroy();
+        }
+        return;
+      }
       let payload = result.isBase64Encoded ? Buffer.from(result.body, 'base64') : Buffer.from(result.body, 'utf8');
       if (
         acceptsGzip(headers) &&

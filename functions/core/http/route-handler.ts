@@ -9,7 +9,9 @@ import type { Permission } from '../roles';
 import { noteRequestOrg, requestTelemetry } from '../observability/request-telemetry';
 import { errorResponses } from './error-responses';
 import { parseInput, type ParsedInput } from './request';
-import { replyResult, type Reply } from './reply';
+import { replyResult, BASE_RESPONSE_HEADERS, type Reply } from './reply';
+import { headerValue } from './headers';
+import { streamedBody } from './streaming';
 import type { ApplicationRoute, CredentialKind, PersonRoute, RouteDefinition } from './route';
 
 /**
@@ -65,6 +67,12 @@ function orgNamedIn(input: { params: unknown; query: unknown; body: unknown }): 
   return undefined;
 }
 
+/** Whether the client accepts gzip (`Accept-Encoding`, q=0 refuses): a streamed answer is encoded here. */
+function acceptsGzip(event: APIGatewayProxyEvent): boolean {
+  const accepted = headerValue(event.headers ?? {}, 'accept-encoding') ?? '';
+  return accepted.split(',').some((coding) => /^\s*(gzip|\*)\s*(;\s*q=(0?\.\d*[1-9]\d*|1(\.0*)?))?\s*$/i.test(coding));
+}
+
 /** Establishes what the caller may do (defineRoute's permission and grant checks), or nothing. */
 export type Authorize = (
   route: RouteDefinition,
@@ -83,7 +91,8 @@ export function routeHandler<R extends RouteDefinition>(
   authorize: Authorize,
   run: (request: RouteRequest<R>) => Promise<Reply>,
 ) {
-  return middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context>()
+  // A streamed route's handler takes the response stream (./streaming.ts); its answer's body is a stream.
+  return middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context>(route.streamed ? { streamifyResponse: true } : {})
     .use(requestTelemetry(route))
     .use(errorResponses())
     .handler(async (event) => {
@@ -93,6 +102,19 @@ export function routeHandler<R extends RouteDefinition>(
       const access = await authorize(route, input, principal);
       if ('org' in access && typeof access.org === 'string') noteRequestOrg(event, access.org);
       const reply = await run({ ...input, principal, event, ...access } as RouteRequest<R>);
-      return replyResult(reply);
+      if (reply.chunks === undefined) return replyResult(reply);
+      const gzip = acceptsGzip(event);
+      return {
+        statusCode: reply.status,
+        headers: {
+          ...BASE_RESPONSE_HEADERS,
+          'Content-Type': reply.contentType,
+          ...(gzip ? { 'Content-Encoding': 'gzip' } : {}),
+          Vary: 'Accept-Encoding',
+          ...reply.headers,
+        },
+        // middy's streamifyResponse pipes a stream body to the response stream.
+        body: streamedBody(reply.chunks, gzip) as unknown as string,
+      };
     });
 }

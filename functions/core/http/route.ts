@@ -61,6 +61,12 @@ interface RouteBase {
    * queue); `poll` signs download links for report files (read access to `reports/` in the bucket).
    */
   reports?: 'request' | 'poll';
+  /**
+   * The answer is streamed (a `StreamedReply`): Lambda response streaming behind API Gateway's
+   * `responseTransferMode: STREAM`, and the same through the local server. The stack gives the
+   * route's function and integration the streamed answer's time (STREAMED_ROUTE_TIMEOUT_SECONDS).
+   */
+  streamed?: boolean;
   /** The success answer(s), by status. */
   responses: Record<number, RouteResponse>;
   /** Error statuses this route can answer besides the ones every route can (401, 413, 415, 429, 500, 503). */

@@ -2,7 +2,7 @@ import { ThrottledError } from '../errors';
 import { newId } from '../ids';
 import { getItem, putNew, queryAll, retryWhileUnavailable, transact, updateItem, updateNow, type StoredItem } from '../table';
 import type { Datasource } from '../datasources';
-import type { ReportQuery } from './report-query';
+import type { ReportKind, ReportQuery } from './report-query';
 
 /**
  * Report requests and their progress. The report: PK `REPORT#<reportId>`, SK `REPORT`. Each
@@ -23,7 +23,7 @@ export interface Report {
   reportId: string;
   orgId: string;
   applicationId: string;
-  report: 'datasource-measurements';
+  report: ReportKind;
   reportStatus: ReportStatus;
   message: string;
   query: ReportQuery;
@@ -74,12 +74,17 @@ function secondsToMidnight(now: Date): number {
  * Creates an in-progress report, counting it in the org's quota of the UTC day in the same
  * transaction: past REPORTS_PER_ORG_PER_DAY it is 429 with Retry-After (seconds to midnight).
  */
-export async function createReport(orgId: string, applicationId: string, query: ReportQuery, now = new Date()): Promise<Report> {
+export async function createReport(
+  orgId: string,
+  applicationId: string,
+  query: ReportQuery,
+  { report: kind = 'datasource-measurements', now = new Date() }: { report?: ReportKind; now?: Date } = {},
+): Promise<Report> {
   const report: Report = {
     reportId: newId('report'),
     orgId,
     applicationId,
-    report: 'datasource-measurements',
+    report: kind,
     reportStatus: 'in-progress',
     message: 'The report is being prepared.',
     query,
