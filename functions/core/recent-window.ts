@@ -34,8 +34,8 @@ import { readListing } from './table';
  * most 49 or 10 rows a datasource) and come as one slice.
  */
 
-/** Rows read and held at once while answering (a slice); about 10 MB of rows. */
-const SLICE_ROWS = 20_000;
+/** Rows read and held at once while answering (a slice), about 10 MB of rows, unless `RECENT_SLICE_ROWS` says otherwise (tests). */
+const sliceRows = () => Number(process.env.RECENT_SLICE_ROWS) || 20_000;
 /** Datasources read at once. */
 const CONCURRENCY = 16;
 const DATASOURCE_PAGE = 100;
@@ -218,6 +218,7 @@ export async function planRecentAnswer(
 
   // Slices: runs of whole hours, newest first, of about SLICE_ROWS rows. The newest slice reaches
   // MAX_FUTURE_MS ahead and reads every datasource: an ingest in flight may not have added to its hour yet.
+  const SLICE_ROWS = sliceRows();
   const slices: { from: number; to: number; datasourceIds: Set<string> }[] = [];
   let current: { from: number; to: number; datasourceIds: Set<string>; rows: number } | undefined;
   for (const hour of hours) {

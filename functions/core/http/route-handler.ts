@@ -1,4 +1,5 @@
 import middy from '@middy/core';
+import { executionModeStreamifyResponse } from '@middy/core/StreamifyResponse';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { UnauthorizedError } from '../errors';
 import { fromAuthorizerContext, type ApplicationPrincipal, type PersonPrincipal } from '../principal';
@@ -92,7 +93,9 @@ export function routeHandler<R extends RouteDefinition>(
   run: (request: RouteRequest<R>) => Promise<Reply>,
 ) {
   // A streamed route's handler takes the response stream (./streaming.ts); its answer's body is a stream.
-  return middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context>(route.streamed ? { streamifyResponse: true } : {})
+  return middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context>(
+    route.streamed ? { executionMode: executionModeStreamifyResponse } : {},
+  )
     .use(requestTelemetry(route))
     .use(errorResponses())
     .handler(async (event) => {
@@ -113,7 +116,7 @@ export function routeHandler<R extends RouteDefinition>(
           Vary: 'Accept-Encoding',
           ...reply.headers,
         },
-        // middy's streamifyResponse pipes a stream body to the response stream.
+        // middy's streamify-response mode pipes a stream body to the response stream.
         body: streamedBody(reply.chunks, gzip) as unknown as string,
       };
     });

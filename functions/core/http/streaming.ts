@@ -31,14 +31,14 @@ interface LambdaStreamingGlobal {
   HttpResponseStream: { from(stream: Writable, prelude: StreamPrelude): Writable };
 }
 
-const runtime = globalThis as unknown as { awslambda?: LambdaStreamingGlobal };
-runtime.awslambda ??= {
-  streamifyResponse: (handler) => Object.assign(handler, { [STREAMING_HANDLER]: true }),
-  HttpResponseStream: {
-    from(stream, prelude) {
-      (stream as Writable & { [PRELUDE]?: (prelude: StreamPrelude) => void })[PRELUDE]?.(prelude);
-      return stream;
-    },
+const runtime = globalThis as unknown as { awslambda?: Partial<LambdaStreamingGlobal> };
+// Other libraries (the SDK's invoke store) create `awslambda` too, without these: fill in what is missing.
+const lambdaGlobal = (runtime.awslambda ??= {});
+lambdaGlobal.streamifyResponse ??= (handler) => Object.assign(handler, { [STREAMING_HANDLER]: true });
+lambdaGlobal.HttpResponseStream ??= {
+  from(stream, prelude) {
+    (stream as Writable & { [PRELUDE]?: (prelude: StreamPrelude) => void })[PRELUDE]?.(prelude);
+    return stream;
   },
 };
 
