@@ -269,13 +269,11 @@ export const recentMeasurementsSchema = z.object({
         .nullable(z.number())
         .check(z.meta({ description: 'The value to use; null while a cloud-calibrated metric has no calibrated value.' })),
       raw: z.number(),
-      status: z
-        .string()
-        .check(
-          z.meta({
-            description: `As the reading was sent (${READING_STATUSES.map((status) => `\`${status}\``).join(', ')}); means: \`sensor-ready\`.`,
-          }),
-        ),
+      status: z.string().check(
+        z.meta({
+          description: `As the reading was sent (${READING_STATUSES.map((status) => `\`${status}\``).join(', ')}); means: \`sensor-ready\`.`,
+        }),
+      ),
       qcAssessment: z.optional(z.string()).check(
         z.meta({
           description:
