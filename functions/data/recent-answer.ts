@@ -5,6 +5,7 @@ import type { StreamedReply } from '../core/http/reply';
 import type { Datasource } from '../core/datasources';
 import type { RecentQuery, Row } from '../core/measurement-windows';
 import { csvCell, csvWideHeader, type MetricCell, type WideRow } from '../core/air-quality/csv-wide';
+import { readingOf, type StoredReading } from '../core/air-quality/readings';
 import { CONTINUATION_HEADER } from './schemas';
 import { currentSourceId } from './v2-datasources';
 
@@ -18,26 +19,24 @@ import { currentSourceId } from './v2-datasources';
  */
 
 /**
- * A stored reading: a number (the sensor's value, raw = value, status `sensor-ready`, as for
- * Clarity's direct metrics), or the reading as a gateway sent it, `{raw, value?, status?,
- * qcAssessment?, qcFlags?}` (`value: null` when calibration is missing). Answers carry them as stored.
+ * A reading is answered as it was sent (../core/air-quality/readings.ts): `raw`, `value` (null
+ * while a calibration is missing), `status`, and the QC attributes when the query asks for them.
+ * A reading sent without QC attributes, and every mean, is assessed `valid` with no flags, which
+ * is how Clarity assesses a value no flag applies to.
  */
-export type Reading =
-  number | { raw: number | null; value?: number | null; status?: string; qcAssessment?: string; qcFlags?: readonly string[] };
-
-/** Datagate applies no QC of its own: a reading no flag applies to is `valid` with no flags, as Clarity assesses it. */
-const STATUS = 'sensor-ready';
 const QC_ASSESSMENT = 'valid';
+const STATUS = 'sensor-ready';
+type Reading = StoredReading;
 
-/** A reading's attributes as answers carry them. */
-export function cellOf(reading: Reading, query: Pick<RecentQuery, 'qcAssessment' | 'qcFlags'>): MetricCell {
-  const stored = typeof reading === 'number' ? { raw: reading } : reading;
+/** The cell of one reading (a minute's, as stored) or one mean (a number). */
+export function cellOf(stored: StoredReading, query: Pick<RecentQuery, 'qcAssessment' | 'qcFlags'>): MetricCell {
+  const { raw, value, status, qcAssessment, qcFlags } = readingOf(stored);
   return {
-    raw: stored.raw,
-    value: stored.value === undefined ? stored.raw : stored.value,
-    status: stored.status ?? STATUS,
-    ...(query.qcAssessment ? { qcAssessment: stored.qcAssessment ?? QC_ASSESSMENT } : {}),
-    ...(query.qcFlags ? { qcFlags: stored.qcFlags ?? [] } : {}),
+    raw,
+    value,
+    status,
+    ...(query.qcAssessment ? { qcAssessment: qcAssessment ?? QC_ASSESSMENT } : {}),
+    ...(query.qcFlags ? { qcFlags: qcFlags ?? [] } : {}),
   };
 }
 

@@ -68,6 +68,23 @@ function orgNamedIn(input: { params: unknown; query: unknown; body: unknown }): 
   return undefined;
 }
 
+/** The Lambda result of a reply; a streamed reply's body is its stream (middy's streamify-response mode pipes it). */
+function resultOf(reply: Reply, event: APIGatewayProxyEvent): APIGatewayProxyResult {
+  if (reply.chunks === undefined) return replyResult(reply);
+  const gzip = acceptsGzip(event);
+  return {
+    statusCode: reply.status,
+    headers: {
+      ...BASE_RESPONSE_HEADERS,
+      'Content-Type': reply.contentType,
+      ...(gzip ? { 'Content-Encoding': 'gzip' } : {}),
+      Vary: 'Accept-Encoding',
+      ...reply.headers,
+    },
+    body: streamedBody(reply.chunks, gzip) as unknown as string,
+  };
+}
+
 /** Whether the client accepts gzip (`Accept-Encoding`, q=0 refuses): a streamed answer is encoded here. */
 function acceptsGzip(event: APIGatewayProxyEvent): boolean {
   const accepted = headerValue(event.headers ?? {}, 'accept-encoding') ?? '';
@@ -82,15 +99,28 @@ export type Authorize = (
 ) => Promise<Record<string, unknown>>;
 
 /**
+ * Runs an authorized request's `respond` (its function and answer), or answers for it: how
+ * `defineRoute` makes its POSTs idempotent (idempotency.ts) without every route carrying that.
+ */
+export type AroundRun = (
+  route: RouteDefinition,
+  event: APIGatewayProxyEvent,
+  principal: PersonPrincipal | ApplicationPrincipal | undefined,
+  context: Context,
+  respond: () => Promise<APIGatewayProxyResult>,
+) => Promise<APIGatewayProxyResult>;
+
+/**
  * Wraps a route's function into a Lambda handler: parse and validate with the route's schemas,
- * resolve the principal, run `authorize`, run, and answer; typed errors become the contract's
- * error body. Every request writes one log line and its metrics (request telemetry), failures
- * included.
+ * resolve the principal, run `authorize`, run (through `around`, when given), and answer; typed
+ * errors become the contract's error body. Every request writes one log line and its metrics
+ * (request telemetry), failures included.
  */
 export function routeHandler<R extends RouteDefinition>(
   route: R,
   authorize: Authorize,
   run: (request: RouteRequest<R>) => Promise<Reply>,
+  around?: AroundRun,
 ) {
   // A streamed route's handler takes the response stream (./streaming.ts); its answer's body is a stream.
   return middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context>(
@@ -98,26 +128,13 @@ export function routeHandler<R extends RouteDefinition>(
   )
     .use(requestTelemetry(route))
     .use(errorResponses())
-    .handler(async (event) => {
+    .handler(async (event, context) => {
       const input = parseInput(route, event);
       noteRequestOrg(event, orgNamedIn(input));
       const principal = principalFor(route, event);
       const access = await authorize(route, input, principal);
       if ('org' in access && typeof access.org === 'string') noteRequestOrg(event, access.org);
-      const reply = await run({ ...input, principal, event, ...access } as RouteRequest<R>);
-      if (reply.chunks === undefined) return replyResult(reply);
-      const gzip = acceptsGzip(event);
-      return {
-        statusCode: reply.status,
-        headers: {
-          ...BASE_RESPONSE_HEADERS,
-          'Content-Type': reply.contentType,
-          ...(gzip ? { 'Content-Encoding': 'gzip' } : {}),
-          Vary: 'Accept-Encoding',
-          ...reply.headers,
-        },
-        // middy's streamify-response mode pipes a stream body to the response stream.
-        body: streamedBody(reply.chunks, gzip) as unknown as string,
-      };
+      const respond = async () => resultOf(await run({ ...input, principal, event, ...access } as RouteRequest<R>), event);
+      return around ? around(route, event, principal, context, respond) : respond();
     });
 }
