@@ -113,7 +113,7 @@ async function* jsonLongChunks(answer: AnswerRows, query: RecentQuery, request: 
       const head =
         `{"datasourceId":${JSON.stringify(row.datasourceId)},"time":"${row.time}",` +
         (row.endOfPeriod ? `"startOfPeriod":"${row.time}","endOfPeriod":"${row.endOfPeriod}",` : '');
-      const metrics = row.metrics as Record<string, Reading>;
+      const metrics = row.metrics;
       for (const metric of Object.keys(metrics).sort()) {
         text += `${first ? '' : ','}${head}${prefixOf(metric)}${jsonReading(metrics[metric]!, qcAssessment, qcFlags)}}`;
         first = false;
@@ -173,7 +173,7 @@ async function* csvWideChunks(answer: AnswerRows, query: RecentQuery): AsyncGene
     for (const row of rows) {
       const { before, location } = prefixOf(row.datasourceId);
       text += before + row.time + (query.outputFrequency === 'minute' ? '' : `,${row.endOfPeriod ?? ''}`) + location;
-      const readings = row.metrics as Record<string, Reading>;
+      const readings = row.metrics;
       for (const metric of metrics) text += csvReading(readings[metric], qcAssessment, qcFlags, empty);
       for (const metric in readings) {
         // The header was written from the hourly aggregates; a metric they did not know (an ingest in
@@ -219,7 +219,7 @@ export function wideRowsOf(answer: { rows: Row[]; datasources: Datasource[] }, q
           }
         : {}),
       metrics: Object.fromEntries(
-        Object.entries(row.metrics as Record<string, Reading>).map(([metric, reading]) => [metric, cellOf(reading, query)]),
+        Object.entries(row.metrics).map(([metric, reading]) => [metric, cellOf(reading, query)]),
       ),
     };
   });
