@@ -124,7 +124,11 @@ async function renderedAnswer(orgId: string, datasourceId: string, now: number):
  * and the path's own work.
  */
 async function floorOfAnswer(orgId: string, datasourceId: string, now: number, runs: number): Promise<number> {
-  const client = new DynamoDBClient({ endpoint: process.env.DYNAMODB_ENDPOINT, region: process.env.AWS_REGION ?? 'local' });
+  const client = new DynamoDBClient({
+    endpoint: process.env.DYNAMODB_ENDPOINT,
+    region: process.env.AWS_REGION ?? 'local',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
   const wire: string[] = [];
   let startKey: Record<string, unknown> | undefined;
   do {
