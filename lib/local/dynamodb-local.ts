@@ -40,7 +40,13 @@ export function localClient(endpoint: string): DynamoDBClient {
   return new DynamoDBClient({ endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
 }
 
-async function waitUntilReady(endpoint: string, child: ChildProcess, timeoutMs = 30_000): Promise<void> {
+/**
+ * Java's start on a busy 2-core machine (other builds and tests running) takes well over 30 s;
+ * a process that exits is reported at once, so a long wait only costs time when it is needed.
+ */
+const READY_TIMEOUT_MS = 120_000;
+
+async function waitUntilReady(endpoint: string, child: ChildProcess, timeoutMs = READY_TIMEOUT_MS): Promise<void> {
   const client = localClient(endpoint);
   const deadline = Date.now() + timeoutMs;
   let exited = false;
