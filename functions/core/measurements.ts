@@ -5,7 +5,8 @@ import { RETENTION_MS, type Measurement } from './measurement-windows';
 import { registerOrgForArchive } from './archive/archive-state';
 import type { StoredReading } from './air-quality/readings';
 import { ServiceUnavailableError } from './errors';
-import { INGEST_DEADLINE_MS, INGEST_RETRY_AFTER_SECONDS } from './limits';
+import { INGEST_RETRY_AFTER_SECONDS } from './limits';
+import { getIngestDeadlineMs } from './config';
 
 /**
  * Measurements: one item per datasource and time.
@@ -79,13 +80,13 @@ const DATASOURCE_CONCURRENCY = 8;
  * recounts them from the stored minutes before it writes (docs/architecture.md, "Rolled-up means").
  * An ingest that finds the lease held does not wait: it writes its minutes beside the holder,
  * which recounts their periods before it releases (`ingestInTurn`). An ingest not finished after
- * INGEST_DEADLINE_MS answers 503 with `Retry-After`; its writes go on, and a resend is exact.
+ * its deadline (`getIngestDeadlineMs`) answers 503 with `Retry-After`; its writes go on, and a resend is exact.
  * @returns how many distinct measurements were written
  */
 export async function putMeasurements(orgId: string, measurements: readonly Measurement[]): Promise<number> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(new ServiceUnavailableError(INGEST_RETRY_AFTER_SECONDS)), INGEST_DEADLINE_MS);
+    timer = setTimeout(() => reject(new ServiceUnavailableError(INGEST_RETRY_AFTER_SECONDS)), getIngestDeadlineMs());
   });
   const work = writeMeasurements(orgId, measurements);
   // The work goes on after a 503 (nothing is undone); it never rejects unheard.
