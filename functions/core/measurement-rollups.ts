@@ -319,7 +319,7 @@ async function holdLease(
         await releaseLease(datasourceId, owner, 'keepPending');
         return;
       }
-      await sleep(10 + Math.random() * 20);
+      await sleep(20 + Math.random() * 30);
       continue;
     }
     await work.recount(periodsIn(lease, 'pending'));

@@ -47,11 +47,23 @@ async function itemsOf(datasourceId: string): Promise<Record<string, unknown>[]>
   return items;
 }
 
-const ingestCall = (datasourceId: string, measurements: unknown[]) =>
-  api.call('POST', `/v2/datasources/${datasourceId}/measurements`, {
-    key: org.keys.technician,
-    body: { org: org.orgId, measurements },
-  });
+/**
+ * One ingest as a gateway sends it: a 503 (the ingest's deadline, on a machine too busy for it)
+ * must carry `Retry-After`, and is sent again after it, as the contract asks of clients; the
+ * bench, not this test, measures that none waits on another.
+ */
+async function ingestCall(datasourceId: string, measurements: unknown[]) {
+  for (let attempt = 1; ; attempt++) {
+    const answer = await api.call('POST', `/v2/datasources/${datasourceId}/measurements`, {
+      key: org.keys.technician,
+      body: { org: org.orgId, measurements },
+    });
+    if (answer.status !== 503 || attempt === 5) return answer;
+    const retryAfter = Number(answer.headers.get('retry-after'));
+    expect(retryAfter).toBeGreaterThanOrEqual(1);
+    await new Promise((resolve) => setTimeout(resolve, retryAfter * 1000));
+  }
+}
 
 /** 30 readings a minute apart, ending `endMinutesAgo` ago, with values that differ per sender. */
 const batch = (sender: number, endMinutesAgo: number, now: number) =>
@@ -87,7 +99,7 @@ describe('simultaneous ingests to one datasource', () => {
       const hourly = items.filter((item) => String(item.SK).startsWith('H#'));
       expect(hourly.length).toBeGreaterThan(0);
     }
-  });
+  }, 120_000);
 
   it('through the API: the hour and day means are those of the stored values', async () => {
     const datasourceId = org.datasources[1]!;
@@ -118,7 +130,7 @@ describe('simultaneous ingests to one datasource', () => {
       expect(hour.value).toBeCloseTo(own.reduce((total, value) => total + value, 0) / own.length, 9);
     }
     expect(hours.some((entry) => entry.metric === 'no2Conc1HourMean')).toBe(true);
-  });
+  }, 120_000);
 });
 
 describe('an ingest that cannot finish in time', () => {
