@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { TABLE_SCHEMA } from '../../functions/core/table-schema';
+import { TABLE_SCHEMA } from '../../functions/core/store/table-schema';
 import { routeList } from '../../functions/routes';
 import { AUTHORIZERS } from '../../lib/authorizers';
 import { DatagateFunction } from '../../lib/datagate-function';

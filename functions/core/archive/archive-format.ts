@@ -1,5 +1,6 @@
 import { parquetReadObjects } from 'hyparquet';
 import { parquetWriteBuffer, type ColumnSource } from 'hyparquet-writer';
+import { DAY_MS } from '../platform/time';
 
 /**
  * The archive's file format: one Parquet file per org, datasource and UTC day,
@@ -19,7 +20,6 @@ export interface ArchivedMinute {
   metrics: Record<string, number>;
 }
 
-const DAY_MS = 86_400_000;
 const MAX_SCALE = 4;
 const INT32_LIMIT = 2 ** 31 - 1;
 
