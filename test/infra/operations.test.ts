@@ -318,7 +318,7 @@ describe('Datagate stack: operations', () => {
 
     test('a message in the report dead-letter queue is alarmed at once', () => {
       const [deadLetterQueueId] = Object.entries(resources).find(
-        ([id, resource]) => (resource as Json).Type === 'AWS::SQS::Queue' && id.includes('ReportDeadLetterQueue'),
+        ([id, resource]) => resource.Type === 'AWS::SQS::Queue' && id.includes('ReportDeadLetterQueue'),
       )!;
       expect(singleMetric('ReportDeadLetters')).toMatchObject({
         Namespace: 'AWS/SQS',
