@@ -4,7 +4,7 @@ import { DataFolderError, readDemoState } from '../lib/local/demo-data';
 import { startLocalRuntime, type LocalRuntime } from '../lib/local/runtime';
 import { ensureConsoleBuilt } from '../lib/local/console-build';
 import { walkthroughScript } from '../lib/local/walkthrough';
-import { setNotReady } from '../functions/core/readiness';
+import { setNotReady } from '../functions/core/platform/readiness';
 
 /**
  * `npm start`: the whole API on http://127.0.0.1:$PORT against DynamoDB Local, with demo data

@@ -1,6 +1,6 @@
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { documentClient } from '../../functions/core/table';
-import { getTableName } from '../../functions/core/config';
+import { documentClient } from '../../functions/core/store/table';
+import { getTableName } from '../../functions/core/platform/config';
 import { localClient } from '../../lib/local/dynamodb-local';
 import { useTestApi } from '../support/local-api';
 import { dataOrg, minutesAgo, type DataOrg } from '../support/data-api';
