@@ -16,7 +16,7 @@ import { KEY_RECORD_LEADING_KEYS } from '../functions/core/applications';
 import { routeList } from '../functions/routes';
 import { AUTHORIZERS } from './authorizers';
 import { DatagateFunction } from './datagate-function';
-import { ReportResources } from './report-resources';
+import { ARCHIVER_BUDGET, ARCHIVER_SCHEDULE, ReportResources } from './report-resources';
 import { FUNCTION_FILES } from './function-assets';
 import { DatagateMonitoring, type MonitoredFunction } from './monitoring';
 import { acknowledgeConsoleFindings, acknowledgeReportFindings, acknowledgeStackFindings } from './nag-acknowledgments';
@@ -202,6 +202,12 @@ export class DatagateStack extends Stack {
       indexNames: TABLE_SCHEMA.indexes.map((index) => index.name),
       webAclMetricName: webAcl.metricName,
       alarmEmail: props.alarmEmail,
+      reports: {
+        deadLetterQueue: this.reports.deadLetterQueue,
+        archiver: this.reports.archiver.fn,
+        archiverSchedule: ARCHIVER_SCHEDULE,
+        archiverBudget: ARCHIVER_BUDGET,
+      },
     });
     acknowledgeStackFindings(this, { api: this.api, table: this.table });
     acknowledgeConsoleFindings(this, consoleHosting);
