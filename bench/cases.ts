@@ -56,6 +56,8 @@ export const TARGETS: Record<string, Target> = {
   'query.wholeAnswerGzipBytes': report,
   'query.othersVsAlone': atMost(1.2),
   'ingest.batch500VsFloor': atMost(1.5),
+  'ingest.concurrent10VsOne': atMost(2),
+  'ingest.spreadBatchVsFloor': atMost(1.5),
   'query.hourItemsRead': atMost(100),
   'query.dayItemsRead': atMost(300),
   'ingest.rollupWriteOverhead': atMost(1.1),
@@ -121,7 +123,11 @@ export async function loadCases(): Promise<BenchCase[]> {
       keys: ['query.streamRssGrowthMB', 'query.wholeAnswerSeconds', 'query.wholeAnswerBytes', 'query.wholeAnswerGzipBytes'],
       run: streamCases,
     },
-    { name: 'ingest', keys: ['ingest.batch500VsFloor'], run: ingestCases },
+    {
+      name: 'ingest',
+      keys: ['ingest.batch500VsFloor', 'ingest.concurrent10VsOne', 'ingest.spreadBatchVsFloor'],
+      run: ingestCases,
+    },
     { name: 'rollups', keys: ['query.hourItemsRead', 'query.dayItemsRead', 'ingest.rollupWriteOverhead'], run: rollupCases },
     { name: 'e2e', keys: ['e2e.datasourcesOverFloor', 'e2e.rps'], run: e2eCases },
     {

@@ -1,11 +1,11 @@
 import { createGzip } from 'node:zlib';
 import { Readable } from 'node:stream';
-import { createOrg } from '../functions/core/orgs';
-import { createDatasource } from '../functions/core/datasources';
-import { putMeasurements, type Measurement } from '../functions/core/measurements';
-import type { RecentQuery } from '../functions/core/recent-measurements';
-import { planRecentAnswer } from '../functions/core/recent-window';
-import { recentAnswerChunks } from '../functions/data/recent-answer';
+import { createOrg } from '../functions/core/orgs/orgs';
+import { createDatasource } from '../functions/core/datasources/datasources';
+import { putMeasurements, type Measurement } from '../functions/core/measurements/measurements';
+import type { RecentQuery } from '../functions/core/measurements/recent-measurements';
+import { planRecentAnswer } from '../functions/core/measurements/recent-window';
+import { recentAnswerChunks } from '../functions/core/clarity/recent-answer';
 import { progress } from './sampling';
 import type { BenchSettings, Figures } from './cases';
 

@@ -1,12 +1,12 @@
 import { v2MeasurementRoutes } from '../routes/v2-measurements';
 import { defineRoute } from '../core/http/define-route';
-import { getContinuationSettleMs } from '../core/config';
-import { receiptMarkAt } from '../core/measurements';
-import type { RecentQuery } from '../core/recent-measurements';
-import { planRecentAnswer } from '../core/recent-window';
-import { recentMeasurementsReply } from './recent-answer';
-import { readableDatasources } from '../core/roles';
-import { countForRequest } from '../core/observability/request-telemetry';
+import { getContinuationSettleMs } from '../core/platform/config';
+import { receiptMarkAt } from '../core/measurements/measurements';
+import type { RecentQuery } from '../core/measurements/recent-measurements';
+import { planRecentAnswer } from '../core/measurements/recent-window';
+import { recentMeasurementsReply } from '../core/clarity/recent-answer';
+import { readableDatasources } from '../core/orgs/roles';
+import { countForRequest } from '../core/http/request-telemetry';
 import { METRIC } from '../core/observability/metric-names';
 
 /**

@@ -1,14 +1,14 @@
 import { v2ReportRoutes } from '../routes/v2-reports';
 import { defineRoute } from '../core/http/define-route';
-import { getDatasources, listVisibleDatasources, type Datasource } from '../core/datasources';
-import { BadRequestError, ServiceUnavailableError } from '../core/errors';
+import { getDatasources, listVisibleDatasources, type Datasource } from '../core/datasources/datasources';
+import { BadRequestError, ServiceUnavailableError } from '../core/platform/errors';
 import type { ReportQuery } from '../core/reports/report-query';
 import { sendReportMessages } from '../core/reports/report-queue';
 import { createReport, failReport } from '../core/reports/report-records';
-import { readableDatasources } from '../core/roles';
-import { reportRecord } from './report-answer';
-import { normalFormat, type ReportRequestBody } from './report-schemas';
-import { currentSourceId } from './v2-datasources';
+import { readableDatasources } from '../core/orgs/roles';
+import { reportRecord } from '../core/reports/report-answer';
+import { normalFormat, type ReportRequestBody } from '../core/clarity/report-schemas';
+import { currentSourceId } from '../core/clarity/v2-datasources';
 
 /**
  * `POST /v2/report-requests`: checks the datasources against the grant, counts the request in

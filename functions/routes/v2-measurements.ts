@@ -1,20 +1,16 @@
-import * as data from '../data/schemas';
+import * as data from '../core/clarity/v2-schemas';
 import { routeTable } from '../core/http/route';
-import {
-  DAY_MS,
-  HOUR_MS,
-  MAX_FUTURE_MS,
-  MAX_MEASUREMENTS_PER_ANSWER,
-  RETENTION_MS,
-  WINDOW_MS,
-} from '../core/measurement-windows';
+import { DAY_MS, HOUR_MS } from '../core/platform/time';
+import { MAX_FUTURE_MS, MAX_MEASUREMENTS_PER_ANSWER, RETENTION_MS, WINDOW_MS } from '../core/measurements/measurement-windows';
 import {
   CONTINUATION_TOKEN_LIFETIME_SECONDS,
   DEFAULT_CONTINUATION_SETTLE_MS,
   DEFAULT_MAX_VALUES_PER_ANSWER,
   DEFAULT_MAX_VALUES_PER_STREAMED_ANSWER,
+  JSON_LONG_BYTES_PER_VALUE,
+  STREAMED_RESPONSE_MAX_BYTES,
   withThousands,
-} from '../core/limits';
+} from '../core/platform/limits';
 
 const RECENT_DESCRIPTION = [
   'Clarity v2 compatible. Body: `org`, `datasourceIds` (1 to 1000; Clarity publishes no limit) or `allDatasources: true`, `outputFrequency` (`minute` default, `hour`, `day`), `format` (`json-long` default, `csv-wide`), `startTime`, `metricSelect`, `qcAssessment`, `qcFlags`, `locationRounding` (decimal places of the locations, 0 to 15), `replyWithContinuationToken`. Other fields and `null` values are ignored.',
@@ -22,7 +18,7 @@ const RECENT_DESCRIPTION = [
   "`metricSelect`: Clarity's selector language (`default`, `all`, `none`/`only`, `+`, `-`, `*` globs, `:category` as listed in `GET /v2/metrics`); absent means `default`. Datagate reading: commas separate terms like `+`, and a list without a start word selects exactly the listed metrics.",
   '`json-long`: each row carries `raw`, `value` and `status` as the reading was sent (a number sent: `raw` = `value`, `sensor-ready`; `value` null while a cloud-calibrated metric has no calibrated value; means: `sensor-ready`), `qcAssessment` and `qcFlags` when asked (as sent, else `valid` and `[]`: Datagate applies no QC flags of its own), and for means `startOfPeriod` and `endOfPeriod` (`time` is the start). `request` echoes the query, normalised. `locations` lists the datasources in `data` that have a location.',
   "`csv-wide` (`text/csv`), as Clarity writes it: one row per datasource and time; columns `datasourceId, sourceId, sourceType, outputFrequency, time` (means: `startOfPeriod, endOfPeriod`), `locationLatitude, locationLongitude`, then per metric, in alphabetical order, `<metric>.qcAssessment, <metric>.qcFlags` (when asked), `<metric>.raw, <metric>.status, <metric>.value`; empty cells where a row lacks a metric. `sourceId` is the datasource's `currentSourceId`.",
-  `Whole answers: an answer holds the whole window (as narrowed by \`startTime\`) of every datasource asked for, whether or not a continuation token is asked for, in one answer. It is streamed: rows are written as they are read, gzip-encoded by Datagate when the client sends \`Accept-Encoding: gzip\`, so a large answer starts at once and takes as long as its bytes take to send. A query whose answer would hold more than ${withThousands(DEFAULT_MAX_VALUES_PER_STREAMED_ANSWER)} values (\`json-long\` \`data\` entries, or \`csv-wide\` metric cells; about 180 MB of json-long, near Lambda's 200 MB for a streamed answer) is refused up front with 413 naming the limit: ask for fewer datasources, a later \`startTime\`, fewer metrics, or request a report. An answer is never cut short with a 200: if the service fails half-way the transfer is broken off (the client sees an incomplete transfer, or a gzip stream that does not end), never a shorter answer that looks whole.`,
+  `Whole answers: an answer holds the whole window (as narrowed by \`startTime\`) of every datasource asked for, whether or not a continuation token is asked for, in one answer. It is streamed: rows are written as they are read, gzip-encoded by Datagate when the client sends \`Accept-Encoding: gzip\`, so a large answer starts at once and takes as long as its bytes take to send. A query whose answer would hold more than ${withThousands(DEFAULT_MAX_VALUES_PER_STREAMED_ANSWER)} values (\`json-long\` \`data\` entries, or \`csv-wide\` metric cells; about ${Math.round((DEFAULT_MAX_VALUES_PER_STREAMED_ANSWER * JSON_LONG_BYTES_PER_VALUE) / 1e6)} MB of json-long, near Lambda's ${STREAMED_RESPONSE_MAX_BYTES / 1e6} MB for a streamed answer) is refused up front with 413 naming the limit: ask for fewer datasources, a later \`startTime\`, fewer metrics, or request a report. An answer is never cut short with a 200: if the service fails half-way the transfer is broken off (the client sees an incomplete transfer, or a gzip stream that does not end), never a shorter answer that looks whole.`,
   "Continuation tokens (`replyWithContinuationToken: true`, Clarity's meaning): the header `x-clarity-continuation-token` carries a token for the continuation route, which answers what is new since this answer. Measurements received in the last few seconds (the settle lag) are left out of this answer and are the first continuation's, so none is sent twice or passed by. Clients never need a token to get the window itself.",
 ].join('\n\n');
 

@@ -1,8 +1,8 @@
-import * as reports from '../data/report-schemas';
+import * as reports from '../core/clarity/report-schemas';
 import { routeTable } from '../core/http/route';
-import { DEFAULT_REPORT_ROWS_PER_FILE, withThousands } from '../core/limits';
+import { DEFAULT_REPORT_ROWS_PER_FILE, withThousands } from '../core/platform/limits';
 import { REPORTS_PER_ORG_PER_DAY, REPORT_RETENTION_DAYS } from '../core/reports/report-limits';
-import { MAX_REPORT_DAYS } from '../data/report-schemas';
+import { MAX_REPORT_DAYS } from '../core/clarity/report-schemas';
 
 const REPORT_REQUEST_DESCRIPTION = [
   'Clarity v2\'s historical measurements (report requests). Body: `org`, `report`, `outputFrequency` (`minute`, `hour`, `day`), `startTime` (inclusive), `endTime` (exclusive), `metricSelect`, `fileFormat` (`csv-wide` or `csv`, the default; `parquet-wide` or `parquet`; `format` is accepted as an alias), `qcAssessment`, `qcFlags`, `metricLabelStyle` (`canonical`, the default: `pm2_5ConcMass1HourMean.raw`; `english`: the catalogue\'s description and the attribute, `PM2.5 mass concentration, 1-hour mean raw`, for people, never an identifier; `legacy`: Clarity\'s labels from before its metrics dictionary, which for every metric Datagate stores are the canonical ones). Times without a zone are UTC; booleans also take `"true"`/`"false"`.',

@@ -1,7 +1,7 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { STREAMED_ROUTE_TIMEOUT_SECONDS } from '../../functions/core/limits';
+import { STREAMED_ROUTE_TIMEOUT_SECONDS } from '../../functions/core/platform/limits';
 import { GATEWAY_RESPONSES } from '../../functions/core/http/gateway-responses';
-import { TABLE_SCHEMA } from '../../functions/core/table-schema';
+import { TABLE_SCHEMA } from '../../functions/core/store/table-schema';
 import { routeList } from '../../functions/routes';
 import { AUTHORIZERS } from '../../lib/authorizers';
 import { DatagateStack } from '../../lib/datagate-stack';

@@ -1,24 +1,35 @@
 import { buildOpenApiDocument } from '../../functions/core/http/openapi';
 import { routeList } from '../../functions/routes';
-import { MAX_KEYS_PER_APPLICATION, MAX_UNPAGED_ITEMS } from '../../functions/core/limits';
-import { MAX_FUTURE_MS, MAX_MEASUREMENTS_PER_ANSWER, RETENTION_MS, WINDOW_MS } from '../../functions/core/measurement-windows';
+import {
+  JSON_LONG_BYTES_PER_VALUE,
+  MAX_KEYS_PER_APPLICATION,
+  MAX_UNPAGED_ITEMS,
+  STREAMED_RESPONSE_MAX_BYTES,
+} from '../../functions/core/platform/limits';
+import {
+  MAX_FUTURE_MS,
+  MAX_MEASUREMENTS_PER_ANSWER,
+  RETENTION_MS,
+  WINDOW_MS,
+} from '../../functions/core/measurements/measurement-windows';
 import {
   getContinuationSettleMs,
   getKeyCacheTtlSeconds,
   getMaxValuesPerAnswer,
+  getMaxValuesPerStreamedAnswer,
   getReportRowsPerFile,
   MAX_BODY_BYTES,
-} from '../../functions/core/config';
-import { apiKeyHint, issueApiKey } from '../../functions/core/api-keys';
-import { signContinuationToken, verifyContinuationToken } from '../../functions/core/continuation-tokens';
-import { measurementSchema } from '../../functions/data/schemas';
-import { whoamiSchema } from '../../functions/data/schemas';
+} from '../../functions/core/platform/config';
+import { apiKeyHint, issueApiKey } from '../../functions/core/applications';
+import { signContinuationToken, verifyContinuationToken } from '../../functions/core/measurements/continuation-tokens';
+import { measurementSchema } from '../../functions/core/clarity/v2-schemas';
+import { whoamiSchema } from '../../functions/core/clarity/v2-schemas';
 import { metricsOf } from '../../functions/core/air-quality/catalogue';
 import { ROLLING_HOURS } from '../../functions/core/air-quality/derived-metrics';
 import { NOWCAST_HOURS, nowcast } from '../../functions/core/air-quality/nowcast';
 import { AQI_TABLES, aqiOf } from '../../functions/core/air-quality/aqi';
 import { REPORTS_PER_ORG_PER_DAY, REPORT_RETENTION_DAYS } from '../../functions/core/reports/report-limits';
-import { MAX_REPORT_DAYS } from '../../functions/data/report-schemas';
+import { MAX_REPORT_DAYS } from '../../functions/core/clarity/report-schemas';
 import { IDEMPOTENCY_WINDOW_SECONDS } from '../../functions/core/http/idempotency-key';
 
 /**
@@ -198,11 +209,27 @@ const CLAIMS: Claim[] = [
   { about: 'the day window', pattern: /the (\d+) UTC days/, actual: () => [WINDOW_MS.day / DAY] },
   {
     about: 'values in one answer',
-    pattern: /at most (\d+) values|fits in (\d+) values/,
+    pattern: /at most (\d+) values|fits in (\d+) values|up to (\d+) values/,
     actual: () => {
       delete process.env.MAX_VALUES_PER_ANSWER;
       return [getMaxValuesPerAnswer()];
     },
+  },
+  {
+    about: 'values in one streamed (whole) answer',
+    pattern: /more than ([\d,]+) values/,
+    actual: () => {
+      delete process.env.MAX_VALUES_PER_STREAMED_ANSWER;
+      return [getMaxValuesPerStreamedAnswer()];
+    },
+  },
+  {
+    about: "the size of a whole answer at that limit, and Lambda's most for a streamed response",
+    pattern: /about (\d+) MB of json-long, near Lambda's (\d+) MB/,
+    actual: () => [
+      Math.round((getMaxValuesPerStreamedAnswer() * JSON_LONG_BYTES_PER_VALUE) / 1e6),
+      STREAMED_RESPONSE_MAX_BYTES / 1e6,
+    ],
   },
   {
     about: 'rows or measurements in one answer',

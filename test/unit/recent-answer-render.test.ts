@@ -1,6 +1,6 @@
-import type { Datasource } from '../../functions/core/datasources';
-import type { RecentQuery, Row } from '../../functions/core/measurement-windows';
-import { recentAnswerChunks, type AnswerRows } from '../../functions/data/recent-answer';
+import type { Datasource } from '../../functions/core/datasources/datasources';
+import type { RecentQuery, Row } from '../../functions/core/measurements/measurement-windows';
+import { recentAnswerChunks, type AnswerRows } from '../../functions/core/clarity/recent-answer';
 
 /**
  * The streamed renderer writes by hand what JSON.stringify and the csv-wide writer would: these

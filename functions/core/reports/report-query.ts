@@ -1,8 +1,8 @@
+import type { OutputFrequency } from '../platform/time';
 /**
  * A report request, normalised, and how its work is split: pure, no I/O.
  */
 
-export type OutputFrequency = 'minute' | 'hour' | 'day';
 export type ReportFileFormat = 'csv-wide' | 'parquet-wide';
 /** Clarity's three reports: by datasource, by node, by reference site. */
 export type ReportKind = 'datasource-measurements' | 'node-measurements' | 'reference-site-measurements';
