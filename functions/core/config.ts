@@ -135,3 +135,15 @@ export function getDefaultApplicationLimits(): { requestsPerSecond: number; burs
     requestsPerDay: numberOr('DEFAULT_REQUESTS_PER_DAY', DEFAULT_APPLICATION_LIMITS.requestsPerDay),
   };
 }
+
+/**
+ * Where the usage routes read usage per application: `cloudwatch` (AWS: the metrics the handlers
+ * and the access log write; the stack sets it) or `table` (the counters the local runtime
+ * flushes; the default, for `npm start` and the tests).
+ */
+export function getUsageSource(): 'cloudwatch' | 'table' {
+  const source = process.env.USAGE_SOURCE || 'table';
+  if (source !== 'cloudwatch' && source !== 'table')
+    throw new Error('Configuration error: USAGE_SOURCE must be "cloudwatch" or "table".');
+  return source;
+}

@@ -15,6 +15,7 @@ import { AUTHORIZERS } from '../authorizers';
 import { readApplicationLimits } from '../../functions/core/application-limits';
 import type { ApplicationLimits } from '../../functions/core/applications';
 import { RateLimiter, type LimitVerdict } from './rate-limiter';
+import { recordGatewayThrottle } from '../../functions/core/usage/usage-recorder';
 
 /**
  * The local stand-in for API Gateway: it matches a request against THE route table, runs the
@@ -29,7 +30,18 @@ export interface LocalRequest {
   query: URLSearchParams;
   headers: Record<string, string>;
   body?: string;
+  /**
+   * The address of the client's socket: what API Gateway puts in `requestContext.identity.sourceIp`.
+   * Never taken from a header (X-Forwarded-For is the client's to write).
+   */
   sourceIp?: string;
+}
+
+/** An address as API Gateway writes it: an IPv4 client of a dual-stack socket (`::ffff:127.0.0.1`) is plain IPv4. */
+export function gatewaySourceIp(address: string | undefined): string {
+  if (!address) return '127.0.0.1';
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+  return mapped ? mapped[1]! : address;
 }
 
 type Handler<E, R> = (event: E, context: Context) => Promise<R>;
@@ -178,8 +190,11 @@ export function createRouter(options: RouterOptions = {}) {
       queryStringParameters: Object.fromEntries(request.query),
       multiValueQueryStringParameters: {},
       stageVariables: {},
-      // The same request id as the route's event, as API Gateway gives both.
-      requestContext: { requestId } as APIGatewayRequestAuthorizerEvent['requestContext'],
+      // The same request id as the route's event, as API Gateway gives both, and the same source address.
+      requestContext: {
+        requestId,
+        identity: { sourceIp: gatewaySourceIp(request.sourceIp) },
+      } as APIGatewayRequestAuthorizerEvent['requestContext'],
     };
     const module = await moduleOf(authorizer.handler);
     let result: APIGatewayAuthorizerResult;
@@ -205,8 +220,13 @@ export function createRouter(options: RouterOptions = {}) {
       authorizerContext = outcome.context;
       // API Gateway meters the application through its usage plan after the authorizer allowed it.
       if (route.credential === 'apiKey') {
-        const verdict = await usageVerdict(String(outcome.context.applicationId));
-        if (verdict !== 'allowed') return gatewayResponse(verdict === 'throttled' ? 'THROTTLED' : 'QUOTA_EXCEEDED');
+        const applicationId = String(outcome.context.applicationId);
+        const verdict = await usageVerdict(applicationId);
+        if (verdict !== 'allowed') {
+          // Usage per application counts the gateway's 429s (in AWS: the access log's metric filter).
+          recordGatewayThrottle(applicationId, Date.now());
+          return gatewayResponse(verdict === 'throttled' ? 'THROTTLED' : 'QUOTA_EXCEEDED');
+        }
       }
     }
     const query = Object.fromEntries(request.query);
@@ -239,7 +259,7 @@ export function createRouter(options: RouterOptions = {}) {
         domainName: headerValue(request.headers, 'host'),
         protocol: 'HTTP/1.1',
         authorizer: authorizerContext,
-        identity: { sourceIp: request.sourceIp ?? '127.0.0.1' } as APIGatewayProxyEvent['requestContext']['identity'],
+        identity: { sourceIp: gatewaySourceIp(request.sourceIp) } as APIGatewayProxyEvent['requestContext']['identity'],
       },
     };
     const module = await moduleOf(route.handler);

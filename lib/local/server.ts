@@ -27,6 +27,8 @@ const GATEWAY_MAX_BODY = 10 * 1024 * 1024;
 
 export interface LocalServer {
   url: string;
+  /** The same server on the IPv6 loopback (`http://[::1]:<port>`), when the machine has one. */
+  urlV6?: string;
   issuer: LocalIssuer;
   scanner: LocalSecretScanner;
   signIn: SignInFlow;
@@ -149,19 +151,28 @@ export async function startLocalServer(options: { port: number; issuerKeyFile?: 
     }
   };
   // `answer` turns every failure into a 500; this catch is for one while answering the 500.
-  const server: Server = createServer((request, response) => {
+  const serve = (request: IncomingMessage, response: ServerResponse) => {
     answer(request, response).catch((error: unknown) => {
       console.error(JSON.stringify({ level: 'error', message: 'local server failure while answering', error: String(error) }));
       response.destroy();
     });
-  });
+  };
+  const server: Server = createServer(serve);
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) =>
       reject(error.code === 'EADDRINUSE' ? new Error(`port ${options.port} is in use; set PORT to another port.`) : error),
     );
     server.listen(options.port, '127.0.0.1', resolve);
   });
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://127.0.0.1:${port}`;
+  // The IPv6 loopback too, on the same port, so `localhost` works either way and IPv6 clients
+  // (and allowlists of IPv6 ranges) can be tried; a machine without IPv6 goes without.
+  const serverV6: Server = createServer(serve);
+  const listeningV6 = await new Promise<boolean>((resolve) => {
+    serverV6.once('error', () => resolve(false));
+    serverV6.listen(port, '::1', () => resolve(true));
+  });
   issuer = await createLocalIssuer(url, { keyFile: options.issuerKeyFile });
   signIn = createSignInFlow(issuer, url);
   return {
@@ -170,10 +181,16 @@ export async function startLocalServer(options: { port: number; issuerKeyFile?: 
     scanner,
     signIn,
     router,
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    ...(listeningV6 ? { urlV6: `http://[::1]:${port}` } : {}),
+    close: async () => {
+      const closing = [server, ...(listeningV6 ? [serverV6] : [])].map(
+        (each) =>
+          new Promise<void>((resolve) => {
+            each.closeAllConnections();
+            each.close(() => resolve());
+          }),
+      );
+      await Promise.all(closing);
+    },
   };
 }

@@ -17,6 +17,8 @@ export const ERROR_CODES = [
   'validation_error',
   'unauthorized',
   'forbidden',
+  // 403 from the gateway: a key used from outside its IP allowlist (contract section 12).
+  'ip_not_allowed',
   'not_found',
   'conflict',
   'payload_too_large',

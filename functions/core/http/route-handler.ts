@@ -6,7 +6,7 @@ import type { Actor } from '../audit';
 import type { Grant } from '../api-keys';
 import type { Membership } from '../people';
 import type { Permission } from '../roles';
-import { noteRequestOrg, requestTelemetry } from '../observability/request-telemetry';
+import { noteGrantedOrg, noteRequestOrg, requestTelemetry } from '../observability/request-telemetry';
 import { errorResponses } from './error-responses';
 import { parseInput, type ParsedInput } from './request';
 import { replyResult, type Reply } from './reply';
@@ -91,7 +91,7 @@ export function routeHandler<R extends RouteDefinition>(
       noteRequestOrg(event, orgNamedIn(input));
       const principal = principalFor(route, event);
       const access = await authorize(route, input, principal);
-      if ('org' in access && typeof access.org === 'string') noteRequestOrg(event, access.org);
+      if ('org' in access && typeof access.org === 'string') noteGrantedOrg(event, access.org);
       const reply = await run({ ...input, principal, event, ...access } as RouteRequest<R>);
       return replyResult(reply);
     });
