@@ -15,6 +15,8 @@ import { TABLE_SCHEMA } from '../functions/core/table-schema';
 import { KEY_RECORD_LEADING_KEYS } from '../functions/core/api-keys';
 import { routeList } from '../functions/routes';
 import { AUTHORIZERS } from './authorizers';
+import { METRICS_NAMESPACE } from '../functions/core/observability/metric-names';
+import { USAGE_DIMENSION, USAGE_METRIC } from '../functions/core/usage/usage-metric-names';
 import { DatagateFunction } from './datagate-function';
 import { ReportResources } from './report-resources';
 import { FUNCTION_FILES } from './function-assets';
@@ -335,6 +337,18 @@ export class DatagateStack extends Stack {
       retention: logs.RetentionDays.THREE_MONTHS,
       removalPolicy: RemovalPolicy.DESTROY,
     });
+    // Usage per application: the requests the gateway throttled before any handler ran (no EMF
+    // can count those), by application, from the access log (functions/core/usage/).
+    new logs.MetricFilter(this, 'GatewayThrottledByApplication', {
+      logGroup: accessLogs,
+      metricNamespace: METRICS_NAMESPACE,
+      metricName: USAGE_METRIC.gatewayThrottled,
+      filterPattern: logs.FilterPattern.literal(
+        '{ ($.errorType = "THROTTLED" || $.errorType = "QUOTA_EXCEEDED") && $.applicationId = "app_*" }',
+      ),
+      metricValue: '1',
+      dimensions: { [USAGE_DIMENSION.applicationId]: '$.applicationId' },
+    });
     const createCloudWatchRole = props.apiGatewayCloudWatchRole ?? true;
     const api = new apigateway.RestApi(this, 'Api', {
       restApiName: 'datagate',
@@ -462,7 +476,12 @@ export class DatagateStack extends Stack {
     return new apigateway.RequestAuthorizer(this, `${pascalCase(kind)}Authorizer`, {
       authorizerName: path.basename(AUTHORIZERS[kind].handler),
       handler: handler.fn,
-      identitySources: [apigateway.IdentitySource.header(AUTHORIZERS[kind].identityHeader)],
+      identitySources: [
+        apigateway.IdentitySource.header(AUTHORIZERS[kind].identityHeader),
+        // The API key authorizer enforces each key's IP allowlist: its answers are cached per key
+        // AND source address, so an Allow cached for one address is never reused for another.
+        ...(kind === 'apiKey' ? [apigateway.IdentitySource.context('identity.sourceIp')] : []),
+      ],
       resultsCacheTtl,
     });
   }
@@ -479,9 +498,11 @@ export class DatagateStack extends Stack {
         ...(route.usagePlans ? { GATEWAY_REST_API_ID: this.api.restApiId, GATEWAY_STAGE: this.stageName } : {}),
         ...this.limitDefaults,
         ...(route.secretScannerKeys ? { SECRET_SCANNER_KEYS_URL: this.secretScannerKeysUrl } : {}),
+        ...(route.usageMetrics ? { USAGE_SOURCE: 'cloudwatch' } : {}),
       },
     });
     this.grantTableAccess(route, handler);
+    if (route.usageMetrics) this.grantUsageMetrics(handler);
     for (const [name, value] of Object.entries(this.reports.grantRoute(route, handler))) handler.fn.addEnvironment(name, value);
     if (route.usagePlans) this.grantUsagePlans(handler);
     this.routeFunctions.push({ name: route.operationId, fn: handler.fn });
@@ -493,6 +514,15 @@ export class DatagateStack extends Stack {
       ...this.methodAuthorization(route.credential, authorizers),
       // The gateway meters every /v2 request against its application's usage plan.
       apiKeyRequired: route.credential === 'apiKey',
+    });
+  }
+
+  /** The usage routes read usage per application back from CloudWatch (GetMetricData, which takes no resource). */
+  private grantUsageMetrics(handler: DatagateFunction): void {
+    handler.fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['cloudwatch:GetMetricData'], resources: ['*'] }));
+    Validations.of(handler).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
+      reason: 'cloudwatch:GetMetricData supports no resource-level permissions; it only reads metrics.',
     });
   }
 

@@ -63,7 +63,7 @@ export const applicationRoutes = routeTable({
     usageMetrics: true,
     summary: "An application's data API requests per UTC day, with each org's share",
     description:
-      "Contract section 11: every data API request made with any of the application's keys, per UTC day (newest first, today included), the throttled ones (429), and the requests into each org (`byOrg`). Counted without a write per request (CloudWatch metrics in AWS, which arrive a minute or two late; flushed counters locally, every 10 seconds). An admin of a connected org reads its own share at `GET /admin/orgs/{orgId}/connections/{applicationId}/usage`.",
+      "Contract section 11: every data API request made with any of the application's keys, per UTC day (newest first, today included), the throttled ones (429), and the requests into each org (`byOrg`). Counted without a write per request (CloudWatch metrics in AWS, which arrive a minute or two late; counters flushed to the table now and then under `npm start`). An admin of a connected org reads its own share at `GET /admin/orgs/{orgId}/connections/{applicationId}/usage`.",
     who: 'admin of the owner org',
     params: admin.applicationParamsSchema,
     query: admin.usageQuerySchema,

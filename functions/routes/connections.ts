@@ -63,7 +63,7 @@ export const connectionRoutes = routeTable({
     usageMetrics: true,
     summary: "A connected application's data API requests into this org per UTC day",
     description:
-      "Contract section 11: the requests the application made into this org (the ones that named it as `org`), per UTC day, newest first, in the shape the owner org reads: `byOrg` holds this org only. The gateway throttles an application before it reads the org, so those 429s show in the owner's totals only. 404 when the application is not connected to this org.",
+      "Contract section 11: the requests the application made into this org (the ones that named it as `org`), per UTC day, newest first, in the shape the owner org reads: `byOrg` holds this org only. The gateway throttles an application before it reads the org, so those throttled answers show in the owner's totals only. 404 when the application is not connected to this org.",
     who: 'admin',
     params: admin.connectionParamsSchema,
     query: admin.usageQuerySchema,

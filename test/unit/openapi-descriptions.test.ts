@@ -1,3 +1,4 @@
+import { DEFAULT_USAGE_DAYS, MAX_USAGE_DAYS } from '../../functions/core/usage/usage-days';
 import { buildOpenApiDocument } from '../../functions/core/http/openapi';
 import { routeList } from '../../functions/routes';
 import { MAX_KEYS_PER_APPLICATION, MAX_UNPAGED_ITEMS } from '../../functions/core/limits';
@@ -237,6 +238,11 @@ const CLAIMS: Claim[] = [
       delete process.env.REPORT_ROWS_PER_FILE;
       return [getReportRowsPerFile()];
     },
+  },
+  {
+    about: 'the days of a usage answer',
+    pattern: /today included: (\d+) to (\d+) \(default (\d+)\)/,
+    actual: () => [1, MAX_USAGE_DAYS, DEFAULT_USAGE_DAYS],
   },
   { about: 'how long reports are kept', pattern: /are kept (\d+) days/, actual: () => [REPORT_RETENTION_DAYS] },
   {
