@@ -188,7 +188,7 @@ export class DatagateStack extends Stack {
       : { oidc: props.oidc!, consoleSignIn: props.consoleSignIn };
     consoleHosting.deploy(consoleSignIn);
     const { authorizers, functions: authorizerFunctions } = this.createAuthorizers(oidc);
-    for (const route of routeList) this.addRoute(route, authorizers);
+    for (const route of routeList) this.addRoute(route, authorizers, oidc.issuer);
 
     // The background workers are alarmed like the route functions (errors and throttles).
     this.routeFunctions.push(
@@ -487,7 +487,11 @@ export class DatagateStack extends Stack {
   }
 
   /** One row of the route table: its resource, function, grant and method. */
-  private addRoute(route: RouteDefinition, authorizers: Record<AuthorizerKind, apigateway.IAuthorizer>): void {
+  private addRoute(
+    route: RouteDefinition,
+    authorizers: Record<AuthorizerKind, apigateway.IAuthorizer>,
+    oidcIssuer: string,
+  ): void {
     const handler = new DatagateFunction(this, pascalCase(route.operationId), {
       handler: route.handler,
       description: `${route.method} ${route.path}: ${route.summary}`,
@@ -499,6 +503,7 @@ export class DatagateStack extends Stack {
         ...this.limitDefaults,
         ...(route.secretScannerKeys ? { SECRET_SCANNER_KEYS_URL: this.secretScannerKeysUrl } : {}),
         ...(route.usageMetrics ? { USAGE_SOURCE: 'cloudwatch' } : {}),
+        ...(route.signInIssuer ? { OIDC_ISSUER: oidcIssuer } : {}),
       },
     });
     this.grantTableAccess(route, handler);

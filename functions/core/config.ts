@@ -147,3 +147,11 @@ export function getUsageSource(): 'cloudwatch' | 'table' {
     throw new Error('Configuration error: USAGE_SOURCE must be "cloudwatch" or "table".');
   return source;
 }
+
+/**
+ * The OIDC issuer people sign in with, where only the document needs it (the OpenAPI route names
+ * its discovery document); undefined when not configured.
+ */
+export function getOidcIssuer(): string | undefined {
+  return process.env.OIDC_ISSUER || undefined;
+}

@@ -96,6 +96,21 @@ export async function startLocalServer(options: { port: number; issuerKeyFile?: 
       if (body === TOO_LARGE)
         return send(response, 413, { message: 'The request body is too large.', code: 'payload_too_large' });
       if (url.pathname === '/local/jwks.json' && request.method === 'GET') return send(response, 200, issuer!.jwks);
+      // OIDC discovery, as Cognito publishes it: the OpenAPI document's openIdConnect scheme points here.
+      if (url.pathname === '/local/.well-known/openid-configuration' && request.method === 'GET')
+        return send(response, 200, {
+          issuer: issuer!.issuer,
+          jwks_uri: issuer!.jwksUrl,
+          authorization_endpoint: `${issuer!.issuer}/oauth2/authorize`,
+          token_endpoint: `${issuer!.issuer}/oauth2/token`,
+          end_session_endpoint: `${issuer!.issuer}/logout`,
+          response_types_supported: ['code'],
+          subject_types_supported: ['public'],
+          id_token_signing_alg_values_supported: ['ES256'],
+          code_challenge_methods_supported: ['S256'],
+          scopes_supported: ['openid', 'email'],
+          claims_supported: ['sub', 'email', 'email_verified'],
+        });
       if (url.pathname === '/local/token' && request.method === 'POST') return await localTokenRoute(issuer!, body, response);
       if (url.pathname === LOCAL_SCANNER_KEYS_PATH && request.method === 'GET') return send(response, 200, scanner.document);
       if (url.pathname === '/local/secret-scanning/sign' && request.method === 'POST')
