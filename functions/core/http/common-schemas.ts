@@ -21,6 +21,8 @@ export const ERROR_CODES = [
   'ip_not_allowed',
   'not_found',
   'conflict',
+  'idempotency_key_in_use',
+  'idempotency_key_reused',
   'payload_too_large',
   'unsupported_media_type',
   'throttled',
