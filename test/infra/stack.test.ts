@@ -93,7 +93,8 @@ function authorizerFor(
   template: Template,
   kind: keyof typeof AUTHORIZERS,
 ): { authorizerId: string; functionId: string; properties: Json } {
-  const source = `method.request.header.${AUTHORIZERS[kind].identityHeader}`;
+  // The API key authorizer enforces IP allowlists: its answers are cached per key and source address.
+  const source = `method.request.header.${AUTHORIZERS[kind].identityHeader}${kind === 'apiKey' ? ',context.identity.sourceIp' : ''}`;
   const matches = Object.entries(
     template.findResources('AWS::ApiGateway::Authorizer', { Properties: { IdentitySource: source } }),
   );
@@ -319,7 +320,7 @@ describe('Datagate stack, default configuration (Cognito user pool)', () => {
     template.resourceCountIs('AWS::ApiGateway::Authorizer', 2);
     template.hasResourceProperties('AWS::ApiGateway::Authorizer', {
       Type: 'REQUEST',
-      IdentitySource: 'method.request.header.x-api-key',
+      IdentitySource: 'method.request.header.x-api-key,context.identity.sourceIp',
     });
     template.hasResourceProperties('AWS::ApiGateway::Authorizer', {
       Type: 'REQUEST',
