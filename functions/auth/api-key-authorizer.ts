@@ -1,8 +1,8 @@
 import { headerValue } from '../core/http/headers';
-import { withAuthorizerTelemetry } from '../core/observability/authorizer-telemetry';
+import { withAuthorizerTelemetry } from '../core/http/authorizer-telemetry';
 import { addressInRanges } from '../core/ip-ranges';
-import { allow, deny, unauthorized } from './authorizer-response';
-import { settleKeyBookkeeping, verifyApiKey } from './verify-api-key';
+import { allow, deny, unauthorized } from '../core/identity/authorizer-response';
+import { settleKeyBookkeeping, verifyApiKey } from '../core/identity/verify-api-key';
 
 /**
  * Lambda REQUEST authorizer of `/v2`: resolves `x-api-key` to the application and its grants,

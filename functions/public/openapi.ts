@@ -4,7 +4,7 @@ import { ok } from '../core/http/reply';
 import { buildOpenApiDocument } from '../core/http/openapi';
 import { requestBaseUrl } from '../core/http/base-url';
 import { routeList } from '../routes';
-import { getOidcIssuer } from '../core/config';
+import { getOidcIssuer } from '../core/platform/config';
 
 let document: Record<string, unknown> | undefined;
 

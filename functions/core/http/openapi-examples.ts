@@ -1,4 +1,4 @@
-import { ID_PREFIXES, idPattern, type IdKind } from '../ids';
+import { ID_PREFIXES, idPattern, type IdKind } from '../platform/ids';
 
 /**
  * Examples for the OpenAPI document, made from the same JSON Schemas the document carries, so

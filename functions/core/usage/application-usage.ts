@@ -1,7 +1,6 @@
-import { getUsageSource } from '../config';
-import { NotFoundError } from '../errors';
-import { loadApplication } from '../applications';
-import { getConnection } from '../connections';
+import { getUsageSource } from '../platform/config';
+import { NotFoundError } from '../platform/errors';
+import { getConnection, loadApplication } from '../applications';
 import { assembleUsage, usageWindow, type ApplicationUsage, type DayCounts } from './usage-days';
 import { readUsageCounts } from './usage-store';
 import { readUsageMetrics } from './usage-metrics';

@@ -1,4 +1,4 @@
-import { addNow, queryAll } from '../table';
+import { addNow, queryAll } from '../store/table';
 import type { DayCounts } from './usage-days';
 
 /**
