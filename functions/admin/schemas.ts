@@ -125,9 +125,57 @@ export const datasourceSchema = z
     tags: z.array(z.string()),
     location: z.optional(locationSchema),
     createdAt: isoTimeSchema,
+    latestReading: z.optional(
+      z
+        .object({
+          time: isoTimeSchema,
+          metric: z.literal('pm2_5ConcMass'),
+          value: z.number(),
+          unit: z.literal('µg/m³'),
+        })
+        .check(
+          z.meta({
+            id: 'LatestReading',
+            description:
+              'Extension: with `include=latestReading` on the listing, the newest PM2.5 minute of the datasource within the 10-day retention; absent when there is none.',
+          }),
+        ),
+    ),
   })
   .check(z.meta({ id: 'Datasource' }));
 export const datasourceListSchema = z.object({ datasources: z.array(datasourceSchema), nextToken: z.optional(z.string()) });
+
+export const datasourceListQuerySchema = z.extend(pageQuerySchema, {
+  include: z.optional(z.enum(['latestReading'])).check(
+    z.meta({
+      description:
+        "Extension: `latestReading` adds each datasource's newest PM2.5 reading (one small Query per listed datasource, on the server).",
+    }),
+  ),
+});
+
+export const datasourceReadingsQuerySchema = z.object({
+  hours: z
+    ._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(72)), 24)
+    .check(z.meta({ description: 'UTC hours back from now, the current hour included (1-72, default 24).' })),
+});
+
+export const datasourceReadingsSchema = z
+  .object({
+    datasourceId: z.string(),
+    metric: z.literal('pm2_5ConcMass'),
+    unit: z.literal('µg/m³'),
+    from: isoTimeSchema.check(z.meta({ description: 'Start of the first hour of the window.' })),
+    to: isoTimeSchema.check(z.meta({ description: 'The end of the window: now.' })),
+    hours: z.array(
+      z.object({
+        start: isoTimeSchema,
+        mean: z.number(),
+        minutes: z.number().check(z.meta({ description: 'PM2.5 minutes the mean is of.' })),
+      }),
+    ),
+  })
+  .check(z.meta({ id: 'DatasourceReadings' }));
 
 export { pageQuerySchema };
 
