@@ -69,7 +69,19 @@ export const issuedKeySchema = z
   .check(z.meta({ id: 'IssuedApiKey' }));
 
 export const createApplicationResponseSchema = z.object({ application: applicationSchema, apiKey: issuedKeySchema });
-export const applicationListSchema = z.object({ applications: z.array(applicationSchema), nextToken: z.optional(z.string()) });
+export const applicationSummarySchema = z
+  .object({
+    ...applicationFields,
+    keyCount: z.number().check(z.meta({ description: 'Extension: how many keys the application has (at most 20).' })),
+    connections: z
+      .array(z.object({ orgId: z.string(), orgName: z.string() }))
+      .check(z.meta({ description: 'Extension: the orgs that connected the application, by their current name.' })),
+  })
+  .check(z.meta({ id: 'ApplicationSummary' }));
+export const applicationListSchema = z.object({
+  applications: z.array(applicationSummarySchema),
+  nextToken: z.optional(z.string()),
+});
 
 export const createConnectionBodySchema = z
   .strictObject({

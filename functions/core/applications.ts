@@ -121,6 +121,46 @@ export async function listApplicationsOwnedBy(orgId: string, limit: number, next
   return { ...page, items: page.items.map(applicationFromItem) };
 }
 
+/** Applications' partitions read at once when a listing summarizes them. */
+const SUMMARY_CONCURRENCY = 8;
+
+/**
+ * One page of the applications an org created, each with what the console's table shows: how
+ * many keys it has and which orgs connected it (by name). One Query of GSI1 for the page, one
+ * Query per listed application's partition (its items are small: at most 20 keys and its
+ * connections), `SUMMARY_CONCURRENCY` at a time, and one BatchGet of the connected orgs' names.
+ */
+export async function listApplicationSummariesOwnedBy(ownerOrgId: string, limit: number, nextToken?: string) {
+  const page = await listApplicationsOwnedBy(ownerOrgId, limit, nextToken);
+  const aggregates = new Map<string, ApplicationAggregate>();
+  let next = 0;
+  const worker = async () => {
+    while (next < page.items.length) {
+      const { applicationId } = page.items[next++]!;
+      const aggregate = await loadApplication(applicationId);
+      if (aggregate) aggregates.set(applicationId, aggregate);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(SUMMARY_CONCURRENCY, page.items.length) }, worker));
+  const orgIds = [...new Set([...aggregates.values()].flatMap((aggregate) => aggregate.connections.map(({ orgId }) => orgId)))];
+  const orgs = await getOrgs(orgIds);
+  return {
+    ...page,
+    // An application deleted between the two reads is left out.
+    items: page.items.flatMap((application) => {
+      const aggregate = aggregates.get(application.applicationId);
+      if (!aggregate) return [];
+      return [
+        {
+          ...application,
+          keyCount: aggregate.keys.length,
+          connections: aggregate.connections.map(({ orgId }) => ({ orgId, orgName: orgs.get(orgId)?.name ?? orgId })),
+        },
+      ];
+    }),
+  };
+}
+
 /** Creates an application and its first key in one transaction; the key's plaintext is returned once. */
 export async function createApplication(
   ownerOrgId: string,

@@ -1,4 +1,5 @@
 import { baseOfStoredName } from './air-quality/derived-metrics';
+import { valueOf, type StoredReading } from './air-quality/readings';
 import { readRollups } from './measurement-rollups';
 import { readMeasurements } from './measurements';
 import { RETENTION_MS } from './measurement-windows';
@@ -37,8 +38,15 @@ export interface HourlyReadings {
   hours: { start: string; mean: number; minutes: number }[];
 }
 
-const pm25Of = (metrics: Readonly<Record<string, number>>) =>
-  Object.entries(metrics).find(([name]) => baseOfStoredName(name) === READING_METRIC)?.[1];
+/** The minute's PM2.5 value; a reading without a value (its calibration is missing) is skipped. */
+function pm25Of(metrics: Readonly<Record<string, StoredReading>>): number | undefined {
+  for (const [name, stored] of Object.entries(metrics)) {
+    if (baseOfStoredName(name) !== READING_METRIC) continue;
+    const value = valueOf(stored);
+    if (value !== null) return value;
+  }
+  return undefined;
+}
 
 /** A datasource's newest PM2.5 minute within the retention window, if any. One Query of a few items. */
 export async function latestReading(datasourceId: string, now = new Date()): Promise<LatestReading | undefined> {

@@ -31,7 +31,7 @@ export const applicationRoutes = routeTable({
     permission: 'manageOrg',
     tableAccess: 'read',
     summary: 'Applications created by this org',
-    description: PAGED_LISTING_DESCRIPTION,
+    description: `${PAGED_LISTING_DESCRIPTION} Extension: each application carries its key count and the orgs that connected it, so a table of applications needs no request per application.`,
     who: 'admin',
     params: admin.orgParamsSchema,
     query: admin.pageQuerySchema,

@@ -17,9 +17,6 @@ const WIDTH = 240;
 const HEIGHT = 64;
 const GAP = 1;
 
-const format = (value: number) =>
-  Math.abs(value) >= 100 || Number.isInteger(value) ? String(Math.round(value)) : value.toFixed(1);
-
 /**
  * A small bar chart in SVG (no chart library: a day of hours or a month of days is a few dozen
  * rectangles). Named for screen readers: the SVG is an image whose name says what it shows and
@@ -36,7 +33,10 @@ export function BarChart(props: {
   unit: string;
   /** Heading of the table's first column ("Hour (UTC)", "Day"). */
   labelHeading: string;
+  /** Decimals shown (1 for concentrations, 0 for counts). */
+  decimals?: number;
 }) {
+  const format = (value: number) => value.toFixed(props.decimals ?? 1);
   const titleId = useId();
   const values = props.bars.flatMap((bar) => bar.values.filter((value): value is number => value !== undefined));
   const max = Math.max(1, ...values);
