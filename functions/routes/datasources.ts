@@ -46,7 +46,7 @@ export const datasourceRoutes = routeTable({
     tableAccess: 'read',
     summary: "A datasource's hourly PM2.5 means over the last hours (the console's chart)",
     description:
-      "Extension: the hours of the window that have PM2.5 minutes, oldest first, each with its mean and number of minutes, read from the datasource's hourly aggregates (one Query). A guest reads only the datasources listed on its membership; another is 404.",
+      "Extension: the hours of the window that have PM2.5 readings, oldest first, each with its mean and how many minutes it is of, read from the datasource's hourly aggregates (one Query). A guest reads only the datasources listed on its membership; another is 404.",
     who: 'member (guest: its own list)',
     params: admin.datasourceParamsSchema,
     query: admin.datasourceReadingsQuerySchema,
