@@ -1,10 +1,10 @@
 import { datasourceRoutes } from '../routes/datasources';
 import { defineRoute } from '../core/http/define-route';
 import { ok } from '../core/http/reply';
-import { NotFoundError } from '../core/errors';
-import { getDatasource } from '../core/datasources';
-import { hourlyReadings } from '../core/datasource-readings';
-import { readableDatasources } from '../core/roles';
+import { NotFoundError } from '../core/platform/errors';
+import { getDatasource } from '../core/datasources/datasources';
+import { hourlyReadings } from '../core/measurements/datasource-readings';
+import { readableDatasources } from '../core/orgs/roles';
 
 export const handler = defineRoute(datasourceRoutes.getDatasourceReadings, async ({ params, query, membership }) => {
   const visible = readableDatasources(membership.roles, membership.datasourceIds);

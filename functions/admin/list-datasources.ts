@@ -1,10 +1,10 @@
 import { datasourceRoutes } from '../routes/datasources';
 import { defineRoute } from '../core/http/define-route';
 import { ok } from '../core/http/reply';
-import { readListing } from '../core/table';
-import { listVisibleDatasources } from '../core/datasources';
-import { latestReadings } from '../core/datasource-readings';
-import { readableDatasources } from '../core/roles';
+import { readListing } from '../core/store/table';
+import { listVisibleDatasources } from '../core/datasources/datasources';
+import { latestReadings } from '../core/measurements/datasource-readings';
+import { readableDatasources } from '../core/orgs/roles';
 
 export const handler = defineRoute(datasourceRoutes.listDatasources, async ({ params, query, membership }) => {
   const visible = readableDatasources(membership.roles, membership.datasourceIds);

@@ -1,7 +1,7 @@
 import { useTestApi } from '../support/local-api';
 import { dataOrg, ingest, minutesAgo, type DataOrg } from '../support/data-api';
 import { addMember, expectStatus, signIn, type Member } from '../support/scenario';
-import { documentClient } from '../../functions/core/table';
+import { documentClient } from '../../functions/core/store/table';
 
 /**
  * What the console's Datasources screen reads, through HTTP: the listing with each datasource's
