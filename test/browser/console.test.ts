@@ -490,6 +490,9 @@ describe('the admin console, in a browser', () => {
     expect(box.x + box.width).toBeLessThanOrEqual(390);
     await page.keyboard.press('Escape');
     await page.setViewportSize({ width: 1280, height: 800 });
+    // Back where the story goes on: the Applications screen.
+    await page.getByRole('link', { name: 'Applications', exact: true }).click();
+    await page.getByRole('heading', { name: 'Applications', exact: true, level: 1 }).waitFor();
     if (process.env.UPDATE_README_SCREENSHOT) {
       mkdirSync(join(process.cwd(), 'docs', 'img'), { recursive: true });
       for (const shot of ['applications', 'datasources', 'datasources-phone'])
