@@ -43,6 +43,13 @@ export class ForbiddenError extends HttpError {
   }
 }
 
+/** A connect the application's owner does not allow (its `connectPolicy`). */
+export class ConnectionNotAllowedError extends HttpError {
+  constructor(message: string) {
+    super(403, 'connection_not_allowed', message);
+  }
+}
+
 export class NotFoundError extends HttpError {
   constructor(message = 'Not found.') {
     super(404, 'not_found', message);

@@ -37,3 +37,12 @@ export const DEFAULT_REPORT_ROWS_PER_FILE = 1_000_000;
  * a few milliseconds of every cold start of a route whose prose states a number at import.
  */
 export const withThousands = (value: number): string => String(value).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+
+/** The most orgs an application's `listed` connect policy names besides its owner. */
+export const MAX_ALLOWED_ORGS = 1000;
+
+/** Distinct datasources a guest grant (a connection's or a person's) may list. */
+export const MAX_GUEST_DATASOURCES = 100;
+
+/** An org's report requests a UTC day, shared by its connected applications. */
+export const REPORTS_PER_ORG_PER_DAY = 30;
