@@ -512,7 +512,7 @@ describe("an application's owner decides who connects it", () => {
   });
 });
 
-describe('no org can exhaust what another org\'s application holds', () => {
+describe("no org can exhaust what another org's application holds", () => {
   it("a guest's datasourceIds hold each id once, and at most 100 distinct ids", async () => {
     const owner = await newOrg('dedupe-owner');
     const ds = await createDatasource(api, owner.orgId, owner.admin, `repeated ${MARK}`);
