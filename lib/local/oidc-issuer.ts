@@ -14,7 +14,8 @@ export interface LocalIssuer {
   audience: string;
   jwksUrl: string;
   jwks: { keys: JWK[] };
-  issueToken(claims: { email: string; emailVerified?: boolean; sub?: string; ttlSeconds?: number }): Promise<string>;
+  /** `ttlSeconds: null` signs a token without `exp`, which the API refuses (tests prove it). */
+  issueToken(claims: { email: string; emailVerified?: boolean; sub?: string; ttlSeconds?: number | null }): Promise<string>;
 }
 
 const KEY_ID = 'datagate-local-1';
@@ -48,14 +49,14 @@ export async function createLocalIssuer(
     audience,
     jwksUrl: `${issuer}/jwks.json`,
     jwks: { keys: [publicJwk] },
-    issueToken: ({ email, emailVerified = true, sub, ttlSeconds = 3600 }) =>
-      new SignJWT({ email, email_verified: emailVerified })
+    issueToken: ({ email, emailVerified = true, sub, ttlSeconds = 3600 }) => {
+      const token = new SignJWT({ email, email_verified: emailVerified })
         .setProtectedHeader({ alg: 'ES256', kid: KEY_ID, typ: 'JWT' })
         .setIssuer(issuer)
         .setAudience(audience)
         .setSubject(sub ?? `local|${email.toLowerCase()}`)
-        .setIssuedAt()
-        .setExpirationTime(`${ttlSeconds}s`)
-        .sign(signingKey),
+        .setIssuedAt();
+      return (ttlSeconds === null ? token : token.setExpirationTime(`${ttlSeconds}s`)).sign(signingKey);
+    },
   };
 }

@@ -1,5 +1,6 @@
 import { routeList } from '../../functions/routes';
 import { useTestApi, type ApiAnswer } from '../support/local-api';
+import { captureOutput } from '../support/captured-output';
 import {
   connect,
   createApplication,
@@ -529,5 +530,87 @@ describe("no org can exhaust what another org's application holds", () => {
       body: { datasourceIds: distinct },
     });
     expect({ status: refused.status, code: refused.body.code }).toEqual({ status: 400, code: 'validation_error' });
+  });
+});
+
+describe('hardening: headers, tokens, logs', () => {
+  it('every answer carries nosniff and a correlation id, gateway refusals included', async () => {
+    const answers: Record<string, ApiAnswer> = {
+      'a handler answer': await api.call('GET', '/health'),
+      'the OpenAPI document': await api.call('GET', '/openapi.json'),
+      'no key on /v2 (401 from the gateway)': await api.call('GET', '/v2/whoami'),
+      'a mistyped key (401 from the authorizer)': await api.call('GET', '/v2/whoami', { key: 'dgk_mistyped' }),
+      'an unknown route (404 from the gateway)': await api.call('GET', '/no/such/route'),
+      'a handler refusal': await api.call('GET', `/admin/orgs/${world.orgA}`, { token: world.adminB.token }),
+    };
+    for (const [name, answer] of Object.entries(answers)) {
+      expect({ name, nosniff: answer.headers.get('x-content-type-options'), id: answer.headers.get('x-correlation-id') }).toEqual(
+        {
+          name,
+          nosniff: 'nosniff',
+          id: expect.stringMatching(/^[\w-]{8,}$/),
+        },
+      );
+    }
+    const echoed = await api.call('GET', '/v2/whoami', { headers: { 'X-Correlation-Id': 'caller-123' } });
+    expect({ status: echoed.status, id: echoed.headers.get('x-correlation-id') }).toEqual({ status: 401, id: 'caller-123' });
+  });
+
+  it('a throttled request (429 from the usage plan) carries them too', async () => {
+    const app = await createApplication(api, world.orgA, world.adminA, `throttled ${MARK}`);
+    expectStatus(
+      await api.call('PUT', `/admin/orgs/${world.orgA}/applications/${app.applicationId}/limits`, {
+        token: world.adminA.token,
+        body: { requestsPerSecond: 1, burst: 1, requestsPerDay: 1000 },
+      }),
+      200,
+    );
+    const answers = await Promise.all(Array.from({ length: 6 }, () => api.call('GET', '/v2/whoami', { key: app.key })));
+    const throttled = answers.find((answer) => answer.status === 429);
+    expect(throttled?.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(throttled?.headers.get('x-correlation-id')).toEqual(expect.any(String));
+  });
+
+  it('/docs forbids framing and anything but its own files (Content-Security-Policy)', async () => {
+    const page = await fetch(`${api.url}/docs`);
+    const policy = page.headers.get('content-security-policy') ?? '';
+    expect(policy).toContain("frame-ancestors 'none'");
+    expect(policy).toContain("script-src 'self'");
+    expect(policy).toContain("default-src 'none'");
+    expect(page.headers.get('x-content-type-options')).toBe('nosniff');
+  });
+
+  it("a person's JWT without exp is 401", async () => {
+    const email = `endless.${MARK}@example.org`;
+    const endless = await api.runtime.server.issuer.issueToken({ email, ttlSeconds: null });
+    const answer = await api.call('GET', '/admin/orgs', { token: endless });
+    expect({ status: answer.status, code: answer.body.code }).toEqual({ status: 401, code: 'unauthorized' });
+    expectStatus(await api.call('GET', '/admin/orgs', { token: await api.tokenFor(email) }), 200);
+  });
+
+  it('the leaked-key endpoint checks the signature before it reads the body: an unsigned body of any shape is 401', async () => {
+    for (const rawBody of ['{"token":', '{"token":"x"}', '[]', 'not json at all']) {
+      const answer = await api.call('POST', '/secret-scanning/leaked-keys', {
+        rawBody,
+        headers: { 'Content-Type': 'application/json' },
+      });
+      expect({ rawBody, status: answer.status }).toEqual({ rawBody, status: 401 });
+    }
+  });
+
+  it('a key pasted into a URL, a query string or a correlation id never reaches a log line', async () => {
+    const output = captureOutput();
+    try {
+      await api.call('GET', `/v2/datasources/${world.insider.key}?org=${world.orgA}&apiKey=${world.insider.key}`, {
+        key: world.insider.key,
+      });
+      await api.call('GET', `/admin/orgs/${world.insider.key}`, { token: world.adminA.token });
+      await api.call('GET', '/v2/whoami', { key: world.insider.key, headers: { 'X-Correlation-Id': world.insider.key } });
+      await api.call('GET', `/no/route/${world.insider.key}`);
+    } finally {
+      output.restore();
+    }
+    expect(output.logs('request').length).toBeGreaterThan(0);
+    expect(output.text()).not.toContain(world.insider.key.slice(4));
   });
 });
