@@ -14,8 +14,17 @@ export interface LocalIssuer {
   audience: string;
   jwksUrl: string;
   jwks: { keys: JWK[] };
-  /** `ttlSeconds: null` signs a token without `exp`, which the API refuses (tests prove it). */
-  issueToken(claims: { email: string; emailVerified?: boolean; sub?: string; ttlSeconds?: number | null }): Promise<string>;
+  /**
+   * An ID token; `nonce` is the one the sign-in's authorization request carried (OIDC Core 3.1.2.1).
+   * `ttlSeconds: null` signs a token without `exp`, which the API refuses (tests prove it).
+   */
+  issueToken(claims: {
+    email: string;
+    emailVerified?: boolean;
+    sub?: string;
+    ttlSeconds?: number | null;
+    nonce?: string;
+  }): Promise<string>;
 }
 
 const KEY_ID = 'datagate-local-1';
@@ -49,8 +58,8 @@ export async function createLocalIssuer(
     audience,
     jwksUrl: `${issuer}/jwks.json`,
     jwks: { keys: [publicJwk] },
-    issueToken: ({ email, emailVerified = true, sub, ttlSeconds = 3600 }) => {
-      const token = new SignJWT({ email, email_verified: emailVerified })
+    issueToken: ({ email, emailVerified = true, sub, ttlSeconds = 3600, nonce }) => {
+      const token = new SignJWT({ email, email_verified: emailVerified, ...(nonce ? { nonce } : {}) })
         .setProtectedHeader({ alg: 'ES256', kid: KEY_ID, typ: 'JWT' })
         .setIssuer(issuer)
         .setAudience(audience)

@@ -107,7 +107,8 @@ function redactField(value: unknown): unknown {
 
 function redactError(error: unknown): Error {
   const original = error instanceof Error ? error : new Error(textOf(error));
-  if (redactSecrets(`${original.message}\n${original.stack ?? ''}`) === `${original.message}\n${original.stack ?? ''}`) return original;
+  if (redactSecrets(`${original.message}\n${original.stack ?? ''}`) === `${original.message}\n${original.stack ?? ''}`)
+    return original;
   const redacted = new Error(redactSecrets(original.message));
   redacted.name = original.name;
   redacted.stack = redactSecrets(original.stack ?? '');
