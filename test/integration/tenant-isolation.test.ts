@@ -580,6 +580,23 @@ describe('hardening: headers, tokens, logs', () => {
     expect(page.headers.get('x-content-type-options')).toBe('nosniff');
   });
 
+  it('an altered page token is 400, never 500', async () => {
+    const token = (key: unknown) => Buffer.from(JSON.stringify(key)).toString('base64url');
+    const A = `/admin/orgs/${world.orgA}`;
+    const attempts = [
+      `${A}/datasources?limit=1&nextToken=${token({ SK: 'A', PK: `ORG#${world.orgA}` })}`,
+      `${A}/datasources?limit=1&nextToken=${token({ PK: `ORG#${world.orgA}`, SK: `CONN#${world.insider.applicationId}` })}`,
+      `${A}/connections?limit=1&nextToken=${token({ PK: `ORG#${world.orgA}`, SK: '' })}`,
+      `${A}/applications?limit=1&nextToken=${token({ GSI1PK: `OWNER#${world.orgA}`, GSI1SK: 'A' })}`,
+      `${A}/audit-events?limit=1&nextToken=${token({ PK: `AUDIT#${world.orgA}`, SK: 'evt_x', GSI1PK: 'x' })}`,
+      `${A}/audit-events?limit=1&nextToken=${token({ PK: `AUDIT#${world.orgB}`, SK: 'evt_x' })}`,
+    ];
+    for (const path of attempts) {
+      const answer = await api.call('GET', path, { token: world.adminA.token });
+      expect({ path, status: answer.status, code: answer.body.code }).toEqual({ path, status: 400, code: 'bad_request' });
+    }
+  });
+
   it("a person's JWT without exp is 401", async () => {
     const email = `endless.${MARK}@example.org`;
     const endless = await api.runtime.server.issuer.issueToken({ email, ttlSeconds: null });
