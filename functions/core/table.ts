@@ -497,8 +497,7 @@ function isPageKeyOf(decoded: unknown, query: PageTokenQuery): decoded is Record
   const attributes = query.index ? ['PK', 'SK', 'GSI1PK', 'GSI1SK'] : ['PK', 'SK'];
   const names = Object.keys(key);
   if (names.length !== attributes.length || !attributes.every((name) => names.includes(name))) return false;
-  const sized = (value: unknown, limit: number) =>
-    typeof value === 'string' && value !== '' && Buffer.byteLength(value) <= limit;
+  const sized = (value: unknown, limit: number) => typeof value === 'string' && value !== '' && Buffer.byteLength(value) <= limit;
   if (!attributes.every((name) => sized(key[name], name.endsWith('PK') ? MAX_PARTITION_KEY_BYTES : MAX_SORT_KEY_BYTES))) {
     return false;
   }
