@@ -14,5 +14,5 @@ export function definePublicRoute<R extends PublicRoute>(
   run: (request: RouteRequest<R>) => Promise<Reply>,
   verifyRaw?: VerifyRawRequest,
 ) {
-  return routeHandler(route, nobody, run, verifyRaw);
+  return routeHandler(route, nobody, run, undefined, verifyRaw);
 }
