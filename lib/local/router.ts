@@ -14,10 +14,10 @@ import {
   GATEWAY_RESPONSES,
   type GatewayResponseType,
 } from '../../functions/core/http/gateway-responses';
-import { correlationIdFrom } from '../../functions/core/observability/request-telemetry';
+import { correlationIdFrom } from '../../functions/core/http/request-telemetry';
 import { headerValue } from '../../functions/core/http/headers';
 import { AUTHORIZERS } from '../authorizers';
-import { readApplicationLimits } from '../../functions/core/application-limits';
+import { readApplicationLimits } from '../../functions/core/applications';
 import type { ApplicationLimits } from '../../functions/core/applications';
 import { RateLimiter, type LimitVerdict } from './rate-limiter';
 

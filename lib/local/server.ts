@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { GATEWAY_MIN_COMPRESSION_BYTES } from '../../functions/core/http/gateway-responses';
 import { headerValue } from '../../functions/core/http/headers';
-import { correlationIdFrom } from '../../functions/core/observability/request-telemetry';
+import { correlationIdFrom } from '../../functions/core/http/request-telemetry';
 import { createRouter, matchRoute, type LocalRouter } from './router';
 import { createLocalIssuer, type LocalIssuer } from './oidc-issuer';
 import { createSignInFlow, type SignInFlow } from './sign-in';
