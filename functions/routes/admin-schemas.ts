@@ -11,8 +11,7 @@ import {
   tagsSchema,
 } from '../core/http/common-schemas';
 import { roleSchema, rolesSchema } from '../core/orgs/roles';
-import { CONNECT_POLICIES } from '../core/applications/connect-policy';
-import { MAX_ALLOWED_ORGS } from '../core/platform/limits';
+import { CONNECT_POLICIES, MAX_ALLOWED_ORGS } from '../core/platform/limits';
 
 /**
  * Schemas of the admin API. Bodies are strict: a field the route does not know is 400, so a

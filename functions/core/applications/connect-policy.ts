@@ -4,8 +4,9 @@
  * `allowedOrgs` (`listed`), or the owner only (`owner-only`). A change never removes existing
  * connections; the owner ends those one by one.
  */
-export const CONNECT_POLICIES = ['anyone', 'listed', 'owner-only'] as const;
-export type ConnectPolicy = (typeof CONNECT_POLICIES)[number];
+import type { ConnectPolicy } from '../platform/limits';
+
+export type { ConnectPolicy };
 
 export interface ConnectRule {
   ownerOrgId: string;
