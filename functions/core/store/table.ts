@@ -25,7 +25,7 @@ import { MAX_UNPAGED_ITEMS } from '../platform/limits';
  * applications, ...) own their key builders and `toItem`/`fromItem`, and read and write through
  * these verbs: `getItem`, `putNew`, `updateItem` (with a guard), `deleteItem`, `transact` (with
  * conflict retry), `queryPage` / `readListing` / `queryAll` (the one paging loop), `batchGetAll`,
- * `batchPutAll`, and one backoff policy (`MAX_ATTEMPTS`, `backoff`).
+ * `batchPutEach`, and one backoff policy (`MAX_ATTEMPTS`, `backoff`).
  *
  * The single table: every entity lives under generic keys `PK`/`SK`, with one overloaded global
  * secondary index `GSI1` (`GSI1PK`/`GSI1SK`) for the reverse lookups; docs/architecture.md lists
@@ -406,33 +406,9 @@ export async function batchGetAll(
 }
 
 /**
- * Writes many items with BatchWriteItem, 25 per request, retrying unprocessed ones with
- * `backoff`; 503 when DynamoDB keeps refusing. Not atomic: callers write idempotent items.
- * `toItem` runs at each send with that send's time, so an item can carry when it was actually sent.
- */
-export async function batchPutAll<T>(entries: readonly T[], toItem: (entry: T, sentAt: string) => StoredItem): Promise<void> {
-  const table = getTableName();
-  for (let start = 0; start < entries.length; start += 25) {
-    let pending = entries.slice(start, start + 25);
-    for (let attempt = 0; pending.length > 0; attempt++) {
-      if (attempt >= MAX_ATTEMPTS) throw new ServiceUnavailableError(1);
-      if (attempt > 0) await backoff(attempt);
-      const sentAt = new Date().toISOString();
-      const items = pending.map((entry) => toItem(entry, sentAt));
-      const result: BatchWriteCommandOutput = await documentClient().send(
-        new BatchWriteCommand({ RequestItems: { [table]: items.map((Item) => ({ PutRequest: { Item } })) } }),
-      );
-      const unprocessed = new Set(
-        (result.UnprocessedItems?.[table] ?? []).map((request) => keyOf(request.PutRequest?.Item ?? {})),
-      );
-      pending = pending.filter((_entry, index) => unprocessed.has(keyOf({ ...items[index]! })));
-    }
-  }
-}
-
-/**
- * Like `batchPutAll`, with `concurrency` BatchWriteItem calls in flight, and never throwing for
- * DynamoDB's refusals: it answers the entries that were written and the error (503 for
+ * Writes many items with BatchWriteItem, 25 per request and `concurrency` calls in flight,
+ * retrying unprocessed ones with `backoff`; not atomic, so callers write idempotent items. It never
+ * throws for DynamoDB's refusals: it answers the entries that were written and the error (503 for
  * throttling or unprocessed items after `MAX_ATTEMPTS`) that stopped the others, so that a
  * caller can account for exactly what was written before it fails.
  */
