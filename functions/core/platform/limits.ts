@@ -50,3 +50,14 @@ export const REPORTS_PER_ORG_PER_DAY = 30;
 /** Who may connect an application (its owner's choice; applications/connect-policy.ts applies it). */
 export const CONNECT_POLICIES = ['anyone', 'listed', 'owner-only'] as const;
 export type ConnectPolicy = (typeof CONNECT_POLICIES)[number];
+
+/**
+ * An ingest that has not finished after this long answers 503 with `Retry-After` (its writes go
+ * on and are safe to send again), unless `INGEST_DEADLINE_MS` says otherwise (config.ts): under
+ * the functions' 10-second timeout, which would otherwise end it with API Gateway's 5xx and no
+ * `Retry-After`.
+ */
+export const DEFAULT_INGEST_DEADLINE_MS = 8_000;
+
+/** The `Retry-After` (seconds) of an ingest that did not finish in time. */
+export const INGEST_RETRY_AFTER_SECONDS = 2;
