@@ -2,6 +2,7 @@ import * as z from '../core/platform/zod';
 import {
   applicationLimitsSchema,
   datasourceAnnotationFields,
+  guestDatasourcesSchema,
   idSchema,
   isoTimeSchema,
   nameSchema,
@@ -10,6 +11,7 @@ import {
   tagsSchema,
 } from '../core/http/common-schemas';
 import { roleSchema, rolesSchema } from '../core/orgs/roles';
+import { CONNECT_POLICIES, MAX_ALLOWED_ORGS } from '../core/platform/limits';
 
 /**
  * Schemas of the admin API. Bodies are strict: a field the route does not know is 400, so a
@@ -31,12 +33,22 @@ export const createApplicationBodySchema = z.strictObject({ name: nameSchema });
 
 // Objects that others extend are built from their fields: a `meta` check would travel into the
 // extension and give it the same OpenAPI component id.
+const connectPolicySchema = z.enum(CONNECT_POLICIES).check(
+  z.meta({
+    description:
+      "Extension (who may connect it, the owner org's choice): `anyone` given its id (the default), `listed`: the owner org and the orgs in `allowedOrgs`, `owner-only`: the owner org alone. A connect outside it is 403 `connection_not_allowed`; a change leaves existing connections in place (the owner ends them with `DELETE .../applications/{applicationId}/connections/{connectedOrgId}`).",
+  }),
+);
 const applicationFields = {
   applicationId: z.string(),
   name: z.string(),
   ownerOrgId: z.string(),
   createdAt: isoTimeSchema,
   createdBy: z.string(),
+  connectPolicy: connectPolicySchema,
+  allowedOrgs: z
+    .optional(z.array(z.string()))
+    .check(z.meta({ description: 'Extension, with `connectPolicy` `listed`: the orgs besides the owner that may connect it.' })),
 };
 export const applicationSchema = z.object(applicationFields).check(z.meta({ id: 'Application' }));
 
@@ -87,7 +99,7 @@ export const createConnectionBodySchema = z
   .strictObject({
     applicationId: idSchema('application'),
     roles: rolesSchema,
-    datasourceIds: z.optional(z.array(idSchema('datasource')).check(z.maxLength(100))),
+    datasourceIds: z.optional(guestDatasourcesSchema),
   })
   .check(
     z.refine((body) => !body.datasourceIds || body.roles.includes('guest'), {
@@ -198,7 +210,6 @@ export const updateOrgBodySchema = z.strictObject({ name: nameSchema });
 // People
 
 const emailSchema = z.email('Not a valid email address.').check(z.maxLength(320));
-const guestDatasourcesSchema = z.array(idSchema('datasource')).check(z.maxLength(100));
 const onlyForGuests = {
   message: 'datasourceIds narrows the guest role; include "guest" in roles or leave it out.',
   path: ['datasourceIds'],
@@ -239,7 +250,28 @@ export const updatePersonBodySchema = z
 
 // Applications and keys
 
-export const updateApplicationBodySchema = z.strictObject({ name: nameSchema });
+export const updateApplicationBodySchema = z
+  .strictObject({
+    name: z.optional(nameSchema),
+    connectPolicy: z.optional(connectPolicySchema),
+    allowedOrgs: z.optional(
+      z.array(idSchema('org')).check(
+        z.maxLength(MAX_ALLOWED_ORGS),
+        z.meta({
+          description: `Extension: with \`connectPolicy\` \`listed\`, the orgs besides the owner that may connect it (at most ${MAX_ALLOWED_ORGS}; repeats count once).`,
+        }),
+      ),
+    ),
+  })
+  .check(
+    z.refine((body) => body.name !== undefined || body.connectPolicy !== undefined || body.allowedOrgs !== undefined, {
+      message: 'Send name, connectPolicy, allowedOrgs or a combination.',
+    }),
+    z.refine((body) => !body.allowedOrgs || body.connectPolicy === undefined || body.connectPolicy === 'listed', {
+      message: 'allowedOrgs goes with connectPolicy "listed".',
+      path: ['allowedOrgs'],
+    }),
+  );
 
 export const applicationDetailSchema = z
   .object({
@@ -301,6 +333,7 @@ export const updateKeyBodySchema = z
 // Connections
 
 export const connectionParamsSchema = applicationParamsSchema;
+export const endConnectionParamsSchema = z.extend(applicationParamsSchema, { connectedOrgId: idSchema('org') });
 
 export const updateConnectionBodySchema = z
   .strictObject({ roles: z.optional(rolesSchema), datasourceIds: z.optional(guestDatasourcesSchema) })

@@ -18,8 +18,10 @@ export const publicRoutes = routeTable({
     handler: 'public/health',
     credential: 'none',
     tableAccess: 'none',
-    summary: 'Liveness check',
-    responses: { 200: { description: 'The API is up.', schema: healthSchema } },
+    summary: 'Liveness and readiness check',
+    description:
+      'Answers 200 while the API is up. `ready` says whether it is ready for work: under `npm start`, false (with a `message`) until the demo data of a first start is written.',
+    responses: { 200: { description: 'The API is up; `ready` says whether it is ready for work.', schema: healthSchema } },
     errors: [],
   },
   reportLeakedKeys: {
@@ -32,7 +34,7 @@ export const publicRoutes = routeTable({
     secretScannerKeys: true,
     summary: "A secret scanner's report of leaked keys",
     description: [
-      "Contract section 8, in the format of GitHub's secret scanning partner programme. Public (no API key, no JWT): the request is authenticated by the scanner's signature, `Github-Public-Key-Signature` (base64 DER ECDSA P-256 / SHA-256 over the raw body) by the key `Github-Public-Key-Identifier` names among the scanner's published keys (fetched from the configured `SECRET_SCANNER_KEYS_URL`, GitHub's by default, and cached). Unsigned, wrongly signed or signed by an unknown key: 401, nothing read. (A body that is not an array of candidates is 400 before the signature is checked; it reads nothing either.)",
+      "Contract section 8, in the format of GitHub's secret scanning partner programme. Public (no API key, no JWT): the request is authenticated by the scanner's signature, `Github-Public-Key-Signature` (base64 DER ECDSA P-256 / SHA-256 over the raw body) by the key `Github-Public-Key-Identifier` names among the scanner's published keys (fetched from the configured `SECRET_SCANNER_KEYS_URL`, GitHub's by default, and cached). The signature is checked first, before the body is parsed: unsigned, wrongly signed or signed by an unknown key is 401 whatever the body, nothing read. A signed body that is not an array of candidates is 400.",
       `Body: a JSON array of 1 to ${MAX_LEAKED_KEY_CANDIDATES} candidates \`{token, type, url?, source?}\`. Each token that is one of our keys is revoked at once (disabled for good, refused by the data API within ${REVOCATION_SECONDS} seconds) and a \`key.leaked\` event with \`url\`, \`source\` and \`type\` is written in its owner org, with the scanner as actor. A key revoked before is labelled the same, with no second event.`,
       'Answer: `[{token_raw, token_type, label}]`, one per candidate in order, `label` `true_positive` for our keys and `false_positive` for anything else (malformed, unknown, or a deleted key): nothing about any key that was not reported. 503 with `Retry-After` when the published keys cannot be fetched.',
     ].join('\n\n'),

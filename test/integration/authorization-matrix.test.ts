@@ -156,6 +156,13 @@ const MATRIX: Partial<Record<RouteName, Row>> = {
   updateConnection: {
     call: (c) => ({ path: `${o(c)}/connections/${c.applicationId}`, body: { roles: ['observer'] } }),
   },
+  endConnection: {
+    call: async (c) => {
+      const { applicationId } = await fresh.application(c);
+      await connect(api, c.org.orgId, c.org.admin, applicationId, ['observer']);
+      return { path: `${app(c, applicationId)}/connections/${c.org.orgId}` };
+    },
+  },
   deleteConnection: {
     call: async (c) => {
       const { applicationId } = await fresh.application(c);

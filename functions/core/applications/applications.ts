@@ -1,14 +1,13 @@
 import { newId } from '../platform/ids';
 import { auditEventPut, type Actor } from '../orgs/audit';
 import { getOrgs } from '../orgs/orgs';
-import { ConflictError, NotFoundError, ServiceUnavailableError } from '../platform/errors';
+import { BadRequestError, ConflictError, NotFoundError, ServiceUnavailableError } from '../platform/errors';
 import {
   GSI1,
   MAX_ATTEMPTS,
   backoff,
   batchGetAll,
   deleteNow,
-  getItem,
   putNew,
   queryAll,
   queryPage,
@@ -23,6 +22,7 @@ import { keyDeletes, keyFromItem, newKeyItems, type ApiKey, type IssuedKey } fro
 import { connectionDeletes, connectionFromItem, type Connection } from './connections';
 import { applicationPartition } from './application-partition';
 import { MAX_KEYS_PER_APPLICATION } from '../platform/limits';
+import type { ConnectPolicy } from './connect-policy';
 import { getDefaultApplicationLimits } from '../platform/config';
 
 /**
@@ -46,6 +46,10 @@ export interface Application {
   createdBy: string;
   /** Set by an admin of the owner org; absent: the stack's defaults (see application-limits.ts). */
   limits?: ApplicationLimits;
+  /** Which orgs may connect it (absent on items written before it existed: `anyone`). */
+  connectPolicy: ConnectPolicy;
+  /** With `listed`: the orgs besides the owner that may connect it. */
+  allowedOrgs?: string[];
 }
 
 /** Requests a second (steady rate), burst, and requests a UTC day, enforced by API Gateway. */
@@ -69,8 +73,18 @@ function toItem(application: Application): StoredItem & Application & { version:
 }
 
 export function applicationFromItem(item: Record<string, unknown>): Application {
-  const { applicationId, name, ownerOrgId, createdAt, createdBy, limits } = item as unknown as Application;
-  return { applicationId, name, ownerOrgId, createdAt, createdBy, ...(limits ? { limits } : {}) };
+  const { applicationId, name, ownerOrgId, createdAt, createdBy, limits, connectPolicy, allowedOrgs } =
+    item as unknown as Application;
+  return {
+    applicationId,
+    name,
+    ownerOrgId,
+    createdAt,
+    createdBy,
+    ...(limits ? { limits } : {}),
+    connectPolicy: connectPolicy ?? 'anyone',
+    ...(connectPolicy === 'listed' ? { allowedOrgs: allowedOrgs ?? [] } : {}),
+  };
 }
 
 /** An application with everything in its partition, as of one `version`. */
@@ -100,11 +114,6 @@ export async function loadApplication(applicationId: string, includeDeleted = fa
       .map((item) => ({ ...keyFromItem(item), digest: item.digest as string })),
     connections: items.filter((item) => String(item.SK).startsWith('CONN#')).map(connectionFromItem),
   };
-}
-
-export async function getApplication(applicationId: string): Promise<Application | undefined> {
-  const item = await getItem(applicationKey(applicationId));
-  return item && !item.deletedAt ? applicationFromItem(item) : undefined;
 }
 
 /** Reads many applications by id; applications being deleted are left out. */
@@ -174,6 +183,7 @@ export async function createApplication(
     ownerOrgId,
     createdAt: now.toISOString(),
     createdBy: actor.id,
+    connectPolicy: 'anyone',
   };
   const { items: keyItems, key } = newKeyItems(application, {}, [], now);
   await transact(
@@ -266,30 +276,83 @@ export async function describeApplication(ownerOrgId: string, applicationId: str
   };
 }
 
-/** Renames an application (owner org's admins). */
-export async function renameApplication(
+/** What the owner org's admins change on an application: its name, who may connect it, or both. */
+export interface ApplicationChanges {
+  name?: string;
+  connectPolicy?: ConnectPolicy;
+  allowedOrgs?: string[];
+}
+
+/**
+ * Renames an application or changes who may connect it (owner org's admins), with one audit
+ * event naming what changed. `allowedOrgs` goes with `listed` (sent with it, or when the policy is
+ * `listed` already); another policy drops the list. Existing connections stay.
+ */
+export async function updateApplication(
   ownerOrgId: string,
   applicationId: string,
-  name: string,
+  changes: ApplicationChanges,
   actor: Actor,
   now = new Date(),
 ): Promise<Application> {
   return changeApplication(
     applicationId,
-    ({ application }) => ({
-      applicationUpdate: { set: { name } },
-      items: [
-        auditEventPut(
-          application.ownerOrgId,
-          actor,
-          'application.update',
-          applicationId,
-          { from: application.name, to: name },
-          now,
-        ),
-      ],
-      result: { ...application, name },
-    }),
+    ({ application }) => {
+      const policy = changes.connectPolicy ?? application.connectPolicy;
+      if (changes.allowedOrgs && policy !== 'listed') {
+        throw new BadRequestError('allowedOrgs goes with connectPolicy "listed".', [
+          { path: 'allowedOrgs', message: 'Only with connectPolicy "listed".' },
+        ]);
+      }
+      const allowedOrgs = policy === 'listed' ? [...new Set(changes.allowedOrgs ?? application.allowedOrgs ?? [])] : undefined;
+      const after: Application = {
+        ...application,
+        name: changes.name ?? application.name,
+        connectPolicy: policy,
+        ...(allowedOrgs ? { allowedOrgs } : {}),
+      };
+      if (!allowedOrgs) delete after.allowedOrgs;
+      const renamed = after.name !== application.name;
+      const policyChanged =
+        after.connectPolicy !== application.connectPolicy || String(after.allowedOrgs) !== String(application.allowedOrgs);
+      const policyOf = (app: Application) => ({
+        connectPolicy: app.connectPolicy,
+        ...(app.allowedOrgs ? { allowedOrgs: app.allowedOrgs } : {}),
+      });
+      return {
+        applicationUpdate: {
+          set: { name: after.name, connectPolicy: after.connectPolicy, ...(allowedOrgs ? { allowedOrgs } : {}) },
+          ...(allowedOrgs ? {} : { remove: ['allowedOrgs'] }),
+        },
+        items: [
+          ...(renamed || !policyChanged
+            ? [
+                auditEventPut(
+                  ownerOrgId,
+                  actor,
+                  'application.update',
+                  applicationId,
+                  { from: application.name, to: after.name },
+                  now,
+                ),
+              ]
+            : []),
+          ...(policyChanged
+            ? [
+                auditEventPut(
+                  ownerOrgId,
+                  actor,
+                  'application.connectPolicy',
+                  applicationId,
+                  { from: policyOf(application), to: policyOf(after) },
+                  now,
+                ),
+              ]
+            : []),
+        ],
+        result: after,
+      };
+    },
     { ownedBy: ownerOrgId },
   );
 }

@@ -25,7 +25,7 @@ import { MAX_UNPAGED_ITEMS } from '../platform/limits';
  * applications, ...) own their key builders and `toItem`/`fromItem`, and read and write through
  * these verbs: `getItem`, `putNew`, `updateItem` (with a guard), `deleteItem`, `transact` (with
  * conflict retry), `queryPage` / `readListing` / `queryAll` (the one paging loop), `batchGetAll`,
- * `batchPutAll`, and one backoff policy (`MAX_ATTEMPTS`, `backoff`).
+ * `batchPutEach`, and one backoff policy (`MAX_ATTEMPTS`, `backoff`).
  *
  * The single table: every entity lives under generic keys `PK`/`SK`, with one overloaded global
  * secondary index `GSI1` (`GSI1PK`/`GSI1SK`) for the reverse lookups; docs/architecture.md lists
@@ -129,6 +129,8 @@ export interface ItemChanges {
   remove?: readonly string[];
   /** String-set fields to add members to (DynamoDB's `ADD` of a set; a missing set starts empty). */
   addToSet?: Record<string, readonly string[]>;
+  /** String-set fields to take members out of (DynamoDB's `DELETE`; a set left empty is removed). */
+  removeFromSet?: Record<string, readonly string[]>;
 }
 
 function updateInput(key: ItemKey, changes: ItemChanges, guard: Guard) {
@@ -137,6 +139,7 @@ function updateInput(key: ItemKey, changes: ItemChanges, guard: Guard) {
   const remove = [...Object.keys(fields).filter((field) => fields[field] === null), ...(changes.remove ?? [])];
   const add = Object.keys(changes.add ?? {});
   const addToSet = Object.keys(changes.addToSet ?? {});
+  const removeFromSet = Object.keys(changes.removeFromSet ?? {});
   const assignments = [
     ...set.map((field) => `#${field} = :${field}`),
     // A counter that does not exist yet counts from 0.
@@ -147,6 +150,7 @@ function updateInput(key: ItemKey, changes: ItemChanges, guard: Guard) {
     ...(changes.add && Object.fromEntries(add.map((field) => [`:${field}`, changes.add![field]]))),
     ...(add.length ? { ':zero': 0 } : {}),
     ...Object.fromEntries(addToSet.map((field) => [`:${field}`, new Set(changes.addToSet![field])])),
+    ...Object.fromEntries(removeFromSet.map((field) => [`:${field}`, new Set(changes.removeFromSet![field])])),
     ...guard.values,
   };
   return {
@@ -156,12 +160,13 @@ function updateInput(key: ItemKey, changes: ItemChanges, guard: Guard) {
       assignments.length ? `SET ${assignments.join(', ')}` : '',
       remove.length ? `REMOVE ${remove.map((field) => `#${field}`).join(', ')}` : '',
       addToSet.length ? `ADD ${addToSet.map((field) => `#${field} :${field}`).join(', ')}` : '',
+      removeFromSet.length ? `DELETE ${removeFromSet.map((field) => `#${field} :${field}`).join(', ')}` : '',
     ]
       .join(' ')
       .trim(),
     ConditionExpression: guard.condition,
     ExpressionAttributeNames: {
-      ...Object.fromEntries([...set, ...add, ...remove, ...addToSet].map((field) => [`#${field}`, field])),
+      ...Object.fromEntries([...set, ...add, ...remove, ...addToSet, ...removeFromSet].map((field) => [`#${field}`, field])),
       ...guard.names,
     },
     ...(Object.keys(values).length ? { ExpressionAttributeValues: values } : {}),
@@ -189,16 +194,18 @@ export async function updateNow(key: ItemKey, changes: ItemChanges, guard: Guard
 
 /**
  * The same update, written at once, answering what the fields it changed held before it (empty
- * for a new item), or false when the guard refused it (nothing written).
+ * for a new item; with `whole`, every field of the item before it), or false when the guard
+ * refused it (nothing written).
  */
 export async function updateNowReturningOld(
   key: ItemKey,
   changes: ItemChanges,
   guard: Guard = ITEM_EXISTS,
+  { whole = false }: { whole?: boolean } = {},
 ): Promise<Record<string, unknown> | false> {
   try {
     const answer = await documentClient().send(
-      new UpdateCommand({ ...updateInput(key, changes, guard), ReturnValues: 'UPDATED_OLD' }),
+      new UpdateCommand({ ...updateInput(key, changes, guard), ReturnValues: whole ? 'ALL_OLD' : 'UPDATED_OLD' }),
     );
     return answer.Attributes ?? {};
   } catch (error) {
@@ -271,6 +278,32 @@ export async function retryWhileUnavailable<T>(write: () => Promise<T>): Promise
       await backoff(attempt);
     }
   }
+}
+
+/**
+ * Runs `task` for every entry with at most `concurrency` in flight, in order of start; rejects
+ * with the first failure once the tasks in flight settled. For many small writes at once (an
+ * `ADD` per touched hour and day), which must stay within the client's sockets.
+ */
+export async function eachInParallel<T>(
+  entries: readonly T[],
+  concurrency: number,
+  task: (entry: T) => Promise<unknown>,
+): Promise<void> {
+  let next = 0;
+  let failure: { error: unknown } | undefined;
+  const worker = async () => {
+    while (next < entries.length && !failure) {
+      const entry = entries[next++]!;
+      try {
+        await task(entry);
+      } catch (error) {
+        failure ??= { error };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, entries.length) }, worker));
+  if (failure) throw failure.error;
 }
 
 /**
@@ -406,33 +439,9 @@ export async function batchGetAll(
 }
 
 /**
- * Writes many items with BatchWriteItem, 25 per request, retrying unprocessed ones with
- * `backoff`; 503 when DynamoDB keeps refusing. Not atomic: callers write idempotent items.
- * `toItem` runs at each send with that send's time, so an item can carry when it was actually sent.
- */
-export async function batchPutAll<T>(entries: readonly T[], toItem: (entry: T, sentAt: string) => StoredItem): Promise<void> {
-  const table = getTableName();
-  for (let start = 0; start < entries.length; start += 25) {
-    let pending = entries.slice(start, start + 25);
-    for (let attempt = 0; pending.length > 0; attempt++) {
-      if (attempt >= MAX_ATTEMPTS) throw new ServiceUnavailableError(1);
-      if (attempt > 0) await backoff(attempt);
-      const sentAt = new Date().toISOString();
-      const items = pending.map((entry) => toItem(entry, sentAt));
-      const result: BatchWriteCommandOutput = await documentClient().send(
-        new BatchWriteCommand({ RequestItems: { [table]: items.map((Item) => ({ PutRequest: { Item } })) } }),
-      );
-      const unprocessed = new Set(
-        (result.UnprocessedItems?.[table] ?? []).map((request) => keyOf(request.PutRequest?.Item ?? {})),
-      );
-      pending = pending.filter((_entry, index) => unprocessed.has(keyOf({ ...items[index]! })));
-    }
-  }
-}
-
-/**
- * Like `batchPutAll`, with `concurrency` BatchWriteItem calls in flight, and never throwing for
- * DynamoDB's refusals: it answers the entries that were written and the error (503 for
+ * Writes many items with BatchWriteItem, 25 per request and `concurrency` calls in flight,
+ * retrying unprocessed ones with `backoff`; not atomic, so callers write idempotent items. It never
+ * throws for DynamoDB's refusals: it answers the entries that were written and the error (503 for
  * throttling or unprocessed items after `MAX_ATTEMPTS`) that stopped the others, so that a
  * caller can account for exactly what was written before it fails.
  */
@@ -484,32 +493,57 @@ export async function batchPutEach<T>(
 
 /**
  * Page tokens are the base64url JSON of DynamoDB's LastEvaluatedKey. On the way back in, the
- * decoded key must belong to the partition the caller is allowed to read, so an edited token
- * can only ever page within that partition.
+ * decoded key is validated against the query it is presented to, so an altered token is 400 and
+ * never reaches DynamoDB as a key it would refuse (a 500): exactly the key attributes of the table
+ * or index queried, each a non-empty string within DynamoDB's key sizes, the partition the caller
+ * may read, and a sort key inside the query's condition (its prefix or range). What an altered
+ * token can still do is start the caller's own listing at another position of it.
  */
 export function encodePageToken(lastKey: Record<string, unknown> | undefined): string | undefined {
   return lastKey ? Buffer.from(JSON.stringify(lastKey)).toString('base64url') : undefined;
 }
 
-export function decodePageToken(
-  token: string | undefined,
-  expected: { attribute: string; value: string },
-): Record<string, unknown> | undefined {
+/** What a page token must match: the query it continues. */
+export interface PageTokenQuery {
+  index?: typeof GSI1;
+  partition: string;
+  sortKeyPrefix?: string;
+  between?: readonly [string, string];
+}
+
+/** DynamoDB's limits on key attribute values, in UTF-8 bytes: 2048 for a partition key, 1024 for a sort key. */
+const MAX_PARTITION_KEY_BYTES = 2048;
+const MAX_SORT_KEY_BYTES = 1024;
+
+export function decodePageToken(token: string | undefined, query: PageTokenQuery): Record<string, unknown> | undefined {
   if (token === undefined) return undefined;
   let decoded: unknown;
   try {
-    decoded = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
+    decoded = /^[A-Za-z0-9_-]+$/.test(token) ? JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) : undefined;
   } catch {
     decoded = undefined;
   }
-  const key = decoded as Record<string, unknown> | undefined;
-  const valid =
-    typeof key === 'object' &&
-    key !== null &&
-    key[expected.attribute] === expected.value &&
-    Object.values(key).every((value) => typeof value === 'string' && value.length <= 1024);
-  if (!valid) throw new BadRequestError('nextToken is not a token this listing issued.');
-  return key;
+  if (!isPageKeyOf(decoded, query)) throw new BadRequestError('nextToken is not a token this listing issued.');
+  return decoded;
+}
+
+function isPageKeyOf(decoded: unknown, query: PageTokenQuery): decoded is Record<string, string> {
+  if (typeof decoded !== 'object' || decoded === null || Array.isArray(decoded)) return false;
+  const key = decoded as Record<string, unknown>;
+  const [pk, sk] = query.index ? ['GSI1PK', 'GSI1SK'] : ['PK', 'SK'];
+  const attributes = query.index ? ['PK', 'SK', 'GSI1PK', 'GSI1SK'] : ['PK', 'SK'];
+  const names = Object.keys(key);
+  if (names.length !== attributes.length || !attributes.every((name) => names.includes(name))) return false;
+  const sized = (value: unknown, limit: number) => typeof value === 'string' && value !== '' && Buffer.byteLength(value) <= limit;
+  if (!attributes.every((name) => sized(key[name], name.endsWith('PK') ? MAX_PARTITION_KEY_BYTES : MAX_SORT_KEY_BYTES))) {
+    return false;
+  }
+  const sortKey = key[sk] as string;
+  return (
+    key[pk] === query.partition &&
+    (query.sortKeyPrefix === undefined || sortKey.startsWith(query.sortKeyPrefix)) &&
+    (query.between === undefined || (sortKey >= query.between[0] && sortKey <= query.between[1]))
+  );
 }
 
 /** A page of results with the token for the next one, if any. */
@@ -560,7 +594,7 @@ export async function queryPage(query: PageQuery): Promise<Page<Record<string, u
       ScanIndexForward: !query.newestFirst,
       Limit: Number.isFinite(query.limit) ? query.limit : undefined,
       ConsistentRead: query.consistent,
-      ExclusiveStartKey: decodePageToken(query.nextToken, { attribute: pk, value: query.partition }),
+      ExclusiveStartKey: decodePageToken(query.nextToken, query),
     }),
   );
   return { items: result.Items ?? [], nextToken: encodePageToken(result.LastEvaluatedKey) };
