@@ -10,12 +10,19 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
-import { GATEWAY_MIN_COMPRESSION_BYTES, GATEWAY_RESPONSES } from '../functions/core/http/gateway-responses';
+import {
+  GATEWAY_CORRELATION_ID_MAPPING,
+  GATEWAY_MIN_COMPRESSION_BYTES,
+  GATEWAY_RESPONSE_HEADERS,
+  GATEWAY_RESPONSES,
+} from '../functions/core/http/gateway-responses';
 import type { CredentialKind, RouteDefinition } from '../functions/core/http/route';
 import { TABLE_SCHEMA } from '../functions/core/store/table-schema';
 import { KEY_RECORD_LEADING_KEYS } from '../functions/core/applications';
 import { routeList } from '../functions/routes';
 import { AUTHORIZERS } from './authorizers';
+import { METRICS_NAMESPACE } from '../functions/core/observability/metric-names';
+import { USAGE_DIMENSION, USAGE_METRIC } from '../functions/core/usage/usage-metric-names';
 import { DatagateFunction } from './datagate-function';
 import { ARCHIVER_BUDGET, ARCHIVER_SCHEDULE, ReportResources } from './report-resources';
 import { FUNCTION_FILES } from './function-assets';
@@ -187,7 +194,7 @@ export class DatagateStack extends Stack {
       : { oidc: props.oidc!, consoleSignIn: props.consoleSignIn };
     consoleHosting.deploy(consoleSignIn);
     const { authorizers, functions: authorizerFunctions } = this.createAuthorizers(oidc);
-    for (const route of routeList) this.addRoute(route, authorizers);
+    for (const route of routeList) this.addRoute(route, authorizers, oidc.issuer);
 
     // The background workers are alarmed like the route functions (errors and throttles).
     this.routeFunctions.push(
@@ -342,6 +349,18 @@ export class DatagateStack extends Stack {
       retention: logs.RetentionDays.THREE_MONTHS,
       removalPolicy: RemovalPolicy.DESTROY,
     });
+    // Usage per application: the requests the gateway throttled before any handler ran (no EMF
+    // can count those), by application, from the access log (functions/core/usage/).
+    new logs.MetricFilter(this, 'GatewayThrottledByApplication', {
+      logGroup: accessLogs,
+      metricNamespace: METRICS_NAMESPACE,
+      metricName: USAGE_METRIC.gatewayThrottled,
+      filterPattern: logs.FilterPattern.literal(
+        '{ ($.errorType = "THROTTLED" || $.errorType = "QUOTA_EXCEEDED") && $.applicationId = "app_*" }',
+      ),
+      metricValue: '1',
+      dimensions: { [USAGE_DIMENSION.applicationId]: '$.applicationId' },
+    });
     const createCloudWatchRole = props.apiGatewayCloudWatchRole ?? true;
     const api = new apigateway.RestApi(this, 'Api', {
       restApiName: 'datagate',
@@ -404,13 +423,19 @@ export class DatagateStack extends Stack {
   /** API Gateway's own errors (401 from an authorizer, unknown path, throttling...) in the contract's error shape. */
   private addGatewayResponses(api: apigateway.RestApi): void {
     for (const [type, response] of Object.entries(GATEWAY_RESPONSES)) {
-      const headers: Record<string, string> | undefined = 'headers' in response ? response.headers : undefined;
+      const headers: Record<string, string> = {
+        ...GATEWAY_RESPONSE_HEADERS,
+        ...('headers' in response ? response.headers : {}),
+      };
       api.addGatewayResponse(`GatewayResponse${type}`, {
         type: apigateway.ResponseType.of(type),
         statusCode: String(response.status),
         templates: { 'application/json': JSON.stringify(response.body) },
         // Header values are mapping expressions, so a literal is single-quoted: '1'.
-        responseHeaders: headers && Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, `'${value}'`])),
+        responseHeaders: {
+          ...Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, `'${value}'`])),
+          'X-Correlation-Id': GATEWAY_CORRELATION_ID_MAPPING,
+        },
       });
     }
   }
@@ -469,13 +494,22 @@ export class DatagateStack extends Stack {
     return new apigateway.RequestAuthorizer(this, `${pascalCase(kind)}Authorizer`, {
       authorizerName: path.basename(AUTHORIZERS[kind].handler),
       handler: handler.fn,
-      identitySources: [apigateway.IdentitySource.header(AUTHORIZERS[kind].identityHeader)],
+      identitySources: [
+        apigateway.IdentitySource.header(AUTHORIZERS[kind].identityHeader),
+        // The API key authorizer enforces each key's IP allowlist: its answers are cached per key
+        // AND source address, so an Allow cached for one address is never reused for another.
+        ...(kind === 'apiKey' ? [apigateway.IdentitySource.context('identity.sourceIp')] : []),
+      ],
       resultsCacheTtl,
     });
   }
 
   /** One row of the route table: its resource, function, grant and method. */
-  private addRoute(route: RouteDefinition, authorizers: Record<AuthorizerKind, apigateway.IAuthorizer>): void {
+  private addRoute(
+    route: RouteDefinition,
+    authorizers: Record<AuthorizerKind, apigateway.IAuthorizer>,
+    oidcIssuer: string,
+  ): void {
     const handler = new DatagateFunction(this, pascalCase(route.operationId), {
       handler: route.handler,
       description: `${route.method} ${route.path}: ${route.summary}`,
@@ -488,9 +522,12 @@ export class DatagateStack extends Stack {
         ...(route.usagePlans ? { GATEWAY_REST_API_ID: this.api.restApiId, GATEWAY_STAGE: this.stageName } : {}),
         ...this.limitDefaults,
         ...(route.secretScannerKeys ? { SECRET_SCANNER_KEYS_URL: this.secretScannerKeysUrl } : {}),
+        ...(route.usageMetrics ? { USAGE_SOURCE: 'cloudwatch' } : {}),
+        ...(route.signInIssuer ? { OIDC_ISSUER: oidcIssuer } : {}),
       },
     });
     this.grantTableAccess(route, handler);
+    if (route.usageMetrics) this.grantUsageMetrics(handler);
     for (const [name, value] of Object.entries(this.reports.grantRoute(route, handler))) handler.fn.addEnvironment(name, value);
     if (route.usagePlans) this.grantUsagePlans(handler);
     this.routeFunctions.push({ name: route.operationId, fn: handler.fn });
@@ -512,6 +549,15 @@ export class DatagateStack extends Stack {
       ...this.methodAuthorization(route.credential, authorizers),
       // The gateway meters every /v2 request against its application's usage plan.
       apiKeyRequired: route.credential === 'apiKey',
+    });
+  }
+
+  /** The usage routes read usage per application back from CloudWatch (GetMetricData, which takes no resource). */
+  private grantUsageMetrics(handler: DatagateFunction): void {
+    handler.fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['cloudwatch:GetMetricData'], resources: ['*'] }));
+    Validations.of(handler).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
+      reason: 'cloudwatch:GetMetricData supports no resource-level permissions; it only reads metrics.',
     });
   }
 
@@ -579,7 +625,8 @@ export class DatagateStack extends Stack {
 
 /**
  * One JSON line per request in the access log group. Identifies the caller by the authorizer's
- * principal (application id or person sub), never by a credential: no header is logged.
+ * principal (application id or person sub), never by a credential: no header is logged, and no
+ * path as sent (a key pasted into a URL would be in it): `resourcePath` is the route's template.
  */
 const ACCESS_LOG_FIELDS = {
   requestId: '$context.requestId',
@@ -587,7 +634,6 @@ const ACCESS_LOG_FIELDS = {
   requestTime: '$context.requestTime',
   httpMethod: '$context.httpMethod',
   resourcePath: '$context.resourcePath',
-  path: '$context.path',
   status: '$context.status',
   responseLength: '$context.responseLength',
   responseLatency: '$context.responseLatency',

@@ -2,6 +2,7 @@ import * as z from '../core/platform/zod';
 import {
   applicationLimitsSchema,
   datasourceAnnotationFields,
+  guestDatasourcesSchema,
   idSchema,
   isoTimeSchema,
   timestampInputSchema,
@@ -12,6 +13,9 @@ import {
   tagsSchema,
 } from '../core/http/common-schemas';
 import { roleSchema, rolesSchema } from '../core/orgs/roles';
+import { MAX_ALLOWED_CIDRS, cidrProblem } from '../core/ip-ranges';
+import { DEFAULT_USAGE_DAYS, MAX_USAGE_DAYS } from '../core/usage/usage-days';
+import { CONNECT_POLICIES, MAX_ALLOWED_ORGS } from '../core/platform/limits';
 
 /**
  * Schemas of the admin API. Bodies are strict: a field the route does not know is 400, so a
@@ -33,14 +37,45 @@ export const createApplicationBodySchema = z.strictObject({ name: nameSchema });
 
 // Objects that others extend are built from their fields: a `meta` check would travel into the
 // extension and give it the same OpenAPI component id.
+const connectPolicySchema = z.enum(CONNECT_POLICIES).check(
+  z.meta({
+    description:
+      "Extension (who may connect it, the owner org's choice): `anyone` given its id (the default), `listed`: the owner org and the orgs in `allowedOrgs`, `owner-only`: the owner org alone. A connect outside it is 403 `connection_not_allowed`; a change leaves existing connections in place (the owner ends them with `DELETE .../applications/{applicationId}/connections/{connectedOrgId}`).",
+  }),
+);
 const applicationFields = {
   applicationId: z.string(),
   name: z.string(),
   ownerOrgId: z.string(),
   createdAt: isoTimeSchema,
   createdBy: z.string(),
+  connectPolicy: connectPolicySchema,
+  allowedOrgs: z
+    .optional(z.array(z.string()))
+    .check(z.meta({ description: 'Extension, with `connectPolicy` `listed`: the orgs besides the owner that may connect it.' })),
 };
 export const applicationSchema = z.object(applicationFields).check(z.meta({ id: 'Application' }));
+
+/**
+ * A key's IP allowlist (contract section 12): IPv4 and IPv6 CIDR ranges, each problem named in
+ * the 400's details (`allowedCidrs.<index>`).
+ */
+const allowedCidrsSchema = z
+  .array(
+    z.string().check(
+      z.maxLength(64),
+      z.superRefine((cidr, context) => {
+        const problem = cidrProblem(cidr);
+        if (problem) context.addIssue({ code: 'custom', message: problem, input: cidr });
+      }),
+    ),
+  )
+  .check(
+    z.maxLength(MAX_ALLOWED_CIDRS, `At most ${MAX_ALLOWED_CIDRS} ranges on one key.`),
+    z.meta({
+      description: `Extension of the contract's key (section 12): the IPv4 and IPv6 CIDR ranges (\`203.0.113.0/24\`, \`2001:db8::/32\`; a bare address is one host) the data API accepts this key from, at most ${MAX_ALLOWED_CIDRS}. A request from an address outside every range is 403 \`ip_not_allowed\`. No list (or an empty one) means any address. The address is the one API Gateway saw (behind the console's CloudFront, the viewer's), never a header the client sends.`,
+    }),
+  );
 
 const keyFields = {
   keyId: z.string(),
@@ -54,6 +89,7 @@ const keyFields = {
   replacedBy: z
     .optional(z.string())
     .check(z.meta({ description: 'Extension: on a regenerated key in its grace period, the successor key id.' })),
+  allowedCidrs: z.optional(allowedCidrsSchema),
   revokedAt: z.optional(isoTimeSchema).check(
     z.meta({
       description:
@@ -71,13 +107,25 @@ export const issuedKeySchema = z
   .check(z.meta({ id: 'IssuedApiKey' }));
 
 export const createApplicationResponseSchema = z.object({ application: applicationSchema, apiKey: issuedKeySchema });
-export const applicationListSchema = z.object({ applications: z.array(applicationSchema), nextToken: z.optional(z.string()) });
+export const applicationSummarySchema = z
+  .object({
+    ...applicationFields,
+    keyCount: z.number().check(z.meta({ description: 'Extension: how many keys the application has (at most 20).' })),
+    connections: z
+      .array(z.object({ orgId: z.string(), orgName: z.string() }))
+      .check(z.meta({ description: 'Extension: the orgs that connected the application, by their current name.' })),
+  })
+  .check(z.meta({ id: 'ApplicationSummary' }));
+export const applicationListSchema = z.object({
+  applications: z.array(applicationSummarySchema),
+  nextToken: z.optional(z.string()),
+});
 
 export const createConnectionBodySchema = z
   .strictObject({
     applicationId: idSchema('application'),
     roles: rolesSchema,
-    datasourceIds: z.optional(z.array(idSchema('datasource')).check(z.maxLength(100))),
+    datasourceIds: z.optional(guestDatasourcesSchema),
   })
   .check(
     z.refine((body) => !body.datasourceIds || body.roles.includes('guest'), {
@@ -127,9 +175,57 @@ export const datasourceSchema = z
     tags: z.array(z.string()),
     location: z.optional(locationSchema),
     createdAt: isoTimeSchema,
+    latestReading: z.optional(
+      z
+        .object({
+          time: isoTimeSchema,
+          metric: z.literal('pm2_5ConcMass'),
+          value: z.number(),
+          unit: z.literal('µg/m³'),
+        })
+        .check(
+          z.meta({
+            id: 'LatestReading',
+            description:
+              'Extension: with `include=latestReading` on the listing, the newest PM2.5 minute of the datasource within the 10-day retention; absent when there is none.',
+          }),
+        ),
+    ),
   })
   .check(z.meta({ id: 'Datasource' }));
 export const datasourceListSchema = z.object({ datasources: z.array(datasourceSchema), nextToken: z.optional(z.string()) });
+
+export const datasourceListQuerySchema = z.extend(pageQuerySchema, {
+  include: z.optional(z.enum(['latestReading'])).check(
+    z.meta({
+      description:
+        "Extension: `latestReading` adds each datasource's newest PM2.5 reading (one small Query per listed datasource, on the server).",
+    }),
+  ),
+});
+
+export const datasourceReadingsQuerySchema = z.object({
+  hours: z
+    ._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(72)), 24)
+    .check(z.meta({ description: 'UTC hours back from now, the current hour included (1-72, default 24).' })),
+});
+
+export const datasourceReadingsSchema = z
+  .object({
+    datasourceId: z.string(),
+    metric: z.literal('pm2_5ConcMass'),
+    unit: z.literal('µg/m³'),
+    from: isoTimeSchema.check(z.meta({ description: 'Start of the first hour of the window.' })),
+    to: isoTimeSchema.check(z.meta({ description: 'The end of the window: now.' })),
+    hours: z.array(
+      z.object({
+        start: isoTimeSchema,
+        mean: z.number(),
+        minutes: z.number().check(z.meta({ description: 'PM2.5 minutes the mean is of.' })),
+      }),
+    ),
+  })
+  .check(z.meta({ id: 'DatasourceReadings' }));
 
 export { pageQuerySchema };
 
@@ -140,7 +236,6 @@ export const updateOrgBodySchema = z.strictObject({ name: nameSchema });
 // People
 
 const emailSchema = z.email('Not a valid email address.').check(z.maxLength(320));
-const guestDatasourcesSchema = z.array(idSchema('datasource')).check(z.maxLength(100));
 const onlyForGuests = {
   message: 'datasourceIds narrows the guest role; include "guest" in roles or leave it out.',
   path: ['datasourceIds'],
@@ -181,7 +276,28 @@ export const updatePersonBodySchema = z
 
 // Applications and keys
 
-export const updateApplicationBodySchema = z.strictObject({ name: nameSchema });
+export const updateApplicationBodySchema = z
+  .strictObject({
+    name: z.optional(nameSchema),
+    connectPolicy: z.optional(connectPolicySchema),
+    allowedOrgs: z.optional(
+      z.array(idSchema('org')).check(
+        z.maxLength(MAX_ALLOWED_ORGS),
+        z.meta({
+          description: `Extension: with \`connectPolicy\` \`listed\`, the orgs besides the owner that may connect it (at most ${MAX_ALLOWED_ORGS}; repeats count once).`,
+        }),
+      ),
+    ),
+  })
+  .check(
+    z.refine((body) => body.name !== undefined || body.connectPolicy !== undefined || body.allowedOrgs !== undefined, {
+      message: 'Send name, connectPolicy, allowedOrgs or a combination.',
+    }),
+    z.refine((body) => !body.allowedOrgs || body.connectPolicy === undefined || body.connectPolicy === 'listed', {
+      message: 'allowedOrgs goes with connectPolicy "listed".',
+      path: ['allowedOrgs'],
+    }),
+  );
 
 export const applicationDetailSchema = z
   .object({
@@ -217,6 +333,7 @@ export const createKeyBodySchema = z.strictObject({
   expiresAt: z
     .optional(timestampInputSchema)
     .check(z.meta({ description: 'When the key stops working; must be in the future.' })),
+  allowedCidrs: z.optional(allowedCidrsSchema),
 });
 
 export const regenerateKeyBodySchema = z.strictObject({
@@ -235,16 +352,56 @@ export const updateKeyBodySchema = z
           'Extension: a new expiry (in the future), or null to remove it. A regenerated key in its grace period can have its expiry moved, not removed (409).',
       }),
     ),
+    allowedCidrs: z
+      .optional(z.nullable(allowedCidrsSchema))
+      .check(z.meta({ description: 'A new IP allowlist, replacing the old one; null or [] removes it (any address).' })),
   })
   .check(
-    z.refine((body) => body.enabled !== undefined || body.label !== undefined || body.expiresAt !== undefined, {
-      message: 'Send enabled, label, expiresAt or a combination.',
-    }),
+    z.refine(
+      (body) =>
+        body.enabled !== undefined || body.label !== undefined || body.expiresAt !== undefined || body.allowedCidrs !== undefined,
+      { message: 'Send enabled, label, expiresAt, allowedCidrs or a combination.' },
+    ),
   );
+
+// Usage per application
+
+export const usageQuerySchema = z.object({
+  days: z
+    ._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(MAX_USAGE_DAYS)), DEFAULT_USAGE_DAYS)
+    .check(z.meta({ description: `How many UTC days, today included: 1 to ${MAX_USAGE_DAYS} (default ${DEFAULT_USAGE_DAYS}).` })),
+});
+
+export const usageSchema = z
+  .object({
+    applicationId: z.string(),
+    days: z.array(
+      z.object({
+        date: z.string().check(z.meta({ description: 'The UTC day, `YYYY-MM-DD`.' })),
+        requests: z.number().check(
+          z.meta({
+            description:
+              "Data API requests made with any of the application's keys that day: those a handler answered and those the gateway throttled.",
+          }),
+        ),
+        throttled: z
+          .number()
+          .check(z.meta({ description: "Of those, the ones answered 429 (over the application's limits or a report quota)." })),
+        byOrg: z.record(z.string(), z.number()).check(
+          z.meta({
+            description:
+              'Requests by the org they named (`org`), for orgs with any; requests naming no org (refused 400) or throttled by the gateway before the org was read count in `requests` only.',
+          }),
+        ),
+      }),
+    ),
+  })
+  .check(z.meta({ id: 'ApplicationUsage', description: 'Every UTC day of the window, newest first, with zeros on quiet days.' }));
 
 // Connections
 
 export const connectionParamsSchema = applicationParamsSchema;
+export const endConnectionParamsSchema = z.extend(applicationParamsSchema, { connectedOrgId: idSchema('org') });
 
 export const updateConnectionBodySchema = z
   .strictObject({ roles: z.optional(rolesSchema), datasourceIds: z.optional(guestDatasourcesSchema) })

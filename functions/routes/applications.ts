@@ -1,6 +1,7 @@
 import * as admin from './admin-schemas';
 import { routeTable } from '../core/http/route';
 import { applicationLimitsSchema, PAGED_LISTING_DESCRIPTION } from '../core/http/common-schemas';
+import { REVOCATION_SECONDS } from '../core/platform/limits';
 
 /** Applications an org created. */
 export const applicationRoutes = routeTable({
@@ -31,7 +32,7 @@ export const applicationRoutes = routeTable({
     permission: 'manageOrg',
     tableAccess: 'read',
     summary: 'Applications created by this org',
-    description: PAGED_LISTING_DESCRIPTION,
+    description: `${PAGED_LISTING_DESCRIPTION} Extension: each application carries its key count and the orgs that connected it, so a table of applications needs no request per application.`,
     who: 'admin',
     params: admin.orgParamsSchema,
     query: admin.pageQuerySchema,
@@ -52,6 +53,24 @@ export const applicationRoutes = routeTable({
     responses: { 200: { description: 'The application.', schema: admin.applicationDetailSchema } },
     errors: [403, 404],
   },
+  getApplicationUsage: {
+    operationId: 'getApplicationUsage',
+    method: 'GET',
+    path: '/admin/orgs/{orgId}/applications/{applicationId}/usage',
+    handler: 'admin/get-application-usage',
+    credential: 'person',
+    permission: 'manageOrg',
+    tableAccess: 'read',
+    usageMetrics: true,
+    summary: "An application's data API requests per UTC day, with each org's share",
+    description:
+      "Contract section 11: every data API request made with any of the application's keys, per UTC day (newest first, today included), the throttled ones (429), and the requests into each org (`byOrg`). Counted without a write per request (CloudWatch metrics in AWS, which arrive a minute or two late; counters flushed to the table now and then under `npm start`). An admin of a connected org reads its own share at `GET /admin/orgs/{orgId}/connections/{applicationId}/usage`.",
+    who: 'admin of the owner org',
+    params: admin.applicationParamsSchema,
+    query: admin.usageQuerySchema,
+    responses: { 200: { description: 'The usage, one entry per day.', schema: admin.usageSchema } },
+    errors: [403, 404],
+  },
   updateApplication: {
     operationId: 'updateApplication',
     method: 'PATCH',
@@ -60,7 +79,9 @@ export const applicationRoutes = routeTable({
     credential: 'person',
     permission: 'manageOrg',
     tableAccess: 'readWrite',
-    summary: 'Rename an application',
+    summary: 'Rename an application, or choose which orgs may connect it',
+    description:
+      'Extension: `connectPolicy` (`anyone`, the default; `listed` with `allowedOrgs`; `owner-only`) decides which orgs may connect the application; a connect outside it is 403 `connection_not_allowed`. A change leaves existing connections in place: end them with `DELETE .../connections/{connectedOrgId}`. `allowedOrgs` goes with `listed` (in the same body, or when the policy is `listed` already); another policy drops the list.',
     who: 'admin of the owner org',
     params: admin.applicationParamsSchema,
     body: admin.updateApplicationBodySchema,
@@ -101,5 +122,20 @@ export const applicationRoutes = routeTable({
     body: applicationLimitsSchema,
     responses: { 200: { description: 'The limits now in force.', schema: applicationLimitsSchema } },
     errors: [400, 403, 404, 503],
+  },
+  endConnection: {
+    operationId: 'endConnection',
+    method: 'DELETE',
+    path: '/admin/orgs/{orgId}/applications/{applicationId}/connections/{connectedOrgId}',
+    handler: 'admin/end-connection',
+    credential: 'person',
+    permission: 'manageOrg',
+    tableAccess: 'readWrite',
+    summary: "End the connection another org (or this one) made to this org's application",
+    description: `Extension (the owner decides who connects its application): the application's access to \`connectedOrgId\` ends within ${REVOCATION_SECONDS} seconds, whatever its \`connectPolicy\`. Both orgs' audit logs record \`connection.delete\` with \`endedBy: "owner"\`. To keep that org from connecting again, change \`connectPolicy\` first.`,
+    who: 'admin of the owner org',
+    params: admin.endConnectionParamsSchema,
+    responses: { 204: { description: 'The connection is ended.' } },
+    errors: [400, 403, 404, 409],
   },
 });

@@ -10,13 +10,19 @@ import type {
 } from 'aws-lambda';
 import { routeList } from '../../functions/routes';
 import type { CredentialKind, RouteDefinition } from '../../functions/core/http/route';
-import { GATEWAY_RESPONSES, type GatewayResponseType } from '../../functions/core/http/gateway-responses';
+import {
+  GATEWAY_RESPONSE_HEADERS,
+  GATEWAY_RESPONSES,
+  type GatewayResponseType,
+} from '../../functions/core/http/gateway-responses';
+import { correlationIdFrom } from '../../functions/core/http/request-telemetry';
 import { headerValue } from '../../functions/core/http/headers';
 import { AUTHORIZERS } from '../authorizers';
 import { readApplicationLimits } from '../../functions/core/applications';
 import type { ApplicationLimits } from '../../functions/core/applications';
 import { RateLimiter, type LimitVerdict } from './rate-limiter';
 import { PRELUDE, type StreamPrelude } from '../../functions/core/http/streaming';
+import { recordGatewayThrottle } from '../../functions/core/usage/usage-recorder';
 
 /**
  * The local stand-in for API Gateway: it matches a request against THE route table, runs the
@@ -31,7 +37,18 @@ export interface LocalRequest {
   query: URLSearchParams;
   headers: Record<string, string>;
   body?: string;
+  /**
+   * The address of the client's socket: what API Gateway puts in `requestContext.identity.sourceIp`.
+   * Never taken from a header (X-Forwarded-For is the client's to write).
+   */
   sourceIp?: string;
+}
+
+/** An address as API Gateway writes it: an IPv4 client of a dual-stack socket (`::ffff:127.0.0.1`) is plain IPv4. */
+export function gatewaySourceIp(address: string | undefined): string {
+  if (!address) return '127.0.0.1';
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+  return mapped ? mapped[1]! : address;
 }
 
 type Handler<E, R> = (event: E, context: Context) => Promise<R>;
@@ -110,11 +127,17 @@ export function matchRoute(method: string, path: string): { route: RouteDefiniti
   return undefined;
 }
 
-function gatewayResponse(type: GatewayResponseType): APIGatewayProxyResult {
+/** API Gateway's own answer of this type; like the stack's, it carries the common headers and a correlation id. */
+function gatewayResponse(type: GatewayResponseType, request: LocalRequest): APIGatewayProxyResult {
   const response = GATEWAY_RESPONSES[type];
   return {
     statusCode: response.status,
-    headers: { 'Content-Type': 'application/json', ...('headers' in response ? response.headers : {}) },
+    headers: {
+      'Content-Type': 'application/json',
+      ...GATEWAY_RESPONSE_HEADERS,
+      ...('headers' in response ? response.headers : {}),
+      'X-Correlation-Id': correlationIdFrom(request.headers),
+    },
     body: JSON.stringify(response.body),
   };
 }
@@ -210,8 +233,11 @@ export function createRouter(options: RouterOptions = {}) {
       queryStringParameters: Object.fromEntries(request.query),
       multiValueQueryStringParameters: {},
       stageVariables: {},
-      // The same request id as the route's event, as API Gateway gives both.
-      requestContext: { requestId } as APIGatewayRequestAuthorizerEvent['requestContext'],
+      // The same request id as the route's event, as API Gateway gives both, and the same source address.
+      requestContext: {
+        requestId,
+        identity: { sourceIp: gatewaySourceIp(request.sourceIp) },
+      } as APIGatewayRequestAuthorizerEvent['requestContext'],
     };
     const module = await moduleOf(authorizer.handler);
     let result: APIGatewayAuthorizerResult;
@@ -227,18 +253,23 @@ export function createRouter(options: RouterOptions = {}) {
 
   return async function route(request: LocalRequest): Promise<LocalAnswer> {
     const matched = matchRoute(request.method, request.path);
-    if (!matched) return gatewayResponse('MISSING_AUTHENTICATION_TOKEN');
+    if (!matched) return gatewayResponse('MISSING_AUTHENTICATION_TOKEN', request);
     const { route, params } = matched;
     const requestId = randomUUID();
     let authorizerContext: Record<string, unknown> | undefined;
     if (route.credential !== 'none') {
       const outcome = await authorize(route.credential, request, route, requestId);
-      if ('refused' in outcome) return gatewayResponse(outcome.refused);
+      if ('refused' in outcome) return gatewayResponse(outcome.refused, request);
       authorizerContext = outcome.context;
       // API Gateway meters the application through its usage plan after the authorizer allowed it.
       if (route.credential === 'apiKey') {
-        const verdict = await usageVerdict(String(outcome.context.applicationId));
-        if (verdict !== 'allowed') return gatewayResponse(verdict === 'throttled' ? 'THROTTLED' : 'QUOTA_EXCEEDED');
+        const applicationId = String(outcome.context.applicationId);
+        const verdict = await usageVerdict(applicationId);
+        if (verdict !== 'allowed') {
+          // Usage per application counts the gateway's 429s (in AWS: the access log's metric filter).
+          recordGatewayThrottle(applicationId, Date.now());
+          return gatewayResponse(verdict === 'throttled' ? 'THROTTLED' : 'QUOTA_EXCEEDED', request);
+        }
       }
     }
     const query = Object.fromEntries(request.query);
@@ -271,7 +302,7 @@ export function createRouter(options: RouterOptions = {}) {
         domainName: headerValue(request.headers, 'host'),
         protocol: 'HTTP/1.1',
         authorizer: authorizerContext,
-        identity: { sourceIp: request.sourceIp ?? '127.0.0.1' } as APIGatewayProxyEvent['requestContext']['identity'],
+        identity: { sourceIp: gatewaySourceIp(request.sourceIp) } as APIGatewayProxyEvent['requestContext']['identity'],
       },
     };
     const module = await moduleOf(route.handler);
@@ -281,7 +312,7 @@ export function createRouter(options: RouterOptions = {}) {
         ? await invokeStreaming(module.handler as unknown as StreamingHandler, event, lambdaContext(route.operationId))
         : ((await module.handler(event, lambdaContext(route.operationId))) as APIGatewayProxyResult);
     } catch {
-      return gatewayResponse('DEFAULT_5XX');
+      return gatewayResponse('DEFAULT_5XX', request);
     }
     planChanged(route, params, answer);
     return answer;

@@ -4,6 +4,7 @@ import { pipeline } from 'node:stream/promises';
 import { gzipSync } from 'node:zlib';
 import { GATEWAY_MIN_COMPRESSION_BYTES } from '../../functions/core/http/gateway-responses';
 import { headerValue } from '../../functions/core/http/headers';
+import { correlationIdFrom } from '../../functions/core/http/request-telemetry';
 import { createRouter, matchRoute, type LocalRouter } from './router';
 import { createLocalIssuer, type LocalIssuer } from './oidc-issuer';
 import { createSignInFlow, type SignInFlow } from './sign-in';
@@ -28,6 +29,8 @@ const GATEWAY_MAX_BODY = 10 * 1024 * 1024;
 
 export interface LocalServer {
   url: string;
+  /** The same server on the IPv6 loopback (`http://[::1]:<port>`), when the machine has one. */
+  urlV6?: string;
   issuer: LocalIssuer;
   scanner: LocalSecretScanner;
   signIn: SignInFlow;
@@ -89,12 +92,31 @@ export async function startLocalServer(options: { port: number; issuerKeyFile?: 
   let issuer: LocalIssuer | undefined;
   let signIn: SignInFlow | undefined;
   const answer = async (request: IncomingMessage, response: ServerResponse) => {
+    // Every answer of this server, its own `/local/` routes and console files included, carries
+    // these; the API's answers set their own (writeHead's headers take precedence).
+    response.setHeader('X-Content-Type-Options', 'nosniff');
+    response.setHeader('X-Correlation-Id', correlationIdFrom(request.headers as Record<string, string | undefined>));
     try {
       const url = new URL(request.url ?? '/', 'http://localhost');
       const body = await readBody(request);
       if (body === TOO_LARGE)
         return send(response, 413, { message: 'The request body is too large.', code: 'payload_too_large' });
       if (url.pathname === '/local/jwks.json' && request.method === 'GET') return send(response, 200, issuer!.jwks);
+      // OIDC discovery, as Cognito publishes it: the OpenAPI document's openIdConnect scheme points here.
+      if (url.pathname === '/local/.well-known/openid-configuration' && request.method === 'GET')
+        return send(response, 200, {
+          issuer: issuer!.issuer,
+          jwks_uri: issuer!.jwksUrl,
+          authorization_endpoint: `${issuer!.issuer}/oauth2/authorize`,
+          token_endpoint: `${issuer!.issuer}/oauth2/token`,
+          end_session_endpoint: `${issuer!.issuer}/logout`,
+          response_types_supported: ['code'],
+          subject_types_supported: ['public'],
+          id_token_signing_alg_values_supported: ['ES256'],
+          code_challenge_methods_supported: ['S256'],
+          scopes_supported: ['openid', 'email'],
+          claims_supported: ['sub', 'email', 'email_verified'],
+        });
       if (url.pathname === '/local/token' && request.method === 'POST') return await localTokenRoute(issuer!, body, response);
       if (url.pathname === LOCAL_SCANNER_KEYS_PATH && request.method === 'GET') return send(response, 200, scanner.document);
       if (url.pathname === '/local/secret-scanning/sign' && request.method === 'POST')
@@ -162,19 +184,28 @@ export async function startLocalServer(options: { port: number; issuerKeyFile?: 
     }
   };
   // `answer` turns every failure into a 500; this catch is for one while answering the 500.
-  const server: Server = createServer((request, response) => {
+  const serve = (request: IncomingMessage, response: ServerResponse) => {
     answer(request, response).catch((error: unknown) => {
       console.error(JSON.stringify({ level: 'error', message: 'local server failure while answering', error: String(error) }));
       response.destroy();
     });
-  });
+  };
+  const server: Server = createServer(serve);
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) =>
       reject(error.code === 'EADDRINUSE' ? new Error(`port ${options.port} is in use; set PORT to another port.`) : error),
     );
     server.listen(options.port, '127.0.0.1', resolve);
   });
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://127.0.0.1:${port}`;
+  // The IPv6 loopback too, on the same port, so `localhost` works either way and IPv6 clients
+  // (and allowlists of IPv6 ranges) can be tried; a machine without IPv6 goes without.
+  const serverV6: Server = createServer(serve);
+  const listeningV6 = await new Promise<boolean>((resolve) => {
+    serverV6.once('error', () => resolve(false));
+    serverV6.listen(port, '::1', () => resolve(true));
+  });
   issuer = await createLocalIssuer(url, { keyFile: options.issuerKeyFile });
   signIn = createSignInFlow(issuer, url);
   return {
@@ -183,10 +214,16 @@ export async function startLocalServer(options: { port: number; issuerKeyFile?: 
     scanner,
     signIn,
     router,
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    ...(listeningV6 ? { urlV6: `http://[::1]:${port}` } : {}),
+    close: async () => {
+      const closing = [server, ...(listeningV6 ? [serverV6] : [])].map(
+        (each) =>
+          new Promise<void>((resolve) => {
+            each.closeAllConnections();
+            each.close(() => resolve());
+          }),
+      );
+      await Promise.all(closing);
+    },
   };
 }

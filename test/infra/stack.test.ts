@@ -1,6 +1,6 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { STREAMED_ROUTE_TIMEOUT_SECONDS } from '../../functions/core/platform/limits';
-import { GATEWAY_RESPONSES } from '../../functions/core/http/gateway-responses';
+import { GATEWAY_RESPONSE_HEADERS, GATEWAY_RESPONSES } from '../../functions/core/http/gateway-responses';
 import { TABLE_SCHEMA } from '../../functions/core/store/table-schema';
 import { routeList } from '../../functions/routes';
 import { AUTHORIZERS } from '../../lib/authorizers';
@@ -94,7 +94,8 @@ function authorizerFor(
   template: Template,
   kind: keyof typeof AUTHORIZERS,
 ): { authorizerId: string; functionId: string; properties: Json } {
-  const source = `method.request.header.${AUTHORIZERS[kind].identityHeader}`;
+  // The API key authorizer enforces IP allowlists: its answers are cached per key and source address.
+  const source = `method.request.header.${AUTHORIZERS[kind].identityHeader}${kind === 'apiKey' ? ',context.identity.sourceIp' : ''}`;
   const matches = Object.entries(
     template.findResources('AWS::ApiGateway::Authorizer', { Properties: { IdentitySource: source } }),
   );
@@ -340,7 +341,7 @@ describe('Datagate stack, default configuration (Cognito user pool)', () => {
     template.resourceCountIs('AWS::ApiGateway::Authorizer', 2);
     template.hasResourceProperties('AWS::ApiGateway::Authorizer', {
       Type: 'REQUEST',
-      IdentitySource: 'method.request.header.x-api-key',
+      IdentitySource: 'method.request.header.x-api-key,context.identity.sourceIp',
     });
     template.hasResourceProperties('AWS::ApiGateway::Authorizer', {
       Type: 'REQUEST',
@@ -370,19 +371,18 @@ describe('Datagate stack, default configuration (Cognito user pool)', () => {
     }
   });
 
-  test('every gateway response of the contract is installed with its status, body and quoted headers', () => {
+  test('every gateway response of the contract is installed with its status, body, quoted headers, nosniff and a correlation id', () => {
     template.resourceCountIs('AWS::ApiGateway::GatewayResponse', Object.keys(GATEWAY_RESPONSES).length);
     for (const [type, response] of Object.entries(GATEWAY_RESPONSES)) {
-      const headers: Record<string, string> = 'headers' in response ? response.headers : {};
+      const headers: Record<string, string> = { ...GATEWAY_RESPONSE_HEADERS, ...('headers' in response ? response.headers : {}) };
       template.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
         ResponseType: type,
         StatusCode: String(response.status),
         ResponseTemplates: { 'application/json': JSON.stringify(response.body) },
-        ...(Object.keys(headers).length > 0 && {
-          ResponseParameters: Object.fromEntries(
-            Object.entries(headers).map(([name, value]) => [`gatewayresponse.header.${name}`, `'${value}'`]),
-          ),
-        }),
+        ResponseParameters: {
+          ...Object.fromEntries(Object.entries(headers).map(([name, value]) => [`gatewayresponse.header.${name}`, `'${value}'`])),
+          'gatewayresponse.header.X-Correlation-Id': 'method.request.header.x-correlation-id',
+        },
       });
     }
   });

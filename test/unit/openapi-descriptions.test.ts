@@ -1,3 +1,4 @@
+import { DEFAULT_USAGE_DAYS, MAX_USAGE_DAYS } from '../../functions/core/usage/usage-days';
 import { buildOpenApiDocument } from '../../functions/core/http/openapi';
 import { routeList } from '../../functions/routes';
 import {
@@ -142,6 +143,14 @@ const CLAIMS: Claim[] = [
       return [limit.minimum, limit.maximum, limit.default];
     },
   },
+  {
+    about: "the hours of a datasource's readings: range and default",
+    pattern: /hour included \((\d+)-(\d+), default (\d+)\)/,
+    actual: (operation) => {
+      const hours = parameter(operation, 'hours');
+      return [hours.minimum, hours.maximum, hours.default];
+    },
+  },
   { about: 'keys per application', pattern: /at most (\d+) keys/, actual: () => [MAX_KEYS_PER_APPLICATION] },
   {
     about: 'the longest grace period',
@@ -265,6 +274,11 @@ const CLAIMS: Claim[] = [
       delete process.env.REPORT_ROWS_PER_FILE;
       return [getReportRowsPerFile()];
     },
+  },
+  {
+    about: 'the days of a usage answer',
+    pattern: /today included: (\d+) to (\d+) \(default (\d+)\)/,
+    actual: () => [1, MAX_USAGE_DAYS, DEFAULT_USAGE_DAYS],
   },
   { about: 'how long reports are kept', pattern: /are kept (\d+) days/, actual: () => [REPORT_RETENTION_DAYS] },
   {

@@ -7,7 +7,7 @@ import type { Actor } from '../orgs/audit';
 import type { Grant } from '../applications';
 import type { Membership } from '../orgs/people';
 import type { Permission } from '../orgs/roles';
-import { noteRequestOrg, requestTelemetry } from './request-telemetry';
+import { noteGrantedOrg, noteRequestOrg, requestTelemetry } from './request-telemetry';
 import { errorResponses } from './error-responses';
 import { parseInput, type ParsedInput } from './request';
 import { replyResult, BASE_RESPONSE_HEADERS, type Reply } from './reply';
@@ -99,6 +99,13 @@ export type Authorize = (
 ) => Promise<Record<string, unknown>>;
 
 /**
+ * Checks a request as it arrived, before its body is read: a public route authenticated by a
+ * signature over the raw body (the secret scanner's) throws a typed error here, so an unsigned
+ * request is refused without its body being parsed.
+ */
+export type VerifyRawRequest = (event: APIGatewayProxyEvent) => Promise<void>;
+
+/**
  * Runs an authorized request's `respond` (its function and answer), or answers for it: how
  * `defineRoute` makes its POSTs idempotent (idempotency.ts) without every route carrying that.
  */
@@ -111,16 +118,17 @@ export type AroundRun = (
 ) => Promise<APIGatewayProxyResult>;
 
 /**
- * Wraps a route's function into a Lambda handler: parse and validate with the route's schemas,
- * resolve the principal, run `authorize`, run (through `around`, when given), and answer; typed
- * errors become the contract's error body. Every request writes one log line and its metrics
- * (request telemetry), failures included.
+ * Wraps a route's function into a Lambda handler: `verifyRaw` (if any), parse and validate with
+ * the route's schemas, resolve the principal, run `authorize`, run (through `around`, when
+ * given), and answer; typed errors become the contract's error body. Every request writes one
+ * log line and its metrics (request telemetry), failures included.
  */
 export function routeHandler<R extends RouteDefinition>(
   route: R,
   authorize: Authorize,
   run: (request: RouteRequest<R>) => Promise<Reply>,
   around?: AroundRun,
+  verifyRaw?: VerifyRawRequest,
 ) {
   // A streamed route's handler takes the response stream (./streaming.ts); its answer's body is a stream.
   return middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context>(
@@ -129,11 +137,12 @@ export function routeHandler<R extends RouteDefinition>(
     .use(requestTelemetry(route))
     .use(errorResponses())
     .handler(async (event, context) => {
+      if (verifyRaw) await verifyRaw(event);
       const input = parseInput(route, event);
       noteRequestOrg(event, orgNamedIn(input));
       const principal = principalFor(route, event);
       const access = await authorize(route, input, principal);
-      if ('org' in access && typeof access.org === 'string') noteRequestOrg(event, access.org);
+      if ('org' in access && typeof access.org === 'string') noteGrantedOrg(event, access.org);
       const respond = async () => resultOf(await run({ ...input, principal, event, ...access } as RouteRequest<R>), event);
       return around ? around(route, event, principal, context, respond) : respond();
     });

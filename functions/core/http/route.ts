@@ -59,6 +59,10 @@ interface RouteBase {
   continuationTokens?: boolean;
   /** Creates, changes or removes applications' gateway usage plans: the stack lets it manage them (gateway-usage-plans.ts). */
   usagePlans?: boolean;
+  /** Names people's OIDC issuer (the OpenAPI document's openIdConnect scheme): the stack hands it OIDC_ISSUER. */
+  signInIssuer?: boolean;
+  /** Reads usage per application: the stack lets it read CloudWatch metrics (GetMetricData) and sets `USAGE_SOURCE=cloudwatch`. */
+  usageMetrics?: boolean;
   /** Verifies a secret scanner's signatures: the stack hands it where the scanner's keys are published (SECRET_SCANNER_KEYS_URL). */
   secretScannerKeys?: boolean;
   /**

@@ -172,6 +172,26 @@ export function getDefaultApplicationLimits(): { requestsPerSecond: number; burs
   };
 }
 
+/**
+ * Where the usage routes read usage per application: `cloudwatch` (AWS: the metrics the handlers
+ * and the access log write; the stack sets it) or `table` (the counters the local runtime
+ * flushes; the default, for `npm start` and the tests).
+ */
+export function getUsageSource(): 'cloudwatch' | 'table' {
+  const source = process.env.USAGE_SOURCE || 'table';
+  if (source !== 'cloudwatch' && source !== 'table')
+    throw new Error('Configuration error: USAGE_SOURCE must be "cloudwatch" or "table".');
+  return source;
+}
+
+/**
+ * The OIDC issuer people sign in with, where only the document needs it (the OpenAPI route names
+ * its discovery document); undefined when not configured.
+ */
+export function getOidcIssuer(): string | undefined {
+  return process.env.OIDC_ISSUER || undefined;
+}
+
 /** How log lines are written (`DATAGATE_LOG`): JSON by default, `readable` under `npm start`, `silent` in tests. */
 export function getLogFormat(): 'json' | 'readable' | 'silent' {
   const value = process.env.DATAGATE_LOG;
