@@ -29,8 +29,10 @@ beforeAll(async () => {
     expectStatus(answer, 201);
     org.datasources.push(answer.body.datasourceId);
   }
-  // The newest reading a little in the past, the oldest still inside the 24 hours.
-  const newest = Math.floor((Date.now() - 60_000) / QUARTER) * QUARTER;
+  // The newest reading a minute in the past, on a whole minute but not on a quarter hour: the oldest
+  // is then 14 minutes inside the 24 hours whenever seeding starts (on a quarter hour, a run that
+  // crossed the next quarter found the oldest readings gone from the window).
+  const newest = Math.floor((Date.now() - 60_000) / 60_000) * 60_000;
   times = Array.from({ length: READINGS }, (_, index) => new Date(newest - index * QUARTER).toISOString());
   for (const [index, datasourceId] of org.datasources.entries()) {
     await ingest(
