@@ -67,7 +67,10 @@ function stringExample(schema: JsonSchema, field: string | undefined): string {
   if (kind) return exampleId(kind);
   const byName = field ? STRING_BY_FIELD[field] : undefined;
   const candidate = byName ?? (field ? field : 'text');
-  if (pattern && !new RegExp(pattern).test(candidate)) return '';
+  if (pattern && !new RegExp(pattern).test(candidate)) {
+    // A timestamp written as a pattern (the lenient ones, which also take a time without a zone).
+    return new RegExp(pattern).test(EXAMPLE_TIME) ? EXAMPLE_TIME : '';
+  }
   const minLength = (schema.minLength as number | undefined) ?? 0;
   const maxLength = (schema.maxLength as number | undefined) ?? Infinity;
   return candidate.padEnd(minLength, 'x').slice(0, maxLength);
