@@ -41,7 +41,7 @@ const STRING_BY_FIELD: Record<string, string> = {
   connectedBy: 'ada@riverside.example',
   invitedBy: 'ada@riverside.example',
   hint: 'dgk_...x7Qa',
-  key: 'dgk_3Zq8LmN2pR5tV7wX9yA1bC4dE6fG8hJ0kM2nP4qS6uW8xZ1aB3cD5',
+  key: 'dgk_(the key, shown once)',
   label: 'production',
   group: 'Centre',
   message: 'A human sentence.',
