@@ -1,20 +1,18 @@
 import { setLocalUsageSink, type ApplicationUse } from '../../functions/core/usage/usage-recorder';
-import { addUsageCounts } from '../../functions/core/usage/usage-store';
+import { addUsageCounts, type UsageIncrement } from '../../functions/core/usage/usage-store';
 import { utcDate } from '../../functions/core/usage/usage-days';
 
 /**
  * Usage per application under `npm start`: counters kept in memory and flushed to the table
- * every `flushEveryMs`, one `ADD` per application, org and UTC day that moved since the last
- * flush, never a write per request. (In AWS, CloudWatch metrics count instead: usage-recorder.ts.)
+ * every `flushEveryMs`, one `ADD` per application and UTC day that moved since the last flush
+ * (the day's total and every org's share together), never a write per request. (In AWS, CloudWatch metrics count instead: usage-recorder.ts.)
  * A flush that fails keeps its counts for the next one; stopping flushes what is left.
  */
 
-interface Pending {
+interface Pending extends UsageIncrement {
   applicationId: string;
   date: string;
-  org: string | undefined;
-  requests: number;
-  throttled: number;
+  byOrg: Map<string, { requests: number; throttled: number }>;
 }
 
 export interface LocalUsageCounters {
@@ -26,17 +24,25 @@ export interface LocalUsageCounters {
 
 export function startLocalUsageCounters(flushEveryMs: number): LocalUsageCounters {
   let pending = new Map<string, Pending>();
-  const add = (applicationId: string, date: string, org: string | undefined, throttled: boolean) => {
-    const key = `${applicationId}|${date}|${org ?? ''}`;
+  const entryOf = (applicationId: string, date: string) => {
+    const key = `${applicationId}|${date}`;
     let entry = pending.get(key);
-    if (!entry) pending.set(key, (entry = { applicationId, date, org, requests: 0, throttled: 0 }));
-    entry.requests += 1;
-    if (throttled) entry.throttled += 1;
+    if (!entry) pending.set(key, (entry = { applicationId, date, requests: 0, throttled: 0, byOrg: new Map() }));
+    return entry;
+  };
+  /** Adds `counts` to what the next flush writes. */
+  const merge = (applicationId: string, date: string, counts: UsageIncrement) => {
+    const entry = entryOf(applicationId, date);
+    entry.requests += counts.requests;
+    entry.throttled += counts.throttled;
+    for (const [org, share] of counts.byOrg) {
+      const current = entry.byOrg.get(org) ?? { requests: 0, throttled: 0 };
+      entry.byOrg.set(org, { requests: current.requests + share.requests, throttled: current.throttled + share.throttled });
+    }
   };
   const count = (use: ApplicationUse) => {
-    const date = utcDate(use.at);
-    add(use.applicationId, date, undefined, use.throttled);
-    if (use.org) add(use.applicationId, date, use.org, use.throttled);
+    const one = { requests: 1, throttled: use.throttled ? 1 : 0 };
+    merge(use.applicationId, utcDate(use.at), { ...one, byOrg: new Map(use.org ? [[use.org, one]] : []) });
   };
 
   let flushing: Promise<void> = Promise.resolve();
@@ -45,19 +51,10 @@ export function startLocalUsageCounters(flushEveryMs: number): LocalUsageCounter
     pending = new Map();
     const failed: Pending[] = [];
     await Promise.all(
-      [...batch.values()].map((entry) =>
-        addUsageCounts(entry.applicationId, entry.date, entry.org, entry).catch(() => failed.push(entry)),
-      ),
+      [...batch.values()].map((entry) => addUsageCounts(entry.applicationId, entry.date, entry).catch(() => failed.push(entry))),
     );
     // Not lost: counted again with what comes next.
-    for (const entry of failed) {
-      const key = `${entry.applicationId}|${entry.date}|${entry.org ?? ''}`;
-      const current = pending.get(key);
-      if (current) {
-        current.requests += entry.requests;
-        current.throttled += entry.throttled;
-      } else pending.set(key, entry);
-    }
+    for (const entry of failed) merge(entry.applicationId, entry.date, entry);
   };
   // One flush at a time, so two never add the same counts.
   const flush = () => (flushing = flushing.then(flushOnce, flushOnce));

@@ -3,34 +3,41 @@ import type { DayCounts } from './usage-days';
 
 /**
  * Usage counters in the table: where the local runtime flushes its in-memory counters (one
- * `ADD` per application, org and day per flush, never one per request) and where the usage
- * routes read them under `npm start`. In AWS the counts live in CloudWatch (usage-metrics.ts)
- * and these items are never written.
+ * `ADD` per application and day per flush, never one per request) and where the usage routes
+ * read them under `npm start`. In AWS the counts live in CloudWatch (usage-metrics.ts) and
+ * these items are never written.
  *
- * Items: PK `USAGE#<applicationId>`, SK `D#<YYYY-MM-DD>#ALL` (every request of the day) and
- * `D#<YYYY-MM-DD>#ORG#<orgId>` (the requests that named that org), each with `requests`,
- * `throttled` and a `ttl` past the longest window.
+ * Item: PK `USAGE#<applicationId>`, SK `D#<YYYY-MM-DD>`, with the day's `requests` and
+ * `throttled`, each org's share as `org#<orgId>#requests` / `org#<orgId>#throttled`, and a `ttl`
+ * past the longest window. One item per day, so a flush moves the day's total and every org's
+ * share in one atomic write: a reader never sees a total without its shares.
  */
 
 /** Seconds a day's counters are kept: past the 90-day window. */
 const USAGE_RETENTION_SECONDS = 100 * 86_400;
 
 const usagePartition = (applicationId: string) => `USAGE#${applicationId}`;
-const usageSortKey = (date: string, org: string | undefined) => `D#${date}#${org === undefined ? 'ALL' : `ORG#${org}`}`;
+const usageSortKey = (date: string) => `D#${date}`;
+const ORG_FIELD = /^org#(.+)#(requests|throttled)$/;
 
-/** Adds one flush's counts of an application, org (undefined: the day's total) and day: one write. */
-export async function addUsageCounts(
-  applicationId: string,
-  date: string,
-  org: string | undefined,
-  counts: { requests: number; throttled: number },
-): Promise<void> {
+/** What one flush adds to one application's day. */
+export interface UsageIncrement {
+  requests: number;
+  throttled: number;
+  /** Each org's share (requests that named it). */
+  byOrg: ReadonlyMap<string, { requests: number; throttled: number }>;
+}
+
+/** Adds one flush's counts of an application and day: one write. */
+export async function addUsageCounts(applicationId: string, date: string, counts: UsageIncrement): Promise<void> {
+  const add: Record<string, number> = { requests: counts.requests, throttled: counts.throttled };
+  for (const [org, share] of counts.byOrg) {
+    add[`org#${org}#requests`] = share.requests;
+    add[`org#${org}#throttled`] = share.throttled;
+  }
   await addNow(
-    { PK: usagePartition(applicationId), SK: usageSortKey(date, org) },
-    {
-      set: { type: 'usage', ttl: Math.floor(Date.parse(`${date}T00:00:00Z`) / 1000) + USAGE_RETENTION_SECONDS },
-      add: { requests: counts.requests, throttled: counts.throttled },
-    },
+    { PK: usagePartition(applicationId), SK: usageSortKey(date) },
+    { set: { type: 'usage', ttl: Math.floor(Date.parse(`${date}T00:00:00Z`) / 1000) + USAGE_RETENTION_SECONDS }, add },
   );
 }
 
@@ -44,22 +51,23 @@ export async function readUsageCounts(
   toDate: string,
   org?: string,
 ): Promise<Map<string, DayCounts>> {
-  const items = await queryAll({ partition: usagePartition(applicationId), between: [`D#${fromDate}#`, `D#${toDate}#~`] });
-  const days = new Map<string, Required<DayCounts>>();
-  const dayOf = (date: string) => {
-    let day = days.get(date);
-    if (!day) days.set(date, (day = { requests: 0, throttled: 0, byOrg: {} }));
-    return day;
-  };
+  const items = await queryAll({
+    partition: usagePartition(applicationId),
+    between: [usageSortKey(fromDate), usageSortKey(toDate)],
+  });
+  const days = new Map<string, DayCounts>();
   for (const item of items) {
-    const [, date = '', scope = '', itemOrg] = String(item.SK).split('#');
-    const requests = Number(item.requests ?? 0);
-    const throttled = Number(item.throttled ?? 0);
+    const date = String(item.SK).slice('D#'.length);
     if (org === undefined) {
-      if (scope === 'ALL') Object.assign(dayOf(date), { requests, throttled });
-      else if (scope === 'ORG' && itemOrg) dayOf(date).byOrg[itemOrg] = requests;
-    } else if (scope === 'ORG' && itemOrg === org) {
-      Object.assign(dayOf(date), { requests, throttled, byOrg: { [org]: requests } });
+      const byOrg: Record<string, number> = {};
+      for (const [field, value] of Object.entries(item)) {
+        const match = ORG_FIELD.exec(field);
+        if (match?.[2] === 'requests') byOrg[match[1]!] = Number(value);
+      }
+      days.set(date, { requests: Number(item.requests ?? 0), throttled: Number(item.throttled ?? 0), byOrg });
+    } else {
+      const requests = Number(item[`org#${org}#requests`] ?? 0);
+      days.set(date, { requests, throttled: Number(item[`org#${org}#throttled`] ?? 0), byOrg: { [org]: requests } });
     }
   }
   return days;
