@@ -8,6 +8,7 @@ import {
   updateItem,
   updateNow,
   updateNowReturningOld,
+  type StoredItem,
 } from '../../functions/core/store/table';
 
 /**
@@ -83,8 +84,8 @@ describe('the table verbs against DynamoDB Local', () => {
   it('putNowUnless answers the item in the way; deleteNow answers false when its guard refuses', async () => {
     const at = key();
     const absent = { condition: 'attribute_not_exists(PK)' };
-    expect(await putNowUnless({ ...at, type: 'test', v: 1 }, absent)).toBeUndefined();
-    expect(await putNowUnless({ ...at, type: 'test', v: 2 }, absent)).toEqual({ ...at, type: 'test', v: 1 });
+    expect(await putNowUnless({ ...at, type: 'test', v: 1 } as StoredItem, absent)).toBeUndefined();
+    expect(await putNowUnless({ ...at, type: 'test', v: 2 } as StoredItem, absent)).toEqual({ ...at, type: 'test', v: 1 });
     expect(await deleteNow(at, { condition: 'v = :v', values: { ':v': 2 } })).toBe(false);
     expect(await deleteNow(at, { condition: 'v = :v', values: { ':v': 1 } })).toBe(true);
     expect(await getNow(at, { consistent: true })).toBeUndefined();

@@ -271,9 +271,9 @@ type ConditionRefusal = Error & { Item?: Record<string, AttributeValue> };
  * when DynamoDB refused it because its condition did not hold (nothing was written). Any other
  * error passes through. (A transaction reports its refusals otherwise: see `transact`.)
  */
-async function unlessRefused<T, R>(write: Promise<T>, onRefused: (refusal: ConditionRefusal) => R): Promise<T | R> {
+async function unlessRefused<T, R>(write: () => Promise<T>, onRefused: (refusal: ConditionRefusal) => R): Promise<T | R> {
   try {
-    return await write;
+    return await write();
   } catch (error) {
     if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return onRefused(error);
     throw error;
@@ -291,9 +291,10 @@ export async function updateNow(
   guard: Guard | typeof UPSERT = ITEM_EXISTS,
 ): Promise<boolean> {
   return unlessRefused(
-    documentClient()
-      .send(new UpdateCommand(updateRequest(key, changes, guard)))
-      .then(() => true),
+    async () => {
+      await documentClient().send(new UpdateCommand(updateRequest(key, changes, guard)));
+      return true;
+    },
     () => false,
   );
 }
@@ -310,9 +311,11 @@ export async function updateNowReturningOld(
   { whole = false }: { whole?: boolean } = {},
 ): Promise<Record<string, unknown> | false> {
   return unlessRefused(
-    documentClient()
-      .send(new UpdateCommand({ ...updateRequest(key, changes, guard), ReturnValues: whole ? 'ALL_OLD' : 'UPDATED_OLD' }))
-      .then((answer) => answer.Attributes ?? {}),
+    async () => {
+      const request = { ...updateRequest(key, changes, guard), ReturnValues: whole ? 'ALL_OLD' : 'UPDATED_OLD' } as const;
+      const answer = await documentClient().send(new UpdateCommand(request));
+      return answer.Attributes ?? {};
+    },
     () => false as const,
   );
 }
@@ -323,8 +326,8 @@ export async function updateNowReturningOld(
  */
 export async function putNowUnless(item: StoredItem, guard: Guard): Promise<Record<string, unknown> | undefined> {
   return unlessRefused(
-    documentClient()
-      .send(
+    async () => {
+      await documentClient().send(
         new PutCommand({
           TableName: getTableName(),
           Item: item,
@@ -333,8 +336,9 @@ export async function putNowUnless(item: StoredItem, guard: Guard): Promise<Reco
           ...(guard.values ? { ExpressionAttributeValues: guard.values } : {}),
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
-      )
-      .then(() => undefined),
+      );
+      return undefined;
+    },
     // The document client does not unmarshall the item an error carries.
     ({ Item }) => (Item ? unmarshall(Item) : {}),
   );
@@ -351,9 +355,10 @@ export async function putNow(item: StoredItem): Promise<void> {
  */
 export async function deleteNow(key: ItemKey, guard?: Guard): Promise<boolean> {
   return unlessRefused(
-    documentClient()
-      .send(new DeleteCommand(deleteItem(key, guard).Delete!))
-      .then(() => true),
+    async () => {
+      await documentClient().send(new DeleteCommand(deleteItem(key, guard).Delete!));
+      return true;
+    },
     () => false,
   );
 }
