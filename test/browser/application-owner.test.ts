@@ -3,12 +3,12 @@ import { ensureConsoleBuilt } from '../../lib/local/console-build';
 import { startBrowser, type TestBrowser } from '../support/browser';
 import { consolePage } from '../support/console-page';
 import { useTestApi } from '../support/local-api';
-import { connect, createApplication, createOrg, expectStatus, signIn, type Member } from '../support/scenario';
+import { connect, createApplication, createOrg, eventually, expectStatus, signIn, type Member } from '../support/scenario';
 
 /**
  * What an application's owner sees and decides in the console, in a real browser (Debian's
  * Chromium), each action driven through the real local API and checked there: the usage chart
- * of an application and of a connection. The setup (orgs, the application, its connections and
+ * of an application and of a connection, a key fenced by address. The setup (orgs, the application, its connections and
  * its data API traffic) goes through the HTTP API; every step after it goes through the console,
  * found by role and accessible name, checked with axe, on a laptop and at 390 px wide.
  */
@@ -146,6 +146,57 @@ describe('an application’s owner, in the console', () => {
     await ui.checkScreen('application-usage-phone');
     await page.setViewportSize(LAPTOP);
   });
+
+  step(
+    'fences a key by address on a phone: a bad range is explained next to the field, the data API enforces the saved ones',
+    async () => {
+      await ui.signOut();
+      await page.setViewportSize(PHONE);
+      await ui.signIn(owner.email);
+      await applicationsScreen();
+      await ui.openMenuItem(`Actions for ${APP}`, 'API Keys');
+      const keys = page.getByRole('table', { name: `API keys of ${APP}` });
+      const key = keys.getByRole('row').filter({ has: page.getByRole('rowheader') });
+      await key.getByRole('cell', { name: 'any address' }).waitFor();
+      await ui.openMenuItem(/^Actions for key /, 'Allowed addresses');
+      const fence = ui.dialog(/^Allowed addresses of key dgk_/);
+      const ranges = fence.getByLabel('Address ranges');
+      await ranges.fill('10.0.0.0/8\n10.0.0.300/32');
+      await fence.getByRole('button', { name: 'Save addresses' }).click();
+      // The API's 400 names the bad range; the console says it next to the field and ties it to it.
+      const refused = fence.getByText(/10\.0\.0\.300\/32/);
+      await refused.waitFor();
+      expect(await ranges.getAttribute('aria-describedby')).toContain(await refused.getAttribute('id'));
+      expect(await ranges.getAttribute('aria-invalid')).toBe('true');
+      await ui.checkFits('allowed-addresses-dialog-phone');
+      await ui.checkScreen('allowed-addresses-dialog-phone');
+
+      await ranges.fill('203.0.113.0/24\n2001:db8::/32');
+      await fence.getByRole('button', { name: 'Save addresses' }).click();
+      await fence.waitFor({ state: 'hidden' });
+      await key.getByRole('cell', { name: '203.0.113.0/24, 2001:db8::/32' }).waitFor();
+      await ui.checkFits('api-keys-fenced-phone');
+      await ui.checkScreen('api-keys-fenced-phone');
+      const keyPath = `/admin/orgs/${ownerOrg}/applications/${app.applicationId}/keys`;
+      const listed = await api.call('GET', keyPath, { token: owner.token });
+      expect(listed.body.keys.find((entry: { keyId: string }) => entry.keyId === app.keyId).allowedCidrs).toEqual([
+        '203.0.113.0/24',
+        '2001:db8::/32',
+      ]);
+      // This machine (127.0.0.1) is outside both ranges: the key is refused, within the 10 s bound.
+      const whoami = () => api.call('GET', '/v2/whoami', { key: app.key });
+      await eventually(async () => (await whoami()).status === 403, 10_000);
+      expect((await whoami()).body.code).toBe('ip_not_allowed');
+
+      // Emptied: any address again.
+      await ui.openMenuItem(/^Actions for key /, 'Allowed addresses');
+      await ranges.fill('');
+      await fence.getByRole('button', { name: 'Save addresses' }).click();
+      await key.getByRole('cell', { name: 'any address' }).waitFor();
+      await eventually(async () => (await whoami()).status === 200, 10_000);
+      await page.setViewportSize(LAPTOP);
+    },
+  );
 });
 
 function escape(text: string): string {
