@@ -64,9 +64,6 @@ export const MAX_ALLOWED_ORGS = 1000;
 /** Distinct datasources a guest grant (a connection's or a person's) may list. */
 export const MAX_GUEST_DATASOURCES = 100;
 
-/** An org's report requests a UTC day, shared by its connected applications. */
-export const REPORTS_PER_ORG_PER_DAY = 30;
-
 /** Who may connect an application (its owner's choice; applications/connect-policy.ts applies it). */
 export const CONNECT_POLICIES = ['anyone', 'listed', 'owner-only'] as const;
 export type ConnectPolicy = (typeof CONNECT_POLICIES)[number];
