@@ -5,6 +5,7 @@
  * Formatting is Prettier's job (`npm run format`, checked by `npm run lint`), so no stylistic rules.
  */
 import js from '@eslint/js';
+import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
@@ -68,6 +69,17 @@ export default tseslint.config(
           message: 'Use withThousands (functions/core/limits.ts): toLocaleString costs the cold start.',
         },
       ],
+    },
+  },
+  {
+    // The console's hooks (Preact's, with React's names and rules): called unconditionally at the
+    // top of a component or hook, and effects list what they read. The plugin finds hooks by their
+    // `use` prefix, so it checks preact/hooks as it checks React's.
+    files: ['console/src/**/*.{ts,tsx}'],
+    plugins: { 'react-hooks': reactHooks },
+    rules: {
+      'react-hooks/rules-of-hooks': 'error',
+      'react-hooks/exhaustive-deps': 'error',
     },
   },
   {

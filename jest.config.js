@@ -9,6 +9,8 @@ const transform = {
 const common = {
   transform,
   transformIgnorePatterns: ['/node_modules/(?!(@middy|jose|hyparquet|hyparquet-writer)/)'],
+  // middy 7's packages export only an `import` condition, which Jest's CommonJS resolver does not try.
+  moduleNameMapper: { '^@middy/(core|util)$': '<rootDir>/node_modules/@middy/$1/index.js' },
   testEnvironment: 'node',
   moduleFileExtensions: ['ts', 'js', 'mjs', 'cjs', 'json'],
 };

@@ -32,13 +32,14 @@ export function App(props: { config: SignInConfig }) {
   const heading = useRef<HTMLElement>(null);
 
   // A screen with no org: the first org's main screen, or the orgs screen when there is none.
+  const routed = route !== undefined;
   useEffect(() => {
-    if (!orgs.data || route) return;
+    if (!orgs.data || routed) return;
     const first = orgs.data[0];
     navigate(
       first ? { screen: first.roles.includes('admin') ? 'applications' : 'datasources', orgId: first.orgId } : { screen: 'orgs' },
     );
-  }, [orgs.data, hash]);
+  }, [orgs.data, routed]);
 
   // Moving between screens moves focus to the new screen, as a page load would.
   useEffect(() => {

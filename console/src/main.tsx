@@ -1,5 +1,5 @@
 import { render } from 'preact';
-import { useConfig } from './api/client';
+import { setSignInConfig } from './api/client';
 import { restoreDrafts } from './auth/drafts';
 import { completeSignIn, currentToken, startSignIn, wasSignedIn } from './auth/session';
 import { loadConfig, type SignInConfig } from './config';
@@ -14,7 +14,7 @@ async function main() {
   const loaded = await loadConfig();
   if (!loaded.auth) throw new Error('sign-in is not configured for this deployment (see the README, Deploy: consoleSignIn).');
   const config = loaded as SignInConfig;
-  useConfig(config);
+  setSignInConfig(config);
   let problem: string | undefined;
   try {
     await completeSignIn(config);

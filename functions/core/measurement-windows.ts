@@ -1,6 +1,7 @@
 import { getMaxValuesPerAnswer } from './config';
 import { metricFilter } from './air-quality/metric-select';
 import { metricAttributes } from './air-quality/csv-wide';
+import type { StoredReading } from './air-quality/readings';
 
 /**
  * The pure arithmetic of the recent-measurements query (contract section 6): windows, periods,
@@ -30,11 +31,14 @@ export const PERIOD_MS = { hour: HOUR_MS, day: DAY_MS } as const;
 export type OutputFrequency = keyof typeof WINDOW_MS;
 export type MeanFrequency = Exclude<OutputFrequency, 'minute'>;
 
-/** One measurement as sent: a datasource, a time (ISO 8601 UTC with milliseconds) and its metrics. */
+/**
+ * One measurement as stored: a datasource, a time (ISO 8601 UTC with milliseconds) and its
+ * readings by minute name (a number, or raw, value, status and QC: ./air-quality/readings.ts).
+ */
 export interface Measurement {
   datasourceId: string;
   time: string;
-  metrics: Record<string, number>;
+  metrics: Record<string, StoredReading>;
 }
 
 /** A query as the continuation token keeps it: what was asked, normalised. */
@@ -54,13 +58,16 @@ export interface RecentQuery {
   locationRounding?: number;
 }
 
-/** One measurement (minute) or one period's means (hour, day) of one datasource. */
+/**
+ * One measurement (minute: its readings as stored) or one period's means (hour, day: numbers)
+ * of one datasource.
+ */
 export interface Row {
   datasourceId: string;
   /** The measurement's time, or the start of the period. */
   time: string;
   endOfPeriod?: string;
-  metrics: Record<string, number>;
+  metrics: Record<string, StoredReading>;
 }
 
 export const iso = (millis: number) => new Date(millis).toISOString();

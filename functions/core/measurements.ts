@@ -3,6 +3,7 @@ import { addRollupDeltas, setRollupTotals, withIngestLease } from './measurement
 import { PERIOD_MS, periodsOf, rollupDeltas, type Period } from './air-quality/rollup-deltas';
 import { RETENTION_MS, type Measurement } from './measurement-windows';
 import { registerOrgForArchive } from './archive/archive-state';
+import type { StoredReading } from './air-quality/readings';
 
 /**
  * Measurements: one item per datasource and time.
@@ -46,7 +47,7 @@ function fromItem(item: Record<string, unknown>): StoredMeasurement {
     orgId: item.orgId as string,
     datasourceId: item.datasourceId as string,
     time: item.time as string,
-    metrics: item.metrics as Record<string, number>,
+    metrics: item.metrics as Record<string, StoredReading>,
     receipt: item.GSI1SK as string,
   };
 }
@@ -107,7 +108,7 @@ export async function putMeasurements(orgId: string, measurements: readonly Meas
       const changes = written.map((minute) => {
         const old = stored.get(minute.time);
         return {
-          ...(old ? { old: { time: minute.time, metrics: old.metrics as Record<string, number> } } : {}),
+          ...(old ? { old: { time: minute.time, metrics: old.metrics as Record<string, StoredReading> } } : {}),
           written: { time: minute.time, metrics: minute.metrics },
         };
       });

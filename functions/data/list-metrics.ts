@@ -7,7 +7,7 @@ import type { MetricCatalogue } from './schemas';
 
 /** The metric catalogue (./core/air-quality/catalogue.ts): the same for every caller, computed once. */
 const answer: MetricCatalogue = {
-  metrics: CATALOGUE.map(({ metric, base, outputFrequency, description, unit, categories, isAqi, inDefault }) => ({
+  metrics: CATALOGUE.map(({ metric, base, outputFrequency, description, unit, categories, isAqi, inDefault, calibrated }) => ({
     metric,
     base,
     outputFrequency,
@@ -16,6 +16,7 @@ const answer: MetricCatalogue = {
     categories: [...categories],
     isAqi,
     inDefault,
+    calibrated,
     hasAqi: catalogueMetric(`${metric}${AQI_SUFFIX}`) !== undefined,
   })),
   categories: [...CATEGORIES],

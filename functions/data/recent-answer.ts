@@ -4,6 +4,7 @@ import { INLINE_IDS, saveDatasourceSet } from '../core/datasource-sets';
 import type { Reply } from '../core/http/reply';
 import type { RecentAnswer, RecentQuery, Row } from '../core/recent-measurements';
 import { toCsvWide, type MetricCell, type WideRow } from '../core/air-quality/csv-wide';
+import { readingOf, type StoredReading } from '../core/air-quality/readings';
 import { CONTINUATION_HEADER, INCOMPLETE_HEADER, type RecentMeasurements } from './schemas';
 import { currentSourceId } from './v2-datasources';
 
@@ -15,23 +16,25 @@ import { currentSourceId } from './v2-datasources';
  */
 
 /**
- * Values are stored as the sensor sent them: `raw` and `value` agree and `status` is
- * `sensor-ready`, as for Clarity's direct metrics. Datagate applies no QC flags: every value is
- * `valid` with no flags, which is how Clarity assesses a value no flag applies to.
+ * A reading is answered as it was sent (../core/air-quality/readings.ts): `raw`, `value` (null
+ * while a calibration is missing), `status`, and the QC attributes when the query asks for them.
+ * A reading sent without QC attributes, and every mean, is assessed `valid` with no flags, which
+ * is how Clarity assesses a value no flag applies to.
  */
-const STATUS = 'sensor-ready';
 const QC_ASSESSMENT = 'valid';
 
 const roundTo = (value: number, decimals: number | undefined) =>
   decimals === undefined ? value : Number(value.toFixed(decimals));
 
-function cellOf(value: number, query: RecentQuery): MetricCell {
+/** The cell of one reading (a minute's, as stored) or one mean (a number). */
+export function cellOf(stored: StoredReading, query: Pick<RecentQuery, 'qcAssessment' | 'qcFlags'>): MetricCell {
+  const { raw, value, status, qcAssessment, qcFlags } = readingOf(stored);
   return {
-    raw: value,
+    raw,
     value,
-    status: STATUS,
-    ...(query.qcAssessment ? { qcAssessment: QC_ASSESSMENT } : {}),
-    ...(query.qcFlags ? { qcFlags: [] } : {}),
+    status,
+    ...(query.qcAssessment ? { qcAssessment: qcAssessment ?? QC_ASSESSMENT } : {}),
+    ...(query.qcFlags ? { qcFlags: qcFlags ?? [] } : {}),
   };
 }
 
@@ -46,7 +49,7 @@ function jsonLong(answer: RecentAnswer, query: RecentQuery, request: Record<stri
           time: row.time,
           ...(row.endOfPeriod ? { startOfPeriod: row.time, endOfPeriod: row.endOfPeriod } : {}),
           metric,
-          value: value!,
+          value,
           raw: raw!,
           status,
           ...(qcAssessment !== undefined ? { qcAssessment } : {}),

@@ -9,6 +9,7 @@ import {
 import { DAY_MS, MAX_FUTURE_MS, RETENTION_MS } from '../core/measurement-windows';
 import { roleSchema } from '../core/roles';
 import { ingestName } from '../core/air-quality/catalogue';
+import { READING_STATUSES, readingFromInput, readingProblem, storedReadingOf } from '../core/air-quality/readings';
 import { CONTINUATION_TOKEN_LIFETIME_SECONDS } from '../core/limits';
 
 /**
@@ -107,6 +108,47 @@ export type UpdateAnnotationsBody = z.infer<typeof updateAnnotationsBodySchema>;
  */
 const UNKNOWN_METRIC = 'Not a metric of the catalogue (GET /v2/metrics): send a minute metric such as pm2_5ConcMassIndividual.';
 
+/** A QC assessment or flag as a sender words it (Clarity: `valid`, `invalid`, flag names). */
+const qcWordSchema = z.string().check(z.minLength(1), z.maxLength(64));
+
+/**
+ * A metric's reading with its attributes (Clarity's "Metrics in measurements"): what a gateway
+ * that calibrates, or that has the values of a Clarity node, sends.
+ */
+export const readingObjectSchema = z
+  .object({
+    raw: storableNumberSchema.check(z.meta({ description: 'The value as the sensor measured it.' })),
+    value: z.optional(z.nullable(storableNumberSchema)).check(
+      z.meta({
+        description:
+          'The value to use: the calibrated one for a cloud-calibrated metric, `null` while there is none (`calibration-missing`, `calibration-processing`). Default: `raw` for `sensor-ready`, else null.',
+      }),
+    ),
+    status: z.optional(z.enum(READING_STATUSES)).check(
+      z.meta({
+        description:
+          'As Clarity writes it. Default: `sensor-ready` when `value` is absent or equal to `raw`, `calibration-missing` when it is null, `calibrated-ready` otherwise.',
+      }),
+    ),
+    qcAssessment: z.optional(qcWordSchema).check(z.meta({ description: "The sender's QC assessment, e.g. `valid`." })),
+    qcFlags: z.optional(z.array(qcWordSchema).check(z.maxLength(20))).check(z.meta({ description: "The sender's QC flags." })),
+  })
+  .check(
+    z.superRefine((input, context) => {
+      const problem = readingProblem(readingFromInput(input));
+      if (problem) context.addIssue({ code: 'custom', path: [problem.attribute], message: problem.message });
+    }),
+    z.meta({
+      description:
+        'A reading with its attributes. Means, NowCasts and AQIs use `value` and skip readings whose value is null; answers carry `raw`, `value`, `status` and the QC attributes as sent.',
+    }),
+  );
+
+/** A metric's reading: a number (raw = value, status `sensor-ready`) or the reading object. */
+export const readingInputSchema = z.union([storableNumberSchema, readingObjectSchema], {
+  error: 'Send a number, or a reading object {raw, value?, status?, qcAssessment?, qcFlags?}.',
+});
+
 /** One measurement; times too far ahead or past the retention are refused (checked against the clock). */
 export const measurementSchema = z
   .object({
@@ -115,7 +157,7 @@ export const measurementSchema = z
       z.transform((time: string) => new Date(time).toISOString()),
     ),
     metrics: z.pipe(
-      z.record(z.string(), storableNumberSchema).check(
+      z.record(z.string(), readingInputSchema).check(
         z.refine((metrics) => Object.keys(metrics).length >= 1 && Object.keys(metrics).length <= 100, {
           message: 'Send 1 metric or more (each metric of the catalogue at most once).',
         }),
@@ -128,8 +170,10 @@ export const measurementSchema = z
           message: 'A metric is sent twice (under its minute name and its base name).',
         }),
       ),
-      z.transform((metrics: Record<string, number>) =>
-        Object.fromEntries(Object.entries(metrics).map(([name, value]) => [ingestName(name)!, value])),
+      z.transform((metrics: Record<string, z.infer<typeof readingInputSchema>>) =>
+        Object.fromEntries(
+          Object.entries(metrics).map(([name, value]) => [ingestName(name)!, storedReadingOf(readingFromInput(value))]),
+        ),
       ),
     ),
   })
@@ -221,13 +265,24 @@ export const recentMeasurementsSchema = z.object({
       datasourceId: z.string(),
       time: z.string(),
       metric: z.string(),
-      value: z.number(),
+      value: z
+        .nullable(z.number())
+        .check(z.meta({ description: 'The value to use; null while a cloud-calibrated metric has no calibrated value.' })),
       raw: z.number(),
-      status: z.string(),
-      qcAssessment: z
-        .optional(z.string())
-        .check(z.meta({ description: 'When the query asked `qcAssessment`: always `valid` (Datagate applies no QC flags).' })),
-      qcFlags: z.optional(z.array(z.string())).check(z.meta({ description: 'When the query asked `qcFlags`: always empty.' })),
+      status: z.string().check(
+        z.meta({
+          description: `As the reading was sent (${READING_STATUSES.map((status) => `\`${status}\``).join(', ')}); means: \`sensor-ready\`.`,
+        }),
+      ),
+      qcAssessment: z.optional(z.string()).check(
+        z.meta({
+          description:
+            'When the query asked `qcAssessment`: as the reading was sent, else `valid` (Datagate applies no QC flags of its own).',
+        }),
+      ),
+      qcFlags: z
+        .optional(z.array(z.string()))
+        .check(z.meta({ description: 'When the query asked `qcFlags`: as the reading was sent, else empty.' })),
       startOfPeriod: z.optional(z.string()),
       endOfPeriod: z.optional(z.string()),
     }),
@@ -276,6 +331,12 @@ export const metricCatalogueSchema = z.object({
       categories: z.array(z.string()).check(z.meta({ description: '`metricSelect` categories (`:name`).' })),
       isAqi: z.boolean(),
       inDefault: z.boolean().check(z.meta({ description: 'In the `default` metricSelect set.' })),
+      calibrated: z.boolean().check(
+        z.meta({
+          description:
+            'Cloud-calibrated: a reading may carry a calibrated `value` apart from `raw`, or none yet (`calibration-missing`); means and AQIs use `value`.',
+        }),
+      ),
       hasAqi: z.boolean().check(z.meta({ description: 'A US EPA AQI is answered for this metric (under `<metric>UsEpaAqi`).' })),
     }),
   ),

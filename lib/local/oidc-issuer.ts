@@ -14,7 +14,14 @@ export interface LocalIssuer {
   audience: string;
   jwksUrl: string;
   jwks: { keys: JWK[] };
-  issueToken(claims: { email: string; emailVerified?: boolean; sub?: string; ttlSeconds?: number }): Promise<string>;
+  /** An ID token; `nonce` is the one the sign-in's authorization request carried (OIDC Core 3.1.2.1). */
+  issueToken(claims: {
+    email: string;
+    emailVerified?: boolean;
+    sub?: string;
+    ttlSeconds?: number;
+    nonce?: string;
+  }): Promise<string>;
 }
 
 const KEY_ID = 'datagate-local-1';
@@ -48,8 +55,8 @@ export async function createLocalIssuer(
     audience,
     jwksUrl: `${issuer}/jwks.json`,
     jwks: { keys: [publicJwk] },
-    issueToken: ({ email, emailVerified = true, sub, ttlSeconds = 3600 }) =>
-      new SignJWT({ email, email_verified: emailVerified })
+    issueToken: ({ email, emailVerified = true, sub, ttlSeconds = 3600, nonce }) =>
+      new SignJWT({ email, email_verified: emailVerified, ...(nonce ? { nonce } : {}) })
         .setProtectedHeader({ alg: 'ES256', kid: KEY_ID, typ: 'JWT' })
         .setIssuer(issuer)
         .setAudience(audience)

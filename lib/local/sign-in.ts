@@ -5,7 +5,9 @@ import type { LocalIssuer } from './oidc-issuer';
  * The local issuer's sign-in, shaped like Cognito's managed login so that the console's sign-in
  * code is the same against both: `GET /local/oauth2/authorize` (a page with an email field),
  * the authorization code with PKCE (S256) sent back to the console, `POST /local/oauth2/token`
- * (the code for an ID token: the very JWT `POST /local/token` issues), and `GET /local/logout`.
+ * (the code for an ID token: the very JWT `POST /local/token` issues, carrying the request's
+ * `nonce`), and `GET /local/logout`, which sends the browser back to OIDC's
+ * `post_logout_redirect_uri` or Cognito's `logout_uri`, whichever the request names.
  * Like Cognito, the issuer keeps its own session (an HttpOnly cookie), so a console reload
  * passes straight through. Exists in the local server only: there is no password.
  */
@@ -43,6 +45,7 @@ interface PendingCode {
   clientId: string;
   redirectUri: string;
   challenge: string;
+  nonce: string;
   expires: number;
 }
 
@@ -99,8 +102,9 @@ export function createSignInFlow(issuer: LocalIssuer, baseUrl: string): SignInFl
     if (!read('redirect_uri').startsWith(`${baseUrl}/`)) return `redirect_uri must be on ${baseUrl}.`;
     if (read('code_challenge_method') !== 'S256' || !/^[\w-]{43}$/.test(read('code_challenge')))
       return 'PKCE is required: code_challenge (S256) and code_challenge_method=S256.';
+    if (read('nonce').length > 256) return 'nonce is at most 256 characters.';
     return Object.fromEntries(
-      ['client_id', 'redirect_uri', 'state', 'code_challenge', 'scope'].map((name) => [name, read(name)]),
+      ['client_id', 'redirect_uri', 'state', 'code_challenge', 'scope', 'nonce'].map((name) => [name, read(name)]),
     );
   }
 
@@ -111,6 +115,7 @@ export function createSignInFlow(issuer: LocalIssuer, baseUrl: string): SignInFl
       clientId: params.client_id!,
       redirectUri: params.redirect_uri!,
       challenge: params.code_challenge!,
+      nonce: params.nonce ?? '',
       expires: Date.now() + CODE_TTL_MS,
     });
     const target = new URL(params.redirect_uri!);
@@ -149,7 +154,11 @@ ${problem ? `<p id="problem" class="error">${escapeHtml(problem)}</p>` : ''}<but
       pending.challenge !== challenge
     )
       return json(400, { error: 'invalid_grant' });
-    const idToken = await issuer.issueToken({ email: pending.email, ttlSeconds: flow.tokenTtlSeconds });
+    const idToken = await issuer.issueToken({
+      email: pending.email,
+      ttlSeconds: flow.tokenTtlSeconds,
+      ...(pending.nonce ? { nonce: pending.nonce } : {}),
+    });
     return json(200, { id_token: idToken, token_type: 'Bearer', expires_in: flow.tokenTtlSeconds });
   }
 
@@ -197,7 +206,9 @@ ${problem ? `<p id="problem" class="error">${escapeHtml(problem)}</p>` : ''}<but
       if (url.pathname === '/local/oauth2/token' && method === 'POST') return token(body);
       if (url.pathname === '/local/logout' && method === 'GET') {
         sessions.delete(cookieOf(headers) ?? '');
-        const target = url.searchParams.get('logout_uri') ?? '';
+        // OIDC RP-Initiated Logout names the way back `post_logout_redirect_uri`; Cognito names it
+        // `logout_uri`. The console sends both, so it comes back from either kind of issuer.
+        const target = url.searchParams.get('post_logout_redirect_uri') ?? url.searchParams.get('logout_uri') ?? '';
         const clear = { 'Set-Cookie': `${COOKIE}=; Path=/local; HttpOnly; SameSite=Lax; Max-Age=0` };
         return target.startsWith(`${baseUrl}/`) ? redirect(target, clear) : page(200, 'Signed out', '<h1>Signed out</h1>', clear);
       }

@@ -26,8 +26,12 @@ function authorizeQuery(overrides: Record<string, string> = {}, codeVerifier = v
 }
 
 /** Signs in through the page's form; answers the code the issuer sends back to the console. */
-async function codeFor(email: string, codeVerifier: string): Promise<{ code: string; cookie: string }> {
-  const form = new URLSearchParams(authorizeQuery({}, codeVerifier));
+async function codeFor(
+  email: string,
+  codeVerifier: string,
+  overrides: Record<string, string> = {},
+): Promise<{ code: string; cookie: string }> {
+  const form = new URLSearchParams(authorizeQuery(overrides, codeVerifier));
   form.set('email', email);
   const answer = await fetch(`${api.url}/local/oauth2/authorize`, {
     method: 'POST',
@@ -97,6 +101,20 @@ describe('the console on the local server', () => {
     expect(await exchange(code, codeVerifier)).toEqual({ status: 400, body: { error: 'invalid_grant' } });
   });
 
+  it('puts the authorization request’s nonce into the ID token, and none when the request had none', async () => {
+    const claimsOf = (token: string) => JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString('utf8'));
+    const withNonce = verifier();
+    const { code } = await codeFor('nina@example.org', withNonce, { nonce: 'n-0S6_WzA2Mj' });
+    const tokens = await exchange(code, withNonce);
+    expect(claimsOf(tokens.body.id_token!)).toMatchObject({ nonce: 'n-0S6_WzA2Mj', email: 'nina@example.org' });
+
+    const without = verifier();
+    const plain = await exchange((await codeFor('nina@example.org', without)).code, without);
+    expect(claimsOf(plain.body.id_token!)).not.toHaveProperty('nonce');
+    const tooLong = authorizeQuery({ nonce: 'n'.repeat(257) });
+    expect((await fetch(`${api.url}/local/oauth2/authorize?${tooLong.toString()}`)).status).toBe(400);
+  });
+
   it('refuses a code exchanged with another verifier, and a request without PKCE or for a foreign redirect', async () => {
     const codeVerifier = verifier();
     const { code } = await codeFor('mallory@example.org', codeVerifier);
@@ -133,5 +151,28 @@ describe('the console on the local server', () => {
       redirect: 'manual',
     });
     expect(afterLogout.status).toBe(200); // the sign-in page again
+  });
+
+  it('sends the browser back to OIDC’s post_logout_redirect_uri, but never to another site', async () => {
+    const { cookie } = await codeFor('oidc@example.org', verifier());
+    const back = `${api.url}/`;
+    const logout = await fetch(
+      `${api.url}/local/logout?client_id=datagate-local&post_logout_redirect_uri=${encodeURIComponent(back)}`,
+      { headers: { cookie }, redirect: 'manual' },
+    );
+    expect(logout.status).toBe(302);
+    expect(logout.headers.get('location')).toBe(back);
+    const afterLogout = await fetch(`${api.url}/local/oauth2/authorize?${authorizeQuery().toString()}`, {
+      headers: { cookie },
+      redirect: 'manual',
+    });
+    expect(afterLogout.status).toBe(200);
+
+    const elsewhere = await fetch(
+      `${api.url}/local/logout?post_logout_redirect_uri=${encodeURIComponent('https://attacker.example/')}`,
+      { redirect: 'manual' },
+    );
+    expect(elsewhere.status).toBe(200);
+    expect(await elsewhere.text()).toContain('Signed out');
   });
 });

@@ -43,7 +43,8 @@ export class SessionEndedError extends Error {
 
 let config: SignInConfig | undefined;
 
-export function useConfig(value: SignInConfig): void {
+/** Gives the client the sign-in settings it renews an ended session with. */
+export function setSignInConfig(value: SignInConfig): void {
   config = value;
 }
 

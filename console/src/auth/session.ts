@@ -1,3 +1,4 @@
+import { decodeJwt } from 'jose';
 import type { SignInConfig } from '../config';
 import { saveDrafts } from './drafts';
 
@@ -6,7 +7,9 @@ import { saveDrafts } from './drafts';
  * The ID token (it carries `email` and `email_verified`, which `/admin` acts on) lives in this
  * module's memory only, never in localStorage or sessionStorage; a reload goes back through the
  * issuer, whose own session makes that a quick redirect. sessionStorage holds only the PKCE
- * verifier and state of a sign-in in flight, and a flag that this tab was signed in.
+ * verifier, state and nonce of a sign-in in flight, and a flag that this tab was signed in.
+ * The ID token must carry the nonce its sign-in sent (OIDC Core 3.1.3.7), so a token minted for
+ * another sign-in is refused even when the code exchange succeeds.
  */
 
 const PENDING_KEY = 'datagate.signin';
@@ -15,6 +18,7 @@ const SIGNED_IN_KEY = 'datagate.signedIn';
 interface PendingSignIn {
   state: string;
   verifier: string;
+  nonce: string;
   returnTo: string;
 }
 
@@ -35,17 +39,11 @@ function randomString(): string {
   return base64Url(crypto.getRandomValues(new Uint8Array(32)));
 }
 
-function decodePayload(token: string): Record<string, unknown> {
-  const part = token.split('.')[1] ?? '';
-  const json = atob(part.replace(/-/g, '+').replace(/_/g, '/'));
-  return JSON.parse(json) as Record<string, unknown>;
-}
-
 /** Leaves for the issuer's sign-in page; comes back to the current screen. */
 export async function startSignIn(config: SignInConfig): Promise<void> {
   const verifier = randomString();
   const challenge = base64Url(new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier))));
-  const pending: PendingSignIn = { state: randomString(), verifier, returnTo: location.hash };
+  const pending: PendingSignIn = { state: randomString(), verifier, nonce: randomString(), returnTo: location.hash };
   sessionStorage.setItem(PENDING_KEY, JSON.stringify(pending));
   const url = new URL(config.auth.authorizeUrl);
   url.search = new URLSearchParams({
@@ -54,6 +52,7 @@ export async function startSignIn(config: SignInConfig): Promise<void> {
     redirect_uri: redirectUri(),
     scope: config.auth.scope,
     state: pending.state,
+    nonce: pending.nonce,
     code_challenge: challenge,
     code_challenge_method: 'S256',
   }).toString();
@@ -89,7 +88,11 @@ export async function completeSignIn(config: SignInConfig): Promise<boolean> {
   if (!response.ok) throw new Error(`Sign-in could not be completed (HTTP ${response.status}). Sign in again.`);
   const tokens = (await response.json()) as { id_token?: string };
   if (!tokens.id_token) throw new Error('The issuer answered without an ID token.');
-  const payload = decodePayload(tokens.id_token);
+  // The token comes straight from the issuer over TLS, and the API verifies its signature on
+  // every call; the console reads its claims (UTF-8 JSON, so names in any script read right).
+  const payload = decodeJwt(tokens.id_token);
+  if (payload.nonce !== pending.nonce)
+    throw new Error('The issuer answered with an ID token for another sign-in. Sign in again.');
   idToken = tokens.id_token;
   expiresAt = typeof payload.exp === 'number' ? payload.exp * 1000 : Date.now() + 5 * 60 * 1000;
   email = typeof payload.email === 'string' ? payload.email : '';
@@ -114,11 +117,21 @@ export async function renewSession(config: SignInConfig): Promise<void> {
   await startSignIn(config);
 }
 
-/** Forgets the token and ends the issuer's session, which sends the browser back to the console. */
+/**
+ * Forgets the token and ends the issuer's session, which sends the browser back to the console.
+ * The way back is named twice: `post_logout_redirect_uri` (with `client_id`) for an OpenID
+ * Connect issuer (RP-Initiated Logout 1.0), `logout_uri` for Cognito, which reads only that; each
+ * ignores the other's parameter. No `id_token_hint`: the token would travel in a URL, where
+ * proxies and access logs keep it.
+ */
 export function signOut(config: SignInConfig): void {
   idToken = undefined;
   sessionStorage.removeItem(SIGNED_IN_KEY);
   const url = new URL(config.auth.logoutUrl);
-  url.search = new URLSearchParams({ client_id: config.auth.clientId, logout_uri: redirectUri() }).toString();
+  url.search = new URLSearchParams({
+    client_id: config.auth.clientId,
+    post_logout_redirect_uri: redirectUri(),
+    logout_uri: redirectUri(),
+  }).toString();
   location.assign(url.toString());
 }

@@ -1,5 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useId, useRef } from 'preact/hooks';
+import { eventHandler, FormEnd, useAction } from './common';
 
 const FOCUSABLE =
   'button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea, a[href], [tabindex]:not([tabindex="-1"])';
@@ -53,39 +54,37 @@ export function Dialog(props: { title: string; open: boolean; onClose: () => voi
   );
 }
 
-/** A dialog that asks before something that cannot be undone. */
+/**
+ * A dialog that asks before something that cannot be undone; the named dialogs in src/dialogs
+ * (DeleteKeyDialog, RetireDatasourceDialog, ...) say what it is and call the API in `onConfirm`.
+ */
 export function ConfirmDialog(props: {
   title: string;
-  open: boolean;
   confirmLabel: string;
-  busy: boolean;
-  error?: string;
-  onConfirm: () => void;
+  working?: string;
+  onConfirm: () => Promise<void>;
   onClose: () => void;
+  explain?: (failure: unknown) => string | undefined;
   children: ComponentChildren;
 }) {
+  const action = useAction();
   return (
-    <Dialog title={props.title} open={props.open} onClose={props.onClose}>
+    <Dialog title={props.title} open onClose={props.onClose}>
       <form
-        onSubmit={(event) => {
+        onSubmit={eventHandler(async (event: Event) => {
           event.preventDefault();
-          props.onConfirm();
-        }}
+          await action.run(props.onConfirm, props.explain);
+        })}
       >
         {props.children}
-        {props.error && (
-          <p class="error" role="alert">
-            {props.error}
-          </p>
-        )}
-        <div class="buttons">
-          <button type="button" onClick={props.onClose}>
-            Cancel
-          </button>
-          <button type="submit" class="danger" disabled={props.busy}>
-            {props.busy ? 'Working…' : props.confirmLabel}
-          </button>
-        </div>
+        <FormEnd
+          error={action.error}
+          busy={action.busy}
+          submit={props.confirmLabel}
+          submitting={props.working ?? 'Working…'}
+          onCancel={props.onClose}
+          danger
+        />
       </form>
     </Dialog>
   );

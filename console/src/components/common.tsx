@@ -1,5 +1,5 @@
 import type { ComponentChildren } from 'preact';
-import { useCallback, useEffect, useId, useState } from 'preact/hooks';
+import { useCallback, useEffect, useId, useRef, useState } from 'preact/hooks';
 import { describeError, ROLES, type Role } from '../api/client';
 
 /**
@@ -13,22 +13,28 @@ export function eventHandler<A extends unknown[]>(handler: (...args: A) => Promi
   };
 }
 
-/** Loads data for a screen; `reload` after a change (no page reload needed). */
-export function useLoad<T>(load: () => Promise<T>, deps: unknown[]) {
+/**
+ * Loads data for a screen; `reload` after a change (no page reload needed). `key` lists what the
+ * load depends on (an org's id, an application's id): a new key loads again. `load` itself is a
+ * new closure every render, so the latest one is kept in a ref rather than listed.
+ */
+export function useLoad<T>(load: () => Promise<T>, key: readonly string[]) {
   const [state, setState] = useState<{ data?: T; error?: unknown; loading: boolean }>({ loading: true });
   const [generation, setGeneration] = useState(0);
+  const latest = useRef(load);
+  latest.current = load;
+  const joinedKey = key.join('\u0000');
   useEffect(() => {
     let current = true;
     setState((previous) => ({ ...previous, loading: true }));
-    load().then(
+    latest.current().then(
       (data) => current && setState({ data, loading: false }),
       (error: unknown) => current && setState({ error, loading: false }),
     );
     return () => {
       current = false;
     };
-    // The caller's `deps` say when `load` changes; `load` itself is a new closure every render.
-  }, [...deps, generation]);
+  }, [joinedKey, generation]);
   return { ...state, reload: useCallback(() => setGeneration((value) => value + 1), []) };
 }
 
@@ -48,11 +54,15 @@ export function EmptyState(props: { children: ComponentChildren }) {
   return <p class="empty">{props.children}</p>;
 }
 
-/** A table that scrolls sideways on a phone, reachable from the keyboard. */
+/**
+ * A listing's table. On a phone its rows become cards (styles.css, `.cards-on-phone`): each cell
+ * shows its `data-label` (its column's name) before its value, so give every `<td>` one.
+ * A wide table that stays a table scrolls inside its region, reachable from the keyboard.
+ */
 export function Table(props: { caption: string; children: ComponentChildren }) {
   const id = useId();
   return (
-    <div class="table-wrap" role="region" aria-labelledby={id} tabIndex={0}>
+    <div class="table-wrap cards-on-phone" role="region" aria-labelledby={id} tabIndex={0}>
       <table>
         {/* The section's heading already says it on screen; the caption names the table for assistive tech. */}
         <caption id={id} class="visually-hidden">
@@ -178,10 +188,18 @@ export function Announcer() {
 }
 
 /**
- * The end of a dialog's form: the failure no field shows (an alert), Cancel, and the submit
- * button, which says what it is doing while the request runs.
+ * The end of every form in a dialog: the failure no field shows (an alert), Cancel, and the
+ * submit button, which says what it is doing while the request runs. `danger` marks a submit
+ * that cannot be undone (delete, retire, end a connection).
  */
-export function FormEnd(props: { error?: string; busy: boolean; submit: string; submitting: string; onCancel: () => void }) {
+export function FormEnd(props: {
+  error?: string;
+  busy: boolean;
+  submit: string;
+  submitting: string;
+  onCancel: () => void;
+  danger?: boolean;
+}) {
   return (
     <>
       {props.error && (
@@ -193,10 +211,31 @@ export function FormEnd(props: { error?: string; busy: boolean; submit: string; 
         <button type="button" onClick={props.onCancel}>
           Cancel
         </button>
-        <button type="submit" class="primary" disabled={props.busy}>
+        <button type="submit" class={props.danger ? 'danger' : 'primary'} disabled={props.busy}>
           {props.busy ? props.submitting : props.submit}
         </button>
       </div>
     </>
   );
+}
+
+/**
+ * A dialog's request: `busy` while it runs, and the failure in words when it fails (`explain`
+ * may say it better than describeError for the dialog's own refusals, such as the last admin).
+ */
+export function useAction() {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string>();
+  const run = async (action: () => Promise<void>, explain?: (failure: unknown) => string | undefined) => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      await action();
+    } catch (failure) {
+      setError(explain?.(failure) ?? describeError(failure));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { busy, error, setError, run };
 }

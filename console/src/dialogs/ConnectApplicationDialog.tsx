@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { api, ApiError, describeError, unwrap, type Role } from '../api/client';
 import { clearDrafts, useDraft } from '../auth/drafts';
-import { announce, eventHandler, Field, RolePicker } from '../components/common';
+import { announce, eventHandler, Field, FormEnd, RolePicker } from '../components/common';
 import { DatasourcePicker } from '../components/DatasourcePicker';
 import { Dialog } from '../components/Dialog';
 
@@ -74,19 +74,7 @@ export function ConnectApplicationDialog(props: { orgId: string; open: boolean; 
         {roles.includes('guest') && (
           <DatasourcePicker orgId={props.orgId} value={datasourceIds} onChange={setDatasourceIds} error={errors.datasourceIds} />
         )}
-        {errors.form && (
-          <p class="error" role="alert">
-            {errors.form}
-          </p>
-        )}
-        <div class="buttons">
-          <button type="button" onClick={close}>
-            Cancel
-          </button>
-          <button type="submit" class="primary" disabled={busy}>
-            {busy ? 'Connecting…' : 'Connect'}
-          </button>
-        </div>
+        <FormEnd error={errors.form} busy={busy} submit="Connect" submitting="Connecting…" onCancel={close} />
       </form>
     </Dialog>
   );

@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { api, ApiError, describeError, unwrap, type Schemas } from '../api/client';
 import { clearDrafts, useDraft } from '../auth/drafts';
-import { announce, eventHandler, Field } from '../components/common';
+import { announce, eventHandler, Field, FormEnd } from '../components/common';
 import { CopyButton } from '../components/CopyButton';
 import { Dialog } from '../components/Dialog';
 import { ShownOnce } from '../components/ShownOnce';
@@ -10,6 +10,7 @@ import { ShownOnce } from '../components/ShownOnce';
 export function CreateApplicationDialog(props: { orgId: string; open: boolean; onClose: () => void; onCreated: () => void }) {
   const draft = `${props.orgId}:create-application`;
   const [name, setName] = useDraft(`${draft}:name`, '');
+  const [fieldError, setFieldError] = useState<string>();
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
   const [created, setCreated] = useState<{ application: Schemas['Application']; apiKey: Schemas['IssuedApiKey'] }>();
@@ -19,6 +20,7 @@ export function CreateApplicationDialog(props: { orgId: string; open: boolean; o
     setName('');
     setCreated(undefined);
     setError(undefined);
+    setFieldError(undefined);
     props.onClose();
   };
 
@@ -48,6 +50,7 @@ export function CreateApplicationDialog(props: { orgId: string; open: boolean; o
             event.preventDefault();
             setBusy(true);
             setError(undefined);
+            setFieldError(undefined);
             try {
               const answer = await unwrap(
                 api.POST('/admin/orgs/{orgId}/applications', { params: { path: { orgId: props.orgId } }, body: { name } }),
@@ -56,23 +59,16 @@ export function CreateApplicationDialog(props: { orgId: string; open: boolean; o
               announce(`Application ${answer.application.name} created.`);
               props.onCreated();
             } catch (failure) {
-              setError(
-                failure instanceof ApiError ? (failure.detailFor('name') ?? describeError(failure)) : describeError(failure),
-              );
+              const nameError = failure instanceof ApiError ? failure.detailFor('name') : undefined;
+              if (nameError) setFieldError(nameError);
+              else setError(describeError(failure));
             } finally {
               setBusy(false);
             }
           })}
         >
-          <Field label="Name" value={name} onInput={setName} error={error} required autoFocus />
-          <div class="buttons">
-            <button type="button" onClick={close}>
-              Cancel
-            </button>
-            <button type="submit" class="primary" disabled={busy}>
-              {busy ? 'Creating…' : 'OK'}
-            </button>
-          </div>
+          <Field label="Name" value={name} onInput={setName} error={fieldError} required autoFocus />
+          <FormEnd error={error} busy={busy} submit="OK" submitting="Creating…" onCancel={close} />
         </form>
       )}
     </Dialog>

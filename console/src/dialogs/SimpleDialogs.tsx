@@ -14,6 +14,7 @@ export function TextDialog(props: {
   onSave: (value: string) => Promise<void>;
 }) {
   const [value, setValue] = useState(props.initial);
+  const [fieldError, setFieldError] = useState<string>();
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
   return (
@@ -23,26 +24,20 @@ export function TextDialog(props: {
           event.preventDefault();
           setBusy(true);
           setError(undefined);
+          setFieldError(undefined);
           try {
             await props.onSave(value);
           } catch (failure) {
-            setError(
-              failure instanceof ApiError ? (failure.detailFor('name') ?? describeError(failure)) : describeError(failure),
-            );
+            const nameError = failure instanceof ApiError ? failure.detailFor('name') : undefined;
+            if (nameError) setFieldError(nameError);
+            else setError(describeError(failure));
           } finally {
             setBusy(false);
           }
         })}
       >
-        <Field label={props.label} value={value} onInput={setValue} error={error} required autoFocus />
-        <div class="buttons">
-          <button type="button" onClick={props.onClose}>
-            Cancel
-          </button>
-          <button type="submit" class="primary" disabled={busy}>
-            {busy ? 'Saving…' : 'Save'}
-          </button>
-        </div>
+        <Field label={props.label} value={value} onInput={setValue} error={fieldError} required autoFocus />
+        <FormEnd error={error} busy={busy} submit="Save" submitting="Saving…" onCancel={props.onClose} />
       </form>
     </Dialog>
   );

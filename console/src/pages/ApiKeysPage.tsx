@@ -1,23 +1,18 @@
 import { useState } from 'preact/hooks';
 import type { OrgSummary } from '../App';
-import { api, ApiError, describeError, unwrap, type Schemas } from '../api/client';
-import { clearDrafts, useDraft } from '../auth/drafts';
+import { api, describeError, unwrap, type Schemas } from '../api/client';
+import { useDraft } from '../auth/drafts';
 import { ActionsMenu } from '../components/ActionsMenu';
-import { announce, EmptyState, eventHandler, Field, FormEnd, formatTime, LoadState, Table, useLoad } from '../components/common';
-import { ConfirmDialog, Dialog } from '../components/Dialog';
+import { announce, EmptyState, formatTime, LoadState, Table, useLoad } from '../components/common';
+import { AddKeyDialog } from '../dialogs/AddKeyDialog';
 import { ChangeLimitsDialog, LIMIT_FIELDS } from '../dialogs/ChangeLimitsDialog';
-import { ShownOnce } from '../components/ShownOnce';
+import { DeleteKeyDialog } from '../dialogs/DeleteKeyDialog';
+import { NewKeyDialog } from '../dialogs/NewKeyDialog';
+import { RegenerateKeyDialog } from '../dialogs/RegenerateKeyDialog';
 import { href } from '../routing';
 
 type Key = Schemas['ApiKey'];
 type Pending = { kind: 'regenerate'; key: Key } | { kind: 'delete'; key: Key };
-
-const GRACE_CHOICES = [
-  { seconds: 0, label: 'Now (the old key stops at once)' },
-  { seconds: 3600, label: 'In 1 hour' },
-  { seconds: 86400, label: 'In 1 day' },
-  { seconds: 604800, label: 'In 7 days' },
-];
 
 const keyName = (key: Key) => (key.label ? `${key.label} (${key.hint})` : key.hint);
 
@@ -36,49 +31,23 @@ function keyState(key: Key, keys: Key[]): string {
  * regenerate, delete), and its limits (change).
  */
 export function ApiKeysPage(props: { org: OrgSummary; applicationId: string }) {
-  const params = { params: { path: { orgId: props.org.orgId, applicationId: props.applicationId } } };
+  const orgId = props.org.orgId;
+  const applicationId = props.applicationId;
   const detail = useLoad(
-    () => unwrap(api.GET('/admin/orgs/{orgId}/applications/{applicationId}', params)),
-    [props.applicationId],
+    () => unwrap(api.GET('/admin/orgs/{orgId}/applications/{applicationId}', { params: { path: { orgId, applicationId } } })),
+    [orgId, applicationId],
   );
-  const draft = `${props.applicationId}:add-key`;
-  const [adding, setAdding] = useDraft(`${draft}:open`, false);
-  const [label, setLabel] = useDraft(`${draft}:label`, '');
-  const [expiry, setExpiry] = useDraft(`${draft}:expiry`, '');
+  // Whether "Add key" is open survives a sign-in round trip (with what was typed in it).
+  const [adding, setAdding] = useDraft(`${applicationId}:add-key:open`, false);
   const [pending, setPending] = useState<Pending>();
-  const [grace, setGrace] = useState(3600);
   const [issued, setIssued] = useState<{ title: string; key: Schemas['IssuedApiKey'] }>();
   const [changingLimits, setChangingLimits] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string>();
-  const [fieldErrors, setFieldErrors] = useState<{ label?: string; expiresAt?: string }>({});
 
-  const run = async (action: () => Promise<void>) => {
-    setBusy(true);
-    setError(undefined);
-    try {
-      await action();
-      detail.reload();
-    } catch (failure) {
-      setError(describeError(failure));
-    } finally {
-      setBusy(false);
-    }
-  };
-  const closeAdd = () => {
-    clearDrafts(draft);
-    setLabel('');
-    setExpiry('');
-    setFieldErrors({});
-    setError(undefined);
-    setAdding(false);
-  };
-  const keyPath = (key: Key) => ({ params: { path: { ...params.params.path, keyId: key.keyId } } });
   const toggle = async (key: Key) => {
     try {
       await unwrap(
         api.PATCH('/admin/orgs/{orgId}/applications/{applicationId}/keys/{keyId}', {
-          ...keyPath(key),
+          params: { path: { orgId, applicationId, keyId: key.keyId } },
           body: { enabled: !key.enabled },
         }),
       );
@@ -123,11 +92,11 @@ export function ApiKeysPage(props: { org: OrgSummary; applicationId: string }) {
                 <th scope="row">
                   <code>{key.hint}</code>
                 </th>
-                <td>{key.label || '—'}</td>
-                <td>{formatTime(key.createdAt)}</td>
-                <td>{key.lastUsedAt ? formatTime(key.lastUsedAt) : 'never'}</td>
-                <td>{key.expiresAt ? formatTime(key.expiresAt) : 'never'}</td>
-                <td>{keyState(key, application.keys)}</td>
+                <td data-label="Label">{key.label || '—'}</td>
+                <td data-label="Created">{formatTime(key.createdAt)}</td>
+                <td data-label="Last used">{key.lastUsedAt ? formatTime(key.lastUsedAt) : 'never'}</td>
+                <td data-label="Expires">{key.expiresAt ? formatTime(key.expiresAt) : 'never'}</td>
+                <td data-label="State">{keyState(key, application.keys)}</td>
                 <td>
                   <ActionsMenu
                     label={`Actions for key ${keyName(key)}`}
@@ -183,124 +152,52 @@ export function ApiKeysPage(props: { org: OrgSummary; applicationId: string }) {
         </section>
       )}
 
-      <Dialog title="Add key" open={adding} onClose={closeAdd}>
-        <form
-          onSubmit={eventHandler(async (event) => {
-            event.preventDefault();
-            setBusy(true);
-            setFieldErrors({});
-            setError(undefined);
-            try {
-              const key = await unwrap(
-                api.POST('/admin/orgs/{orgId}/applications/{applicationId}/keys', {
-                  ...params,
-                  body: { ...(label.trim() ? { label } : {}), ...(expiry ? { expiresAt: new Date(expiry).toISOString() } : {}) },
-                }),
-              );
-              closeAdd();
-              setIssued({ title: 'New API key', key });
-              announce('Key added.');
-              detail.reload();
-            } catch (failure) {
-              if (failure instanceof ApiError && failure.status === 400)
-                setFieldErrors({ label: failure.detailFor('label'), expiresAt: failure.detailFor('expiresAt') });
-              if (!(failure instanceof ApiError) || !failure.body.details?.length) setError(describeError(failure));
-            } finally {
-              setBusy(false);
-            }
-          })}
-        >
-          <Field
-            label="Label"
-            value={label}
-            onInput={setLabel}
-            error={fieldErrors.label}
-            hint="Where the key is used, e.g. staging."
-            autoFocus
-          />
-          <Field
-            label="Expires (optional)"
-            type="datetime-local"
-            value={expiry}
-            onInput={setExpiry}
-            error={fieldErrors.expiresAt}
-          />
-          <FormEnd error={error} busy={busy} submit="Add key" submitting="Adding…" onCancel={closeAdd} />
-        </form>
-      </Dialog>
-
-      <Dialog title={issued?.title ?? ''} open={issued !== undefined} onClose={() => setIssued(undefined)}>
-        {issued && (
-          <>
-            <ShownOnce label="API key" value={issued.key.key} />
-            <div class="buttons">
-              <button type="button" class="primary" onClick={() => setIssued(undefined)} autoFocus>
-                Done
-              </button>
-            </div>
-          </>
-        )}
-      </Dialog>
-
+      {adding && (
+        <AddKeyDialog
+          orgId={orgId}
+          applicationId={applicationId}
+          onClose={() => setAdding(false)}
+          onAdded={(key) => {
+            setAdding(false);
+            setIssued({ title: 'New API key', key });
+            announce('Key added.');
+            detail.reload();
+          }}
+        />
+      )}
+      {issued && <NewKeyDialog title={issued.title} apiKey={issued.key} onClose={() => setIssued(undefined)} />}
       {pending?.kind === 'regenerate' && (
-        <Dialog title={`Regenerate key ${keyName(pending.key)}`} open onClose={() => setPending(undefined)}>
-          <form
-            onSubmit={(event) => {
-              event.preventDefault();
-              void run(async () => {
-                const key = await unwrap(
-                  api.POST('/admin/orgs/{orgId}/applications/{applicationId}/keys/{keyId}/regenerate', {
-                    ...keyPath(pending.key),
-                    body: { graceSeconds: grace },
-                  }),
-                );
-                setPending(undefined);
-                setIssued({ title: 'Regenerated API key', key });
-                announce(
-                  grace === 0
-                    ? 'Key regenerated; the old key stopped.'
-                    : 'Key regenerated; the old key keeps working during the grace period.',
-                );
-              });
-            }}
-          >
-            <fieldset>
-              <legend>When should the old key stop working?</legend>
-              {GRACE_CHOICES.map((choice) => (
-                <label class="check" key={choice.seconds}>
-                  <input type="radio" name="grace" checked={grace === choice.seconds} onChange={() => setGrace(choice.seconds)} />
-                  <span>{choice.label}</span>
-                </label>
-              ))}
-            </fieldset>
-            <FormEnd
-              error={error}
-              busy={busy}
-              submit="Regenerate"
-              submitting="Regenerating…"
-              onCancel={() => setPending(undefined)}
-            />
-          </form>
-        </Dialog>
+        <RegenerateKeyDialog
+          orgId={orgId}
+          applicationId={applicationId}
+          keyName={keyName(pending.key)}
+          apiKey={pending.key}
+          onClose={() => setPending(undefined)}
+          onRegenerated={(key, graceSeconds) => {
+            setPending(undefined);
+            setIssued({ title: 'Regenerated API key', key });
+            announce(
+              graceSeconds === 0
+                ? 'Key regenerated; the old key stopped.'
+                : 'Key regenerated; the old key keeps working during the grace period.',
+            );
+            detail.reload();
+          }}
+        />
       )}
       {pending?.kind === 'delete' && (
-        <ConfirmDialog
-          title={`Delete key ${keyName(pending.key)}?`}
-          open
-          confirmLabel="Delete key"
-          busy={busy}
-          error={error}
+        <DeleteKeyDialog
+          orgId={orgId}
+          applicationId={applicationId}
+          keyName={keyName(pending.key)}
+          apiKey={pending.key}
           onClose={() => setPending(undefined)}
-          onConfirm={eventHandler(() =>
-            run(async () => {
-              await unwrap(api.DELETE('/admin/orgs/{orgId}/applications/{applicationId}/keys/{keyId}', keyPath(pending.key)));
-              setPending(undefined);
-              announce(`Key ${keyName(pending.key)} deleted.`);
-            }),
-          )}
-        >
-          <p>Software using this key is refused within 10 seconds. This cannot be undone.</p>
-        </ConfirmDialog>
+          onDeleted={(message) => {
+            setPending(undefined);
+            announce(message);
+            detail.reload();
+          }}
+        />
       )}
     </>
   );

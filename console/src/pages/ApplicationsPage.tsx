@@ -1,13 +1,14 @@
 import { useState } from 'preact/hooks';
 import type { OrgSummary } from '../App';
-import { api, describeError, unwrap, type Schemas } from '../api/client';
+import { api, unwrap, type Schemas } from '../api/client';
 import { useDraft } from '../auth/drafts';
 import { ActionsMenu } from '../components/ActionsMenu';
-import { announce, EmptyState, eventHandler, formatTime, LoadState, Table, useLoad } from '../components/common';
+import { announce, EmptyState, formatTime, LoadState, Table, useLoad } from '../components/common';
 import { CopyButton } from '../components/CopyButton';
-import { ConfirmDialog } from '../components/Dialog';
 import { ConnectApplicationDialog } from '../dialogs/ConnectApplicationDialog';
 import { CreateApplicationDialog } from '../dialogs/CreateApplicationDialog';
+import { DeleteApplicationDialog } from '../dialogs/DeleteApplicationDialog';
+import { DisconnectApplicationDialog } from '../dialogs/DisconnectApplicationDialog';
 import { RolesDialog, TextDialog } from '../dialogs/SimpleDialogs';
 import { navigate } from '../routing';
 
@@ -43,24 +44,11 @@ export function ApplicationsPage(props: { org: OrgSummary; orgs: OrgSummary[] })
   const [creating, setCreating] = useDraft(`${orgId}:create-application:open`, false);
   const [connecting, setConnecting] = useDraft(`${orgId}:connect-application:open`, false);
   const [pending, setPending] = useState<Pending>();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string>();
+  const closePending = () => setPending(undefined);
   const done = (message: string) => {
     announce(message);
     setPending(undefined);
-    setError(undefined);
     reload();
-  };
-  const run = async (action: () => Promise<void>) => {
-    setBusy(true);
-    setError(undefined);
-    try {
-      await action();
-    } catch (failure) {
-      setError(describeError(failure));
-    } finally {
-      setBusy(false);
-    }
   };
   const orgName = (id: string) => props.orgs.find((org) => org.orgId === id)?.name ?? id;
 
@@ -102,13 +90,13 @@ export function ApplicationsPage(props: { org: OrgSummary; orgs: OrgSummary[] })
               {created.data.map((application) => (
                 <tr key={application.applicationId}>
                   <th scope="row">{application.name}</th>
-                  <td>
+                  <td data-label="Application ID">
                     <code>{application.applicationId}</code>{' '}
                     <CopyButton value={application.applicationId} label={`Copy the ID of ${application.name}`} />
                   </td>
-                  <td>{formatTime(application.createdAt)}</td>
-                  <td>{application.keys.length}</td>
-                  <td>
+                  <td data-label="Created">{formatTime(application.createdAt)}</td>
+                  <td data-label="Keys">{application.keys.length}</td>
+                  <td data-label="Orgs connected">
                     {application.connections.length === 0
                       ? 'none'
                       : application.connections.map((connection) => connection.orgName).join(', ')}
@@ -157,15 +145,15 @@ export function ApplicationsPage(props: { org: OrgSummary; orgs: OrgSummary[] })
               {connected.data.map((connection) => (
                 <tr key={connection.applicationId}>
                   <th scope="row">{connection.applicationName}</th>
-                  <td>
+                  <td data-label="Application ID">
                     <code>{connection.applicationId}</code>
                   </td>
-                  <td>{connection.ownerOrgName ?? orgName(connection.ownerOrgId)}</td>
-                  <td>
+                  <td data-label="Owner org">{connection.ownerOrgName ?? orgName(connection.ownerOrgId)}</td>
+                  <td data-label="Roles">
                     {connection.roles.join(', ')}
                     {connection.datasourceIds && ` (${connection.datasourceIds.length} datasources)`}
                   </td>
-                  <td>{formatTime(connection.connectedAt)}</td>
+                  <td data-label="Connected">{formatTime(connection.connectedAt)}</td>
                   <td>
                     <ActionsMenu
                       label={`Actions for the connection of ${connection.applicationName}`}
@@ -190,7 +178,7 @@ export function ApplicationsPage(props: { org: OrgSummary; orgs: OrgSummary[] })
           label="Name"
           initial={pending.application.name}
           open
-          onClose={() => setPending(undefined)}
+          onClose={closePending}
           onSave={async (name) => {
             await unwrap(
               api.PATCH('/admin/orgs/{orgId}/applications/{applicationId}', {
@@ -203,29 +191,12 @@ export function ApplicationsPage(props: { org: OrgSummary; orgs: OrgSummary[] })
         />
       )}
       {pending?.kind === 'delete' && (
-        <ConfirmDialog
-          title={`Delete ${pending.application.name}?`}
-          open
-          confirmLabel="Delete application"
-          busy={busy}
-          error={error}
-          onClose={() => setPending(undefined)}
-          onConfirm={eventHandler(() =>
-            run(async () => {
-              await unwrap(
-                api.DELETE('/admin/orgs/{orgId}/applications/{applicationId}', {
-                  params: { path: { orgId, applicationId: pending.application.applicationId } },
-                }),
-              );
-              done(`${pending.application.name} deleted.`);
-            }),
-          )}
-        >
-          <p>
-            Every key of {pending.application.name} stops working at once, and it leaves the{' '}
-            {pending.application.connections.length} organizations it is connected to. This cannot be undone.
-          </p>
-        </ConfirmDialog>
+        <DeleteApplicationDialog
+          orgId={orgId}
+          application={{ ...pending.application, connectionCount: pending.application.connections.length }}
+          onClose={closePending}
+          onDeleted={done}
+        />
       )}
       {pending?.kind === 'roles' && (
         <RolesDialog
@@ -234,7 +205,7 @@ export function ApplicationsPage(props: { org: OrgSummary; orgs: OrgSummary[] })
           initialRoles={pending.connection.roles}
           initialDatasourceIds={pending.connection.datasourceIds}
           open
-          onClose={() => setPending(undefined)}
+          onClose={closePending}
           onSave={async (roles, datasourceIds) => {
             await unwrap(
               api.PATCH('/admin/orgs/{orgId}/connections/{applicationId}', {
@@ -247,26 +218,7 @@ export function ApplicationsPage(props: { org: OrgSummary; orgs: OrgSummary[] })
         />
       )}
       {pending?.kind === 'disconnect' && (
-        <ConfirmDialog
-          title={`Disconnect ${pending.connection.applicationName}?`}
-          open
-          confirmLabel="Disconnect"
-          busy={busy}
-          error={error}
-          onClose={() => setPending(undefined)}
-          onConfirm={eventHandler(() =>
-            run(async () => {
-              await unwrap(
-                api.DELETE('/admin/orgs/{orgId}/connections/{applicationId}', {
-                  params: { path: { orgId, applicationId: pending.connection.applicationId } },
-                }),
-              );
-              done(`${pending.connection.applicationName} is disconnected.`);
-            }),
-          )}
-        >
-          <p>{pending.connection.applicationName} stops reading this organization's data within 10 seconds.</p>
-        </ConfirmDialog>
+        <DisconnectApplicationDialog orgId={orgId} connection={pending.connection} onClose={closePending} onDisconnected={done} />
       )}
     </>
   );

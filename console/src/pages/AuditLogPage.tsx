@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useCallback, useEffect, useState } from 'preact/hooks';
 import type { OrgSummary } from '../App';
 import { api, describeError, unwrap, type Schemas } from '../api/client';
 import { EmptyState, eventHandler, formatTime, LoadState, Table } from '../components/common';
@@ -13,27 +13,30 @@ export function AuditLogPage(props: { org: OrgSummary }) {
   const [loading, setLoading] = useState(true);
   const [error, setError] = useState<unknown>();
 
-  const load = async (token?: string) => {
-    setLoading(true);
-    setError(undefined);
-    try {
-      const page = await unwrap(
-        api.GET('/admin/orgs/{orgId}/audit-events', {
-          params: { path: { orgId }, query: { limit: PAGE, ...(token ? { nextToken: token } : {}) } },
-        }),
-      );
-      setEvents((previous) => (token ? [...previous, ...page.events] : page.events));
-      setNextToken(page.nextToken);
-    } catch (failure) {
-      setError(failure);
-    } finally {
-      setLoading(false);
-    }
-  };
+  const load = useCallback(
+    async (token?: string) => {
+      setLoading(true);
+      setError(undefined);
+      try {
+        const page = await unwrap(
+          api.GET('/admin/orgs/{orgId}/audit-events', {
+            params: { path: { orgId }, query: { limit: PAGE, ...(token ? { nextToken: token } : {}) } },
+          }),
+        );
+        setEvents((previous) => (token ? [...previous, ...page.events] : page.events));
+        setNextToken(page.nextToken);
+      } catch (failure) {
+        setError(failure);
+      } finally {
+        setLoading(false);
+      }
+    },
+    [orgId],
+  );
   useEffect(() => {
     setEvents([]);
     void load();
-  }, [orgId]);
+  }, [load]);
 
   return (
     <>
@@ -54,13 +57,13 @@ export function AuditLogPage(props: { org: OrgSummary }) {
           <tbody>
             {events.map((event) => (
               <tr key={event.eventId}>
-                <td>{formatTime(event.time)}</td>
-                <td>
+                <td data-label="Time">{formatTime(event.time)}</td>
+                <td data-label="Who">
                   {event.actor.id}
                   {event.actor.type === 'application' && ' (application)'}
                 </td>
-                <td>{event.action}</td>
-                <td>
+                <td data-label="Action">{event.action}</td>
+                <td data-label="Target">
                   <code>{event.target}</code>
                 </td>
               </tr>

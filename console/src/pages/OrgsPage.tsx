@@ -89,15 +89,15 @@ export function OrgsPage(props: { orgs: OrgSummary[]; onChanged: () => void }) {
             <tbody>
               {props.orgs.map((org) => (
                 <tr key={org.orgId}>
-                  <td>
+                  <th scope="row">
                     <a href={href({ screen: org.roles.includes('admin') ? 'applications' : 'datasources', orgId: org.orgId })}>
                       {org.name}
                     </a>
-                  </td>
-                  <td>
+                  </th>
+                  <td data-label="Organization ID">
                     <code>{org.orgId}</code>
                   </td>
-                  <td>{org.roles.join(', ')}</td>
+                  <td data-label="Your roles">{org.roles.join(', ')}</td>
                 </tr>
               ))}
             </tbody>

@@ -1,32 +1,16 @@
 import { useState } from 'preact/hooks';
 import type { OrgSummary } from '../App';
-import { api, ApiError, describeError, unwrap, type Role, type Schemas } from '../api/client';
-import { clearDrafts, useDraft } from '../auth/drafts';
+import { api, unwrap, type Schemas } from '../api/client';
+import { useDraft } from '../auth/drafts';
 import { signedInEmail } from '../auth/session';
 import { ActionsMenu } from '../components/ActionsMenu';
-import {
-  announce,
-  EmptyState,
-  eventHandler,
-  Field,
-  formatTime,
-  LoadState,
-  RolePicker,
-  Table,
-  useLoad,
-} from '../components/common';
-import { DatasourcePicker } from '../components/DatasourcePicker';
-import { ConfirmDialog, Dialog } from '../components/Dialog';
+import { announce, EmptyState, formatTime, LoadState, Table, useLoad } from '../components/common';
+import { InvitePersonDialog } from '../dialogs/InvitePersonDialog';
+import { explainLastAdmin, RemovePersonDialog } from '../dialogs/RemovePersonDialog';
 import { RolesDialog } from '../dialogs/SimpleDialogs';
 
 type Person = Schemas['Person'];
 type Pending = { kind: 'roles'; person: Person } | { kind: 'remove'; person: Person };
-
-/** The API's 409 for the last admin, in words that say what to do. */
-function explainLastAdmin(failure: ApiError, person: Person): string | undefined {
-  if (failure.status !== 409 || !/admin/i.test(failure.body.message)) return undefined;
-  return `${person.email} is the last active admin of this organization, and an organization must keep one. Make someone else an admin first.`;
-}
 
 /** Organization > Users: people with their roles and status; invite, change roles, remove. */
 export function PeoplePage(props: { org: OrgSummary }) {
@@ -35,24 +19,9 @@ export function PeoplePage(props: { org: OrgSummary }) {
     async () => (await unwrap(api.GET('/admin/orgs/{orgId}/people', { params: { path: { orgId } } }))).people,
     [orgId],
   );
-  const draft = `${orgId}:invite`;
-  const [inviting, setInviting] = useDraft(`${draft}:open`, false);
-  const [email, setEmail] = useDraft(`${draft}:email`, '');
-  const [roles, setRoles] = useDraft<Role[]>(`${draft}:roles`, ['observer']);
-  const [datasourceIds, setDatasourceIds] = useDraft<string[]>(`${draft}:datasourceIds`, []);
-  const [errors, setErrors] = useState<{ email?: string; roles?: string; form?: string }>({});
+  // Whether "Invite person" is open survives a sign-in round trip (with what was typed in it).
+  const [inviting, setInviting] = useDraft(`${orgId}:invite:open`, false);
   const [pending, setPending] = useState<Pending>();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string>();
-
-  const closeInvite = () => {
-    clearDrafts(draft);
-    setEmail('');
-    setRoles(['observer']);
-    setDatasourceIds([]);
-    setErrors({});
-    setInviting(false);
-  };
 
   return (
     <>
@@ -83,12 +52,12 @@ export function PeoplePage(props: { org: OrgSummary }) {
                   {person.email}
                   {person.email === signedInEmail().toLowerCase() && ' (you)'}
                 </th>
-                <td>
+                <td data-label="Roles">
                   {person.roles.join(', ')}
                   {person.datasourceIds && ` (${person.datasourceIds.length} datasources)`}
                 </td>
-                <td>{person.status}</td>
-                <td>{formatTime(person.addedAt)}</td>
+                <td data-label="Status">{person.status}</td>
+                <td data-label="Added">{formatTime(person.addedAt)}</td>
                 <td>
                   <ActionsMenu
                     label={`Actions for ${person.email}`}
@@ -108,55 +77,16 @@ export function PeoplePage(props: { org: OrgSummary }) {
         </Table>
       )}
 
-      <Dialog title="Invite person" open={inviting} onClose={closeInvite}>
-        <form
-          onSubmit={eventHandler(async (event) => {
-            event.preventDefault();
-            setBusy(true);
-            setErrors({});
-            try {
-              const person = await unwrap(
-                api.POST('/admin/orgs/{orgId}/people', {
-                  params: { path: { orgId } },
-                  body: { email: email.trim(), roles, ...(roles.includes('guest') ? { datasourceIds } : {}) },
-                }),
-              );
-              announce(`${person.email} is invited. They accept after signing in with that email.`);
-              closeInvite();
-              people.reload();
-            } catch (failure) {
-              if (failure instanceof ApiError && failure.status === 409)
-                setErrors({ email: 'This person is already invited or a member.' });
-              else if (failure instanceof ApiError && failure.status === 400)
-                setErrors({
-                  email: failure.detailFor('email'),
-                  roles: failure.detailFor('roles'),
-                  form: failure.body.details?.length ? undefined : failure.body.message,
-                });
-              else setErrors({ form: describeError(failure) });
-            } finally {
-              setBusy(false);
-            }
-          })}
-        >
-          <Field label="Email" type="email" value={email} onInput={setEmail} error={errors.email} required autoFocus />
-          <RolePicker value={roles} onChange={setRoles} error={errors.roles} />
-          {roles.includes('guest') && <DatasourcePicker orgId={orgId} value={datasourceIds} onChange={setDatasourceIds} />}
-          {errors.form && (
-            <p class="error" role="alert">
-              {errors.form}
-            </p>
-          )}
-          <div class="buttons">
-            <button type="button" onClick={closeInvite}>
-              Cancel
-            </button>
-            <button type="submit" class="primary" disabled={busy}>
-              {busy ? 'Inviting…' : 'Invite'}
-            </button>
-          </div>
-        </form>
-      </Dialog>
+      {inviting && (
+        <InvitePersonDialog
+          orgId={orgId}
+          onClose={() => setInviting(false)}
+          onInvited={() => {
+            setInviting(false);
+            people.reload();
+          }}
+        />
+      )}
 
       {pending?.kind === 'roles' && (
         <RolesDialog
@@ -181,39 +111,16 @@ export function PeoplePage(props: { org: OrgSummary }) {
         />
       )}
       {pending?.kind === 'remove' && (
-        <ConfirmDialog
-          title={
-            pending.person.status === 'pending'
-              ? `Withdraw the invitation of ${pending.person.email}?`
-              : `Remove ${pending.person.email}?`
-          }
-          open
-          confirmLabel={pending.person.status === 'pending' ? 'Withdraw' : 'Remove'}
-          busy={busy}
-          error={error}
-          onClose={() => {
-            setError(undefined);
+        <RemovePersonDialog
+          orgId={orgId}
+          person={pending.person}
+          onClose={() => setPending(undefined)}
+          onRemoved={(message) => {
+            announce(message);
             setPending(undefined);
+            people.reload();
           }}
-          onConfirm={eventHandler(async () => {
-            setBusy(true);
-            setError(undefined);
-            try {
-              await unwrap(
-                api.DELETE('/admin/orgs/{orgId}/people/{email}', { params: { path: { orgId, email: pending.person.email } } }),
-              );
-              announce(`${pending.person.email} removed.`);
-              setPending(undefined);
-              people.reload();
-            } catch (failure) {
-              setError((failure instanceof ApiError && explainLastAdmin(failure, pending.person)) || describeError(failure));
-            } finally {
-              setBusy(false);
-            }
-          })}
-        >
-          <p>They lose access to this organization at once.</p>
-        </ConfirmDialog>
+        />
       )}
     </>
   );

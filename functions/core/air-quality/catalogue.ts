@@ -42,6 +42,12 @@ export interface BaseMetric {
   aqi?: AqiPollutant;
   /** In the `default` metricSelect set. */
   inDefault: boolean;
+  /**
+   * Cloud-calibrated (Clarity's guide: PM2.5 and NO2 are examples; the real export in
+   * test/fixtures/ has PM1, PM2.5 and PM10 mass and NO2 `calibrated-ready` or `calibration-missing`):
+   * its readings may carry a calibrated `value` apart from `raw`, or none yet.
+   */
+  calibrated?: true;
 }
 
 const PM = ['pollutant', 'particulate', 'node2'];
@@ -78,6 +84,7 @@ export const BASE_METRICS: readonly BaseMetric[] = [
     categories: ['pollutant', 'gas', 'no2', 'node2'],
     aqi: 'no2',
     inDefault: true,
+    calibrated: true,
   },
   {
     base: 'o3Conc',
@@ -94,6 +101,7 @@ export const BASE_METRICS: readonly BaseMetric[] = [
     categories: [...PM, 'pm10'],
     aqi: 'pm10',
     inDefault: true,
+    calibrated: true,
   },
   {
     base: 'pm10ConcNum',
@@ -102,7 +110,14 @@ export const BASE_METRICS: readonly BaseMetric[] = [
     categories: [...PM, 'pm10'],
     inDefault: false,
   },
-  { base: 'pm1ConcMass', description: 'PM1 mass concentration', unit: 'µg/m³', categories: [...PM, 'pm1'], inDefault: true },
+  {
+    base: 'pm1ConcMass',
+    description: 'PM1 mass concentration',
+    unit: 'µg/m³',
+    categories: [...PM, 'pm1'],
+    inDefault: true,
+    calibrated: true,
+  },
   {
     base: 'pm1ConcNum',
     description: 'PM1 number concentration',
@@ -117,6 +132,7 @@ export const BASE_METRICS: readonly BaseMetric[] = [
     categories: [...PM, 'pm25'],
     aqi: 'pm2_5',
     inDefault: true,
+    calibrated: true,
   },
   {
     base: 'pm2_5ConcNum',
@@ -187,6 +203,8 @@ export interface CatalogueMetric {
   /** True for metrics that are US EPA AQI values. */
   isAqi: boolean;
   inDefault: boolean;
+  /** Cloud-calibrated: readings may carry a calibrated value apart from raw (means and AQIs use the value). */
+  calibrated: boolean;
 }
 
 export const MINUTE_SUFFIX = 'Individual';
@@ -210,6 +228,7 @@ function derivedOf(base: BaseMetric): CatalogueMetric[] {
     categories: isAqi ? [...base.categories, 'aqi'] : base.categories,
     isAqi,
     inDefault: base.inDefault,
+    calibrated: base.calibrated === true,
   });
   const metrics: CatalogueMetric[] = [
     make(MINUTE_SUFFIX, 'minute', 'individual', 'single measurement'),

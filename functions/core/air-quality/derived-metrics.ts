@@ -1,6 +1,7 @@
 import { aqiOfMetric } from './aqi';
 import { AQI_SUFFIX, BASE_METRICS, baseMetric, baseOfMinuteName, type BaseMetric } from './catalogue';
 import { NOWCAST_HOURS, nowcast } from './nowcast';
+import { valueOf, type StoredReading } from './readings';
 
 /**
  * Hourly and daily metrics derived from sums and counts per metric and period (pure): the rows of
@@ -36,9 +37,12 @@ export function baseOfStoredName(name: string): string | undefined {
   return baseOfMinuteName(name) ?? (baseMetric(name) ? name : undefined);
 }
 
-/** Totals per period of `minutes` (stored names), for periods of `periodMs` aligned to the epoch. */
+/**
+ * Totals per period of `minutes` (stored names), for periods of `periodMs` aligned to the epoch:
+ * of each reading's `value`, skipping readings without one.
+ */
 export function totalsOfMinutes(
-  minutes: readonly { time: string; metrics: Readonly<Record<string, number>> }[],
+  minutes: readonly { time: string; metrics: Readonly<Record<string, StoredReading>> }[],
   periodMs: number,
 ): PeriodTotals[] {
   const periods = new Map<number, Record<string, Totals>>();
@@ -46,9 +50,10 @@ export function totalsOfMinutes(
     const start = Math.floor(Date.parse(minute.time) / periodMs) * periodMs;
     const totals = periods.get(start) ?? {};
     periods.set(start, totals);
-    for (const [name, value] of Object.entries(minute.metrics)) {
+    for (const [name, reading] of Object.entries(minute.metrics)) {
       const base = baseOfStoredName(name);
-      if (!base) continue;
+      const value = valueOf(reading);
+      if (!base || value === null) continue;
       const entry = (totals[base] ??= { sum: 0, count: 0 });
       entry.sum += value;
       entry.count += 1;

@@ -1,4 +1,5 @@
 import { DAY_MS, HOUR_MS, baseOfStoredName, type Totals } from './derived-metrics';
+import { valueOf, type StoredReading } from './readings';
 
 /**
  * What one ingest batch changes in the hourly and daily aggregates (pure). Each written minute
@@ -14,10 +15,10 @@ export type PeriodKind = 'hour' | 'day';
 
 export const PERIOD_MS: Record<PeriodKind, number> = { hour: HOUR_MS, day: DAY_MS };
 
-/** One minute as stored: its time and its values under stored (minute) names. */
+/** One minute as stored: its time and its readings under stored (minute) names. */
 export interface MinuteValues {
   time: string;
-  metrics: Readonly<Record<string, number>>;
+  metrics: Readonly<Record<string, StoredReading>>;
 }
 
 /** The change to one period's aggregate: per base metric, the sum and count to add (either may be negative). */
@@ -60,9 +61,11 @@ export function rollupDeltas(changes: readonly { old?: MinuteValues; written: Mi
       period = { kind, start, deltas: {} };
       periods.set(key, period);
     }
-    for (const [name, value] of Object.entries(minute.metrics)) {
+    for (const [name, reading] of Object.entries(minute.metrics)) {
       const base = baseOfStoredName(name);
-      if (!base) continue;
+      const value = valueOf(reading);
+      // A reading without a value (calibration missing) is in no mean: it counts nothing.
+      if (!base || value === null) continue;
       const delta = (period.deltas[base] ??= { sum: 0, count: 0 });
       delta.sum += sign * value;
       delta.count += sign;

@@ -17,12 +17,28 @@ function problems(error: z.core.$ZodError, prefix: 'body' | 'query'): FieldProbl
   // a problem with the body as a whole is named `body`.
   const pathOf = (path: PropertyKey[]) =>
     (prefix === 'query' ? [prefix, ...path.map(String)] : path.map(String)).join('.') || prefix;
-  return error.issues.flatMap((issue) =>
+  return withinUnions(error.issues).flatMap((issue) =>
     // One problem per unknown field, named by its own path, so `role` for `roles` points at `role`.
     issue.code === 'unrecognized_keys'
       ? issue.keys.map((key) => ({ path: pathOf([...issue.path, key]), message: `Unknown field "${key}".` }))
       : [{ path: pathOf(issue.path), message: issue.message }],
   );
+}
+
+/**
+ * A union (a number or an object) that refuses a value names the union as a whole. When the value
+ * had the type of exactly one option (an object with a bad `status`), that option's own problems
+ * are the useful ones (`metrics.no2ConcIndividual.status`), so they replace the union's.
+ */
+function withinUnions(issues: readonly z.core.$ZodIssue[]): z.core.$ZodIssue[] {
+  return issues.flatMap((issue) => {
+    if (issue.code !== 'invalid_union') return [issue];
+    const typed = issue.errors.filter(
+      (option) => !option.some((inner) => inner.code === 'invalid_type' && inner.path.length === 0),
+    );
+    if (typed.length !== 1) return [issue];
+    return withinUnions(typed[0]!.map((inner) => ({ ...inner, path: [...issue.path, ...inner.path] })));
+  });
 }
 
 const isEmptyObject = (value: unknown) =>
