@@ -71,7 +71,8 @@ async function waitUntilReady(endpoint: string, child: ChildProcess, timeoutMs =
  * process is killed without stopping it.
  */
 export async function startDynamoDbLocal(
-  options: { port?: number; dataDir?: string; pidFile?: string } = {},
+  /** `readyTimeoutMs`: how long to wait for it to answer (default 30 s; the JVM starts slowly on a busy machine). */
+  options: { port?: number; dataDir?: string; pidFile?: string; readyTimeoutMs?: number } = {},
 ): Promise<RunningDynamoDb> {
   const port = options.port ?? (await freePort());
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
@@ -95,7 +96,7 @@ export async function startDynamoDbLocal(
       setTimeout(() => child.kill('SIGKILL'), 3000).unref();
     });
   try {
-    await waitUntilReady(endpoint, child);
+    await waitUntilReady(endpoint, child, options.readyTimeoutMs);
   } catch (error) {
     await stop();
     throw error;
