@@ -1,4 +1,5 @@
-import { DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, TransactionCanceledException, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import {
   BatchGetCommand,
   BatchWriteCommand,
@@ -269,6 +270,33 @@ export async function retryWhileUnavailable<T>(write: () => Promise<T>): Promise
       if (!(translated instanceof ServiceUnavailableError) || attempt >= MAX_ATTEMPTS) throw translated;
       await backoff(attempt);
     }
+  }
+}
+
+/**
+ * Puts an item at once unless `guard` refuses it.
+ * @returns undefined when written, else the item in the way (nothing written)
+ */
+export async function putNowUnless(item: StoredItem, guard: Guard): Promise<Record<string, unknown> | undefined> {
+  try {
+    await documentClient().send(
+      new PutCommand({
+        TableName: getTableName(),
+        Item: item,
+        ConditionExpression: guard.condition,
+        ...(guard.names ? { ExpressionAttributeNames: guard.names } : {}),
+        ...(guard.values ? { ExpressionAttributeValues: guard.values } : {}),
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      }),
+    );
+    return undefined;
+  } catch (error) {
+    if (error instanceof Error && error.name === 'ConditionalCheckFailedException') {
+      // The document client does not unmarshall the item an error carries.
+      const { Item } = error as { Item?: Record<string, AttributeValue> };
+      return Item ? unmarshall(Item) : {};
+    }
+    throw error;
   }
 }
 

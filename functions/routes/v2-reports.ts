@@ -24,6 +24,7 @@ export const v2ReportRoutes = routeTable({
     credential: 'apiKey',
     grant: 'readListedDatasources',
     tableAccess: 'readWrite',
+    idempotent: true,
     reports: 'request',
     summary: 'Request a report of measurements over a time range (historical measurements)',
     description: REPORT_REQUEST_DESCRIPTION,

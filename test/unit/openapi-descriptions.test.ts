@@ -19,6 +19,7 @@ import { NOWCAST_HOURS, nowcast } from '../../functions/core/air-quality/nowcast
 import { AQI_TABLES, aqiOf } from '../../functions/core/air-quality/aqi';
 import { REPORTS_PER_ORG_PER_DAY, REPORT_RETENTION_DAYS } from '../../functions/core/reports/report-limits';
 import { MAX_REPORT_DAYS } from '../../functions/data/report-schemas';
+import { IDEMPOTENCY_WINDOW_SECONDS } from '../../functions/core/http/idempotency-key';
 
 /**
  * Where the OpenAPI document states a number (a default, a range, a cap, a window), the number
@@ -239,6 +240,11 @@ const CLAIMS: Claim[] = [
     },
   },
   { about: 'how long reports are kept', pattern: /are kept (\d+) days/, actual: () => [REPORT_RETENTION_DAYS] },
+  {
+    about: 'how long an Idempotency-Key holds its request and answer',
+    pattern: /in the last (\d+) hours \(`idempotency_key_reused`\)/,
+    actual: () => [IDEMPOTENCY_WINDOW_SECONDS / 3600],
+  },
   {
     about: "a key's hint",
     pattern: /the last (\d+) characters/,

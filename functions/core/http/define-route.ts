@@ -3,7 +3,9 @@ import type { ApplicationPrincipal, PersonPrincipal } from '../principal';
 import { applicationActor, personActor, requireGrant, requireOrgPermission } from '../access';
 import type { Reply } from './reply';
 import type { ApplicationRoute, PersonRoute, RouteDefinition } from './route';
-import { routeHandler, type RouteRequest } from './route-handler';
+import { routeHandler, type AroundRun, type RouteRequest } from './route-handler';
+import { runIdempotently } from './idempotency';
+import { takesIdempotencyKey } from './idempotency-key';
 
 export type { RouteRequest } from './route-handler';
 
@@ -52,13 +54,20 @@ async function authorize(
   return {};
 }
 
+/** A POST that takes an `Idempotency-Key` runs once per caller and key (idempotency.ts). */
+const idempotentRun: AroundRun = (route, event, principal, context, respond) =>
+  takesIdempotencyKey(route) && principal
+    ? runIdempotently(event, principal, () => context.getRemainingTimeInMillis(), respond)
+    : respond();
+
 /**
  * A route's Lambda handler (`routeHandler`) that enforces the row's permission (or grant) before
- * the route's function runs, so the handler holds only its own work.
+ * the route's function runs, so the handler holds only its own work; its POSTs that take an
+ * `Idempotency-Key` answer a retry with the first answer.
  */
 export function defineRoute<R extends PersonRoute | ApplicationRoute>(
   route: R,
   run: (request: RouteRequest<R>) => Promise<Reply>,
 ) {
-  return routeHandler(route, authorize, run);
+  return routeHandler(route, authorize, run, idempotentRun);
 }

@@ -2,6 +2,13 @@ import * as z from './zod';
 import { errorBodySchema } from './common-schemas';
 import { REVOCATION_SECONDS } from '../limits';
 import type { RouteDefinition, RouteResponse } from './route';
+import {
+  IDEMPOTENCY_KEY_HEADER,
+  IDEMPOTENCY_WINDOW_SECONDS,
+  IDEMPOTENT_REPLAYED_HEADER,
+  MAX_IDEMPOTENCY_KEY_LENGTH,
+  takesIdempotencyKey,
+} from './idempotency-key';
 
 /**
  * Builds the OpenAPI 3.1 document from route rows and their zod schemas, so the document
@@ -19,6 +26,7 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   409: 'Conflict with the current state.',
   413: 'The request body is over 1 MiB.',
   415: 'The request body is not JSON.',
+  422: 'Unprocessable.',
   429: 'Throttled.',
   500: 'Internal error (the body never carries internal details).',
   503: 'A dependency is unavailable; retry after `Retry-After` seconds.',
@@ -91,14 +99,49 @@ function successResponse(response: RouteResponse, components: Record<string, Jso
   };
 }
 
+const IDEMPOTENCY_HOURS = IDEMPOTENCY_WINDOW_SECONDS / 3600;
+
+/** The `Idempotency-Key` request header of an operation that takes one. */
+const IDEMPOTENCY_KEY_PARAMETER: JsonSchema = {
+  name: IDEMPOTENCY_KEY_HEADER,
+  in: 'header',
+  required: false,
+  description:
+    `Makes a retry safe: the same key with the same request within ${IDEMPOTENCY_HOURS} hours replays the first answer ` +
+    `(status and body, with \`${IDEMPOTENT_REPLAYED_HEADER}: true\`) and does nothing again. Keys are the caller's own ` +
+    '(another person or application using the same key gets its own). Send a new random key (a UUID) per logical request.',
+  schema: { type: 'string', minLength: 1, maxLength: MAX_IDEMPOTENCY_KEY_LENGTH },
+};
+
+/** What a 409 and a 422 mean on an operation that takes `Idempotency-Key`. */
+const IDEMPOTENCY_ERRORS: Record<number, string> = {
+  409: `A request with this \`${IDEMPOTENCY_KEY_HEADER}\` is still running (\`idempotency_key_in_use\`; retry after \`Retry-After\` seconds).`,
+  422: `This \`${IDEMPOTENCY_KEY_HEADER}\` was used with a different request in the last ${IDEMPOTENCY_HOURS} hours (\`idempotency_key_reused\`).`,
+};
+
 function operation(route: RouteDefinition, components: Record<string, JsonSchema>) {
+  const idempotent = takesIdempotencyKey(route);
   const responses: Record<string, JsonSchema> = {};
   for (const [status, response] of Object.entries(route.responses)) {
-    responses[status] = successResponse(response, components);
+    responses[status] = successResponse(
+      idempotent
+        ? {
+            ...response,
+            headers: {
+              ...response.headers,
+              [IDEMPOTENT_REPLAYED_HEADER]: {
+                description: `\`true\` on the replay of an earlier answer to the same \`${IDEMPOTENCY_KEY_HEADER}\`; absent otherwise.`,
+              },
+            },
+          }
+        : response,
+      components,
+    );
   }
   const errors = [
     ...new Set([
       ...route.errors,
+      ...(idempotent ? [400, 409, 422] : []),
       ...(route.credential === 'none' ? [429, 500, 503] : COMMON_ERRORS),
       ...(route.body ? [413, 415] : []),
       // A person route refuses a body it does not take, and a body field it does not know.
@@ -106,9 +149,15 @@ function operation(route: RouteDefinition, components: Record<string, JsonSchema
     ]),
   ];
   for (const status of errors.sort()) {
+    const description = ERROR_DESCRIPTIONS[status] ?? 'Error.';
+    const idempotencyError = idempotent ? IDEMPOTENCY_ERRORS[status] : undefined;
     responses[String(status)] = {
-      description: ERROR_DESCRIPTIONS[status] ?? 'Error.',
-      ...(status === 429 || status === 503
+      description: idempotencyError
+        ? route.errors.includes(status)
+          ? `${description} Or: ${idempotencyError}`
+          : idempotencyError
+        : description,
+      ...(status === 429 || status === 503 || (status === 409 && idempotent)
         ? { headers: { 'Retry-After': { description: 'Seconds to wait before retrying.', schema: { type: 'integer' } } } }
         : {}),
       content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
@@ -123,7 +172,7 @@ function operation(route: RouteDefinition, components: Record<string, JsonSchema
       : {}),
     tags: [route.path.split('/')[1] || 'public'],
     security,
-    parameters: parameters(route, components),
+    parameters: [...parameters(route, components), ...(idempotent ? [IDEMPOTENCY_KEY_PARAMETER] : [])],
     ...(route.body
       ? {
           requestBody: {

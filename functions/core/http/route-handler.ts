@@ -73,26 +73,39 @@ export type Authorize = (
 ) => Promise<Record<string, unknown>>;
 
 /**
+ * Runs an authorized request's `respond` (its function and answer), or answers for it: how
+ * `defineRoute` makes its POSTs idempotent (idempotency.ts) without every route carrying that.
+ */
+export type AroundRun = (
+  route: RouteDefinition,
+  event: APIGatewayProxyEvent,
+  principal: PersonPrincipal | ApplicationPrincipal | undefined,
+  context: Context,
+  respond: () => Promise<APIGatewayProxyResult>,
+) => Promise<APIGatewayProxyResult>;
+
+/**
  * Wraps a route's function into a Lambda handler: parse and validate with the route's schemas,
- * resolve the principal, run `authorize`, run, and answer; typed errors become the contract's
- * error body. Every request writes one log line and its metrics (request telemetry), failures
- * included.
+ * resolve the principal, run `authorize`, run (through `around`, when given), and answer; typed
+ * errors become the contract's error body. Every request writes one log line and its metrics
+ * (request telemetry), failures included.
  */
 export function routeHandler<R extends RouteDefinition>(
   route: R,
   authorize: Authorize,
   run: (request: RouteRequest<R>) => Promise<Reply>,
+  around?: AroundRun,
 ) {
   return middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context>()
     .use(requestTelemetry(route))
     .use(errorResponses())
-    .handler(async (event) => {
+    .handler(async (event, context) => {
       const input = parseInput(route, event);
       noteRequestOrg(event, orgNamedIn(input));
       const principal = principalFor(route, event);
       const access = await authorize(route, input, principal);
       if ('org' in access && typeof access.org === 'string') noteRequestOrg(event, access.org);
-      const reply = await run({ ...input, principal, event, ...access } as RouteRequest<R>);
-      return replyResult(reply);
+      const respond = async () => replyResult(await run({ ...input, principal, event, ...access } as RouteRequest<R>));
+      return around ? around(route, event, principal, context, respond) : respond();
     });
 }

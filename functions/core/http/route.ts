@@ -50,6 +50,11 @@ interface RouteBase {
   params?: z.core.$ZodObject;
   query?: z.core.$ZodObject;
   body?: z.core.$ZodType;
+  /**
+   * A `/v2` POST that takes an `Idempotency-Key` (a retry with the same key replays the first
+   * answer; idempotency.ts). Every POST under `/admin` takes one without saying so.
+   */
+  idempotent?: boolean;
   /** Signs or verifies continuation tokens: the stack hands it the signing secret (CONTINUATION_SECRET). */
   continuationTokens?: boolean;
   /** Creates, changes or removes applications' gateway usage plans: the stack lets it manage them (gateway-usage-plans.ts). */
