@@ -72,8 +72,7 @@ async function waitUntilReady(endpoint: string, child: ChildProcess, timeoutMs =
  * process is killed without stopping it.
  */
 export async function startDynamoDbLocal(
-  /** `readyTimeoutMs`: how long to wait for it to answer (default 30 s; the JVM starts slowly on a busy machine). */
-  options: { port?: number; dataDir?: string; pidFile?: string; readyTimeoutMs?: number } = {},
+  options: { port?: number; dataDir?: string; pidFile?: string } = {},
 ): Promise<RunningDynamoDb> {
   const port = options.port ?? (await freePort());
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
@@ -97,7 +96,7 @@ export async function startDynamoDbLocal(
       setTimeout(() => child.kill('SIGKILL'), 3000).unref();
     });
   try {
-    await waitUntilReady(endpoint, child, options.readyTimeoutMs);
+    await waitUntilReady(endpoint, child);
   } catch (error) {
     await stop();
     throw error;

@@ -5,8 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { startDynamoDbLocal } from '../../lib/local/dynamodb-local';
-import { startLocalRuntime, type LocalRuntime } from '../../lib/local/runtime';
+import { startLocalRuntime } from '../../lib/local/runtime';
 
 /**
  * The API as deployed, on this machine: the local runtime (router, DynamoDB Local, the local S3
@@ -146,26 +145,15 @@ async function main(): Promise<void> {
   if (bundles['public/api-reference-asset']) process.env.LAMBDA_TASK_ROOT = bundles['public/api-reference-asset'];
 
   // A second instance (the broken-bundle check) shares the first one's DynamoDB Local and S3 API.
-  // The first starts DynamoDB Local with time to spare: the suite runs beside bundling on 2 cores.
-  const dynamo = process.env.BUNDLED_API_DYNAMODB_ENDPOINT ? undefined : await startDynamoDbLocal({ readyTimeoutMs: 120_000 });
-  let runtime: LocalRuntime;
-  try {
-    runtime = await startLocalRuntime({
-      port: 0,
-      loadFunction: load,
-      dynamoDbEndpoint: dynamo?.endpoint ?? process.env.BUNDLED_API_DYNAMODB_ENDPOINT,
-      s3Endpoint: process.env.BUNDLED_API_S3_ENDPOINT,
-    });
-  } catch (error) {
-    await dynamo?.stop();
-    throw error;
-  }
+  const runtime = await startLocalRuntime({
+    port: 0,
+    loadFunction: load,
+    dynamoDbEndpoint: process.env.BUNDLED_API_DYNAMODB_ENDPOINT,
+    s3Endpoint: process.env.BUNDLED_API_S3_ENDPOINT,
+  });
   const stop = () => {
     queue.close();
-    void runtime
-      .stop()
-      .then(() => dynamo?.stop())
-      .finally(() => process.exit(0));
+    void runtime.stop().finally(() => process.exit(0));
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
