@@ -18,6 +18,8 @@ import { useSynthesis } from '../support/synthesis';
 
 const synthesis = useSynthesis();
 const STARTUP_MS = 180_000;
+/** The flow makes about 20 requests, each a first (cold) import of a bundle: generous on a busy 2-core machine. */
+const FLOW_MS = 300_000;
 const MINUTE = 60_000;
 
 interface BundledApi {
@@ -132,111 +134,118 @@ describe('the bundles that deploy, run', () => {
     expect(() => fromBundle.resolve('@aws-sdk/client-api-gateway')).not.toThrow();
   });
 
-  test("the seed's flow through the bundles: org, datasource, application and key, connection, ingest, query, archive, report", async () => {
-    const bundled = api!;
-    expect((await call(bundled, 'GET', '/health')).status).toBe(200);
-    expect((await call(bundled, 'GET', '/openapi.json')).body.openapi).toMatch(/^3\./);
-    // The Swagger UI files copied beside the bundle that serves them.
-    const css = await call(bundled, 'GET', '/docs/swagger-ui.css');
-    expect({ status: css.status, type: css.headers.get('content-type') }).toEqual({
-      status: 200,
-      type: 'text/css; charset=utf-8',
-    });
+  test(
+    "the seed's flow through the bundles: org, datasource, application and key, connection, ingest, query, archive, report",
+    async () => {
+      const bundled = api!;
+      expect((await call(bundled, 'GET', '/health')).status).toBe(200);
+      expect((await call(bundled, 'GET', '/openapi.json')).body.openapi).toMatch(/^3\./);
+      // The Swagger UI files copied beside the bundle that serves them.
+      const css = await call(bundled, 'GET', '/docs/swagger-ui.css');
+      expect({ status: css.status, type: css.headers.get('content-type') }).toEqual({
+        status: 200,
+        type: 'text/css; charset=utf-8',
+      });
 
-    const token = (await call(bundled, 'POST', '/local/token', { body: { email: 'ada.bundles@example.org' } })).body
-      .token as string;
-    const org = await call(bundled, 'POST', '/admin/orgs', { token, body: { name: 'Bundled Riverside' } });
-    expect(org.status).toBe(201);
-    const orgId = org.body.orgId as string;
-    const datasource = await call(bundled, 'POST', `/admin/orgs/${orgId}/datasources`, {
-      token,
-      body: { name: 'Station Road', group: 'Centre', tags: ['traffic'], location: { lat: 51.5, lon: -0.12 } },
-    });
-    expect(datasource.status).toBe(201);
-    const datasourceId = datasource.body.datasourceId as string;
-    const created = await call(bundled, 'POST', `/admin/orgs/${orgId}/applications`, { token, body: { name: 'City Dashboard' } });
-    expect(created.status).toBe(201);
-    const applicationId = created.body.application.applicationId as string;
-    const key = created.body.apiKey.key as string;
-    expect(key).toMatch(/^dgk_/);
-    // Not connected yet: the api-key authorizer's bundle verifies the key, the route refuses the org.
-    expect((await call(bundled, 'GET', `/v2/datasources?org=${orgId}`, { key })).status).toBe(403);
-    const connection = await call(bundled, 'POST', `/admin/orgs/${orgId}/connections`, {
-      token,
-      body: { applicationId, roles: ['technician'] },
-    });
-    expect(connection.status).toBe(201);
+      const token = (await call(bundled, 'POST', '/local/token', { body: { email: 'ada.bundles@example.org' } })).body
+        .token as string;
+      const org = await call(bundled, 'POST', '/admin/orgs', { token, body: { name: 'Bundled Riverside' } });
+      expect(org.status).toBe(201);
+      const orgId = org.body.orgId as string;
+      const datasource = await call(bundled, 'POST', `/admin/orgs/${orgId}/datasources`, {
+        token,
+        body: { name: 'Station Road', group: 'Centre', tags: ['traffic'], location: { lat: 51.5, lon: -0.12 } },
+      });
+      expect(datasource.status).toBe(201);
+      const datasourceId = datasource.body.datasourceId as string;
+      const created = await call(bundled, 'POST', `/admin/orgs/${orgId}/applications`, {
+        token,
+        body: { name: 'City Dashboard' },
+      });
+      expect(created.status).toBe(201);
+      const applicationId = created.body.application.applicationId as string;
+      const key = created.body.apiKey.key as string;
+      expect(key).toMatch(/^dgk_/);
+      // Not connected yet: the api-key authorizer's bundle verifies the key, the route refuses the org.
+      expect((await call(bundled, 'GET', `/v2/datasources?org=${orgId}`, { key })).status).toBe(403);
+      const connection = await call(bundled, 'POST', `/admin/orgs/${orgId}/connections`, {
+        token,
+        body: { applicationId, roles: ['technician'] },
+      });
+      expect(connection.status).toBe(201);
 
-    const whoami = await call(bundled, 'GET', '/v2/whoami', { key });
-    expect(whoami.status).toBe(200);
-    expect(JSON.stringify(whoami.body)).toContain(applicationId);
-    const listed = await call(bundled, 'GET', `/v2/datasources?org=${orgId}`, { key });
-    expect(listed.status).toBe(200);
-    expect(JSON.stringify(listed.body)).toContain(datasourceId);
+      const whoami = await call(bundled, 'GET', '/v2/whoami', { key });
+      expect(whoami.status).toBe(200);
+      expect(JSON.stringify(whoami.body)).toContain(applicationId);
+      const listed = await call(bundled, 'GET', `/v2/datasources?org=${orgId}`, { key });
+      expect(listed.status).toBe(200);
+      expect(JSON.stringify(listed.body)).toContain(datasourceId);
 
-    const now = Math.floor(Date.now() / MINUTE) * MINUTE;
-    const measurements = Array.from({ length: 30 }, (_, index) => ({
-      time: new Date(now - (30 - index) * MINUTE).toISOString(),
-      metrics: { pm2_5ConcMass: 5 + index / 4, temperatureInternal: 20 + index / 10 },
-    }));
-    const ingested = await call(bundled, 'POST', `/v2/datasources/${datasourceId}/measurements`, {
-      key,
-      body: { org: orgId, measurements },
-    });
-    expect(ingested.status).toBe(202);
+      const now = Math.floor(Date.now() / MINUTE) * MINUTE;
+      const measurements = Array.from({ length: 30 }, (_, index) => ({
+        time: new Date(now - (30 - index) * MINUTE).toISOString(),
+        metrics: { pm2_5ConcMass: 5 + index / 4, temperatureInternal: 20 + index / 10 },
+      }));
+      const ingested = await call(bundled, 'POST', `/v2/datasources/${datasourceId}/measurements`, {
+        key,
+        body: { org: orgId, measurements },
+      });
+      expect(ingested.status).toBe(202);
 
-    const window = { startTime: new Date(now - 60 * MINUTE).toISOString(), endTime: new Date(now + MINUTE).toISOString() };
-    const recent = await call(bundled, 'POST', '/v2/recent-datasource-measurements-query', {
-      key,
-      body: {
-        org: orgId,
-        format: 'csv-wide',
-        outputFrequency: 'minute',
-        datasourceIds: [datasourceId],
-        startTime: window.startTime,
-      },
-    });
-    expect(recent.status).toBe(200);
-    const recentLines = (recent.body as string).trimEnd().split('\n');
-    expect(recentLines).toHaveLength(1 + measurements.length);
+      const window = { startTime: new Date(now - 60 * MINUTE).toISOString(), endTime: new Date(now + MINUTE).toISOString() };
+      const recent = await call(bundled, 'POST', '/v2/recent-datasource-measurements-query', {
+        key,
+        body: {
+          org: orgId,
+          format: 'csv-wide',
+          outputFrequency: 'minute',
+          datasourceIds: [datasourceId],
+          startTime: window.startTime,
+        },
+      });
+      expect(recent.status).toBe(200);
+      const recentLines = (recent.body as string).trimEnd().split('\n');
+      expect(recentLines).toHaveLength(1 + measurements.length);
 
-    // The archiver's bundle, as its schedule runs it.
-    const archived = await fetch(`${bundled.queueUrl}/run-archiver`, { method: 'POST' });
-    expect(archived.status).toBe(200);
+      // The archiver's bundle, as its schedule runs it.
+      const archived = await fetch(`${bundled.queueUrl}/run-archiver`, { method: 'POST' });
+      expect(archived.status).toBe(200);
 
-    const requested = await call(bundled, 'POST', '/v2/report-requests', {
-      key,
-      body: {
-        org: orgId,
-        report: 'datasource-measurements',
-        outputFrequency: 'minute',
-        datasourceIds: [datasourceId],
-        ...window,
-      },
-    });
-    expect(requested.status).toBe(200);
-    const reportId = requested.body.reportId as string;
-    let record: any;
-    const deadline = Date.now() + 120_000;
-    do {
-      await new Promise((resolve) => setTimeout(resolve, 250));
-      const polled = await call(bundled, 'GET', `/v2/report-requests/${reportId}`, { key });
-      expect(polled.status).toBe(200);
-      record = polled.body;
-    } while (record.reportStatus === 'in-progress' && Date.now() < deadline);
-    expect(record.reportStatus).toBe('succeeded');
-    const files = await Promise.all(
-      (record.urls as string[]).map(async (url) => {
-        const response = await fetch(url);
-        expect(response.status).toBe(200);
-        return (await response.text()).trimEnd().split('\n');
-      }),
-    );
-    // The report holds what the recent query answers, row for row.
-    const [header, ...rows] = [files[0]![0], ...files.flatMap((lines) => lines.slice(1))];
-    expect(header).toBe(recentLines[0]);
-    expect([...rows].sort()).toEqual([...recentLines.slice(1)].sort());
-  });
+      const requested = await call(bundled, 'POST', '/v2/report-requests', {
+        key,
+        body: {
+          org: orgId,
+          report: 'datasource-measurements',
+          outputFrequency: 'minute',
+          datasourceIds: [datasourceId],
+          ...window,
+        },
+      });
+      expect(requested.status).toBe(200);
+      const reportId = requested.body.reportId as string;
+      let record: any;
+      const deadline = Date.now() + 120_000;
+      do {
+        await new Promise((resolve) => setTimeout(resolve, 250));
+        const polled = await call(bundled, 'GET', `/v2/report-requests/${reportId}`, { key });
+        expect(polled.status).toBe(200);
+        record = polled.body;
+      } while (record.reportStatus === 'in-progress' && Date.now() < deadline);
+      expect(record.reportStatus).toBe('succeeded');
+      const files = await Promise.all(
+        (record.urls as string[]).map(async (url) => {
+          const response = await fetch(url);
+          expect(response.status).toBe(200);
+          return (await response.text()).trimEnd().split('\n');
+        }),
+      );
+      // The report holds what the recent query answers, row for row.
+      const [header, ...rows] = [files[0]![0], ...files.flatMap((lines) => lines.slice(1))];
+      expect(header).toBe(recentLines[0]);
+      expect([...rows].sort()).toEqual([...recentLines.slice(1)].sort());
+    },
+    FLOW_MS,
+  );
 
   test(
     'the check can fail: a bundle with a dependency left external (zod) answers 500 where its good bundle answers 200',
