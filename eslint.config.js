@@ -59,14 +59,14 @@ export default tseslint.config(
   {
     // Lambda code: `toLocaleString` loads ICU's locale data on its first call, about 11 ms of the
     // cold start of every route when route prose called it at import (bench: init.maxRouteVsFloor
-    // 1.52 with it, 1.30 without). Prose formats numbers with `withThousands` (functions/core/limits.ts).
+    // 1.52 with it, 1.30 without). Prose formats numbers with `withThousands` (functions/core/platform/limits.ts).
     files: ['functions/**/*.ts'],
     rules: {
       'no-restricted-properties': [
         'error',
         {
           property: 'toLocaleString',
-          message: 'Use withThousands (functions/core/limits.ts): toLocaleString costs the cold start.',
+          message: 'Use withThousands (functions/core/platform/limits.ts): toLocaleString costs the cold start.',
         },
       ],
     },

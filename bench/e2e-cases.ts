@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { documentClient } from '../functions/core/table';
-import { getTableName } from '../functions/core/config';
+import { documentClient } from '../functions/core/store/table';
+import { getTableName } from '../functions/core/platform/config';
 import type { TestApi } from '../test/support/local-api';
 import { connect, createApplication, createDatasource, createOrg, signIn } from '../test/support/scenario';
 import { compareInterleaved, progress, timeMillis } from './sampling';

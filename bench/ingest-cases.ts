@@ -1,6 +1,6 @@
 import { BatchWriteCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { documentClient } from '../functions/core/table';
-import { getTableName } from '../functions/core/config';
+import { documentClient } from '../functions/core/store/table';
+import { getTableName } from '../functions/core/platform/config';
 import type { TestApi } from '../test/support/local-api';
 import { connect, createApplication, createDatasource, createOrg, expectStatus, signIn } from '../test/support/scenario';
 import { compareInterleaved, progress, timeMillis } from './sampling';

@@ -1,10 +1,10 @@
 import { gzipSync } from 'node:zlib';
-import { createOrg } from '../functions/core/orgs';
-import { createDatasource } from '../functions/core/datasources';
-import { putMeasurements, type Measurement } from '../functions/core/measurements';
-import { queryRecentMeasurements, type RecentQuery } from '../functions/core/recent-measurements';
-import { recentMeasurementsReply } from '../functions/data/recent-answer';
-import type { Actor } from '../functions/core/audit';
+import { createOrg } from '../functions/core/orgs/orgs';
+import { createDatasource } from '../functions/core/datasources/datasources';
+import { putMeasurements, type Measurement } from '../functions/core/measurements/measurements';
+import { queryRecentMeasurements, type RecentQuery } from '../functions/core/measurements/recent-measurements';
+import { recentMeasurementsReply } from '../functions/core/clarity/recent-answer';
+import type { Actor } from '../functions/core/orgs/audit';
 import { median, mediansInterleaved, progress, timeMillis } from './sampling';
 import { capacityUsedBy, requestsMadeBy } from './request-counter';
 import type { BenchSettings, Figures } from './cases';

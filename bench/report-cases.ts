@@ -1,4 +1,4 @@
-import { writeObject } from '../functions/core/blob-store';
+import { writeObject } from '../functions/core/store/blob-store';
 import { archiveDayKey, dayOf, encodeArchiveDay, type ArchivedMinute } from '../functions/core/archive/archive-format';
 import {
   connect,

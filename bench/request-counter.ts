@@ -1,5 +1,5 @@
 import type { ConsumedCapacity } from '@aws-sdk/client-dynamodb';
-import { documentClient } from '../functions/core/table';
+import { documentClient } from '../functions/core/store/table';
 
 /**
  * Counts the DynamoDB requests the shared document client sends, by operation, with a

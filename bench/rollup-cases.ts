@@ -1,8 +1,8 @@
-import { createOrg } from '../functions/core/orgs';
-import { createDatasource } from '../functions/core/datasources';
-import { putMeasurements, type Measurement } from '../functions/core/measurements';
-import { queryRecentMeasurements, type RecentQuery } from '../functions/core/recent-measurements';
-import type { Actor } from '../functions/core/audit';
+import { createOrg } from '../functions/core/orgs/orgs';
+import { createDatasource } from '../functions/core/datasources/datasources';
+import { putMeasurements, type Measurement } from '../functions/core/measurements/measurements';
+import { queryRecentMeasurements, type RecentQuery } from '../functions/core/measurements/recent-measurements';
+import type { Actor } from '../functions/core/orgs/audit';
 import { progress } from './sampling';
 import { capacityUsedBy, itemsReturnedBy } from './request-counter';
 import type { BenchSettings, Figures } from './cases';

@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { documentClient, transact } from '../functions/core/table';
-import { getKeyCacheTtlSeconds, getTableName } from '../functions/core/config';
-import { newId } from '../functions/core/ids';
+import { documentClient, transact } from '../functions/core/store/table';
+import { getKeyCacheTtlSeconds, getTableName } from '../functions/core/platform/config';
+import { newId } from '../functions/core/platform/ids';
 
-import { digestApiKey, keyLookupKey, newKeyItems } from '../functions/core/api-keys';
-import type { Connection } from '../functions/core/connections';
-import { LAST_USED_INTERVAL_MS, verifyApiKey } from '../functions/auth/verify-api-key';
+import { digestApiKey, keyLookupKey, newKeyItems } from '../functions/core/applications';
+import type { Connection } from '../functions/core/applications';
+import { LAST_USED_INTERVAL_MS, verifyApiKey } from '../functions/core/identity/verify-api-key';
 import { compareInterleaved, median, progress, timeMillis } from './sampling';
 import { requestsMadeBy } from './request-counter';
 import type { BenchSettings, Figures } from './cases';

@@ -1,4 +1,4 @@
-import { GITHUB_SECRET_SCANNING_KEYS_URL } from '../functions/core/config';
+import { GITHUB_SECRET_SCANNING_KEYS_URL } from '../functions/core/platform/config';
 import * as path from 'node:path';
 import { CfnOutput, Duration, RemovalPolicy, SecretValue, Size, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
@@ -11,12 +11,12 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { GATEWAY_MIN_COMPRESSION_BYTES, GATEWAY_RESPONSES } from '../functions/core/http/gateway-responses';
 import type { CredentialKind, RouteDefinition } from '../functions/core/http/route';
-import { TABLE_SCHEMA } from '../functions/core/table-schema';
-import { KEY_RECORD_LEADING_KEYS } from '../functions/core/api-keys';
+import { TABLE_SCHEMA } from '../functions/core/store/table-schema';
+import { KEY_RECORD_LEADING_KEYS } from '../functions/core/applications';
 import { routeList } from '../functions/routes';
 import { AUTHORIZERS } from './authorizers';
 import { DatagateFunction } from './datagate-function';
-import { ReportResources } from './report-resources';
+import { ARCHIVER_BUDGET, ARCHIVER_SCHEDULE, ReportResources } from './report-resources';
 import { FUNCTION_FILES } from './function-assets';
 import { DatagateMonitoring, type MonitoredFunction } from './monitoring';
 import { acknowledgeConsoleFindings, acknowledgeReportFindings, acknowledgeStackFindings } from './nag-acknowledgments';
@@ -95,7 +95,7 @@ export interface DatagateStackProps extends StackProps {
 
   /**
    * The limits of an application whose owner org's admin set none.
-   * @default 10 requests a second, burst 20, 100,000 requests a day (functions/core/limits.ts)
+   * @default 10 requests a second, burst 20, 100,000 requests a day (functions/core/platform/limits.ts)
    */
   readonly applicationLimitDefaults?: { requestsPerSecond: number; burst: number; requestsPerDay: number };
 
@@ -219,6 +219,12 @@ export class DatagateStack extends Stack {
       indexNames: TABLE_SCHEMA.indexes.map((index) => index.name),
       webAclMetricName: webAcl.metricName,
       alarmEmail: props.alarmEmail,
+      reports: {
+        deadLetterQueue: this.reports.deadLetterQueue,
+        archiver: this.reports.archiver.fn,
+        archiverSchedule: ARCHIVER_SCHEDULE,
+        archiverBudget: ARCHIVER_BUDGET,
+      },
     });
     acknowledgeStackFindings(this, { api: this.api, table: this.table });
     acknowledgeConsoleFindings(this, consoleHosting);

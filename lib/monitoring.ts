@@ -7,6 +7,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import {
   DIMENSION,
@@ -35,6 +36,10 @@ export const ALARM_THRESHOLDS = {
   dynamoSystemErrors: 1,
   /** Requests WAF blocked in 5 minutes. */
   wafBlocks: 500,
+  /** Messages in the report dead-letter queue (reports whose work failed for good). */
+  reportDeadLetters: 1,
+  /** Consecutive 10-minute periods in which the archiver failed, did not run, or ran out of budget. */
+  archiverLagPeriods: 3,
 } as const;
 
 /** A CloudWatch alarm can combine at most 10 metrics; per-function metrics are summed in groups this size. */
@@ -60,6 +65,15 @@ export interface DatagateMonitoringProps {
   readonly webAclMetricName: string;
   /** An address that receives every alarm (it must confirm the subscription). */
   readonly alarmEmail?: string;
+  /** The report worker's dead-letter queue and the scheduled archiver, for their own alarms. */
+  readonly reports?: {
+    readonly deadLetterQueue: sqs.IQueue;
+    readonly archiver: lambda.IFunction;
+    /** How often the archiver's schedule runs it. */
+    readonly archiverSchedule: Duration;
+    /** How long one run works before it stops starting new batches (a run that used all of it did not catch up). */
+    readonly archiverBudget: Duration;
+  };
 }
 
 /**
@@ -209,14 +223,54 @@ export class DatagateMonitoring extends Construct {
       evaluationPeriods: 1,
     });
 
+    if (props.reports) this.reportAlarms(props.reports);
+
     this.dashboard = this.createDashboard(props, { latency, waf, dynamoThrottles, dynamoSystemErrors, authorizerFailures });
+  }
+
+  /**
+   * `ReportDeadLetters`: a report message the worker gave up on. `ArchiverLag`: for 30 minutes,
+   * every run of the archiver failed, or none ran (the schedule stopped), or each used its whole
+   * budget (it is not catching up with the receipts); the archive, and so reports, fall behind.
+   */
+  private reportAlarms(reports: NonNullable<DatagateMonitoringProps['reports']>): void {
+    const deadLetters = reports.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+      statistic: 'Maximum',
+      period: PERIOD,
+      label: 'report dead letters',
+    });
+    this.alarm('ReportDeadLetters', deadLetters, ALARM_THRESHOLDS.reportDeadLetters, {
+      description:
+        'A report task failed for good: its message is in the dead-letter queue (docs/operations.md#reportdeadletters).',
+      evaluationPeriods: 1,
+    });
+
+    const period = reports.archiverSchedule;
+    const budgetMs = reports.archiverBudget.toMilliseconds();
+    const archiverLag = new cloudwatch.MathExpression({
+      // 1 for a period in which the archiver failed, did not run, or ran out of its budget.
+      expression: `IF(FILL(errors, 0) > 0 OR FILL(runs, 0) < 1 OR FILL(shortest, 0) >= ${budgetMs}, 1, 0)`,
+      usingMetrics: {
+        errors: reports.archiver.metricErrors({ statistic: 'Sum', period }),
+        runs: reports.archiver.metricInvocations({ statistic: 'Sum', period }),
+        shortest: reports.archiver.metricDuration({ statistic: 'Minimum', period }),
+      },
+      period,
+      label: 'archiver behind (1)',
+    });
+    this.alarm('ArchiverLag', archiverLag, 1, {
+      description: `The archiver failed, did not run, or could not catch up in each of ${ALARM_THRESHOLDS.archiverLagPeriods} runs in a row (docs/operations.md#archiverlag).`,
+      evaluationPeriods: ALARM_THRESHOLDS.archiverLagPeriods,
+      // No data at all means no run at all: the schedule stopped.
+      treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+    });
   }
 
   private alarm(
     id: string,
     metric: cloudwatch.IMetric,
     threshold: number,
-    options: { description: string; evaluationPeriods: number },
+    options: { description: string; evaluationPeriods: number; treatMissingData?: cloudwatch.TreatMissingData },
   ): void {
     const alarm = new cloudwatch.Alarm(this, id, {
       metric,
@@ -224,7 +278,7 @@ export class DatagateMonitoring extends Construct {
       evaluationPeriods: options.evaluationPeriods,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       // No traffic is not a failure.
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      treatMissingData: options.treatMissingData ?? cloudwatch.TreatMissingData.NOT_BREACHING,
       alarmDescription: options.description,
     });
     alarm.addAlarmAction(new cloudwatchActions.SnsAction(this.topic));

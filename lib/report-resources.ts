@@ -24,6 +24,12 @@ export interface ReportResourcesProps {
 
 const WORKER_TIMEOUT = Duration.minutes(10);
 const ARCHIVER_TIMEOUT = Duration.minutes(12);
+/** How often the archiver runs. */
+export const ARCHIVER_SCHEDULE = Duration.minutes(10);
+/** The archiver stops starting new batches this long before its timeout (functions/workers/archiver.ts). */
+const ARCHIVER_STOP_BEFORE_TIMEOUT = Duration.minutes(2);
+/** How long one archiver run works: a run that used all of it did not catch up. */
+export const ARCHIVER_BUDGET = ARCHIVER_TIMEOUT.minus(ARCHIVER_STOP_BEFORE_TIMEOUT);
 
 /**
  * The archive and historical reports: one S3 bucket (`archive/` Parquet day files, `reports/`
@@ -102,7 +108,7 @@ export class ReportResources extends Construct {
     this.grantObjects(this.archiver, ['s3:GetObject', 's3:PutObject'], 'archive/*', { list: true });
     new events.Rule(this, 'ArchiverSchedule', {
       description: 'Runs the archiver.',
-      schedule: events.Schedule.rate(Duration.minutes(10)),
+      schedule: events.Schedule.rate(ARCHIVER_SCHEDULE),
       targets: [new targets.LambdaFunction(this.archiver.fn, { retryAttempts: 0 })],
     });
   }

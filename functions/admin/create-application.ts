@@ -2,9 +2,9 @@ import { applicationRoutes } from '../routes/applications';
 import { defineRoute } from '../core/http/define-route';
 import { created } from '../core/http/reply';
 import { createApplication, deleteApplication } from '../core/applications';
-import { limitsOf } from '../core/application-limits';
-import { syncUsagePlan } from '../core/gateway-usage-plans';
-import { ServiceUnavailableError } from '../core/errors';
+import { limitsOf } from '../core/applications';
+import { syncUsagePlan } from '../core/applications';
+import { ServiceUnavailableError } from '../core/platform/errors';
 import { writeLog } from '../core/observability/logger';
 
 /**

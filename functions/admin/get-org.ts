@@ -1,8 +1,8 @@
 import { orgRoutes } from '../routes/orgs';
 import { defineRoute } from '../core/http/define-route';
 import { ok } from '../core/http/reply';
-import { NotFoundError } from '../core/errors';
-import { getOrg } from '../core/orgs';
+import { NotFoundError } from '../core/platform/errors';
+import { getOrg } from '../core/orgs/orgs';
 
 export const handler = defineRoute(orgRoutes.getOrg, async ({ params }) => {
   const org = await getOrg(params.orgId);

@@ -1,7 +1,7 @@
 import { applicationRoutes } from '../routes/applications';
 import { defineRoute } from '../core/http/define-route';
 import { ok } from '../core/http/reply';
-import { readListing } from '../core/table';
+import { readListing } from '../core/store/table';
 import { listApplicationsOwnedBy } from '../core/applications';
 
 export const handler = defineRoute(applicationRoutes.listApplications, async ({ params, query }) => {

@@ -1,8 +1,8 @@
 import { applicationRoutes } from '../routes/applications';
 import { defineRoute } from '../core/http/define-route';
 import { ok } from '../core/http/reply';
-import { setApplicationLimits } from '../core/application-limits';
-import { syncUsagePlan } from '../core/gateway-usage-plans';
+import { setApplicationLimits } from '../core/applications';
+import { syncUsagePlan } from '../core/applications';
 
 /**
  * The table holds the limits the API shows; the gateway's usage plan enforces them. The table

@@ -1,7 +1,7 @@
 import { headerValue } from '../core/http/headers';
-import { withAuthorizerTelemetry } from '../core/observability/authorizer-telemetry';
-import { allow, unauthorized } from './authorizer-response';
-import { settleKeyBookkeeping, verifyApiKey } from './verify-api-key';
+import { withAuthorizerTelemetry } from '../core/http/authorizer-telemetry';
+import { allow, unauthorized } from '../core/identity/authorizer-response';
+import { settleKeyBookkeeping, verifyApiKey } from '../core/identity/verify-api-key';
 
 /** Lambda REQUEST authorizer of `/v2`: resolves `x-api-key` to the application and its grants. */
 export const handler = withAuthorizerTelemetry('api-key-authorizer', async (event, notes) => {

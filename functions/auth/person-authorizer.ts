@@ -1,7 +1,7 @@
 import { headerValue } from '../core/http/headers';
-import { withAuthorizerTelemetry } from '../core/observability/authorizer-telemetry';
-import { allow, unauthorized } from './authorizer-response';
-import { verifyPersonToken } from './verify-person-token';
+import { withAuthorizerTelemetry } from '../core/http/authorizer-telemetry';
+import { allow, unauthorized } from '../core/identity/authorizer-response';
+import { verifyPersonToken } from '../core/identity/verify-person-token';
 
 /** Lambda REQUEST authorizer of `/admin`: verifies the person's OIDC JWT. */
 export const handler = withAuthorizerTelemetry('person-authorizer', async (event, notes) => {

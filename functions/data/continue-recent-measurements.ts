@@ -1,11 +1,11 @@
 import { v2MeasurementRoutes } from '../routes/v2-measurements';
 import { defineRoute } from '../core/http/define-route';
-import { verifyContinuationToken } from '../core/continuation-tokens';
-import { loadDatasourceSet } from '../core/datasource-sets';
-import { continueRecentMeasurements, type RecentQuery } from '../core/recent-measurements';
-import { recentMeasurementsReply } from './recent-answer';
-import { readableDatasources } from '../core/roles';
-import { countForRequest } from '../core/observability/request-telemetry';
+import { verifyContinuationToken } from '../core/measurements/continuation-tokens';
+import { loadDatasourceSet } from '../core/datasources/datasource-sets';
+import { continueRecentMeasurements, type RecentQuery } from '../core/measurements/recent-measurements';
+import { recentMeasurementsReply } from '../core/clarity/recent-answer';
+import { readableDatasources } from '../core/orgs/roles';
+import { countForRequest } from '../core/http/request-telemetry';
 import { METRIC } from '../core/observability/metric-names';
 
 /** Access is read afresh on every poll (by `defineRoute`): a narrowed or removed connection takes effect here too. */

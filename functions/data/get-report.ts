@@ -1,9 +1,9 @@
 import { v2ReportRoutes } from '../routes/v2-reports';
 import { defineRoute } from '../core/http/define-route';
-import { requireGrant } from '../core/access';
-import { NotFoundError } from '../core/errors';
+import { requireGrant } from '../core/identity/access';
+import { NotFoundError } from '../core/platform/errors';
 import { asOf, getReport } from '../core/reports/report-records';
-import { reportRecord } from './report-answer';
+import { reportRecord } from '../core/reports/report-answer';
 
 /**
  * `GET /v2/report-requests/{reportId}` and Clarity's singular `GET /v2/report-request/{reportId}`

@@ -1,9 +1,9 @@
 import { v2MeasurementRoutes } from '../routes/v2-measurements';
 import { defineRoute } from '../core/http/define-route';
-import { getDatasource } from '../core/datasources';
-import { NotFoundError } from '../core/errors';
-import { putMeasurements } from '../core/measurements';
-import { countForRequest } from '../core/observability/request-telemetry';
+import { getDatasource } from '../core/datasources/datasources';
+import { NotFoundError } from '../core/platform/errors';
+import { putMeasurements } from '../core/measurements/measurements';
+import { countForRequest } from '../core/http/request-telemetry';
 import { METRIC } from '../core/observability/metric-names';
 
 /**

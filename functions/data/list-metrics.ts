@@ -3,7 +3,7 @@ import { defineRoute } from '../core/http/define-route';
 import { ok } from '../core/http/reply';
 import { CATALOGUE, catalogueMetric, AQI_SUFFIX } from '../core/air-quality/catalogue';
 import { CATEGORIES } from '../core/air-quality/metric-select';
-import type { MetricCatalogue } from './schemas';
+import type { MetricCatalogue } from '../core/clarity/v2-schemas';
 
 /** The metric catalogue (./core/air-quality/catalogue.ts): the same for every caller, computed once. */
 const answer: MetricCatalogue = {

@@ -1,9 +1,9 @@
 import { v2MeasurementRoutes } from '../routes/v2-measurements';
 import { defineRoute } from '../core/http/define-route';
-import { queryRecentMeasurements, type RecentQuery } from '../core/recent-measurements';
-import { recentMeasurementsReply } from './recent-answer';
-import { readableDatasources } from '../core/roles';
-import { countForRequest } from '../core/observability/request-telemetry';
+import { queryRecentMeasurements, type RecentQuery } from '../core/measurements/recent-measurements';
+import { recentMeasurementsReply } from '../core/clarity/recent-answer';
+import { readableDatasources } from '../core/orgs/roles';
+import { countForRequest } from '../core/http/request-telemetry';
 import { METRIC } from '../core/observability/metric-names';
 
 export const handler = defineRoute(

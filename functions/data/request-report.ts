@@ -1,13 +1,13 @@
 import { v2ReportRoutes } from '../routes/v2-reports';
 import { defineRoute } from '../core/http/define-route';
-import { getDatasources } from '../core/datasources';
-import { BadRequestError, ServiceUnavailableError } from '../core/errors';
+import { getDatasources } from '../core/datasources/datasources';
+import { BadRequestError, ServiceUnavailableError } from '../core/platform/errors';
 import type { ReportQuery } from '../core/reports/report-query';
 import { sendReportMessages } from '../core/reports/report-queue';
 import { createReport, failReport } from '../core/reports/report-records';
-import { readableDatasources } from '../core/roles';
-import { reportRecord } from './report-answer';
-import { normalFormat } from './report-schemas';
+import { readableDatasources } from '../core/orgs/roles';
+import { reportRecord } from '../core/reports/report-answer';
+import { normalFormat } from '../core/clarity/report-schemas';
 
 /**
  * `POST /v2/report-requests`: checks the datasources against the grant, counts the request in

@@ -2,8 +2,8 @@ import { v2KeyRoutes } from '../routes/v2-keys';
 import { defineRoute } from '../core/http/define-route';
 import { ok } from '../core/http/reply';
 import { headerValue } from '../core/http/headers';
-import { applicationActor } from '../core/access';
-import { revokeOwnKey } from '../core/application-keys';
+import { applicationActor } from '../core/identity/access';
+import { revokeOwnKey } from '../core/applications';
 
 /** The holder of a key revokes it: "I just pasted it somewhere". */
 export const handler = defineRoute(v2KeyRoutes.v2RevokeKey, async ({ principal, event }) => {

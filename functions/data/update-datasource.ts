@@ -1,8 +1,8 @@
 import { v2DatasourceRoutes } from '../routes/v2-datasources';
 import { defineRoute } from '../core/http/define-route';
 import { ok } from '../core/http/reply';
-import { updateDatasourceAnnotations } from '../core/datasources';
-import { toV2Datasource } from './v2-datasources';
+import { updateDatasourceAnnotations } from '../core/datasources/datasources';
+import { toV2Datasource } from '../core/clarity/v2-datasources';
 
 export const handler = defineRoute(v2DatasourceRoutes.v2UpdateDatasource, async ({ params, query, body, actor }) => {
   const datasource = await updateDatasourceAnnotations(query.org, params.datasourceId, body.orgAnnotations, actor);

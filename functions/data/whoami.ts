@@ -2,8 +2,8 @@ import { v2WhoamiRoutes } from '../routes/v2-whoami';
 import { defineRoute } from '../core/http/define-route';
 import { ok } from '../core/http/reply';
 import { loadApplication } from '../core/applications';
-import { UnauthorizedError } from '../core/errors';
-import { limitsOf } from '../core/application-limits';
+import { UnauthorizedError } from '../core/platform/errors';
+import { limitsOf } from '../core/applications';
 
 /** The application behind the key, with its current grants (read fresh, not from the authorizer's snapshot). */
 export const handler = defineRoute(v2WhoamiRoutes.v2Whoami, async ({ principal }) => {

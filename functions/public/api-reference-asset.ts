@@ -1,7 +1,7 @@
 import { publicRoutes } from '../routes/public';
 import { definePublicRoute } from '../core/http/define-public-route';
-import { NotFoundError } from '../core/errors';
-import { apiReferenceAsset, isApiReferenceAsset } from './api-reference-files';
+import { NotFoundError } from '../core/platform/errors';
+import { apiReferenceAsset, isApiReferenceAsset } from '../core/http/api-reference-files';
 
 export const handler = definePublicRoute(publicRoutes.apiReferenceAsset, async ({ params }) => {
   if (!isApiReferenceAsset(params.asset)) throw new NotFoundError('No such file of the API reference.');

@@ -1,6 +1,6 @@
 import { publicRoutes } from '../routes/public';
 import { definePublicRoute } from '../core/http/define-public-route';
-import { API_REFERENCE_PAGE } from './api-reference-files';
+import { API_REFERENCE_PAGE } from '../core/http/api-reference-files';
 
 export const handler = definePublicRoute(publicRoutes.apiReference, async () => ({
   status: 200,

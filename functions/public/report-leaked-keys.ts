@@ -2,16 +2,16 @@ import { publicRoutes } from '../routes/public';
 import { definePublicRoute } from '../core/http/define-public-route';
 import { ok } from '../core/http/reply';
 import { headerValue } from '../core/http/headers';
-import { getSecretScannerKeysUrl } from '../core/config';
-import { ServiceUnavailableError, UnauthorizedError } from '../core/errors';
-import { revokeReportedKey, type LeakReport } from '../core/application-keys';
+import { getSecretScannerKeysUrl } from '../core/platform/config';
+import { ServiceUnavailableError, UnauthorizedError } from '../core/platform/errors';
+import { revokeReportedKey, type LeakReport } from '../core/applications';
 import {
   createScannerKeySource,
   KEY_IDENTIFIER_HEADER,
   SIGNATURE_HEADER,
   verifyScannerRequest,
   type ScannerKeySource,
-} from '../auth/secret-scanner-signature';
+} from '../core/identity/secret-scanner-signature';
 
 /** Candidates revoked at once: enough to answer a large batch quickly, few enough to stay polite to DynamoDB. */
 const CONCURRENCY = 8;

@@ -1,4 +1,4 @@
-import * as admin from '../admin/schemas';
+import * as admin from './admin-schemas';
 import { routeTable } from '../core/http/route';
 
 /** An org's audit log. */

@@ -1,7 +1,7 @@
-import * as admin from '../admin/schemas';
+import * as admin from './admin-schemas';
 import { routeTable } from '../core/http/route';
 import { PAGED_LISTING_DESCRIPTION } from '../core/http/common-schemas';
-import { REVOCATION_SECONDS } from '../core/limits';
+import { REVOCATION_SECONDS } from '../core/platform/limits';
 
 /** Applications connected to an org, with their roles. */
 export const connectionRoutes = routeTable({

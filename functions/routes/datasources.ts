@@ -1,7 +1,8 @@
-import * as admin from '../admin/schemas';
+import * as admin from './admin-schemas';
 import { routeTable } from '../core/http/route';
 import { PAGED_LISTING_DESCRIPTION } from '../core/http/common-schemas';
-import { DAY_MS, RETENTION_MS } from '../core/measurement-windows';
+import { RETENTION_MS } from '../core/measurements/measurement-windows';
+import { DAY_MS } from '../core/platform/time';
 
 /** An org's datasources (admin API). */
 export const datasourceRoutes = routeTable({

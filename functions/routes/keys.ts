@@ -1,6 +1,6 @@
-import * as admin from '../admin/schemas';
+import * as admin from './admin-schemas';
 import { routeTable } from '../core/http/route';
-import { MAX_KEYS_PER_APPLICATION, REVOCATION_SECONDS } from '../core/limits';
+import { MAX_KEYS_PER_APPLICATION, REVOCATION_SECONDS } from '../core/platform/limits';
 
 /** An application's API keys. */
 export const keyRoutes = routeTable({

@@ -5,9 +5,9 @@ import {
   leakedKeyVerdictsSchema,
   openApiDocumentSchema,
   textBodySchema,
-} from '../public/schemas';
+} from '../core/http/public-schemas';
 import { routeTable } from '../core/http/route';
-import { MAX_LEAKED_KEY_CANDIDATES, REVOCATION_SECONDS } from '../core/limits';
+import { MAX_LEAKED_KEY_CANDIDATES, REVOCATION_SECONDS } from '../core/platform/limits';
 
 /** Public routes: no credential. */
 export const publicRoutes = routeTable({

@@ -1,6 +1,6 @@
-import * as data from '../data/schemas';
+import * as data from '../core/clarity/v2-schemas';
 import { routeTable } from '../core/http/route';
-import { REVOCATION_SECONDS } from '../core/limits';
+import { REVOCATION_SECONDS } from '../core/platform/limits';
 
 /** The calling key itself (data API). */
 export const v2KeyRoutes = routeTable({

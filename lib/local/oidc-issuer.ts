@@ -5,7 +5,7 @@ import { exportJWK, generateKeyPair, importJWK, SignJWT, type JWK } from 'jose';
 /**
  * A local OIDC issuer for people's tokens: it signs JWTs with an ES256 key it generated and
  * publishes the public half as a JWKS. The admin API verifies these tokens with the very code
- * that verifies Cognito's in the cloud (functions/auth/verify-person-token.ts); only the
+ * that verifies Cognito's in the cloud (functions/core/identity/verify-person-token.ts); only the
  * configured issuer, audience and JWKS URL differ. Exists in the local server only.
  */
 

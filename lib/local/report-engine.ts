@@ -1,4 +1,4 @@
-import { runReportMessage, type TaskContext } from '../../functions/workers/report-tasks';
+import { runReportMessage, type TaskContext } from '../../functions/core/reports/report-tasks';
 import { useLocalReportEngine, type ReportMessage } from '../../functions/core/reports/report-queue';
 
 /**

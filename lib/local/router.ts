@@ -12,7 +12,7 @@ import type { CredentialKind, RouteDefinition } from '../../functions/core/http/
 import { GATEWAY_RESPONSES, type GatewayResponseType } from '../../functions/core/http/gateway-responses';
 import { headerValue } from '../../functions/core/http/headers';
 import { AUTHORIZERS } from '../authorizers';
-import { readApplicationLimits } from '../../functions/core/application-limits';
+import { readApplicationLimits } from '../../functions/core/applications';
 import type { ApplicationLimits } from '../../functions/core/applications';
 import { RateLimiter, type LimitVerdict } from './rate-limiter';
 

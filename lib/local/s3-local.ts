@@ -6,7 +6,7 @@ import { freePort } from './dynamodb-local';
  * A local S3 API (the npm package `s3rver`, pure JavaScript), started and stopped by the
  * project: the archive and report files live in `dataDir` (`.datagate/s3` under `npm start`,
  * git-ignored; a temporary folder in tests). It takes path-style URLs and the fixed
- * credentials `S3RVER`/`S3RVER` (functions/core/blob-store.ts uses them when S3_ENDPOINT is
+ * credentials `S3RVER`/`S3RVER` (functions/core/store/blob-store.ts uses them when S3_ENDPOINT is
  * set), and serves pre-signed GETs, so report links work from this machine. It does not check
  * their signatures or expiry as S3 does (see docs/architecture.md).
  */

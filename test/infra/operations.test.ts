@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Stack } from 'aws-cdk-lib';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { TABLE_SCHEMA } from '../../functions/core/table-schema';
+import { TABLE_SCHEMA } from '../../functions/core/store/table-schema';
 import { routeList } from '../../functions/routes';
 import { AUTHORIZERS } from '../../lib/authorizers';
 import { ALARM_THRESHOLDS } from '../../lib/monitoring';
@@ -265,14 +265,64 @@ describe('Datagate stack: operations', () => {
       topicId = Object.keys(template.findResources('AWS::SNS::Topic'))[0]!;
     });
 
-    test('every alarm notifies the one SNS topic on ALARM and OK, explains itself and ignores missing data', () => {
+    test('every alarm notifies the one SNS topic on ALARM and OK, explains itself and ignores missing data (but the archiver lag)', () => {
       expect(alarms.length).toBeGreaterThan(0);
       for (const alarm of alarms) {
         expect(alarm.Properties.AlarmActions).toEqual([{ Ref: topicId }]);
         expect(alarm.Properties.OKActions).toEqual([{ Ref: topicId }]);
         expect(alarm.Properties.AlarmDescription).toMatch(/docs\/operations\.md#/);
-        expect(alarm.Properties.TreatMissingData).toBe('notBreaching');
+        // An archiver that does not run at all leaves no data: that is its lag alarm's case.
+        expect(alarm.Properties.TreatMissingData).toBe(alarm.id.includes('ArchiverLag') ? 'breaching' : 'notBreaching');
       }
+    });
+
+    test('a message in the report dead-letter queue is alarmed at once', () => {
+      const [deadLetterQueueId] = Object.entries(resources).find(
+        ([id, resource]) => resource.Type === 'AWS::SQS::Queue' && id.includes('ReportDeadLetterQueue'),
+      )!;
+      expect(singleMetric('ReportDeadLetters')).toMatchObject({
+        Namespace: 'AWS/SQS',
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Stat: 'Maximum',
+        Threshold: ALARM_THRESHOLDS.reportDeadLetters,
+        Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [deadLetterQueueId, 'QueueName'] } }],
+      });
+      expect(alarmNamed('ReportDeadLetters').EvaluationPeriods).toBe(1);
+    });
+
+    test('archiver lag: failed, missing or budget-long runs of the archiver for 30 minutes raise an alarm', () => {
+      const alarm = alarmNamed('ArchiverLag');
+      const archiverId = Object.keys(ownFunctions(template)).find((id) => id.includes('Archiver'))!;
+      const metrics = Object.fromEntries(
+        alarm.Metrics.filter((query: Json) => query.MetricStat).map((query: Json) => [
+          query.Id,
+          {
+            name: query.MetricStat.Metric.MetricName,
+            stat: query.MetricStat.Stat,
+            period: query.MetricStat.Period,
+            fn: query.MetricStat.Metric.Dimensions[0].Value.Ref,
+          },
+        ]),
+      );
+      expect(metrics).toEqual({
+        errors: { name: 'Errors', stat: 'Sum', period: 600, fn: archiverId },
+        runs: { name: 'Invocations', stat: 'Sum', period: 600, fn: archiverId },
+        shortest: { name: 'Duration', stat: 'Minimum', period: 600, fn: archiverId },
+      });
+      const expression = alarm.Metrics.find((query: Json) => query.Expression).Expression;
+      // The run's budget: its timeout less the two minutes it keeps for the last batch.
+      const timeoutSeconds = resources[archiverId].Properties.Timeout;
+      expect(expression).toBe(
+        `IF(FILL(errors, 0) > 0 OR FILL(runs, 0) < 1 OR FILL(shortest, 0) >= ${(timeoutSeconds - 120) * 1000}, 1, 0)`,
+      );
+      expect({ periods: alarm.EvaluationPeriods, threshold: alarm.Threshold }).toEqual({
+        periods: ALARM_THRESHOLDS.archiverLagPeriods,
+        threshold: 1,
+      });
+      const schedule = Object.values(template.findResources('AWS::Events::Rule')).find((rule: Json) =>
+        JSON.stringify(rule.Properties.Targets).includes(archiverId),
+      ) as Json;
+      expect(schedule.Properties.ScheduleExpression).toBe('rate(10 minutes)');
     });
 
     test('the alarm email is subscribed to the topic, which is encrypted with a rotating key', () => {

@@ -1,6 +1,6 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { GATEWAY_RESPONSES } from '../../functions/core/http/gateway-responses';
-import { TABLE_SCHEMA } from '../../functions/core/table-schema';
+import { TABLE_SCHEMA } from '../../functions/core/store/table-schema';
 import { routeList } from '../../functions/routes';
 import { AUTHORIZERS } from '../../lib/authorizers';
 import { ownFunctions, referencedId, referencedIds } from '../support/template-functions';

@@ -1,4 +1,4 @@
-import { updateNow } from '../../functions/core/table';
+import { updateNow } from '../../functions/core/store/table';
 import { useTestApi } from '../support/local-api';
 import {
   connect,

@@ -1,8 +1,8 @@
 import { readArchivedMinutes } from '../../functions/core/archive/archive-reader';
 import { archiveDayKey, dayOf } from '../../functions/core/archive/archive-format';
-import { getArchiveState, resetArchiveMark } from '../../functions/core/archive/archive-state';
+import { getArchiveState, resetArchiveMark } from '../../functions/core/measurements/archive-state';
 import { runArchiver } from '../../functions/core/archive/archiver';
-import { readObject } from '../../functions/core/blob-store';
+import { readObject } from '../../functions/core/store/blob-store';
 import { useTestApi } from '../support/local-api';
 import { dataOrg, ingest, type DataOrg } from '../support/data-api';
 

@@ -1,5 +1,5 @@
 import { routes, type RouteName } from '../../functions/routes';
-import { allows, type Role } from '../../functions/core/roles';
+import { allows, type Role } from '../../functions/core/orgs/roles';
 import type { PersonRoute } from '../../functions/core/http/route';
 import { startTestApi, type TestApi } from '../support/local-api';
 import {

@@ -1,7 +1,7 @@
 import { DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { REPORTS_PER_ORG_PER_DAY, REPORT_STALL_MINUTES, STALLED_MESSAGE } from '../../functions/core/reports/report-records';
-import { documentClient } from '../../functions/core/table';
-import type { Role } from '../../functions/core/roles';
+import { documentClient } from '../../functions/core/store/table';
+import type { Role } from '../../functions/core/orgs/roles';
 import { ensureTable, localClient } from '../../lib/local/dynamodb-local';
 import { startTestApi, type ApiAnswer, type TestApi } from '../support/local-api';
 import {

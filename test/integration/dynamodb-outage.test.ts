@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { documentClient } from '../../functions/core/table';
+import { documentClient } from '../../functions/core/store/table';
 import { ensureTable, freePort, localClient, startDynamoDbLocal, type RunningDynamoDb } from '../../lib/local/dynamodb-local';
 import { startTestApi, type TestApi } from '../support/local-api';
 import { connect, createApplication, createOrg, signIn } from '../support/scenario';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { documentClient } from '../../functions/core/table';
+import { documentClient } from '../../functions/core/store/table';
 import { localClient } from '../../lib/local/dynamodb-local';
 import { useTestApi, type TestApi } from '../support/local-api';
 import { dataOrg } from '../support/data-api';

@@ -1,7 +1,7 @@
 import { parquetReadObjects } from 'hyparquet';
 import { runArchiver } from '../../functions/core/archive/archiver';
-import { measurementKey } from '../../functions/core/measurements';
-import { deleteNow } from '../../functions/core/table';
+import { measurementKey } from '../../functions/core/measurements/measurements';
+import { deleteNow } from '../../functions/core/store/table';
 import { getReport } from '../../functions/core/reports/report-records';
 import { useTestApi, type TestApi } from '../support/local-api';
 import { dataOrg, ingest, type DataOrg } from '../support/data-api';

@@ -1,6 +1,6 @@
 import { useTestApi } from '../support/local-api';
 import { dataOrg, type DataOrg } from '../support/data-api';
-import { readRollups } from '../../functions/core/measurement-rollups';
+import { readRollups } from '../../functions/core/measurements/measurement-rollups';
 
 /**
  * Rolled-up means: the hourly and daily aggregates ingest maintains must equal the sums and

@@ -1,5 +1,5 @@
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { documentClient } from '../../functions/core/table';
+import { documentClient } from '../../functions/core/store/table';
 import { localClient } from '../../lib/local/dynamodb-local';
 import { useTestApi } from '../support/local-api';
 import { connect, createApplication, createDatasource, createOrg, expectStatus, signIn } from '../support/scenario';

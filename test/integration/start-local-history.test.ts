@@ -199,11 +199,11 @@ describe('npm start after any history of its data folder', () => {
       await ensureTable(dynamo.endpoint, 'datagate');
       process.env.DYNAMODB_ENDPOINT = dynamo.endpoint;
       process.env.TABLE_NAME = 'datagate';
-      const { createOrg } = await import('../../functions/core/orgs');
-      const { createDatasource } = await import('../../functions/core/datasources');
+      const { createOrg } = await import('../../functions/core/orgs/orgs');
+      const { createDatasource } = await import('../../functions/core/datasources/datasources');
       const { createApplication } = await import('../../functions/core/applications');
-      const { connectApplication } = await import('../../functions/core/application-connections');
-      const { createKey } = await import('../../functions/core/application-keys');
+      const { connectApplication } = await import('../../functions/core/applications');
+      const { createKey } = await import('../../functions/core/applications');
       const ada = { type: 'person' as const, id: 'ada@riverside.example' };
       const grace = { type: 'person' as const, id: 'grace@northfield.example' };
       const riverside = await createOrg('Riverside City Council', ada.id);

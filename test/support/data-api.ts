@@ -1,4 +1,4 @@
-import type { Role } from '../../functions/core/roles';
+import type { Role } from '../../functions/core/orgs/roles';
 import type { TestApi } from './local-api';
 import { connect, createApplication, expectStatus, signIn, createOrg, type Member } from './scenario';
 

@@ -1,5 +1,5 @@
 import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
-import type { ScannerKeysDocument } from '../../functions/auth/secret-scanner-signature';
+import type { ScannerKeysDocument } from '../../functions/core/identity/secret-scanner-signature';
 
 /**
  * A secret scanner of our own for tests: an ECDSA P-256 key pair made with node:crypto, its

@@ -1,4 +1,4 @@
-import type { Role } from '../../functions/core/roles';
+import type { Role } from '../../functions/core/orgs/roles';
 import { uniqueEmail, type TestApi } from './local-api';
 
 /**

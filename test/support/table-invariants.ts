@@ -1,5 +1,6 @@
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { DAY_MS, HOUR_MS, baseOfStoredName } from '../../functions/core/air-quality/derived-metrics';
+import { baseOfStoredName } from '../../functions/core/air-quality/derived-metrics';
+import { DAY_MS, HOUR_MS } from '../../functions/core/platform/time';
 
 /**
  * The invariants of the single table, checked over every item of a table (a test's own), from

@@ -1,12 +1,6 @@
 import { CATALOGUE, catalogueMetric, ingestName, metricsOf } from '../../functions/core/air-quality/catalogue';
-import {
-  HOUR_MS,
-  DAY_MS,
-  dayRows,
-  hourRows,
-  totalsOfMinutes,
-  type PeriodTotals,
-} from '../../functions/core/air-quality/derived-metrics';
+import { DAY_MS, HOUR_MS } from '../../functions/core/platform/time';
+import { dayRows, hourRows, totalsOfMinutes, type PeriodTotals } from '../../functions/core/air-quality/derived-metrics';
 import { metricFilter } from '../../functions/core/air-quality/metric-select';
 import { nowcast } from '../../functions/core/air-quality/nowcast';
 

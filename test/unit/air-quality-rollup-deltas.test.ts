@@ -1,4 +1,4 @@
-import { DAY_MS, HOUR_MS } from '../../functions/core/air-quality/derived-metrics';
+import { DAY_MS, HOUR_MS } from '../../functions/core/platform/time';
 import { rollupDeltas } from '../../functions/core/air-quality/rollup-deltas';
 
 const T0 = Date.parse('2026-11-20T00:00:00.000Z');

@@ -1,4 +1,4 @@
-import { apiKeyHint, digestApiKey, issueApiKey, isWellFormedApiKey } from '../../functions/core/api-keys';
+import { apiKeyHint, digestApiKey, issueApiKey, isWellFormedApiKey } from '../../functions/core/applications';
 
 describe('API keys', () => {
   it('are issued with the dgk_ prefix, a fixed length and a valid checksum', () => {

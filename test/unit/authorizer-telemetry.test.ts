@@ -1,9 +1,9 @@
 import { mockClient } from 'aws-sdk-client-mock';
 import type { APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { clearApiKeyCache } from '../../functions/auth/verify-api-key';
+import { clearApiKeyCache } from '../../functions/core/identity/verify-api-key';
 import { handler as apiKeyAuthorizer } from '../../functions/auth/api-key-authorizer';
-import { digestApiKey, issueApiKey } from '../../functions/core/api-keys';
+import { digestApiKey, issueApiKey } from '../../functions/core/applications';
 import { captureOutput, metricValue, type CapturedOutput } from '../support/captured-output';
 
 const ddb = mockClient(DynamoDBDocumentClient);

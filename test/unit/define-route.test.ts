@@ -3,7 +3,7 @@ import * as z from 'zod/mini';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { defineRoute } from '../../functions/core/http/define-route';
 import { ok } from '../../functions/core/http/reply';
-import { ConflictError, NotFoundError } from '../../functions/core/errors';
+import { ConflictError, NotFoundError } from '../../functions/core/platform/errors';
 import { DynamoDBServiceException } from '@aws-sdk/client-dynamodb';
 import { idSchema } from '../../functions/core/http/common-schemas';
 import type { RouteDefinition } from '../../functions/core/http/route';

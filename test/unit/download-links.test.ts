@@ -1,6 +1,6 @@
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { presignObjectUrl } from '../../functions/core/download-links';
+import { presignObjectUrl } from '../../functions/core/store/download-links';
 
 // The route's signer (no S3 client in its bundle) must hand out exactly the link the S3 client's
 // own presigner would: same host, path, query and signature, for the same object, credentials,
@@ -12,7 +12,7 @@ const credentials = {
   sessionToken: 'session/token+=',
 };
 const signingDate = new Date('2026-11-28T12:34:56Z');
-// As functions/core/blob-store.ts configures its client.
+// As functions/core/store/blob-store.ts configures its client.
 const checksums = { requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' } as const;
 
 function sdkLink(bucket: string, key: string, region: string, expiresIn: number, endpoint?: string): Promise<string> {

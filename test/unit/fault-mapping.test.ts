@@ -1,7 +1,7 @@
 import { TransactWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { transact, translateDynamoError } from '../../functions/core/table';
-import { ServiceUnavailableError } from '../../functions/core/errors';
+import { transact, translateDynamoError } from '../../functions/core/store/table';
+import { ServiceUnavailableError } from '../../functions/core/platform/errors';
 import { FAULT_KINDS, faultError } from '../support/dynamo-faults';
 import { brokenInvariants } from '../support/table-invariants';
 

@@ -10,8 +10,8 @@ import {
   GetUsagePlansCommand,
   UpdateUsagePlanCommand,
 } from '@aws-sdk/client-api-gateway';
-import { removeUsagePlan, syncUsagePlan } from '../../functions/core/gateway-usage-plans';
-import { usageKeyValue } from '../../functions/core/usage-key';
+import { removeUsagePlan, syncUsagePlan } from '../../functions/core/applications';
+import { usageKeyValue } from '../../functions/core/applications';
 
 const gateway = mockClient(APIGatewayClient);
 const APP = 'app_000000000000000000000001';

@@ -1,6 +1,6 @@
-import { MAX_GRANT_SNAPSHOT_BYTES, grantSnapshotUpdates, grantsOf } from '../../functions/core/api-keys';
-import type { Connection } from '../../functions/core/connections';
-import { ConflictError } from '../../functions/core/errors';
+import { MAX_GRANT_SNAPSHOT_BYTES, grantSnapshotUpdates, grantsOf } from '../../functions/core/applications';
+import type { Connection } from '../../functions/core/applications';
+import { ConflictError } from '../../functions/core/platform/errors';
 
 const connection = (index: number, datasourceIds?: string[]): Connection => ({
   orgId: `org_${String(index).padStart(24, '0')}`,

@@ -1,4 +1,5 @@
-import { DAY_MS, HOUR_MS, periodStart, selectMetrics, windowStart, type Row } from '../../functions/core/measurement-windows';
+import { DAY_MS, HOUR_MS } from '../../functions/core/platform/time';
+import { periodStart, selectMetrics, windowStart, type Row } from '../../functions/core/measurements/measurement-windows';
 
 // Hourly and daily means are derived from aggregates: test/unit/air-quality-derived.test.ts.
 

@@ -1,24 +1,29 @@
 import { buildOpenApiDocument } from '../../functions/core/http/openapi';
 import { routeList } from '../../functions/routes';
-import { MAX_KEYS_PER_APPLICATION, MAX_UNPAGED_ITEMS } from '../../functions/core/limits';
-import { MAX_FUTURE_MS, MAX_MEASUREMENTS_PER_ANSWER, RETENTION_MS, WINDOW_MS } from '../../functions/core/measurement-windows';
+import { MAX_KEYS_PER_APPLICATION, MAX_UNPAGED_ITEMS } from '../../functions/core/platform/limits';
+import {
+  MAX_FUTURE_MS,
+  MAX_MEASUREMENTS_PER_ANSWER,
+  RETENTION_MS,
+  WINDOW_MS,
+} from '../../functions/core/measurements/measurement-windows';
 import {
   getContinuationSettleMs,
   getKeyCacheTtlSeconds,
   getMaxValuesPerAnswer,
   getReportRowsPerFile,
   MAX_BODY_BYTES,
-} from '../../functions/core/config';
-import { apiKeyHint, issueApiKey } from '../../functions/core/api-keys';
-import { signContinuationToken, verifyContinuationToken } from '../../functions/core/continuation-tokens';
-import { measurementSchema } from '../../functions/data/schemas';
-import { whoamiSchema } from '../../functions/data/schemas';
+} from '../../functions/core/platform/config';
+import { apiKeyHint, issueApiKey } from '../../functions/core/applications';
+import { signContinuationToken, verifyContinuationToken } from '../../functions/core/measurements/continuation-tokens';
+import { measurementSchema } from '../../functions/core/clarity/v2-schemas';
+import { whoamiSchema } from '../../functions/core/clarity/v2-schemas';
 import { metricsOf } from '../../functions/core/air-quality/catalogue';
 import { ROLLING_HOURS } from '../../functions/core/air-quality/derived-metrics';
 import { NOWCAST_HOURS, nowcast } from '../../functions/core/air-quality/nowcast';
 import { AQI_TABLES, aqiOf } from '../../functions/core/air-quality/aqi';
 import { REPORTS_PER_ORG_PER_DAY, REPORT_RETENTION_DAYS } from '../../functions/core/reports/report-limits';
-import { MAX_REPORT_DAYS } from '../../functions/data/report-schemas';
+import { MAX_REPORT_DAYS } from '../../functions/core/clarity/report-schemas';
 import { IDEMPOTENCY_WINDOW_SECONDS } from '../../functions/core/http/idempotency-key';
 
 /**

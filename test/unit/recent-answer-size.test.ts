@@ -1,8 +1,13 @@
 import { replyResult } from '../../functions/core/http/reply';
-import type { ApplicationPrincipal } from '../../functions/core/principal';
-import { MAX_MEASUREMENTS_PER_ANSWER, fitAnswer, type RecentQuery, type Row } from '../../functions/core/measurement-windows';
-import type { RecentAnswer } from '../../functions/core/recent-measurements';
-import { recentMeasurementsReply } from '../../functions/data/recent-answer';
+import type { ApplicationPrincipal } from '../../functions/core/identity/principal';
+import {
+  MAX_MEASUREMENTS_PER_ANSWER,
+  fitAnswer,
+  type RecentQuery,
+  type Row,
+} from '../../functions/core/measurements/measurement-windows';
+import type { RecentAnswer } from '../../functions/core/measurements/recent-measurements';
+import { recentMeasurementsReply } from '../../functions/core/clarity/recent-answer';
 
 /**
  * The default answer cap against Lambda's 6 MB synchronous response limit: the largest answers

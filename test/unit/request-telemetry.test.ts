@@ -2,9 +2,9 @@ import * as z from 'zod/mini';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { defineRoute } from '../../functions/core/http/define-route';
 import { ok } from '../../functions/core/http/reply';
-import { ForbiddenError } from '../../functions/core/errors';
+import { ForbiddenError } from '../../functions/core/platform/errors';
 import type { RouteDefinition } from '../../functions/core/http/route';
-import { countForRequest } from '../../functions/core/observability/request-telemetry';
+import { countForRequest } from '../../functions/core/http/request-telemetry';
 import { readableLine } from '../../functions/core/observability/logger';
 import { captureOutput, dimensionSets, metricValue, type CapturedOutput } from '../support/captured-output';
 

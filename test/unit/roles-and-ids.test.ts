@@ -1,6 +1,6 @@
-import { allows, readableDatasources, rolesSchema } from '../../functions/core/roles';
-import { isId, newId } from '../../functions/core/ids';
-import { decodePageToken, encodePageToken } from '../../functions/core/table';
+import { allows, readableDatasources, rolesSchema } from '../../functions/core/orgs/roles';
+import { isId, newId } from '../../functions/core/platform/ids';
+import { decodePageToken, encodePageToken } from '../../functions/core/store/table';
 
 describe('roles', () => {
   it('follow the contract table: permissions are the union of roles', () => {

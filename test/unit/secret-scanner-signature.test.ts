@@ -4,7 +4,7 @@ import {
   isValidScannerSignature,
   parseScannerKeys,
   verifyScannerRequest,
-} from '../../functions/auth/secret-scanner-signature';
+} from '../../functions/core/identity/secret-scanner-signature';
 import { createTestScanner } from '../support/scanner-keys';
 
 const BODY = JSON.stringify([

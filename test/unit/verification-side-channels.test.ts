@@ -1,7 +1,7 @@
 import { mockClient } from 'aws-sdk-client-mock';
 import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { clearApiKeyCache, verifyApiKey } from '../../functions/auth/verify-api-key';
-import { digestApiKey, issueApiKey } from '../../functions/core/api-keys';
+import { clearApiKeyCache, verifyApiKey } from '../../functions/core/identity/verify-api-key';
+import { digestApiKey, issueApiKey } from '../../functions/core/applications';
 
 /**
  * What a caller can learn from how a refused key is verified, proven by structure rather than

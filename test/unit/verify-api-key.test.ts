@@ -1,8 +1,8 @@
 import { mockClient } from 'aws-sdk-client-mock';
 import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { clearApiKeyCache, verifyApiKey } from '../../functions/auth/verify-api-key';
+import { clearApiKeyCache, verifyApiKey } from '../../functions/core/identity/verify-api-key';
 import { handler as apiKeyAuthorizer } from '../../functions/auth/api-key-authorizer';
-import { digestApiKey, issueApiKey } from '../../functions/core/api-keys';
+import { digestApiKey, issueApiKey } from '../../functions/core/applications';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 

@@ -10,7 +10,7 @@ import { createLocalIssuer, type LocalIssuer } from '../../lib/local/oidc-issuer
 
 let server: Server;
 let issuer: LocalIssuer;
-let verifyPersonToken: typeof import('../../functions/auth/verify-person-token').verifyPersonToken;
+let verifyPersonToken: typeof import('../../functions/core/identity/verify-person-token').verifyPersonToken;
 
 beforeAll(async () => {
   server = createServer((request, response) => {
@@ -27,7 +27,7 @@ beforeAll(async () => {
   process.env.OIDC_ISSUER = issuer.issuer;
   process.env.OIDC_AUDIENCE = issuer.audience;
   process.env.OIDC_JWKS_URL = `${base}/jwks.json`;
-  ({ verifyPersonToken } = await import('../../functions/auth/verify-person-token'));
+  ({ verifyPersonToken } = await import('../../functions/core/identity/verify-person-token'));
 });
 
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
@@ -79,7 +79,7 @@ describe('person token verification', () => {
         process.env.OIDC_JWKS_URL = url;
         let fresh!: typeof verifyPersonToken;
         await jest.isolateModulesAsync(async () => {
-          fresh = (await import('../../functions/auth/verify-person-token')).verifyPersonToken;
+          fresh = (await import('../../functions/core/identity/verify-person-token')).verifyPersonToken;
         });
         await expect(fresh(`Bearer ${token}`)).rejects.toThrow();
       }

@@ -1,4 +1,4 @@
-import { withThousands } from '../../functions/core/limits';
+import { withThousands } from '../../functions/core/platform/limits';
 
 describe('withThousands', () => {
   it.each([

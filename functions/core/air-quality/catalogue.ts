@@ -1,3 +1,4 @@
+import type { OutputFrequency } from '../platform/time';
 /**
  * The metric catalogue: every metric the data API accepts and answers, under the names Clarity's
  * v2 API uses. No I/O; served as `GET /v2/metrics` and used by ingest, the query and `metricSelect`.
@@ -14,7 +15,7 @@
  * - Clarity API guide, "Metrics selection" (https://api-guide.clarity.io/v2/measurements/metrics-select/):
  *   categories with a leading colon (`:no2`, `:pollutant`, `:node2`, `:blackcarbon`), examples
  *   `only *nowcast*`, `default - *aqi*`.
- * - A real csv-wide export (../shared/fixtures/clarity-csv-wide-minute-sample.csv, from
+ * - A real csv-wide export (test/fixtures/clarity-csv-wide-minute-sample.csv, from
  *   healthyregions/clarity-aq-pipeline): the minute metric names, all ending in `Individual`.
  * - Public clients reading Clarity's hourly output use `pm2_5ConcMassNowcast`,
  *   `pm2_5ConcMassNowcastUsEpaAqi`, `pm10ConcMassNowcastUsEpaAqi`, `no2Conc1HourMean`,
@@ -25,8 +26,6 @@
  * takes particle mass in μg/m³, gases in ppb (the unit of the EPA's NO2 and SO2 AQI tables), and
  * says so here and in `GET /v2/metrics`. Clients that send other units get wrong AQIs, not an error.
  */
-
-export type OutputFrequency = 'minute' | 'hour' | 'day';
 
 /** The AQI pollutant tables of ./aqi.ts a metric's AQIs use. */
 export type AqiPollutant = 'pm2_5' | 'pm10' | 'no2' | 'so2' | 'o3';

@@ -1,11 +1,11 @@
-import type { OutputFrequency } from './catalogue';
+import type { OutputFrequency } from '../platform/time';
 
 /**
  * The csv-wide layout, as Clarity writes it (pure; the recent query and the report files share it).
  *
  * Sources: the Clarity API guide, "Metrics in measurements" (tabular answers carry each metric's
  * attributes as dot-notation columns `metric.raw`, `metric.value`, `metric.status`, and the qc
- * columns when asked), and a real Clarity csv-wide export (../shared/fixtures/, from
+ * columns when asked), and a real Clarity csv-wide export (test/fixtures/clarity-csv-wide-minute-sample.csv, from
  * healthyregions/clarity-aq-pipeline), whose header this module reproduces exactly:
  * - leading columns `datasourceId, sourceId, sourceType, outputFrequency`, then `time` (minute)
  *   or `startOfPeriod, endOfPeriod` (means), then `locationLatitude, locationLongitude`;

@@ -1,6 +1,7 @@
 import { aqiOfMetric } from './aqi';
 import { AQI_SUFFIX, BASE_METRICS, baseMetric, baseOfMinuteName, type BaseMetric } from './catalogue';
 import { NOWCAST_HOURS, nowcast } from './nowcast';
+import { DAY_MS, HOUR_MS } from '../platform/time';
 import { valueOf, type StoredReading } from './readings';
 
 /**
@@ -10,9 +11,6 @@ import { valueOf, type StoredReading } from './readings';
  * see `totalsOfMinutes`), so a query never needs more than the periods it answers plus the
  * 23 hours before them.
  */
-
-export const HOUR_MS = 3_600_000;
-export const DAY_MS = 86_400_000;
 
 /** Sum and count of one metric's values in one period. */
 export interface Totals {

@@ -1,5 +1,6 @@
-import { DAY_MS, HOUR_MS, baseOfStoredName, type Totals } from './derived-metrics';
+import { baseOfStoredName, type Totals } from './derived-metrics';
 import { valueOf, type StoredReading } from './readings';
+import { PERIOD_MS } from '../platform/time';
 
 /**
  * What one ingest batch changes in the hourly and daily aggregates (pure). Each written minute
@@ -13,7 +14,7 @@ import { valueOf, type StoredReading } from './readings';
 
 export type PeriodKind = 'hour' | 'day';
 
-export const PERIOD_MS: Record<PeriodKind, number> = { hour: HOUR_MS, day: DAY_MS };
+export { PERIOD_MS };
 
 /** One minute as stored: its time and its readings under stored (minute) names. */
 export interface MinuteValues {

@@ -1,5 +1,6 @@
 import { parquetReadObjects } from 'hyparquet';
 import { parquetWriteBuffer, type ColumnSource } from 'hyparquet-writer';
+import { DAY_MS } from '../platform/time';
 import {
   READING_STATUSES,
   readingOf,
@@ -31,7 +32,6 @@ export interface ArchivedMinute {
   metrics: Record<string, StoredReading>;
 }
 
-const DAY_MS = 86_400_000;
 const MAX_SCALE = 4;
 const INT32_LIMIT = 2 ** 31 - 1;
 

@@ -1,4 +1,4 @@
-import { readObject } from '../blob-store';
+import { readObject } from '../store/blob-store';
 import { archiveDayKey, daysBetween, decodeArchiveDay, type ArchivedMinute } from './archive-format';
 
 /** Day files read at once by one reader. */

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { readObject, writeObject } from '../blob-store';
-import { getContinuationSettleMs } from '../config';
-import { readReceipts, receiptMarkAt, type StoredMeasurement } from '../measurements';
+import { readObject, writeObject } from '../store/blob-store';
+import { getContinuationSettleMs } from '../platform/config';
+import { readReceipts, receiptMarkAt, type StoredMeasurement } from '../measurements/measurements';
 import { archiveDayKey, dayOf, decodeArchiveDay, encodeArchiveDay, mergeMinutes } from './archive-format';
-import { advanceMark, registeredOrgs, releaseLease, takeLease } from './archive-state';
+import { advanceMark, registeredOrgs, releaseLease, takeLease } from '../measurements/archive-state';
 
 /**
  * The archiver: moves every measurement into the archive's day files, in batches, following

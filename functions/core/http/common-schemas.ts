@@ -1,6 +1,7 @@
-import * as z from './zod';
-import { idPattern, type IdKind } from '../ids';
-import { MAX_APPLICATION_LIMITS, MAX_UNPAGED_ITEMS, withThousands } from '../limits';
+import * as z from '../platform/zod';
+import { idPattern, type IdKind } from '../platform/ids';
+import { ERROR_CODES } from '../platform/errors';
+import { MAX_APPLICATION_LIMITS, MAX_UNPAGED_ITEMS, withThousands } from '../platform/limits';
 
 /** An id of the server's own shape; anything else never reaches the database. */
 export const idSchema = (kind: IdKind) =>
@@ -10,24 +11,6 @@ export const idSchema = (kind: IdKind) =>
       z.regex(new RegExp(idPattern(kind)), `Not a valid ${kind} id.`),
       z.meta({ description: `A server-issued ${kind} id.` }),
     );
-
-/** Every `code` an error body carries (the contract's section 4), by status. */
-export const ERROR_CODES = [
-  'bad_request',
-  'validation_error',
-  'unauthorized',
-  'forbidden',
-  'not_found',
-  'conflict',
-  'idempotency_key_in_use',
-  'idempotency_key_reused',
-  'payload_too_large',
-  'unsupported_media_type',
-  'throttled',
-  'internal',
-  'unavailable',
-] as const;
-export type ErrorCode = (typeof ERROR_CODES)[number];
 
 /** The contract's error body (section 4). */
 export const errorBodySchema = z

@@ -1,6 +1,6 @@
-import { BadRequestError } from '../errors';
-import type { ApplicationPrincipal, PersonPrincipal } from '../principal';
-import { applicationActor, personActor, requireGrant, requireOrgPermission } from '../access';
+import { BadRequestError } from '../platform/errors';
+import type { ApplicationPrincipal, PersonPrincipal } from '../identity/principal';
+import { applicationActor, personActor, requireGrant, requireOrgPermission } from '../identity/access';
 import type { Reply } from './reply';
 import type { ApplicationRoute, PersonRoute, RouteDefinition } from './route';
 import { routeHandler, type AroundRun, type RouteRequest } from './route-handler';

@@ -1,7 +1,7 @@
 import type middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { HttpError } from '../errors';
-import { translateDynamoError } from '../table-errors';
+import { HttpError } from '../platform/errors';
+import { translateDynamoError } from '../store/table-errors';
 import type { ErrorBody } from './common-schemas';
 import { jsonResult } from './reply';
 

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { BadRequestError, HttpError } from '../errors';
+import { BadRequestError, HttpError } from '../platform/errors';
 import { headerValue } from './headers';
 import type { RouteDefinition } from './route';
 

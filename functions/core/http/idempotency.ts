@@ -1,8 +1,8 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { writeLog } from '../observability/logger';
-import { deleteNow, putNowUnless, updateNow, type ItemKey } from '../table';
-import type { ApplicationPrincipal, PersonPrincipal } from '../principal';
+import { deleteNow, putNowUnless, updateNow, type ItemKey } from '../store/table';
+import type { ApplicationPrincipal, PersonPrincipal } from '../identity/principal';
 import {
   IDEMPOTENCY_WINDOW_SECONDS,
   IDEMPOTENT_REPLAYED_HEADER,

@@ -1,6 +1,6 @@
-import * as z from './zod';
+import * as z from '../platform/zod';
 import { errorBodySchema } from './common-schemas';
-import { REVOCATION_SECONDS } from '../limits';
+import { REVOCATION_SECONDS } from '../platform/limits';
 import type { RouteDefinition, RouteResponse } from './route';
 import {
   IDEMPOTENCY_KEY_HEADER,

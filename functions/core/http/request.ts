@@ -1,7 +1,13 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import * as z from './zod';
-import { MAX_BODY_BYTES } from '../config';
-import { BadRequestError, NotFoundError, PayloadTooLargeError, UnsupportedMediaTypeError, type FieldProblem } from '../errors';
+import * as z from '../platform/zod';
+import { MAX_BODY_BYTES } from '../platform/config';
+import {
+  BadRequestError,
+  NotFoundError,
+  PayloadTooLargeError,
+  UnsupportedMediaTypeError,
+  type FieldProblem,
+} from '../platform/errors';
 import type { RouteDefinition } from './route';
 import { headerValue } from './headers';
 

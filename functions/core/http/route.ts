@@ -1,5 +1,5 @@
-import type * as z from './zod';
-import type { Permission } from '../roles';
+import type * as z from '../platform/zod';
+import type { Permission } from '../orgs/roles';
 
 /** Which credential a route takes (contract section 1); a route never accepts the other kind. */
 export type CredentialKind = 'person' | 'apiKey' | 'none';

@@ -1,5 +1,6 @@
 import { Logger, type LogItem } from '@aws-lambda-powertools/logger';
 import { METRICS_SERVICE } from './metric-names';
+import { getLogFormat } from '../platform/config';
 
 /**
  * THE logger of every handler and authorizer: AWS Powertools Logger, one JSON object a line
@@ -14,8 +15,7 @@ import { METRICS_SERVICE } from './metric-names';
 export type LogFormat = 'json' | 'readable' | 'silent';
 
 export function logFormat(): LogFormat {
-  const value = process.env.DATAGATE_LOG;
-  return value === 'silent' || value === 'readable' ? value : 'json';
+  return getLogFormat();
 }
 
 /** Fields every log line may carry; the request line carries all that apply. */

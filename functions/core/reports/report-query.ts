@@ -1,8 +1,8 @@
+import type { OutputFrequency } from '../platform/time';
 /**
  * A report request, normalised, and how its work is split: pure, no I/O.
  */
 
-export type OutputFrequency = 'minute' | 'hour' | 'day';
 export type ReportFileFormat = 'csv-wide' | 'parquet-wide';
 
 /** What a report was asked for, as kept on the report and echoed in `query`. */

@@ -1,5 +1,5 @@
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { getReportQueueUrl } from '../config';
+import { getReportQueueUrl } from '../platform/config';
 import type { FilePlan, PartPlan } from './report-query';
 
 /**

@@ -1,7 +1,16 @@
-import { ThrottledError } from '../errors';
-import { newId } from '../ids';
-import { getItem, putNew, queryAll, retryWhileUnavailable, transact, updateItem, updateNow, type StoredItem } from '../table';
-import type { Datasource } from '../datasources';
+import { ThrottledError } from '../platform/errors';
+import { newId } from '../platform/ids';
+import {
+  getItem,
+  putNew,
+  queryAll,
+  retryWhileUnavailable,
+  transact,
+  updateItem,
+  updateNow,
+  type StoredItem,
+} from '../store/table';
+import type { Datasource } from '../datasources/datasources';
 import type { ReportQuery } from './report-query';
 
 /**
@@ -14,7 +23,7 @@ import type { ReportQuery } from './report-query';
 
 export { REPORTS_PER_ORG_PER_DAY, REPORT_RETENTION_DAYS, REPORT_STALL_MINUTES } from './report-limits';
 import { REPORTS_PER_ORG_PER_DAY, REPORT_RETENTION_DAYS, REPORT_STALL_MINUTES } from './report-limits';
-const DAY_MS = 86_400_000;
+import { DAY_MS } from '../platform/time';
 
 export type ReportStatus = 'in-progress' | 'succeeded' | 'failed';
 export type ReportStage = 'plan' | 'parts' | 'files' | 'done';

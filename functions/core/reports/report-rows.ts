@@ -2,9 +2,10 @@ import { readArchivedMinutes } from '../archive/archive-reader';
 import { mergeMinutes } from '../archive/archive-format';
 import { dayRows, hourRows, totalsOfMinutes, ROLLING_HOURS, type DerivedRow } from '../air-quality/derived-metrics';
 import { metricFilter } from '../air-quality/metric-select';
-import { readMeasurements } from '../measurements';
-import { HOUR_MS, PERIOD_MS, RETENTION_MS, iso, selectRow, type Row } from '../measurement-windows';
-import type { OutputFrequency } from './report-query';
+import { readMeasurements } from '../measurements/measurements';
+import { HOUR_MS, PERIOD_MS } from '../platform/time';
+import { RETENTION_MS, iso, selectRow, type Row } from '../measurements/measurement-windows';
+import type { OutputFrequency } from '../platform/time';
 
 /** DynamoDB's TTL deletes a little after expiry; read it for a day longer than it keeps items. */
 const DYNAMO_READ_MARGIN_MS = 86_400_000;

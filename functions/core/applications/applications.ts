@@ -1,0 +1,305 @@
+import { newId } from '../platform/ids';
+import { auditEventPut, type Actor } from '../orgs/audit';
+import { getOrgs } from '../orgs/orgs';
+import { ConflictError, NotFoundError, ServiceUnavailableError } from '../platform/errors';
+import {
+  GSI1,
+  MAX_ATTEMPTS,
+  backoff,
+  batchGetAll,
+  deleteNow,
+  getItem,
+  putNew,
+  queryAll,
+  queryPage,
+  transact,
+  updateItem,
+  type ItemChanges,
+  type Page,
+  type StoredItem,
+  type TransactItem,
+} from '../store/table';
+import { keyDeletes, keyFromItem, newKeyItems, type ApiKey, type IssuedKey } from './api-keys';
+import { connectionDeletes, connectionFromItem, type Connection } from './connections';
+import { applicationPartition } from './application-partition';
+import { MAX_KEYS_PER_APPLICATION } from '../platform/limits';
+import { getDefaultApplicationLimits } from '../platform/config';
+
+/**
+ * Applications: software with its own identity, owned by one org.
+ *
+ * The application's partition `APP#<applicationId>` holds its whole aggregate, read with one
+ * Query: the application item (SK `APP`), its key records (SK `KEY#<keyId>`) and the orgs that
+ * connected it (SK `CONN#<orgId>`). GSI1 `OWNER#<orgId>` / `APP#<applicationId>` lists the
+ * applications an org created.
+ *
+ * Every change to keys or connections bumps the application item's `version` in the same
+ * transaction (optimistic lock), so the grant snapshots written onto key lookups (see
+ * api-keys.ts) are always computed from a state no concurrent writer has changed.
+ */
+
+export interface Application {
+  applicationId: string;
+  name: string;
+  ownerOrgId: string;
+  createdAt: string;
+  createdBy: string;
+  /** Set by an admin of the owner org; absent: the stack's defaults (see application-limits.ts). */
+  limits?: ApplicationLimits;
+}
+
+/** Requests a second (steady rate), burst, and requests a UTC day, enforced by API Gateway. */
+export interface ApplicationLimits {
+  requestsPerSecond: number;
+  burst: number;
+  requestsPerDay: number;
+}
+
+export const applicationKey = (applicationId: string) => ({ PK: applicationPartition(applicationId), SK: 'APP' });
+
+function toItem(application: Application): StoredItem & Application & { version: number } {
+  return {
+    ...applicationKey(application.applicationId),
+    type: 'application',
+    GSI1PK: `OWNER#${application.ownerOrgId}`,
+    GSI1SK: `APP#${application.applicationId}`,
+    ...application,
+    version: 0,
+  };
+}
+
+export function applicationFromItem(item: Record<string, unknown>): Application {
+  const { applicationId, name, ownerOrgId, createdAt, createdBy, limits } = item as unknown as Application;
+  return { applicationId, name, ownerOrgId, createdAt, createdBy, ...(limits ? { limits } : {}) };
+}
+
+/** An application with everything in its partition, as of one `version`. */
+export interface ApplicationAggregate {
+  application: Application;
+  version: number;
+  /** Set while a deletion is under way (see deleteApplication). */
+  deletedAt?: string;
+  keys: (ApiKey & { digest: string })[];
+  connections: Connection[];
+}
+
+/**
+ * Reads an application's partition (strongly consistent). An application being deleted reads
+ * as absent unless `includeDeleted` (the deletion itself resumes from it).
+ */
+export async function loadApplication(applicationId: string, includeDeleted = false): Promise<ApplicationAggregate | undefined> {
+  const items = await queryAll({ partition: applicationPartition(applicationId), consistent: true });
+  const root = items.find((item) => item.SK === 'APP');
+  if (!root || (root.deletedAt && !includeDeleted)) return undefined;
+  return {
+    application: applicationFromItem(root),
+    version: root.version as number,
+    ...(root.deletedAt ? { deletedAt: root.deletedAt as string } : {}),
+    keys: items
+      .filter((item) => String(item.SK).startsWith('KEY#'))
+      .map((item) => ({ ...keyFromItem(item), digest: item.digest as string })),
+    connections: items.filter((item) => String(item.SK).startsWith('CONN#')).map(connectionFromItem),
+  };
+}
+
+export async function getApplication(applicationId: string): Promise<Application | undefined> {
+  const item = await getItem(applicationKey(applicationId));
+  return item && !item.deletedAt ? applicationFromItem(item) : undefined;
+}
+
+/** Reads many applications by id; applications being deleted are left out. */
+export async function getApplications(applicationIds: readonly string[]): Promise<Map<string, Application>> {
+  const items = await batchGetAll(applicationIds.map(applicationKey));
+  return new Map(
+    items.filter((item) => !item.deletedAt).map((item) => [item.applicationId as string, applicationFromItem(item)]),
+  );
+}
+
+/** One page of the applications an org created ("applications created by your organization"). */
+export async function listApplicationsOwnedBy(orgId: string, limit: number, nextToken?: string): Promise<Page<Application>> {
+  const page = await queryPage({ index: GSI1, partition: `OWNER#${orgId}`, limit, nextToken });
+  return { ...page, items: page.items.map(applicationFromItem) };
+}
+
+/** Creates an application and its first key in one transaction; the key's plaintext is returned once. */
+export async function createApplication(
+  ownerOrgId: string,
+  name: string,
+  actor: Actor,
+  now = new Date(),
+): Promise<{ application: Application; apiKey: IssuedKey }> {
+  const application: Application = {
+    applicationId: newId('application'),
+    name,
+    ownerOrgId,
+    createdAt: now.toISOString(),
+    createdBy: actor.id,
+  };
+  const { items: keyItems, key } = newKeyItems(application, {}, [], now);
+  await transact(
+    [
+      putNew(toItem(application)),
+      ...keyItems,
+      auditEventPut(ownerOrgId, actor, 'application.create', application.applicationId, { name, keyId: key.keyId }, now),
+    ],
+    () => new ConflictError('An application with this id already exists; retry.'),
+  );
+  return { application, apiKey: key };
+}
+
+/**
+ * A change to an application's keys or connections, computed from its current aggregate.
+ * `conflict` maps a failed condition of one of `items` (by index) to the error to answer.
+ */
+export interface ApplicationChange<T> {
+  items: TransactItem[];
+  result: T;
+  conflict?: (failedIndexes: number[]) => Error;
+  /** Changes to the application item itself, applied with the version bump (one write per item). */
+  applicationUpdate?: Omit<ItemChanges, 'add'>;
+}
+
+class VersionConflict extends Error {}
+
+/**
+ * Applies a change under the application's optimistic lock: reads the aggregate, builds the
+ * change, and commits it together with `version = version + 1` conditioned on the version read.
+ * A concurrent writer makes the commit fail and the change is rebuilt from fresh state.
+ */
+export async function changeApplication<T>(
+  applicationId: string,
+  build: (aggregate: ApplicationAggregate) => ApplicationChange<T> | Promise<ApplicationChange<T>>,
+  options: { includeDeleted?: boolean; ownedBy?: string } = {},
+): Promise<T> {
+  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+    const aggregate = await loadApplication(applicationId, options.includeDeleted);
+    if (!aggregate || (options.ownedBy && aggregate.application.ownerOrgId !== options.ownedBy)) {
+      throw new NotFoundError('No such application in this org.');
+    }
+    const change = await build(aggregate);
+    const bump = updateItem(
+      applicationKey(applicationId),
+      { ...change.applicationUpdate, add: { version: 1 } },
+      { condition: '#version = :readVersion', names: { '#version': 'version' }, values: { ':readVersion': aggregate.version } },
+    );
+    try {
+      await transact([bump, ...change.items], (failed) => {
+        if (failed.includes(0)) return new VersionConflict();
+        const own = failed.map((index) => index - 1);
+        return change.conflict?.(own) ?? new ConflictError('The application changed while this request ran; retry.');
+      });
+      return change.result;
+    } catch (error) {
+      if (!(error instanceof VersionConflict)) throw error;
+      await backoff(attempt);
+    }
+  }
+  throw new ServiceUnavailableError(1);
+}
+
+/** Guards the per-application key limit, which keeps every grant-snapshot refresh in one transaction. */
+export function assertRoomForKey(aggregate: ApplicationAggregate): void {
+  if (aggregate.keys.length >= MAX_KEYS_PER_APPLICATION) {
+    throw new ConflictError(`An application holds at most ${MAX_KEYS_PER_APPLICATION} keys; delete one first.`);
+  }
+}
+
+/** An application of `ownerOrgId` with its keys (hints only), where it is connected and its limits in force; 404 for another org's. */
+export async function describeApplication(ownerOrgId: string, applicationId: string) {
+  const aggregate = await loadApplication(applicationId);
+  if (!aggregate || aggregate.application.ownerOrgId !== ownerOrgId) throw new NotFoundError('No such application in this org.');
+  const orgs = await getOrgs(aggregate.connections.map((connection) => connection.orgId));
+  return {
+    ...aggregate.application,
+    keys: aggregate.keys.map(({ digest: _digest, ...key }) => key),
+    connections: aggregate.connections.map(({ orgId, roles, datasourceIds, connectedAt, connectedBy }) => ({
+      orgId,
+      orgName: orgs.get(orgId)?.name ?? orgId,
+      roles,
+      ...(datasourceIds ? { datasourceIds } : {}),
+      connectedAt,
+      connectedBy,
+    })),
+    // The limits in force, as `limitsOf` (application-limits.ts) computes them: that module imports this one.
+    limits: aggregate.application.limits ?? getDefaultApplicationLimits(),
+    limitsAreDefaults: aggregate.application.limits === undefined,
+  };
+}
+
+/** Renames an application (owner org's admins). */
+export async function renameApplication(
+  ownerOrgId: string,
+  applicationId: string,
+  name: string,
+  actor: Actor,
+  now = new Date(),
+): Promise<Application> {
+  return changeApplication(
+    applicationId,
+    ({ application }) => ({
+      applicationUpdate: { set: { name } },
+      items: [
+        auditEventPut(
+          application.ownerOrgId,
+          actor,
+          'application.update',
+          applicationId,
+          { from: application.name, to: name },
+          now,
+        ),
+      ],
+      result: { ...application, name },
+    }),
+    { ownedBy: ownerOrgId },
+  );
+}
+
+/**
+ * Deletes an application, designed for applications connected to many orgs:
+ * 1. one transaction marks the application deleted (it drops out of every listing and read),
+ *    deletes every key (so every key stops at once) and writes the owner org's event;
+ * 2. each connection is removed in its own transaction, with an event in that org;
+ * 3. the tombstone goes last.
+ * If a step fails, what is left is invisible (readers skip tombstoned applications, and no key
+ * resolves to it), and calling delete again resumes from where it stopped.
+ */
+export async function deleteApplication(
+  ownerOrgId: string,
+  applicationId: string,
+  actor: Actor,
+  now = new Date(),
+): Promise<void> {
+  const aggregate = await changeApplication(
+    applicationId,
+    (current) => ({
+      applicationUpdate: current.deletedAt ? {} : { set: { deletedAt: now.toISOString() }, remove: ['GSI1PK', 'GSI1SK'] },
+      items: [
+        ...current.keys.flatMap((key) => keyDeletes(applicationId, key)),
+        ...(current.deletedAt
+          ? []
+          : [
+              auditEventPut(
+                current.application.ownerOrgId,
+                actor,
+                'application.delete',
+                applicationId,
+                { name: current.application.name },
+                now,
+              ),
+            ]),
+      ],
+      result: current,
+    }),
+    { includeDeleted: true, ownedBy: ownerOrgId },
+  );
+  for (const connection of aggregate.connections) {
+    await transact(
+      [
+        ...connectionDeletes(connection),
+        auditEventPut(connection.orgId, actor, 'connection.delete', applicationId, { reason: 'application deleted' }, now),
+      ],
+      () => new ConflictError('The application changed while it was being deleted; retry.'),
+    );
+  }
+  await deleteNow(applicationKey(applicationId), { condition: 'attribute_exists(deletedAt)' });
+}

@@ -1,0 +1,16 @@
+/**
+ * The application aggregate's public module: everything outside this folder imports from here.
+ * An application (applications.ts) owns its partition `APP#<applicationId>`
+ * (application-partition.ts): its keys (api-keys.ts records, application-keys.ts operations),
+ * the orgs that connected it (connections.ts records, application-connections.ts operations) and
+ * its limits (application-limits.ts), which API Gateway enforces through a usage plan
+ * (gateway-usage-plans.ts, keyed by usage-key.ts).
+ */
+export * from './applications';
+export * from './application-keys';
+export * from './application-connections';
+export * from './application-limits';
+export * from './api-keys';
+export * from './connections';
+export * from './usage-key';
+export * from './gateway-usage-plans';

@@ -1,0 +1,31 @@
+import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
+import { usageKeyValue } from '../applications';
+import { toAuthorizerContext, type Principal } from './principal';
+
+/**
+ * The Allow policy an authorizer returns. It covers every method of the stage (`.../*`):
+ * API Gateway caches the answer per credential and reuses it for other routes, and a policy
+ * naming only the first route would then deny the rest. Role checks happen in the handlers,
+ * which know the org a request touches.
+ */
+export function allow(
+  event: APIGatewayRequestAuthorizerEvent,
+  principalId: string,
+  principal: Principal,
+): APIGatewayAuthorizerResult {
+  const [arnPrefix, apiId, stage] =
+    /^(arn:[^:]+:execute-api:[^:]+:[^:]+:)([^/]+)\/([^/]+)\//.exec(event.methodArn)?.slice(1) ?? [];
+  const resource = arnPrefix ? `${arnPrefix}${apiId}/${stage}/*` : event.methodArn;
+  return {
+    principalId,
+    // API Gateway meters and throttles the application through its usage plan (key source AUTHORIZER).
+    ...(principal.type === 'application' ? { usageIdentifierKey: usageKeyValue(principal.applicationId) } : {}),
+    policyDocument: { Version: '2012-10-17', Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: resource }] },
+    context: toAuthorizerContext(principal),
+  };
+}
+
+/** API Gateway answers 401 (UNAUTHORIZED gateway response) when an authorizer throws exactly this. */
+export function unauthorized(): never {
+  throw new Error('Unauthorized');
+}

@@ -1,0 +1,184 @@
+import { GSI1, batchGetAll, batchPutEach, queryAll, type StoredItem } from '../store/table';
+import { addRollupDeltas, setRollupTotals, withIngestLease } from './measurement-rollups';
+import { PERIOD_MS, periodsOf, rollupDeltas, type Period } from '../air-quality/rollup-deltas';
+import { RETENTION_MS, type Measurement } from './measurement-windows';
+import { registerOrgForArchive } from './archive-state';
+import type { StoredReading } from '../air-quality/readings';
+
+/**
+ * Measurements: one item per datasource and time.
+ * Key: PK `MEAS#<datasourceId>`, SK `<ISO time>` (so one datasource's recent minutes are one
+ * Query, newest first, and the same time sent again overwrites). GSI1: `RCV#<orgId>` /
+ * `<receivedAt>#<datasourceId>#<time>`, the org's receipts in ingest order, which continuations read.
+ */
+
+export type { Measurement } from './measurement-windows';
+
+export interface StoredMeasurement extends Measurement {
+  orgId: string;
+  /** Position in the org's receipt order (GSI1SK): `<receivedAt>#<datasourceId>#<time>`. */
+  receipt: string;
+}
+
+export const measurementKey = (datasourceId: string, time: string) => ({ PK: `MEAS#${datasourceId}`, SK: time });
+const receiptPartition = (orgId: string) => `RCV#${orgId}`;
+
+/** A receipt position that sorts after every receipt stamped at `at` (and before any later one). */
+export const receiptMarkAt = (at: Date) => `${at.toISOString()}#~`;
+
+function toItem(orgId: string, measurement: Measurement, receivedAt: string): StoredItem & Record<string, unknown> {
+  const receipt = `${receivedAt}#${measurement.datasourceId}#${measurement.time}`;
+  return {
+    ...measurementKey(measurement.datasourceId, measurement.time),
+    type: 'measurement',
+    GSI1PK: receiptPartition(orgId),
+    GSI1SK: receipt,
+    orgId,
+    datasourceId: measurement.datasourceId,
+    time: measurement.time,
+    metrics: measurement.metrics,
+    receivedAt,
+    ttl: Math.floor((Date.parse(measurement.time) + RETENTION_MS) / 1000),
+  };
+}
+
+function fromItem(item: Record<string, unknown>): StoredMeasurement {
+  return {
+    orgId: item.orgId as string,
+    datasourceId: item.datasourceId as string,
+    time: item.time as string,
+    metrics: item.metrics as Record<string, StoredReading>,
+    receipt: item.GSI1SK as string,
+  };
+}
+
+/** BatchWriteItem calls in flight at once while ingesting. */
+const WRITE_CONCURRENCY = 4;
+/** Datasources written at once when one call holds several (bulk loads; an ingest call holds one). */
+const DATASOURCE_CONCURRENCY = 8;
+
+/**
+ * Writes measurements and keeps each datasource's hourly and daily aggregates exact; the caller
+ * has validated every item first (metric names are stored minute names). Items of the same time
+ * collapse (the last wins), as a repeat call would overwrite them.
+ *
+ * Per datasource, under its ingest lease (./measurement-rollups.ts: concurrent ingests of one
+ * datasource take turns): the stored minutes are read (consistently), the new ones written with
+ * BatchWriteItem (each chunk stamped with its receipt time just before it is sent, so a
+ * continuation's settle lag only has to cover one request's latency), and the aggregates get one
+ * `ADD` per touched hour and day of what the written minutes changed (new minus the value each
+ * replaced: ./air-quality/rollup-deltas.ts). BatchWriteItem is not atomic: if DynamoDB keeps
+ * refusing a chunk, the aggregates still take exactly what was written and this throws 503; the
+ * client's retry of the same batch is exact (a resend of the same values adds nothing). An ingest
+ * that fails between the writes and the `ADD`s (a process that dies, DynamoDB unavailable through
+ * the retries) leaves its periods `pending` on the lease, and the next ingest of the datasource
+ * recounts them from the stored minutes before it writes (docs/architecture.md, "Rolled-up means").
+ * @returns how many distinct measurements were written
+ */
+export async function putMeasurements(orgId: string, measurements: readonly Measurement[]): Promise<number> {
+  // Before any write: a measurement never exists in an org the archiver does not visit.
+  await registerOrgForArchive(orgId);
+  const byTime = new Map(measurements.map((measurement) => [`${measurement.datasourceId}|${measurement.time}`, measurement]));
+  const unique = [...byTime.values()];
+  const byDatasource = new Map<string, Measurement[]>();
+  for (const measurement of unique) {
+    byDatasource.set(measurement.datasourceId, [...(byDatasource.get(measurement.datasourceId) ?? []), measurement]);
+  }
+  const entries = [...byDatasource];
+  let next = 0;
+  const writeNext = async (): Promise<void> => {
+    while (next < entries.length) {
+      const [datasourceId, minutes] = entries[next++]!;
+      await writeDatasource(datasourceId, minutes);
+    }
+  };
+  const writeDatasource = (datasourceId: string, minutes: Measurement[]) =>
+    withIngestLease(datasourceId, periodsOf(minutes.map((minute) => minute.time)), async (ingestId, unsettled) => {
+      await recountRollups(orgId, datasourceId, unsettled);
+      const keyOf = (minute: Measurement) => measurementKey(datasourceId, minute.time);
+      const stored = new Map(
+        (await batchGetAll(minutes.map(keyOf), { consistent: true, concurrency: WRITE_CONCURRENCY })).map((item) => [
+          item.SK as string,
+          item,
+        ]),
+      );
+      const { written, failure } = await batchPutEach(minutes, (minute, sentAt) => toItem(orgId, minute, sentAt), {
+        concurrency: WRITE_CONCURRENCY,
+      });
+      const changes = written.map((minute) => {
+        const old = stored.get(minute.time);
+        return {
+          ...(old ? { old: { time: minute.time, metrics: old.metrics as Record<string, StoredReading> } } : {}),
+          written: { time: minute.time, metrics: minute.metrics },
+        };
+      });
+      await addRollupDeltas(orgId, datasourceId, rollupDeltas(changes), ingestId);
+      // Rethrows, unchanged, what the batch write caught: the SDK's error or the contract's 503.
+      // eslint-disable-next-line @typescript-eslint/only-throw-error
+      if (failure !== undefined) throw failure;
+    });
+  await Promise.all(Array.from({ length: Math.min(DATASOURCE_CONCURRENCY, entries.length) }, writeNext));
+  return unique.length;
+}
+
+/**
+ * Sets each period's aggregates to what its stored minutes give: the periods an earlier ingest
+ * of the datasource left unsure (it failed between its minute writes and its `ADD`s; see
+ * `withIngestLease`). One Query per period (an hour is 60 minutes, a day 1,440), only after a failure.
+ */
+async function recountRollups(orgId: string, datasourceId: string, periods: readonly Period[]): Promise<void> {
+  for (const period of periods) {
+    const from = new Date(period.start).toISOString();
+    const to = new Date(period.start + PERIOD_MS[period.kind] - 1).toISOString();
+    const minutes = await readMeasurements(datasourceId, from, to, Infinity);
+    const counted = rollupDeltas(minutes.map(({ time, metrics }) => ({ written: { time, metrics } }))).find(
+      ({ kind, start }) => kind === period.kind && start === period.start,
+    );
+    await setRollupTotals(orgId, datasourceId, period, counted?.deltas ?? {});
+  }
+}
+
+/**
+ * One datasource's measurements with `from <= time <= to`, newest first, at most `limit`:
+ * one Query on its partition.
+ */
+export async function readMeasurements(
+  datasourceId: string,
+  from: string,
+  to: string,
+  limit: number,
+): Promise<StoredMeasurement[]> {
+  // An empty window (a `startTime` in the future): DynamoDB refuses a BETWEEN with its bounds
+  // reversed (a ValidationException, which was a 500), and there is nothing to read anyway.
+  if (from > to) return [];
+  const items = await queryAll({ partition: `MEAS#${datasourceId}`, between: [from, to], newestFirst: true }, limit);
+  return items.map(fromItem);
+}
+
+/**
+ * The org's measurements received after receipt position `after` and at or before `upTo`, in
+ * receipt order, at most `limit`: one Query on GSI1. With `datasourceIds`, other datasources'
+ * receipts of the same interval are filtered out by DynamoDB (read, not returned).
+ */
+export async function readReceipts(
+  orgId: string,
+  after: string,
+  upTo: string,
+  limit: number,
+  datasourceIds?: readonly string[],
+): Promise<StoredMeasurement[]> {
+  if (after >= upTo) return [];
+  const filter = datasourceIds && {
+    expression: `datasourceId IN (${datasourceIds.map((_id, index) => `:ds${index}`).join(', ')})`,
+    values: Object.fromEntries(datasourceIds.map((id, index) => [`:ds${index}`, id])),
+  };
+  // BETWEEN is inclusive: `after` itself was delivered already, so one more item is read and dropped.
+  const items = await queryAll(
+    { index: GSI1, partition: receiptPartition(orgId), between: [after, upTo], ...(filter ? { filter } : {}) },
+    limit + 1,
+  );
+  return items
+    .map(fromItem)
+    .filter((measurement) => measurement.receipt !== after)
+    .slice(0, limit);
+}

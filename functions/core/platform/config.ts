@@ -1,0 +1,179 @@
+import {
+  DEFAULT_CONTINUATION_SETTLE_MS,
+  DEFAULT_MAX_VALUES_PER_ANSWER,
+  DEFAULT_REPORT_ROWS_PER_FILE,
+  DEFAULT_APPLICATION_LIMITS,
+} from './limits';
+
+/**
+ * Configuration, read from the environment once per container. A missing variable fails at
+ * first use with a message that names it, instead of surfacing later as an odd DynamoDB error.
+ */
+
+function required(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`Configuration error: environment variable ${name} is not set.`);
+  return value;
+}
+
+function numberOr(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < 0) throw new Error(`Configuration error: ${name} must be a non-negative number.`);
+  return value;
+}
+
+let tableName: string | undefined;
+
+/** The single DynamoDB table that holds every entity. */
+export function getTableName(): string {
+  tableName ??= required('TABLE_NAME');
+  return tableName;
+}
+
+/** Person (OIDC) token verification settings. */
+export interface OidcConfig {
+  issuer: string;
+  audience: string;
+  jwksUrl: string;
+}
+
+export function getOidcConfig(): OidcConfig {
+  return { issuer: required('OIDC_ISSUER'), audience: required('OIDC_AUDIENCE'), jwksUrl: required('OIDC_JWKS_URL') };
+}
+
+/** Seconds a verified key stays in the authorizer's in-process cache (revocation budget, see docs). */
+export function getKeyCacheTtlSeconds(): number {
+  return numberOr('KEY_CACHE_TTL_SECONDS', 5);
+}
+
+let continuationSecret: Uint8Array | undefined;
+
+/**
+ * The HMAC key that signs continuation tokens (HS256). In AWS it comes from the stack's
+ * Secrets Manager secret; locally and in tests the runtime sets one.
+ */
+export function getContinuationSecret(): Uint8Array {
+  if (!continuationSecret) {
+    const secret = required('CONTINUATION_SECRET');
+    if (secret.length < 32) throw new Error('Configuration error: CONTINUATION_SECRET must be at least 32 characters.');
+    continuationSecret = new TextEncoder().encode(secret);
+  }
+  return continuationSecret;
+}
+
+/**
+ * How far behind the clock a continuation reads receipts (milliseconds): a write stamped before
+ * this lag must be committed and visible in GSI1 by then, or a poll could pass it by. See docs.
+ */
+export function getContinuationSettleMs(): number {
+  return numberOr('CONTINUATION_SETTLE_MS', DEFAULT_CONTINUATION_SETTLE_MS);
+}
+
+/**
+ * At most this many values in one recent-measurements answer: json-long `data` entries (one per
+ * selected metric of a measurement or period) or csv-wide cells (rows × metric columns). Read at
+ * every call, not cached, so tests can lower it. The default keeps the largest answer possible
+ * (longest names and numbers) near 3.4 MB, well inside Lambda's 6 MB; see docs/architecture.md.
+ */
+export function getMaxValuesPerAnswer(): number {
+  const value = numberOr('MAX_VALUES_PER_ANSWER', DEFAULT_MAX_VALUES_PER_ANSWER);
+  if (!Number.isInteger(value) || value < 1) {
+    throw new Error('Configuration error: MAX_VALUES_PER_ANSWER must be a whole number of at least 1.');
+  }
+  return value;
+}
+
+/** The default published keys of the secret scanner: GitHub's secret scanning partner programme. */
+export const GITHUB_SECRET_SCANNING_KEYS_URL = 'https://api.github.com/meta/public_keys/secret_scanning';
+
+/**
+ * Where the secret scanner publishes the public keys it signs leaked-key reports with
+ * (`SECRET_SCANNER_KEYS_URL`; GitHub's by default). The local server points it at its own test scanner.
+ */
+export function getSecretScannerKeysUrl(): string {
+  return process.env.SECRET_SCANNER_KEYS_URL || GITHUB_SECRET_SCANNING_KEYS_URL;
+}
+
+/** Largest request body accepted, in bytes (contract: 1 MiB). */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+let dataBucket: string | undefined;
+
+/** The S3 bucket of the measurement archive (`archive/`) and of report files (`reports/`). */
+export function getDataBucket(): string {
+  dataBucket ??= required('DATA_BUCKET');
+  return dataBucket;
+}
+
+/** The SQS queue that feeds the report worker (AWS). Locally the worker runs in-process instead. */
+export function getReportQueueUrl(): string {
+  return required('REPORT_QUEUE_URL');
+}
+
+/**
+ * At most this many rows in one report file; a larger report is split into several files. Read
+ * at every call so tests can lower it. The default keeps a minute file of 10 metrics near 100 MB
+ * of CSV (about 15 MB gzipped).
+ */
+export function getReportRowsPerFile(): number {
+  const value = numberOr('REPORT_ROWS_PER_FILE', DEFAULT_REPORT_ROWS_PER_FILE);
+  if (!Number.isInteger(value) || value < 1)
+    throw new Error('Configuration error: REPORT_ROWS_PER_FILE must be a whole number of at least 1.');
+  return value;
+}
+
+/**
+ * The limits of an application whose owner set none: the stack's `DEFAULT_REQUESTS_PER_SECOND`,
+ * `DEFAULT_BURST` and `DEFAULT_REQUESTS_PER_DAY`, else DEFAULT_APPLICATION_LIMITS.
+ */
+export function getDefaultApplicationLimits(): { requestsPerSecond: number; burst: number; requestsPerDay: number } {
+  return {
+    requestsPerSecond: numberOr('DEFAULT_REQUESTS_PER_SECOND', DEFAULT_APPLICATION_LIMITS.requestsPerSecond),
+    burst: numberOr('DEFAULT_BURST', DEFAULT_APPLICATION_LIMITS.burst),
+    requestsPerDay: numberOr('DEFAULT_REQUESTS_PER_DAY', DEFAULT_APPLICATION_LIMITS.requestsPerDay),
+  };
+}
+
+/** How log lines are written (`DATAGATE_LOG`): JSON by default, `readable` under `npm start`, `silent` in tests. */
+export function getLogFormat(): 'json' | 'readable' | 'silent' {
+  const value = process.env.DATAGATE_LOG;
+  return value === 'silent' || value === 'readable' ? value : 'json';
+}
+
+/** The region the function runs in (`AWS_REGION`), as the runtime sets it; `npm start` sets `local`. */
+export function getAwsRegion(): string | undefined {
+  return process.env.AWS_REGION;
+}
+
+/** DynamoDB Local's endpoint (`DYNAMODB_ENDPOINT`, set by `npm start` and the tests); undefined in AWS. */
+export function getDynamoDbEndpoint(): string | undefined {
+  return process.env.DYNAMODB_ENDPOINT;
+}
+
+/** The local S3 server's endpoint (`S3_ENDPOINT`, set by `npm start` and the tests); undefined in AWS. */
+export function getS3Endpoint(): string | undefined {
+  return process.env.S3_ENDPOINT;
+}
+
+/** The credentials Lambda hands a function (its role's), in the environment. */
+export function getEnvironmentCredentials(): { accessKeyId?: string; secretAccessKey?: string; sessionToken?: string } {
+  return {
+    accessKeyId: process.env.AWS_ACCESS_KEY_ID,
+    secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY,
+    sessionToken: process.env.AWS_SESSION_TOKEN,
+  };
+}
+
+/** The API Gateway stage whose usage plans meter applications (`GATEWAY_REST_API_ID`, `GATEWAY_STAGE`); undefined locally. */
+export function getGatewayTarget(): { restApiId: string; stage: string } | undefined {
+  const restApiId = process.env.GATEWAY_REST_API_ID;
+  const stage = process.env.GATEWAY_STAGE;
+  return restApiId && stage ? { restApiId, stage } : undefined;
+}
+
+/** Where Lambda unpacked the function's bundle (`LAMBDA_TASK_ROOT`); undefined outside Lambda. */
+export function getLambdaTaskRoot(): string | undefined {
+  return process.env.LAMBDA_TASK_ROOT;
+}

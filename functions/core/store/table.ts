@@ -1,0 +1,600 @@
+import { DynamoDBClient, TransactionCanceledException, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import {
+  BatchGetCommand,
+  BatchWriteCommand,
+  DeleteCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+  type BatchGetCommandOutput,
+  type BatchWriteCommandOutput,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import { getAwsRegion, getDynamoDbEndpoint, getTableName } from '../platform/config';
+import { BadRequestError, ServiceUnavailableError } from '../platform/errors';
+import { GSI1 } from './table-schema';
+import { translateDynamoError } from './table-errors';
+import { MAX_UNPAGED_ITEMS } from '../platform/limits';
+
+/**
+ * THE table's vocabulary: the only module that talks to DynamoDB. Entity modules (orgs, people,
+ * applications, ...) own their key builders and `toItem`/`fromItem`, and read and write through
+ * these verbs: `getItem`, `putNew`, `updateItem` (with a guard), `deleteItem`, `transact` (with
+ * conflict retry), `queryPage` / `readListing` / `queryAll` (the one paging loop), `batchGetAll`,
+ * `batchPutAll`, and one backoff policy (`MAX_ATTEMPTS`, `backoff`).
+ *
+ * The single table: every entity lives under generic keys `PK`/`SK`, with one overloaded global
+ * secondary index `GSI1` (`GSI1PK`/`GSI1SK`) for the reverse lookups; docs/architecture.md lists
+ * every key pattern and the module that owns it.
+ */
+export { GSI1 };
+
+let client: DynamoDBDocumentClient | undefined;
+
+/**
+ * The container's one document client, made on first use (not at module load), so the
+ * environment it reads (`DYNAMODB_ENDPOINT` for DynamoDB Local) is the one in force when a
+ * request runs. Exported for the bench's request counter only; code reads and writes through
+ * the verbs below.
+ */
+export function documentClient(): DynamoDBDocumentClient {
+  if (client) return client;
+  const endpoint = getDynamoDbEndpoint();
+  const base = new DynamoDBClient(
+    endpoint
+      ? {
+          endpoint,
+          region: getAwsRegion() ?? 'local',
+          // DynamoDB Local accepts any credentials; these keep the SDK from searching for real ones.
+          credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+        }
+      : {},
+  );
+  client = DynamoDBDocumentClient.from(base, { marshallOptions: { removeUndefinedValues: true } });
+  return client;
+}
+
+export interface ItemKey {
+  PK: string;
+  SK: string;
+}
+
+/** Attributes of every stored item besides the entity's own. */
+export interface StoredItem extends ItemKey {
+  type: string;
+  GSI1PK?: string;
+  GSI1SK?: string;
+}
+
+export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+/** A condition a write must meet; `names`/`values` are its placeholders (`#x`, `:x`). */
+export interface Guard {
+  condition: string;
+  names?: Record<string, string>;
+  values?: Record<string, unknown>;
+}
+
+/** The default guard of updates: the item must exist (an update never creates an item). */
+export const ITEM_EXISTS: Guard = { condition: 'attribute_exists(PK)' };
+
+// ---------------------------------------------------------------------------------------------
+// One backoff policy
+
+/** Attempts of anything retried: a transaction conflict, an optimistic lock, unprocessed batch items. */
+export const MAX_ATTEMPTS = 5;
+
+/** Waits before retry number `attempt` (1, 2, ...): exponential from 25 ms, with full jitter. */
+export function backoff(attempt: number): Promise<void> {
+  const ceiling = 25 * 2 ** Math.min(attempt, 6);
+  return new Promise((resolve) => setTimeout(resolve, Math.random() * ceiling));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Errors
+
+// Read by the error middleware of every route, public ones included, so it lives without the client.
+export { translateDynamoError };
+
+// ---------------------------------------------------------------------------------------------
+// Single items
+
+/** One item by key, or undefined. `consistent` for a strongly consistent read. */
+export async function getItem(key: ItemKey, { consistent = false } = {}): Promise<Record<string, unknown> | undefined> {
+  const result = await documentClient().send(new GetCommand({ TableName: getTableName(), Key: key, ConsistentRead: consistent }));
+  return result.Item;
+}
+
+/** A Put of a new item that must not exist yet (for `transact`). */
+export function putNew(item: StoredItem): TransactItem {
+  return { Put: { TableName: getTableName(), Item: item, ConditionExpression: 'attribute_not_exists(PK)' } };
+}
+
+/** A Put that replaces an item that must exist (for `transact`). */
+export function putExisting(item: StoredItem): TransactItem {
+  return { Put: { TableName: getTableName(), Item: item, ConditionExpression: ITEM_EXISTS.condition } };
+}
+
+/** What an update changes. */
+export interface ItemChanges {
+  /** Fields to set; an `undefined` value is left alone, a `null` one removed. */
+  set?: Record<string, unknown>;
+  /** Numeric fields to add to (negative to subtract); a missing field counts from 0. */
+  add?: Record<string, number>;
+  /** Fields to remove. */
+  remove?: readonly string[];
+  /** String-set fields to add members to (DynamoDB's `ADD` of a set; a missing set starts empty). */
+  addToSet?: Record<string, readonly string[]>;
+}
+
+function updateInput(key: ItemKey, changes: ItemChanges, guard: Guard) {
+  const fields = changes.set ?? {};
+  const set = Object.keys(fields).filter((field) => fields[field] !== undefined && fields[field] !== null);
+  const remove = [...Object.keys(fields).filter((field) => fields[field] === null), ...(changes.remove ?? [])];
+  const add = Object.keys(changes.add ?? {});
+  const addToSet = Object.keys(changes.addToSet ?? {});
+  const assignments = [
+    ...set.map((field) => `#${field} = :${field}`),
+    // A counter that does not exist yet counts from 0.
+    ...add.map((field) => `#${field} = if_not_exists(#${field}, :zero) + :${field}`),
+  ];
+  const values = {
+    ...Object.fromEntries(set.map((field) => [`:${field}`, fields[field]])),
+    ...(changes.add && Object.fromEntries(add.map((field) => [`:${field}`, changes.add![field]]))),
+    ...(add.length ? { ':zero': 0 } : {}),
+    ...Object.fromEntries(addToSet.map((field) => [`:${field}`, new Set(changes.addToSet![field])])),
+    ...guard.values,
+  };
+  return {
+    TableName: getTableName(),
+    Key: key,
+    UpdateExpression: [
+      assignments.length ? `SET ${assignments.join(', ')}` : '',
+      remove.length ? `REMOVE ${remove.map((field) => `#${field}`).join(', ')}` : '',
+      addToSet.length ? `ADD ${addToSet.map((field) => `#${field} :${field}`).join(', ')}` : '',
+    ]
+      .join(' ')
+      .trim(),
+    ConditionExpression: guard.condition,
+    ExpressionAttributeNames: {
+      ...Object.fromEntries([...set, ...add, ...remove, ...addToSet].map((field) => [`#${field}`, field])),
+      ...guard.names,
+    },
+    ...(Object.keys(values).length ? { ExpressionAttributeValues: values } : {}),
+  };
+}
+
+/** An update of an item under `guard` (default: it must exist), for `transact`. */
+export function updateItem(key: ItemKey, changes: ItemChanges, guard: Guard = ITEM_EXISTS): TransactItem {
+  return { Update: updateInput(key, changes, guard) };
+}
+
+/**
+ * The same update, written at once outside a transaction.
+ * @returns false when the guard refused it (nothing written)
+ */
+export async function updateNow(key: ItemKey, changes: ItemChanges, guard: Guard = ITEM_EXISTS): Promise<boolean> {
+  try {
+    await documentClient().send(new UpdateCommand(updateInput(key, changes, guard)));
+    return true;
+  } catch (error) {
+    if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return false;
+    throw error;
+  }
+}
+
+/**
+ * The same update, written at once, answering what the fields it changed held before it (empty
+ * for a new item), or false when the guard refused it (nothing written).
+ */
+export async function updateNowReturningOld(
+  key: ItemKey,
+  changes: ItemChanges,
+  guard: Guard = ITEM_EXISTS,
+): Promise<Record<string, unknown> | false> {
+  try {
+    const answer = await documentClient().send(
+      new UpdateCommand({ ...updateInput(key, changes, guard), ReturnValues: 'UPDATED_OLD' }),
+    );
+    return answer.Attributes ?? {};
+  } catch (error) {
+    if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return false;
+    throw error;
+  }
+}
+
+/**
+ * Adds to numeric fields with DynamoDB's `ADD` (a missing field counts as 0, a missing item is
+ * created) and sets others: for counters that concurrent writers move at once (additions
+ * commute). Field names may hold any character (they travel as placeholders). With `guard`,
+ * only when it holds (a guard is how an `ADD` is made safe to repeat).
+ * @returns false when the guard refused it (nothing written)
+ */
+export async function addNow(
+  key: ItemKey,
+  { set = {}, add }: { set?: Record<string, unknown>; add: Record<string, number> },
+  guard?: Guard,
+): Promise<boolean> {
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  const assignments = Object.entries(set).map(([field, value], index) => {
+    names[`#s${index}`] = field;
+    values[`:s${index}`] = value;
+    return `#s${index} = :s${index}`;
+  });
+  const additions = Object.entries(add).map(([field, value], index) => {
+    names[`#a${index}`] = field;
+    values[`:a${index}`] = value;
+    return `#a${index} :a${index}`;
+  });
+  try {
+    await documentClient().send(
+      new UpdateCommand({
+        TableName: getTableName(),
+        Key: key,
+        UpdateExpression: [
+          assignments.length ? `SET ${assignments.join(', ')}` : '',
+          additions.length ? `ADD ${additions.join(', ')}` : '',
+        ]
+          .join(' ')
+          .trim(),
+        ExpressionAttributeNames: { ...names, ...guard?.names },
+        ExpressionAttributeValues: { ...values, ...guard?.values },
+        ...(guard ? { ConditionExpression: guard.condition } : {}),
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (guard && error instanceof Error && error.name === 'ConditionalCheckFailedException') return false;
+    throw error;
+  }
+}
+
+/**
+ * Runs `write` again, with `backoff`, while DynamoDB answers that it is unavailable (throttling,
+ * a server fault, a timeout: whatever `translateDynamoError` makes a 503), up to MAX_ATTEMPTS,
+ * then throws that 503. Only for writes that are safe to repeat: an unavailable answer may come
+ * after DynamoDB applied the write (a timeout), so `write` must be idempotent (a put of the same
+ * item, or a guarded `ADD` that refuses to count the same change twice).
+ */
+export async function retryWhileUnavailable<T>(write: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await write();
+    } catch (error) {
+      const translated = translateDynamoError(error);
+      if (!(translated instanceof ServiceUnavailableError) || attempt >= MAX_ATTEMPTS) throw translated;
+      await backoff(attempt);
+    }
+  }
+}
+
+/**
+ * Puts an item at once unless `guard` refuses it.
+ * @returns undefined when written, else the item in the way (nothing written)
+ */
+export async function putNowUnless(item: StoredItem, guard: Guard): Promise<Record<string, unknown> | undefined> {
+  try {
+    await documentClient().send(
+      new PutCommand({
+        TableName: getTableName(),
+        Item: item,
+        ConditionExpression: guard.condition,
+        ...(guard.names ? { ExpressionAttributeNames: guard.names } : {}),
+        ...(guard.values ? { ExpressionAttributeValues: guard.values } : {}),
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      }),
+    );
+    return undefined;
+  } catch (error) {
+    if (error instanceof Error && error.name === 'ConditionalCheckFailedException') {
+      // The document client does not unmarshall the item an error carries.
+      const { Item } = error as { Item?: Record<string, AttributeValue> };
+      return Item ? unmarshall(Item) : {};
+    }
+    throw error;
+  }
+}
+
+/** Puts an item at once, replacing whatever is there (for content-addressed or idempotent items). */
+export async function putNow(item: StoredItem): Promise<void> {
+  await documentClient().send(new PutCommand({ TableName: getTableName(), Item: item }));
+}
+
+/** A Delete, optionally under a guard, for `transact`. */
+export function deleteItem(key: ItemKey, guard?: Guard): TransactItem {
+  return {
+    Delete: {
+      TableName: getTableName(),
+      Key: { PK: key.PK, SK: key.SK },
+      ...(guard
+        ? {
+            ConditionExpression: guard.condition,
+            ...(guard.names ? { ExpressionAttributeNames: guard.names } : {}),
+            ...(guard.values ? { ExpressionAttributeValues: guard.values } : {}),
+          }
+        : {}),
+    },
+  };
+}
+
+/**
+ * The same delete, written at once outside a transaction.
+ * @returns false when the guard refused it (nothing deleted)
+ */
+export async function deleteNow(key: ItemKey, guard?: Guard): Promise<boolean> {
+  try {
+    await documentClient().send(new DeleteCommand(deleteItem(key, guard).Delete!));
+    return true;
+  } catch (error) {
+    if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return false;
+    throw error;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Transactions
+
+/**
+ * Runs a transaction. When it is cancelled because a condition failed, `onConditionFailed`
+ * receives the index of each failed item and returns the error to throw (usually a
+ * `ConflictError` or `NotFoundError` naming what was in the way). A cancellation for a
+ * concurrent transaction on the same items is retried with `backoff` (the conditions still
+ * guard the outcome), then answered 503.
+ */
+/** Cancellation reasons that say "try again later" rather than "this cannot be done". */
+const RETRYABLE_CANCELLATIONS = new Set(['TransactionConflict', 'ThrottlingError', 'ProvisionedThroughputExceeded']);
+
+export async function transact(items: TransactItem[], onConditionFailed: (failedIndexes: number[]) => Error): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await documentClient().send(new TransactWriteCommand({ TransactItems: items }));
+      return;
+    } catch (error) {
+      if (!(error instanceof TransactionCanceledException)) throw translateDynamoError(error);
+      const reasons = error.CancellationReasons ?? [];
+      const failed = reasons.flatMap((reason, index) => (reason.Code === 'ConditionalCheckFailed' ? [index] : []));
+      if (failed.length > 0) throw onConditionFailed(failed);
+      // A conflict with another transaction, or DynamoDB throttling the transaction (it cancels it
+      // with ThrottlingError or ProvisionedThroughputExceeded as a reason): worth another try, then 503.
+      if (!reasons.some((reason) => RETRYABLE_CANCELLATIONS.has(reason.Code ?? ''))) throw translateDynamoError(error);
+      if (attempt >= MAX_ATTEMPTS) throw new ServiceUnavailableError(1);
+      await backoff(attempt);
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Batches
+
+const keyOf = (item: Record<string, unknown>) => JSON.stringify([item.PK, item.SK]);
+
+/**
+ * Reads many items by key with BatchGetItem, 100 keys per request, retrying unprocessed keys
+ * with `backoff`. Missing items are simply absent from the result.
+ */
+export async function batchGetAll(
+  keys: readonly ItemKey[],
+  { consistent = false, concurrency = 1 }: { consistent?: boolean; concurrency?: number } = {},
+): Promise<Record<string, unknown>[]> {
+  const table = getTableName();
+  const found: Record<string, unknown>[] = [];
+  const unique = [...new Map(keys.map((key) => [keyOf({ ...key }), key])).values()];
+  const chunks: ItemKey[][] = [];
+  for (let start = 0; start < unique.length; start += 100) chunks.push(unique.slice(start, start + 100));
+  let next = 0;
+  const worker = async () => {
+    while (next < chunks.length) {
+      let pending: Record<string, unknown>[] | undefined = chunks[next++]!.map((key) => ({ PK: key.PK, SK: key.SK }));
+      for (let attempt = 0; pending && pending.length > 0; attempt++) {
+        if (attempt >= MAX_ATTEMPTS) throw new ServiceUnavailableError(1);
+        if (attempt > 0) await backoff(attempt);
+        const result: BatchGetCommandOutput = await documentClient().send(
+          new BatchGetCommand({ RequestItems: { [table]: { Keys: pending, ...(consistent ? { ConsistentRead: true } : {}) } } }),
+        );
+        found.push(...(result.Responses?.[table] ?? []));
+        pending = result.UnprocessedKeys?.[table]?.Keys;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, chunks.length)) }, worker));
+  return found;
+}
+
+/**
+ * Writes many items with BatchWriteItem, 25 per request, retrying unprocessed ones with
+ * `backoff`; 503 when DynamoDB keeps refusing. Not atomic: callers write idempotent items.
+ * `toItem` runs at each send with that send's time, so an item can carry when it was actually sent.
+ */
+export async function batchPutAll<T>(entries: readonly T[], toItem: (entry: T, sentAt: string) => StoredItem): Promise<void> {
+  const table = getTableName();
+  for (let start = 0; start < entries.length; start += 25) {
+    let pending = entries.slice(start, start + 25);
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt >= MAX_ATTEMPTS) throw new ServiceUnavailableError(1);
+      if (attempt > 0) await backoff(attempt);
+      const sentAt = new Date().toISOString();
+      const items = pending.map((entry) => toItem(entry, sentAt));
+      const result: BatchWriteCommandOutput = await documentClient().send(
+        new BatchWriteCommand({ RequestItems: { [table]: items.map((Item) => ({ PutRequest: { Item } })) } }),
+      );
+      const unprocessed = new Set(
+        (result.UnprocessedItems?.[table] ?? []).map((request) => keyOf(request.PutRequest?.Item ?? {})),
+      );
+      pending = pending.filter((_entry, index) => unprocessed.has(keyOf({ ...items[index]! })));
+    }
+  }
+}
+
+/**
+ * Like `batchPutAll`, with `concurrency` BatchWriteItem calls in flight, and never throwing for
+ * DynamoDB's refusals: it answers the entries that were written and the error (503 for
+ * throttling or unprocessed items after `MAX_ATTEMPTS`) that stopped the others, so that a
+ * caller can account for exactly what was written before it fails.
+ */
+export async function batchPutEach<T>(
+  entries: readonly T[],
+  toItem: (entry: T, sentAt: string) => StoredItem,
+  { concurrency = 1 } = {},
+): Promise<{ written: T[]; failure?: unknown }> {
+  const table = getTableName();
+  const chunks: T[][] = [];
+  for (let start = 0; start < entries.length; start += 25) chunks.push(entries.slice(start, start + 25));
+  const written: T[] = [];
+  let failure: unknown;
+  let next = 0;
+  const worker = async () => {
+    while (next < chunks.length && failure === undefined) {
+      let pending = chunks[next++]!;
+      for (let attempt = 0; pending.length > 0; attempt++) {
+        if (attempt >= MAX_ATTEMPTS) {
+          failure ??= new ServiceUnavailableError(1);
+          return;
+        }
+        if (attempt > 0) await backoff(attempt);
+        const sentAt = new Date().toISOString();
+        const items = pending.map((entry) => toItem(entry, sentAt));
+        let result: BatchWriteCommandOutput;
+        try {
+          result = await documentClient().send(
+            new BatchWriteCommand({ RequestItems: { [table]: items.map((Item) => ({ PutRequest: { Item } })) } }),
+          );
+        } catch (error) {
+          failure ??= translateDynamoError(error);
+          return;
+        }
+        const unprocessed = new Set(
+          (result.UnprocessedItems?.[table] ?? []).map((request) => keyOf(request.PutRequest?.Item ?? {})),
+        );
+        written.push(...pending.filter((_entry, index) => !unprocessed.has(keyOf({ ...items[index]! }))));
+        pending = pending.filter((_entry, index) => unprocessed.has(keyOf({ ...items[index]! })));
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, chunks.length) }, worker));
+  return { written, ...(failure !== undefined ? { failure } : {}) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Queries: one page, and the one paging loop
+
+/**
+ * Page tokens are the base64url JSON of DynamoDB's LastEvaluatedKey. On the way back in, the
+ * decoded key must belong to the partition the caller is allowed to read, so an edited token
+ * can only ever page within that partition.
+ */
+export function encodePageToken(lastKey: Record<string, unknown> | undefined): string | undefined {
+  return lastKey ? Buffer.from(JSON.stringify(lastKey)).toString('base64url') : undefined;
+}
+
+export function decodePageToken(
+  token: string | undefined,
+  expected: { attribute: string; value: string },
+): Record<string, unknown> | undefined {
+  if (token === undefined) return undefined;
+  let decoded: unknown;
+  try {
+    decoded = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
+  } catch {
+    decoded = undefined;
+  }
+  const key = decoded as Record<string, unknown> | undefined;
+  const valid =
+    typeof key === 'object' &&
+    key !== null &&
+    key[expected.attribute] === expected.value &&
+    Object.values(key).every((value) => typeof value === 'string' && value.length <= 1024);
+  if (!valid) throw new BadRequestError('nextToken is not a token this listing issued.');
+  return key;
+}
+
+/** A page of results with the token for the next one, if any. */
+export interface Page<T> {
+  items: T[];
+  nextToken?: string;
+}
+
+export interface PageQuery {
+  /** Query GSI1 instead of the table. */
+  index?: typeof GSI1;
+  /** The partition key value (PK, or GSI1PK with `index`). */
+  partition: string;
+  /** Only sort keys that start with this. */
+  sortKeyPrefix?: string;
+  /** Only sort keys from `between[0]` to `between[1]`, both included. */
+  between?: readonly [string, string];
+  /** A filter DynamoDB applies after reading (read items count against `limit`, returned ones do not). */
+  filter?: { expression: string; values: Record<string, unknown> };
+  /** At most this many items read; `Infinity`: as many as fit in DynamoDB's 1 MB page. */
+  limit: number;
+  nextToken?: string;
+  newestFirst?: boolean;
+  /** Strongly consistent read (table only). */
+  consistent?: boolean;
+}
+
+/** One page of a partition, with an opaque token that can only continue within that partition. */
+export async function queryPage(query: PageQuery): Promise<Page<Record<string, unknown>>> {
+  const [pk, sk] = query.index ? ['GSI1PK', 'GSI1SK'] : ['PK', 'SK'];
+  const sortCondition = query.sortKeyPrefix
+    ? ` AND begins_with(${sk}, :prefix)`
+    : query.between
+      ? ` AND ${sk} BETWEEN :from AND :to`
+      : '';
+  const result = await documentClient().send(
+    new QueryCommand({
+      TableName: getTableName(),
+      IndexName: query.index,
+      KeyConditionExpression: `${pk} = :pk${sortCondition}`,
+      ...(query.filter ? { FilterExpression: query.filter.expression } : {}),
+      ExpressionAttributeValues: {
+        ':pk': query.partition,
+        ...(query.sortKeyPrefix ? { ':prefix': query.sortKeyPrefix } : {}),
+        ...(query.between ? { ':from': query.between[0], ':to': query.between[1] } : {}),
+        ...query.filter?.values,
+      },
+      ScanIndexForward: !query.newestFirst,
+      Limit: Number.isFinite(query.limit) ? query.limit : undefined,
+      ConsistentRead: query.consistent,
+      ExclusiveStartKey: decodePageToken(query.nextToken, { attribute: pk, value: query.partition }),
+    }),
+  );
+  return { items: result.Items ?? [], nextToken: encodePageToken(result.LastEvaluatedKey) };
+}
+
+/**
+ * THE paging loop. A listing as the caller asked for it: one page of `limit` items, or without
+ * `limit` the whole list read `pageSize` at a time, cut at `maxItems` with a `nextToken` to go on from.
+ */
+export async function readListing<T>(
+  readPage: (limit: number, nextToken: string | undefined) => Promise<Page<T>>,
+  request: { limit?: number; nextToken?: string },
+  maxItems = MAX_UNPAGED_ITEMS,
+  pageSize = 1000,
+): Promise<Page<T>> {
+  if (request.limit !== undefined) return readPage(request.limit, request.nextToken);
+  const items: T[] = [];
+  let nextToken = request.nextToken;
+  do {
+    const page = await readPage(Math.min(pageSize, maxItems - items.length), nextToken);
+    items.push(...page.items);
+    nextToken = page.nextToken;
+  } while (nextToken && items.length < maxItems);
+  return { items, ...(nextToken ? { nextToken } : {}) };
+}
+
+/**
+ * Up to `maxItems` items of a query (all of them with `Infinity`), read page after page as large
+ * as DynamoDB makes them. For bounded partitions, or with a bound.
+ */
+export async function queryAll(
+  query: Omit<PageQuery, 'limit' | 'nextToken'>,
+  maxItems = Infinity,
+): Promise<Record<string, unknown>[]> {
+  const { items } = await readListing((limit, nextToken) => queryPage({ ...query, limit, nextToken }), {}, maxItems, Infinity);
+  return items;
+}

@@ -1,0 +1,285 @@
+import * as z from '../core/platform/zod';
+import {
+  applicationLimitsSchema,
+  datasourceAnnotationFields,
+  idSchema,
+  isoTimeSchema,
+  nameSchema,
+  pageQuerySchema,
+  storableNumberSchema,
+  tagsSchema,
+} from '../core/http/common-schemas';
+import { roleSchema, rolesSchema } from '../core/orgs/roles';
+
+/**
+ * Schemas of the admin API. Bodies are strict: a field the route does not know is 400, so a
+ * typo such as `role` for `roles` never passes silently (contract section 4).
+ */
+
+export const orgParamsSchema = z.object({ orgId: idSchema('org') });
+export const applicationParamsSchema = z.extend(orgParamsSchema, { applicationId: idSchema('application') });
+
+export const createOrgBodySchema = z.strictObject({ name: nameSchema });
+export type CreateOrgBody = z.infer<typeof createOrgBodySchema>;
+
+export const orgSchema = z.object({ orgId: z.string(), name: z.string(), createdAt: isoTimeSchema }).check(z.meta({ id: 'Org' }));
+export const orgListSchema = z.object({
+  orgs: z.array(z.object({ orgId: z.string(), name: z.string(), roles: z.array(roleSchema) })),
+});
+
+export const createApplicationBodySchema = z.strictObject({ name: nameSchema });
+
+// Objects that others extend are built from their fields: a `meta` check would travel into the
+// extension and give it the same OpenAPI component id.
+const applicationFields = {
+  applicationId: z.string(),
+  name: z.string(),
+  ownerOrgId: z.string(),
+  createdAt: isoTimeSchema,
+  createdBy: z.string(),
+};
+export const applicationSchema = z.object(applicationFields).check(z.meta({ id: 'Application' }));
+
+const keyFields = {
+  keyId: z.string(),
+  applicationId: z.string(),
+  label: z.optional(z.string()),
+  hint: z.string().check(z.meta({ description: 'The prefix and the last 4 characters; never the key.' })),
+  enabled: z.boolean(),
+  createdAt: isoTimeSchema,
+  expiresAt: z.optional(isoTimeSchema),
+  lastUsedAt: z.optional(isoTimeSchema).check(z.meta({ description: 'Last use by the data API, current to within a minute.' })),
+  replacedBy: z
+    .optional(z.string())
+    .check(z.meta({ description: 'Extension: on a regenerated key in its grace period, the successor key id.' })),
+  revokedAt: z.optional(isoTimeSchema).check(
+    z.meta({
+      description:
+        'Extension: when the key was revoked as leaked (by a secret scanner, or by its holder with `POST /v2/keys/revoke`). A revoked key stays disabled: it cannot be enabled again nor its expiry moved (409); regenerate it.',
+    }),
+  ),
+};
+export const keySchema = z.object(keyFields).check(z.meta({ id: 'ApiKey' }));
+
+export const issuedKeySchema = z
+  .object({
+    ...keyFields,
+    key: z.string().check(z.meta({ description: 'The API key in plaintext. Shown in this response only.' })),
+  })
+  .check(z.meta({ id: 'IssuedApiKey' }));
+
+export const createApplicationResponseSchema = z.object({ application: applicationSchema, apiKey: issuedKeySchema });
+export const applicationListSchema = z.object({ applications: z.array(applicationSchema), nextToken: z.optional(z.string()) });
+
+export const createConnectionBodySchema = z
+  .strictObject({
+    applicationId: idSchema('application'),
+    roles: rolesSchema,
+    datasourceIds: z.optional(z.array(idSchema('datasource')).check(z.maxLength(100))),
+  })
+  .check(
+    z.refine((body) => !body.datasourceIds || body.roles.includes('guest'), {
+      message: 'datasourceIds narrows the guest role; include "guest" in roles or leave it out.',
+      path: ['datasourceIds'],
+    }),
+  );
+export type CreateConnectionBody = z.infer<typeof createConnectionBodySchema>;
+
+export const connectionSchema = z
+  .object({
+    applicationId: z.string(),
+    applicationName: z.string(),
+    ownerOrgId: z.string(),
+    ownerOrgName: z
+      .optional(z.string())
+      .check(z.meta({ description: 'Extension, in the listing: the current name of the org that created the application.' })),
+    roles: z.array(roleSchema),
+    datasourceIds: z.optional(z.array(z.string())),
+    connectedAt: isoTimeSchema,
+    connectedBy: z.string(),
+  })
+  .check(z.meta({ id: 'Connection' }));
+export const connectionListSchema = z.object({ connections: z.array(connectionSchema), nextToken: z.optional(z.string()) });
+
+export const locationSchema = z.object({
+  lat: storableNumberSchema.check(z.gte(-90), z.lte(90)),
+  lon: storableNumberSchema.check(z.gte(-180), z.lte(180)),
+});
+
+export const createDatasourceBodySchema = z.strictObject({
+  name: nameSchema,
+  sourceType: z._default(z.string().check(z.trim(), z.minLength(1), z.maxLength(64)), 'CLARITY_NODE'),
+  group: z.optional(z.string().check(z.trim(), z.maxLength(200))),
+  tags: z._default(tagsSchema, []),
+  location: z.optional(z.strictObject(locationSchema.shape)),
+});
+export type CreateDatasourceBody = z.infer<typeof createDatasourceBodySchema>;
+
+export const datasourceSchema = z
+  .object({
+    datasourceId: z.string(),
+    orgId: z.string(),
+    sourceType: z.string(),
+    name: z.string(),
+    group: z.optional(z.string()),
+    tags: z.array(z.string()),
+    location: z.optional(locationSchema),
+    createdAt: isoTimeSchema,
+  })
+  .check(z.meta({ id: 'Datasource' }));
+export const datasourceListSchema = z.object({ datasources: z.array(datasourceSchema), nextToken: z.optional(z.string()) });
+
+export { pageQuerySchema };
+
+// Orgs
+
+export const updateOrgBodySchema = z.strictObject({ name: nameSchema });
+
+// People
+
+const emailSchema = z.email('Not a valid email address.').check(z.maxLength(320));
+const guestDatasourcesSchema = z.array(idSchema('datasource')).check(z.maxLength(100));
+const onlyForGuests = {
+  message: 'datasourceIds narrows the guest role; include "guest" in roles or leave it out.',
+  path: ['datasourceIds'],
+};
+
+export const personParamsSchema = z.extend(orgParamsSchema, { email: emailSchema });
+
+export const personSchema = z
+  .object({
+    email: z.string(),
+    roles: z.array(roleSchema),
+    datasourceIds: z.optional(z.array(z.string())),
+    status: z.enum(['active', 'pending']),
+    addedAt: isoTimeSchema,
+  })
+  .check(z.meta({ id: 'Person' }));
+export const peopleListSchema = z.object({ people: z.array(personSchema) });
+
+export const invitationListSchema = z.object({
+  invitations: z.array(
+    z.object({
+      orgId: z.string(),
+      orgName: z.string(),
+      roles: z.array(roleSchema),
+      invitedAt: isoTimeSchema,
+      invitedBy: z.string(),
+    }),
+  ),
+});
+
+export const invitePersonBodySchema = z
+  .strictObject({ email: emailSchema, roles: rolesSchema, datasourceIds: z.optional(guestDatasourcesSchema) })
+  .check(z.refine((body) => !body.datasourceIds || body.roles.includes('guest'), onlyForGuests));
+
+export const updatePersonBodySchema = z
+  .strictObject({ roles: rolesSchema, datasourceIds: z.optional(guestDatasourcesSchema) })
+  .check(z.refine((body) => !body.datasourceIds || body.roles.includes('guest'), onlyForGuests));
+
+// Applications and keys
+
+export const updateApplicationBodySchema = z.strictObject({ name: nameSchema });
+
+export const applicationDetailSchema = z
+  .object({
+    ...applicationFields,
+    keys: z.array(keySchema),
+    connections: z.array(
+      z.object({
+        orgId: z.string(),
+        orgName: z.string(),
+        roles: z.array(roleSchema),
+        datasourceIds: z.optional(z.array(z.string())),
+        connectedAt: isoTimeSchema,
+        connectedBy: z.string(),
+      }),
+    ),
+    limits: applicationLimitsSchema,
+    limitsAreDefaults: z.boolean().check(
+      z.meta({
+        description:
+          "Extension (contract section 7): true while no admin has set this application's limits, so `limits` are the deployment's defaults.",
+      }),
+    ),
+  })
+  .check(z.meta({ id: 'ApplicationDetail' }));
+
+export const keyParamsSchema = z.extend(applicationParamsSchema, { keyId: idSchema('key') });
+export const keyListSchema = z.object({ keys: z.array(keySchema) });
+
+const labelSchema = z.string().check(z.trim(), z.maxLength(100));
+
+export const createKeyBodySchema = z.strictObject({
+  label: z.optional(labelSchema),
+  expiresAt: z.optional(isoTimeSchema).check(z.meta({ description: 'When the key stops working; must be in the future.' })),
+});
+
+export const regenerateKeyBodySchema = z.strictObject({
+  graceSeconds: z
+    ._default(z.number().check(z.int(), z.gte(0), z.lte(604800)), 0)
+    .check(z.meta({ description: 'How long the old key keeps working: 0 (default) stops it now; at most 7 days.' })),
+});
+
+export const updateKeyBodySchema = z
+  .strictObject({
+    enabled: z.optional(z.boolean()),
+    label: z.optional(labelSchema),
+    expiresAt: z.optional(z.nullable(isoTimeSchema)).check(
+      z.meta({
+        description:
+          'Extension: a new expiry (in the future), or null to remove it. A regenerated key in its grace period can have its expiry moved, not removed (409).',
+      }),
+    ),
+  })
+  .check(
+    z.refine((body) => body.enabled !== undefined || body.label !== undefined || body.expiresAt !== undefined, {
+      message: 'Send enabled, label, expiresAt or a combination.',
+    }),
+  );
+
+// Connections
+
+export const connectionParamsSchema = applicationParamsSchema;
+
+export const updateConnectionBodySchema = z
+  .strictObject({ roles: z.optional(rolesSchema), datasourceIds: z.optional(guestDatasourcesSchema) })
+  .check(
+    z.refine((body) => body.roles !== undefined || body.datasourceIds !== undefined, {
+      message: 'Send roles, datasourceIds or both.',
+    }),
+    z.refine((body) => !body.datasourceIds || !body.roles || body.roles.includes('guest'), onlyForGuests),
+  );
+
+// Datasources
+
+export const datasourceParamsSchema = z.extend(orgParamsSchema, { datasourceId: idSchema('datasource') });
+
+/** The editable annotations of a datasource; the data API's PATCH takes the same fields, not strictly. */
+export const updateDatasourceBodySchema = z
+  .strictObject(datasourceAnnotationFields)
+  .check(z.refine((body) => Object.keys(body).length > 0, { message: 'Send name, group or tags.' }));
+export type DatasourceAnnotations = z.infer<typeof updateDatasourceBodySchema>;
+
+// Audit
+
+export const auditQuerySchema = z.object({
+  limit: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(100)), 50),
+  nextToken: z.optional(z.string().check(z.minLength(1), z.maxLength(4096))),
+});
+
+export const auditEventSchema = z
+  .object({
+    eventId: z.string(),
+    time: isoTimeSchema,
+    actor: z
+      .object({ type: z.enum(['person', 'application', 'secretScanner']), id: z.string() })
+      .check(z.meta({ description: 'Extension: `secretScanner` (id: the host publishing its keys) on `key.leaked` events.' })),
+    action: z
+      .string()
+      .check(z.meta({ description: 'e.g. org.create, person.invite, application.create, key.regenerate, connection.create' })),
+    target: z.string(),
+    details: z.optional(z.record(z.string(), z.unknown())),
+  })
+  .check(z.meta({ id: 'AuditEvent' }));
+export const auditListSchema = z.object({ events: z.array(auditEventSchema), nextToken: z.optional(z.string()) });
