@@ -48,6 +48,8 @@ export const TARGETS: Record<string, Target> = {
   'query.history30dVs1d': atMost(1.2),
   'query.othersVsAlone': atMost(1.2),
   'ingest.batch500VsFloor': atMost(1.5),
+  'ingest.concurrent10VsOne': atMost(2),
+  'ingest.spreadBatchVsFloor': atMost(1.5),
   'query.hourItemsRead': atMost(100),
   'query.dayItemsRead': atMost(300),
   'ingest.rollupWriteOverhead': atMost(1.1),
@@ -106,7 +108,11 @@ export async function loadCases(): Promise<BenchCase[]> {
       run: verifyCases,
     },
     { name: 'query', keys: ['query.history30dVs1d', 'query.othersVsAlone'], run: queryCases },
-    { name: 'ingest', keys: ['ingest.batch500VsFloor'], run: ingestCases },
+    {
+      name: 'ingest',
+      keys: ['ingest.batch500VsFloor', 'ingest.concurrent10VsOne', 'ingest.spreadBatchVsFloor'],
+      run: ingestCases,
+    },
     { name: 'rollups', keys: ['query.hourItemsRead', 'query.dayItemsRead', 'ingest.rollupWriteOverhead'], run: rollupCases },
     { name: 'e2e', keys: ['e2e.datasourcesOverFloor', 'e2e.rps'], run: e2eCases },
     {

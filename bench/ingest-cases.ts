@@ -1,4 +1,4 @@
-import { BatchWriteCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '../functions/core/store/table';
 import { getTableName } from '../functions/core/platform/config';
 import type { TestApi } from '../test/support/local-api';
@@ -30,6 +30,9 @@ interface Scene {
   datasourceId: string;
   /** A second datasource of the same org, for one ingest of measurements never written before. */
   freshDatasourceId: string;
+  /** A third, for simultaneous ingests, and a fourth for backlogs spread over days. */
+  busyDatasourceId: string;
+  spreadDatasourceId: string;
 }
 
 /** An org with two datasources and an application connected to it as technician, through the admin API. */
@@ -39,6 +42,8 @@ async function scene(): Promise<Scene> {
   const orgId = await createOrg(api, admin, 'Bench ingest');
   const datasourceId = await createDatasource(api, orgId, admin, 'Site');
   const freshDatasourceId = await createDatasource(api, orgId, admin, 'Fresh site');
+  const busyDatasourceId = await createDatasource(api, orgId, admin, 'Busy site');
+  const spreadDatasourceId = await createDatasource(api, orgId, admin, 'Backlog site');
   const application = await createApplication(api, orgId, admin, 'Bench gateway');
   await connect(api, orgId, admin, application.applicationId, ['technician']);
   return {
@@ -47,6 +52,8 @@ async function scene(): Promise<Scene> {
     key: application.key,
     datasourceId,
     freshDatasourceId,
+    busyDatasourceId,
+    spreadDatasourceId,
   };
 }
 
@@ -102,9 +109,68 @@ async function writeDirectly(items: readonly Record<string, unknown>[]): Promise
   }
 }
 
+/** Thirty minutes of five metrics, ending `endMinutesAgo` before `now`; `seed` varies the values. */
+function batchOf30(now: number, endMinutesAgo: number, seed: number) {
+  return Array.from({ length: 30 }, (_, index) => ({
+    time: new Date(now - (endMinutesAgo + index) * MINUTE_MS).toISOString(),
+    metrics: {
+      pm1ConcMassIndividual: 3 + ((index + seed) % 11),
+      pm2_5ConcMassIndividual: { raw: 5 + ((index + seed) % 17), value: 4 + ((index + seed) % 13) },
+      pm10ConcMassIndividual: 9 + ((index + seed) % 23),
+      temperatureInternalIndividual: 12.5,
+      relHumidInternalIndividual: 40,
+    },
+  }));
+}
+
+/** 500 minutes spread evenly over the 10 days kept (one every 28.8 minutes): a gateway's backlog. */
+function spreadBatch(now: number, seed: number) {
+  const step = (10 * 1440 - 60) / BATCH;
+  return Array.from({ length: BATCH }, (_, index) => ({
+    time: new Date(now - Math.round((index + 1) * step) * MINUTE_MS).toISOString(),
+    metrics: { pm2_5ConcMassIndividual: 5 + ((index + seed) % 17), temperatureInternalIndividual: 12.5 + (seed % 5) },
+  }));
+}
+
+/** The hour and day aggregate keys a batch touches. */
+function periodKeys(datasourceId: string, times: readonly string[]) {
+  const keys = new Set<string>();
+  for (const time of times) {
+    const at = Date.parse(time);
+    keys.add(`H#${new Date(Math.floor(at / 3_600_000) * 3_600_000).toISOString()}`);
+    keys.add(`D#${new Date(Math.floor(at / 86_400_000) * 86_400_000).toISOString()}`);
+  }
+  return [...keys].map((SK) => ({ PK: `AGG#bench-floor-${datasourceId}`, SK }));
+}
+
+/**
+ * The floor of a spread batch: its items written as the floor of `ingest.batch500VsFloor` writes
+ * them, then one UpdateItem (an `ADD` of two sums and counts) per touched hour and day, issued
+ * in parallel (16 in flight, as ingest sends them, within the client's 50 sockets), on a partition
+ * of the floor's own.
+ */
+async function spreadFloor(items: readonly Record<string, unknown>[], keys: readonly { PK: string; SK: string }[]) {
+  await writeDirectly(items);
+  let next = 0;
+  const worker = async () => {
+    while (next < keys.length) {
+      const Key = keys[next++]!;
+      await documentClient().send(
+        new UpdateCommand({
+          TableName: getTableName(),
+          Key,
+          UpdateExpression: 'ADD sum_a :one, count_a :one, sum_b :one, count_b :one',
+          ExpressionAttributeValues: { ':one': 1 },
+        }),
+      );
+    }
+  };
+  await Promise.all(Array.from({ length: 16 }, worker));
+}
+
 export async function ingestCases(settings: BenchSettings): Promise<Figures> {
   progress('ingest: scene', 0, 1);
-  const { api, path, key, datasourceId, freshDatasourceId } = await scene();
+  const { api, path, key, datasourceId, freshDatasourceId, busyDatasourceId, spreadDatasourceId } = await scene();
   progress('ingest: scene', 1, 1);
   const measurements = batchOf500(Date.now());
   const ingest = async (to = path) => {
@@ -126,7 +192,56 @@ export async function ingestCases(settings: BenchSettings): Promise<Figures> {
     () => timeMillis(() => ingest()),
     () => timeMillis(() => writeDirectly(items)),
   );
+
+  // Ten gateways' ingests of one datasource at once (30 minutes each, their own half-hours of the
+  // last day) against one alone: the wall time until all are accepted.
+  const busyPath = path.replace(datasourceId, busyDatasourceId);
+  let round = 0;
+  const sendBusy = async (sender: number) => {
+    const answer = await api.call('POST', busyPath, {
+      key,
+      body: { measurements: batchOf30(Date.now(), 5 + sender * 35, round) },
+    });
+    expectStatus(answer, 202);
+  };
+  const concurrentSamples = Math.max(3, Math.round(settings.samples / 10));
+  const concurrent = await compareInterleaved(
+    'ingest.concurrent10VsOne',
+    concurrentSamples,
+    () => timeMillis(() => Promise.all(Array.from({ length: 10 }, (_, sender) => sendBusy(sender))).then(() => round++)),
+    () => timeMillis(() => sendBusy(10).then(() => round++)),
+  );
+
+  // A 10-day backlog of 500 minutes: about 240 hours and 11 days touched.
+  const spreadPath = path.replace(datasourceId, spreadDatasourceId);
+  let spreadSeed = 0;
+  const spreadNow = Math.floor(Date.now() / MINUTE_MS) * MINUTE_MS;
+  const sendSpread = async () => {
+    const answer = await api.call('POST', spreadPath, { key, body: { measurements: spreadBatch(spreadNow, spreadSeed++) } });
+    expectStatus(answer, 202);
+  };
+  await sendSpread();
+  const spreadItems = await storedItems(spreadDatasourceId);
+  const spreadKeys = periodKeys(
+    spreadDatasourceId,
+    spreadItems.map((item) => item.SK as string),
+  );
+  const spreadSamples = Math.max(3, Math.round(settings.samples / 4));
+  const spread = await compareInterleaved(
+    'ingest.spreadBatchVsFloor',
+    spreadSamples,
+    () => timeMillis(sendSpread),
+    () => timeMillis(() => spreadFloor(spreadItems, spreadKeys)),
+  );
+
   return {
+    'ingest.concurrent10VsOne': concurrent.ratio,
+    'ingest.concurrent10Millis': concurrent.a,
+    'ingest.oneOf30Millis': concurrent.b,
+    'ingest.spreadBatchVsFloor': spread.ratio,
+    'ingest.spreadBatchMillis': spread.a,
+    'ingest.spreadFloorMillis': spread.b,
+    'ingest.spreadPeriodsTouched': spreadKeys.length,
     'ingest.batch500VsFloor': compared.ratio,
     'ingest.handlerMillis': compared.a,
     'ingest.floorMillis': compared.b,

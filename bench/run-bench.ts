@@ -45,7 +45,10 @@ export interface BenchResult {
   table: Row[];
 }
 
-export async function runBench(settings: BenchSettings, options: { dynamoDbEndpoint?: string } = {}): Promise<BenchResult> {
+export async function runBench(
+  settings: BenchSettings,
+  options: { dynamoDbEndpoint?: string; only?: readonly string[] } = {},
+): Promise<BenchResult> {
   const dynamo = options.dynamoDbEndpoint ? undefined : await startDynamoDbLocal();
   let stopBenchApi: (() => Promise<void>) | undefined;
   try {
@@ -61,7 +64,8 @@ export async function runBench(settings: BenchSettings, options: { dynamoDbEndpo
     const { installRequestCounter } = await import('./request-counter');
     installRequestCounter();
     ({ stopBenchApi } = await import('./bench-api'));
-    const cases = await loadCases();
+    // `--only ingest,rollups`: those cases alone (a helper measuring its own change on a shared machine).
+    const cases = (await loadCases()).filter((benchCase) => !options.only || options.only.includes(benchCase.name));
     const figures: Figures = {};
     // Where the bench's time goes, seeding included (the run must stay under 10 minutes on 2 cores); listed last.
     const seconds: Figures = {};

@@ -4,6 +4,7 @@ import { DataFolderError, readDemoState } from '../lib/local/demo-data';
 import { startLocalRuntime, type LocalRuntime } from '../lib/local/runtime';
 import { ensureConsoleBuilt } from '../lib/local/console-build';
 import { walkthroughScript } from '../lib/local/walkthrough';
+import { setNotReady } from '../functions/core/platform/readiness';
 
 /**
  * `npm start`: the whole API on http://127.0.0.1:$PORT against DynamoDB Local, with demo data
@@ -17,6 +18,10 @@ const port = Number(process.env.PORT ?? 3000);
 const dynamoDbPort = process.env.DYNAMODB_PORT ? Number(process.env.DYNAMODB_PORT) : undefined;
 // The handlers' and authorizers' log events as one readable line each (DATAGATE_LOG=json: as in Lambda).
 process.env.DATAGATE_LOG ??= 'readable';
+// An ingest's deadline is under Lambda's 10-second timeout; the local server has none, and on a
+// busy machine DynamoDB Local on a file is far slower than DynamoDB: the demo's seeding took
+// over 8 s a call on 2 cores shared with other builds.
+process.env.INGEST_DEADLINE_MS ??= '60000';
 const RESET_HINT =
   'Run `npm run reset` to delete the data folder (all local data: orgs, keys, measurements) and start over with fresh demo data.';
 
@@ -68,6 +73,14 @@ async function main() {
     recreateTable,
   });
   if (stopping) return;
+  const seeding = runtime.freshTable || recreateTable;
+  const notReady = seeding
+    ? 'Writing the demo data (10 days of measurements of five datasources): a minute or two, longer on a busy machine.'
+    : 'Bringing the demo data up to date.';
+  setNotReady(notReady);
+  process.stdout.write(
+    `The API answers at ${runtime.server.url} already; ${notReady}\nGET /health says "ready": false until then; wait for the line "Datagate is ready".\n`,
+  );
   // Imported only now: the domain modules read their configuration when first used.
   const { prepareDemo } = await import('../lib/local/demo-data');
   const prepared = await prepareDemo({
@@ -77,6 +90,7 @@ async function main() {
     router: runtime.server.router,
   });
   if (stopping) return;
+  setNotReady(undefined);
   // The archiver starts once the demo data is written, so it never competes with the seeding.
   runtime.startArchiving(60_000);
   const { demo, apiKey } = prepared;
@@ -102,6 +116,8 @@ The walk-through of README.md, with this run's values:
 ${walkthroughScript({ api: url, orgId: demo.riverside.orgId })}
 
 OpenAPI document: ${url}/openapi.json    Stop with Ctrl-C.
+
+Datagate is ready: GET ${url}/health answers "ready": true.
 `);
 }
 

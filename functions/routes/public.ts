@@ -18,8 +18,10 @@ export const publicRoutes = routeTable({
     handler: 'public/health',
     credential: 'none',
     tableAccess: 'none',
-    summary: 'Liveness check',
-    responses: { 200: { description: 'The API is up.', schema: healthSchema } },
+    summary: 'Liveness and readiness check',
+    description:
+      'Answers 200 while the API is up. `ready` says whether it is ready for work: under `npm start`, false (with a `message`) until the demo data of a first start is written.',
+    responses: { 200: { description: 'The API is up; `ready` says whether it is ready for work.', schema: healthSchema } },
     errors: [],
   },
   reportLeakedKeys: {

@@ -201,9 +201,17 @@ async function seedEntities(): Promise<Omit<ReadyDemoState, 'measuredUntil' | 's
 }
 
 /**
+ * Measurements per ingest call while seeding. The demo's minutes are 15 minutes apart, so 500 of
+ * them span five days (about 130 hours and days to add to); on a busy 2-core machine with
+ * DynamoDB Local on a file such a call took over the ingest's 8-second deadline (503, an ERROR
+ * line). 100 span a day: the same writes in all, each call a second or two.
+ */
+const SEED_BATCH = 100;
+
+/**
  * Sends the measurements each demo datasource took since `state.measuredUntil` (at most the
  * 10 days kept) up to `now`, through the ingest route of the local gateway with the sensor
- * gateway's key, in batches of 500. Returns how many were sent.
+ * gateway's key, in batches of SEED_BATCH. Returns how many were sent.
  */
 async function topUpMeasurements(router: LocalRouter, gatewayKey: string, state: ReadyDemoState, now: number): Promise<number> {
   // An hour inside the retention, so that the oldest ones are not refused while the batch travels.
@@ -214,8 +222,8 @@ async function topUpMeasurements(router: LocalRouter, gatewayKey: string, state:
   for (const [index, { orgId, datasourceId, name }] of state.datasources.entries()) {
     const profile = SITES.find((site) => site.name === name)?.profile ?? DEFAULT_PROFILE;
     const measurements = demoTimes(from, now).map((time) => demoMeasurementAt(index, profile, time));
-    for (let start = 0; start < measurements.length; start += 500) {
-      const body = JSON.stringify({ org: orgId, measurements: measurements.slice(start, start + 500) });
+    for (let start = 0; start < measurements.length; start += SEED_BATCH) {
+      const body = JSON.stringify({ org: orgId, measurements: measurements.slice(start, start + SEED_BATCH) });
       await ingest(router, gatewayKey, datasourceId, body);
     }
     sent += measurements.length;

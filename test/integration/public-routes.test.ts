@@ -7,7 +7,7 @@ describe('public routes', () => {
   it('GET /health answers without a credential', async () => {
     const health = await api.call('GET', '/health');
     expect(health.status).toBe(200);
-    expect(health.body).toEqual({ status: 'ok', time: expect.any(String) });
+    expect(health.body).toEqual({ status: 'ok', ready: true, time: expect.any(String) });
   });
 
   it('GET /openapi.json documents every route of the route table with its schemas and error codes', async () => {

@@ -1,5 +1,6 @@
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { baseOfStoredName } from '../../functions/core/air-quality/derived-metrics';
+import { valueOf, type StoredReading } from '../../functions/core/air-quality/readings';
 import { DAY_MS, HOUR_MS } from '../../functions/core/platform/time';
 
 /**
@@ -135,9 +136,11 @@ function brokenRollups(items: readonly Item[]): string[] {
       const period = `${datasourceId}|${prefix}${new Date(Math.floor(time / periodMs) * periodMs).toISOString()}`;
       const totals = expected.get(period) ?? new Map<string, { sum: number; count: number }>();
       expected.set(period, totals);
-      for (const [name, value] of Object.entries((minute.metrics ?? {}) as Record<string, number>)) {
+      for (const [name, reading] of Object.entries((minute.metrics ?? {}) as Record<string, StoredReading>)) {
         const base = baseOfStoredName(name);
-        if (!base) continue;
+        const value = valueOf(reading);
+        // A reading without a value (calibration missing) is in no aggregate.
+        if (!base || value === null) continue;
         const total = totals.get(base) ?? { sum: 0, count: 0 };
         totals.set(base, { sum: total.sum + Number(value), count: total.count + 1 });
       }

@@ -8,7 +8,6 @@ import {
   backoff,
   batchGetAll,
   deleteNow,
-  getItem,
   putNew,
   queryAll,
   queryPage,
@@ -100,11 +99,6 @@ export async function loadApplication(applicationId: string, includeDeleted = fa
       .map((item) => ({ ...keyFromItem(item), digest: item.digest as string })),
     connections: items.filter((item) => String(item.SK).startsWith('CONN#')).map(connectionFromItem),
   };
-}
-
-export async function getApplication(applicationId: string): Promise<Application | undefined> {
-  const item = await getItem(applicationKey(applicationId));
-  return item && !item.deletedAt ? applicationFromItem(item) : undefined;
 }
 
 /** Reads many applications by id; applications being deleted are left out. */

@@ -1,7 +1,17 @@
 import * as z from '../platform/zod';
 import { MAX_LEAKED_KEY_CANDIDATES } from '../platform/limits';
 
-export const healthSchema = z.object({ status: z.literal('ok'), time: z.string() });
+export const healthSchema = z.object({
+  status: z.literal('ok'),
+  ready: z.boolean().check(
+    z.meta({
+      description:
+        'True when the API is ready for work. Always, deployed; `npm start` answers false while it writes the demo data of a first start (the banner says when it is done).',
+    }),
+  ),
+  message: z.optional(z.string()).check(z.meta({ description: 'Why the API is not ready yet.' })),
+  time: z.string(),
+});
 export const openApiDocumentSchema = z.record(z.string(), z.unknown()).check(z.meta({ description: 'An OpenAPI 3.1 document.' }));
 
 /** The files of the API reference page besides the page itself (`GET /docs/{asset}`). */

@@ -2,7 +2,17 @@ import { randomBytes } from 'node:crypto';
 import type { PeriodTotals, Totals } from '../air-quality/derived-metrics';
 import { PERIOD_MS, type Period, type PeriodDelta, type PeriodKind } from '../air-quality/rollup-deltas';
 import { ServiceUnavailableError } from '../platform/errors';
-import { addNow, putNow, queryAll, retryWhileUnavailable, updateNow, updateNowReturningOld, type ItemKey } from '../store/table';
+import {
+  addNow,
+  eachInParallel,
+  getItem,
+  putNow,
+  queryAll,
+  retryWhileUnavailable,
+  updateNow,
+  updateNowReturningOld,
+  type ItemKey,
+} from '../store/table';
 
 /**
  * Rolled-up measurements: one item per datasource and UTC hour, and per datasource and UTC day,
@@ -22,6 +32,14 @@ const PREFIX: Record<PeriodKind, string> = { hour: 'H#', day: 'D#' };
 const KEEP_MS = 11 * 86_400_000;
 
 const partition = (datasourceId: string) => `AGG#${datasourceId}`;
+
+/**
+ * `ADD`s (or recounts) of one ingest in flight at once: a 10-day backlog touches about 250 hours
+ * and days, and all at once would queue behind the SDK client's 50 sockets (its "socket usage at
+ * capacity" warning) and starve the other requests of the process; 16 keep the latency near
+ * one round trip per 16 periods.
+ */
+export const WRITES_IN_FLIGHT = 16;
 
 export const rollupKey = (datasourceId: string, kind: PeriodKind, start: number): ItemKey => ({
   PK: partition(datasourceId),
@@ -64,29 +82,27 @@ export async function addRollupDeltas(
   deltas: readonly PeriodDelta[],
   ingestId: string,
 ): Promise<void> {
-  await Promise.all(
-    deltas.map(({ kind, start, deltas: byMetric }) =>
-      retryWhileUnavailable(() =>
-        addNow(
-          rollupKey(datasourceId, kind, start),
-          {
-            set: {
-              ...withoutKey(rollupItem(orgId, datasourceId, { kind, start })),
-              appliedBy: ingestId,
-            },
-            add: Object.fromEntries(
-              Object.entries(byMetric).flatMap(([base, { sum, count }]) => [
-                [`${SUM}${base}`, sum],
-                [`${COUNT}${base}`, count],
-              ]),
-            ),
+  await eachInParallel(deltas, WRITES_IN_FLIGHT, ({ kind, start, deltas: byMetric }) =>
+    retryWhileUnavailable(() =>
+      addNow(
+        rollupKey(datasourceId, kind, start),
+        {
+          set: {
+            ...withoutKey(rollupItem(orgId, datasourceId, { kind, start })),
+            appliedBy: ingestId,
           },
-          {
-            condition: 'attribute_not_exists(#appliedBy) OR #appliedBy <> :ingestId',
-            names: { '#appliedBy': 'appliedBy' },
-            values: { ':ingestId': ingestId },
-          },
-        ),
+          add: Object.fromEntries(
+            Object.entries(byMetric).flatMap(([base, { sum, count }]) => [
+              [`${SUM}${base}`, sum],
+              [`${COUNT}${base}`, count],
+            ]),
+          ),
+        },
+        {
+          condition: 'attribute_not_exists(#appliedBy) OR #appliedBy <> :ingestId',
+          names: { '#appliedBy': 'appliedBy' },
+          values: { ':ingestId': ingestId },
+        },
       ),
     ),
   );
@@ -144,69 +160,194 @@ export async function readRollups(datasourceId: string, kind: PeriodKind, from: 
 }
 
 /**
- * The ingest lease of a datasource: PK `AGG#<datasourceId>`, SK `LEASE`. Ingests of one datasource
- * take turns under it, so that the minutes each one reads as "replaced" are still there when it
- * writes, and the deltas it adds are exact. A lease lasts LEASE_MS, longer than any function may
- * run (10 s), so one left by a writer that died expires instead of blocking the datasource.
+ * The ingest lease of a datasource: PK `AGG#<datasourceId>`, SK `LEASE`. One ingest at a time
+ * holds it and keeps the aggregates by deltas: the minutes it reads as "replaced" are the ones it
+ * overwrites, so what it adds is exact. An ingest that finds the lease held does not wait: it
+ * registers as a writer beside the holder (its periods into `pending`, itself into `writers`),
+ * writes its minutes, and says it finished (out of `writers`, `version` + 1); the holder, before
+ * it releases, waits for the writers it sees and recounts every `pending` period from the stored
+ * minutes, and releases only if nothing changed since it looked (`version`). A writer that finds
+ * the lease released when it finishes takes it and recounts itself. See docs/architecture.md,
+ * "Concurrent ingests".
+ *
+ * A lease lasts LEASE_MS, longer than any function may run (10 s), so one left by a writer that
+ * died expires instead of blocking the datasource; a writer entry older than that is dead too.
  */
 const LEASE_MS = 30_000;
-/** How long an ingest waits for the lease before answering 503 (typically it waits for one other ingest). */
-const LEASE_WAIT_MS = 8_000;
+/** How long a holder waits for the writers beside it before it leaves them the recount. */
+const WRITER_WAIT_MS = 3_000;
 
 const leaseKey = (datasourceId: string): ItemKey => ({ PK: partition(datasourceId), SK: 'LEASE' });
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** What one ingest does, in whichever turn it gets. */
+export interface IngestWork {
+  /**
+   * Holding the lease: recount `unsettled` (periods others left unsure), read the minutes about
+   * to be replaced, write, and add the deltas (`owner` stamps the `ADD`s: see addRollupDeltas).
+   */
+  asHolder(owner: string, unsettled: Period[]): Promise<void>;
+  /** Beside the holder: write the minutes only (the holder recounts their periods). */
+  asWriter(): Promise<void>;
+  /** Sets periods' aggregates to what their stored minutes give. */
+  recount(periods: readonly Period[]): Promise<void>;
+}
+
+const periodsIn = (item: Record<string, unknown> | undefined, field: string) =>
+  [...((item?.[field] as Set<string> | undefined) ?? [])].map(periodNamed);
 
 /**
- * Runs `work` holding the datasource's ingest lease; 503 when others hold it for too long.
+ * Runs one ingest of a datasource that touches the periods `touched`: as the lease's holder
+ * when it is free, else at once beside its holder. Never waits on another ingest's writes.
  *
- * Write-ahead: taking the lease adds the periods the ingest will touch to the lease's `pending`
- * set, and only an ingest that finished (minutes written and their `ADD`s applied) clears it when
- * it releases. So a set left behind names every period that an ingest which failed half-way (a
- * process that died, DynamoDB unavailable through the retries) may have left short, and `work`
- * receives it (`unsettled`): the next holder recounts those periods from their stored minutes
- * before it writes. `work` also receives the lease's owner id, unique to this ingest.
+ * Write-ahead: every ingest adds the periods it touches to the lease's `pending` set before it
+ * writes a minute, and only a holder that recounted (or added the exact deltas of) every pending
+ * period after all the writers it saw finished clears it. A period an ingest that failed half-way
+ * (a process that died, DynamoDB unavailable through the retries) may have left short stays
+ * pending, and the next holder recounts it before it writes.
  */
-export async function withIngestLease<T>(
-  datasourceId: string,
-  touched: readonly Period[],
-  work: (owner: string, unsettled: Period[]) => Promise<T>,
-): Promise<T> {
-  const owner = randomBytes(9).toString('base64url');
-  const started = Date.now();
-  let before: Record<string, unknown>;
+export async function ingestInTurn(datasourceId: string, touched: readonly Period[], work: IngestWork): Promise<void> {
+  const id = randomBytes(9).toString('base64url');
+  const names = touched.map(periodName);
   for (let attempt = 0; ; attempt++) {
-    const now = Date.now();
-    const taken = await updateNowReturningOld(
+    const held = await takeLease(datasourceId, id, names);
+    if (held) return holdLease(datasourceId, id, held, work, () => work.asHolder(id, periodsIn(held, 'pending')));
+    const entry = `${id}@${Date.now()}`;
+    if (await registerWriter(datasourceId, entry, names)) {
+      try {
+        await work.asWriter();
+      } catch (error) {
+        // What was written is recounted by the holder (or, the lease released, by the next one).
+        await finishWriter(datasourceId, entry).catch(() => false);
+        throw error;
+      }
+      if (await finishWriter(datasourceId, entry)) return;
+      // The holder released before this writer finished: take the lease and recount, as a holder.
+      for (;;) {
+        const taken = await takeLease(datasourceId, id, names, entry);
+        if (taken) {
+          const unsettled = [...new Map([...periodsIn(taken, 'pending'), ...touched].map((p) => [periodName(p), p])).values()];
+          return holdLease(datasourceId, id, taken, work, () => work.recount(unsettled));
+        }
+        if (await finishWriter(datasourceId, entry)) return;
+      }
+    }
+    // The lease was released between the two tries: try again (a holder's turn is short).
+    if (attempt >= 20) throw new ServiceUnavailableError(1);
+  }
+}
+
+/** Takes the lease if free, adding `periods` to `pending`; the item as it was, or undefined if held. */
+async function takeLease(
+  datasourceId: string,
+  owner: string,
+  periods: readonly string[],
+  ownWriterEntry?: string,
+): Promise<Record<string, unknown> | undefined> {
+  const now = Date.now();
+  const taken = await retryWhileUnavailable(() =>
+    updateNowReturningOld(
       leaseKey(datasourceId),
       {
         set: { leaseUntil: now + LEASE_MS, leaseOwner: owner, ttl: Math.floor((now + KEEP_MS) / 1000) },
-        addToSet: touched.length > 0 ? { pending: touched.map(periodName) } : {},
+        addToSet: periods.length > 0 ? { pending: periods } : {},
+        ...(ownWriterEntry ? { removeFromSet: { writers: [ownWriterEntry] } } : {}),
       },
       { condition: 'attribute_not_exists(leaseUntil) OR leaseUntil < :now', values: { ':now': now } },
-    );
-    if (taken) {
-      before = taken;
-      break;
-    }
-    if (Date.now() - started > LEASE_WAIT_MS) throw new ServiceUnavailableError(1);
-    // Full jitter, so that waiting writers do not retry in lockstep.
-    await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(400, 20 * 2 ** attempt)));
-  }
-  const unsettled = [...((before.pending as Set<string> | undefined) ?? [])].map(periodNamed);
+      { whole: true },
+    ),
+  );
+  return taken === false ? undefined : taken;
+}
+
+/** Registers a writer beside the holder (its periods pending, itself a writer), if the lease is held. */
+async function registerWriter(datasourceId: string, entry: string, periods: readonly string[]): Promise<boolean> {
+  return retryWhileUnavailable(() =>
+    updateNow(
+      leaseKey(datasourceId),
+      { add: { version: 1 }, addToSet: { writers: [entry], ...(periods.length > 0 ? { pending: periods } : {}) } },
+      { condition: 'leaseUntil >= :now', values: { ':now': Date.now() } },
+    ),
+  );
+}
+
+/** Says a writer finished (the holder recounts its periods), if the lease is still held. */
+async function finishWriter(datasourceId: string, entry: string): Promise<boolean> {
+  return retryWhileUnavailable(() =>
+    updateNow(
+      leaseKey(datasourceId),
+      { add: { version: 1 }, removeFromSet: { writers: [entry] } },
+      { condition: 'leaseUntil >= :now', values: { ':now': Date.now() } },
+    ),
+  );
+}
+
+/**
+ * Runs `own` (the holder's work) holding the lease taken as `taken`, then settles what writers
+ * beside it wrote, and releases. If `own` fails, the lease is released with `pending` kept.
+ */
+async function holdLease(
+  datasourceId: string,
+  owner: string,
+  taken: Record<string, unknown>,
+  work: IngestWork,
+  own: () => Promise<void>,
+): Promise<void> {
   let finished = false;
   try {
-    const result = await work(owner, unsettled);
+    await own();
     finished = true;
-    return result;
   } finally {
-    // Refused only when the lease expired and another writer took it (or a repeat finds it
-    // released already): nothing of ours to release. Sent again while DynamoDB is unavailable for
-    // a moment, since a release that fails keeps the datasource's ingests waiting for LEASE_MS.
-    await retryWhileUnavailable(() =>
-      updateNow(
-        leaseKey(datasourceId),
-        { remove: ['leaseUntil', 'leaseOwner', ...(finished ? ['pending'] : [])] },
-        { condition: 'leaseOwner = :owner', values: { ':owner': owner } },
-      ),
-    );
+    // Refused only when the lease expired and another writer took it: nothing of ours to release.
+    // Sent again while DynamoDB is unavailable for a moment, since a lease not released keeps
+    // the datasource's pending periods unsettled until it expires.
+    if (!finished) await releaseLease(datasourceId, owner, 'keepPending');
   }
+  let seen = Number(taken.version ?? 0);
+  const waitUntil = Date.now() + WRITER_WAIT_MS;
+  for (;;) {
+    if (await releaseLease(datasourceId, owner, 'settled', seen)) return;
+    const lease = await getItem(leaseKey(datasourceId), { consistent: true });
+    if (lease?.leaseOwner !== owner) return; // expired and taken: its holder settles
+    const live = [...((lease.writers as Set<string> | undefined) ?? [])].filter(
+      (entry) => Number(entry.slice(entry.lastIndexOf('@') + 1)) > Date.now() - LEASE_MS,
+    );
+    if (live.length > 0) {
+      // Writers beside this holder are still writing: wait for them, or leave them the recount
+      // (a writer that finds the lease released takes it and recounts).
+      if (Date.now() > waitUntil) {
+        await releaseLease(datasourceId, owner, 'keepPending');
+        return;
+      }
+      await sleep(20 + Math.random() * 30);
+      continue;
+    }
+    await work.recount(periodsIn(lease, 'pending'));
+    seen = Number(lease.version ?? 0);
+  }
+}
+
+/**
+ * Releases the lease. `settled`: every pending period is exact, and nothing changed since the
+ * holder looked (`version` is still `seen`), so `pending` and the dead writers go too; refused
+ * (false) otherwise. `keepPending`: `pending` stays for the next holder.
+ */
+async function releaseLease(datasourceId: string, owner: string, how: 'settled' | 'keepPending', seen = 0): Promise<boolean> {
+  return retryWhileUnavailable(() =>
+    how === 'settled'
+      ? updateNow(
+          leaseKey(datasourceId),
+          { remove: ['leaseUntil', 'leaseOwner', 'pending', 'writers'] },
+          {
+            condition: 'leaseOwner = :owner AND (attribute_not_exists(#version) OR #version = :seen)',
+            names: { '#version': 'version' },
+            values: { ':owner': owner, ':seen': seen },
+          },
+        )
+      : updateNow(
+          leaseKey(datasourceId),
+          { remove: ['leaseUntil', 'leaseOwner'] },
+          { condition: 'leaseOwner = :owner', values: { ':owner': owner } },
+        ),
+  );
 }

@@ -1,9 +1,12 @@
-import { GSI1, batchGetAll, batchPutEach, queryAll, type StoredItem } from '../store/table';
-import { addRollupDeltas, setRollupTotals, withIngestLease } from './measurement-rollups';
+import { GSI1, batchGetAll, batchPutEach, eachInParallel, queryAll, type StoredItem } from '../store/table';
+import { addRollupDeltas, ingestInTurn, setRollupTotals } from './measurement-rollups';
 import { PERIOD_MS, periodsOf, rollupDeltas, type Period } from '../air-quality/rollup-deltas';
 import { RETENTION_MS, type Measurement } from './measurement-windows';
 import { registerOrgForArchive } from './archive-state';
 import type { StoredReading } from '../air-quality/readings';
+import { ServiceUnavailableError } from '../platform/errors';
+import { INGEST_RETRY_AFTER_SECONDS } from '../platform/limits';
+import { getIngestDeadlineMs } from '../platform/config';
 
 /**
  * Measurements: one item per datasource and time.
@@ -52,6 +55,8 @@ function fromItem(item: Record<string, unknown>): StoredMeasurement {
   };
 }
 
+/** Periods recounted at once (a Query of up to 1,440 minutes and a PutItem each). */
+const RECOUNTS_IN_FLIGHT = 4;
 /** BatchWriteItem calls in flight at once while ingesting. */
 const WRITE_CONCURRENCY = 4;
 /** Datasources written at once when one call holds several (bulk loads; an ingest call holds one). */
@@ -62,8 +67,8 @@ const DATASOURCE_CONCURRENCY = 8;
  * has validated every item first (metric names are stored minute names). Items of the same time
  * collapse (the last wins), as a repeat call would overwrite them.
  *
- * Per datasource, under its ingest lease (./measurement-rollups.ts: concurrent ingests of one
- * datasource take turns): the stored minutes are read (consistently), the new ones written with
+ * Per datasource, as the holder of its ingest lease (./measurement-rollups.ts): the stored
+ * minutes are read (consistently), the new ones written with
  * BatchWriteItem (each chunk stamped with its receipt time just before it is sent, so a
  * continuation's settle lag only has to cover one request's latency), and the aggregates get one
  * `ADD` per touched hour and day of what the written minutes changed (new minus the value each
@@ -73,9 +78,27 @@ const DATASOURCE_CONCURRENCY = 8;
  * that fails between the writes and the `ADD`s (a process that dies, DynamoDB unavailable through
  * the retries) leaves its periods `pending` on the lease, and the next ingest of the datasource
  * recounts them from the stored minutes before it writes (docs/architecture.md, "Rolled-up means").
+ * An ingest that finds the lease held does not wait: it writes its minutes beside the holder,
+ * which recounts their periods before it releases (`ingestInTurn`). An ingest not finished after
+ * its deadline (`getIngestDeadlineMs`) answers 503 with `Retry-After`; its writes go on, and a resend is exact.
  * @returns how many distinct measurements were written
  */
 export async function putMeasurements(orgId: string, measurements: readonly Measurement[]): Promise<number> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new ServiceUnavailableError(INGEST_RETRY_AFTER_SECONDS)), getIngestDeadlineMs());
+  });
+  const work = writeMeasurements(orgId, measurements);
+  // The work goes on after a 503 (nothing is undone); it never rejects unheard.
+  work.catch(() => undefined);
+  try {
+    return await Promise.race([work, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function writeMeasurements(orgId: string, measurements: readonly Measurement[]): Promise<number> {
   // Before any write: a measurement never exists in an org the archiver does not visit.
   await registerOrgForArchive(orgId);
   const byTime = new Map(measurements.map((measurement) => [`${measurement.datasourceId}|${measurement.time}`, measurement]));
@@ -92,31 +115,39 @@ export async function putMeasurements(orgId: string, measurements: readonly Meas
       await writeDatasource(datasourceId, minutes);
     }
   };
-  const writeDatasource = (datasourceId: string, minutes: Measurement[]) =>
-    withIngestLease(datasourceId, periodsOf(minutes.map((minute) => minute.time)), async (ingestId, unsettled) => {
-      await recountRollups(orgId, datasourceId, unsettled);
-      const keyOf = (minute: Measurement) => measurementKey(datasourceId, minute.time);
-      const stored = new Map(
-        (await batchGetAll(minutes.map(keyOf), { consistent: true, concurrency: WRITE_CONCURRENCY })).map((item) => [
-          item.SK as string,
-          item,
-        ]),
-      );
-      const { written, failure } = await batchPutEach(minutes, (minute, sentAt) => toItem(orgId, minute, sentAt), {
-        concurrency: WRITE_CONCURRENCY,
-      });
-      const changes = written.map((minute) => {
-        const old = stored.get(minute.time);
-        return {
-          ...(old ? { old: { time: minute.time, metrics: old.metrics as Record<string, StoredReading> } } : {}),
-          written: { time: minute.time, metrics: minute.metrics },
-        };
-      });
-      await addRollupDeltas(orgId, datasourceId, rollupDeltas(changes), ingestId);
-      // Rethrows, unchanged, what the batch write caught: the SDK's error or the contract's 503.
-      // eslint-disable-next-line @typescript-eslint/only-throw-error
-      if (failure !== undefined) throw failure;
+  const writeDatasource = (datasourceId: string, minutes: Measurement[]) => {
+    const toStored = (minute: Measurement, sentAt: string) => toItem(orgId, minute, sentAt);
+    return ingestInTurn(datasourceId, periodsOf(minutes.map((minute) => minute.time)), {
+      async asHolder(ingestId, unsettled) {
+        await recountRollups(orgId, datasourceId, unsettled);
+        const keyOf = (minute: Measurement) => measurementKey(datasourceId, minute.time);
+        const stored = new Map(
+          (await batchGetAll(minutes.map(keyOf), { consistent: true, concurrency: WRITE_CONCURRENCY })).map((item) => [
+            item.SK as string,
+            item,
+          ]),
+        );
+        const { written, failure } = await batchPutEach(minutes, toStored, { concurrency: WRITE_CONCURRENCY });
+        const changes = written.map((minute) => {
+          const old = stored.get(minute.time);
+          return {
+            ...(old ? { old: { time: minute.time, metrics: old.metrics as Record<string, StoredReading> } } : {}),
+            written: { time: minute.time, metrics: minute.metrics },
+          };
+        });
+        await addRollupDeltas(orgId, datasourceId, rollupDeltas(changes), ingestId);
+        // Rethrows, unchanged, what the batch write caught: the SDK's error or the contract's 503.
+        // eslint-disable-next-line @typescript-eslint/only-throw-error
+        if (failure !== undefined) throw failure;
+      },
+      async asWriter() {
+        const { failure } = await batchPutEach(minutes, toStored, { concurrency: WRITE_CONCURRENCY });
+        // eslint-disable-next-line @typescript-eslint/only-throw-error
+        if (failure !== undefined) throw failure;
+      },
+      recount: (periods) => recountRollups(orgId, datasourceId, periods),
     });
+  };
   await Promise.all(Array.from({ length: Math.min(DATASOURCE_CONCURRENCY, entries.length) }, writeNext));
   return unique.length;
 }
@@ -127,15 +158,15 @@ export async function putMeasurements(orgId: string, measurements: readonly Meas
  * `withIngestLease`). One Query per period (an hour is 60 minutes, a day 1,440), only after a failure.
  */
 async function recountRollups(orgId: string, datasourceId: string, periods: readonly Period[]): Promise<void> {
-  for (const period of periods) {
+  await eachInParallel(periods, RECOUNTS_IN_FLIGHT, async (period) => {
     const from = new Date(period.start).toISOString();
     const to = new Date(period.start + PERIOD_MS[period.kind] - 1).toISOString();
-    const minutes = await readMeasurements(datasourceId, from, to, Infinity);
+    const minutes = await readMeasurements(datasourceId, from, to, Infinity, { consistent: true });
     const counted = rollupDeltas(minutes.map(({ time, metrics }) => ({ written: { time, metrics } }))).find(
       ({ kind, start }) => kind === period.kind && start === period.start,
     );
     await setRollupTotals(orgId, datasourceId, period, counted?.deltas ?? {});
-  }
+  });
 }
 
 /**
@@ -147,11 +178,12 @@ export async function readMeasurements(
   from: string,
   to: string,
   limit: number,
+  { consistent = false }: { consistent?: boolean } = {},
 ): Promise<StoredMeasurement[]> {
   // An empty window (a `startTime` in the future): DynamoDB refuses a BETWEEN with its bounds
   // reversed (a ValidationException, which was a 500), and there is nothing to read anyway.
   if (from > to) return [];
-  const items = await queryAll({ partition: `MEAS#${datasourceId}`, between: [from, to], newestFirst: true }, limit);
+  const items = await queryAll({ partition: `MEAS#${datasourceId}`, between: [from, to], newestFirst: true, consistent }, limit);
   return items.map(fromItem);
 }
 

@@ -3,6 +3,7 @@ import {
   DEFAULT_MAX_VALUES_PER_ANSWER,
   DEFAULT_REPORT_ROWS_PER_FILE,
   DEFAULT_APPLICATION_LIMITS,
+  DEFAULT_INGEST_DEADLINE_MS,
 } from './limits';
 
 /**
@@ -69,6 +70,15 @@ export function getContinuationSecret(): Uint8Array {
  */
 export function getContinuationSettleMs(): number {
   return numberOr('CONTINUATION_SETTLE_MS', DEFAULT_CONTINUATION_SETTLE_MS);
+}
+
+/**
+ * How long an ingest may take before it answers 503 with `Retry-After` (milliseconds): under the
+ * functions' 10-second timeout by default. `npm start` sets it longer: its local server has no
+ * such timeout, and on a busy machine DynamoDB Local on a file is slower than DynamoDB.
+ */
+export function getIngestDeadlineMs(): number {
+  return numberOr('INGEST_DEADLINE_MS', DEFAULT_INGEST_DEADLINE_MS);
 }
 
 /**

@@ -37,3 +37,14 @@ export const DEFAULT_REPORT_ROWS_PER_FILE = 1_000_000;
  * a few milliseconds of every cold start of a route whose prose states a number at import.
  */
 export const withThousands = (value: number): string => String(value).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+
+/**
+ * An ingest that has not finished after this long answers 503 with `Retry-After` (its writes go
+ * on and are safe to send again), unless `INGEST_DEADLINE_MS` says otherwise (config.ts): under
+ * the functions' 10-second timeout, which would otherwise end it with API Gateway's 5xx and no
+ * `Retry-After`.
+ */
+export const DEFAULT_INGEST_DEADLINE_MS = 8_000;
+
+/** The `Retry-After` (seconds) of an ingest that did not finish in time. */
+export const INGEST_RETRY_AFTER_SECONDS = 2;

@@ -25,7 +25,7 @@ import { MAX_UNPAGED_ITEMS } from '../platform/limits';
  * applications, ...) own their key builders and `toItem`/`fromItem`, and read and write through
  * these verbs: `getItem`, `putNew`, `updateItem` (with a guard), `deleteItem`, `transact` (with
  * conflict retry), `queryPage` / `readListing` / `queryAll` (the one paging loop), `batchGetAll`,
- * `batchPutAll`, and one backoff policy (`MAX_ATTEMPTS`, `backoff`).
+ * `batchPutEach`, and one backoff policy (`MAX_ATTEMPTS`, `backoff`).
  *
  * The single table: every entity lives under generic keys `PK`/`SK`, with one overloaded global
  * secondary index `GSI1` (`GSI1PK`/`GSI1SK`) for the reverse lookups; docs/architecture.md lists
@@ -129,6 +129,8 @@ export interface ItemChanges {
   remove?: readonly string[];
   /** String-set fields to add members to (DynamoDB's `ADD` of a set; a missing set starts empty). */
   addToSet?: Record<string, readonly string[]>;
+  /** String-set fields to take members out of (DynamoDB's `DELETE`; a set left empty is removed). */
+  removeFromSet?: Record<string, readonly string[]>;
 }
 
 function updateInput(key: ItemKey, changes: ItemChanges, guard: Guard) {
@@ -137,6 +139,7 @@ function updateInput(key: ItemKey, changes: ItemChanges, guard: Guard) {
   const remove = [...Object.keys(fields).filter((field) => fields[field] === null), ...(changes.remove ?? [])];
   const add = Object.keys(changes.add ?? {});
   const addToSet = Object.keys(changes.addToSet ?? {});
+  const removeFromSet = Object.keys(changes.removeFromSet ?? {});
   const assignments = [
     ...set.map((field) => `#${field} = :${field}`),
     // A counter that does not exist yet counts from 0.
@@ -147,6 +150,7 @@ function updateInput(key: ItemKey, changes: ItemChanges, guard: Guard) {
     ...(changes.add && Object.fromEntries(add.map((field) => [`:${field}`, changes.add![field]]))),
     ...(add.length ? { ':zero': 0 } : {}),
     ...Object.fromEntries(addToSet.map((field) => [`:${field}`, new Set(changes.addToSet![field])])),
+    ...Object.fromEntries(removeFromSet.map((field) => [`:${field}`, new Set(changes.removeFromSet![field])])),
     ...guard.values,
   };
   return {
@@ -156,12 +160,13 @@ function updateInput(key: ItemKey, changes: ItemChanges, guard: Guard) {
       assignments.length ? `SET ${assignments.join(', ')}` : '',
       remove.length ? `REMOVE ${remove.map((field) => `#${field}`).join(', ')}` : '',
       addToSet.length ? `ADD ${addToSet.map((field) => `#${field} :${field}`).join(', ')}` : '',
+      removeFromSet.length ? `DELETE ${removeFromSet.map((field) => `#${field} :${field}`).join(', ')}` : '',
     ]
       .join(' ')
       .trim(),
     ConditionExpression: guard.condition,
     ExpressionAttributeNames: {
-      ...Object.fromEntries([...set, ...add, ...remove, ...addToSet].map((field) => [`#${field}`, field])),
+      ...Object.fromEntries([...set, ...add, ...remove, ...addToSet, ...removeFromSet].map((field) => [`#${field}`, field])),
       ...guard.names,
     },
     ...(Object.keys(values).length ? { ExpressionAttributeValues: values } : {}),
@@ -189,16 +194,18 @@ export async function updateNow(key: ItemKey, changes: ItemChanges, guard: Guard
 
 /**
  * The same update, written at once, answering what the fields it changed held before it (empty
- * for a new item), or false when the guard refused it (nothing written).
+ * for a new item; with `whole`, every field of the item before it), or false when the guard
+ * refused it (nothing written).
  */
 export async function updateNowReturningOld(
   key: ItemKey,
   changes: ItemChanges,
   guard: Guard = ITEM_EXISTS,
+  { whole = false }: { whole?: boolean } = {},
 ): Promise<Record<string, unknown> | false> {
   try {
     const answer = await documentClient().send(
-      new UpdateCommand({ ...updateInput(key, changes, guard), ReturnValues: 'UPDATED_OLD' }),
+      new UpdateCommand({ ...updateInput(key, changes, guard), ReturnValues: whole ? 'ALL_OLD' : 'UPDATED_OLD' }),
     );
     return answer.Attributes ?? {};
   } catch (error) {
@@ -271,6 +278,32 @@ export async function retryWhileUnavailable<T>(write: () => Promise<T>): Promise
       await backoff(attempt);
     }
   }
+}
+
+/**
+ * Runs `task` for every entry with at most `concurrency` in flight, in order of start; rejects
+ * with the first failure once the tasks in flight settled. For many small writes at once (an
+ * `ADD` per touched hour and day), which must stay within the client's sockets.
+ */
+export async function eachInParallel<T>(
+  entries: readonly T[],
+  concurrency: number,
+  task: (entry: T) => Promise<unknown>,
+): Promise<void> {
+  let next = 0;
+  let failure: { error: unknown } | undefined;
+  const worker = async () => {
+    while (next < entries.length && !failure) {
+      const entry = entries[next++]!;
+      try {
+        await task(entry);
+      } catch (error) {
+        failure ??= { error };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, entries.length) }, worker));
+  if (failure) throw failure.error;
 }
 
 /**
@@ -406,33 +439,9 @@ export async function batchGetAll(
 }
 
 /**
- * Writes many items with BatchWriteItem, 25 per request, retrying unprocessed ones with
- * `backoff`; 503 when DynamoDB keeps refusing. Not atomic: callers write idempotent items.
- * `toItem` runs at each send with that send's time, so an item can carry when it was actually sent.
- */
-export async function batchPutAll<T>(entries: readonly T[], toItem: (entry: T, sentAt: string) => StoredItem): Promise<void> {
-  const table = getTableName();
-  for (let start = 0; start < entries.length; start += 25) {
-    let pending = entries.slice(start, start + 25);
-    for (let attempt = 0; pending.length > 0; attempt++) {
-      if (attempt >= MAX_ATTEMPTS) throw new ServiceUnavailableError(1);
-      if (attempt > 0) await backoff(attempt);
-      const sentAt = new Date().toISOString();
-      const items = pending.map((entry) => toItem(entry, sentAt));
-      const result: BatchWriteCommandOutput = await documentClient().send(
-        new BatchWriteCommand({ RequestItems: { [table]: items.map((Item) => ({ PutRequest: { Item } })) } }),
-      );
-      const unprocessed = new Set(
-        (result.UnprocessedItems?.[table] ?? []).map((request) => keyOf(request.PutRequest?.Item ?? {})),
-      );
-      pending = pending.filter((_entry, index) => unprocessed.has(keyOf({ ...items[index]! })));
-    }
-  }
-}
-
-/**
- * Like `batchPutAll`, with `concurrency` BatchWriteItem calls in flight, and never throwing for
- * DynamoDB's refusals: it answers the entries that were written and the error (503 for
+ * Writes many items with BatchWriteItem, 25 per request and `concurrency` calls in flight,
+ * retrying unprocessed ones with `backoff`; not atomic, so callers write idempotent items. It never
+ * throws for DynamoDB's refusals: it answers the entries that were written and the error (503 for
  * throttling or unprocessed items after `MAX_ATTEMPTS`) that stopped the others, so that a
  * caller can account for exactly what was written before it fails.
  */
