@@ -9,7 +9,12 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
-import { GATEWAY_MIN_COMPRESSION_BYTES, GATEWAY_RESPONSES } from '../functions/core/http/gateway-responses';
+import {
+  GATEWAY_CORRELATION_ID_MAPPING,
+  GATEWAY_MIN_COMPRESSION_BYTES,
+  GATEWAY_RESPONSE_HEADERS,
+  GATEWAY_RESPONSES,
+} from '../functions/core/http/gateway-responses';
 import type { CredentialKind, RouteDefinition } from '../functions/core/http/route';
 import { TABLE_SCHEMA } from '../functions/core/store/table-schema';
 import { KEY_RECORD_LEADING_KEYS } from '../functions/core/applications';
@@ -420,13 +425,19 @@ export class DatagateStack extends Stack {
   /** API Gateway's own errors (401 from an authorizer, unknown path, throttling...) in the contract's error shape. */
   private addGatewayResponses(api: apigateway.RestApi): void {
     for (const [type, response] of Object.entries(GATEWAY_RESPONSES)) {
-      const headers: Record<string, string> | undefined = 'headers' in response ? response.headers : undefined;
+      const headers: Record<string, string> = {
+        ...GATEWAY_RESPONSE_HEADERS,
+        ...('headers' in response ? response.headers : {}),
+      };
       api.addGatewayResponse(`GatewayResponse${type}`, {
         type: apigateway.ResponseType.of(type),
         statusCode: String(response.status),
         templates: { 'application/json': JSON.stringify(response.body) },
         // Header values are mapping expressions, so a literal is single-quoted: '1'.
-        responseHeaders: headers && Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, `'${value}'`])),
+        responseHeaders: {
+          ...Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, `'${value}'`])),
+          'X-Correlation-Id': GATEWAY_CORRELATION_ID_MAPPING,
+        },
       });
     }
   }
@@ -587,7 +598,8 @@ export class DatagateStack extends Stack {
 
 /**
  * One JSON line per request in the access log group. Identifies the caller by the authorizer's
- * principal (application id or person sub), never by a credential: no header is logged.
+ * principal (application id or person sub), never by a credential: no header is logged, and no
+ * path as sent (a key pasted into a URL would be in it): `resourcePath` is the route's template.
  */
 const ACCESS_LOG_FIELDS = {
   requestId: '$context.requestId',
@@ -595,7 +607,6 @@ const ACCESS_LOG_FIELDS = {
   requestTime: '$context.requestTime',
   httpMethod: '$context.httpMethod',
   resourcePath: '$context.resourcePath',
-  path: '$context.path',
   status: '$context.status',
   responseLength: '$context.responseLength',
   responseLatency: '$context.responseLatency',

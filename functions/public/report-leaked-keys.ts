@@ -1,3 +1,4 @@
+import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { publicRoutes } from '../routes/public';
 import { definePublicRoute } from '../core/http/define-public-route';
 import { ok } from '../core/http/reply';
@@ -39,11 +40,11 @@ async function mapBounded<T, R>(items: readonly T[], limit: number, work: (item:
 }
 
 /**
- * A secret scanner's report of leaked keys (GitHub's partner programme format): the signature
- * over the raw body is checked against the scanner's published keys before anything else is
- * read; each real key is revoked, and the answer labels every candidate.
+ * The scanner's signature over the raw body, checked against its published keys before the body
+ * is parsed or anything is read: an unsigned request learns nothing, not even whether its body
+ * has the right shape.
  */
-export const handler = definePublicRoute(publicRoutes.reportLeakedKeys, async ({ body, event }) => {
+async function verifyScannerSignature(event: APIGatewayProxyEvent): Promise<void> {
   const raw = event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64') : Buffer.from(event.body ?? '', 'utf8');
   let verdict;
   try {
@@ -56,11 +57,23 @@ export const handler = definePublicRoute(publicRoutes.reportLeakedKeys, async ({
     throw new ServiceUnavailableError(60);
   }
   if (verdict !== 'valid') throw new UnauthorizedError('The report is not signed by a key the secret scanner publishes.');
-  const actor = { type: 'secretScanner' as const, id: new URL(getSecretScannerKeysUrl()).host };
-  const verdicts = await mapBounded(body as LeakReport[], CONCURRENCY, async (candidate) => ({
-    token_raw: candidate.token,
-    token_type: candidate.type ?? '',
-    label: await revokeReportedKey(candidate, actor),
-  }));
-  return ok(verdicts);
-});
+}
+
+/**
+ * A secret scanner's report of leaked keys (GitHub's partner programme format): the signature
+ * over the raw body is checked first (`verifyScannerSignature`), then the body is validated; each
+ * real key is revoked, and the answer labels every candidate.
+ */
+export const handler = definePublicRoute(
+  publicRoutes.reportLeakedKeys,
+  async ({ body }) => {
+    const actor = { type: 'secretScanner' as const, id: new URL(getSecretScannerKeysUrl()).host };
+    const verdicts = await mapBounded(body as LeakReport[], CONCURRENCY, async (candidate) => ({
+      token_raw: candidate.token,
+      token_type: candidate.type ?? '',
+      label: await revokeReportedKey(candidate, actor),
+    }));
+    return ok(verdicts);
+  },
+  verifyScannerSignature,
+);

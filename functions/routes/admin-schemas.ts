@@ -2,6 +2,7 @@ import * as z from '../core/platform/zod';
 import {
   applicationLimitsSchema,
   datasourceAnnotationFields,
+  guestDatasourcesSchema,
   idSchema,
   isoTimeSchema,
   nameSchema,
@@ -10,6 +11,7 @@ import {
   tagsSchema,
 } from '../core/http/common-schemas';
 import { roleSchema, rolesSchema } from '../core/orgs/roles';
+import { CONNECT_POLICIES, MAX_ALLOWED_ORGS } from '../core/platform/limits';
 
 /**
  * Schemas of the admin API. Bodies are strict: a field the route does not know is 400, so a
@@ -31,12 +33,22 @@ export const createApplicationBodySchema = z.strictObject({ name: nameSchema });
 
 // Objects that others extend are built from their fields: a `meta` check would travel into the
 // extension and give it the same OpenAPI component id.
+const connectPolicySchema = z.enum(CONNECT_POLICIES).check(
+  z.meta({
+    description:
+      "Extension (who may connect it, the owner org's choice): `anyone` given its id (the default), `listed`: the owner org and the orgs in `allowedOrgs`, `owner-only`: the owner org alone. A connect outside it is 403 `connection_not_allowed`; a change leaves existing connections in place (the owner ends them with `DELETE .../applications/{applicationId}/connections/{connectedOrgId}`).",
+  }),
+);
 const applicationFields = {
   applicationId: z.string(),
   name: z.string(),
   ownerOrgId: z.string(),
   createdAt: isoTimeSchema,
   createdBy: z.string(),
+  connectPolicy: connectPolicySchema,
+  allowedOrgs: z
+    .optional(z.array(z.string()))
+    .check(z.meta({ description: 'Extension, with `connectPolicy` `listed`: the orgs besides the owner that may connect it.' })),
 };
 export const applicationSchema = z.object(applicationFields).check(z.meta({ id: 'Application' }));
 
@@ -69,13 +81,25 @@ export const issuedKeySchema = z
   .check(z.meta({ id: 'IssuedApiKey' }));
 
 export const createApplicationResponseSchema = z.object({ application: applicationSchema, apiKey: issuedKeySchema });
-export const applicationListSchema = z.object({ applications: z.array(applicationSchema), nextToken: z.optional(z.string()) });
+export const applicationSummarySchema = z
+  .object({
+    ...applicationFields,
+    keyCount: z.number().check(z.meta({ description: 'Extension: how many keys the application has (at most 20).' })),
+    connections: z
+      .array(z.object({ orgId: z.string(), orgName: z.string() }))
+      .check(z.meta({ description: 'Extension: the orgs that connected the application, by their current name.' })),
+  })
+  .check(z.meta({ id: 'ApplicationSummary' }));
+export const applicationListSchema = z.object({
+  applications: z.array(applicationSummarySchema),
+  nextToken: z.optional(z.string()),
+});
 
 export const createConnectionBodySchema = z
   .strictObject({
     applicationId: idSchema('application'),
     roles: rolesSchema,
-    datasourceIds: z.optional(z.array(idSchema('datasource')).check(z.maxLength(100))),
+    datasourceIds: z.optional(guestDatasourcesSchema),
   })
   .check(
     z.refine((body) => !body.datasourceIds || body.roles.includes('guest'), {
@@ -125,9 +149,57 @@ export const datasourceSchema = z
     tags: z.array(z.string()),
     location: z.optional(locationSchema),
     createdAt: isoTimeSchema,
+    latestReading: z.optional(
+      z
+        .object({
+          time: isoTimeSchema,
+          metric: z.literal('pm2_5ConcMass'),
+          value: z.number(),
+          unit: z.literal('µg/m³'),
+        })
+        .check(
+          z.meta({
+            id: 'LatestReading',
+            description:
+              'Extension: with `include=latestReading` on the listing, the newest PM2.5 minute of the datasource within the 10-day retention; absent when there is none.',
+          }),
+        ),
+    ),
   })
   .check(z.meta({ id: 'Datasource' }));
 export const datasourceListSchema = z.object({ datasources: z.array(datasourceSchema), nextToken: z.optional(z.string()) });
+
+export const datasourceListQuerySchema = z.extend(pageQuerySchema, {
+  include: z.optional(z.enum(['latestReading'])).check(
+    z.meta({
+      description:
+        "Extension: `latestReading` adds each datasource's newest PM2.5 reading (one small Query per listed datasource, on the server).",
+    }),
+  ),
+});
+
+export const datasourceReadingsQuerySchema = z.object({
+  hours: z
+    ._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(72)), 24)
+    .check(z.meta({ description: 'UTC hours back from now, the current hour included (1-72, default 24).' })),
+});
+
+export const datasourceReadingsSchema = z
+  .object({
+    datasourceId: z.string(),
+    metric: z.literal('pm2_5ConcMass'),
+    unit: z.literal('µg/m³'),
+    from: isoTimeSchema.check(z.meta({ description: 'Start of the first hour of the window.' })),
+    to: isoTimeSchema.check(z.meta({ description: 'The end of the window: now.' })),
+    hours: z.array(
+      z.object({
+        start: isoTimeSchema,
+        mean: z.number(),
+        minutes: z.number().check(z.meta({ description: 'PM2.5 minutes the mean is of.' })),
+      }),
+    ),
+  })
+  .check(z.meta({ id: 'DatasourceReadings' }));
 
 export { pageQuerySchema };
 
@@ -138,7 +210,6 @@ export const updateOrgBodySchema = z.strictObject({ name: nameSchema });
 // People
 
 const emailSchema = z.email('Not a valid email address.').check(z.maxLength(320));
-const guestDatasourcesSchema = z.array(idSchema('datasource')).check(z.maxLength(100));
 const onlyForGuests = {
   message: 'datasourceIds narrows the guest role; include "guest" in roles or leave it out.',
   path: ['datasourceIds'],
@@ -179,7 +250,28 @@ export const updatePersonBodySchema = z
 
 // Applications and keys
 
-export const updateApplicationBodySchema = z.strictObject({ name: nameSchema });
+export const updateApplicationBodySchema = z
+  .strictObject({
+    name: z.optional(nameSchema),
+    connectPolicy: z.optional(connectPolicySchema),
+    allowedOrgs: z.optional(
+      z.array(idSchema('org')).check(
+        z.maxLength(MAX_ALLOWED_ORGS),
+        z.meta({
+          description: `Extension: with \`connectPolicy\` \`listed\`, the orgs besides the owner that may connect it (at most ${MAX_ALLOWED_ORGS}; repeats count once).`,
+        }),
+      ),
+    ),
+  })
+  .check(
+    z.refine((body) => body.name !== undefined || body.connectPolicy !== undefined || body.allowedOrgs !== undefined, {
+      message: 'Send name, connectPolicy, allowedOrgs or a combination.',
+    }),
+    z.refine((body) => !body.allowedOrgs || body.connectPolicy === undefined || body.connectPolicy === 'listed', {
+      message: 'allowedOrgs goes with connectPolicy "listed".',
+      path: ['allowedOrgs'],
+    }),
+  );
 
 export const applicationDetailSchema = z
   .object({
@@ -241,6 +333,7 @@ export const updateKeyBodySchema = z
 // Connections
 
 export const connectionParamsSchema = applicationParamsSchema;
+export const endConnectionParamsSchema = z.extend(applicationParamsSchema, { connectedOrgId: idSchema('org') });
 
 export const updateConnectionBodySchema = z
   .strictObject({ roles: z.optional(rolesSchema), datasourceIds: z.optional(guestDatasourcesSchema) })

@@ -1,6 +1,7 @@
 import * as admin from './admin-schemas';
 import { routeTable } from '../core/http/route';
 import { applicationLimitsSchema, PAGED_LISTING_DESCRIPTION } from '../core/http/common-schemas';
+import { REVOCATION_SECONDS } from '../core/platform/limits';
 
 /** Applications an org created. */
 export const applicationRoutes = routeTable({
@@ -31,7 +32,7 @@ export const applicationRoutes = routeTable({
     permission: 'manageOrg',
     tableAccess: 'read',
     summary: 'Applications created by this org',
-    description: PAGED_LISTING_DESCRIPTION,
+    description: `${PAGED_LISTING_DESCRIPTION} Extension: each application carries its key count and the orgs that connected it, so a table of applications needs no request per application.`,
     who: 'admin',
     params: admin.orgParamsSchema,
     query: admin.pageQuerySchema,
@@ -60,7 +61,9 @@ export const applicationRoutes = routeTable({
     credential: 'person',
     permission: 'manageOrg',
     tableAccess: 'readWrite',
-    summary: 'Rename an application',
+    summary: 'Rename an application, or choose which orgs may connect it',
+    description:
+      'Extension: `connectPolicy` (`anyone`, the default; `listed` with `allowedOrgs`; `owner-only`) decides which orgs may connect the application; a connect outside it is 403 `connection_not_allowed`. A change leaves existing connections in place: end them with `DELETE .../connections/{connectedOrgId}`. `allowedOrgs` goes with `listed` (in the same body, or when the policy is `listed` already); another policy drops the list.',
     who: 'admin of the owner org',
     params: admin.applicationParamsSchema,
     body: admin.updateApplicationBodySchema,
@@ -101,5 +104,20 @@ export const applicationRoutes = routeTable({
     body: applicationLimitsSchema,
     responses: { 200: { description: 'The limits now in force.', schema: applicationLimitsSchema } },
     errors: [400, 403, 404, 503],
+  },
+  endConnection: {
+    operationId: 'endConnection',
+    method: 'DELETE',
+    path: '/admin/orgs/{orgId}/applications/{applicationId}/connections/{connectedOrgId}',
+    handler: 'admin/end-connection',
+    credential: 'person',
+    permission: 'manageOrg',
+    tableAccess: 'readWrite',
+    summary: "End the connection another org (or this one) made to this org's application",
+    description: `Extension (the owner decides who connects its application): the application's access to \`connectedOrgId\` ends within ${REVOCATION_SECONDS} seconds, whatever its \`connectPolicy\`. Both orgs' audit logs record \`connection.delete\` with \`endedBy: "owner"\`. To keep that org from connecting again, change \`connectPolicy\` first.`,
+    who: 'admin of the owner org',
+    params: admin.endConnectionParamsSchema,
+    responses: { 204: { description: 'The connection is ended.' } },
+    errors: [400, 403, 404, 409],
   },
 });

@@ -14,12 +14,15 @@ export interface LocalIssuer {
   audience: string;
   jwksUrl: string;
   jwks: { keys: JWK[] };
-  /** An ID token; `nonce` is the one the sign-in's authorization request carried (OIDC Core 3.1.2.1). */
+  /**
+   * An ID token; `nonce` is the one the sign-in's authorization request carried (OIDC Core 3.1.2.1).
+   * `ttlSeconds: null` signs a token without `exp`, which the API refuses (tests prove it).
+   */
   issueToken(claims: {
     email: string;
     emailVerified?: boolean;
     sub?: string;
-    ttlSeconds?: number;
+    ttlSeconds?: number | null;
     nonce?: string;
   }): Promise<string>;
 }
@@ -55,14 +58,14 @@ export async function createLocalIssuer(
     audience,
     jwksUrl: `${issuer}/jwks.json`,
     jwks: { keys: [publicJwk] },
-    issueToken: ({ email, emailVerified = true, sub, ttlSeconds = 3600, nonce }) =>
-      new SignJWT({ email, email_verified: emailVerified, ...(nonce ? { nonce } : {}) })
+    issueToken: ({ email, emailVerified = true, sub, ttlSeconds = 3600, nonce }) => {
+      const token = new SignJWT({ email, email_verified: emailVerified, ...(nonce ? { nonce } : {}) })
         .setProtectedHeader({ alg: 'ES256', kid: KEY_ID, typ: 'JWT' })
         .setIssuer(issuer)
         .setAudience(audience)
         .setSubject(sub ?? `local|${email.toLowerCase()}`)
-        .setIssuedAt()
-        .setExpirationTime(`${ttlSeconds}s`)
-        .sign(signingKey),
+        .setIssuedAt();
+      return (ttlSeconds === null ? token : token.setExpirationTime(`${ttlSeconds}s`)).sign(signingKey);
+    },
   };
 }

@@ -9,7 +9,12 @@ import type {
 } from 'aws-lambda';
 import { routeList } from '../../functions/routes';
 import type { CredentialKind, RouteDefinition } from '../../functions/core/http/route';
-import { GATEWAY_RESPONSES, type GatewayResponseType } from '../../functions/core/http/gateway-responses';
+import {
+  GATEWAY_RESPONSE_HEADERS,
+  GATEWAY_RESPONSES,
+  type GatewayResponseType,
+} from '../../functions/core/http/gateway-responses';
+import { correlationIdFrom } from '../../functions/core/http/request-telemetry';
 import { headerValue } from '../../functions/core/http/headers';
 import { AUTHORIZERS } from '../authorizers';
 import { readApplicationLimits } from '../../functions/core/applications';
@@ -78,11 +83,17 @@ export function matchRoute(method: string, path: string): { route: RouteDefiniti
   return undefined;
 }
 
-function gatewayResponse(type: GatewayResponseType): APIGatewayProxyResult {
+/** API Gateway's own answer of this type; like the stack's, it carries the common headers and a correlation id. */
+function gatewayResponse(type: GatewayResponseType, request: LocalRequest): APIGatewayProxyResult {
   const response = GATEWAY_RESPONSES[type];
   return {
     statusCode: response.status,
-    headers: { 'Content-Type': 'application/json', ...('headers' in response ? response.headers : {}) },
+    headers: {
+      'Content-Type': 'application/json',
+      ...GATEWAY_RESPONSE_HEADERS,
+      ...('headers' in response ? response.headers : {}),
+      'X-Correlation-Id': correlationIdFrom(request.headers),
+    },
     body: JSON.stringify(response.body),
   };
 }
@@ -195,18 +206,18 @@ export function createRouter(options: RouterOptions = {}) {
 
   return async function route(request: LocalRequest): Promise<APIGatewayProxyResult> {
     const matched = matchRoute(request.method, request.path);
-    if (!matched) return gatewayResponse('MISSING_AUTHENTICATION_TOKEN');
+    if (!matched) return gatewayResponse('MISSING_AUTHENTICATION_TOKEN', request);
     const { route, params } = matched;
     const requestId = randomUUID();
     let authorizerContext: Record<string, unknown> | undefined;
     if (route.credential !== 'none') {
       const outcome = await authorize(route.credential, request, route, requestId);
-      if ('refused' in outcome) return gatewayResponse(outcome.refused);
+      if ('refused' in outcome) return gatewayResponse(outcome.refused, request);
       authorizerContext = outcome.context;
       // API Gateway meters the application through its usage plan after the authorizer allowed it.
       if (route.credential === 'apiKey') {
         const verdict = await usageVerdict(String(outcome.context.applicationId));
-        if (verdict !== 'allowed') return gatewayResponse(verdict === 'throttled' ? 'THROTTLED' : 'QUOTA_EXCEEDED');
+        if (verdict !== 'allowed') return gatewayResponse(verdict === 'throttled' ? 'THROTTLED' : 'QUOTA_EXCEEDED', request);
       }
     }
     const query = Object.fromEntries(request.query);
@@ -247,7 +258,7 @@ export function createRouter(options: RouterOptions = {}) {
     try {
       answer = (await module.handler(event, lambdaContext(route.operationId))) as APIGatewayProxyResult;
     } catch {
-      return gatewayResponse('DEFAULT_5XX');
+      return gatewayResponse('DEFAULT_5XX', request);
     }
     planChanged(route, params, answer);
     return answer;

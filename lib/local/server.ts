@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { GATEWAY_MIN_COMPRESSION_BYTES } from '../../functions/core/http/gateway-responses';
 import { headerValue } from '../../functions/core/http/headers';
+import { correlationIdFrom } from '../../functions/core/http/request-telemetry';
 import { createRouter, matchRoute, type LocalRouter, type RouterOptions } from './router';
 import { createLocalIssuer, type LocalIssuer } from './oidc-issuer';
 import { createSignInFlow, type SignInFlow } from './sign-in';
@@ -93,6 +94,10 @@ export async function startLocalServer(options: {
   let issuer: LocalIssuer | undefined;
   let signIn: SignInFlow | undefined;
   const answer = async (request: IncomingMessage, response: ServerResponse) => {
+    // Every answer of this server, its own `/local/` routes and console files included, carries
+    // these; the API's answers set their own (writeHead's headers take precedence).
+    response.setHeader('X-Content-Type-Options', 'nosniff');
+    response.setHeader('X-Correlation-Id', correlationIdFrom(request.headers as Record<string, string | undefined>));
     try {
       const url = new URL(request.url ?? '/', 'http://localhost');
       const body = await readBody(request);

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { ensureConsoleBuilt } from '../../lib/local/console-build';
 import { useTestApi, uniqueEmail } from '../support/local-api';
+import { connect, createApplication, expectStatus } from '../support/scenario';
 import { SCREENSHOT_DIR, seriousViolations, startBrowser, type TestBrowser } from '../support/browser';
 
 /**
@@ -57,8 +58,13 @@ async function signIn(email: string): Promise<void> {
   await page.getByText(email.toLowerCase(), { exact: true }).first().waitFor();
 }
 
+/** Signs out; the issuer is asked to send the browser back by OIDC's name and by Cognito's. */
 async function signOut(): Promise<void> {
+  const logout = page.waitForRequest((request) => new URL(request.url()).pathname === '/local/logout');
   await button('Sign out').click();
+  const params = new URL((await logout).url()).searchParams;
+  expect(params.get('post_logout_redirect_uri')).toBe(`${api.url}/`);
+  expect(params.get('logout_uri')).toBe(`${api.url}/`);
   await button('Sign in').waitFor();
 }
 
@@ -113,6 +119,23 @@ describe('the admin console, in a browser', () => {
     await page.getByRole('heading', { name: 'Sign in to Datagate' }).waitFor();
     await checkScreen('local-sign-in-page');
     await page.goBack();
+  });
+
+  step('sign-in sends a nonce, and an ID token that does not carry it is refused', async () => {
+    // A token endpoint that answers with a token minted for no sign-in of this page (no nonce).
+    const forged = await api.tokenFor(adminA);
+    await page.route('**/local/oauth2/token', (route) =>
+      route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify({ id_token: forged }) }),
+    );
+    const authorize = page.waitForRequest((request) => new URL(request.url()).pathname === '/local/oauth2/authorize');
+    await button('Sign in').click();
+    expect(new URL((await authorize).url()).searchParams.get('nonce')).toMatch(/^[\w-]{43}$/);
+    await page.getByLabel('Email').fill(adminA);
+    await button('Sign in').click();
+    await page.getByRole('alert').filter({ hasText: 'an ID token for another sign-in' }).waitFor();
+    await page.unroute('**/local/oauth2/token');
+    // The issuer's own session would let the next sign-in straight through; the story wants its page.
+    await browser.context.clearCookies();
   });
 
   step('an admin signs in, finds no org, creates one and lands on its Applications screen', async () => {
@@ -206,8 +229,49 @@ describe('the admin console, in a browser', () => {
 
   step('a technician-level action: the admin adds a datasource on the Datasources screen', async () => {
     await addDatasource('High Street');
-    await checkScreen('datasources');
   });
+
+  step(
+    'Datasources show the latest PM2.5 reading and a 24-hour chart named for screen readers, its numbers in a table',
+    async () => {
+      // A sensor reports through the data API: a technician application of the org sends a day of minutes.
+      const admin = { email: adminA, token: await api.tokenFor(adminA) };
+      const sensor = await createApplication(api, story.orgAId!, admin, 'Rooftop gateway');
+      await connect(api, story.orgAId!, admin, sensor.applicationId, ['technician']);
+      const listing = await api.call('GET', `/admin/orgs/${story.orgAId}/datasources`, { token: admin.token });
+      const highStreet = listing.body.datasources.find((datasource: { name: string }) => datasource.name === 'High Street');
+      const now = Date.now();
+      const measurements = Array.from({ length: 24 }, (_unused, hour) => ({
+        time: new Date(now - hour * 3_600_000 - 120_000).toISOString(),
+        metrics: { pm2_5ConcMass: 10 + hour / 2 },
+      }));
+      expectStatus(
+        await api.call('POST', `/v2/datasources/${highStreet.datasourceId}/measurements`, {
+          key: sensor.key,
+          body: { org: story.orgAId, measurements },
+        }),
+        202,
+      );
+
+      await page.getByRole('link', { name: 'Applications' }).click();
+      await page.getByRole('link', { name: 'Datasources' }).click();
+      const table = page.getByRole('table', { name: /^Datasources of/ });
+      await row(table, 'High Street')
+        .getByRole('cell', { name: /^10\.0 µg\/m³/ })
+        .waitFor();
+      const chart = page.getByRole('img', {
+        name: /^PM2\.5 at High Street, last 24 hours \(UTC\): hourly means from 10\.0 to 21\.5 µg\/m³/,
+      });
+      await chart.waitFor();
+      await page.getByText('Numbers', { exact: false }).first().click();
+      const numbers = page.getByRole('table', { name: 'PM2.5 at High Street, last 24 hours (UTC)' });
+      await numbers.getByRole('columnheader', { name: 'PM2.5 hourly mean (µg/m³)' }).waitFor();
+      // 24 hours, each row an hour; the 24 means are all there (one minute each).
+      expect(await numbers.getByRole('rowheader').count()).toBe(24);
+      expect(await numbers.getByRole('cell', { name: '21.5', exact: true }).count()).toBe(1);
+      await checkScreen('datasources');
+    },
+  );
 
   step('sign out ends the session; the admin of org B signs in and connects A’s application by its ID', async () => {
     await signOut();
@@ -365,17 +429,74 @@ describe('the admin console, in a browser', () => {
     await page.getByRole('heading', { name: 'Applications', exact: true, level: 1 }).waitFor();
   });
 
-  step('reads well on a phone', async () => {
+  step('works on a phone (390 × 844): no screen scrolls sideways and every Actions button is on screen', async () => {
     await signOut();
     await signIn(adminA);
     await page.setViewportSize({ width: 390, height: 844 });
+    const screens: { link?: string; heading: string | RegExp; actions?: RegExp; shot: string }[] = [
+      { link: 'Applications', heading: 'Applications', actions: /^Actions for /, shot: 'applications-phone' },
+      { link: 'Datasources', heading: 'Datasources', actions: /^Actions for High Street/, shot: 'datasources-phone' },
+      { link: 'Users', heading: 'Users', actions: /^Actions for /, shot: 'users-phone' },
+      { link: 'Audit log', heading: 'Audit log', shot: 'audit-log-phone' },
+      { link: 'Organizations', heading: 'Organizations', shot: 'organizations-phone' },
+    ];
+    /** The page is no wider than the screen: nothing to scroll sideways to. */
+    const checkFits = async (name: string) => {
+      const [scrollWidth, clientWidth] = await page.evaluate<number[]>(
+        '[document.documentElement.scrollWidth, document.documentElement.clientWidth]',
+      );
+      // The screen's name and widths are in the failure message.
+      expect({ screen: name, scrollWidth, clientWidth, fits: scrollWidth! <= clientWidth! }).toMatchObject({ fits: true });
+    };
+    const checkActionsOnScreen = async (name: RegExp) => {
+      const buttons = page.getByRole('button', { name });
+      expect(await buttons.count()).toBeGreaterThan(0);
+      for (const button of await buttons.all()) {
+        await button.scrollIntoViewIfNeeded();
+        expect(await button.isVisible()).toBe(true);
+        const box = (await button.boundingBox())!;
+        expect(box.x).toBeGreaterThanOrEqual(0);
+        expect(box.x + box.width).toBeLessThanOrEqual(390);
+      }
+    };
+    for (const screen of screens) {
+      await page.getByRole('link', { name: screen.link, exact: true }).click();
+      await page.getByRole('heading', { name: screen.heading, exact: true, level: 1 }).waitFor();
+      await page
+        .getByText(/^Loading/)
+        .first()
+        .waitFor({ state: 'detached' })
+        .catch(() => undefined);
+      if (screen.actions) await checkActionsOnScreen(screen.actions);
+      await checkFits(screen.shot);
+      await checkScreen(screen.shot);
+    }
+    // The application's own screen (its keys and limits), reached from the Actions menu on the phone.
+    await page.getByRole('link', { name: orgA }).click();
     await page.getByRole('heading', { name: 'Applications', exact: true, level: 1 }).waitFor();
-    await page.getByRole('table', { name: 'Applications created by your organization' }).waitFor();
-    await checkScreen('applications-phone');
+    await openMenuItem('Actions for City Dashboard', 'API Keys');
+    await page.getByRole('heading', { name: 'API keys of City Dashboard' }).waitFor();
+    await checkActionsOnScreen(/^Actions for key/);
+    await checkFits('api-keys-phone');
+    await checkScreen('api-keys-phone');
+    // An Actions menu opened on the phone stays on screen.
+    await page
+      .getByRole('button', { name: /^Actions for key/ })
+      .first()
+      .click();
+    const menu = page.getByRole('menu');
+    const box = (await menu.boundingBox())!;
+    expect(box.x).toBeGreaterThanOrEqual(0);
+    expect(box.x + box.width).toBeLessThanOrEqual(390);
+    await page.keyboard.press('Escape');
     await page.setViewportSize({ width: 1280, height: 800 });
+    // Back where the story goes on: the Applications screen.
+    await page.getByRole('link', { name: 'Applications', exact: true }).click();
+    await page.getByRole('heading', { name: 'Applications', exact: true, level: 1 }).waitFor();
     if (process.env.UPDATE_README_SCREENSHOT) {
       mkdirSync(join(process.cwd(), 'docs', 'img'), { recursive: true });
-      copyFileSync(join(SCREENSHOT_DIR, 'applications.png'), join(process.cwd(), 'docs', 'img', 'applications.png'));
+      for (const shot of ['applications', 'datasources', 'datasources-phone'])
+        copyFileSync(join(SCREENSHOT_DIR, `${shot}.png`), join(process.cwd(), 'docs', 'img', `${shot}.png`));
     }
   });
 

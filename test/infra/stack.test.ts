@@ -1,5 +1,5 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { GATEWAY_RESPONSES } from '../../functions/core/http/gateway-responses';
+import { GATEWAY_RESPONSE_HEADERS, GATEWAY_RESPONSES } from '../../functions/core/http/gateway-responses';
 import { TABLE_SCHEMA } from '../../functions/core/store/table-schema';
 import { routeList } from '../../functions/routes';
 import { AUTHORIZERS } from '../../lib/authorizers';
@@ -336,19 +336,18 @@ describe('Datagate stack, default configuration (Cognito user pool)', () => {
     }
   });
 
-  test('every gateway response of the contract is installed with its status, body and quoted headers', () => {
+  test('every gateway response of the contract is installed with its status, body, quoted headers, nosniff and a correlation id', () => {
     template.resourceCountIs('AWS::ApiGateway::GatewayResponse', Object.keys(GATEWAY_RESPONSES).length);
     for (const [type, response] of Object.entries(GATEWAY_RESPONSES)) {
-      const headers: Record<string, string> = 'headers' in response ? response.headers : {};
+      const headers: Record<string, string> = { ...GATEWAY_RESPONSE_HEADERS, ...('headers' in response ? response.headers : {}) };
       template.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
         ResponseType: type,
         StatusCode: String(response.status),
         ResponseTemplates: { 'application/json': JSON.stringify(response.body) },
-        ...(Object.keys(headers).length > 0 && {
-          ResponseParameters: Object.fromEntries(
-            Object.entries(headers).map(([name, value]) => [`gatewayresponse.header.${name}`, `'${value}'`]),
-          ),
-        }),
+        ResponseParameters: {
+          ...Object.fromEntries(Object.entries(headers).map(([name, value]) => [`gatewayresponse.header.${name}`, `'${value}'`])),
+          'gatewayresponse.header.X-Correlation-Id': 'method.request.header.x-correlation-id',
+        },
       });
     }
   });

@@ -35,6 +35,42 @@ beforeEach(async () => {
 });
 
 describe('applications', () => {
+  it('the listing carries what the Applications table shows: key count and connected orgs by name, for 50 applications', async () => {
+    await connect(api, partnerOrg, partner, applicationId, ['observer']);
+    await connect(api, ownerOrg, owner, applicationId, ['observer']);
+    expectStatus(
+      await api.call('POST', `/admin/orgs/${ownerOrg}/applications/${applicationId}/keys`, { token: owner.token, body: {} }),
+      201,
+    );
+    for (let index = 1; index < 50; index++) await createApplication(api, ownerOrg, owner, `App ${index}`);
+    const answer = await api.call('GET', `/admin/orgs/${ownerOrg}/applications`, { token: owner.token });
+    expectStatus(answer, 200);
+    expect(answer.body.applications).toHaveLength(50);
+    const shared = answer.body.applications.find(
+      (application: { applicationId: string }) => application.applicationId === applicationId,
+    );
+    expect(shared).toMatchObject({ name: 'Shared Dashboard', keyCount: 2 });
+    expect(
+      [...shared.connections].sort((a: { orgName: string }, b: { orgName: string }) => a.orgName.localeCompare(b.orgName)),
+    ).toEqual([
+      { orgId: ownerOrg, orgName: 'Owner Org' },
+      { orgId: partnerOrg, orgName: 'Partner Org' },
+    ]);
+    const others = answer.body.applications.filter(
+      (application: { applicationId: string }) => application.applicationId !== applicationId,
+    );
+    expect(
+      others.every(
+        (application: { keyCount: number; connections: unknown[] }) =>
+          application.keyCount === 1 && application.connections.length === 0,
+      ),
+    ).toBe(true);
+    // A page of it carries the same.
+    const page = await api.call('GET', `/admin/orgs/${ownerOrg}/applications?limit=10`, { token: owner.token });
+    expect(page.body.applications).toHaveLength(10);
+    expect(page.body.applications.every((application: { keyCount: number }) => application.keyCount >= 1)).toBe(true);
+  });
+
   it("the owner org's admins see the application with its keys and the orgs that connected it", async () => {
     await connect(api, partnerOrg, partner, applicationId, ['observer']);
     const detail = await api.call('GET', `/admin/orgs/${ownerOrg}/applications/${applicationId}`, { token: owner.token });

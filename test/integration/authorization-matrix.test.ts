@@ -156,6 +156,13 @@ const MATRIX: Partial<Record<RouteName, Row>> = {
   updateConnection: {
     call: (c) => ({ path: `${o(c)}/connections/${c.applicationId}`, body: { roles: ['observer'] } }),
   },
+  endConnection: {
+    call: async (c) => {
+      const { applicationId } = await fresh.application(c);
+      await connect(api, c.org.orgId, c.org.admin, applicationId, ['observer']);
+      return { path: `${app(c, applicationId)}/connections/${c.org.orgId}` };
+    },
+  },
   deleteConnection: {
     call: async (c) => {
       const { applicationId } = await fresh.application(c);
@@ -169,6 +176,20 @@ const MATRIX: Partial<Record<RouteName, Row>> = {
   listDatasources: { call: (c) => ({ path: `${o(c)}/datasources` }) },
   updateDatasource: {
     call: (c) => ({ path: `${o(c)}/datasources/${c.datasourceId}`, body: { tags: ['matrix'] } }),
+  },
+  getDatasourceReadings: {
+    // The guest's list is empty: its permission lets it in, the datasource is not on its list.
+    expect: {
+      admin: 200,
+      technician: 200,
+      analyst: 200,
+      observer: 200,
+      guest: 404,
+      otherOrgAdmin: 404,
+      pendingInvitee: 403,
+      anonymous: 401,
+    },
+    call: (c) => ({ path: `${o(c)}/datasources/${c.datasourceId}/readings` }),
   },
   retireDatasource: {
     call: async (c) => ({ path: `${o(c)}/datasources/${await createDatasource(api, c.org.orgId, c.org.admin)}` }),

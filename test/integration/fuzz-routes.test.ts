@@ -49,6 +49,8 @@ beforeAll(async () => {
   const technician = await signIn(api, 'fuzz-tech');
   await addMember(api, orgId, admin, technician, ['technician']);
   const datasourceId = await createDatasource(api, orgId, admin, 'Fuzz site');
+  // A second one, so a page of one datasource has a nextToken to alter.
+  await createDatasource(api, orgId, admin, 'Fuzz site 2');
   const caller = await createApplication(api, orgId, admin, 'Fuzz caller');
   await connect(api, orgId, admin, caller.applicationId, ['admin']);
   // A second application for the admin routes' path ids, so a fuzzed deletion cannot take the caller's key away.
@@ -330,3 +332,78 @@ describe.each(routeList.map((route) => [`${route.method} ${route.path}`, route] 
     if (details.failed) throw new Error(failureReport(details));
   });
 });
+
+/** The listings that page with `nextToken`, with the path to call them on (the fixture's org). */
+const pagedListings = routeList.filter(
+  (route) => route.method === 'GET' && route.query && jsonSchemaOf(route.query).properties?.nextToken !== undefined,
+);
+
+/** A token the route issued for one item of the fixture's org, and the path it was issued on. */
+async function issuedToken(route: RouteDefinition): Promise<{ path: string; token: string }> {
+  const path = route.path.replace('{orgId}', fixture.orgId);
+  const answer = await api.call('GET', `${path}?limit=1`, { token: fixture.adminToken });
+  expectStatus(answer, 200);
+  if (typeof answer.body.nextToken !== 'string') throw new Error(`${route.operationId} issued no nextToken for a page of 1`);
+  return { path, token: answer.body.nextToken };
+}
+
+const toToken = (value: unknown) => Buffer.from(JSON.stringify(value) ?? 'undefined').toString('base64url');
+
+/** Alterations of a real token: its decoded key edited (values, attributes, types, sizes), its text edited, or another listing's token. */
+function alteredToken(token: string, others: string[]): fc.Arbitrary<string> {
+  const key = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as Record<string, unknown>;
+  const names = Object.keys(key);
+  // Cut: a request line past Node's (and API Gateway's) limits is refused before any route runs.
+  const shortHostile = hostileString.map((text) => text.slice(0, 300));
+  const someValue = fc.oneof(
+    shortHostile,
+    fc.constantFrom('', 'A', `ORG#${fixture.orgId}`, 'ORG#org_000000000000000000000000', 'DS#', 'CONN#', `${'x'.repeat(1100)}`),
+    fc.constantFrom<unknown>(7, null, true, [], {}, { S: 'x' }),
+  );
+  return fc.oneof(
+    fc.tuple(fc.constantFrom(...names), someValue).map(([name, value]) => toToken({ ...key, [name]: value })),
+    fc.constantFrom(...names).map((name) => toToken(Object.fromEntries(Object.entries(key).filter(([other]) => other !== name)))),
+    fc.tuple(shortHostile, someValue).map(([name, value]) => toToken({ ...key, [name || 'extra']: value })),
+    fc.constantFrom<unknown>(null, [], 'text', 1, [key]).map(toToken),
+    fc
+      .tuple(fc.nat(token.length - 1), fc.constantFrom('A', '_', '-', '0', 'z'))
+      .map(([at, char]) => token.slice(0, at) + char + token.slice(at + 1)),
+    fc.nat(token.length - 1).map((at) => token.slice(0, at)),
+    fc.constantFrom(...others, `${token}==`, `${token}.x`, '%', 'eyJ9'),
+  );
+}
+
+describe.each(pagedListings.map((route) => [`${route.method} ${route.path}`, route] as const))(
+  'fuzzing the page tokens of %s',
+  (_name, route) => {
+    it('an altered nextToken is answered 400 with the error body, or as a page of its own listing, never a 5xx', async () => {
+      const { path, token } = await issuedToken(route);
+      const others = (await Promise.all(pagedListings.filter((other) => other !== route).map(issuedToken))).map(
+        (issued) => issued.token,
+      );
+      const details = await fc.check(
+        fc.asyncProperty(alteredToken(token, others), async (altered) => {
+          const answer = await api.call('GET', `${path}?limit=1&nextToken=${encodeURIComponent(altered)}`, {
+            token: fixture.adminToken,
+          });
+          expect({ altered, status: answer.status < 500 }).toEqual({ altered, status: true });
+          if (answer.status !== 200) {
+            expect({ altered, status: answer.status, errorBody: isErrorBody(answer.body) }).toEqual({
+              altered,
+              status: 400,
+              errorBody: true,
+            });
+          }
+        }),
+        {
+          seed: SEED,
+          numRuns: RUNS * 5,
+          interruptAfterTimeLimit: TIME_LIMIT_MS,
+          markInterruptAsFailure: false,
+          endOnFailure: true,
+        },
+      );
+      if (details.failed) throw new Error(failureReport(details));
+    });
+  },
+);

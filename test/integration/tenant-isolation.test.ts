@@ -1,6 +1,16 @@
 import { routeList } from '../../functions/routes';
 import { useTestApi, type ApiAnswer } from '../support/local-api';
-import { connect, createApplication, createDatasource, createOrg, expectStatus, signIn, type Member } from '../support/scenario';
+import { captureOutput } from '../support/captured-output';
+import {
+  connect,
+  createApplication,
+  createDatasource,
+  createOrg,
+  eventually,
+  expectStatus,
+  signIn,
+  type Member,
+} from '../support/scenario';
 
 /**
  * Isolation between tenants: every `/admin` and `/v2` route, called with credentials that have
@@ -244,6 +254,8 @@ const CASES: Record<string, Cases> = {
   regenerateKey: (w) => applicationRoute('POST', `/keys/${w.insider.keyId}/regenerate`, {})(w),
   updateKey: (w) => applicationRoute('PATCH', `/keys/${w.insider.keyId}`, { enabled: false })(w),
   deleteKey: (w) => applicationRoute('DELETE', `/keys/${w.insider.keyId}`)(w),
+  // Only the owner ends a connection: the connected org itself (A, on B's guest application) is refused too.
+  endConnection: (w) => applicationRoute('DELETE', `/connections/${w.orgA}`)(w),
   createConnection: (w) => orgRoute('POST', '/connections', { applicationId: w.insider.applicationId, roles: ['admin'] })(w),
   listConnections: orgRoute('GET', '/connections'),
   updateConnection: (w) => orgRoute('PATCH', `/connections/${w.insider.applicationId}`, { roles: ['guest'] })(w),
@@ -386,4 +398,236 @@ describe('tenant isolation', () => {
       }
     },
   );
+});
+
+/** An org with its admin, made through the API. */
+async function newOrg(name: string): Promise<{ orgId: string; admin: Member }> {
+  const admin = await signIn(api, name);
+  return { orgId: await createOrg(api, admin, `${name} ${MARK}`), admin };
+}
+
+const connectAs = (org: { orgId: string; admin: Member }, applicationId: string, roles = ['observer']) =>
+  api.call('POST', `/admin/orgs/${org.orgId}/connections`, { token: org.admin.token, body: { applicationId, roles } });
+
+describe("an application's owner decides who connects it", () => {
+  it('owner-only: another org is refused (403 connection_not_allowed), the owner connects', async () => {
+    const owner = await newOrg('policy-owner');
+    const other = await newOrg('policy-other');
+    const app = await createApplication(api, owner.orgId, owner.admin, 'Owner only');
+    const changed = await api.call('PATCH', `/admin/orgs/${owner.orgId}/applications/${app.applicationId}`, {
+      token: owner.admin.token,
+      body: { connectPolicy: 'owner-only' },
+    });
+    expectStatus(changed, 200);
+    expect(changed.body).toMatchObject({ connectPolicy: 'owner-only', name: 'Owner only' });
+    const refused = await connectAs(other, app.applicationId);
+    expect({ status: refused.status, code: refused.body.code }).toEqual({ status: 403, code: 'connection_not_allowed' });
+    expectStatus(await connectAs(owner, app.applicationId), 201);
+    // The refusal wrote nothing: the other org lists no connection.
+    const listed = await api.call('GET', `/admin/orgs/${other.orgId}/connections`, { token: other.admin.token });
+    expect(listed.body.connections).toEqual([]);
+  });
+
+  it('listed: the listed orgs and the owner connect, any other is refused', async () => {
+    const owner = await newOrg('listed-owner');
+    const partner = await newOrg('listed-partner');
+    const stranger = await newOrg('listed-stranger');
+    const app = await createApplication(api, owner.orgId, owner.admin, 'Listed');
+    const changed = await api.call('PATCH', `/admin/orgs/${owner.orgId}/applications/${app.applicationId}`, {
+      token: owner.admin.token,
+      body: { connectPolicy: 'listed', allowedOrgs: [partner.orgId, partner.orgId] },
+    });
+    expectStatus(changed, 200);
+    expect(changed.body).toMatchObject({ connectPolicy: 'listed', allowedOrgs: [partner.orgId] });
+    expectStatus(await connectAs(partner, app.applicationId), 201);
+    expect((await connectAs(stranger, app.applicationId)).body.code).toBe('connection_not_allowed');
+    expectStatus(await connectAs(owner, app.applicationId), 201);
+    const detail = await api.call('GET', `/admin/orgs/${owner.orgId}/applications/${app.applicationId}`, {
+      token: owner.admin.token,
+    });
+    expect(detail.body).toMatchObject({ connectPolicy: 'listed', allowedOrgs: [partner.orgId] });
+  });
+
+  it('refuses allowedOrgs without the listed policy, and a body that changes nothing', async () => {
+    const owner = await newOrg('policy-bad');
+    const app = await createApplication(api, owner.orgId, owner.admin, 'Bad policy');
+    const path = `/admin/orgs/${owner.orgId}/applications/${app.applicationId}`;
+    for (const body of [
+      { connectPolicy: 'anyone', allowedOrgs: [owner.orgId] },
+      { allowedOrgs: [owner.orgId] },
+      { connectPolicy: 'everyone' },
+      {},
+    ]) {
+      const answer = await api.call('PATCH', path, { token: owner.admin.token, body });
+      expect({ body, status: answer.status }).toEqual({ body, status: 400 });
+    }
+  });
+
+  it('a policy change leaves existing connections in place; the owner ends one, audited in both orgs, and the data API follows within 10 s', async () => {
+    const owner = await newOrg('end-owner');
+    const guest = await newOrg('end-guest');
+    const app = await createApplication(api, owner.orgId, owner.admin, 'Ended');
+    expectStatus(await connectAs(guest, app.applicationId), 201);
+    expectStatus(
+      await api.call('PATCH', `/admin/orgs/${owner.orgId}/applications/${app.applicationId}`, {
+        token: owner.admin.token,
+        body: { connectPolicy: 'owner-only' },
+      }),
+      200,
+    );
+    const read = () => api.call('GET', `/v2/datasources?org=${guest.orgId}`, { key: app.key });
+    expectStatus(await read(), 200);
+    // The connected org cannot end it through the owner's route, nor can it reconnect once ended.
+    expectStatus(
+      await api.call('DELETE', `/admin/orgs/${guest.orgId}/applications/${app.applicationId}/connections/${guest.orgId}`, {
+        token: guest.admin.token,
+      }),
+      404,
+    );
+    expectStatus(
+      await api.call('DELETE', `/admin/orgs/${owner.orgId}/applications/${app.applicationId}/connections/${guest.orgId}`, {
+        token: owner.admin.token,
+      }),
+      204,
+    );
+    await eventually(async () => (await read()).status === 403);
+    expect((await connectAs(guest, app.applicationId)).body.code).toBe('connection_not_allowed');
+    for (const org of [owner, guest]) {
+      const events = (await api.call('GET', `/admin/orgs/${org.orgId}/audit-events`, { token: org.admin.token })).body.events;
+      expect(events).toContainEqual(
+        expect.objectContaining({
+          action: 'connection.delete',
+          target: app.applicationId,
+          actor: { type: 'person', id: owner.admin.email },
+          details: expect.objectContaining({ orgId: guest.orgId, endedBy: 'owner' }),
+        }),
+      );
+    }
+    // Ended already: 404, and nothing else is written.
+    expectStatus(
+      await api.call('DELETE', `/admin/orgs/${owner.orgId}/applications/${app.applicationId}/connections/${guest.orgId}`, {
+        token: owner.admin.token,
+      }),
+      404,
+    );
+  });
+});
+
+describe("no org can exhaust what another org's application holds", () => {
+  it("a guest's datasourceIds hold each id once, and at most 100 distinct ids", async () => {
+    const owner = await newOrg('dedupe-owner');
+    const ds = await createDatasource(api, owner.orgId, owner.admin, `repeated ${MARK}`);
+    const app = await createApplication(api, owner.orgId, owner.admin, 'Dedupe');
+    const connected = await api.call('POST', `/admin/orgs/${owner.orgId}/connections`, {
+      token: owner.admin.token,
+      body: { applicationId: app.applicationId, roles: ['guest'], datasourceIds: Array.from({ length: 150 }, () => ds) },
+    });
+    expectStatus(connected, 201);
+    expect(connected.body.datasourceIds).toEqual([ds]);
+    const distinct = Array.from({ length: 101 }, (_, i) => `ds_${String(i).padStart(24, '0')}`);
+    const refused = await api.call('PATCH', `/admin/orgs/${owner.orgId}/connections/${app.applicationId}`, {
+      token: owner.admin.token,
+      body: { datasourceIds: distinct },
+    });
+    expect({ status: refused.status, code: refused.body.code }).toEqual({ status: 400, code: 'validation_error' });
+  });
+});
+
+describe('hardening: headers, tokens, logs', () => {
+  it('every answer carries nosniff and a correlation id, gateway refusals included', async () => {
+    const answers: Record<string, ApiAnswer> = {
+      'a handler answer': await api.call('GET', '/health'),
+      'the OpenAPI document': await api.call('GET', '/openapi.json'),
+      'no key on /v2 (401 from the gateway)': await api.call('GET', '/v2/whoami'),
+      'a mistyped key (401 from the authorizer)': await api.call('GET', '/v2/whoami', { key: 'dgk_mistyped' }),
+      'an unknown route (404 from the gateway)': await api.call('GET', '/no/such/route'),
+      'a handler refusal': await api.call('GET', `/admin/orgs/${world.orgA}`, { token: world.adminB.token }),
+    };
+    for (const [name, answer] of Object.entries(answers)) {
+      expect({ name, nosniff: answer.headers.get('x-content-type-options'), id: answer.headers.get('x-correlation-id') }).toEqual(
+        {
+          name,
+          nosniff: 'nosniff',
+          id: expect.stringMatching(/^[\w-]{8,}$/),
+        },
+      );
+    }
+    const echoed = await api.call('GET', '/v2/whoami', { headers: { 'X-Correlation-Id': 'caller-123' } });
+    expect({ status: echoed.status, id: echoed.headers.get('x-correlation-id') }).toEqual({ status: 401, id: 'caller-123' });
+  });
+
+  it('a throttled request (429 from the usage plan) carries them too', async () => {
+    const app = await createApplication(api, world.orgA, world.adminA, `throttled ${MARK}`);
+    expectStatus(
+      await api.call('PUT', `/admin/orgs/${world.orgA}/applications/${app.applicationId}/limits`, {
+        token: world.adminA.token,
+        body: { requestsPerSecond: 1, burst: 1, requestsPerDay: 1000 },
+      }),
+      200,
+    );
+    const answers = await Promise.all(Array.from({ length: 6 }, () => api.call('GET', '/v2/whoami', { key: app.key })));
+    const throttled = answers.find((answer) => answer.status === 429);
+    expect(throttled?.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(throttled?.headers.get('x-correlation-id')).toEqual(expect.any(String));
+  });
+
+  it('/docs forbids framing and anything but its own files (Content-Security-Policy)', async () => {
+    const page = await fetch(`${api.url}/docs`);
+    const policy = page.headers.get('content-security-policy') ?? '';
+    expect(policy).toContain("frame-ancestors 'none'");
+    expect(policy).toContain("script-src 'self'");
+    expect(policy).toContain("default-src 'none'");
+    expect(page.headers.get('x-content-type-options')).toBe('nosniff');
+  });
+
+  it('an altered page token is 400, never 500', async () => {
+    const token = (key: unknown) => Buffer.from(JSON.stringify(key)).toString('base64url');
+    const A = `/admin/orgs/${world.orgA}`;
+    const attempts = [
+      `${A}/datasources?limit=1&nextToken=${token({ SK: 'A', PK: `ORG#${world.orgA}` })}`,
+      `${A}/datasources?limit=1&nextToken=${token({ PK: `ORG#${world.orgA}`, SK: `CONN#${world.insider.applicationId}` })}`,
+      `${A}/connections?limit=1&nextToken=${token({ PK: `ORG#${world.orgA}`, SK: '' })}`,
+      `${A}/applications?limit=1&nextToken=${token({ GSI1PK: `OWNER#${world.orgA}`, GSI1SK: 'A' })}`,
+      `${A}/audit-events?limit=1&nextToken=${token({ PK: `AUDIT#${world.orgA}`, SK: 'evt_x', GSI1PK: 'x' })}`,
+      `${A}/audit-events?limit=1&nextToken=${token({ PK: `AUDIT#${world.orgB}`, SK: 'evt_x' })}`,
+    ];
+    for (const path of attempts) {
+      const answer = await api.call('GET', path, { token: world.adminA.token });
+      expect({ path, status: answer.status, code: answer.body.code }).toEqual({ path, status: 400, code: 'bad_request' });
+    }
+  });
+
+  it("a person's JWT without exp is 401", async () => {
+    const email = `endless.${MARK}@example.org`;
+    const endless = await api.runtime.server.issuer.issueToken({ email, ttlSeconds: null });
+    const answer = await api.call('GET', '/admin/orgs', { token: endless });
+    expect({ status: answer.status, code: answer.body.code }).toEqual({ status: 401, code: 'unauthorized' });
+    expectStatus(await api.call('GET', '/admin/orgs', { token: await api.tokenFor(email) }), 200);
+  });
+
+  it('the leaked-key endpoint checks the signature before it reads the body: an unsigned body of any shape is 401', async () => {
+    for (const rawBody of ['{"token":', '{"token":"x"}', '[]', 'not json at all']) {
+      const answer = await api.call('POST', '/secret-scanning/leaked-keys', {
+        rawBody,
+        headers: { 'Content-Type': 'application/json' },
+      });
+      expect({ rawBody, status: answer.status }).toEqual({ rawBody, status: 401 });
+    }
+  });
+
+  it('a key pasted into a URL, a query string or a correlation id never reaches a log line', async () => {
+    const output = captureOutput();
+    try {
+      await api.call('GET', `/v2/datasources/${world.insider.key}?org=${world.orgA}&apiKey=${world.insider.key}`, {
+        key: world.insider.key,
+      });
+      await api.call('GET', `/admin/orgs/${world.insider.key}`, { token: world.adminA.token });
+      await api.call('GET', '/v2/whoami', { key: world.insider.key, headers: { 'X-Correlation-Id': world.insider.key } });
+      await api.call('GET', `/no/route/${world.insider.key}`);
+    } finally {
+      output.restore();
+    }
+    expect(output.logs('request').length).toBeGreaterThan(0);
+    expect(output.text()).not.toContain(world.insider.key.slice(4));
+  });
 });

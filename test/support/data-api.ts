@@ -24,7 +24,7 @@ export async function dataOrg(api: TestApi, datasourceCount = 2): Promise<DataOr
   for (let index = 0; index < datasourceCount; index++) {
     const answer = await api.call('POST', `/admin/orgs/${orgId}/datasources`, {
       token: admin.token,
-      body: { name: `Site ${index}`, group: 'North', tags: ['t'], location: { lat: 50 + index, lon: 4 + index } },
+      body: { name: `Site ${index}`, group: 'North', tags: ['t'], location: { lat: 50 + (index % 40), lon: 4 + (index % 170) } },
     });
     expectStatus(answer, 201);
     datasources.push(answer.body.datasourceId);

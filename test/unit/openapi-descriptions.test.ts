@@ -136,6 +136,14 @@ const CLAIMS: Claim[] = [
       return [limit.minimum, limit.maximum, limit.default];
     },
   },
+  {
+    about: "the hours of a datasource's readings: range and default",
+    pattern: /hour included \((\d+)-(\d+), default (\d+)\)/,
+    actual: (operation) => {
+      const hours = parameter(operation, 'hours');
+      return [hours.minimum, hours.maximum, hours.default];
+    },
+  },
   { about: 'keys per application', pattern: /at most (\d+) keys/, actual: () => [MAX_KEYS_PER_APPLICATION] },
   {
     about: 'the longest grace period',

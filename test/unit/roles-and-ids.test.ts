@@ -46,8 +46,34 @@ describe('ids', () => {
 describe('page tokens', () => {
   it('round-trip within their partition and are refused for another one', () => {
     const token = encodePageToken({ PK: 'AUDIT#org_1', SK: 'evt_2' })!;
-    expect(decodePageToken(token, { attribute: 'PK', value: 'AUDIT#org_1' })).toEqual({ PK: 'AUDIT#org_1', SK: 'evt_2' });
-    expect(() => decodePageToken(token, { attribute: 'PK', value: 'AUDIT#org_2' })).toThrow('nextToken');
-    expect(() => decodePageToken('garbage', { attribute: 'PK', value: 'AUDIT#org_1' })).toThrow('nextToken');
+    expect(decodePageToken(token, { partition: 'AUDIT#org_1' })).toEqual({ PK: 'AUDIT#org_1', SK: 'evt_2' });
+    expect(() => decodePageToken(token, { partition: 'AUDIT#org_2' })).toThrow('nextToken');
+    expect(() => decodePageToken('garbage', { partition: 'AUDIT#org_1' })).toThrow('nextToken');
+  });
+
+  it('are refused when altered into a key DynamoDB would refuse for the query (a 500 before)', () => {
+    const datasources = { partition: 'ORG#org_1', sortKeyPrefix: 'DS#' };
+    const token = (key: unknown) => Buffer.from(JSON.stringify(key)).toString('base64url');
+    expect(decodePageToken(token({ PK: 'ORG#org_1', SK: 'DS#ds_1' }), datasources)).toEqual({ PK: 'ORG#org_1', SK: 'DS#ds_1' });
+    for (const altered of [
+      { SK: 'A', PK: 'ORG#org_1' },
+      { PK: 'ORG#org_1', SK: 'CONN#app_1' },
+      { PK: 'ORG#org_1', SK: '' },
+      { PK: 'ORG#org_1' },
+      { PK: 'ORG#org_1', SK: 'DS#ds_1', extra: 'x' },
+      { PK: 'ORG#org_1', SK: 7 },
+      { PK: 'ORG#org_1', SK: `DS#${'x'.repeat(1100)}` },
+      [{ PK: 'ORG#org_1', SK: 'DS#ds_1' }],
+      null,
+    ]) {
+      expect(() => decodePageToken(token(altered), datasources)).toThrow('nextToken');
+    }
+    expect(() => decodePageToken('not base64url!', datasources)).toThrow('nextToken');
+    const owned = { index: 'GSI1' as const, partition: 'OWNER#org_1' };
+    const gsiKey = { PK: 'APP#app_1', SK: 'APP', GSI1PK: 'OWNER#org_1', GSI1SK: 'APP#app_1' };
+    expect(decodePageToken(token(gsiKey), owned)).toEqual(gsiKey);
+    expect(() => decodePageToken(token({ GSI1PK: 'OWNER#org_1', GSI1SK: 'APP#app_1' }), owned)).toThrow('nextToken');
+    const window = { partition: 'AGG#ds_1', between: ['H#2026-01-01', 'H#2026-01-02'] as const };
+    expect(() => decodePageToken(token({ PK: 'AGG#ds_1', SK: 'H#2026-01-03' }), window)).toThrow('nextToken');
   });
 });

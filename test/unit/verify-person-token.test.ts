@@ -48,8 +48,9 @@ describe('person token verification', () => {
     expect((await verifyPersonToken(`Bearer ${token}`))?.emailVerified).toBe(false);
   });
 
-  it('refuses an expired token, a foreign signature, a wrong audience or issuer, and non-bearer values', async () => {
+  it('refuses an expired token, one without exp, a foreign signature, a wrong audience or issuer, and non-bearer values', async () => {
     const expired = await issuer.issueToken({ email: 'x@example.org', ttlSeconds: -60 });
+    const endless = await issuer.issueToken({ email: 'x@example.org', ttlSeconds: null });
     const { privateKey } = await generateKeyPair('ES256');
     const forged = await new SignJWT({ email: 'x@example.org', email_verified: true })
       .setProtectedHeader({ alg: 'ES256', kid: issuer.jwks.keys[0]!.kid })
@@ -61,6 +62,7 @@ describe('person token verification', () => {
     const other = await createLocalIssuer('http://127.0.0.1:1');
     const foreignIssuer = await other.issueToken({ email: 'x@example.org' });
     expect(await verifyPersonToken(`Bearer ${expired}`)).toBeUndefined();
+    expect(await verifyPersonToken(`Bearer ${endless}`)).toBeUndefined();
     expect(await verifyPersonToken(`Bearer ${forged}`)).toBeUndefined();
     expect(await verifyPersonToken(`Bearer ${foreignIssuer}`)).toBeUndefined();
     expect(await verifyPersonToken('Basic dXNlcjpwYXNz')).toBeUndefined();

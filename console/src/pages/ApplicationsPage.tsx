@@ -13,8 +13,8 @@ import { RolesDialog, TextDialog } from '../dialogs/SimpleDialogs';
 import { navigate } from '../routing';
 
 type Pending =
-  | { kind: 'rename'; application: Schemas['ApplicationDetail'] }
-  | { kind: 'delete'; application: Schemas['ApplicationDetail'] }
+  | { kind: 'rename'; application: Schemas['ApplicationSummary'] }
+  | { kind: 'delete'; application: Schemas['ApplicationSummary'] }
   | { kind: 'roles'; connection: Schemas['Connection'] }
   | { kind: 'disconnect'; connection: Schemas['Connection'] };
 
@@ -22,19 +22,8 @@ type Pending =
 export function ApplicationsPage(props: { org: OrgSummary; orgs: OrgSummary[] }) {
   const orgId = props.org.orgId;
   const path = { params: { path: { orgId } } };
-  const created = useLoad(async () => {
-    const { applications } = await unwrap(api.GET('/admin/orgs/{orgId}/applications', path));
-    // Keys and connections per application come with its detail.
-    return Promise.all(
-      applications.map((application) =>
-        unwrap(
-          api.GET('/admin/orgs/{orgId}/applications/{applicationId}', {
-            params: { path: { orgId, applicationId: application.applicationId } },
-          }),
-        ),
-      ),
-    );
-  }, [orgId]);
+  // The listing carries each application's key count and connected orgs: no request per row.
+  const created = useLoad(async () => (await unwrap(api.GET('/admin/orgs/{orgId}/applications', path))).applications, [orgId]);
   const connected = useLoad(async () => (await unwrap(api.GET('/admin/orgs/{orgId}/connections', path))).connections, [orgId]);
   const reload = () => {
     created.reload();
@@ -95,7 +84,7 @@ export function ApplicationsPage(props: { org: OrgSummary; orgs: OrgSummary[] })
                     <CopyButton value={application.applicationId} label={`Copy the ID of ${application.name}`} />
                   </td>
                   <td data-label="Created">{formatTime(application.createdAt)}</td>
-                  <td data-label="Keys">{application.keys.length}</td>
+                  <td data-label="Keys">{application.keyCount}</td>
                   <td data-label="Orgs connected">
                     {application.connections.length === 0
                       ? 'none'

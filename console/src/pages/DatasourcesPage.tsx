@@ -4,19 +4,45 @@ import { api, unwrap, type Schemas } from '../api/client';
 import { useDraft } from '../auth/drafts';
 import { ActionsMenu } from '../components/ActionsMenu';
 import { announce, EmptyState, formatTime, LoadState, Table, useLoad } from '../components/common';
+import { ReadingsChart } from '../components/ReadingsChart';
 import { DatasourceDialog } from '../dialogs/DatasourceDialog';
 import { RetireDatasourceDialog } from '../dialogs/RetireDatasourceDialog';
 
 type Datasource = Schemas['Datasource'];
 
-/** Datasources: list; add (admin, technician); annotate (admin, technician, analyst); retire (admin, technician). */
+const DAY_MS = 86_400_000;
+
+/** The newest PM2.5 reading: its value with the unit, and when it was taken. */
+function LatestReading(props: { reading: Datasource['latestReading'] }) {
+  if (!props.reading) return <>No readings</>;
+  return (
+    <>
+      <strong class="reading">
+        {props.reading.value.toFixed(1)} {props.reading.unit}
+      </strong>
+      <br />
+      <small>{formatTime(props.reading.time)}</small>
+    </>
+  );
+}
+
+/**
+ * Datasources: each with its latest PM2.5 reading and a chart of its last 24 hours (loaded as its
+ * row comes near the screen); add (admin, technician); annotate (admin, technician, analyst);
+ * retire (admin, technician).
+ */
 export function DatasourcesPage(props: { org: OrgSummary }) {
   const orgId = props.org.orgId;
   const roles = props.org.roles;
   const canManage = roles.some((role) => role === 'admin' || role === 'technician');
   const canAnnotate = canManage || roles.includes('analyst');
   const list = useLoad(
-    async () => (await unwrap(api.GET('/admin/orgs/{orgId}/datasources', { params: { path: { orgId } } }))).datasources,
+    async () =>
+      (
+        await unwrap(
+          api.GET('/admin/orgs/{orgId}/datasources', { params: { path: { orgId }, query: { include: 'latestReading' } } }),
+        )
+      ).datasources,
     [orgId],
   );
   // Which dialog is open ('new', or the id of the datasource being edited) survives a sign-in round trip.
@@ -51,6 +77,8 @@ export function DatasourcesPage(props: { org: OrgSummary }) {
           <thead>
             <tr>
               <th scope="col">Name</th>
+              <th scope="col">Latest PM2.5</th>
+              <th scope="col">Last 24 hours</th>
               <th scope="col">Datasource ID</th>
               <th scope="col">Group</th>
               <th scope="col">Tags</th>
@@ -63,6 +91,16 @@ export function DatasourcesPage(props: { org: OrgSummary }) {
             {list.data.map((datasource) => (
               <tr key={datasource.datasourceId}>
                 <th scope="row">{datasource.name}</th>
+                <td data-label="Latest PM2.5">
+                  <LatestReading reading={datasource.latestReading} />
+                </td>
+                <td data-label="Last 24 hours">
+                  {datasource.latestReading && Date.now() - Date.parse(datasource.latestReading.time) < DAY_MS ? (
+                    <ReadingsChart orgId={orgId} datasourceId={datasource.datasourceId} name={datasource.name} />
+                  ) : (
+                    'No readings'
+                  )}
+                </td>
                 <td data-label="Datasource ID">
                   <code>{datasource.datasourceId}</code>
                 </td>

@@ -1,5 +1,6 @@
 import { auditEventPut, type Actor } from '../orgs/audit';
-import { BadRequestError, ConflictError, NotFoundError } from '../platform/errors';
+import { BadRequestError, ConflictError, ConnectionNotAllowedError, NotFoundError } from '../platform/errors';
+import { mayConnect } from './connect-policy';
 import { changeApplication, getApplications } from './applications';
 import { grantSnapshotUpdates, grantsOf } from './api-keys';
 import { connectionDeletes, connectionPuts, connectionReplaces, listConnectionsOfOrg, type Connection } from './connections';
@@ -29,15 +30,24 @@ export interface ConnectInput {
 }
 
 /**
- * Connects an application (owned by this org or any other) to an org with roles. The two
- * connection items, the grant snapshots of all the application's keys and the audit event are
- * one transaction; a second connect of the same pair is 409.
+ * Connects an application (owned by this org or any other) to an org with roles, if its owner's
+ * `connectPolicy` lets this org (403 `connection_not_allowed` otherwise). The two connection
+ * items, the grant snapshots of all the application's keys and the audit event are one
+ * transaction, conditioned on the application's version, so a policy changed meanwhile is
+ * respected; a second connect of the same pair is 409.
  */
 export async function connectApplication(input: ConnectInput, actor: Actor, now = new Date()): Promise<ConnectionView> {
   await assertDatasourcesExist(input.orgId, input.datasourceIds);
   return changeApplication(input.applicationId, (aggregate) => {
     if (aggregate.connections.some((existing) => existing.orgId === input.orgId)) {
       throw new ConflictError('This application is already connected to this org.');
+    }
+    if (!mayConnect(aggregate.application, input.orgId)) {
+      throw new ConnectionNotAllowedError(
+        aggregate.application.connectPolicy === 'owner-only'
+          ? "This application's owner lets only its own org connect it."
+          : "This application's owner has not listed this org among those that may connect it.",
+      );
     }
     const connection: Connection = {
       orgId: input.orgId,
@@ -157,4 +167,37 @@ export async function disconnectApplication(orgId: string, applicationId: string
       result: undefined,
     };
   });
+}
+
+/**
+ * The owner org ends a connection another org (or itself) made: the application's access there
+ * ends within 10 seconds, whatever its connect policy. Both orgs' audit logs record it (one event
+ * when the owner ends its own connection); 404 unless `ownerOrgId` owns the application and the
+ * connection exists.
+ */
+export async function endConnection(
+  ownerOrgId: string,
+  applicationId: string,
+  orgId: string,
+  actor: Actor,
+  now = new Date(),
+): Promise<void> {
+  await changeApplication(
+    applicationId,
+    (aggregate) => {
+      const connection = requireConnection(aggregate.connections, orgId);
+      const others = aggregate.connections.filter((candidate) => candidate.orgId !== orgId);
+      const details = { orgId, roles: connection.roles, endedBy: 'owner', ownerOrgId };
+      return {
+        items: [
+          ...connectionDeletes(connection),
+          ...grantSnapshotUpdates(aggregate.keys, grantsOf(others)),
+          auditEventPut(orgId, actor, 'connection.delete', applicationId, details, now),
+          ...(orgId === ownerOrgId ? [] : [auditEventPut(ownerOrgId, actor, 'connection.delete', applicationId, details, now)]),
+        ],
+        result: undefined,
+      };
+    },
+    { ownedBy: ownerOrgId },
+  );
 }

@@ -1,7 +1,7 @@
 import { newId } from '../platform/ids';
 import { auditEventPut, type Actor } from '../orgs/audit';
 import { getOrgs } from '../orgs/orgs';
-import { ConflictError, NotFoundError, ServiceUnavailableError } from '../platform/errors';
+import { BadRequestError, ConflictError, NotFoundError, ServiceUnavailableError } from '../platform/errors';
 import {
   GSI1,
   MAX_ATTEMPTS,
@@ -22,6 +22,7 @@ import { keyDeletes, keyFromItem, newKeyItems, type ApiKey, type IssuedKey } fro
 import { connectionDeletes, connectionFromItem, type Connection } from './connections';
 import { applicationPartition } from './application-partition';
 import { MAX_KEYS_PER_APPLICATION } from '../platform/limits';
+import type { ConnectPolicy } from './connect-policy';
 import { getDefaultApplicationLimits } from '../platform/config';
 
 /**
@@ -45,6 +46,10 @@ export interface Application {
   createdBy: string;
   /** Set by an admin of the owner org; absent: the stack's defaults (see application-limits.ts). */
   limits?: ApplicationLimits;
+  /** Which orgs may connect it (absent on items written before it existed: `anyone`). */
+  connectPolicy: ConnectPolicy;
+  /** With `listed`: the orgs besides the owner that may connect it. */
+  allowedOrgs?: string[];
 }
 
 /** Requests a second (steady rate), burst, and requests a UTC day, enforced by API Gateway. */
@@ -68,8 +73,18 @@ function toItem(application: Application): StoredItem & Application & { version:
 }
 
 export function applicationFromItem(item: Record<string, unknown>): Application {
-  const { applicationId, name, ownerOrgId, createdAt, createdBy, limits } = item as unknown as Application;
-  return { applicationId, name, ownerOrgId, createdAt, createdBy, ...(limits ? { limits } : {}) };
+  const { applicationId, name, ownerOrgId, createdAt, createdBy, limits, connectPolicy, allowedOrgs } =
+    item as unknown as Application;
+  return {
+    applicationId,
+    name,
+    ownerOrgId,
+    createdAt,
+    createdBy,
+    ...(limits ? { limits } : {}),
+    connectPolicy: connectPolicy ?? 'anyone',
+    ...(connectPolicy === 'listed' ? { allowedOrgs: allowedOrgs ?? [] } : {}),
+  };
 }
 
 /** An application with everything in its partition, as of one `version`. */
@@ -115,6 +130,46 @@ export async function listApplicationsOwnedBy(orgId: string, limit: number, next
   return { ...page, items: page.items.map(applicationFromItem) };
 }
 
+/** Applications' partitions read at once when a listing summarizes them. */
+const SUMMARY_CONCURRENCY = 8;
+
+/**
+ * One page of the applications an org created, each with what the console's table shows: how
+ * many keys it has and which orgs connected it (by name). One Query of GSI1 for the page, one
+ * Query per listed application's partition (its items are small: at most 20 keys and its
+ * connections), `SUMMARY_CONCURRENCY` at a time, and one BatchGet of the connected orgs' names.
+ */
+export async function listApplicationSummariesOwnedBy(ownerOrgId: string, limit: number, nextToken?: string) {
+  const page = await listApplicationsOwnedBy(ownerOrgId, limit, nextToken);
+  const aggregates = new Map<string, ApplicationAggregate>();
+  let next = 0;
+  const worker = async () => {
+    while (next < page.items.length) {
+      const { applicationId } = page.items[next++]!;
+      const aggregate = await loadApplication(applicationId);
+      if (aggregate) aggregates.set(applicationId, aggregate);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(SUMMARY_CONCURRENCY, page.items.length) }, worker));
+  const orgIds = [...new Set([...aggregates.values()].flatMap((aggregate) => aggregate.connections.map(({ orgId }) => orgId)))];
+  const orgs = await getOrgs(orgIds);
+  return {
+    ...page,
+    // An application deleted between the two reads is left out.
+    items: page.items.flatMap((application) => {
+      const aggregate = aggregates.get(application.applicationId);
+      if (!aggregate) return [];
+      return [
+        {
+          ...application,
+          keyCount: aggregate.keys.length,
+          connections: aggregate.connections.map(({ orgId }) => ({ orgId, orgName: orgs.get(orgId)?.name ?? orgId })),
+        },
+      ];
+    }),
+  };
+}
+
 /** Creates an application and its first key in one transaction; the key's plaintext is returned once. */
 export async function createApplication(
   ownerOrgId: string,
@@ -128,6 +183,7 @@ export async function createApplication(
     ownerOrgId,
     createdAt: now.toISOString(),
     createdBy: actor.id,
+    connectPolicy: 'anyone',
   };
   const { items: keyItems, key } = newKeyItems(application, {}, [], now);
   await transact(
@@ -220,30 +276,83 @@ export async function describeApplication(ownerOrgId: string, applicationId: str
   };
 }
 
-/** Renames an application (owner org's admins). */
-export async function renameApplication(
+/** What the owner org's admins change on an application: its name, who may connect it, or both. */
+export interface ApplicationChanges {
+  name?: string;
+  connectPolicy?: ConnectPolicy;
+  allowedOrgs?: string[];
+}
+
+/**
+ * Renames an application or changes who may connect it (owner org's admins), with one audit
+ * event naming what changed. `allowedOrgs` goes with `listed` (sent with it, or when the policy is
+ * `listed` already); another policy drops the list. Existing connections stay.
+ */
+export async function updateApplication(
   ownerOrgId: string,
   applicationId: string,
-  name: string,
+  changes: ApplicationChanges,
   actor: Actor,
   now = new Date(),
 ): Promise<Application> {
   return changeApplication(
     applicationId,
-    ({ application }) => ({
-      applicationUpdate: { set: { name } },
-      items: [
-        auditEventPut(
-          application.ownerOrgId,
-          actor,
-          'application.update',
-          applicationId,
-          { from: application.name, to: name },
-          now,
-        ),
-      ],
-      result: { ...application, name },
-    }),
+    ({ application }) => {
+      const policy = changes.connectPolicy ?? application.connectPolicy;
+      if (changes.allowedOrgs && policy !== 'listed') {
+        throw new BadRequestError('allowedOrgs goes with connectPolicy "listed".', [
+          { path: 'allowedOrgs', message: 'Only with connectPolicy "listed".' },
+        ]);
+      }
+      const allowedOrgs = policy === 'listed' ? [...new Set(changes.allowedOrgs ?? application.allowedOrgs ?? [])] : undefined;
+      const after: Application = {
+        ...application,
+        name: changes.name ?? application.name,
+        connectPolicy: policy,
+        ...(allowedOrgs ? { allowedOrgs } : {}),
+      };
+      if (!allowedOrgs) delete after.allowedOrgs;
+      const renamed = after.name !== application.name;
+      const policyChanged =
+        after.connectPolicy !== application.connectPolicy || String(after.allowedOrgs) !== String(application.allowedOrgs);
+      const policyOf = (app: Application) => ({
+        connectPolicy: app.connectPolicy,
+        ...(app.allowedOrgs ? { allowedOrgs: app.allowedOrgs } : {}),
+      });
+      return {
+        applicationUpdate: {
+          set: { name: after.name, connectPolicy: after.connectPolicy, ...(allowedOrgs ? { allowedOrgs } : {}) },
+          ...(allowedOrgs ? {} : { remove: ['allowedOrgs'] }),
+        },
+        items: [
+          ...(renamed || !policyChanged
+            ? [
+                auditEventPut(
+                  ownerOrgId,
+                  actor,
+                  'application.update',
+                  applicationId,
+                  { from: application.name, to: after.name },
+                  now,
+                ),
+              ]
+            : []),
+          ...(policyChanged
+            ? [
+                auditEventPut(
+                  ownerOrgId,
+                  actor,
+                  'application.connectPolicy',
+                  applicationId,
+                  { from: policyOf(application), to: policyOf(after) },
+                  now,
+                ),
+              ]
+            : []),
+        ],
+        result: after,
+      };
+    },
     { ownedBy: ownerOrgId },
   );
 }

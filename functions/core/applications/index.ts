@@ -14,3 +14,4 @@ export * from './api-keys';
 export * from './connections';
 export * from './usage-key';
 export * from './gateway-usage-plans';
+export * from './connect-policy';

@@ -1,7 +1,7 @@
 import * as z from '../platform/zod';
 import { idPattern, type IdKind } from '../platform/ids';
 import { ERROR_CODES } from '../platform/errors';
-import { MAX_APPLICATION_LIMITS, MAX_UNPAGED_ITEMS, withThousands } from '../platform/limits';
+import { MAX_APPLICATION_LIMITS, MAX_GUEST_DATASOURCES, MAX_UNPAGED_ITEMS, withThousands } from '../platform/limits';
 
 /** An id of the server's own shape; anything else never reaches the database. */
 export const idSchema = (kind: IdKind) =>
@@ -12,13 +12,29 @@ export const idSchema = (kind: IdKind) =>
       z.meta({ description: `A server-issued ${kind} id.` }),
     );
 
+/**
+ * The datasources a guest grant lists (a connection's or a person's): repeats count once (they are
+ * dropped), and at most MAX_GUEST_DATASOURCES distinct ids, so no list can repeat one id to fill
+ * what an application's grants hold.
+ */
+export const guestDatasourcesSchema = z.array(idSchema('datasource')).check(
+  z.overwrite((ids: string[]) => [...new Set(ids)]),
+  z.maxLength(MAX_GUEST_DATASOURCES, `At most ${MAX_GUEST_DATASOURCES} distinct datasources.`),
+  z.meta({
+    description: `The datasources the guest role sees; at most ${MAX_GUEST_DATASOURCES} distinct ids (a repeat counts once and is dropped).`,
+  }),
+);
+
 /** The contract's error body (section 4). */
 export const errorBodySchema = z
   .object({
     message: z.string(),
-    code: z
-      .enum(ERROR_CODES)
-      .check(z.meta({ description: 'validation_error is a 400 with `details`; bad_request a 400 without.' })),
+    code: z.enum(ERROR_CODES).check(
+      z.meta({
+        description:
+          "validation_error is a 400 with `details`; bad_request a 400 without. connection_not_allowed (403): the application's owner does not let this org connect it (its `connectPolicy`).",
+      }),
+    ),
     details: z.optional(z.array(z.object({ path: z.string(), message: z.string() }))),
   })
   .check(z.meta({ id: 'Error' }));

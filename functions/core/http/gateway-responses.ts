@@ -44,6 +44,17 @@ export const GATEWAY_RESPONSES = {
 
 export type GatewayResponseType = keyof typeof GATEWAY_RESPONSES;
 
+/** Headers every gateway response carries, as every handler answer does (reply.ts). */
+export const GATEWAY_RESPONSE_HEADERS = { 'X-Content-Type-Options': 'nosniff', 'Cache-Control': 'no-store' } as const;
+
+/**
+ * Where a gateway response's `X-Correlation-Id` comes from: API Gateway answers without running
+ * code, so it echoes the caller's own header (a parameter mapping); the local router does the same,
+ * and generates one when none was sent. Every gateway response also carries API Gateway's
+ * `x-amzn-RequestId`.
+ */
+export const GATEWAY_CORRELATION_ID_MAPPING = 'method.request.header.x-correlation-id';
+
 /**
  * API Gateway gzips answers of at least this many bytes for clients that send
  * `Accept-Encoding: gzip` (the stack's `minCompressionSize`); the local server does the same.

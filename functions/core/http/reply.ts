@@ -12,6 +12,8 @@ const BASE_HEADERS = {
   'Content-Type': 'application/json',
   // Answers can carry plaintext keys and org data: never cache them anywhere.
   'Cache-Control': 'no-store',
+  // A browser must take an answer for what its Content-Type says, never sniff it into HTML or script.
+  'X-Content-Type-Options': 'nosniff',
 };
 
 export function jsonResult(status: number, body: unknown, headers: Record<string, string> = {}): APIGatewayProxyResult {

@@ -73,6 +73,13 @@ export type Authorize = (
 ) => Promise<Record<string, unknown>>;
 
 /**
+ * Checks a request as it arrived, before its body is read: a public route authenticated by a
+ * signature over the raw body (the secret scanner's) throws a typed error here, so an unsigned
+ * request is refused without its body being parsed.
+ */
+export type VerifyRawRequest = (event: APIGatewayProxyEvent) => Promise<void>;
+
+/**
  * Runs an authorized request's `respond` (its function and answer), or answers for it: how
  * `defineRoute` makes its POSTs idempotent (idempotency.ts) without every route carrying that.
  */
@@ -85,21 +92,23 @@ export type AroundRun = (
 ) => Promise<APIGatewayProxyResult>;
 
 /**
- * Wraps a route's function into a Lambda handler: parse and validate with the route's schemas,
- * resolve the principal, run `authorize`, run (through `around`, when given), and answer; typed
- * errors become the contract's error body. Every request writes one log line and its metrics
- * (request telemetry), failures included.
+ * Wraps a route's function into a Lambda handler: `verifyRaw` (if any), parse and validate with
+ * the route's schemas, resolve the principal, run `authorize`, run (through `around`, when
+ * given), and answer; typed errors become the contract's error body. Every request writes one
+ * log line and its metrics (request telemetry), failures included.
  */
 export function routeHandler<R extends RouteDefinition>(
   route: R,
   authorize: Authorize,
   run: (request: RouteRequest<R>) => Promise<Reply>,
   around?: AroundRun,
+  verifyRaw?: VerifyRawRequest,
 ) {
   return middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context>()
     .use(requestTelemetry(route))
     .use(errorResponses())
     .handler(async (event, context) => {
+      if (verifyRaw) await verifyRaw(event);
       const input = parseInput(route, event);
       noteRequestOrg(event, orgNamedIn(input));
       const principal = principalFor(route, event);

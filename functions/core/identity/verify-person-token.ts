@@ -4,7 +4,7 @@ import type { PersonPrincipal } from './principal';
 
 /**
  * Verifies a person's JWT against the configured OIDC issuer: signature by a key of the
- * issuer's JWKS, `iss`, `aud`, `exp`/`nbf`. The same code runs in the Lambda authorizer and in
+ * issuer's JWKS, `iss`, `aud`, `exp` (required)/`nbf`. The same code runs in the Lambda authorizer and in
  * the local server (where the issuer is the local one).
  */
 
@@ -41,6 +41,8 @@ export async function verifyPersonToken(authorization: string | undefined): Prom
       issuer: config.issuer,
       audience: config.audience,
       algorithms: ['RS256', 'ES256'],
+      // A token without `exp` would never expire: Cognito always sets one, other issuers might not.
+      requiredClaims: ['exp'],
       clockTolerance: 5,
     });
     if (typeof payload.sub !== 'string' || payload.sub === '') return undefined;

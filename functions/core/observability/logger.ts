@@ -89,14 +89,41 @@ function loggerFor(format: 'json' | 'readable'): Logger {
     format === 'readable' ? new ReadableLogger({ serviceName: METRICS_SERVICE }) : new Logger({ serviceName: METRICS_SERVICE }));
 }
 
-/** Writes one log line; with `error`, its name, message and stack go in the line's `error` field. */
+/**
+ * Anything shaped like an API key (`dgk_` and what follows) or a JWT (three base64url parts, the
+ * first a JSON header) in text that came from a caller: a key pasted into a URL or a correlation
+ * id must not reach a log line.
+ */
+const SECRET_SHAPES = /dgk_[0-9A-Za-z]*|eyJ[\w-]*\.[\w-]+\.[\w-]*/g;
+
+/** `text` with every key- or JWT-shaped part replaced by `[redacted]`. */
+export function redactSecrets(text: string): string {
+  return text.replace(SECRET_SHAPES, '[redacted]');
+}
+
+function redactField(value: unknown): unknown {
+  return typeof value === 'string' ? redactSecrets(value) : value;
+}
+
+function redactError(error: unknown): Error {
+  const original = error instanceof Error ? error : new Error(textOf(error));
+  if (redactSecrets(`${original.message}\n${original.stack ?? ''}`) === `${original.message}\n${original.stack ?? ''}`)
+    return original;
+  const redacted = new Error(redactSecrets(original.message));
+  redacted.name = original.name;
+  redacted.stack = redactSecrets(original.stack ?? '');
+  return redacted;
+}
+
+/**
+ * Writes one log line; with `error`, its name, message and stack go in the line's `error` field.
+ * String fields and the error's text are passed through `redactSecrets` first.
+ */
 export function writeLog(level: 'info' | 'warn' | 'error', message: string, fields: LogFields = {}, error?: unknown): void {
   const format = logFormat();
   if (format === 'silent') return;
   const logger = loggerFor(format);
+  const safe = Object.fromEntries(Object.entries(fields).map(([name, value]) => [name, redactField(value)]));
   // Powertools formats an Error value as { name, location, message, stack }.
-  logger[level](
-    message,
-    error === undefined ? { ...fields } : { ...fields, error: error instanceof Error ? error : new Error(textOf(error)) },
-  );
+  logger[level](redactSecrets(message), error === undefined ? safe : { ...safe, error: redactError(error) });
 }

@@ -10,6 +10,7 @@ export const ERROR_CODES = [
   'validation_error',
   'unauthorized',
   'forbidden',
+  'connection_not_allowed',
   'not_found',
   'conflict',
   'idempotency_key_in_use',
@@ -56,6 +57,13 @@ export class UnauthorizedError extends HttpError {
 export class ForbiddenError extends HttpError {
   constructor(message = 'Your credential is valid but does not allow this.') {
     super(403, 'forbidden', message);
+  }
+}
+
+/** A connect the application's owner does not allow (its `connectPolicy`). */
+export class ConnectionNotAllowedError extends HttpError {
+  constructor(message: string) {
+    super(403, 'connection_not_allowed', message);
   }
 }
 

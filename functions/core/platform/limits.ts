@@ -38,6 +38,19 @@ export const DEFAULT_REPORT_ROWS_PER_FILE = 1_000_000;
  */
 export const withThousands = (value: number): string => String(value).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 
+/** The most orgs an application's `listed` connect policy names besides its owner. */
+export const MAX_ALLOWED_ORGS = 1000;
+
+/** Distinct datasources a guest grant (a connection's or a person's) may list. */
+export const MAX_GUEST_DATASOURCES = 100;
+
+/** An org's report requests a UTC day, shared by its connected applications. */
+export const REPORTS_PER_ORG_PER_DAY = 30;
+
+/** Who may connect an application (its owner's choice; applications/connect-policy.ts applies it). */
+export const CONNECT_POLICIES = ['anyone', 'listed', 'owner-only'] as const;
+export type ConnectPolicy = (typeof CONNECT_POLICIES)[number];
+
 /**
  * An ingest that has not finished after this long answers 503 with `Retry-After` (its writes go
  * on and are safe to send again), unless `INGEST_DEADLINE_MS` says otherwise (config.ts): under

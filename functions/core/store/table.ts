@@ -493,32 +493,57 @@ export async function batchPutEach<T>(
 
 /**
  * Page tokens are the base64url JSON of DynamoDB's LastEvaluatedKey. On the way back in, the
- * decoded key must belong to the partition the caller is allowed to read, so an edited token
- * can only ever page within that partition.
+ * decoded key is validated against the query it is presented to, so an altered token is 400 and
+ * never reaches DynamoDB as a key it would refuse (a 500): exactly the key attributes of the table
+ * or index queried, each a non-empty string within DynamoDB's key sizes, the partition the caller
+ * may read, and a sort key inside the query's condition (its prefix or range). What an altered
+ * token can still do is start the caller's own listing at another position of it.
  */
 export function encodePageToken(lastKey: Record<string, unknown> | undefined): string | undefined {
   return lastKey ? Buffer.from(JSON.stringify(lastKey)).toString('base64url') : undefined;
 }
 
-export function decodePageToken(
-  token: string | undefined,
-  expected: { attribute: string; value: string },
-): Record<string, unknown> | undefined {
+/** What a page token must match: the query it continues. */
+export interface PageTokenQuery {
+  index?: typeof GSI1;
+  partition: string;
+  sortKeyPrefix?: string;
+  between?: readonly [string, string];
+}
+
+/** DynamoDB's limits on key attribute values, in UTF-8 bytes: 2048 for a partition key, 1024 for a sort key. */
+const MAX_PARTITION_KEY_BYTES = 2048;
+const MAX_SORT_KEY_BYTES = 1024;
+
+export function decodePageToken(token: string | undefined, query: PageTokenQuery): Record<string, unknown> | undefined {
   if (token === undefined) return undefined;
   let decoded: unknown;
   try {
-    decoded = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
+    decoded = /^[A-Za-z0-9_-]+$/.test(token) ? JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) : undefined;
   } catch {
     decoded = undefined;
   }
-  const key = decoded as Record<string, unknown> | undefined;
-  const valid =
-    typeof key === 'object' &&
-    key !== null &&
-    key[expected.attribute] === expected.value &&
-    Object.values(key).every((value) => typeof value === 'string' && value.length <= 1024);
-  if (!valid) throw new BadRequestError('nextToken is not a token this listing issued.');
-  return key;
+  if (!isPageKeyOf(decoded, query)) throw new BadRequestError('nextToken is not a token this listing issued.');
+  return decoded;
+}
+
+function isPageKeyOf(decoded: unknown, query: PageTokenQuery): decoded is Record<string, string> {
+  if (typeof decoded !== 'object' || decoded === null || Array.isArray(decoded)) return false;
+  const key = decoded as Record<string, unknown>;
+  const [pk, sk] = query.index ? ['GSI1PK', 'GSI1SK'] : ['PK', 'SK'];
+  const attributes = query.index ? ['PK', 'SK', 'GSI1PK', 'GSI1SK'] : ['PK', 'SK'];
+  const names = Object.keys(key);
+  if (names.length !== attributes.length || !attributes.every((name) => names.includes(name))) return false;
+  const sized = (value: unknown, limit: number) => typeof value === 'string' && value !== '' && Buffer.byteLength(value) <= limit;
+  if (!attributes.every((name) => sized(key[name], name.endsWith('PK') ? MAX_PARTITION_KEY_BYTES : MAX_SORT_KEY_BYTES))) {
+    return false;
+  }
+  const sortKey = key[sk] as string;
+  return (
+    key[pk] === query.partition &&
+    (query.sortKeyPrefix === undefined || sortKey.startsWith(query.sortKeyPrefix)) &&
+    (query.between === undefined || (sortKey >= query.between[0] && sortKey <= query.between[1]))
+  );
 }
 
 /** A page of results with the token for the next one, if any. */
@@ -569,7 +594,7 @@ export async function queryPage(query: PageQuery): Promise<Page<Record<string, u
       ScanIndexForward: !query.newestFirst,
       Limit: Number.isFinite(query.limit) ? query.limit : undefined,
       ConsistentRead: query.consistent,
-      ExclusiveStartKey: decodePageToken(query.nextToken, { attribute: pk, value: query.partition }),
+      ExclusiveStartKey: decodePageToken(query.nextToken, query),
     }),
   );
   return { items: result.Items ?? [], nextToken: encodePageToken(result.LastEvaluatedKey) };
