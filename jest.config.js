@@ -10,7 +10,10 @@ const common = {
   transform,
   transformIgnorePatterns: ['/node_modules/(?!(@middy|jose|hyparquet|hyparquet-writer)/)'],
   // middy 7's packages export only an `import` condition, which Jest's CommonJS resolver does not try.
-  moduleNameMapper: { '^@middy/(core|util)$': '<rootDir>/node_modules/@middy/$1/index.js' },
+  moduleNameMapper: {
+    '^@middy/(core|util)$': '<rootDir>/node_modules/@middy/$1/index.js',
+    '^@middy/core/StreamifyResponse$': '<rootDir>/node_modules/@middy/core/executionModeStreamifyResponse.js',
+  },
   testEnvironment: 'node',
   moduleFileExtensions: ['ts', 'js', 'mjs', 'cjs', 'json'],
 };
@@ -20,7 +23,12 @@ export default {
   // default. Integration setup (DynamoDB Local) and CDK synthesis need more on a busy 2-core box.
   testTimeout: 60000,
   projects: [
-    { ...common, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'], setupFiles: ['<rootDir>/test/support/unit-env.ts'] },
+    {
+      ...common,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/test/unit/**/*.test.ts'],
+      setupFiles: ['<rootDir>/test/support/unit-env.ts'],
+    },
     {
       ...common,
       displayName: 'integration',

@@ -19,6 +19,9 @@ export interface BenchSettings {
   /** Other datasources in the org of `query.othersVsAlone`, and the hours of recent minutes each holds. */
   otherDatasources: number;
   otherHours: number;
+  /** Datasources, and minutes of each, of the whole minute answer `query.streamRssGrowthMB` streams (the issue: 200 and a day). */
+  streamDatasources: number;
+  streamMinutes: number;
   /** Seconds of mixed load for `soak.*`. */
   soakSeconds: number;
   /** Datasources and days of minutes of the report `report.rowsPerSecond` times (the issue: 20 and 7). */
@@ -46,6 +49,11 @@ export const TARGETS: Record<string, Target> = {
   'verify.hitMicros': atMost(50),
   'verify.orgs100Vs1': atMost(1.5),
   'query.history30dVs1d': atMost(1.2),
+  'query.cpuVsFloor': atMost(1.5),
+  'query.streamRssGrowthMB': atMost(64),
+  'query.wholeAnswerSeconds': report,
+  'query.wholeAnswerBytes': report,
+  'query.wholeAnswerGzipBytes': report,
   'query.othersVsAlone': atMost(1.2),
   'ingest.batch500VsFloor': atMost(1.5),
   'ingest.concurrent10VsOne': atMost(2),
@@ -83,6 +91,7 @@ export async function loadCases(): Promise<BenchCase[]> {
   const [
     { verifyCases },
     { queryCases },
+    { streamCases },
     { ingestCases },
     { e2eCases },
     { bundleCases },
@@ -93,6 +102,7 @@ export async function loadCases(): Promise<BenchCase[]> {
   ] = await Promise.all([
     import('./verify-cases'),
     import('./query-cases'),
+    import('./stream-cases'),
     import('./ingest-cases'),
     import('./e2e-cases'),
     import('./bundle-cases'),
@@ -107,7 +117,12 @@ export async function loadCases(): Promise<BenchCase[]> {
       keys: ['verify.missVsGetItem', 'verify.dynamoCallsMiss', 'verify.dynamoCallsHit', 'verify.hitMicros', 'verify.orgs100Vs1'],
       run: verifyCases,
     },
-    { name: 'query', keys: ['query.history30dVs1d', 'query.othersVsAlone'], run: queryCases },
+    { name: 'query', keys: ['query.history30dVs1d', 'query.othersVsAlone', 'query.cpuVsFloor'], run: queryCases },
+    {
+      name: 'stream',
+      keys: ['query.streamRssGrowthMB', 'query.wholeAnswerSeconds', 'query.wholeAnswerBytes', 'query.wholeAnswerGzipBytes'],
+      run: streamCases,
+    },
     {
       name: 'ingest',
       keys: ['ingest.batch500VsFloor', 'ingest.concurrent10VsOne', 'ingest.spreadBatchVsFloor'],

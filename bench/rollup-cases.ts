@@ -1,7 +1,8 @@
 import { createOrg } from '../functions/core/orgs/orgs';
 import { createDatasource } from '../functions/core/datasources/datasources';
 import { putMeasurements, type Measurement } from '../functions/core/measurements/measurements';
-import { queryRecentMeasurements, type RecentQuery } from '../functions/core/measurements/recent-measurements';
+import type { RecentQuery } from '../functions/core/measurements/recent-measurements';
+import { planRecentAnswer } from '../functions/core/measurements/recent-window';
 import type { Actor } from '../functions/core/orgs/audit';
 import { progress } from './sampling';
 import { capacityUsedBy, itemsReturnedBy } from './request-counter';
@@ -71,11 +72,11 @@ export async function rollupCases(settings: BenchSettings): Promise<Figures> {
 
   let hourRows = 0;
   const hourItems = await itemsReturnedBy(async () => {
-    hourRows = (await queryRecentMeasurements(days.orgId, 'all', queryOf(days.datasourceId, 'hour'), { now })).rows.length;
+    hourRows = (await planRecentAnswer(days.orgId, 'all', queryOf(days.datasourceId, 'hour'), { now })).rows;
   });
   let dayRows = 0;
   const dayItems = await itemsReturnedBy(async () => {
-    dayRows = (await queryRecentMeasurements(days.orgId, 'all', queryOf(days.datasourceId, 'day'), { now })).rows.length;
+    dayRows = (await planRecentAnswer(days.orgId, 'all', queryOf(days.datasourceId, 'day'), { now })).rows;
   });
   if (hourRows !== 48 || dayRows !== Math.min(10, utcDays)) {
     throw new Error(`expected 48 hour rows and ${Math.min(10, utcDays)} day rows, got ${hourRows} and ${dayRows}`);

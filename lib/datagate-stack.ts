@@ -1,4 +1,5 @@
 import { GITHUB_SECRET_SCANNING_KEYS_URL } from '../functions/core/platform/config';
+import { STREAMED_ROUTE_TIMEOUT_SECONDS } from '../functions/core/platform/limits';
 import * as path from 'node:path';
 import { CfnOutput, Duration, RemovalPolicy, SecretValue, Size, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
@@ -20,6 +21,8 @@ import { TABLE_SCHEMA } from '../functions/core/store/table-schema';
 import { KEY_RECORD_LEADING_KEYS } from '../functions/core/applications';
 import { routeList } from '../functions/routes';
 import { AUTHORIZERS } from './authorizers';
+import { METRICS_NAMESPACE } from '../functions/core/observability/metric-names';
+import { USAGE_DIMENSION, USAGE_METRIC } from '../functions/core/usage/usage-metric-names';
 import { DatagateFunction } from './datagate-function';
 import { ARCHIVER_BUDGET, ARCHIVER_SCHEDULE, ReportResources } from './report-resources';
 import { FUNCTION_FILES } from './function-assets';
@@ -208,7 +211,7 @@ export class DatagateStack extends Stack {
       : { oidc: props.oidc!, consoleSignIn: props.consoleSignIn };
     consoleHosting.deploy(consoleSignIn);
     const { authorizers, functions: authorizerFunctions } = this.createAuthorizers(oidc);
-    for (const route of routeList) this.addRoute(route, authorizers);
+    for (const route of routeList) this.addRoute(route, authorizers, oidc.issuer);
 
     // The background workers are alarmed like the route functions (errors and throttles).
     this.routeFunctions.push(
@@ -363,6 +366,18 @@ export class DatagateStack extends Stack {
       retention: logs.RetentionDays.THREE_MONTHS,
       removalPolicy: RemovalPolicy.DESTROY,
     });
+    // Usage per application: the requests the gateway throttled before any handler ran (no EMF
+    // can count those), by application, from the access log (functions/core/usage/).
+    new logs.MetricFilter(this, 'GatewayThrottledByApplication', {
+      logGroup: accessLogs,
+      metricNamespace: METRICS_NAMESPACE,
+      metricName: USAGE_METRIC.gatewayThrottled,
+      filterPattern: logs.FilterPattern.literal(
+        '{ ($.errorType = "THROTTLED" || $.errorType = "QUOTA_EXCEEDED") && $.applicationId = "app_*" }',
+      ),
+      metricValue: '1',
+      dimensions: { [USAGE_DIMENSION.applicationId]: '$.applicationId' },
+    });
     const createCloudWatchRole = props.apiGatewayCloudWatchRole ?? true;
     const api = new apigateway.RestApi(this, 'Api', {
       restApiName: this.names.prefix,
@@ -496,30 +511,44 @@ export class DatagateStack extends Stack {
     return new apigateway.RequestAuthorizer(this, `${pascalCase(kind)}Authorizer`, {
       authorizerName: path.basename(AUTHORIZERS[kind].handler),
       handler: handler.fn,
-      identitySources: [apigateway.IdentitySource.header(AUTHORIZERS[kind].identityHeader)],
+      identitySources: [
+        apigateway.IdentitySource.header(AUTHORIZERS[kind].identityHeader),
+        // The API key authorizer enforces each key's IP allowlist: its answers are cached per key
+        // AND source address, so an Allow cached for one address is never reused for another.
+        ...(kind === 'apiKey' ? [apigateway.IdentitySource.context('identity.sourceIp')] : []),
+      ],
       resultsCacheTtl,
     });
   }
 
   /** One row of the route table: its function, grants and method, in the nested stack of its area. */
-  private addRoute(route: RouteDefinition, authorizers: Record<AuthorizerKind, apigateway.IAuthorizer>): void {
+  private addRoute(
+    route: RouteDefinition,
+    authorizers: Record<AuthorizerKind, apigateway.IAuthorizer>,
+    oidcIssuer: string,
+  ): void {
     const handler = this.routeStack(routeArea(route)).addRoute(
       route,
       {
         handler: route.handler,
         description: `${route.method} ${route.path}: ${route.summary}`,
         files: FUNCTION_FILES[route.handler],
+        // A streamed answer (a whole recent window) reads and renders for longer, with more CPU.
+        ...(route.streamed ? { timeout: Duration.seconds(STREAMED_ROUTE_TIMEOUT_SECONDS), memorySize: 1024 } : {}),
         environment: {
           ...(route.tableAccess === 'none' ? {} : { TABLE_NAME: this.table.tableName }),
           ...(route.continuationTokens ? { CONTINUATION_SECRET: this.continuationTokenSecret() } : {}),
           ...(route.usagePlans ? { GATEWAY_REST_API_ID: this.api.restApiId, GATEWAY_STAGE: this.stageName } : {}),
           ...this.limitDefaults,
           ...(route.secretScannerKeys ? { SECRET_SCANNER_KEYS_URL: this.secretScannerKeysUrl } : {}),
+          ...(route.usageMetrics ? { USAGE_SOURCE: 'cloudwatch' } : {}),
+          ...(route.signInIssuer ? { OIDC_ISSUER: oidcIssuer } : {}),
         },
       },
       this.methodAuthorization(route.credential, authorizers),
     );
     this.grantTableAccess(route, handler);
+    if (route.usageMetrics) this.grantUsageMetrics(handler);
     for (const [name, value] of Object.entries(this.reports.grantRoute(route, handler))) handler.fn.addEnvironment(name, value);
     if (route.usagePlans) this.grantUsagePlans(handler);
     this.routeFunctions.push({ name: route.operationId, fn: handler.fn });
@@ -532,6 +561,15 @@ export class DatagateStack extends Stack {
       this.routeStacks.set(area, stack);
     }
     return stack;
+  }
+
+  /** The usage routes read usage per application back from CloudWatch (GetMetricData, which takes no resource). */
+  private grantUsageMetrics(handler: DatagateFunction): void {
+    handler.fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['cloudwatch:GetMetricData'], resources: ['*'] }));
+    Validations.of(handler).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
+      reason: 'cloudwatch:GetMetricData supports no resource-level permissions; it only reads metrics.',
+    });
   }
 
   /** The application admin routes keep each application's gateway key and usage plan in step. */

@@ -1,8 +1,9 @@
-import { NestedStack } from 'aws-cdk-lib';
+import { Duration, NestedStack } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import type { RouteDefinition } from '../functions/core/http/route';
+import { STREAMED_ROUTE_TIMEOUT_SECONDS } from '../functions/core/platform/limits';
 import { DatagateFunction, type DatagateFunctionProps } from './datagate-function';
 import { ROUTE_AREAS, type RouteArea } from './route-areas';
 
@@ -41,10 +42,22 @@ export class RouteStack extends NestedStack {
     // What LambdaIntegration renders (AWS_PROXY to the function's invocations path), without the
     // permission it would add: that one names the stage by its Ref, and the stage depends on the
     // deployment, which depends on this stack (a cycle). The stage's name is known, so it is spelled.
+    // A streamed route (rows written as they are read) uses API Gateway's response streaming: the
+    // response-streaming invocation path, no 10 MB or 29 s cap, the function gzips.
     const integration = new apigateway.AwsIntegration({
       proxy: true,
       service: 'lambda',
-      path: `2015-03-31/functions/${handler.fn.functionArn}/invocations`,
+      path: route.streamed
+        ? `2021-11-15/functions/${handler.fn.functionArn}/response-streaming-invocations`
+        : `2015-03-31/functions/${handler.fn.functionArn}/invocations`,
+      ...(route.streamed
+        ? {
+            options: {
+              responseTransferMode: apigateway.ResponseTransferMode.STREAM,
+              timeout: Duration.seconds(STREAMED_ROUTE_TIMEOUT_SECONDS),
+            },
+          }
+        : {}),
     });
     handler.fn.addPermission('ApiInvoke', {
       principal: new iam.ServicePrincipal('apigateway.amazonaws.com'),

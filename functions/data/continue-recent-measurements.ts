@@ -8,7 +8,10 @@ import { readableDatasources } from '../core/orgs/roles';
 import { countForRequest } from '../core/http/request-telemetry';
 import { METRIC } from '../core/observability/metric-names';
 
-/** Access is read afresh on every poll (by `defineRoute`): a narrowed or removed connection takes effect here too. */
+/**
+ * What is new since the last answer of a query, with a fresh token (Clarity's continuation).
+ * Access is read afresh on every poll (by `defineRoute`): a narrowed or removed connection takes effect here too.
+ */
 export const handler = defineRoute(
   v2MeasurementRoutes.v2ContinueRecentMeasurements,
   async ({ body, principal, org, grant, event }) => {
@@ -22,17 +25,19 @@ export const handler = defineRoute(
     const { datasourceSet, ...rest } = state.query;
     const query: RecentQuery = datasourceSet ? { ...rest, datasourceIds: await loadDatasourceSet(datasourceSet) } : state.query;
     const visible = readableDatasources(grant.roles, grant.datasourceIds);
-    const answer = await continueRecentMeasurements(
-      org,
-      visible,
-      query,
-      state.mark,
-      state.backlog ? { backlog: state.backlog } : {},
-    );
+    const answer = await continueRecentMeasurements(org, visible, query, state.mark);
     countForRequest(event, METRIC.continuationTokensIssued);
-    return recentMeasurementsReply(principal, org, query, answer, {
-      request: { org, ...state.query, replyWithContinuationToken: true },
-      withToken: true,
-    });
+    return recentMeasurementsReply(
+      principal,
+      org,
+      query,
+      {
+        datasources: answer.datasources,
+        async *slices() {
+          if (answer.rows.length > 0) yield answer.rows;
+        },
+      },
+      { request: { org, ...state.query, replyWithContinuationToken: true }, mark: answer.mark },
+    );
   },
 );

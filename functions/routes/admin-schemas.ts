@@ -5,12 +5,16 @@ import {
   guestDatasourcesSchema,
   idSchema,
   isoTimeSchema,
+  timestampInputSchema,
+  booleanInputSchema,
   nameSchema,
   pageQuerySchema,
   storableNumberSchema,
   tagsSchema,
 } from '../core/http/common-schemas';
 import { roleSchema, rolesSchema } from '../core/orgs/roles';
+import { MAX_ALLOWED_CIDRS, cidrProblem } from '../core/ip-ranges';
+import { DEFAULT_USAGE_DAYS, MAX_USAGE_DAYS } from '../core/usage/usage-days';
 import { CONNECT_POLICIES, MAX_ALLOWED_ORGS } from '../core/platform/limits';
 
 /**
@@ -52,6 +56,27 @@ const applicationFields = {
 };
 export const applicationSchema = z.object(applicationFields).check(z.meta({ id: 'Application' }));
 
+/**
+ * A key's IP allowlist (contract section 12): IPv4 and IPv6 CIDR ranges, each problem named in
+ * the 400's details (`allowedCidrs.<index>`).
+ */
+const allowedCidrsSchema = z
+  .array(
+    z.string().check(
+      z.maxLength(64),
+      z.superRefine((cidr, context) => {
+        const problem = cidrProblem(cidr);
+        if (problem) context.addIssue({ code: 'custom', message: problem, input: cidr });
+      }),
+    ),
+  )
+  .check(
+    z.maxLength(MAX_ALLOWED_CIDRS, `At most ${MAX_ALLOWED_CIDRS} ranges on one key.`),
+    z.meta({
+      description: `Extension of the contract's key (section 12): the IPv4 and IPv6 CIDR ranges (\`203.0.113.0/24\`, \`2001:db8::/32\`; a bare address is one host) the data API accepts this key from, at most ${MAX_ALLOWED_CIDRS}. A request from an address outside every range is 403 \`ip_not_allowed\`. No list (or an empty one) means any address. The address is the one API Gateway saw (behind the console's CloudFront, the viewer's), never a header the client sends.`,
+    }),
+  );
+
 const keyFields = {
   keyId: z.string(),
   applicationId: z.string(),
@@ -64,6 +89,7 @@ const keyFields = {
   replacedBy: z
     .optional(z.string())
     .check(z.meta({ description: 'Extension: on a regenerated key in its grace period, the successor key id.' })),
+  allowedCidrs: z.optional(allowedCidrsSchema),
   revokedAt: z.optional(isoTimeSchema).check(
     z.meta({
       description:
@@ -304,7 +330,10 @@ const labelSchema = z.string().check(z.trim(), z.maxLength(100));
 
 export const createKeyBodySchema = z.strictObject({
   label: z.optional(labelSchema),
-  expiresAt: z.optional(isoTimeSchema).check(z.meta({ description: 'When the key stops working; must be in the future.' })),
+  expiresAt: z
+    .optional(timestampInputSchema)
+    .check(z.meta({ description: 'When the key stops working; must be in the future.' })),
+  allowedCidrs: z.optional(allowedCidrsSchema),
 });
 
 export const regenerateKeyBodySchema = z.strictObject({
@@ -315,20 +344,59 @@ export const regenerateKeyBodySchema = z.strictObject({
 
 export const updateKeyBodySchema = z
   .strictObject({
-    enabled: z.optional(z.boolean()),
+    enabled: z.optional(booleanInputSchema),
     label: z.optional(labelSchema),
-    expiresAt: z.optional(z.nullable(isoTimeSchema)).check(
+    expiresAt: z.optional(z.nullable(timestampInputSchema)).check(
       z.meta({
         description:
           'Extension: a new expiry (in the future), or null to remove it. A regenerated key in its grace period can have its expiry moved, not removed (409).',
       }),
     ),
+    allowedCidrs: z
+      .optional(z.nullable(allowedCidrsSchema))
+      .check(z.meta({ description: 'A new IP allowlist, replacing the old one; null or [] removes it (any address).' })),
   })
   .check(
-    z.refine((body) => body.enabled !== undefined || body.label !== undefined || body.expiresAt !== undefined, {
-      message: 'Send enabled, label, expiresAt or a combination.',
-    }),
+    z.refine(
+      (body) =>
+        body.enabled !== undefined || body.label !== undefined || body.expiresAt !== undefined || body.allowedCidrs !== undefined,
+      { message: 'Send enabled, label, expiresAt, allowedCidrs or a combination.' },
+    ),
   );
+
+// Usage per application
+
+export const usageQuerySchema = z.object({
+  days: z
+    ._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(MAX_USAGE_DAYS)), DEFAULT_USAGE_DAYS)
+    .check(z.meta({ description: `How many UTC days, today included: 1 to ${MAX_USAGE_DAYS} (default ${DEFAULT_USAGE_DAYS}).` })),
+});
+
+export const usageSchema = z
+  .object({
+    applicationId: z.string(),
+    days: z.array(
+      z.object({
+        date: z.string().check(z.meta({ description: 'The UTC day, `YYYY-MM-DD`.' })),
+        requests: z.number().check(
+          z.meta({
+            description:
+              "Data API requests made with any of the application's keys that day: those a handler answered and those the gateway throttled.",
+          }),
+        ),
+        throttled: z
+          .number()
+          .check(z.meta({ description: "Of those, the ones answered 429 (over the application's limits or a report quota)." })),
+        byOrg: z.record(z.string(), z.number()).check(
+          z.meta({
+            description:
+              'Requests by the org they named (`org`), for orgs with any; requests naming no org (refused 400) or throttled by the gateway before the org was read count in `requests` only.',
+          }),
+        ),
+      }),
+    ),
+  })
+  .check(z.meta({ id: 'ApplicationUsage', description: 'Every UTC day of the window, newest first, with zeros on quiet days.' }));
 
 // Connections
 

@@ -51,6 +51,9 @@ export const publicRoutes = routeTable({
     credential: 'none',
     tableAccess: 'none',
     summary: 'This OpenAPI document',
+    signInIssuer: true,
+    description:
+      "The OpenAPI 3.1 document of every route, generated from the route table with the schemas the handlers validate with. `servers` names the base URL it was fetched from; the `personJwt` scheme names the deployment's OIDC issuer. `npm run openapi` prints the same document without starting anything.",
     responses: { 200: { description: 'The OpenAPI 3.1 document of every route.', schema: openApiDocumentSchema } },
     errors: [],
   },
@@ -75,6 +78,8 @@ export const publicRoutes = routeTable({
     credential: 'none',
     tableAccess: 'none',
     summary: 'A script or style sheet of the API reference page',
+    description:
+      'The files `/docs` loads (Swagger UI, served by the API itself so the page needs no third-party origin); anything else is 404.',
     params: apiReferenceAssetParamsSchema,
     responses: {
       200: {

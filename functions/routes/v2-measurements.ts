@@ -6,6 +6,10 @@ import {
   CONTINUATION_TOKEN_LIFETIME_SECONDS,
   DEFAULT_CONTINUATION_SETTLE_MS,
   DEFAULT_MAX_VALUES_PER_ANSWER,
+  DEFAULT_MAX_VALUES_PER_STREAMED_ANSWER,
+  JSON_LONG_BYTES_PER_VALUE,
+  STREAMED_RESPONSE_MAX_BYTES,
+  withThousands,
 } from '../core/platform/limits';
 
 const RECENT_DESCRIPTION = [
@@ -14,7 +18,8 @@ const RECENT_DESCRIPTION = [
   "`metricSelect`: Clarity's selector language (`default`, `all`, `none`/`only`, `+`, `-`, `*` globs, `:category` as listed in `GET /v2/metrics`); absent means `default`. Datagate reading: commas separate terms like `+`, and a list without a start word selects exactly the listed metrics.",
   '`json-long`: each row carries `raw`, `value` and `status` as the reading was sent (a number sent: `raw` = `value`, `sensor-ready`; `value` null while a cloud-calibrated metric has no calibrated value; means: `sensor-ready`), `qcAssessment` and `qcFlags` when asked (as sent, else `valid` and `[]`: Datagate applies no QC flags of its own), and for means `startOfPeriod` and `endOfPeriod` (`time` is the start). `request` echoes the query, normalised. `locations` lists the datasources in `data` that have a location.',
   "`csv-wide` (`text/csv`), as Clarity writes it: one row per datasource and time; columns `datasourceId, sourceId, sourceType, outputFrequency, time` (means: `startOfPeriod, endOfPeriod`), `locationLatitude, locationLongitude`, then per metric, in alphabetical order, `<metric>.qcAssessment, <metric>.qcFlags` (when asked), `<metric>.raw, <metric>.status, <metric>.value`; empty cells where a row lacks a metric. `sourceId` is the datasource's `currentSourceId`.",
-  `An answer holds the newest rows that fit in at most ${DEFAULT_MAX_VALUES_PER_ANSWER} values (\`json-long\` \`data\` entries, or \`csv-wide\` cells) and ${MAX_MEASUREMENTS_PER_ANSWER} rows, so that it stays within what a response can carry. Nothing is lost: when the window does not fit, the answer carries \`x-datagate-incomplete: true\` and a continuation token (even if the query did not ask for one), and the next continuations send the rest of the window, newest first and once each, before anything received later. With \`replyWithContinuationToken: true\` the header \`x-clarity-continuation-token\` carries a token for the continuation route; measurements received in the last few seconds are left to the first continuation. Answers are gzipped for clients that send \`Accept-Encoding: gzip\`.`,
+  `Whole answers: an answer holds the whole window (as narrowed by \`startTime\`) of every datasource asked for, whether or not a continuation token is asked for, in one answer. It is streamed: rows are written as they are read, gzip-encoded by Datagate when the client sends \`Accept-Encoding: gzip\`, so a large answer starts at once and takes as long as its bytes take to send. A query whose answer would hold more than ${withThousands(DEFAULT_MAX_VALUES_PER_STREAMED_ANSWER)} values (\`json-long\` \`data\` entries, or \`csv-wide\` metric cells; about ${Math.round((DEFAULT_MAX_VALUES_PER_STREAMED_ANSWER * JSON_LONG_BYTES_PER_VALUE) / 1e6)} MB of json-long, near Lambda's ${STREAMED_RESPONSE_MAX_BYTES / 1e6} MB for a streamed answer) is refused up front with 413 naming the limit: ask for fewer datasources, a later \`startTime\`, fewer metrics, or request a report. An answer is never cut short with a 200: if the service fails half-way the transfer is broken off (the client sees an incomplete transfer, or a gzip stream that does not end), never a shorter answer that looks whole.`,
+  "Continuation tokens (`replyWithContinuationToken: true`, Clarity's meaning): the header `x-clarity-continuation-token` carries a token for the continuation route, which answers what is new since this answer. Measurements received in the last few seconds (the settle lag) are left out of this answer and are the first continuation's, so none is sent twice or passed by. Clients never need a token to get the window itself.",
 ].join('\n\n');
 
 /** The answer of both recent-measurement routes: JSON, csv-wide as text/csv, and the continuation header. */
@@ -26,10 +31,6 @@ const recentMeasurementsResponse = (description: string, tokenWhen: string) => (
     [data.CONTINUATION_HEADER]: {
       description: `A continuation token, ${tokenWhen}.`,
       schema: data.continuationTokenHeaderSchema,
-    },
-    [data.INCOMPLETE_HEADER]: {
-      description: 'Datagate: `true` when rows of the window did not fit in this answer; the next continuations send them.',
-      schema: data.incompleteHeaderSchema,
     },
   },
 });
@@ -69,6 +70,7 @@ export const v2MeasurementRoutes = routeTable({
     grant: 'readListedDatasources',
     tableAccess: 'read',
     continuationTokens: true,
+    streamed: true,
     summary: 'Recent measurements of datasources, newest first',
     description: RECENT_DESCRIPTION,
     who: 'any grant (guest: its list)',
@@ -90,11 +92,12 @@ export const v2MeasurementRoutes = routeTable({
     grant: 'readListedDatasources',
     tableAccess: 'read',
     continuationTokens: true,
+    streamed: true,
     summary: 'What is new since the previous answer of a query',
     description: [
       "Body `{org, continuationToken}`. Answers in the original query's format and frequency, within its window as narrowed by its `startTime` and with its `metricSelect`, with a fresh token in `x-clarity-continuation-token`.",
       'Every measurement ingested is delivered exactly once across a chain of continuations, whatever its `time` (as long as it is within the window): the chain follows ingest order, not measurement time. A measurement sent again is delivered again (it is a new value). For `hour` and `day`, each period touched by a new measurement is sent again, recomputed whole.',
-      `Delivery lags ingest by a few seconds (the settle lag, ${DEFAULT_CONTINUATION_SETTLE_MS / 1000} s), so that a write in flight can never be passed by. An answer holds what fits in ${DEFAULT_MAX_VALUES_PER_ANSWER} values (as for the query) and ${MAX_MEASUREMENTS_PER_ANSWER} measurements, taken in ingest order; the rest come in the next one, still exactly once. When the first answer (or a continuation of its window) had no room for the whole window, the continuations first send the rest of that window (\`x-datagate-incomplete: true\` while more of it remains), then what was received since. For \`hour\`, a new measurement changes its hour and the rolling means and NowCasts of the 23 hours after it: each of those rows is sent again.`,
+      `Delivery lags ingest by a few seconds (the settle lag, ${DEFAULT_CONTINUATION_SETTLE_MS / 1000} s), so that a write in flight can never be passed by. An answer holds what is new up to ${DEFAULT_MAX_VALUES_PER_ANSWER} values and ${MAX_MEASUREMENTS_PER_ANSWER} measurements, taken in ingest order; more than that comes in the next continuation, still exactly once (a client that polls sooner than that much arrives gets everything at each poll). Streamed, as the query. For \`hour\`, a new measurement changes its hour and the rolling means and NowCasts of the 23 hours after it: each of those rows is sent again.`,
       `A token is good for ${CONTINUATION_TOKEN_LIFETIME_SECONDS / 3600} hours and only for the application, the org and the query it was issued for; an altered, foreign or expired token is 400. With \`allDatasources\`, datasources added to the org (or to a guest's list) join the chain; a retired datasource leaves every chain at once.`,
     ].join('\n\n'),
     who: 'any grant (guest: its list)',

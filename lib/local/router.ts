@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
+import { PassThrough, type Readable } from 'node:stream';
 import type {
   APIGatewayAuthorizerResult,
   APIGatewayProxyEvent,
@@ -20,6 +21,8 @@ import { AUTHORIZERS } from '../authorizers';
 import { readApplicationLimits } from '../../functions/core/applications';
 import type { ApplicationLimits } from '../../functions/core/applications';
 import { RateLimiter, type LimitVerdict } from './rate-limiter';
+import { PRELUDE, type StreamPrelude } from '../../functions/core/http/streaming';
+import { recordGatewayThrottle } from '../../functions/core/usage/usage-recorder';
 
 /**
  * The local stand-in for API Gateway: it matches a request against THE route table, runs the
@@ -34,11 +37,52 @@ export interface LocalRequest {
   query: URLSearchParams;
   headers: Record<string, string>;
   body?: string;
+  /**
+   * The address of the client's socket: what API Gateway puts in `requestContext.identity.sourceIp`.
+   * Never taken from a header (X-Forwarded-For is the client's to write).
+   */
   sourceIp?: string;
+}
+
+/** An address as API Gateway writes it: an IPv4 client of a dual-stack socket (`::ffff:127.0.0.1`) is plain IPv4. */
+export function gatewaySourceIp(address: string | undefined): string {
+  if (!address) return '127.0.0.1';
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+  return mapped ? mapped[1]! : address;
 }
 
 type Handler<E, R> = (event: E, context: Context) => Promise<R>;
 type LambdaModule = { handler: Handler<unknown, unknown> };
+type StreamingHandler = (event: unknown, responseStream: PassThrough, context: Context) => Promise<void>;
+
+/**
+ * API Gateway's answer; for a streamed route (`responseTransferMode: STREAM`), the body is
+ * `stream`, which the server sends as it comes (its status and headers were written first).
+ */
+export type LocalAnswer = APIGatewayProxyResult & { stream?: Readable };
+
+/**
+ * Invokes a streamed route's handler as Lambda's response streaming does: with a response stream
+ * that takes the status and headers first (awslambda.HttpResponseStream.from, ../../functions/core/http/streaming.ts),
+ * then the body as it is written. Answers once the status is known; the body keeps coming after.
+ */
+async function invokeStreaming(handler: StreamingHandler, event: APIGatewayProxyEvent, context: Context): Promise<LocalAnswer> {
+  const stream = new PassThrough();
+  const prelude = new Promise<StreamPrelude>((resolve) => {
+    (stream as PassThrough & { [PRELUDE]?: (prelude: StreamPrelude) => void })[PRELUDE] = resolve;
+  });
+  const done = handler(event, stream, context);
+  // A failure after the status was sent breaks the transfer off (the server destroys the response).
+  done.catch((error: unknown) => stream.destroy(error instanceof Error ? error : new Error(String(error))));
+  const head = await Promise.race([prelude, done.then(() => undefined)]);
+  if (!head) throw new Error('The streamed handler ended without an answer.');
+  return {
+    statusCode: head.statusCode,
+    headers: Object.fromEntries(Object.entries(head.headers ?? {}).map(([name, value]) => [name, String(value)])),
+    body: '',
+    stream,
+  };
+}
 
 const ACCOUNT = '000000000000';
 const API_ID = 'local';
@@ -189,8 +233,11 @@ export function createRouter(options: RouterOptions = {}) {
       queryStringParameters: Object.fromEntries(request.query),
       multiValueQueryStringParameters: {},
       stageVariables: {},
-      // The same request id as the route's event, as API Gateway gives both.
-      requestContext: { requestId } as APIGatewayRequestAuthorizerEvent['requestContext'],
+      // The same request id as the route's event, as API Gateway gives both, and the same source address.
+      requestContext: {
+        requestId,
+        identity: { sourceIp: gatewaySourceIp(request.sourceIp) },
+      } as APIGatewayRequestAuthorizerEvent['requestContext'],
     };
     const module = await moduleOf(authorizer.handler);
     let result: APIGatewayAuthorizerResult;
@@ -204,7 +251,7 @@ export function createRouter(options: RouterOptions = {}) {
     return { context: { principalId: result.principalId, ...(result.context ?? {}) } };
   }
 
-  return async function route(request: LocalRequest): Promise<APIGatewayProxyResult> {
+  return async function route(request: LocalRequest): Promise<LocalAnswer> {
     const matched = matchRoute(request.method, request.path);
     if (!matched) return gatewayResponse('MISSING_AUTHENTICATION_TOKEN', request);
     const { route, params } = matched;
@@ -216,8 +263,13 @@ export function createRouter(options: RouterOptions = {}) {
       authorizerContext = outcome.context;
       // API Gateway meters the application through its usage plan after the authorizer allowed it.
       if (route.credential === 'apiKey') {
-        const verdict = await usageVerdict(String(outcome.context.applicationId));
-        if (verdict !== 'allowed') return gatewayResponse(verdict === 'throttled' ? 'THROTTLED' : 'QUOTA_EXCEEDED', request);
+        const applicationId = String(outcome.context.applicationId);
+        const verdict = await usageVerdict(applicationId);
+        if (verdict !== 'allowed') {
+          // Usage per application counts the gateway's 429s (in AWS: the access log's metric filter).
+          recordGatewayThrottle(applicationId, Date.now());
+          return gatewayResponse(verdict === 'throttled' ? 'THROTTLED' : 'QUOTA_EXCEEDED', request);
+        }
       }
     }
     const query = Object.fromEntries(request.query);
@@ -250,13 +302,15 @@ export function createRouter(options: RouterOptions = {}) {
         domainName: headerValue(request.headers, 'host'),
         protocol: 'HTTP/1.1',
         authorizer: authorizerContext,
-        identity: { sourceIp: request.sourceIp ?? '127.0.0.1' } as APIGatewayProxyEvent['requestContext']['identity'],
+        identity: { sourceIp: gatewaySourceIp(request.sourceIp) } as APIGatewayProxyEvent['requestContext']['identity'],
       },
     };
     const module = await moduleOf(route.handler);
-    let answer: APIGatewayProxyResult;
+    let answer: LocalAnswer;
     try {
-      answer = (await module.handler(event, lambdaContext(route.operationId))) as APIGatewayProxyResult;
+      answer = route.streamed
+        ? await invokeStreaming(module.handler as unknown as StreamingHandler, event, lambdaContext(route.operationId))
+        : ((await module.handler(event, lambdaContext(route.operationId))) as APIGatewayProxyResult);
     } catch {
       return gatewayResponse('DEFAULT_5XX', request);
     }

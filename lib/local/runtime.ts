@@ -6,6 +6,7 @@ import { LOCAL_SCANNER_KEYS_PATH, startLocalServer, type LocalServer } from './s
 import { startLocalReportEngine, type LocalReportEngine } from './report-engine';
 import { startS3Local, type RunningS3 } from './s3-local';
 import type { RouterOptions } from './router';
+import { startLocalUsageCounters, type LocalUsageCounters } from './usage-counters';
 
 /**
  * The whole API on this machine: DynamoDB Local, the table, the local server (router,
@@ -36,6 +37,8 @@ export interface LocalRuntimeOptions {
    * @default the TypeScript source; test/infra/deployed-bundles.test.ts loads the bundles `cdk synth` wrote
    */
   loadFunction?: RouterOptions['load'];
+  /** How often the usage counters are flushed to the table (default: USAGE_FLUSH_SECONDS, else 10 s). */
+  usageFlushMs?: number;
 }
 
 export interface LocalRuntime {
@@ -48,6 +51,8 @@ export interface LocalRuntime {
   bucket: string;
   /** The report worker, running in-process. */
   reports: LocalReportEngine;
+  /** Usage per application: in-memory counters, flushed to the table periodically. */
+  usage: LocalUsageCounters;
   /** Runs the archiver every `everyMs` from now on (npm start, once its demo data is written). */
   startArchiving(everyMs: number): void;
   stop(): Promise<void>;
@@ -58,6 +63,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   let s3: RunningS3 | undefined;
   let reports: LocalReportEngine | undefined;
   let archiveTimer: NodeJS.Timeout | undefined;
+  let usage: LocalUsageCounters | undefined;
   const endpoint =
     options.dynamoDbEndpoint ??
     (dynamo = await startDynamoDbLocal({
@@ -81,6 +87,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     process.env.S3_ENDPOINT = s3Endpoint;
     process.env.DATA_BUCKET = bucket;
     reports = startLocalReportEngine();
+    usage = startLocalUsageCounters(options.usageFlushMs ?? Number(process.env.USAGE_FLUSH_SECONDS || 10) * 1000);
     // The defaults of applications' limits here: the stage's own throttle (1,000 a second, burst
     // 2,000), so local tools and tests are not throttled unless they set an application's limits.
     process.env.DEFAULT_REQUESTS_PER_SECOND ??= '1000';
@@ -104,6 +111,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       s3Endpoint,
       bucket,
       reports,
+      usage,
       startArchiving: (everyMs) => {
         clearInterval(archiveTimer);
         archiveTimer = setInterval(() => {
@@ -119,6 +127,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
         clearInterval(archiveTimer);
         reports?.stop();
         await server.close();
+        // What was counted since the last flush, while the table is still there.
+        await usage?.stop();
         await s3?.stop();
         await dynamo?.stop();
       },
@@ -126,6 +136,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   } catch (error) {
     clearInterval(archiveTimer);
     reports?.stop();
+    await usage?.stop().catch(() => undefined);
     await s3?.stop();
     await dynamo?.stop();
     throw error;

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { pipeline } from 'node:stream/promises';
 import { gzipSync } from 'node:zlib';
 import { GATEWAY_MIN_COMPRESSION_BYTES } from '../../functions/core/http/gateway-responses';
 import { headerValue } from '../../functions/core/http/headers';
@@ -28,6 +29,8 @@ const GATEWAY_MAX_BODY = 10 * 1024 * 1024;
 
 export interface LocalServer {
   url: string;
+  /** The same server on the IPv6 loopback (`http://[::1]:<port>`), when the machine has one. */
+  urlV6?: string;
   issuer: LocalIssuer;
   scanner: LocalSecretScanner;
   signIn: SignInFlow;
@@ -104,6 +107,21 @@ export async function startLocalServer(options: {
       if (body === TOO_LARGE)
         return send(response, 413, { message: 'The request body is too large.', code: 'payload_too_large' });
       if (url.pathname === '/local/jwks.json' && request.method === 'GET') return send(response, 200, issuer!.jwks);
+      // OIDC discovery, as Cognito publishes it: the OpenAPI document's openIdConnect scheme points here.
+      if (url.pathname === '/local/.well-known/openid-configuration' && request.method === 'GET')
+        return send(response, 200, {
+          issuer: issuer!.issuer,
+          jwks_uri: issuer!.jwksUrl,
+          authorization_endpoint: `${issuer!.issuer}/oauth2/authorize`,
+          token_endpoint: `${issuer!.issuer}/oauth2/token`,
+          end_session_endpoint: `${issuer!.issuer}/logout`,
+          response_types_supported: ['code'],
+          subject_types_supported: ['public'],
+          id_token_signing_alg_values_supported: ['ES256'],
+          code_challenge_methods_supported: ['S256'],
+          scopes_supported: ['openid', 'email'],
+          claims_supported: ['sub', 'email', 'email_verified'],
+        });
       if (url.pathname === '/local/token' && request.method === 'POST') return await localTokenRoute(issuer!, body, response);
       if (url.pathname === LOCAL_SCANNER_KEYS_PATH && request.method === 'GET') return send(response, 200, scanner.document);
       if (url.pathname === '/local/secret-scanning/sign' && request.method === 'POST')
@@ -135,6 +153,18 @@ export async function startLocalServer(options: {
       const resultHeaders = Object.fromEntries(
         Object.entries(result.headers ?? {}).map(([name, value]) => [name, String(value)]),
       );
+      if (result.stream) {
+        // As API Gateway streams: the function's bytes as they come (it gzips them itself), no content length.
+        response.writeHead(result.statusCode, resultHeaders);
+        response.flushHeaders();
+        try {
+          await pipeline(result.stream, response);
+        } catch {
+          // Broken off half-way: the client must see an incomplete transfer, never a shorter answer that looks whole.
+          response.destroy();
+        }
+        return;
+      }
       let payload = result.isBase64Encoded ? Buffer.from(result.body, 'base64') : Buffer.from(result.body, 'utf8');
       if (
         acceptsGzip(headers) &&
@@ -159,19 +189,28 @@ export async function startLocalServer(options: {
     }
   };
   // `answer` turns every failure into a 500; this catch is for one while answering the 500.
-  const server: Server = createServer((request, response) => {
+  const serve = (request: IncomingMessage, response: ServerResponse) => {
     answer(request, response).catch((error: unknown) => {
       console.error(JSON.stringify({ level: 'error', message: 'local server failure while answering', error: String(error) }));
       response.destroy();
     });
-  });
+  };
+  const server: Server = createServer(serve);
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) =>
       reject(error.code === 'EADDRINUSE' ? new Error(`port ${options.port} is in use; set PORT to another port.`) : error),
     );
     server.listen(options.port, '127.0.0.1', resolve);
   });
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://127.0.0.1:${port}`;
+  // The IPv6 loopback too, on the same port, so `localhost` works either way and IPv6 clients
+  // (and allowlists of IPv6 ranges) can be tried; a machine without IPv6 goes without.
+  const serverV6: Server = createServer(serve);
+  const listeningV6 = await new Promise<boolean>((resolve) => {
+    serverV6.once('error', () => resolve(false));
+    serverV6.listen(port, '::1', () => resolve(true));
+  });
   issuer = await createLocalIssuer(url, { keyFile: options.issuerKeyFile });
   signIn = createSignInFlow(issuer, url);
   return {
@@ -180,10 +219,16 @@ export async function startLocalServer(options: {
     scanner,
     signIn,
     router,
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    ...(listeningV6 ? { urlV6: `http://[::1]:${port}` } : {}),
+    close: async () => {
+      const closing = [server, ...(listeningV6 ? [serverV6] : [])].map(
+        (each) =>
+          new Promise<void>((resolve) => {
+            each.closeAllConnections();
+            each.close(() => resolve());
+          }),
+      );
+      await Promise.all(closing);
+    },
   };
 }

@@ -8,6 +8,7 @@ import { TABLE_SCHEMA } from '../../functions/core/store/table-schema';
 import { routeList } from '../../functions/routes';
 import { AUTHORIZERS } from '../../lib/authorizers';
 import { ALARM_THRESHOLDS } from '../../lib/monitoring';
+import { MAX_STACK_RESOURCES, ROUTE_AREAS, ROUTE_RESOURCE_COST } from '../../lib/route-areas';
 import { addNagChecks } from '../../lib/nag-acknowledgments';
 import { CLOUDFRONT_ORIGIN_HEADER, OVERSIZED_BODY_LABEL, WEB_ACL_RULES } from '../../lib/web-acl';
 import { cdkJsonContext, testApp } from '../support/cdk-app';
@@ -78,6 +79,22 @@ describe('Datagate stack: operations', () => {
   beforeAll(() => {
     template = synthesis().template('ops');
     resources = template.toJSON().Resources;
+  });
+
+  test("every stack stays within CloudFormation's 500 resources with room for 10 more routes, and under 300", () => {
+    // The flattened template above merges the route stacks in; CloudFormation counts per stack.
+    const { stackName, template: application, nested } = synthesis().stacks('ops');
+    const sizes = {
+      [stackName]: Object.keys(application.Resources).length,
+      ...Object.fromEntries(Object.entries(nested).map(([area, json]) => [area, Object.keys(json.Resources).length])),
+    };
+    expect(Object.keys(sizes)).toHaveLength(1 + Object.keys(ROUTE_AREAS).length);
+    for (const [stack, size] of Object.entries(sizes)) {
+      // Ten more routes in one stack (as if they all landed in it) still fit CloudFormation's 500,
+      // and every stack stays under MAX_STACK_RESOURCES (300), room to split an area.
+      expect({ stack, roomForTenRoutes: size + 10 * ROUTE_RESOURCE_COST <= 500 }).toEqual({ stack, roomForTenRoutes: true });
+      expect({ stack, underMax: size < MAX_STACK_RESOURCES }).toEqual({ stack, underMax: true });
+    }
   });
 
   test('the table cannot be deleted by a stack operation', () => {

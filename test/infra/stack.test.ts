@@ -1,4 +1,5 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import { STREAMED_ROUTE_TIMEOUT_SECONDS } from '../../functions/core/platform/limits';
 import { GATEWAY_RESPONSE_HEADERS, GATEWAY_RESPONSES } from '../../functions/core/http/gateway-responses';
 import { TABLE_SCHEMA } from '../../functions/core/store/table-schema';
 import { routeList } from '../../functions/routes';
@@ -80,7 +81,8 @@ function authorizerFor(
   template: Template,
   kind: keyof typeof AUTHORIZERS,
 ): { authorizerId: string; functionId: string; properties: Json } {
-  const source = `method.request.header.${AUTHORIZERS[kind].identityHeader}`;
+  // The API key authorizer enforces IP allowlists: its answers are cached per key and source address.
+  const source = `method.request.header.${AUTHORIZERS[kind].identityHeader}${kind === 'apiKey' ? ',context.identity.sourceIp' : ''}`;
   const matches = Object.entries(
     template.findResources('AWS::ApiGateway::Authorizer', { Properties: { IdentitySource: source } }),
   );
@@ -183,12 +185,17 @@ describe('Datagate stack, default configuration (Cognito user pool)', () => {
     expect([...resourcePaths(template).values()].filter((path) => path.startsWith('/local'))).toEqual([]);
   });
 
-  test('every function runs Node.js 24 (the newest Lambda runtime) on arm64, with handler index.handler, active tracing and source maps; API functions time out at 10 s', () => {
+  test('every function runs Node.js 24 (the newest Lambda runtime) on arm64, with handler index.handler, active tracing and source maps; API functions time out at 10 s, streamed ones at 300 s', () => {
     const functions = ownFunctions(template);
     expect(Object.keys(functions).length).toBeGreaterThan(0);
     // The background workers run for minutes (their limits: test/infra/reports-stack.test.ts).
+    const streamed = ['V2QueryRecentMeasurements', 'V2ContinueRecentMeasurements'];
     for (const [id, fn] of Object.entries(functions)) {
       const isWorker = id.startsWith('ReportsReportWorker') || id.startsWith('ReportsArchiver');
+      if (streamed.some((name) => id.startsWith(`${name}Function`))) {
+        expect({ id, timeout: fn.Properties.Timeout }).toEqual({ id, timeout: STREAMED_ROUTE_TIMEOUT_SECONDS });
+        continue;
+      }
       expect({ id, ...fn.Properties }).toMatchObject({
         id,
         Runtime: 'nodejs24.x',
@@ -198,6 +205,21 @@ describe('Datagate stack, default configuration (Cognito user pool)', () => {
         TracingConfig: { Mode: 'Active' },
         Environment: { Variables: { NODE_OPTIONS: '--enable-source-maps' } },
       });
+    }
+  });
+
+  test('the streamed routes (the recent query and its continuation) stream: response-streaming invocations, responseTransferMode STREAM', () => {
+    const methods: Resources = template.findResources('AWS::ApiGateway::Method');
+    const streamedMethods = Object.values(methods).filter(
+      (method) => method.Properties.Integration?.ResponseTransferMode === 'STREAM',
+    );
+    expect(streamedMethods.map((method) => method.Properties.OperationName).sort()).toEqual([
+      'v2ContinueRecentMeasurements',
+      'v2QueryRecentMeasurements',
+    ]);
+    for (const method of streamedMethods) {
+      expect(JSON.stringify(method.Properties.Integration.Uri)).toContain('response-streaming-invocations');
+      expect(method.Properties.Integration.TimeoutInMillis).toBe(STREAMED_ROUTE_TIMEOUT_SECONDS * 1000);
     }
   });
 
@@ -306,7 +328,7 @@ describe('Datagate stack, default configuration (Cognito user pool)', () => {
     template.resourceCountIs('AWS::ApiGateway::Authorizer', 2);
     template.hasResourceProperties('AWS::ApiGateway::Authorizer', {
       Type: 'REQUEST',
-      IdentitySource: 'method.request.header.x-api-key',
+      IdentitySource: 'method.request.header.x-api-key,context.identity.sourceIp',
     });
     template.hasResourceProperties('AWS::ApiGateway::Authorizer', {
       Type: 'REQUEST',

@@ -130,6 +130,7 @@ const MATRIX: Partial<Record<RouteName, Row>> = {
     }),
   },
   listKeys: { call: (c) => ({ path: `${app(c)}/keys` }) },
+  getApplicationUsage: { call: (c) => ({ path: `${app(c)}/usage` }) },
   createKey: {
     call: async (c) => ({ path: `${app(c, (await fresh.application(c)).applicationId)}/keys`, body: {} }),
   },
@@ -153,6 +154,7 @@ const MATRIX: Partial<Record<RouteName, Row>> = {
     }),
   },
   listConnections: { call: (c) => ({ path: `${o(c)}/connections` }) },
+  getConnectionUsage: { call: (c) => ({ path: `${o(c)}/connections/${c.applicationId}/usage` }) },
   updateConnection: {
     call: (c) => ({ path: `${o(c)}/connections/${c.applicationId}`, body: { roles: ['observer'] } }),
   },

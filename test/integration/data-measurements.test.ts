@@ -475,37 +475,39 @@ describe('answer size (MAX_VALUES_PER_ANSWER, lowered to 40 here)', () => {
     delete process.env.MAX_VALUES_PER_ANSWER;
   });
 
-  it('json-long counts a value per selected metric: the newest measurements that fit, 40 values', async () => {
-    const answer = await query(fresh.keys.observer, { org: fresh.orgId, datasourceIds: [one] });
-    expect(answer.body.data).toHaveLength(CAP);
-    expect(new Set(answer.body.data.map((row: { time: string }) => row.time))).toEqual(
-      new Set(Array.from({ length: 10 }, (_, index) => minutesAgo(index + 1, now))),
-    );
-    const selected = await query(fresh.keys.observer, {
-      org: fresh.orgId,
-      datasourceIds: [one],
-      metricSelect: 'only bcAllSourcesIndividual,bcBiomassIndividual',
-    });
-    expect(selected.body.data).toHaveLength(30); // with 2 metrics selected, all 15 measurements fit
+  it("the query is whole whatever the continuations' cap: every value of the window in one answer, without a token", async () => {
+    const answer = await query(fresh.keys.observer, { org: fresh.orgId, allDatasources: true });
+    expect(answer.body.data).toHaveLength(15 * 4 + 15 * 2);
+    expect(answer.headers.get(TOKEN)).toBeNull();
+    expect(answer.headers.get('x-datagate-incomplete')).toBeNull();
+    const csv = await query(fresh.keys.observer, { org: fresh.orgId, allDatasources: true, format: 'csv-wide' });
+    const [header, ...lines] = (csv.body as string).trim().split('\n');
+    expect(lines).toHaveLength(30);
+    expect(header!.split(',').slice(7)).toHaveLength(6 * 3);
   });
 
-  it('csv-wide counts cells: rows × metric columns (raw, status, value each), a datasource with other metrics widening every row', async () => {
-    const alone = await query(fresh.keys.observer, { org: fresh.orgId, datasourceIds: [one], format: 'csv-wide' });
-    const [header, ...lines] = (alone.body as string).trim().split('\n');
-    const metrics = Object.keys(metricsOf(0));
-    expect(header!.split(',').slice(7)).toEqual(
-      metrics.flatMap((metric) => [`${metric}.raw`, `${metric}.status`, `${metric}.value`]),
-    );
-    expect(lines).toHaveLength(Math.floor(CAP / 12)); // 4 metrics × 3 cells a row
-    // Both datasources: 6 metrics, 18 cells a row, so 2 rows (36 cells) where json-long holds 13 rows (6 values a
-    // minute, and one more row of the 7th minute: 4 values if `one` sorts first there, else 2, the next not fitting).
-    const both = await query(fresh.keys.observer, { org: fresh.orgId, allDatasources: true, format: 'csv-wide' });
-    expect((both.body as string).trim().split('\n').slice(1)).toHaveLength(2);
-    expect(both.headers.get('x-datagate-incomplete')).toBe('true');
-    const json = await query(fresh.keys.observer, { org: fresh.orgId, allDatasources: true });
-    const oneFirst = [one, other].sort()[0] === one;
-    expect(json.body.data).toHaveLength(oneFirst ? 40 : 38);
-    expect(json.body.data.at(-1)).toMatchObject({ datasourceId: oneFirst ? one : other, time: minutesAgo(7, now) });
+  it('a query beyond MAX_VALUES_PER_STREAMED_ANSWER is refused up front with 413 naming the limit; csv-wide counts cells', async () => {
+    process.env.MAX_VALUES_PER_STREAMED_ANSWER = '89';
+    try {
+      const over = await query(fresh.keys.observer, { org: fresh.orgId, allDatasources: true });
+      expect(over.status).toBe(413);
+      expect(over.body).toMatchObject({ code: 'payload_too_large', message: expect.stringContaining('at most 89') });
+      expect(over.body.message).toContain('about 90 json-long values');
+      expect(over.headers.get('content-type')).toMatch(/^application\/json/);
+      // One metric fewer fits; csv-wide counts cells: 30 rows x 6 metrics x 3 cells = 540.
+      const selected = await query(fresh.keys.observer, {
+        org: fresh.orgId,
+        allDatasources: true,
+        metricSelect: 'default - bcAllSourcesIndividual',
+      });
+      expect(selected.status).toBe(200);
+      expect(selected.body.data).toHaveLength(75);
+      const csv = await query(fresh.keys.observer, { org: fresh.orgId, datasourceIds: [other], format: 'csv-wide' });
+      expect(csv.status).toBe(413);
+      expect(csv.body.message).toContain('csv-wide cells');
+    } finally {
+      delete process.env.MAX_VALUES_PER_STREAMED_ANSWER;
+    }
   });
 
   it('a continuation that has more sends what fits and hands the rest on, each measurement exactly once', async () => {

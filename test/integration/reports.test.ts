@@ -151,9 +151,16 @@ describe('historical reports', () => {
     expect(requested.body).toMatchObject({
       reportStatus: 'in-progress',
       report: 'datasource-measurements',
-      query: { outputFrequency: 'minute', fileFormat: 'csv-wide', ...window },
+      message: 'Processing',
+      query: {
+        datasourceIds: [org.datasources[0], org.datasources[1]],
+        outputFrequency: 'minute',
+        format: 'csv-wide',
+        metricLabelStyle: 'canonical',
+        ...window,
+      },
     });
-    expect(requested.body.message).toEqual(expect.any(String));
+    expect(requested.body.detail).toEqual(expect.any(String));
 
     const record = await pollReport(api, org.keys.observer, requested.body.reportId);
     expect(record.reportStatus).toBe('succeeded');
@@ -240,6 +247,123 @@ describe('historical reports', () => {
     expect(first!.split('\n')[0]).toMatch(
       /^datasourceId,sourceId,sourceType,outputFrequency,startOfPeriod,endOfPeriod,locationLatitude,locationLongitude,/,
     );
+  });
+
+  it("healthyregions/clarity-aq-pipeline's poll loop: it waits while message is Processing and stops on Ready", async () => {
+    // Its body (allDatasources as the string its notes send) and its loop, as written:
+    // `while reportStatus == 'in-progress' and message == 'Processing'`, then `succeeded` and `Ready`.
+    const requested = await requestReport(api, org.keys.observer, {
+      org: org.orgId,
+      report: 'datasource-measurements',
+      allDatasources: 'true',
+      outputFrequency: 'minute',
+      format: 'csv-wide',
+      qcAssessment: true,
+      qcFlags: true,
+      ...window,
+    });
+    expectStatus(requested, 200);
+    expect(requested.body).toMatchObject({ reportStatus: 'in-progress', message: 'Processing', urls: [] });
+    // Clarity's echo: allDatasources resolved to the datasources, format and metricLabelStyle.
+    expect(requested.body.query).toEqual({
+      datasourceIds: [...org.datasources].sort(),
+      outputFrequency: 'minute',
+      format: 'csv-wide',
+      metricLabelStyle: 'canonical',
+      qcAssessment: true,
+      qcFlags: true,
+      ...window,
+    });
+    let record = requested.body;
+    let polls = 0;
+    while (record.reportStatus === 'in-progress' && record.message === 'Processing') {
+      expect(++polls).toBeLessThan(300);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const answer = await api.call('GET', `/v2/report-request/${record.reportId}`, { key: org.keys.observer });
+      expectStatus(answer, 200);
+      record = answer.body;
+    }
+    expect(record).toMatchObject({ reportStatus: 'succeeded', message: 'Ready' });
+    expect(record.detail).toMatch(/rows? in \d+ files?/);
+    expect(record.urls.length).toBeGreaterThan(0);
+  });
+
+  it('a node report (nodeIds: the currentSourceId of datasources) holds what the datasource report does; unknown ids are 400 naming them', async () => {
+    const listed = await api.call('GET', `/v2/datasources?org=${org.orgId}`, { key: org.keys.observer });
+    expectStatus(listed, 200);
+    const nodeOf = new Map<string, string>(
+      listed.body.datasources.map((d: { datasourceId: string; currentSourceId: string }) => [d.datasourceId, d.currentSourceId]),
+    );
+    const nodeIds = [nodeOf.get(org.datasources[0]!)!, nodeOf.get(org.datasources[1]!)!];
+    const requested = await requestReport(api, org.keys.observer, {
+      org: org.orgId,
+      report: 'node-measurements',
+      nodeIds,
+      outputFrequency: 'minute',
+      ...window,
+    });
+    expectStatus(requested, 200);
+    expect(requested.body.report).toBe('node-measurements');
+    expect(requested.body.query).toMatchObject({ nodeIds, format: 'csv-wide', metricLabelStyle: 'canonical' });
+    const record = await pollReport(api, org.keys.observer, requested.body.reportId);
+    expect(record.reportStatus).toBe('succeeded');
+    expect(csvRows(await downloadCsv(record.urls))).toEqual(firstReport);
+
+    const unknown = await requestReport(api, org.keys.observer, {
+      org: org.orgId,
+      report: 'node-measurements',
+      nodeIds: [nodeIds[0], 'NOSUCHNODE'],
+      outputFrequency: 'minute',
+      ...window,
+    });
+    expectStatus(unknown, 400);
+    expect(unknown.body.details).toEqual([
+      expect.objectContaining({ path: 'nodeIds.1', message: expect.stringContaining('NOSUCHNODE') }),
+    ]);
+    // A node is no reference site: the same id as a refSiteId is refused.
+    const notASite = await requestReport(api, org.keys.observer, {
+      org: org.orgId,
+      report: 'reference-site-measurements',
+      refSiteIds: [nodeIds[0]],
+      outputFrequency: 'minute',
+      ...window,
+    });
+    expectStatus(notASite, 400);
+    expect(notASite.body.details).toEqual([expect.objectContaining({ path: 'refSiteIds.0' })]);
+  });
+
+  it('a reference-site report names its sites by refSiteIds, and english labels are the catalogue words with the attribute', async () => {
+    const site = await api.call('POST', `/admin/orgs/${org.orgId}/datasources`, {
+      token: org.admin.token,
+      body: { name: 'Reference', sourceType: 'REFERENCE_SITE', location: { lat: 51, lon: 5 } },
+    });
+    expectStatus(site, 201);
+    const siteId: string = site.body.datasourceId;
+    await ingest(api, org, siteId, minutes(11, 30, 0, now));
+    const details = await api.call('GET', `/v2/datasources/${siteId}?org=${org.orgId}`, { key: org.keys.observer });
+    expectStatus(details, 200);
+    const refSiteId: string = details.body.datasource.currentSourceId;
+    const requested = await requestReport(api, org.keys.observer, {
+      org: org.orgId,
+      report: 'reference-site-measurements',
+      refSiteIds: [refSiteId],
+      outputFrequency: 'hour',
+      metricLabelStyle: 'english',
+      startTime: new Date(now - 3_600_000).toISOString(),
+      endTime: window.endTime,
+    });
+    expectStatus(requested, 200);
+    expect(requested.body).toMatchObject({
+      report: 'reference-site-measurements',
+      query: { refSiteIds: [refSiteId], metricLabelStyle: 'english', format: 'csv-wide' },
+    });
+    const record = await pollReport(api, org.keys.observer, requested.body.reportId);
+    expect(record).toMatchObject({ reportStatus: 'succeeded', message: 'Ready' });
+    const { header, lines } = csvRows(await downloadCsv(record.urls));
+    expect(header).toContain('"PM2.5 mass concentration, 1-hour mean raw"');
+    expect(header).not.toContain('pm2_5ConcMass1HourMean.raw');
+    expect(lines.length).toBeGreaterThan(0);
+    expect(new Set(lines.map((line) => line.split(',')[0]))).toEqual(new Set([siteId]));
   });
 
   it('parquet-wide files read back with a Parquet reader hold the same rows as the CSV', async () => {

@@ -83,7 +83,8 @@ describe('the seed flow', () => {
     apiKey = issued.key;
 
     const listed = await api.call('GET', `/admin/orgs/${riverside}/applications`, { token: adaToken });
-    expect(listed.body.applications).toEqual([application]);
+    // The listing carries what the console's table shows: its key count and connections.
+    expect(listed.body.applications).toEqual([{ ...application, keyCount: 1, connections: [] }]);
     expect(JSON.stringify(listed.body)).not.toContain(apiKey);
   });
 

@@ -25,6 +25,8 @@ export default async function setup(): Promise<void> {
   process.env.CONTINUATION_SECRET = 'integration-tests-continuation-secret-0123456789';
   // Continuations hold back what was received in the last 5 s in production; tests poll sooner.
   process.env.CONTINUATION_SETTLE_MS = '300';
+  // Usage counters reach the table every 10 s under npm start; tests read them sooner.
+  process.env.USAGE_FLUSH_SECONDS = '1';
   (globalThis as { __DYNAMODB__?: { stop(): Promise<void> } }).__DYNAMODB__ = dynamo;
   (globalThis as { __S3__?: { stop(): Promise<void> } }).__S3__ = s3;
 }

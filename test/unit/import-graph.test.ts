@@ -185,11 +185,19 @@ describe('the import graph', () => {
       .flatMap((file) => graph.get(file)!.packages.filter((pkg) => pkg.startsWith('@aws-sdk/')))
       .filter(
         (pkg) =>
-          !/^@aws-sdk\/(client-dynamodb|lib-dynamodb|util-dynamodb|client-s3|s3-request-presigner|client-sqs|client-api-gateway)$/.test(
+          !/^@aws-sdk\/(client-dynamodb|lib-dynamodb|util-dynamodb|client-s3|s3-request-presigner|client-sqs|client-api-gateway|client-cloudwatch)$/.test(
             pkg,
           ),
       );
     expect(others).toEqual([]);
+  });
+
+  it('only functions/core/usage/usage-metrics.ts talks to CloudWatch (usage per application)', () => {
+    const cloudWatch = files
+      .filter((file) => name(file).startsWith('functions/'))
+      .filter((file) => graph.get(file)!.packages.some((pkg) => pkg.startsWith('@aws-sdk/client-cloudwatch')))
+      .map(name);
+    expect(cloudWatch).toEqual(['functions/core/usage/usage-metrics.ts']);
   });
 
   it('only functions/core/applications/gateway-usage-plans.ts talks to API Gateway', () => {
@@ -287,6 +295,8 @@ describe('the import graph', () => {
       'functions/core/clarity/report-schemas.ts',
       'functions/core/reports/report-query.ts',
       'functions/core/archive/archive-format.ts',
+      'functions/core/ip-ranges.ts',
+      'functions/core/usage/usage-days.ts',
     ];
     const table = existing('functions/core/store/table.ts');
     const impure = pure.filter((file) => {

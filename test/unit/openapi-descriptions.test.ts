@@ -1,6 +1,12 @@
+import { DEFAULT_USAGE_DAYS, MAX_USAGE_DAYS } from '../../functions/core/usage/usage-days';
 import { buildOpenApiDocument } from '../../functions/core/http/openapi';
 import { routeList } from '../../functions/routes';
-import { MAX_KEYS_PER_APPLICATION, MAX_UNPAGED_ITEMS } from '../../functions/core/platform/limits';
+import {
+  JSON_LONG_BYTES_PER_VALUE,
+  MAX_KEYS_PER_APPLICATION,
+  MAX_UNPAGED_ITEMS,
+  STREAMED_RESPONSE_MAX_BYTES,
+} from '../../functions/core/platform/limits';
 import {
   MAX_FUTURE_MS,
   MAX_MEASUREMENTS_PER_ANSWER,
@@ -11,6 +17,7 @@ import {
   getContinuationSettleMs,
   getKeyCacheTtlSeconds,
   getMaxValuesPerAnswer,
+  getMaxValuesPerStreamedAnswer,
   getReportRowsPerFile,
   MAX_BODY_BYTES,
 } from '../../functions/core/platform/config';
@@ -211,11 +218,27 @@ const CLAIMS: Claim[] = [
   { about: 'the day window', pattern: /the (\d+) UTC days/, actual: () => [WINDOW_MS.day / DAY] },
   {
     about: 'values in one answer',
-    pattern: /at most (\d+) values|fits in (\d+) values/,
+    pattern: /at most (\d+) values|fits in (\d+) values|up to (\d+) values/,
     actual: () => {
       delete process.env.MAX_VALUES_PER_ANSWER;
       return [getMaxValuesPerAnswer()];
     },
+  },
+  {
+    about: 'values in one streamed (whole) answer',
+    pattern: /more than ([\d,]+) values/,
+    actual: () => {
+      delete process.env.MAX_VALUES_PER_STREAMED_ANSWER;
+      return [getMaxValuesPerStreamedAnswer()];
+    },
+  },
+  {
+    about: "the size of a whole answer at that limit, and Lambda's most for a streamed response",
+    pattern: /about (\d+) MB of json-long, near Lambda's (\d+) MB/,
+    actual: () => [
+      Math.round((getMaxValuesPerStreamedAnswer() * JSON_LONG_BYTES_PER_VALUE) / 1e6),
+      STREAMED_RESPONSE_MAX_BYTES / 1e6,
+    ],
   },
   {
     about: 'rows or measurements in one answer',
@@ -251,6 +274,11 @@ const CLAIMS: Claim[] = [
       delete process.env.REPORT_ROWS_PER_FILE;
       return [getReportRowsPerFile()];
     },
+  },
+  {
+    about: 'the days of a usage answer',
+    pattern: /today included: (\d+) to (\d+) \(default (\d+)\)/,
+    actual: () => [1, MAX_USAGE_DAYS, DEFAULT_USAGE_DAYS],
   },
   { about: 'how long reports are kept', pattern: /are kept (\d+) days/, actual: () => [REPORT_RETENTION_DAYS] },
   {

@@ -2,7 +2,7 @@ import * as z from 'zod/mini';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { defineRoute } from '../../functions/core/http/define-route';
 import { ok } from '../../functions/core/http/reply';
-import { ForbiddenError } from '../../functions/core/platform/errors';
+import { ForbiddenError, ThrottledError } from '../../functions/core/platform/errors';
 import type { RouteDefinition } from '../../functions/core/http/route';
 import { countForRequest } from '../../functions/core/http/request-telemetry';
 import { readableLine } from '../../functions/core/observability/logger';
@@ -118,8 +118,10 @@ describe('request telemetry: one log line and one metrics object per request', (
     await handler(event({ org: 'org_a', fail: 'no' }), context);
     await handler(event({ org: 'org_a', fail: 'crash' }), context);
     await handler(event({ org: 'org_a', fail: 'forbidden' }), context);
-    const [success, crash, forbidden] = output.metrics();
-    expect(output.metrics()).toHaveLength(3);
+    // The request metrics; usage per application has its own objects (the next test).
+    const requestMetrics = output.metrics().filter((emf) => 'Requests' in emf);
+    const [success, crash, forbidden] = requestMetrics;
+    expect(requestMetrics).toHaveLength(3);
     for (const emf of [success!, crash!, forbidden!]) {
       expect(emf._aws.CloudWatchMetrics[0].Namespace).toBe('Datagate');
       expect(dimensionSets(emf)).toEqual([
@@ -137,6 +139,33 @@ describe('request telemetry: one log line and one metrics object per request', (
     expect(metricValue(crash!, 'ServerErrors')).toBe(1);
     expect(forbidden).toMatchObject({ statusClass: '4xx' });
     expect(metricValue(forbidden!, 'GrantsRefused')).toBe(1);
+  });
+
+  test('usage per application: one ApplicationRequests per data API request, by application and by the org its grant allowed; 429s also as ApplicationThrottled', async () => {
+    const orgRoute = { ...route, operationId: 'v2TestRead', grant: 'readAllDatasources' } as const satisfies RouteDefinition;
+    const orgHandler = defineRoute(orgRoute, async ({ body }) => {
+      if (body.fail === 'forbidden') throw new ThrottledError(60);
+      return ok({ done: true });
+    });
+    await orgHandler(event({ org: 'org_a', fail: 'no' }), context);
+    await orgHandler(event({ org: 'org_a', fail: 'forbidden' }), context);
+    await handler(event({ org: 'org_a', fail: 'no' }), context);
+    const usage = output.metrics().filter((emf) => 'ApplicationRequests' in emf);
+    expect(usage).toHaveLength(3);
+    const [answered, throttled, noOrg] = usage;
+    for (const emf of [answered!, throttled!]) {
+      expect(dimensionSets(emf)).toEqual([
+        ['service', 'applicationId'],
+        ['service', 'applicationId', 'org'],
+      ]);
+      expect(emf).toMatchObject({ service: 'datagate', applicationId: 'app_1', org: 'org_a' });
+      expect(metricValue(emf, 'ApplicationRequests')).toBe(1);
+    }
+    expect(metricValue(answered!, 'ApplicationThrottled')).toBeUndefined();
+    expect(metricValue(throttled!, 'ApplicationThrottled')).toBe(1);
+    // A route that names no org (its grant is any key): the application's total only.
+    expect(dimensionSets(noOrg!)).toEqual([['service', 'applicationId']]);
+    expect(noOrg!.org).toBeUndefined();
   });
 
   test('with DATAGATE_LOG=silent nothing is written', async () => {

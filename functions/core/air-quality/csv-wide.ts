@@ -45,6 +45,8 @@ export interface CsvWideOptions {
   qcFlags?: boolean;
   /** Metric columns to write; default: every metric found in the rows. Written in alphabetical order. */
   metrics?: readonly string[];
+  /** The header label of a metric's attribute column; default `<metric>.<attribute>` (Clarity's `canonical`). */
+  label?: (metric: string, attribute: keyof MetricCell) => string;
 }
 
 /** The attributes written per metric, in Clarity's (alphabetical) order. */
@@ -70,6 +72,7 @@ export function metricColumns(rows: readonly WideRow[]): string[] {
 export function csvWideHeader(metrics: readonly string[], options: CsvWideOptions): string[] {
   const times = options.outputFrequency === 'minute' ? ['time'] : ['startOfPeriod', 'endOfPeriod'];
   const attributes = metricAttributes(options);
+  const label = options.label ?? ((metric: string, attribute: keyof MetricCell) => `${metric}.${attribute}`);
   return [
     'datasourceId',
     'sourceId',
@@ -78,7 +81,7 @@ export function csvWideHeader(metrics: readonly string[], options: CsvWideOption
     ...times,
     'locationLatitude',
     'locationLongitude',
-    ...[...metrics].sort(byCodeUnits).flatMap((metric) => attributes.map((attribute) => `${metric}.${attribute}`)),
+    ...[...metrics].sort(byCodeUnits).flatMap((metric) => attributes.map((attribute) => label(metric, attribute))),
   ];
 }
 

@@ -49,12 +49,37 @@ function termOf(token: string): (metric: string) => boolean {
 
 const inDefault = (metric: string) => catalogueMetric(metric)?.inDefault ?? true;
 
-/** A predicate on answer metric names. `undefined` or blank selects the default metrics. */
-export function metricFilter(metricSelect: string | null | undefined): (metric: string) => boolean {
-  const tokens = (metricSelect ?? '')
+/** The terms of a selector, with `+` and `-` as tokens of their own (commas read as `+`). */
+const tokensOf = (metricSelect: string | null | undefined) =>
+  (metricSelect ?? '')
     .replace(/,/g, ' + ')
     .split(/([+-])|\s+/)
     .filter((token): token is string => token !== undefined && token.trim() !== '');
+
+const CATALOGUE_NAMES = new Set(CATALOGUE.map((entry) => entry.metric.toLowerCase()));
+
+/**
+ * The plain metric names of a selector (no `*`, no `:category`, not a start word) that name no
+ * metric of the catalogue, of any output frequency: a typo, or a name of another API. The guide
+ * ("Metrics selection") does not say that unknown names are ignored, so the query and report
+ * routes refuse them (400 naming each) rather than answer nothing for them. A name of another
+ * frequency (`pm2_5ConcMass1HourMean` in a minute query) is known: clients send one selector for all.
+ */
+export function unknownMetricNames(metricSelect: string | null | undefined): string[] {
+  return tokensOf(metricSelect).filter(
+    (token) =>
+      token !== '+' &&
+      token !== '-' &&
+      !token.includes('*') &&
+      !token.startsWith(':') &&
+      !/^(default|all|none|only)$/i.test(token) &&
+      !CATALOGUE_NAMES.has(token.toLowerCase()),
+  );
+}
+
+/** A predicate on answer metric names. `undefined` or blank selects the default metrics. */
+export function metricFilter(metricSelect: string | null | undefined): (metric: string) => boolean {
+  const tokens = tokensOf(metricSelect);
   let start: (metric: string) => boolean = inDefault;
   if (tokens.length > 0 && /^(default|all|none|only)$/i.test(tokens[0]!)) {
     const word = tokens.shift()!.toLowerCase();

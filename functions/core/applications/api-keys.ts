@@ -118,6 +118,8 @@ export interface ApiKey {
   replacedBy?: string;
   /** Set on a key revoked as leaked (by a secret scanner or its holder): it stays disabled for good. */
   revokedAt?: string;
+  /** The key's IP allowlist (CIDR ranges); absent: any address. */
+  allowedCidrs?: string[];
 }
 
 /** A key in the one response that issues it, with its plaintext. */
@@ -128,6 +130,8 @@ export interface IssuedKey extends ApiKey {
 export interface NewKeyOptions {
   label?: string;
   expiresAt?: string;
+  /** An IP allowlist; empty or absent: any address. */
+  allowedCidrs?: string[];
 }
 
 /** What an application may do in one org. `datasourceIds` narrows a guest grant. */
@@ -145,6 +149,8 @@ export interface KeyLookup {
   ownerOrgId: string;
   enabled: boolean;
   expiresAt?: string;
+  /** The key's IP allowlist, enforced by the authorizer; absent: any address. */
+  allowedCidrs?: string[];
   grants: Grants;
 }
 
@@ -199,7 +205,7 @@ export function grantsOf(connections: readonly Connection[]): Grants {
 }
 
 export function keyFromItem(item: Record<string, unknown>): ApiKey {
-  const { keyId, applicationId, label, hint, enabled, createdAt, expiresAt, lastUsedAt, replacedBy, revokedAt } =
+  const { keyId, applicationId, label, hint, enabled, createdAt, expiresAt, lastUsedAt, replacedBy, revokedAt, allowedCidrs } =
     item as unknown as ApiKey;
   return {
     keyId,
@@ -212,12 +218,21 @@ export function keyFromItem(item: Record<string, unknown>): ApiKey {
     ...(lastUsedAt ? { lastUsedAt } : {}),
     ...(replacedBy ? { replacedBy } : {}),
     ...(revokedAt ? { revokedAt } : {}),
+    ...(allowedCidrs?.length ? { allowedCidrs } : {}),
   };
 }
 
 function keyLookupFromItem(item: Record<string, unknown>): KeyLookup {
-  const { applicationId, keyId, ownerOrgId, enabled, expiresAt, grants } = item as unknown as KeyLookup;
-  return { applicationId, keyId, ownerOrgId, enabled, ...(expiresAt ? { expiresAt } : {}), grants: grants ?? {} };
+  const { applicationId, keyId, ownerOrgId, enabled, expiresAt, allowedCidrs, grants } = item as unknown as KeyLookup;
+  return {
+    applicationId,
+    keyId,
+    ownerOrgId,
+    enabled,
+    ...(expiresAt ? { expiresAt } : {}),
+    ...(allowedCidrs?.length ? { allowedCidrs } : {}),
+    grants: grants ?? {},
+  };
 }
 
 /** The two new items of a freshly issued key, and the key to show once. */
@@ -236,6 +251,7 @@ export function newKeyItems(
     enabled: true,
     createdAt: now.toISOString(),
     ...(options.expiresAt ? { expiresAt: options.expiresAt } : {}),
+    ...(options.allowedCidrs?.length ? { allowedCidrs: options.allowedCidrs } : {}),
   };
   const lookup: KeyLookup = {
     applicationId: application.applicationId,
@@ -243,6 +259,7 @@ export function newKeyItems(
     ownerOrgId: application.ownerOrgId,
     enabled: true,
     ...(options.expiresAt ? { expiresAt: options.expiresAt } : {}),
+    ...(options.allowedCidrs?.length ? { allowedCidrs: options.allowedCidrs } : {}),
     grants: grantsOf(connections),
   };
   const recordItem: StoredItem & ApiKey & { digest: string } = {

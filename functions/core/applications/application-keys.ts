@@ -40,9 +40,12 @@ function assertFuture(expiresAt: string | undefined, now: Date): void {
   }
 }
 
+/** The key fields the authorizer enforces, hence kept on the key lookup as well as the record. */
+const ENFORCED_FIELDS = new Set(['enabled', 'expiresAt', 'allowedCidrs']);
+
 /**
  * Sets fields on a key's record and, for the ones the authorizer enforces (`enabled`,
- * `expiresAt`), on its lookup too; `ttl` lets DynamoDB remove an expired lookup. A null field
+ * `expiresAt`, `allowedCidrs`), on its lookup too; `ttl` lets DynamoDB remove an expired lookup. A null field
  * (or ttl) is removed.
  */
 function updateBothItems(
@@ -51,7 +54,7 @@ function updateBothItems(
   fields: Record<string, unknown>,
   ttl?: number | null,
 ): TransactItem[] {
-  const enforced = Object.fromEntries(Object.entries(fields).filter(([field]) => field === 'enabled' || field === 'expiresAt'));
+  const enforced = Object.fromEntries(Object.entries(fields).filter(([field]) => ENFORCED_FIELDS.has(field)));
   const items = [updateItem(keyRecordKey(applicationId, key.keyId), { set: fields })];
   if (Object.keys(enforced).length > 0)
     items.push(updateItem(keyLookupKey(key.digest), { set: { ...enforced, ...(ttl !== undefined ? { ttl } : {}) } }));
@@ -91,6 +94,7 @@ export async function createKey(
               applicationId,
               ...(options.label !== undefined ? { label: options.label } : {}),
               ...(options.expiresAt ? { expiresAt: options.expiresAt } : {}),
+              ...(options.allowedCidrs?.length ? { allowedCidrs: options.allowedCidrs } : {}),
             },
             now,
           ),
@@ -103,7 +107,7 @@ export async function createKey(
 }
 
 /**
- * Regenerates a key: a successor is issued (same label) and the old key stops at once
+ * Regenerates a key: a successor is issued (same label, same IP allowlist) and the old key stops at once
  * (`graceSeconds` 0: deleted) or at now + grace (it gets that expiry, unless it expires
  * sooner anyway). A key can be regenerated once: a second regeneration of the same key, even
  * a concurrent one, finds it replaced (409) or gone (404), so there is exactly one successor.
@@ -124,7 +128,10 @@ export async function regenerateKey(
       if (graceSeconds > 0) assertRoomForKey(aggregate);
       const { items, key } = newKeyItems(
         aggregate.application,
-        { ...(old.label !== undefined ? { label: old.label } : {}) },
+        {
+          ...(old.label !== undefined ? { label: old.label } : {}),
+          ...(old.allowedCidrs ? { allowedCidrs: old.allowedCidrs } : {}),
+        },
         aggregate.connections,
         now,
       );
@@ -163,7 +170,8 @@ export async function regenerateKey(
 }
 
 /**
- * Enables, disables or relabels a key, or sets or clears its expiry (`expiresAt: null`). A key
+ * Enables, disables or relabels a key, sets or clears its expiry (`expiresAt: null`), or
+ * replaces or clears its IP allowlist (`allowedCidrs`: null or []). A key
  * in its grace period after a regeneration keeps an expiry: it can be moved (to stop the old key
  * sooner, or later) but not cleared (409).
  */
@@ -171,10 +179,12 @@ export async function updateKey(
   ownerOrgId: string,
   applicationId: string,
   keyId: string,
-  changes: { enabled?: boolean; label?: string; expiresAt?: string | null },
+  requested: { enabled?: boolean; label?: string; expiresAt?: string | null; allowedCidrs?: string[] | null },
   actor: Actor,
   now = new Date(),
 ): Promise<ApiKey> {
+  // An empty allowlist is no allowlist: stored as absent, like null.
+  const changes = requested.allowedCidrs?.length === 0 ? { ...requested, allowedCidrs: null } : requested;
   assertFuture(changes.expiresAt ?? undefined, now);
   return changeApplication(
     applicationId,
@@ -192,10 +202,16 @@ export async function updateKey(
           : changes.expiresAt === null
             ? null
             : Math.ceil(Date.parse(changes.expiresAt) / 1000) + EXPIRED_LOOKUP_RETENTION_SECONDS;
-      const { expiresAt: current, ...unchanged } = publicKey(key);
-      const { expiresAt: requested, ...otherChanges } = changes;
-      const expiresAt = requested === undefined ? current : (requested ?? undefined);
-      const result: ApiKey = { ...unchanged, ...otherChanges, ...(expiresAt ? { expiresAt } : {}) };
+      const { expiresAt: current, allowedCidrs: currentCidrs, ...unchanged } = publicKey(key);
+      const { expiresAt: requestedExpiry, allowedCidrs: requestedCidrs, ...otherChanges } = changes;
+      const expiresAt = requestedExpiry === undefined ? current : (requestedExpiry ?? undefined);
+      const allowedCidrs = requestedCidrs === undefined ? currentCidrs : (requestedCidrs ?? undefined);
+      const result: ApiKey = {
+        ...unchanged,
+        ...otherChanges,
+        ...(expiresAt ? { expiresAt } : {}),
+        ...(allowedCidrs ? { allowedCidrs } : {}),
+      };
       return {
         items: [
           ...updateBothItems(applicationId, key, changes, ttl),

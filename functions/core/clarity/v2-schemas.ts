@@ -1,9 +1,12 @@
 import * as z from '../platform/zod';
+import { metricSelectInputSchema } from './metric-select-schema';
 import {
   applicationLimitsSchema,
   datasourceAnnotationFields,
   idSchema,
   isoTimeSchema,
+  timestampInputSchema,
+  booleanInputSchema,
   storableNumberSchema,
 } from '../http/common-schemas';
 import { MAX_FUTURE_MS, RETENTION_MS } from '../measurements/measurement-windows';
@@ -153,10 +156,7 @@ export const readingInputSchema = z.union([storableNumberSchema, readingObjectSc
 /** One measurement; times too far ahead or past the retention are refused (checked against the clock). */
 export const measurementSchema = z
   .object({
-    time: z.pipe(
-      isoTimeSchema,
-      z.transform((time: string) => new Date(time).toISOString()),
-    ),
+    time: timestampInputSchema,
     metrics: z.pipe(
       z.record(z.string(), readingInputSchema).check(
         z.refine((metrics) => Object.keys(metrics).length >= 1 && Object.keys(metrics).length <= 100, {
@@ -229,7 +229,7 @@ export const recentQueryBodySchema = z
   .object({
     org: idSchema('org'),
     datasourceIds: optional(z.array(idSchema('datasource')).check(z.minLength(1), z.maxLength(MAX_QUERY_DATASOURCE_IDS))),
-    allDatasources: optional(z.boolean()),
+    allDatasources: optional(booleanInputSchema),
     outputFrequency: z.pipe(
       optional(z.enum(['minute', 'hour', 'day'])),
       z.transform((value: 'minute' | 'hour' | 'day' | undefined) => value ?? 'minute'),
@@ -238,11 +238,11 @@ export const recentQueryBodySchema = z
       optional(z.enum(['json-long', 'csv-wide'])),
       z.transform((value: 'json-long' | 'csv-wide' | undefined) => value ?? 'json-long'),
     ),
-    startTime: optional(isoTimeSchema),
-    metricSelect: optional(z.string().check(z.maxLength(1000))),
-    replyWithContinuationToken: optional(z.boolean()),
-    qcAssessment: optional(z.boolean()),
-    qcFlags: optional(z.boolean()),
+    startTime: optional(timestampInputSchema),
+    metricSelect: optional(metricSelectInputSchema),
+    replyWithContinuationToken: optional(booleanInputSchema),
+    qcAssessment: optional(booleanInputSchema),
+    qcFlags: optional(booleanInputSchema),
     locationRounding: optional(z.number().check(z.int(), z.gte(0), z.lte(MAX_LOCATION_DECIMALS))),
   })
   .check(
@@ -302,16 +302,6 @@ export const recentMeasurementsCsvSchema = z.string().check(
 
 /** The response header that carries a continuation token (Clarity's name). */
 export const CONTINUATION_HEADER = 'x-clarity-continuation-token';
-
-/** Datagate's response header saying that the answer had no room for the whole window (`true`). */
-export const INCOMPLETE_HEADER = 'x-datagate-incomplete';
-
-export const incompleteHeaderSchema = z.literal('true').check(
-  z.meta({
-    description:
-      'Present when the answer had no room for every row of the window: the continuation token (sent with it, even if the query did not ask for one) resumes where the answer stopped, and the next continuations deliver the rest of the window, once each, before anything received later.',
-  }),
-);
 
 export const continuationTokenHeaderSchema = z.string().check(
   z.meta({

@@ -25,10 +25,13 @@ export function withAuthorizerTelemetry(
   return async (event) => {
     const startedAt = performance.now();
     const notes: AuthorizerNotes = {};
-    let decision: 'allow' | 'refuse' | 'error' = 'allow';
+    let decision: 'allow' | 'deny' | 'refuse' | 'error' = 'allow';
     let failure: unknown;
     try {
-      return await run(event, notes);
+      const result = await run(event, notes);
+      if (result.policyDocument.Statement.some((statement) => 'Effect' in statement && statement.Effect === 'Deny'))
+        decision = 'deny';
+      return result;
     } catch (error) {
       if (error instanceof Error && error.message === 'Unauthorized') decision = 'refuse';
       else {
@@ -45,7 +48,7 @@ export function withAuthorizerTelemetry(
         decision,
         outcome: notes.outcome,
         latencyMs: Math.round((performance.now() - startedAt) * 10) / 10,
-        ...(decision === 'allow' ? notes.ids : {}),
+        ...(decision === 'allow' || decision === 'deny' ? notes.ids : {}),
       };
       if (decision === 'error') writeLog('error', 'authorizer', fields, failure);
       else writeLog('info', 'authorizer', fields);

@@ -75,6 +75,34 @@ export const storableNumberSchema = z
 
 export const isoTimeSchema = z.iso.datetime({ offset: true });
 
+/**
+ * A timestamp a client sends: ISO 8601 with a zone (`Z`, `+02:00`), or without one
+ * (`2026-12-05T00:00:00`, what Python's `datetime.isoformat()` writes for a naive datetime, as
+ * the Clarity clients send it), which is UTC. Normalised to UTC with milliseconds
+ * (`2026-12-05T00:00:00.000Z`), so no later `Date.parse` can read a naive time in the server's zone.
+ */
+export const timestampInputSchema = z
+  .pipe(
+    z.iso.datetime({ offset: true, local: true }),
+    z.transform((time: string) => new Date(/(Z|[+-]\d\d(:?\d\d)?)$/i.test(time) ? time : `${time}Z`).toISOString()),
+  )
+  .check(
+    z.meta({
+      description: "ISO 8601; a time without a zone (`2026-12-05T00:00:00`, as Python's `isoformat()` writes it) is UTC.",
+    }),
+  );
+
+/**
+ * A boolean a client sends: `true`/`false`, or the strings `"true"`/`"false"` (clients built on
+ * form-style settings send those, e.g. `allDatasources: "true"`).
+ */
+export const booleanInputSchema = z
+  .pipe(
+    z.union([z.boolean(), z.enum(['true', 'false'])]),
+    z.transform((value: boolean | 'true' | 'false') => value === true || value === 'true'),
+  )
+  .check(z.meta({ description: 'A boolean; the strings `"true"` and `"false"` are accepted too.' }));
+
 /** A name: trimmed, 1 to 200 characters. */
 export const nameSchema = z.string().check(z.trim(), z.minLength(1, 'name must not be empty.'), z.maxLength(200));
 

@@ -16,7 +16,12 @@ export const GATEWAY_RESPONSES = {
     status: 401,
     body: { message: 'A valid credential is required: a bearer JWT on /admin, an x-api-key on /v2.', code: 'unauthorized' },
   },
-  ACCESS_DENIED: { status: 403, body: { message: 'Your credential does not allow this.', code: 'forbidden' } },
+  // The API key authorizer's only Deny: a valid key used from outside its IP allowlist (contract
+  // section 12). The person authorizer never denies (it refuses with 401).
+  ACCESS_DENIED: {
+    status: 403,
+    body: { message: "This key may not be used from this address (outside the key's allowedCidrs).", code: 'ip_not_allowed' },
+  },
   // API Gateway says "Missing Authentication Token" for a path it does not know; users expect 404.
   MISSING_AUTHENTICATION_TOKEN: { status: 404, body: { message: 'No such route.', code: 'not_found' } },
   RESOURCE_NOT_FOUND: { status: 404, body: { message: 'No such route.', code: 'not_found' } },

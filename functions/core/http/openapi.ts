@@ -2,6 +2,7 @@ import * as z from '../platform/zod';
 import { errorBodySchema } from './common-schemas';
 import { REVOCATION_SECONDS } from '../platform/limits';
 import type { RouteDefinition, RouteResponse } from './route';
+import { exampleFor } from './openapi-examples';
 import {
   IDEMPOTENCY_KEY_HEADER,
   IDEMPOTENCY_WINDOW_SECONDS,
@@ -70,7 +71,13 @@ function parameters(route: RouteDefinition, components: Record<string, JsonSchem
     const json = convert(schema, 'input', components);
     const required = new Set((json.required as string[] | undefined) ?? []);
     for (const [name, property] of Object.entries((json.properties ?? {}) as Record<string, JsonSchema>)) {
-      list.push({ name, in: location, required: location === 'path' || required.has(name), schema: property });
+      list.push({
+        name,
+        in: location,
+        required: location === 'path' || required.has(name),
+        schema: property,
+        example: exampleFor(property, components, name),
+      });
     }
   }
   return list;
@@ -79,11 +86,15 @@ function parameters(route: RouteDefinition, components: Record<string, JsonSchem
 /** A success answer: its media types (the main one and any others) and the headers it can carry. */
 function successResponse(response: RouteResponse, components: Record<string, JsonSchema>): JsonSchema {
   const content: Record<string, JsonSchema> = {};
+  const withExample = (schema: JsonSchema): JsonSchema => {
+    const example = exampleFor(schema, components);
+    return { schema, ...(example !== undefined ? { example } : {}) };
+  };
   if (response.schema) {
-    content[response.contentType ?? 'application/json'] = { schema: convert(response.schema, 'output', components) };
+    content[response.contentType ?? 'application/json'] = withExample(convert(response.schema, 'output', components));
   }
   for (const [mediaType, { schema }] of Object.entries(response.mediaTypes ?? {})) {
-    content[mediaType] = schema ? { schema: convert(schema, 'output', components) } : {};
+    content[mediaType] = schema ? withExample(convert(schema, 'output', components)) : {};
   }
   const headers = Object.entries(response.headers ?? {}).map(([name, header]) => [
     name,
@@ -170,7 +181,7 @@ function operation(route: RouteDefinition, components: Record<string, JsonSchema
     ...(route.description || route.who
       ? { description: [route.description, route.who && `Who: ${route.who}.`].filter(Boolean).join('\n\n') }
       : {}),
-    tags: [route.path.split('/')[1] || 'public'],
+    tags: [tagOf(route)],
     security,
     parameters: [...parameters(route, components), ...(idempotent ? [IDEMPOTENCY_KEY_PARAMETER] : [])],
     ...(route.body
@@ -178,7 +189,13 @@ function operation(route: RouteDefinition, components: Record<string, JsonSchema
           requestBody: {
             // A body whose every field is optional may be left out.
             required: !z.safeParse(route.body, {}).success,
-            content: { 'application/json': { schema: convert(route.body, 'input', components) } },
+            content: {
+              'application/json': (() => {
+                const schema = convert(route.body, 'input', components);
+                const example = exampleFor(schema, components);
+                return { schema, ...(example !== undefined ? { example } : {}) };
+              })(),
+            },
           },
         }
       : {}),
@@ -186,12 +203,68 @@ function operation(route: RouteDefinition, components: Record<string, JsonSchema
   };
 }
 
+/** The document's tags: one per resource, in the order a reader meets them. */
+const TAGS = [
+  { name: 'Organizations', description: 'Orgs, and the invitations waiting for the signed-in person (admin API, people).' },
+  { name: 'People', description: "An org's people and their roles; invitations and accepting them (admin API)." },
+  { name: 'Applications', description: 'Applications an org created: their limits and their usage (admin API).' },
+  {
+    name: 'API keys',
+    description: "An application's API keys: issue, regenerate, disable, fence by address, delete (admin API).",
+  },
+  {
+    name: 'Connections',
+    description: 'Applications connected to an org, with their roles there, and their usage of it (admin API).',
+  },
+  { name: 'Datasources', description: "An org's datasources and their annotations (admin API)." },
+  { name: 'Audit log', description: 'What changed in an org, by whom (admin API).' },
+  { name: 'Data API', description: 'For applications, with `x-api-key`: compatible with the Clarity v2 API.' },
+  {
+    name: 'Public',
+    description: 'No credential: health, this document, the API reference page, and the leaked-key endpoint for secret scanners.',
+  },
+] as const;
+
+type TagName = (typeof TAGS)[number]['name'];
+
+/** The tag of a route, from its path: the resource it acts on. */
+function tagOf(route: RouteDefinition): TagName {
+  if (route.credential === 'none') return 'Public';
+  if (route.credential === 'apiKey') return 'Data API';
+  const resource = /^\/admin\/orgs\/\{orgId\}\/([^/]+)/.exec(route.path)?.[1];
+  if (resource === 'applications') return route.path.includes('/keys') ? 'API keys' : 'Applications';
+  const byResource: Record<string, TagName> = {
+    people: 'People',
+    connections: 'Connections',
+    datasources: 'Datasources',
+    'audit-events': 'Audit log',
+  };
+  return (resource && byResource[resource]) || 'Organizations';
+}
+
+/**
+ * The version of the HTTP API this document describes (semantic versioning): the major is the
+ * contract's (v3); minors add extensions, patches fix. CHANGELOG.md says what each brought.
+ */
+export const API_VERSION = '3.1.0';
+
+export interface OpenApiOptions {
+  /**
+   * The OIDC issuer people sign in with (`OIDC_ISSUER`): the `personJwt` scheme is OpenID Connect
+   * with its discovery document. Without one (the printed document), the local issuer of `npm start`.
+   */
+  issuer?: string;
+}
+
+/** The issuer of `npm start` on its default port, for a document printed without a deployment. */
+const LOCAL_ISSUER = 'http://127.0.0.1:3000/local';
+
 /**
  * The OpenAPI 3.1 document of the given routes (the whole route table, for the `/openapi.json`
  * handler). It takes the rows rather than importing the table, so only that handler's bundle
  * carries every route.
  */
-export function buildOpenApiDocument(routes: readonly RouteDefinition[]): Record<string, unknown> {
+export function buildOpenApiDocument(routes: readonly RouteDefinition[], options: OpenApiOptions = {}): Record<string, unknown> {
   const components: Record<string, JsonSchema> = {};
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of routes) {
@@ -204,19 +277,35 @@ export function buildOpenApiDocument(routes: readonly RouteDefinition[]): Record
     openapi: '3.1.0',
     info: {
       title: 'Datagate',
-      version: '1',
+      version: API_VERSION,
+      summary: 'API keys for external software to air-quality data.',
+      contact: { name: 'Datagate maintainers (security reports: SECURITY.md of the project)' },
+      license: { name: 'Apache License 2.0', identifier: 'Apache-2.0' },
       description:
         'Give software its own identity to read air-quality data. `/admin` is for people (OIDC JWT); `/v2` is for applications (API key) and is compatible with the Clarity v2 API.\n\n' +
         'Decisions where the contract is silent: `/admin` acts on the verified email of the token (`email` with `email_verified` true), otherwise 403; ' +
         'a route without a body accepts none or `{}`; admin listings answer the whole list unless `limit` is given; ' +
         `revocation, including the end of an old key regenerated with grace 0, reaches the data API within ${REVOCATION_SECONDS} seconds.`,
     },
+    // The served document names the URL it was fetched from instead (functions/public/openapi.ts).
+    servers: [{ url: '/', description: 'The deployment that serves this document.' }],
+    tags: TAGS,
     paths,
     components: {
       schemas: components,
       securitySchemes: {
-        personJwt: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
-        apiKey: { type: 'apiKey', in: 'header', name: 'x-api-key' },
+        personJwt: {
+          type: 'openIdConnect',
+          openIdConnectUrl: `${(options.issuer ?? LOCAL_ISSUER).replace(/\/+$/, '')}/.well-known/openid-configuration`,
+          description:
+            "People: `Authorization: Bearer <ID token>` from the deployment's OIDC issuer (Cognito's managed login by default); claims used: `sub`, `email`, `email_verified`.",
+        },
+        apiKey: {
+          type: 'apiKey',
+          in: 'header',
+          name: 'x-api-key',
+          description: 'Applications: an API key (`dgk_...`) of the application.',
+        },
       },
     },
   };

@@ -5,8 +5,22 @@ import type { APIGatewayProxyResult } from 'aws-lambda';
  * body that is already text in that media type (csv-wide answers).
  */
 export type Reply =
-  | { status: number; body?: unknown; headers?: Record<string, string>; contentType?: undefined }
-  | { status: number; body: string; headers?: Record<string, string>; contentType: string };
+  | { status: number; body?: unknown; headers?: Record<string, string>; contentType?: undefined; chunks?: undefined }
+  | { status: number; body: string; headers?: Record<string, string>; contentType: string; chunks?: undefined }
+  | StreamedReply;
+
+/**
+ * An answer written as it is made (routes whose row says `streamed`): its text in `chunks`, in
+ * order, each sent as soon as it is made. Its status and headers are final once the first chunk
+ * is asked for: whatever can refuse the request must have refused it before.
+ */
+export interface StreamedReply {
+  status: number;
+  contentType: string;
+  headers?: Record<string, string>;
+  chunks: AsyncIterable<string>;
+  body?: undefined;
+}
 
 const BASE_HEADERS = {
   'Content-Type': 'application/json',
@@ -24,8 +38,8 @@ export function jsonResult(status: number, body: unknown, headers: Record<string
   };
 }
 
-/** The Lambda result of a handler's reply. */
-export function replyResult(reply: Reply): APIGatewayProxyResult {
+/** The Lambda result of a handler's reply (not of a streamed one: see route-handler.ts). */
+export function replyResult(reply: Exclude<Reply, StreamedReply>): APIGatewayProxyResult {
   if (reply.contentType === undefined) return jsonResult(reply.status, reply.body, reply.headers);
   return {
     statusCode: reply.status,
@@ -33,6 +47,8 @@ export function replyResult(reply: Reply): APIGatewayProxyResult {
     body: reply.body,
   };
 }
+
+export const BASE_RESPONSE_HEADERS = BASE_HEADERS;
 
 export const ok = (body: unknown): Reply => ({ status: 200, body });
 export const created = (body: unknown): Reply => ({ status: 201, body });

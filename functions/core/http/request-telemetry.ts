@@ -6,6 +6,7 @@ import type { RouteDefinition } from './route';
 import { writeLog, type LogFields } from '../observability/logger';
 import { MetricBatch } from '../observability/metrics';
 import { DIMENSION, METRIC, apiAreaOf } from '../observability/metric-names';
+import { recordHandlerUse } from '../usage/usage-recorder';
 
 /**
  * Per request: one log line (request id, route, status, latency, the caller's ids, a
@@ -27,6 +28,8 @@ interface RequestState {
   startedAt: number;
   correlationId: string;
   org?: string;
+  /** The org the application's grant was checked in and allowed (a `/v2` request past its grant check). */
+  grantedOrg?: string;
   counts: Map<string, number>;
 }
 
@@ -43,6 +46,16 @@ export function countForRequest(event: APIGatewayProxyEvent, metric: string, val
 export function noteRequestOrg(event: APIGatewayProxyEvent, org: string | undefined): void {
   const state = states.get(event);
   if (state && org) state.org = org;
+}
+
+/**
+ * Names the org a `/v2` request's grant allowed: usage per application counts the request in
+ * that org's share (an org the application is not connected to gets no share, so no caller can
+ * grow the metrics' dimensions with made-up org ids).
+ */
+export function noteGrantedOrg(event: APIGatewayProxyEvent, org: string): void {
+  const state = states.get(event);
+  if (state) state.org = state.grantedOrg = org;
 }
 
 /** The authorizer's principal ids, read from its context as flat strings (never the credential). */
@@ -92,6 +105,10 @@ export function requestTelemetry(route: RouteDefinition): middy.MiddlewareObj<AP
     if (status === 403 && route.credential === 'apiKey') metrics.count(METRIC.grantsRefused);
     for (const [metric, value] of state.counts) metrics.count(metric, value);
     metrics.publish();
+    // Usage per application (contract section 11): counted here, never written per request.
+    if (route.credential === 'apiKey' && fields.applicationId) {
+      recordHandlerUse({ applicationId: fields.applicationId, org: state.grantedOrg, throttled: status === 429, at: Date.now() });
+    }
   };
 
   return {

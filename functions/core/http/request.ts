@@ -64,6 +64,26 @@ function readBody(event: APIGatewayProxyEvent): unknown {
 }
 
 /**
+ * The query string as one value per parameter. Every query parameter of the API is single-valued:
+ * one sent twice with different values (`?org=A&org=B`) is 400, never silently one of them
+ * (API Gateway's `queryStringParameters` holds only the last); the same value twice is that value.
+ */
+function singleValuedQuery(event: APIGatewayProxyEvent): Record<string, string> {
+  const repeated = Object.entries(event.multiValueQueryStringParameters ?? {}).filter(
+    ([, values]) => values !== undefined && new Set(values).size > 1,
+  );
+  if (repeated.length > 0) {
+    throw new BadRequestError(
+      'A query parameter was given more than once with different values.',
+      repeated.map(([name]) => ({ path: `query.${name}`, message: `Send ${name} once.` })),
+    );
+  }
+  return Object.fromEntries(
+    Object.entries(event.queryStringParameters ?? {}).flatMap(([name, value]) => (value === undefined ? [] : [[name, value]])),
+  );
+}
+
+/**
  * Parses and validates path parameters, query and body against the route's schemas.
  * A path id of the wrong shape is 404 (nothing of that shape exists); bad query or body is 400
  * with `details` naming each field.
@@ -76,8 +96,9 @@ export function parseInput<R extends RouteDefinition>(route: R, event: APIGatewa
     params = parsed.data;
   }
   let query: unknown = {};
+  const rawQuery = singleValuedQuery(event);
   if (route.query) {
-    const parsed = z.safeParse(route.query, event.queryStringParameters ?? {});
+    const parsed = z.safeParse(route.query, rawQuery);
     if (!parsed.success) throw new BadRequestError('The query string is not valid.', problems(parsed.error, 'query'));
     query = parsed.data;
   }

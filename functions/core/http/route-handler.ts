@@ -1,4 +1,5 @@
 import middy from '@middy/core';
+import { executionModeStreamifyResponse } from '@middy/core/StreamifyResponse';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { UnauthorizedError } from '../platform/errors';
 import { fromAuthorizerContext, type ApplicationPrincipal, type PersonPrincipal } from '../identity/principal';
@@ -6,10 +7,12 @@ import type { Actor } from '../orgs/audit';
 import type { Grant } from '../applications';
 import type { Membership } from '../orgs/people';
 import type { Permission } from '../orgs/roles';
-import { noteRequestOrg, requestTelemetry } from './request-telemetry';
+import { noteGrantedOrg, noteRequestOrg, requestTelemetry } from './request-telemetry';
 import { errorResponses } from './error-responses';
 import { parseInput, type ParsedInput } from './request';
-import { replyResult, type Reply } from './reply';
+import { replyResult, BASE_RESPONSE_HEADERS, type Reply } from './reply';
+import { headerValue } from './headers';
+import { streamedBody } from './streaming';
 import type { ApplicationRoute, CredentialKind, PersonRoute, RouteDefinition } from './route';
 
 /**
@@ -65,6 +68,29 @@ function orgNamedIn(input: { params: unknown; query: unknown; body: unknown }): 
   return undefined;
 }
 
+/** The Lambda result of a reply; a streamed reply's body is its stream (middy's streamify-response mode pipes it). */
+function resultOf(reply: Reply, event: APIGatewayProxyEvent): APIGatewayProxyResult {
+  if (reply.chunks === undefined) return replyResult(reply);
+  const gzip = acceptsGzip(event);
+  return {
+    statusCode: reply.status,
+    headers: {
+      ...BASE_RESPONSE_HEADERS,
+      'Content-Type': reply.contentType,
+      ...(gzip ? { 'Content-Encoding': 'gzip' } : {}),
+      Vary: 'Accept-Encoding',
+      ...reply.headers,
+    },
+    body: streamedBody(reply.chunks, gzip) as unknown as string,
+  };
+}
+
+/** Whether the client accepts gzip (`Accept-Encoding`, q=0 refuses): a streamed answer is encoded here. */
+function acceptsGzip(event: APIGatewayProxyEvent): boolean {
+  const accepted = headerValue(event.headers ?? {}, 'accept-encoding') ?? '';
+  return accepted.split(',').some((coding) => /^\s*(gzip|\*)\s*(;\s*q=(0?\.\d*[1-9]\d*|1(\.0*)?))?\s*$/i.test(coding));
+}
+
 /** Establishes what the caller may do (defineRoute's permission and grant checks), or nothing. */
 export type Authorize = (
   route: RouteDefinition,
@@ -104,7 +130,10 @@ export function routeHandler<R extends RouteDefinition>(
   around?: AroundRun,
   verifyRaw?: VerifyRawRequest,
 ) {
-  return middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context>()
+  // A streamed route's handler takes the response stream (./streaming.ts); its answer's body is a stream.
+  return middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context>(
+    route.streamed ? { executionMode: executionModeStreamifyResponse } : {},
+  )
     .use(requestTelemetry(route))
     .use(errorResponses())
     .handler(async (event, context) => {
@@ -113,8 +142,8 @@ export function routeHandler<R extends RouteDefinition>(
       noteRequestOrg(event, orgNamedIn(input));
       const principal = principalFor(route, event);
       const access = await authorize(route, input, principal);
-      if ('org' in access && typeof access.org === 'string') noteRequestOrg(event, access.org);
-      const respond = async () => replyResult(await run({ ...input, principal, event, ...access } as RouteRequest<R>));
+      if ('org' in access && typeof access.org === 'string') noteGrantedOrg(event, access.org);
+      const respond = async () => resultOf(await run({ ...input, principal, event, ...access } as RouteRequest<R>), event);
       return around ? around(route, event, principal, context, respond) : respond();
     });
 }

@@ -59,6 +59,10 @@ interface RouteBase {
   continuationTokens?: boolean;
   /** Creates, changes or removes applications' gateway usage plans: the stack lets it manage them (gateway-usage-plans.ts). */
   usagePlans?: boolean;
+  /** Names people's OIDC issuer (the OpenAPI document's openIdConnect scheme): the stack hands it OIDC_ISSUER. */
+  signInIssuer?: boolean;
+  /** Reads usage per application: the stack lets it read CloudWatch metrics (GetMetricData) and sets `USAGE_SOURCE=cloudwatch`. */
+  usageMetrics?: boolean;
   /** Verifies a secret scanner's signatures: the stack hands it where the scanner's keys are published (SECRET_SCANNER_KEYS_URL). */
   secretScannerKeys?: boolean;
   /**
@@ -66,6 +70,12 @@ interface RouteBase {
    * queue); `poll` signs download links for report files (read access to `reports/` in the bucket).
    */
   reports?: 'request' | 'poll';
+  /**
+   * The answer is streamed (a `StreamedReply`): Lambda response streaming behind API Gateway's
+   * `responseTransferMode: STREAM`, and the same through the local server. The stack gives the
+   * route's function and integration the streamed answer's time (STREAMED_ROUTE_TIMEOUT_SECONDS).
+   */
+  streamed?: boolean;
   /** The success answer(s), by status. */
   responses: Record<number, RouteResponse>;
   /** Error statuses this route can answer besides the ones every route can (401, 413, 415, 429, 500, 503). */

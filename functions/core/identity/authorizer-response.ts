@@ -25,6 +25,27 @@ export function allow(
   };
 }
 
+/**
+ * The Deny policy of a valid key used from an address outside its IP allowlist: API Gateway
+ * answers it with the ACCESS_DENIED gateway response (403 `ip_not_allowed`), before any handler
+ * runs. It covers the stage like `allow`, and is cached per key and source address.
+ */
+export function deny(
+  event: APIGatewayRequestAuthorizerEvent,
+  principalId: string,
+  principal: Principal,
+): APIGatewayAuthorizerResult {
+  const allowed = allow(event, principalId, principal);
+  const { usageIdentifierKey: _notMetered, ...rest } = allowed;
+  return {
+    ...rest,
+    policyDocument: {
+      ...allowed.policyDocument,
+      Statement: allowed.policyDocument.Statement.map((statement) => ({ ...statement, Effect: 'Deny' })),
+    },
+  };
+}
+
 /** API Gateway answers 401 (UNAUTHORIZED gateway response) when an authorizer throws exactly this. */
 export function unauthorized(): never {
   throw new Error('Unauthorized');

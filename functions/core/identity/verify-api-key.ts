@@ -71,6 +71,9 @@ async function cachedLookup(digest: string, now: number): Promise<{ lookup: KeyL
   return { lookup, fromCache: false };
 }
 
+/** A verified key: the principal the handlers get, and the key's IP allowlist (the authorizer's to enforce). */
+export type VerifiedKey = ApplicationPrincipal & { allowedCidrs?: readonly string[] };
+
 /**
  * Resolves a presented key to its application and grants, or undefined when the key is
  * malformed (no database read), unknown, disabled or expired. `onOutcome` hears which
@@ -80,7 +83,7 @@ export async function verifyApiKey(
   candidate: string | undefined,
   now = Date.now(),
   onOutcome?: (outcome: VerificationOutcome) => void,
-): Promise<ApplicationPrincipal | undefined> {
+): Promise<VerifiedKey | undefined> {
   if (!candidate || !isWellFormedApiKey(candidate)) {
     onOutcome?.('badChecksum');
     return undefined;
@@ -102,6 +105,7 @@ export async function verifyApiKey(
     keyId: lookup.keyId,
     ownerOrgId: lookup.ownerOrgId,
     grants: lookup.grants,
+    ...(lookup.allowedCidrs ? { allowedCidrs: lookup.allowedCidrs } : {}),
   };
 }
 

@@ -143,10 +143,3 @@ export class AnswerSize {
     return true;
   }
 }
-
-/** The longest run of `rows`, from the first, that fits in one answer of `format`. */
-export function fitAnswer(rows: Row[], query: Pick<RecentQuery, 'format' | 'qcAssessment' | 'qcFlags'>): Row[] {
-  const size = new AnswerSize(query);
-  const end = rows.findIndex((row) => !size.admit(row));
-  return end === -1 ? rows : rows.slice(0, end);
-}

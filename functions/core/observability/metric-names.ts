@@ -41,8 +41,11 @@ export const DIMENSION = {
   authorizer: 'authorizer',
 } as const;
 
-/** The outcomes of an API key verification, as the `outcome` dimension of `Verifications`. */
-export const VERIFICATION_OUTCOMES = ['hit', 'miss', 'unknownKey', 'badChecksum', 'disabled', 'expired'] as const;
+/**
+ * The outcomes of an API key verification, as the `outcome` dimension of `Verifications`;
+ * `ipNotAllowed`: a valid key from an address outside its allowlist (denied, 403).
+ */
+export const VERIFICATION_OUTCOMES = ['hit', 'miss', 'unknownKey', 'badChecksum', 'disabled', 'expired', 'ipNotAllowed'] as const;
 export type VerificationOutcome = (typeof VERIFICATION_OUTCOMES)[number];
 
 /** The part of the API a path belongs to, for the `api` dimension. */

@@ -1,6 +1,7 @@
 import {
   DEFAULT_CONTINUATION_SETTLE_MS,
   DEFAULT_MAX_VALUES_PER_ANSWER,
+  DEFAULT_MAX_VALUES_PER_STREAMED_ANSWER,
   DEFAULT_REPORT_ROWS_PER_FILE,
   DEFAULT_APPLICATION_LIMITS,
   DEFAULT_INGEST_DEADLINE_MS,
@@ -95,6 +96,31 @@ export function getMaxValuesPerAnswer(): number {
   return value;
 }
 
+/**
+ * The most values one streamed recent answer may hold (`MAX_VALUES_PER_STREAMED_ANSWER`, default
+ * DEFAULT_MAX_VALUES_PER_STREAMED_ANSWER): a larger query is refused up front with 413. Read at
+ * every call, so tests can lower it.
+ */
+export function getMaxValuesPerStreamedAnswer(): number {
+  const value = numberOr('MAX_VALUES_PER_STREAMED_ANSWER', DEFAULT_MAX_VALUES_PER_STREAMED_ANSWER);
+  if (!Number.isInteger(value) || value < 1) {
+    throw new Error('Configuration error: MAX_VALUES_PER_STREAMED_ANSWER must be a whole number of at least 1.');
+  }
+  return value;
+}
+
+/**
+ * Rows the whole-window answer reads and holds at once (a slice), about 10 MB of rows;
+ * `RECENT_SLICE_ROWS` makes slices smaller (tests: many slices from little data).
+ */
+export function getRecentSliceRows(): number {
+  const value = numberOr('RECENT_SLICE_ROWS', 20_000);
+  if (!Number.isInteger(value) || value < 1) {
+    throw new Error('Configuration error: RECENT_SLICE_ROWS must be a whole number of at least 1.');
+  }
+  return value;
+}
+
 /** The default published keys of the secret scanner: GitHub's secret scanning partner programme. */
 export const GITHUB_SECRET_SCANNING_KEYS_URL = 'https://api.github.com/meta/public_keys/secret_scanning';
 
@@ -144,6 +170,26 @@ export function getDefaultApplicationLimits(): { requestsPerSecond: number; burs
     burst: numberOr('DEFAULT_BURST', DEFAULT_APPLICATION_LIMITS.burst),
     requestsPerDay: numberOr('DEFAULT_REQUESTS_PER_DAY', DEFAULT_APPLICATION_LIMITS.requestsPerDay),
   };
+}
+
+/**
+ * Where the usage routes read usage per application: `cloudwatch` (AWS: the metrics the handlers
+ * and the access log write; the stack sets it) or `table` (the counters the local runtime
+ * flushes; the default, for `npm start` and the tests).
+ */
+export function getUsageSource(): 'cloudwatch' | 'table' {
+  const source = process.env.USAGE_SOURCE || 'table';
+  if (source !== 'cloudwatch' && source !== 'table')
+    throw new Error('Configuration error: USAGE_SOURCE must be "cloudwatch" or "table".');
+  return source;
+}
+
+/**
+ * The OIDC issuer people sign in with, where only the document needs it (the OpenAPI route names
+ * its discovery document); undefined when not configured.
+ */
+export function getOidcIssuer(): string | undefined {
+  return process.env.OIDC_ISSUER || undefined;
 }
 
 /** How log lines are written (`DATAGATE_LOG`): JSON by default, `readable` under `npm start`, `silent` in tests. */

@@ -10,6 +10,8 @@ export const ERROR_CODES = [
   'validation_error',
   'unauthorized',
   'forbidden',
+  // 403 from the gateway: a key used from outside its IP allowlist (contract section 12).
+  'ip_not_allowed',
   'connection_not_allowed',
   'not_found',
   'conflict',
@@ -82,6 +84,13 @@ export class ConflictError extends HttpError {
 export class PayloadTooLargeError extends HttpError {
   constructor(limitBytes: number) {
     super(413, 'payload_too_large', `The request body is larger than ${limitBytes} bytes.`);
+  }
+}
+
+/** A query whose answer would be larger than one answer may be (413, with the limit in the message). */
+export class AnswerTooLargeError extends HttpError {
+  constructor(message: string) {
+    super(413, 'payload_too_large', message);
   }
 }
 

@@ -16,6 +16,24 @@ export const REVOCATION_SECONDS = 10;
 /** Values in one recent-measurements answer unless `MAX_VALUES_PER_ANSWER` says otherwise (config.ts). */
 export const DEFAULT_MAX_VALUES_PER_ANSWER = 8000;
 
+/**
+ * The most values (json-long `data` entries, or csv-wide metric cells) one streamed recent answer
+ * holds unless `MAX_VALUES_PER_STREAMED_ANSWER` says otherwise (config.ts); a query over it is
+ * refused up front (413). Set from measurement (docs/performance.md, "Whole answers"): json-long
+ * takes about 120 bytes a value, so 1,500,000 values are about 180 MB, under Lambda's 200 MB for a
+ * streamed response, and read, rendered and sent well within STREAMED_ROUTE_TIMEOUT_SECONDS.
+ */
+export const DEFAULT_MAX_VALUES_PER_STREAMED_ANSWER = 1_500_000;
+
+/** json-long's bytes a value as measured (docs/performance.md, "Whole answers"): what the limit above is set from. */
+export const JSON_LONG_BYTES_PER_VALUE = 120;
+
+/** Lambda's most bytes in one streamed response. */
+export const STREAMED_RESPONSE_MAX_BYTES = 200_000_000;
+
+/** A streamed route's function and integration timeout: the time a whole answer at the limit above may take. */
+export const STREAMED_ROUTE_TIMEOUT_SECONDS = 300;
+
 /** The continuation settle lag unless `CONTINUATION_SETTLE_MS` says otherwise (config.ts). */
 export const DEFAULT_CONTINUATION_SETTLE_MS = 5000;
 

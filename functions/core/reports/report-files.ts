@@ -1,6 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import { parquetWriteBuffer, type ColumnSource } from 'hyparquet-writer';
-import { csvWideTable, toCsvWide } from '../air-quality/csv-wide';
+import { csvWideHeader, csvWideTable, toCsvWide } from '../air-quality/csv-wide';
+import { metricLabel } from '../air-quality/metric-labels';
 import type { Datasource } from '../datasources/datasources';
 import type { Row } from '../measurements/measurement-windows';
 import type { ReportQuery } from './report-query';
@@ -26,13 +27,15 @@ const TIME_COLUMNS = new Set(['time', 'startOfPeriod', 'endOfPeriod']);
 const isNumberColumn = (name: string) =>
   name === 'locationLatitude' || name === 'locationLongitude' || name.endsWith('.raw') || name.endsWith('.value');
 
-function parquetOf(table: string[][]): Uint8Array {
+/** `canonical` names each column as the canonical header does, whatever the labels: the column types follow from it. */
+function parquetOf(table: string[][], canonical: readonly string[]): Uint8Array {
   const [header = [], ...body] = table;
   const columnData = header.map((name, column): ColumnSource => {
     const cells = body.map((row) => row[column] ?? '');
-    if (TIME_COLUMNS.has(name))
+    const kind = canonical[column] ?? name;
+    if (TIME_COLUMNS.has(kind))
       return { name, data: cells.map((cell) => (cell === '' ? null : new Date(cell))), type: 'TIMESTAMP' };
-    if (isNumberColumn(name)) return { name, data: cells.map((cell) => (cell === '' ? null : Number(cell))), type: 'DOUBLE' };
+    if (isNumberColumn(kind)) return { name, data: cells.map((cell) => (cell === '' ? null : Number(cell))), type: 'DOUBLE' };
     return { name, data: cells.map((cell) => (cell === '' ? null : cell)), type: 'STRING' };
   });
   return new Uint8Array(parquetWriteBuffer({ columnData, codec: 'SNAPPY', createdBy: 'datagate report' }));
@@ -43,7 +46,7 @@ function parquetOf(table: string[][]): Uint8Array {
  * `metrics` (the union over the whole report, so every file of a report has the same header).
  */
 export function renderReportFile(
-  query: Pick<ReportQuery, 'fileFormat' | 'outputFrequency' | 'qcAssessment' | 'qcFlags'>,
+  query: Pick<ReportQuery, 'fileFormat' | 'outputFrequency' | 'qcAssessment' | 'qcFlags' | 'metricLabelStyle'>,
   rows: Row[],
   datasources: Datasource[],
   metrics: readonly string[],
@@ -54,14 +57,23 @@ export function renderReportFile(
     ...(query.qcFlags ? { qcFlags: true } : {}),
     metrics,
   };
-  const wide = wideRowsOf({ rows, datasources, mark: '' }, { allDatasources: false, format: 'csv-wide', ...options });
+  const style = query.metricLabelStyle ?? 'canonical';
+  const labelled = {
+    ...options,
+    label: (metric: string, attribute: Parameters<typeof metricLabel>[2]) => metricLabel(style, metric, attribute),
+  };
+  const wide = wideRowsOf({ rows, datasources }, { allDatasources: false, format: 'csv-wide', ...options });
   if (query.fileFormat === 'csv-wide') {
     return {
-      body: gzipSync(toCsvWide(wide, options)),
+      body: gzipSync(toCsvWide(wide, labelled)),
       contentType: 'text/csv; charset=utf-8',
       contentEncoding: 'gzip',
       extension: 'csv',
     };
   }
-  return { body: parquetOf(csvWideTable(wide, options)), contentType: 'application/vnd.apache.parquet', extension: 'parquet' };
+  return {
+    body: parquetOf(csvWideTable(wide, labelled), csvWideHeader(metrics, options)),
+    contentType: 'application/vnd.apache.parquet',
+    extension: 'parquet',
+  };
 }

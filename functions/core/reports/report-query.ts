@@ -4,11 +4,19 @@ import type { OutputFrequency } from '../platform/time';
  */
 
 export type ReportFileFormat = 'csv-wide' | 'parquet-wide';
+/** Clarity's three reports: by datasource, by node, by reference site. */
+export type ReportKind = 'datasource-measurements' | 'node-measurements' | 'reference-site-measurements';
+/** How report files label metric columns (Clarity's `metricLabelStyle`). */
+export type MetricLabelStyle = 'canonical' | 'english' | 'legacy';
 
 /** What a report was asked for, as kept on the report and echoed in `query`. */
 export interface ReportQuery {
   allDatasources: boolean;
+  /** The datasources asked for; with `allDatasources`, those the org held when the report was requested (the echo's). */
   datasourceIds?: string[];
+  /** The node or reference-site ids a node or reference-site report was asked for (resolved to `datasourceIds`). */
+  nodeIds?: string[];
+  refSiteIds?: string[];
   outputFrequency: OutputFrequency;
   /** Inclusive. */
   startTime: string;
@@ -18,6 +26,8 @@ export interface ReportQuery {
   fileFormat: ReportFileFormat;
   qcAssessment?: boolean;
   qcFlags?: boolean;
+  /** Absent: `canonical`. */
+  metricLabelStyle?: MetricLabelStyle;
 }
 
 /** One unit of work: a datasource's rows over `[from, to)` (one calendar month at most). */

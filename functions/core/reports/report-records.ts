@@ -11,7 +11,7 @@ import {
   type StoredItem,
 } from '../store/table';
 import type { Datasource } from '../datasources/datasources';
-import type { ReportQuery } from './report-query';
+import type { ReportKind, ReportQuery } from './report-query';
 
 /**
  * Report requests and their progress. The report: PK `REPORT#<reportId>`, SK `REPORT`. Each
@@ -32,7 +32,7 @@ export interface Report {
   reportId: string;
   orgId: string;
   applicationId: string;
-  report: 'datasource-measurements';
+  report: ReportKind;
   reportStatus: ReportStatus;
   message: string;
   query: ReportQuery;
@@ -83,12 +83,17 @@ function secondsToMidnight(now: Date): number {
  * Creates an in-progress report, counting it in the org's quota of the UTC day in the same
  * transaction: past REPORTS_PER_ORG_PER_DAY it is 429 with Retry-After (seconds to midnight).
  */
-export async function createReport(orgId: string, applicationId: string, query: ReportQuery, now = new Date()): Promise<Report> {
+export async function createReport(
+  orgId: string,
+  applicationId: string,
+  query: ReportQuery,
+  { report: kind = 'datasource-measurements', now = new Date() }: { report?: ReportKind; now?: Date } = {},
+): Promise<Report> {
   const report: Report = {
     reportId: newId('report'),
     orgId,
     applicationId,
-    report: 'datasource-measurements',
+    report: kind,
     reportStatus: 'in-progress',
     message: 'The report is being prepared.',
     query,
