@@ -177,7 +177,17 @@ export async function ingestCases(settings: BenchSettings): Promise<Figures> {
     const answer = await api.call('POST', to, { key, body: { measurements } });
     expectStatus(answer, 202);
   };
-  await ingest(); // warms the key cache, loads the route's modules and writes the items the floor copies
+  // Warms the key cache, loads the route's modules and writes the items the floor copies. The first
+  // ingest on a cold machine may pass its deadline and answer 503 with Retry-After: its writes finish,
+  // and sending the same batch again is exact, as a client would.
+  for (let attempt = 1; ; attempt++) {
+    const answer = await api.call('POST', path, { key, body: { measurements } });
+    if (answer.status !== 503 || attempt === 5) {
+      expectStatus(answer, 202);
+      break;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1000 * Number(answer.headers.get('retry-after') ?? 2)));
+  }
   const items = await storedItems(datasourceId);
 
   // Capacity of measurements never written before (one item and one GSI1 entry each), then of the same sent again.

@@ -22,6 +22,8 @@ process.env.DATAGATE_LOG ??= 'readable';
 // busy machine DynamoDB Local on a file is far slower than DynamoDB: the demo's seeding took
 // over 8 s a call on 2 cores shared with other builds.
 process.env.INGEST_DEADLINE_MS ??= '60000';
+// ...and the functions' timeout past it, so middy's early timeout does not end such an ingest at 10 s.
+process.env.LOCAL_FUNCTION_TIMEOUT_SECONDS ??= '70';
 const RESET_HINT =
   'Run `npm run reset` to delete the data folder (all local data: orgs, keys, measurements) and start over with fresh demo data.';
 

@@ -6,6 +6,7 @@ import { NodejsFunction, type ICommandHooks } from 'aws-cdk-lib/aws-lambda-nodej
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { LAMBDA_BUNDLING, LAMBDA_NODE_OPTIONS } from './lambda-bundling';
+import { DEFAULT_FUNCTION_TIMEOUT_SECONDS } from '../functions/core/platform/limits';
 
 /**
  * Paths are resolved from the working directory, which is the repository root both when the
@@ -97,7 +98,7 @@ export class DatagateFunction extends Construct implements iam.IGrantable {
       role,
       architecture: lambda.Architecture.ARM_64,
       memorySize: props.memorySize ?? 256,
-      timeout: props.timeout ?? Duration.seconds(10),
+      timeout: props.timeout ?? Duration.seconds(DEFAULT_FUNCTION_TIMEOUT_SECONDS),
       tracing: lambda.Tracing.ACTIVE,
       logGroup: this.logGroup,
       description: props.description,

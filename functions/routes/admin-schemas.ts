@@ -16,6 +16,7 @@ import { roleSchema, rolesSchema } from '../core/orgs/roles';
 import { MAX_ALLOWED_CIDRS, cidrProblem } from '../core/ip-ranges';
 import { DEFAULT_USAGE_DAYS, MAX_USAGE_DAYS } from '../core/usage/usage-days';
 import { CONNECT_POLICIES, MAX_ALLOWED_ORGS } from '../core/platform/limits';
+import { SOURCE_TYPES } from '../core/datasources/source-types';
 
 /**
  * Schemas of the admin API. Bodies are strict: a field the route does not know is 400, so a
@@ -158,7 +159,12 @@ export const locationSchema = z.object({
 
 export const createDatasourceBodySchema = z.strictObject({
   name: nameSchema,
-  sourceType: z._default(z.string().check(z.trim(), z.minLength(1), z.maxLength(64)), 'CLARITY_NODE'),
+  sourceType: z._default(
+    z
+      .enum(SOURCE_TYPES, { error: `Send one of Clarity's source types: ${SOURCE_TYPES.join(', ')}.` })
+      .check(z.meta({ description: "One of Clarity's source types; default `CLARITY_NODE`." })),
+    'CLARITY_NODE',
+  ),
   group: z.optional(z.string().check(z.trim(), z.maxLength(200))),
   tags: z._default(tagsSchema, []),
   location: z.optional(z.strictObject(locationSchema.shape)),
@@ -169,7 +175,11 @@ export const datasourceSchema = z
   .object({
     datasourceId: z.string(),
     orgId: z.string(),
-    sourceType: z.string(),
+    sourceType: z.string().check(
+      z.meta({
+        description: `One of ${SOURCE_TYPES.map((type) => `\`${type}\``).join(', ')}; a datasource created before that rule may hold other text (CSV answers escape it).`,
+      }),
+    ),
     name: z.string(),
     group: z.optional(z.string()),
     tags: z.array(z.string()),

@@ -23,6 +23,7 @@ import type { ApplicationLimits } from '../../functions/core/applications';
 import { RateLimiter, type LimitVerdict } from './rate-limiter';
 import { PRELUDE, type StreamPrelude } from '../../functions/core/http/streaming';
 import { recordGatewayThrottle } from '../../functions/core/usage/usage-recorder';
+import { DEFAULT_FUNCTION_TIMEOUT_SECONDS, STREAMED_ROUTE_TIMEOUT_SECONDS } from '../../functions/core/platform/limits';
 
 /**
  * The local stand-in for API Gateway: it matches a request against THE route table, runs the
@@ -142,8 +143,13 @@ function gatewayResponse(type: GatewayResponseType, request: LocalRequest): APIG
   };
 }
 
-function lambdaContext(functionName: string): Context {
+/**
+ * Lambda's context for one invocation of `functionName`, whose time runs out `timeoutMs` from now
+ * (the function's timeout, as the stack sets it; `LOCAL_FUNCTION_TIMEOUT_SECONDS` stretches it locally).
+ */
+function lambdaContext(functionName: string, timeoutMs = localTimeoutMs()): Context {
   const requestId = randomUUID();
+  const deadline = Date.now() + timeoutMs;
   return {
     awsRequestId: requestId,
     functionName,
@@ -153,11 +159,21 @@ function lambdaContext(functionName: string): Context {
     logGroupName: `/aws/lambda/${functionName}`,
     logStreamName: 'local',
     callbackWaitsForEmptyEventLoop: false,
-    getRemainingTimeInMillis: () => 10_000,
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
     done: () => undefined,
     fail: () => undefined,
     succeed: () => undefined,
   };
+}
+
+/**
+ * A function's timeout under the local router: the stack's 10 s, unless `LOCAL_FUNCTION_TIMEOUT_SECONDS`
+ * says otherwise (`npm start` gives 70 s: DynamoDB Local on a busy machine is far slower than DynamoDB,
+ * and its ingests have 60 s, see bin/start-local.ts).
+ */
+function localTimeoutMs(): number {
+  const seconds = Number(process.env.LOCAL_FUNCTION_TIMEOUT_SECONDS);
+  return (Number.isFinite(seconds) && seconds > 0 ? seconds : DEFAULT_FUNCTION_TIMEOUT_SECONDS) * 1000;
 }
 
 export interface RouterOptions {
@@ -309,7 +325,11 @@ export function createRouter(options: RouterOptions = {}) {
     let answer: LocalAnswer;
     try {
       answer = route.streamed
-        ? await invokeStreaming(module.handler as unknown as StreamingHandler, event, lambdaContext(route.operationId))
+        ? await invokeStreaming(
+            module.handler as unknown as StreamingHandler,
+            event,
+            lambdaContext(route.operationId, Math.max(localTimeoutMs(), STREAMED_ROUTE_TIMEOUT_SECONDS * 1000)),
+          )
         : ((await module.handler(event, lambdaContext(route.operationId))) as APIGatewayProxyResult);
     } catch {
       return gatewayResponse('DEFAULT_5XX', request);

@@ -125,7 +125,7 @@ const SUM_TOLERANCE = 1e-9;
 function brokenRollups(items: readonly Item[]): string[] {
   const broken: string[] = [];
   // Per `<datasourceId>|H#<start>` (or `D#`): per base metric, the minutes' count and sum.
-  const expected = new Map<string, Map<string, { sum: number; count: number }>>();
+  const expected = new Map<string, Map<string, { sum: number; count: number; nulls: number }>>();
   for (const minute of items.filter((item) => String(item.PK).startsWith('MEAS#'))) {
     const datasourceId = String(minute.PK).slice('MEAS#'.length);
     const time = Date.parse(String(minute.SK));
@@ -134,15 +134,16 @@ function brokenRollups(items: readonly Item[]): string[] {
       ['D#', DAY_MS],
     ] as const) {
       const period = `${datasourceId}|${prefix}${new Date(Math.floor(time / periodMs) * periodMs).toISOString()}`;
-      const totals = expected.get(period) ?? new Map<string, { sum: number; count: number }>();
+      const totals = expected.get(period) ?? new Map<string, { sum: number; count: number; nulls: number }>();
       expected.set(period, totals);
       for (const [name, reading] of Object.entries((minute.metrics ?? {}) as Record<string, StoredReading>)) {
         const base = baseOfStoredName(name);
         const value = valueOf(reading);
-        // A reading without a value (calibration missing) is in no aggregate.
-        if (!base || value === null) continue;
-        const total = totals.get(base) ?? { sum: 0, count: 0 };
-        totals.set(base, { sum: total.sum + Number(value), count: total.count + 1 });
+        if (!base) continue;
+        const total = totals.get(base) ?? { sum: 0, count: 0, nulls: 0 };
+        // A reading without a value (calibration missing) is in no sum, only in `nulls`.
+        if (value === null) totals.set(base, { ...total, nulls: total.nulls + 1 });
+        else totals.set(base, { sum: total.sum + Number(value), count: total.count + 1, nulls: total.nulls });
       }
     }
   }
@@ -162,20 +163,23 @@ function brokenRollups(items: readonly Item[]): string[] {
   for (const period of new Set([...expected.keys(), ...rollups.keys()])) {
     if (pending.has(period)) continue;
     const rollup = rollups.get(period) ?? {};
-    const totals = expected.get(period) ?? new Map<string, { sum: number; count: number }>();
+    const totals = expected.get(period) ?? new Map<string, { sum: number; count: number; nulls: number }>();
     const metrics = new Set([
       ...totals.keys(),
-      ...Object.keys(rollup)
-        .filter((attribute) => attribute.startsWith('count_'))
-        .map((attribute) => attribute.slice('count_'.length)),
+      ...Object.keys(rollup).flatMap((attribute) => /^(?:count|nulls)_(.+)$/.exec(attribute)?.[1] ?? []),
     ]);
     for (const metric of metrics) {
-      const want = totals.get(metric) ?? { sum: 0, count: 0 };
+      const want = totals.get(metric) ?? { sum: 0, count: 0, nulls: 0 };
       const count = Number(rollup[`count_${metric}`] ?? 0);
+      const nulls = Number(rollup[`nulls_${metric}`] ?? 0);
       const sum = Number(rollup[`sum_${metric}`] ?? 0);
-      if (count !== want.count || Math.abs(sum - want.sum) > SUM_TOLERANCE * Math.max(1, Math.abs(want.sum))) {
+      if (
+        count !== want.count ||
+        nulls !== want.nulls ||
+        Math.abs(sum - want.sum) > SUM_TOLERANCE * Math.max(1, Math.abs(want.sum))
+      ) {
         broken.push(
-          `rollup ${period} ${metric}: count ${count}, sum ${sum}, but its minutes give count ${want.count}, sum ${want.sum}`,
+          `rollup ${period} ${metric}: count ${count}, nulls ${nulls}, sum ${sum}, but its minutes give count ${want.count}, nulls ${want.nulls}, sum ${want.sum}`,
         );
       }
     }

@@ -98,7 +98,7 @@ describe('the table invariants the fault tests check', () => {
       brokenInvariants([...minutes, { ...rollups[0]!, sum_pm2_5ConcMass: 2.5, count_pm2_5ConcMass: 1 }, rollups[2]!]),
     ).toEqual([
       expect.stringContaining(
-        'rollup d|H#2026-01-01T10:00:00.000Z pm2_5ConcMass: count 1, sum 2.5, but its minutes give count 2, sum 6.5',
+        'rollup d|H#2026-01-01T10:00:00.000Z pm2_5ConcMass: count 1, nulls 0, sum 2.5, but its minutes give count 2, nulls 0, sum 6.5',
       ),
       expect.stringContaining('rollup d|H#2026-01-01T11:00:00.000Z pm2_5ConcMass: count 0'),
     ]);

@@ -39,27 +39,27 @@ describe('readings', () => {
 describe('aggregates of calibrated readings', () => {
   const time = '2026-12-01T10:05:00.000Z';
 
-  it('sum values and count only readings that have one', () => {
+  it('sum values and count readings that have one; readings without a value are counted apart (nulls)', () => {
     const [hour] = rollupDeltas([
       { written: { time, metrics: { no2ConcIndividual: calibrated, pm10ConcMassIndividual: missing } } },
       { written: { time: '2026-12-01T10:06:00.000Z', metrics: { no2ConcIndividual: 7.36, pm10ConcMassIndividual: missing } } },
     ]);
-    expect(hour!.deltas).toEqual({ no2Conc: { sum: 20, count: 2 } });
+    expect(hour!.deltas).toEqual({ no2Conc: { sum: 20, count: 2 }, pm10ConcMass: { sum: 0, count: 0, nulls: 2 } });
     const [totals] = totalsOfMinutes(
       [{ time, metrics: { no2ConcIndividual: calibrated, pm10ConcMassIndividual: missing } }],
       3_600_000,
     );
-    expect(totals!.totals).toEqual({ no2Conc: { sum: 12.64, count: 1 } });
+    expect(totals!.totals).toEqual({ no2Conc: { sum: 12.64, count: 1 }, pm10ConcMass: { sum: 0, count: 0, nulls: 1 } });
   });
 
-  it('a calibration arriving later replaces a missing value: +1 count, +value sum', () => {
+  it('a calibration arriving later replaces a missing value: +1 count, +value sum, -1 nulls', () => {
     const [hour] = rollupDeltas([
       {
         old: { time, metrics: { pm10ConcMassIndividual: missing } },
         written: { time, metrics: { pm10ConcMassIndividual: { ...missing, value: 20, status: 'calibrated-ready' } } },
       },
     ]);
-    expect(hour!.deltas).toEqual({ pm10ConcMass: { sum: 20, count: 1 } });
+    expect(hour!.deltas).toEqual({ pm10ConcMass: { sum: 20, count: 1, nulls: -1 } });
   });
 });
 

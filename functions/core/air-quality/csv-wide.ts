@@ -110,9 +110,27 @@ export function csvWideTable(rows: readonly WideRow[], options: CsvWideOptions):
   return [csvWideHeader(metrics, options), ...body];
 }
 
-/** RFC 4180 quoting: only cells holding a comma, quote or line break are quoted. */
+/** What makes a spreadsheet read a cell as a formula (OWASP, "CSV Injection"). */
+const FORMULA_START = /^[=+\-@\t\r]/;
+/** A number as JavaScript writes one (`-5.45`, `1e-7`): a spreadsheet reads it as that number, never a formula. */
+const NUMBER_TEXT = /^-?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?$/i;
+
+/**
+ * A cell a spreadsheet shows as text, never runs: free text that would begin a formula (a
+ * stored `sourceType`, a sender's `qcAssessment`) gets a leading `'`; numbers (a reading of
+ * `-5.45`) are left as they are.
+ */
+export function formulaSafe(text: string): string {
+  return FORMULA_START.test(text) && !NUMBER_TEXT.test(text) ? `'${text}` : text;
+}
+
+/**
+ * One cell of every CSV Datagate writes: made formula-safe, then RFC 4180 quoting (only cells
+ * holding a comma, quote or line break are quoted).
+ */
 export function csvCell(text: string): string {
-  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  const safe = formulaSafe(text);
+  return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
 /** The csv-wide text of `rows` (header first, `\n` line ends, a final line end). */

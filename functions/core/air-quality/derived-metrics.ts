@@ -16,6 +16,11 @@ import { valueOf, type StoredReading } from './readings';
 export interface Totals {
   sum: number;
   count: number;
+  /**
+   * Readings of the metric without a value (calibration missing: answered raw, in no mean);
+   * absent when none. `count + (nulls ?? 0)` is how many readings the period holds.
+   */
+  nulls?: number;
 }
 
 /** One period's totals per base metric (`pm2_5ConcMass`, not `...Individual`). */
@@ -37,7 +42,7 @@ export function baseOfStoredName(name: string): string | undefined {
 
 /**
  * Totals per period of `minutes` (stored names), for periods of `periodMs` aligned to the epoch:
- * of each reading's `value`, skipping readings without one.
+ * of each reading's `value`; readings without one are only counted (`nulls`).
  */
 export function totalsOfMinutes(
   minutes: readonly { time: string; metrics: Readonly<Record<string, StoredReading>> }[],
@@ -51,10 +56,13 @@ export function totalsOfMinutes(
     for (const [name, reading] of Object.entries(minute.metrics)) {
       const base = baseOfStoredName(name);
       const value = valueOf(reading);
-      if (!base || value === null) continue;
+      if (!base) continue;
       const entry = (totals[base] ??= { sum: 0, count: 0 });
-      entry.sum += value;
-      entry.count += 1;
+      if (value === null) entry.nulls = (entry.nulls ?? 0) + 1;
+      else {
+        entry.sum += value;
+        entry.count += 1;
+      }
     }
   }
   return [...periods].map(([start, totals]) => ({ start, totals })).sort((a, b) => a.start - b.start);

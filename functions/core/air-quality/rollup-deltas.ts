@@ -65,11 +65,14 @@ export function rollupDeltas(changes: readonly { old?: MinuteValues; written: Mi
     for (const [name, reading] of Object.entries(minute.metrics)) {
       const base = baseOfStoredName(name);
       const value = valueOf(reading);
-      // A reading without a value (calibration missing) is in no mean: it counts nothing.
-      if (!base || value === null) continue;
-      const delta = (period.deltas[base] ??= { sum: 0, count: 0 });
-      delta.sum += sign * value;
-      delta.count += sign;
+      if (!base) continue;
+      const delta = (period.deltas[base] ??= { sum: 0, count: 0, nulls: 0 });
+      // A reading without a value (calibration missing) is in no mean, but the period holds it.
+      if (value === null) delta.nulls! += sign;
+      else {
+        delta.sum += sign * value;
+        delta.count += sign;
+      }
     }
   };
   for (const { old, written } of changes) {
@@ -79,7 +82,11 @@ export function rollupDeltas(changes: readonly { old?: MinuteValues; written: Mi
     }
   }
   return [...periods.values()].flatMap((period) => {
-    const deltas = Object.fromEntries(Object.entries(period.deltas).filter(([, { sum, count }]) => sum !== 0 || count !== 0));
+    const deltas = Object.fromEntries(
+      Object.entries(period.deltas)
+        .filter(([, { sum, count, nulls }]) => sum !== 0 || count !== 0 || nulls !== 0)
+        .map(([base, { nulls, ...delta }]) => [base, nulls ? { ...delta, nulls } : delta]),
+    );
     return Object.keys(deltas).length > 0 ? [{ ...period, deltas }] : [];
   });
 }

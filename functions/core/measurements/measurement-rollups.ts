@@ -17,8 +17,8 @@ import {
 /**
  * Rolled-up measurements: one item per datasource and UTC hour, and per datasource and UTC day,
  * holding the sum and count of each metric's stored minutes (by base name: `sum_pm2_5ConcMass`,
- * `count_pm2_5ConcMass`, top-level attributes because DynamoDB's ADD works on top-level numbers
- * only). Key: PK `AGG#<datasourceId>`, SK `H#<period start ISO>` or `D#<period start ISO>`, so
+ * `count_pm2_5ConcMass`, and `nulls_<base>` for readings without a value, top-level attributes
+ * because DynamoDB's ADD works on top-level numbers only). Key: PK `AGG#<datasourceId>`, SK `H#<period start ISO>` or `D#<period start ISO>`, so
  * the hours (or days) of a window are one Query. No GSI keys: aggregates never enter the receipt
  * index. Maintained by ingest (./measurements.ts) with one `ADD` per touched period per batch,
  * under the datasource's ingest lease (same partition, SK `LEASE`); read by `hour` and `day`
@@ -27,6 +27,18 @@ import {
 
 const SUM = 'sum_';
 const COUNT = 'count_';
+const NULLS = 'nulls_';
+
+/** A period's attributes for `totals`: `nulls_<base>` only where readings had no value. */
+function totalsAttributes(totals: Readonly<Record<string, Totals>>): Record<string, number> {
+  const attributes: Record<string, number> = {};
+  for (const [base, { sum, count, nulls }] of Object.entries(totals)) {
+    attributes[`${SUM}${base}`] = sum;
+    attributes[`${COUNT}${base}`] = count;
+    if (nulls) attributes[`${NULLS}${base}`] = nulls;
+  }
+  return attributes;
+}
 const PREFIX: Record<PeriodKind, string> = { hour: 'H#', day: 'D#' };
 /** Aggregates are kept as long as minutes are (10 days), plus a day: rolling means look 23 hours back. */
 const KEEP_MS = 11 * 86_400_000;
@@ -91,12 +103,7 @@ export async function addRollupDeltas(
             ...withoutKey(rollupItem(orgId, datasourceId, { kind, start })),
             appliedBy: ingestId,
           },
-          add: Object.fromEntries(
-            Object.entries(byMetric).flatMap(([base, { sum, count }]) => [
-              [`${SUM}${base}`, sum],
-              [`${COUNT}${base}`, count],
-            ]),
-          ),
+          add: totalsAttributes(byMetric),
         },
         {
           condition: 'attribute_not_exists(#appliedBy) OR #appliedBy <> :ingestId',
@@ -123,23 +130,21 @@ export async function setRollupTotals(
 ): Promise<void> {
   await putNow({
     ...rollupItem(orgId, datasourceId, period),
-    ...Object.fromEntries(
-      Object.entries(totals).flatMap(([base, { sum, count }]) => [
-        [`${SUM}${base}`, sum],
-        [`${COUNT}${base}`, count],
-      ]),
-    ),
+    ...totalsAttributes(totals),
   });
 }
 
 function fromItem(item: Record<string, unknown>): PeriodTotals {
   const totals: Record<string, Totals> = {};
-  for (const [attribute, value] of Object.entries(item)) {
-    if (!attribute.startsWith(COUNT)) continue;
-    const base = attribute.slice(COUNT.length);
-    const count = Number(value);
-    // A metric whose minutes were all overwritten away keeps count 0: it has no mean.
-    if (count > 0) totals[base] = { sum: Number(item[`${SUM}${base}`] ?? 0), count };
+  for (const attribute of Object.keys(item)) {
+    const prefix = attribute.startsWith(COUNT) ? COUNT : attribute.startsWith(NULLS) ? NULLS : undefined;
+    if (!prefix) continue;
+    const base = attribute.slice(prefix.length);
+    if (base in totals) continue;
+    const count = Number(item[`${COUNT}${base}`] ?? 0);
+    const nulls = Number(item[`${NULLS}${base}`] ?? 0);
+    // A metric whose minutes were all overwritten away keeps counts of 0: the period holds none.
+    if (count > 0 || nulls > 0) totals[base] = { sum: Number(item[`${SUM}${base}`] ?? 0), count, ...(nulls > 0 && { nulls }) };
   }
   return { start: Date.parse(item.periodStart as string), totals };
 }

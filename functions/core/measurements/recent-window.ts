@@ -192,13 +192,15 @@ export async function planRecentAnswer(
   datasources.forEach((datasource, index) => {
     for (const { start, totals } of aggregates[index]!) {
       let rows = 0;
-      for (const [base, { count }] of Object.entries(totals)) {
-        if (count <= 0) continue;
-        rows = Math.max(rows, count);
+      for (const [base, { count, nulls = 0 }] of Object.entries(totals)) {
+        // Readings without a value (calibration missing) are answered too, raw.
+        const readings = count + nulls;
+        if (readings <= 0) continue;
+        rows = Math.max(rows, readings);
         const metric = `${base}${MINUTE_SUFFIX}`;
         if (!wanted(metric)) continue;
         metrics.add(metric);
-        values += count;
+        values += readings;
       }
       if (rows === 0 || !rowsInHour.has(start)) continue;
       rowsInHour.set(start, rowsInHour.get(start)! + rows);

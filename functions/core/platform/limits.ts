@@ -33,6 +33,8 @@ export const STREAMED_RESPONSE_MAX_BYTES = 200_000_000;
 
 /** A streamed route's function and integration timeout: the time a whole answer at the limit above may take. */
 export const STREAMED_ROUTE_TIMEOUT_SECONDS = 300;
+/** The timeout of every other function (handlers and authorizers), seconds. */
+export const DEFAULT_FUNCTION_TIMEOUT_SECONDS = 10;
 
 /** The continuation settle lag unless `CONTINUATION_SETTLE_MS` says otherwise (config.ts). */
 export const DEFAULT_CONTINUATION_SETTLE_MS = 5000;
