@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { useTestApi } from '../support/local-api';
 import { dataOrg, type DataOrg } from '../support/data-api';
 import { expectStatus } from '../support/scenario';
+import { parseCsv } from '../support/csv';
 
 /**
  * Calibrated readings through HTTP: the real Clarity csv-wide export of test/fixtures/ (rows with
@@ -13,33 +14,6 @@ import { expectStatus } from '../support/scenario';
 
 const api = useTestApi();
 const HOUR_MS = 3_600_000;
-
-/** RFC 4180: quoted cells may hold commas and doubled quotes. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  for (const line of text.trim().split('\n')) {
-    const cells: string[] = [];
-    let cell = '';
-    let quoted = false;
-    for (let index = 0; index < line.length; index++) {
-      const char = line[index]!;
-      if (quoted) {
-        if (char === '"' && line[index + 1] === '"') {
-          cell += '"';
-          index++;
-        } else if (char === '"') quoted = false;
-        else cell += char;
-      } else if (char === '"') quoted = true;
-      else if (char === ',') {
-        cells.push(cell);
-        cell = '';
-      } else cell += char;
-    }
-    cells.push(cell);
-    rows.push(cells);
-  }
-  return rows;
-}
 
 interface FixtureRow {
   datasourceId: string;

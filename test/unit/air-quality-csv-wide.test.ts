@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { csvWideHeader, toCsvWide, type MetricCell, type WideRow } from '../../functions/core/air-quality/csv-wide';
+import { parseCsvLine } from '../support/csv';
 
 /**
  * The csv-wide writer against a real Clarity export (test/fixtures/clarity-csv-wide-minute-sample.csv,
@@ -11,31 +12,8 @@ import { csvWideHeader, toCsvWide, type MetricCell, type WideRow } from '../../f
 const FIXTURE = join(__dirname, '..', 'fixtures', 'clarity-csv-wide-minute-sample.csv');
 const fixture = readFileSync(FIXTURE, 'utf8').replace(/\r\n/g, '\n');
 
-/** Enough CSV to read the fixture: quoted cells with doubled quotes, no line breaks inside cells. */
-function parseLine(line: string): string[] {
-  const cells: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let index = 0; index < line.length; index++) {
-    const char = line[index]!;
-    if (quoted) {
-      if (char === '"' && line[index + 1] === '"') {
-        cell += '"';
-        index++;
-      } else if (char === '"') quoted = false;
-      else cell += char;
-    } else if (char === '"') quoted = true;
-    else if (char === ',') {
-      cells.push(cell);
-      cell = '';
-    } else cell += char;
-  }
-  cells.push(cell);
-  return cells;
-}
-
 const lines = fixture.trim().split('\n');
-const header = parseLine(lines[0]!);
+const header = parseCsvLine(lines[0]!);
 const metricNames = [...new Set(header.slice(7).map((column) => column.slice(0, column.lastIndexOf('.'))))];
 
 function rowOf(cells: string[]): WideRow {
@@ -71,7 +49,7 @@ describe('csv-wide as Clarity writes it', () => {
   });
 
   it('rows read from the real export are written back cell for cell (empty cells where a row lacks a metric)', () => {
-    const rows = lines.slice(1).map((line) => rowOf(parseLine(line)));
+    const rows = lines.slice(1).map((line) => rowOf(parseCsvLine(line)));
     const written = toCsvWide(rows, { outputFrequency: 'minute', qcAssessment: true, qcFlags: true, metrics: metricNames });
     expect(written.trim().split('\n')).toEqual(lines);
   });

@@ -1,8 +1,8 @@
 import {
   deleteItem,
-  getItem,
-  putExisting,
-  putNew,
+  getNow,
+  replaceItem,
+  putNewItem,
   queryPage,
   type Page,
   type StoredItem,
@@ -45,12 +45,12 @@ function connectionToItems(connection: Connection): [StoredItem & Connection, St
 
 /** Both copies of a new connection, for a transaction; it fails if the pair is connected already. */
 export function connectionPuts(connection: Connection): TransactItem[] {
-  return connectionToItems(connection).map(putNew);
+  return connectionToItems(connection).map(putNewItem);
 }
 
 /** Both copies of a changed connection, for a transaction; it fails if the connection is gone. */
 export function connectionReplaces(connection: Connection): TransactItem[] {
-  return connectionToItems(connection).map(putExisting);
+  return connectionToItems(connection).map(replaceItem);
 }
 
 /** Both copies of a connection, deleted together. */
@@ -88,6 +88,6 @@ export const reportShareOf = (connection: Pick<Connection, 'reportShare'>): numb
 
 /** The connection of an application to one org, read strongly consistent (GetItem). */
 export async function getConnection(applicationId: string, orgId: string): Promise<Connection | undefined> {
-  const item = await getItem(applicationConnectionKey(applicationId, orgId), { consistent: true });
+  const item = await getNow(applicationConnectionKey(applicationId, orgId), { consistent: true });
   return item ? connectionFromItem(item) : undefined;
 }

@@ -1,8 +1,8 @@
 import { ThrottledError } from '../platform/errors';
 import { newId } from '../platform/ids';
 import {
-  getItem,
-  putNew,
+  getNow,
+  putNewItem,
   queryAll,
   retryWhileUnavailable,
   transact,
@@ -135,7 +135,7 @@ export async function createReport(
         { set: { type: 'reportShare', ttl: Math.floor(now.getTime() / 1000) + 2 * 86_400 }, add: { count: 1 } },
         { condition: 'attribute_not_exists(#count) OR #count < :share', values: { ':share': share } },
       ),
-      putNew({ ...reportKey(report.reportId), type: 'report', ...report, ttl: ttlOf(now) } as StoredItem),
+      putNewItem({ ...reportKey(report.reportId), type: 'report', ...report, ttl: ttlOf(now) } as StoredItem),
     ],
     (failed) => (failed.includes(0) ? orgQuotaSpent(now) : shareSpent(share, now)),
   );
@@ -143,7 +143,7 @@ export async function createReport(
 }
 
 export async function getReport(reportId: string): Promise<Report | undefined> {
-  const item = await getItem(reportKey(reportId), { consistent: true });
+  const item = await getNow(reportKey(reportId), { consistent: true });
   return item ? fromItem(item) : undefined;
 }
 
@@ -207,7 +207,7 @@ export async function recordTaskDone(
   try {
     await transact(
       [
-        putNew({
+        putNewItem({
           ...taskKey(reportId, kind, index),
           type: kind === 'PART' ? 'reportPart' : 'reportFile',
           index,
