@@ -35,6 +35,8 @@ export function BarChart(props: {
   labelHeading: string;
   /** Decimals shown (1 for concentrations, 0 for counts). */
   decimals?: number;
+  /** False when the series' names say the unit already ("Requests"): the table's headings are the names alone. */
+  unitInHeadings?: boolean;
 }) {
   const format = (value: number) => value.toFixed(props.decimals ?? 1);
   const titleId = useId();
@@ -91,7 +93,7 @@ export function BarChart(props: {
               <th scope="col">{props.labelHeading}</th>
               {props.series.map((series) => (
                 <th scope="col" key={series.name}>
-                  {series.name} ({props.unit})
+                  {props.unitInHeadings === false ? series.name : `${series.name} (${props.unit})`}
                 </th>
               ))}
             </tr>

@@ -5,6 +5,7 @@ import { useDraft } from '../auth/drafts';
 import { ActionsMenu } from '../components/ActionsMenu';
 import { announce, EmptyState, formatTime, LoadState, Table, useLoad } from '../components/common';
 import { AddKeyDialog } from '../dialogs/AddKeyDialog';
+import { AllowedAddressesDialog, allowedFrom } from '../dialogs/AllowedAddressesDialog';
 import { ChangeLimitsDialog, LIMIT_FIELDS } from '../dialogs/ChangeLimitsDialog';
 import { DeleteKeyDialog } from '../dialogs/DeleteKeyDialog';
 import { NewKeyDialog } from '../dialogs/NewKeyDialog';
@@ -12,7 +13,7 @@ import { RegenerateKeyDialog } from '../dialogs/RegenerateKeyDialog';
 import { href } from '../routing';
 
 type Key = Schemas['ApiKey'];
-type Pending = { kind: 'regenerate'; key: Key } | { kind: 'delete'; key: Key };
+type Pending = { kind: 'regenerate'; key: Key } | { kind: 'delete'; key: Key } | { kind: 'addresses'; key: Key };
 
 const keyName = (key: Key) => (key.label ? `${key.label} (${key.hint})` : key.hint);
 
@@ -28,7 +29,7 @@ function keyState(key: Key, keys: Key[]): string {
 
 /**
  * Actions > API Keys, the application's screen: its keys, shown by hint (add, enable/disable,
- * regenerate, delete), and its limits (change).
+ * regenerate, delete, the addresses each works from), and its limits (change).
  */
 export function ApiKeysPage(props: { org: OrgSummary; applicationId: string }) {
   const orgId = props.org.orgId;
@@ -83,6 +84,7 @@ export function ApiKeysPage(props: { org: OrgSummary; applicationId: string }) {
               <th scope="col">Last used</th>
               <th scope="col">Expires</th>
               <th scope="col">State</th>
+              <th scope="col">Allowed from</th>
               <th scope="col">Actions</th>
             </tr>
           </thead>
@@ -97,6 +99,7 @@ export function ApiKeysPage(props: { org: OrgSummary; applicationId: string }) {
                 <td data-label="Last used">{key.lastUsedAt ? formatTime(key.lastUsedAt) : 'never'}</td>
                 <td data-label="Expires">{key.expiresAt ? formatTime(key.expiresAt) : 'never'}</td>
                 <td data-label="State">{keyState(key, application.keys)}</td>
+                <td data-label="Allowed from">{allowedFrom(key)}</td>
                 <td>
                   <ActionsMenu
                     label={`Actions for key ${keyName(key)}`}
@@ -105,6 +108,7 @@ export function ApiKeysPage(props: { org: OrgSummary; applicationId: string }) {
                       ...(key.replacedBy
                         ? []
                         : [{ label: 'Regenerate', onSelect: () => setPending({ kind: 'regenerate', key }) }]),
+                      { label: 'Allowed addresses', onSelect: () => setPending({ kind: 'addresses', key }) },
                       { label: 'Delete', danger: true, onSelect: () => setPending({ kind: 'delete', key }) },
                     ]}
                   />
@@ -181,6 +185,20 @@ export function ApiKeysPage(props: { org: OrgSummary; applicationId: string }) {
                 ? 'Key regenerated; the old key stopped.'
                 : 'Key regenerated; the old key keeps working during the grace period.',
             );
+            detail.reload();
+          }}
+        />
+      )}
+      {pending?.kind === 'addresses' && (
+        <AllowedAddressesDialog
+          orgId={orgId}
+          applicationId={applicationId}
+          keyName={keyName(pending.key)}
+          apiKey={pending.key}
+          onClose={() => setPending(undefined)}
+          onSaved={(message) => {
+            setPending(undefined);
+            announce(message);
             detail.reload();
           }}
         />

@@ -5,6 +5,7 @@ import { useDraft } from '../auth/drafts';
 import { ActionsMenu } from '../components/ActionsMenu';
 import { announce, EmptyState, formatTime, LoadState, Table, useLoad } from '../components/common';
 import { CopyButton } from '../components/CopyButton';
+import { UsageChart, USAGE_DAYS } from '../components/UsageChart';
 import { ConnectApplicationDialog } from '../dialogs/ConnectApplicationDialog';
 import { CreateApplicationDialog } from '../dialogs/CreateApplicationDialog';
 import { DeleteApplicationDialog } from '../dialogs/DeleteApplicationDialog';
@@ -72,6 +73,7 @@ export function ApplicationsPage(props: { org: OrgSummary; orgs: OrgSummary[] })
                 <th scope="col">Created</th>
                 <th scope="col">Keys</th>
                 <th scope="col">Orgs connected</th>
+                <th scope="col">Usage, last {USAGE_DAYS} days</th>
                 <th scope="col">Actions</th>
               </tr>
             </thead>
@@ -89,6 +91,9 @@ export function ApplicationsPage(props: { org: OrgSummary; orgs: OrgSummary[] })
                     {application.connections.length === 0
                       ? 'none'
                       : application.connections.map((connection) => connection.orgName).join(', ')}
+                  </td>
+                  <td data-label={`Usage, last ${USAGE_DAYS} days`}>
+                    <UsageChart orgId={orgId} applicationId={application.applicationId} name={application.name} scope="created" />
                   </td>
                   <td>
                     <ActionsMenu
@@ -127,6 +132,7 @@ export function ApplicationsPage(props: { org: OrgSummary; orgs: OrgSummary[] })
                 <th scope="col">Owner org</th>
                 <th scope="col">Roles</th>
                 <th scope="col">Connected</th>
+                <th scope="col">Usage here, last {USAGE_DAYS} days</th>
                 <th scope="col">Actions</th>
               </tr>
             </thead>
@@ -143,6 +149,14 @@ export function ApplicationsPage(props: { org: OrgSummary; orgs: OrgSummary[] })
                     {connection.datasourceIds && ` (${connection.datasourceIds.length} datasources)`}
                   </td>
                   <td data-label="Connected">{formatTime(connection.connectedAt)}</td>
+                  <td data-label={`Usage here, last ${USAGE_DAYS} days`}>
+                    <UsageChart
+                      orgId={orgId}
+                      applicationId={connection.applicationId}
+                      name={connection.applicationName}
+                      scope="connected"
+                    />
+                  </td>
                   <td>
                     <ActionsMenu
                       label={`Actions for the connection of ${connection.applicationName}`}

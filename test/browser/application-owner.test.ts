@@ -1,0 +1,204 @@
+import type { Page } from 'playwright-core';
+import { ensureConsoleBuilt } from '../../lib/local/console-build';
+import { startBrowser, type TestBrowser } from '../support/browser';
+import { consolePage } from '../support/console-page';
+import { useTestApi } from '../support/local-api';
+import { connect, createApplication, createOrg, eventually, expectStatus, signIn, type Member } from '../support/scenario';
+
+/**
+ * What an application's owner sees and decides in the console, in a real browser (Debian's
+ * Chromium), each action driven through the real local API and checked there: the usage chart
+ * of an application and of a connection, a key fenced by address. The setup (orgs, the application, its connections and
+ * its data API traffic) goes through the HTTP API; every step after it goes through the console,
+ * found by role and accessible name, checked with axe, on a laptop and at 390 px wide.
+ */
+
+const api = useTestApi();
+let browser: TestBrowser;
+let page: Page;
+let ui: ReturnType<typeof consolePage>;
+
+const suffix = Math.random().toString(36).slice(2, 6);
+const ownerOrgName = `Harbour ${suffix}`;
+const partnerOrgName = `Upland ${suffix}`;
+const APP = 'Air Map';
+let owner: Member;
+let partner: Member;
+let ownerOrg: string;
+let partnerOrg: string;
+let app: { applicationId: string; key: string; keyId: string };
+/** The data API requests the setup made, as the usage chart must count them. */
+const traffic = { owner: 0, partner: 0, total: 0, throttled: 0 };
+
+const PHONE = { width: 390, height: 844 };
+const LAPTOP = { width: 1280, height: 800 };
+/** Today's label in the charts' tables (the browser runs in en-GB, UTC). */
+const todayLabel = new Date().toLocaleDateString('en-GB', { day: 'numeric', month: 'short', timeZone: 'UTC' });
+
+beforeAll(async () => {
+  ensureConsoleBuilt({ quiet: true });
+  owner = await signIn(api, 'owner');
+  partner = await signIn(api, 'partner');
+  ownerOrg = await createOrg(api, owner, ownerOrgName);
+  partnerOrg = await createOrg(api, partner, partnerOrgName);
+  app = await createApplication(api, ownerOrg, owner, APP);
+  await connect(api, ownerOrg, owner, app.applicationId, ['observer']);
+  await connect(api, partnerOrg, partner, app.applicationId, ['observer']);
+
+  // Traffic: 3 requests into the owner org, 2 into the partner, then a burst over a limit of one
+  // a second (burst 1), so some are throttled (429).
+  const v2 = (path: string) => api.call('GET', path, { key: app.key });
+  for (let index = 0; index < 3; index++) expectStatus(await v2(`/v2/datasources?org=${ownerOrg}`), 200);
+  for (let index = 0; index < 2; index++) expectStatus(await v2(`/v2/datasources?org=${partnerOrg}`), 200);
+  const limitsPath = `/admin/orgs/${ownerOrg}/applications/${app.applicationId}/limits`;
+  expectStatus(
+    await api.call('PUT', limitsPath, { token: owner.token, body: { requestsPerSecond: 1, burst: 1, requestsPerDay: 100000 } }),
+    200,
+  );
+  const burst = await Promise.all(Array.from({ length: 4 }, () => v2('/v2/whoami')));
+  traffic.owner = 3;
+  traffic.partner = 2;
+  traffic.total = 5 + burst.length;
+  traffic.throttled = burst.filter((answer) => answer.status === 429).length;
+  expect(traffic.throttled).toBeGreaterThan(0);
+  expectStatus(
+    await api.call('PUT', limitsPath, {
+      token: owner.token,
+      body: { requestsPerSecond: 1000, burst: 2000, requestsPerDay: 100000 },
+    }),
+    200,
+  );
+  // What npm start flushes every few seconds, written now.
+  await api.runtime.usage.flush();
+
+  browser = await startBrowser();
+  page = browser.context.pages()[0] ?? (await browser.context.newPage());
+  page.setDefaultTimeout(15000);
+  ui = consolePage(page, () => api.url);
+}, 180000);
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+let brokenAt: string | undefined;
+
+/** One step of the story; once one fails, the later ones fail at once, saying where it broke. */
+function step(name: string, run: () => Promise<void>): void {
+  it(name, async () => {
+    if (brokenAt) throw new Error(`Not run: the story broke at "${brokenAt}".`);
+    try {
+      await run();
+    } catch (error) {
+      brokenAt = name;
+      await page.screenshot({ path: 'test-output/console/application-owner-failure.png', fullPage: true }).catch(() => undefined);
+      throw error;
+    }
+  });
+}
+
+/** The Applications screen of the signed-in person's first org, loaded. */
+async function applicationsScreen(): Promise<void> {
+  await page.getByRole('link', { name: 'Applications', exact: true }).click();
+  await page.getByRole('heading', { name: 'Applications', exact: true, level: 1 }).waitFor();
+}
+
+const createdTable = () => page.getByRole('table', { name: 'Applications created by your organization' });
+const connectedTable = () => page.getByRole('table', { name: 'Applications connected to your organization' });
+
+describe('an application’s owner, in the console', () => {
+  step('sees its application’s requests and throttled requests per day as a chart, the numbers as a table', async () => {
+    await ui.signIn(owner.email);
+    await applicationsScreen();
+    const title = `Requests of ${APP} per day, last 30 days (UTC)`;
+    const chart = ui.row(createdTable(), APP).getByRole('img', {
+      name: `${title}: ${traffic.total} requests, ${traffic.throttled} throttled; busiest day ${todayLabel} with ${traffic.total}`,
+    });
+    await chart.waitFor();
+    await ui.row(createdTable(), APP).getByText('Numbers').click();
+    const numbers = page.getByRole('table', { name: title });
+    await numbers.getByRole('columnheader', { name: 'Throttled', exact: true }).waitFor();
+    expect(await numbers.getByRole('rowheader').count()).toBe(30);
+    const today = ui.row(numbers, todayLabel);
+    expect(await today.getByRole('cell').allInnerTexts()).toEqual([String(traffic.total), String(traffic.throttled)]);
+
+    // The connected org's view of the same application: the requests into this org only.
+    const hereTitle = `Requests of ${APP} into this organization per day, last 30 days (UTC)`;
+    await ui
+      .row(connectedTable(), APP)
+      .getByRole('img', { name: new RegExp(`^${escape(hereTitle)}: ${traffic.owner} requests, 0 throttled`) })
+      .waitFor();
+    await ui.checkScreen('application-usage');
+  });
+
+  step('a connected org sees the requests into itself, on a phone, without scrolling sideways', async () => {
+    await ui.signOut();
+    await page.setViewportSize(PHONE);
+    await ui.signIn(partner.email);
+    await applicationsScreen();
+    const hereTitle = `Requests of ${APP} into this organization per day, last 30 days (UTC)`;
+    const connection = ui.row(connectedTable(), APP);
+    await connection.getByRole('img', { name: new RegExp(`^${escape(hereTitle)}: ${traffic.partner} requests`) }).waitFor();
+    await connection.getByText('Numbers').click();
+    const today = ui.row(page.getByRole('table', { name: hereTitle }), todayLabel);
+    expect(await today.getByRole('cell').allInnerTexts()).toEqual([String(traffic.partner), '0']);
+    await ui.checkFits('application-usage-phone');
+    await ui.checkScreen('application-usage-phone');
+    await page.setViewportSize(LAPTOP);
+  });
+
+  step(
+    'fences a key by address on a phone: a bad range is explained next to the field, the data API enforces the saved ones',
+    async () => {
+      await ui.signOut();
+      await page.setViewportSize(PHONE);
+      await ui.signIn(owner.email);
+      await applicationsScreen();
+      await ui.openMenuItem(`Actions for ${APP}`, 'API Keys');
+      const keys = page.getByRole('table', { name: `API keys of ${APP}` });
+      const key = keys.getByRole('row').filter({ has: page.getByRole('rowheader') });
+      await key.getByRole('cell', { name: 'any address' }).waitFor();
+      await ui.openMenuItem(/^Actions for key /, 'Allowed addresses');
+      const fence = ui.dialog(/^Allowed addresses of key dgk_/);
+      const ranges = fence.getByLabel('Address ranges');
+      await ranges.fill('10.0.0.0/8\n10.0.0.300/32');
+      await fence.getByRole('button', { name: 'Save addresses' }).click();
+      // The API's 400 names the bad range; the console says it next to the field and ties it to it.
+      const refused = fence.getByText(/10\.0\.0\.300\/32/);
+      await refused.waitFor();
+      expect(await ranges.getAttribute('aria-describedby')).toContain(await refused.getAttribute('id'));
+      expect(await ranges.getAttribute('aria-invalid')).toBe('true');
+      await ui.checkFits('allowed-addresses-dialog-phone');
+      await ui.checkScreen('allowed-addresses-dialog-phone');
+
+      await ranges.fill('203.0.113.0/24\n2001:db8::/32');
+      await fence.getByRole('button', { name: 'Save addresses' }).click();
+      await fence.waitFor({ state: 'hidden' });
+      await key.getByRole('cell', { name: '203.0.113.0/24, 2001:db8::/32' }).waitFor();
+      await ui.checkFits('api-keys-fenced-phone');
+      await ui.checkScreen('api-keys-fenced-phone');
+      const keyPath = `/admin/orgs/${ownerOrg}/applications/${app.applicationId}/keys`;
+      const listed = await api.call('GET', keyPath, { token: owner.token });
+      expect(listed.body.keys.find((entry: { keyId: string }) => entry.keyId === app.keyId).allowedCidrs).toEqual([
+        '203.0.113.0/24',
+        '2001:db8::/32',
+      ]);
+      // This machine (127.0.0.1) is outside both ranges: the key is refused, within the 10 s bound.
+      const whoami = () => api.call('GET', '/v2/whoami', { key: app.key });
+      await eventually(async () => (await whoami()).status === 403, 10_000);
+      expect((await whoami()).body.code).toBe('ip_not_allowed');
+
+      // Emptied: any address again.
+      await ui.openMenuItem(/^Actions for key /, 'Allowed addresses');
+      await ranges.fill('');
+      await fence.getByRole('button', { name: 'Save addresses' }).click();
+      await key.getByRole('cell', { name: 'any address' }).waitFor();
+      await eventually(async () => (await whoami()).status === 200, 10_000);
+      await page.setViewportSize(LAPTOP);
+    },
+  );
+});
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
