@@ -10,6 +10,7 @@ import {
 } from '../store/table';
 import { applicationPartition } from './application-partition';
 import type { Role } from '../orgs/roles';
+import { DEFAULT_REPORT_SHARE } from '../platform/limits';
 
 /**
  * A connection: an org granting an application roles in it. Stored twice, written in one
@@ -22,6 +23,8 @@ export interface Connection {
   ownerOrgId: string;
   roles: Role[];
   datasourceIds?: string[];
+  /** Of the org's daily report requests, the most this application may make; absent: DEFAULT_REPORT_SHARE. */
+  reportShare?: number;
   connectedAt: string;
   connectedBy: string;
 }
@@ -65,9 +68,23 @@ export async function listConnectionsOfOrg(orgId: string, limit: number, nextTok
 }
 
 export function connectionFromItem(item: Record<string, unknown>): Connection {
-  const { orgId, applicationId, ownerOrgId, roles, datasourceIds, connectedAt, connectedBy } = item as unknown as Connection;
-  return { orgId, applicationId, ownerOrgId, roles, ...(datasourceIds ? { datasourceIds } : {}), connectedAt, connectedBy };
+  const { orgId, applicationId, ownerOrgId, roles, datasourceIds, reportShare, connectedAt, connectedBy } =
+    item as unknown as Connection;
+  return {
+    orgId,
+    applicationId,
+    ownerOrgId,
+    roles,
+    ...(datasourceIds ? { datasourceIds } : {}),
+    ...(reportShare !== undefined ? { reportShare } : {}),
+    connectedAt,
+    connectedBy,
+  };
 }
+
+/** How many of the org's daily report requests the connection lets its application make. */
+export const reportShareOf = (connection: Pick<Connection, 'reportShare'>): number =>
+  connection.reportShare ?? DEFAULT_REPORT_SHARE;
 
 /** The connection of an application to one org, read strongly consistent (GetItem). */
 export async function getConnection(applicationId: string, orgId: string): Promise<Connection | undefined> {
