@@ -1,12 +1,10 @@
 import { applicationRoutes } from '../routes/applications';
 import { defineRoute } from '../core/http/define-route';
 import { noContent } from '../core/http/reply';
-import { deleteApplication } from '../core/applications';
-import { removeUsagePlan } from '../core/applications';
+import { deleteApplicationWithPlan } from '../core/applications';
 
-/** Its keys stop first (the table); the gateway usage plan goes after (a 503 here: call again, it resumes). */
+/** Its keys stop first (the table), its usage plan goes after: core/applications/usage-plans.ts. */
 export const handler = defineRoute(applicationRoutes.deleteApplication, async ({ params, actor }) => {
-  await deleteApplication(params.orgId, params.applicationId, actor);
-  await removeUsagePlan(params.applicationId);
+  await deleteApplicationWithPlan(params.orgId, params.applicationId, actor);
   return noContent();
 });

@@ -18,7 +18,7 @@ import {
 import { correlationIdFrom } from '../../functions/core/http/request-telemetry';
 import { headerValue } from '../../functions/core/http/headers';
 import { AUTHORIZERS } from '../authorizers';
-import { readApplicationLimits } from '../../functions/core/applications';
+import { attachLocalUsagePlans, readApplicationLimits } from '../../functions/core/applications';
 import type { ApplicationLimits } from '../../functions/core/applications';
 import { RateLimiter, type LimitVerdict } from './rate-limiter';
 import { PRELUDE, type StreamPrelude } from '../../functions/core/http/streaming';
@@ -201,11 +201,22 @@ export function createRouter(options: RouterOptions = {}) {
   const readLimits = options.readLimits ?? readApplicationLimits;
   /**
    * The local usage plans: each application's limits, read from the table on its first request
-   * and kept, as API Gateway keeps a usage plan, until a route that manages usage plans (a row with
-   * `usagePlans`: create, set limits, delete) answers 2xx for it, as the admin API keeps the
-   * gateway's plans in step. So a data API request costs the table nothing here, as in AWS.
+   * and kept, as API Gateway keeps a usage plan, until the usage-plan protocol
+   * (functions/core/applications/usage-plans.ts) applies or removes the application's plan through
+   * this router's limiter, its port here. So a data API request costs the table nothing here, as in AWS.
    */
   const knownLimits = new Map<string, ApplicationLimits | undefined>();
+  attachLocalUsagePlans({
+    apply: (applicationId, limits) => {
+      knownLimits.set(applicationId, limits);
+      return Promise.resolve();
+    },
+    // An application without a plan is refused, as the gateway refuses a key no plan holds.
+    remove: (applicationId) => {
+      knownLimits.set(applicationId, undefined);
+      return Promise.resolve();
+    },
+  });
   async function usageVerdict(applicationId: string): Promise<LimitVerdict> {
     let limits: ApplicationLimits | undefined;
     if (knownLimits.has(applicationId)) {
@@ -221,11 +232,6 @@ export function createRouter(options: RouterOptions = {}) {
     }
     // An application deleted since its key verified has no usage plan: the gateway refuses it.
     return limits ? limiter.take(applicationId, limits, Date.now()) : 'throttled';
-  }
-  /** After a usage-plan route changed an application, its plan is read again on its next request. */
-  function planChanged(route: RouteDefinition, params: Record<string, string>, answer: APIGatewayProxyResult): void {
-    if (!route.usagePlans || answer.statusCode >= 300) return;
-    if (params.applicationId) knownLimits.delete(params.applicationId);
   }
 
   async function authorize(
@@ -334,7 +340,6 @@ export function createRouter(options: RouterOptions = {}) {
     } catch {
       return gatewayResponse('DEFAULT_5XX', request);
     }
-    planChanged(route, params, answer);
     return answer;
   };
 }

@@ -78,10 +78,10 @@ describe('gateway usage plans (one key and one plan per application)', () => {
     expect(gateway.commandCalls(DeleteUsagePlanCommand)[0]!.args[0].input).toEqual({ usagePlanId: 'plan-1' });
   });
 
-  test('without a gateway (npm start, tests) nothing is called', async () => {
+  test('without a gateway named (npm start, tests) it refuses before calling anything: the protocol picks the local limiter there', async () => {
     delete process.env.GATEWAY_REST_API_ID;
-    await syncUsagePlan(APP, LIMITS);
-    await removeUsagePlan(APP);
+    await expect(syncUsagePlan(APP, LIMITS)).rejects.toThrow(/GATEWAY_REST_API_ID/);
+    await expect(removeUsagePlan(APP)).rejects.toThrow(/GATEWAY_REST_API_ID/);
     expect(gateway.calls()).toHaveLength(0);
   });
 });

@@ -5,8 +5,8 @@ import { getNow } from '../store/table';
 
 /**
  * An application's limits (requests a second, burst, requests a UTC day): set by an admin of its
- * owner org, otherwise the stack's defaults. API Gateway enforces them with one usage plan per
- * application (gateway-usage-plans.ts); the local server enforces the same (lib/local).
+ * owner org, otherwise the stack's defaults. The edge enforces them with one usage plan per
+ * application (usage-plans.ts: API Gateway's in AWS, the local router's limiter under `npm start`).
  */
 
 /** The limits in force for an application. */

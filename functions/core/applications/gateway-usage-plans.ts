@@ -12,8 +12,10 @@ import { getGatewayTarget } from '../platform/config';
  * client cannot present it (the gateway takes it from the authorizer only).
  *
  * State lives in API Gateway only (found by name), so these calls are idempotent: create finds
- * what exists, delete removes what is left. With `GATEWAY_REST_API_ID` unset (`npm start`,
- * tests) there is no gateway and every call is a no-op; the local server enforces the limits.
+ * what exists, delete removes what is left. This is the AWS side of the usage-plan port
+ * (usage-plans.ts, which also holds the order of the writes and the rollback); it is chosen
+ * where the stack set `GATEWAY_REST_API_ID`, and without it (`npm start`, tests) the local
+ * router's limiter is.
  */
 
 type Sdk = typeof import('@aws-sdk/client-api-gateway');
@@ -57,10 +59,16 @@ const throttleAndQuota = (limits: ApplicationLimits) => ({
   quota: { limit: limits.requestsPerDay, period: 'DAY' as const },
 });
 
+/** The stage whose usage plans these are; only chosen where the stack named it. */
+function gatewayTarget(): { restApiId: string; stage: string } {
+  const target = getGatewayTarget();
+  if (!target) throw new Error('No API Gateway to hold usage plans: GATEWAY_REST_API_ID is not set.');
+  return target;
+}
+
 /** Creates or updates the application's gateway key and usage plan to `limits`. */
 export async function syncUsagePlan(applicationId: string, limits: ApplicationLimits): Promise<void> {
-  const target = getGatewayTarget();
-  if (!target) return;
+  const target = gatewayTarget();
   const apiKeyId =
     (await findApiKeyId(applicationId)) ??
     (
@@ -103,8 +111,7 @@ export async function syncUsagePlan(applicationId: string, limits: ApplicationLi
 
 /** Removes the application's gateway key and usage plan (what is left of them). */
 export async function removeUsagePlan(applicationId: string): Promise<void> {
-  const target = getGatewayTarget();
-  if (!target) return;
+  const target = gatewayTarget();
   const apiKeyId = await findApiKeyId(applicationId);
   const planId = await findUsagePlanId(applicationId, apiKeyId);
   if (apiKeyId) await send((sdk) => new sdk.DeleteApiKeyCommand({ apiKey: apiKeyId }));
