@@ -1,7 +1,7 @@
 import { v2ReportRoutes } from '../routes/v2-reports';
 import { defineRoute } from '../core/http/define-route';
 import { getDatasources, listVisibleDatasources, type Datasource } from '../core/datasources/datasources';
-import { BadRequestError, ServiceUnavailableError } from '../core/platform/errors';
+import { BadRequestError, ForbiddenError, ServiceUnavailableError } from '../core/platform/errors';
 import type { ReportQuery } from '../core/reports/report-query';
 import { sendReportMessages } from '../core/reports/report-queue';
 import { createReport, failReport } from '../core/reports/report-records';
@@ -9,10 +9,12 @@ import { readableDatasources } from '../core/orgs/roles';
 import { reportRecord } from '../core/reports/report-answer';
 import { normalFormat, type ReportRequestBody } from '../core/clarity/report-schemas';
 import { currentSourceId } from '../core/clarity/v2-datasources';
+import { getConnection, reportShareOf } from '../core/applications';
 
 /**
  * `POST /v2/report-requests`: checks the datasources against the grant, counts the request in
- * the org's daily quota (429 past it), and hands the report to the worker; the answer is the
+ * the org's daily quota and in the application's share of it (its connection's `reportShare`;
+ * 429 past either), and hands the report to the worker; the answer is the
  * in-progress record, at once.
  *
  * The guide's three reports (https://api-guide.clarity.io/v2/measurements/report-request):
@@ -93,7 +95,13 @@ export const handler = defineRoute(v2ReportRoutes.v2RequestReport, async ({ body
     ...(body.qcFlags !== undefined ? { qcFlags: body.qcFlags } : {}),
     metricLabelStyle: body.metricLabelStyle ?? 'canonical',
   };
-  const report = await createReport(org, principal.applicationId, query, { report: body.report });
+  // The connection's share of the org's report requests, read now (one GetItem): a report request is rare.
+  const connection = await getConnection(principal.applicationId, org);
+  if (!connection) throw new ForbiddenError('This application is not connected to that org.');
+  const report = await createReport(org, principal.applicationId, query, {
+    report: body.report,
+    share: reportShareOf(connection),
+  });
   try {
     await sendReportMessages([{ kind: 'plan', reportId: report.reportId }]);
   } catch {

@@ -15,7 +15,7 @@ import {
 import { roleSchema, rolesSchema } from '../core/orgs/roles';
 import { MAX_ALLOWED_CIDRS, cidrProblem } from '../core/ip-ranges';
 import { DEFAULT_USAGE_DAYS, MAX_USAGE_DAYS } from '../core/usage/usage-days';
-import { CONNECT_POLICIES, MAX_ALLOWED_ORGS } from '../core/platform/limits';
+import { CONNECT_POLICIES, DEFAULT_REPORT_SHARE, MAX_ALLOWED_ORGS, REPORTS_PER_ORG_PER_DAY } from '../core/platform/limits';
 import { SOURCE_TYPES } from '../core/datasources/source-types';
 
 /**
@@ -122,11 +122,22 @@ export const applicationListSchema = z.object({
   nextToken: z.optional(z.string()),
 });
 
+/** A connection's share of the org's daily report requests. */
+const reportShareSchema = z.number().check(
+  z.int(),
+  z.gte(0),
+  z.lte(REPORTS_PER_ORG_PER_DAY),
+  z.meta({
+    description: `Extension: of the org's ${REPORTS_PER_ORG_PER_DAY} report requests a UTC day, the most this application may make (0 to ${REPORTS_PER_ORG_PER_DAY}; default ${DEFAULT_REPORT_SHARE}); past it \`POST /v2/report-requests\` is 429 \`throttled\`. Set by the connected org's admins, so one application cannot use the whole quota.`,
+  }),
+);
+
 export const createConnectionBodySchema = z
   .strictObject({
     applicationId: idSchema('application'),
     roles: rolesSchema,
     datasourceIds: z.optional(guestDatasourcesSchema),
+    reportShare: z.optional(reportShareSchema),
   })
   .check(
     z.refine((body) => !body.datasourceIds || body.roles.includes('guest'), {
@@ -146,6 +157,7 @@ export const connectionSchema = z
       .check(z.meta({ description: 'Extension, in the listing: the current name of the org that created the application.' })),
     roles: z.array(roleSchema),
     datasourceIds: z.optional(z.array(z.string())),
+    reportShare: reportShareSchema,
     connectedAt: isoTimeSchema,
     connectedBy: z.string(),
   })
@@ -414,10 +426,14 @@ export const connectionParamsSchema = applicationParamsSchema;
 export const endConnectionParamsSchema = z.extend(applicationParamsSchema, { connectedOrgId: idSchema('org') });
 
 export const updateConnectionBodySchema = z
-  .strictObject({ roles: z.optional(rolesSchema), datasourceIds: z.optional(guestDatasourcesSchema) })
+  .strictObject({
+    roles: z.optional(rolesSchema),
+    datasourceIds: z.optional(guestDatasourcesSchema),
+    reportShare: z.optional(reportShareSchema),
+  })
   .check(
-    z.refine((body) => body.roles !== undefined || body.datasourceIds !== undefined, {
-      message: 'Send roles, datasourceIds or both.',
+    z.refine((body) => body.roles !== undefined || body.datasourceIds !== undefined || body.reportShare !== undefined, {
+      message: 'Send roles, datasourceIds, reportShare or any of them together.',
     }),
     z.refine((body) => !body.datasourceIds || !body.roles || body.roles.includes('guest'), onlyForGuests),
   );

@@ -1,7 +1,7 @@
 import * as admin from './admin-schemas';
 import { routeTable } from '../core/http/route';
 import { PAGED_LISTING_DESCRIPTION } from '../core/http/common-schemas';
-import { REVOCATION_SECONDS } from '../core/platform/limits';
+import { DEFAULT_REPORT_SHARE, REPORTS_PER_ORG_PER_DAY, REVOCATION_SECONDS } from '../core/platform/limits';
 
 /** Applications connected to an org, with their roles. */
 export const connectionRoutes = routeTable({
@@ -44,8 +44,8 @@ export const connectionRoutes = routeTable({
     credential: 'person',
     permission: 'manageOrg',
     tableAccess: 'readWrite',
-    summary: "Change a connected application's roles or a guest's datasources",
-    description: `Takes effect on the data API within ${REVOCATION_SECONDS} seconds.`,
+    summary: "Change a connected application's roles, a guest's datasources or its share of the org's report requests",
+    description: `Takes effect on the data API within ${REVOCATION_SECONDS} seconds. Extension: \`reportShare\` (0 to ${REPORTS_PER_ORG_PER_DAY}, default ${DEFAULT_REPORT_SHARE}) caps how many of the org's ${REPORTS_PER_ORG_PER_DAY} daily report requests this application may make; it applies to the next request.`,
     who: 'admin',
     params: admin.connectionParamsSchema,
     body: admin.updateConnectionBodySchema,

@@ -156,7 +156,7 @@ const MATRIX: Partial<Record<RouteName, Row>> = {
   listConnections: { call: (c) => ({ path: `${o(c)}/connections` }) },
   getConnectionUsage: { call: (c) => ({ path: `${o(c)}/connections/${c.applicationId}/usage` }) },
   updateConnection: {
-    call: (c) => ({ path: `${o(c)}/connections/${c.applicationId}`, body: { roles: ['observer'] } }),
+    call: (c) => ({ path: `${o(c)}/connections/${c.applicationId}`, body: { roles: ['observer'], reportShare: 10 } }),
   },
   endConnection: {
     call: async (c) => {

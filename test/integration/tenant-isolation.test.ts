@@ -259,7 +259,7 @@ const CASES: Record<string, Cases> = {
   endConnection: (w) => applicationRoute('DELETE', `/connections/${w.orgA}`)(w),
   createConnection: (w) => orgRoute('POST', '/connections', { applicationId: w.insider.applicationId, roles: ['admin'] })(w),
   listConnections: orgRoute('GET', '/connections'),
-  updateConnection: (w) => orgRoute('PATCH', `/connections/${w.insider.applicationId}`, { roles: ['guest'] })(w),
+  updateConnection: (w) => orgRoute('PATCH', `/connections/${w.insider.applicationId}`, { roles: ['guest'], reportShare: 0 })(w),
   deleteConnection: (w) => orgRoute('DELETE', `/connections/${w.insider.applicationId}`)(w),
   getConnectionUsage: (w) => orgRoute('GET', `/connections/${w.insider.applicationId}/usage`)(w),
   createDatasource: orgRoute('POST', '/datasources', { name: 'planted' }),

@@ -30,6 +30,7 @@ import { ROLLING_HOURS } from '../../functions/core/air-quality/derived-metrics'
 import { NOWCAST_HOURS, nowcast } from '../../functions/core/air-quality/nowcast';
 import { AQI_TABLES, aqiOf } from '../../functions/core/air-quality/aqi';
 import { REPORTS_PER_ORG_PER_DAY, REPORT_RETENTION_DAYS } from '../../functions/core/reports/report-limits';
+import { DEFAULT_REPORT_SHARE } from '../../functions/core/platform/limits';
 import { MAX_REPORT_DAYS } from '../../functions/core/clarity/report-schemas';
 import { IDEMPOTENCY_WINDOW_SECONDS } from '../../functions/core/http/idempotency-key';
 
@@ -265,6 +266,11 @@ const CLAIMS: Claim[] = [
     about: 'report requests per org and UTC day',
     pattern: /(\d+) report requests per org per UTC day/,
     actual: () => [REPORTS_PER_ORG_PER_DAY],
+  },
+  {
+    about: "a connection's share of the org's report requests",
+    pattern: /`reportShare` \((\d+) to (\d+), default (\d+)\) caps how many of the org's (\d+) daily report requests/,
+    actual: () => [0, REPORTS_PER_ORG_PER_DAY, DEFAULT_REPORT_SHARE, REPORTS_PER_ORG_PER_DAY],
   },
   { about: 'the longest report window', pattern: /no more than (\d+) days/, actual: () => [MAX_REPORT_DAYS] },
   {

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { newId } from '../platform/ids';
 import { ConflictError } from '../platform/errors';
-import { deleteItem, getItem, putNew, updateItem, updateNow, type StoredItem, type TransactItem } from '../store/table';
+import { deleteItem, getNow, putNewItem, updateItem, updateNow, type StoredItem, type TransactItem } from '../store/table';
 import type { Connection } from './connections';
 import type { Role } from '../orgs/roles';
 import { APPLICATION_PARTITION_PREFIX, applicationPartition } from './application-partition';
@@ -177,7 +177,7 @@ export function keyDeletes(applicationId: string, key: { keyId: string; digest: 
  * add replication lag.
  */
 export async function readKeyLookup(digest: string): Promise<KeyLookup | undefined> {
-  const item = await getItem(keyLookupKey(digest), { consistent: true });
+  const item = await getNow(keyLookupKey(digest), { consistent: true });
   return item ? keyLookupFromItem(item) : undefined;
 }
 
@@ -269,7 +269,7 @@ export function newKeyItems(
     digest: issued.digest,
   };
   const lookupItem: StoredItem & KeyLookup = { ...keyLookupKey(issued.digest), type: 'keyLookup', ...lookup };
-  return { items: [putNew(recordItem), putNew(lookupItem)], key: { ...record, key: issued.key } };
+  return { items: [putNewItem(recordItem), putNewItem(lookupItem)], key: { ...record, key: issued.key } };
 }
 
 /**

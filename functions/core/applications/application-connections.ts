@@ -3,7 +3,14 @@ import { BadRequestError, ConflictError, ConnectionNotAllowedError, NotFoundErro
 import { mayConnect } from './connect-policy';
 import { changeApplication, getApplications } from './applications';
 import { grantSnapshotUpdates, grantsOf } from './api-keys';
-import { connectionDeletes, connectionPuts, connectionReplaces, listConnectionsOfOrg, type Connection } from './connections';
+import {
+  connectionDeletes,
+  connectionPuts,
+  connectionReplaces,
+  listConnectionsOfOrg,
+  reportShareOf,
+  type Connection,
+} from './connections';
 import { assertDatasourcesExist } from '../datasources/datasources';
 import { getOrgs } from '../orgs/orgs';
 import type { Page } from '../store/table';
@@ -16,8 +23,10 @@ import type { Role } from '../orgs/roles';
  */
 
 /** A connection as the org sees it, with the application's current name. */
-export interface ConnectionView extends Omit<Connection, 'orgId'> {
+export interface ConnectionView extends Omit<Connection, 'orgId' | 'reportShare'> {
   applicationName: string;
+  /** The connection's share of the org's daily report requests (the default when none was set). */
+  reportShare: number;
   /** The owner org's current name: in the listing, so a table of connections names who made each application. */
   ownerOrgName?: string;
 }
@@ -27,6 +36,7 @@ export interface ConnectInput {
   applicationId: string;
   roles: Role[];
   datasourceIds?: string[];
+  reportShare?: number;
 }
 
 /**
@@ -55,6 +65,7 @@ export async function connectApplication(input: ConnectInput, actor: Actor, now 
       ownerOrgId: aggregate.application.ownerOrgId,
       roles: input.roles,
       ...(input.datasourceIds ? { datasourceIds: input.datasourceIds } : {}),
+      ...(input.reportShare !== undefined ? { reportShare: input.reportShare } : {}),
       connectedAt: now.toISOString(),
       connectedBy: actor.id,
     };
@@ -71,6 +82,7 @@ export async function connectApplication(input: ConnectInput, actor: Actor, now 
           {
             roles: input.roles,
             ...(input.datasourceIds ? { datasourceIds: input.datasourceIds } : {}),
+            ...(input.reportShare !== undefined ? { reportShare: input.reportShare } : {}),
           },
           now,
         ),
@@ -82,8 +94,8 @@ export async function connectApplication(input: ConnectInput, actor: Actor, now 
 }
 
 function toView(connection: Connection, applicationName: string): ConnectionView {
-  const { orgId: _orgId, ...rest } = connection;
-  return { ...rest, applicationName };
+  const { orgId: _orgId, reportShare: _share, ...rest } = connection;
+  return { ...rest, reportShare: reportShareOf(connection), applicationName };
 }
 
 /** One page of "applications connected to your organization", with their and their owner orgs' current names. */
@@ -111,11 +123,11 @@ function requireConnection(connections: readonly Connection[], orgId: string): C
 }
 
 /**
- * Changes a connection's roles or narrows a guest's datasources. Both stored copies and every
+ * Changes a connection's roles, narrows a guest's datasources or sets its `reportShare`. Both stored copies and every
  * key's grant snapshot change in one transaction; the data API follows within 10 seconds.
  */
 export async function changeConnection(
-  input: { orgId: string; applicationId: string; roles?: Role[]; datasourceIds?: string[] },
+  input: { orgId: string; applicationId: string; roles?: Role[]; datasourceIds?: string[]; reportShare?: number },
   actor: Actor,
   now = new Date(),
 ): Promise<ConnectionView> {
@@ -130,7 +142,12 @@ export async function changeConnection(
       ]);
     }
     const { datasourceIds: _old, ...rest } = before;
-    const after: Connection = { ...rest, roles, ...(datasourceIds ? { datasourceIds } : {}) };
+    const after: Connection = {
+      ...rest,
+      roles,
+      ...(datasourceIds ? { datasourceIds } : {}),
+      ...(input.reportShare !== undefined ? { reportShare: input.reportShare } : {}),
+    };
     const others = aggregate.connections.filter((connection) => connection.orgId !== input.orgId);
     return {
       items: [
@@ -142,8 +159,12 @@ export async function changeConnection(
           'connection.update',
           input.applicationId,
           {
-            from: { roles: before.roles, ...(before.datasourceIds ? { datasourceIds: before.datasourceIds } : {}) },
-            to: { roles, ...(datasourceIds ? { datasourceIds } : {}) },
+            from: {
+              roles: before.roles,
+              ...(before.datasourceIds ? { datasourceIds: before.datasourceIds } : {}),
+              reportShare: reportShareOf(before),
+            },
+            to: { roles, ...(datasourceIds ? { datasourceIds } : {}), reportShare: reportShareOf(after) },
           },
           now,
         ),

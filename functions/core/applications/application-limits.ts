@@ -1,7 +1,7 @@
 import { auditEventPut, type Actor } from '../orgs/audit';
 import { getDefaultApplicationLimits } from '../platform/config';
 import { applicationKey, changeApplication, type Application, type ApplicationLimits } from './applications';
-import { getItem } from '../store/table';
+import { getNow } from '../store/table';
 
 /**
  * An application's limits (requests a second, burst, requests a UTC day): set by an admin of its
@@ -16,7 +16,7 @@ export function limitsOf(application: Pick<Application, 'limits'>): ApplicationL
 
 /** The limits in force, by application id (the local gateway's read); undefined for an unknown application. */
 export async function readApplicationLimits(applicationId: string): Promise<ApplicationLimits | undefined> {
-  const item = await getItem(applicationKey(applicationId));
+  const item = await getNow(applicationKey(applicationId));
   if (!item || item.deletedAt) return undefined;
   return limitsOf(item);
 }

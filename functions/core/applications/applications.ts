@@ -8,7 +8,7 @@ import {
   backoff,
   batchGetAll,
   deleteNow,
-  putNew,
+  putNewItem,
   queryAll,
   queryPage,
   transact,
@@ -188,7 +188,7 @@ export async function createApplication(
   const { items: keyItems, key } = newKeyItems(application, {}, [], now);
   await transact(
     [
-      putNew(toItem(application)),
+      putNewItem(toItem(application)),
       ...keyItems,
       auditEventPut(ownerOrgId, actor, 'application.create', application.applicationId, { name, keyId: key.keyId }, now),
     ],

@@ -1,8 +1,8 @@
 import {
   deleteItem,
-  getItem,
-  putExisting,
-  putNew,
+  getNow,
+  replaceItem,
+  putNewItem,
   queryPage,
   type Page,
   type StoredItem,
@@ -10,6 +10,7 @@ import {
 } from '../store/table';
 import { applicationPartition } from './application-partition';
 import type { Role } from '../orgs/roles';
+import { DEFAULT_REPORT_SHARE } from '../platform/limits';
 
 /**
  * A connection: an org granting an application roles in it. Stored twice, written in one
@@ -22,6 +23,8 @@ export interface Connection {
   ownerOrgId: string;
   roles: Role[];
   datasourceIds?: string[];
+  /** Of the org's daily report requests, the most this application may make; absent: DEFAULT_REPORT_SHARE. */
+  reportShare?: number;
   connectedAt: string;
   connectedBy: string;
 }
@@ -42,12 +45,12 @@ function connectionToItems(connection: Connection): [StoredItem & Connection, St
 
 /** Both copies of a new connection, for a transaction; it fails if the pair is connected already. */
 export function connectionPuts(connection: Connection): TransactItem[] {
-  return connectionToItems(connection).map(putNew);
+  return connectionToItems(connection).map(putNewItem);
 }
 
 /** Both copies of a changed connection, for a transaction; it fails if the connection is gone. */
 export function connectionReplaces(connection: Connection): TransactItem[] {
-  return connectionToItems(connection).map(putExisting);
+  return connectionToItems(connection).map(replaceItem);
 }
 
 /** Both copies of a connection, deleted together. */
@@ -65,12 +68,26 @@ export async function listConnectionsOfOrg(orgId: string, limit: number, nextTok
 }
 
 export function connectionFromItem(item: Record<string, unknown>): Connection {
-  const { orgId, applicationId, ownerOrgId, roles, datasourceIds, connectedAt, connectedBy } = item as unknown as Connection;
-  return { orgId, applicationId, ownerOrgId, roles, ...(datasourceIds ? { datasourceIds } : {}), connectedAt, connectedBy };
+  const { orgId, applicationId, ownerOrgId, roles, datasourceIds, reportShare, connectedAt, connectedBy } =
+    item as unknown as Connection;
+  return {
+    orgId,
+    applicationId,
+    ownerOrgId,
+    roles,
+    ...(datasourceIds ? { datasourceIds } : {}),
+    ...(reportShare !== undefined ? { reportShare } : {}),
+    connectedAt,
+    connectedBy,
+  };
 }
+
+/** How many of the org's daily report requests the connection lets its application make. */
+export const reportShareOf = (connection: Pick<Connection, 'reportShare'>): number =>
+  connection.reportShare ?? DEFAULT_REPORT_SHARE;
 
 /** The connection of an application to one org, read strongly consistent (GetItem). */
 export async function getConnection(applicationId: string, orgId: string): Promise<Connection | undefined> {
-  const item = await getItem(applicationConnectionKey(applicationId, orgId), { consistent: true });
+  const item = await getNow(applicationConnectionKey(applicationId, orgId), { consistent: true });
   return item ? connectionFromItem(item) : undefined;
 }

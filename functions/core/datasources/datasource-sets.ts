@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { BadRequestError } from '../platform/errors';
-import { getItem, putNow, type StoredItem } from '../store/table';
+import { getNow, putNow, type StoredItem } from '../store/table';
 
 /**
  * Datasource sets: the `datasourceIds` of a recent-measurements query too long to travel in a
@@ -35,7 +35,7 @@ export async function saveDatasourceSet(datasourceIds: readonly string[], now = 
 
 /** The ids of a stored set; 400 when it is gone (its token expired) or never existed. */
 export async function loadDatasourceSet(digest: string): Promise<string[]> {
-  const ids = (await getItem(setKey(digest), { consistent: true }))?.datasourceIds as string[] | undefined;
+  const ids = (await getNow(setKey(digest), { consistent: true }))?.datasourceIds as string[] | undefined;
   if (!ids || digestOf(ids) !== digest) {
     throw new BadRequestError('continuationToken is not valid: its datasource list has expired. Send the query again.');
   }

@@ -5,8 +5,8 @@ import {
   ITEM_EXISTS,
   batchGetAll,
   deleteItem,
-  getItem,
-  putNew,
+  getNow,
+  putNewItem,
   queryPage,
   transact,
   updateItem,
@@ -64,7 +64,7 @@ export async function createDatasource(orgId: string, input: NewDatasource, acto
   const datasource: Datasource = { datasourceId: newId('datasource'), orgId, ...input, createdAt: now.toISOString() };
   await transact(
     [
-      putNew(toItem(datasource)),
+      putNewItem(toItem(datasource)),
       auditEventPut(orgId, actor, 'datasource.create', datasource.datasourceId, { name: input.name }, now),
     ],
     () => new ConflictError('A datasource with this id already exists; retry.'),
@@ -148,6 +148,6 @@ export async function retireDatasource(orgId: string, datasourceId: string, acto
 
 /** One datasource of an org, or undefined. */
 export async function getDatasource(orgId: string, datasourceId: string, consistent = false): Promise<Datasource | undefined> {
-  const item = await getItem(datasourceKey(orgId, datasourceId), { consistent });
+  const item = await getNow(datasourceKey(orgId, datasourceId), { consistent });
   return item ? fromItem(item) : undefined;
 }

@@ -1,4 +1,4 @@
-import { getItem, queryPage, updateNow, type Guard } from '../store/table';
+import { getNow, queryPage, updateNow, UPSERT } from '../store/table';
 
 /**
  * The archiver's bookkeeping, one item per org that ever ingested: PK `ARCHIVE`, SK
@@ -12,9 +12,6 @@ const stateKey = (orgId: string) => ({ PK: PARTITION, SK: `ORG#${orgId}` });
 
 /** Sorts before every receipt position (they start with an ISO time); DynamoDB keys cannot be ''. */
 export const INITIAL_MARK = '0';
-
-/** Registration writes whether or not the item exists yet: it only sets constant fields. */
-const CREATE_OR_KEEP: Guard = { condition: 'attribute_not_exists(PK) OR attribute_exists(PK)' };
 
 export interface ArchiveState {
   orgId: string;
@@ -31,7 +28,8 @@ const registered = new Set<string>();
  */
 export async function registerOrgForArchive(orgId: string): Promise<void> {
   if (registered.has(orgId)) return;
-  await updateNow(stateKey(orgId), { set: { type: 'archiveState', orgId } }, CREATE_OR_KEEP);
+  // Written whether or not the item exists yet: it only sets constant fields.
+  await updateNow(stateKey(orgId), { set: { type: 'archiveState', orgId } }, UPSERT);
   registered.add(orgId);
 }
 
@@ -77,7 +75,7 @@ export async function releaseLease(orgId: string, owner: string): Promise<void> 
 
 /** The org's archive state. */
 export async function getArchiveState(orgId: string): Promise<ArchiveState | undefined> {
-  const item = await getItem(stateKey(orgId), { consistent: true });
+  const item = await getNow(stateKey(orgId), { consistent: true });
   return item ? { orgId, mark: (item.mark as string | undefined) ?? INITIAL_MARK } : undefined;
 }
 

@@ -3,9 +3,8 @@ import type { PeriodTotals, Totals } from '../air-quality/derived-metrics';
 import { PERIOD_MS, type Period, type PeriodDelta, type PeriodKind } from '../air-quality/rollup-deltas';
 import { ServiceUnavailableError } from '../platform/errors';
 import {
-  addNow,
   eachInParallel,
-  getItem,
+  getNow,
   putNow,
   queryAll,
   retryWhileUnavailable,
@@ -96,7 +95,7 @@ export async function addRollupDeltas(
 ): Promise<void> {
   await eachInParallel(deltas, WRITES_IN_FLIGHT, ({ kind, start, deltas: byMetric }) =>
     retryWhileUnavailable(() =>
-      addNow(
+      updateNow(
         rollupKey(datasourceId, kind, start),
         {
           set: {
@@ -312,7 +311,7 @@ async function holdLease(
   const waitUntil = Date.now() + WRITER_WAIT_MS;
   for (;;) {
     if (await releaseLease(datasourceId, owner, 'settled', seen)) return;
-    const lease = await getItem(leaseKey(datasourceId), { consistent: true });
+    const lease = await getNow(leaseKey(datasourceId), { consistent: true });
     if (lease?.leaseOwner !== owner) return; // expired and taken: its holder settles
     const live = [...((lease.writers as Set<string> | undefined) ?? [])].filter(
       (entry) => Number(entry.slice(entry.lastIndexOf('@') + 1)) > Date.now() - LEASE_MS,

@@ -1,5 +1,5 @@
 import { newId } from '../platform/ids';
-import { putNew, queryPage, type Page, type StoredItem, type TransactItem } from '../store/table';
+import { putNewItem, queryPage, type Page, type StoredItem, type TransactItem } from '../store/table';
 
 /**
  * Audit events: one item per change, written in the same transaction as the change.
@@ -48,7 +48,7 @@ export function auditEventPut(
     target,
     ...(details ? { details } : {}),
   };
-  return putNew(item);
+  return putNewItem(item);
 }
 
 function fromItem(item: Record<string, unknown>): AuditEvent {

@@ -2,7 +2,7 @@ import { newId } from '../platform/ids';
 import { auditEventPut, type Actor } from './audit';
 import { firstAdminItems, listMembershipsOf } from './people';
 import { ConflictError, NotFoundError } from '../platform/errors';
-import { batchGetAll, getItem, putNew, transact, updateItem, type StoredItem } from '../store/table';
+import { batchGetAll, getNow, putNewItem, transact, updateItem, type StoredItem } from '../store/table';
 import type { Role } from './roles';
 
 /** Orgs. Key: PK `ORG#<orgId>`, SK `ORG`. */
@@ -31,7 +31,7 @@ export async function createOrg(name: string, creatorEmail: string, now = new Da
   const actor: Actor = { type: 'person', id: creatorEmail };
   await transact(
     [
-      putNew(toItem(org)),
+      putNewItem(toItem(org)),
       ...firstAdminItems(org.orgId, creatorEmail, now),
       auditEventPut(org.orgId, actor, 'org.create', org.orgId, { name }, now),
     ],
@@ -41,7 +41,7 @@ export async function createOrg(name: string, creatorEmail: string, now = new Da
 }
 
 export async function getOrg(orgId: string, consistent = false): Promise<Org | undefined> {
-  const item = await getItem(orgKey(orgId), { consistent });
+  const item = await getNow(orgKey(orgId), { consistent });
   return item ? fromItem(item) : undefined;
 }
 

@@ -3,8 +3,8 @@ import { ConflictError, NotFoundError } from '../platform/errors';
 import {
   GSI1,
   deleteItem,
-  getItem,
-  putNew,
+  getNow,
+  putNewItem,
   queryAll,
   transact,
   updateItem,
@@ -69,10 +69,10 @@ const isActiveAdmin = (membership: Pick<Membership, 'roles' | 'status'>) =>
 /** The items that make `email` the first admin of a new org: the membership and the counter at 1. */
 export function firstAdminItems(orgId: string, email: string, now: Date): TransactItem[] {
   return [
-    putNew(
+    putNewItem(
       toItem({ orgId, email, roles: ['admin'], status: 'active', addedAt: now.toISOString(), addedBy: normalizeEmail(email) }),
     ),
-    putNew({ ...adminCounterKey(orgId), type: 'adminCounter', count: 1 } as StoredItem),
+    putNewItem({ ...adminCounterKey(orgId), type: 'adminCounter', count: 1 } as StoredItem),
   ];
 }
 
@@ -104,7 +104,7 @@ function unchangedSince(membership: Membership): Guard {
 
 /** The caller's membership in an org, read strongly consistent because it guards every admin route. */
 export async function getMembership(orgId: string, email: string): Promise<Membership | undefined> {
-  const item = await getItem(membershipKey(orgId, email), { consistent: true });
+  const item = await getNow(membershipKey(orgId, email), { consistent: true });
   return item ? fromItem(item) : undefined;
 }
 
@@ -146,7 +146,7 @@ export async function invitePerson(
     addedBy: actor.id,
   };
   await transact(
-    [putNew(toItem(membership)), auditEventPut(orgId, actor, 'person.invite', membership.email, { roles: input.roles }, now)],
+    [putNewItem(toItem(membership)), auditEventPut(orgId, actor, 'person.invite', membership.email, { roles: input.roles }, now)],
     (failed) =>
       failed.includes(0) ? new ConflictError('This person is already invited to or a member of this org.') : changedConflict(),
   );

@@ -64,8 +64,15 @@ export const MAX_ALLOWED_ORGS = 1000;
 /** Distinct datasources a guest grant (a connection's or a person's) may list. */
 export const MAX_GUEST_DATASOURCES = 100;
 
-/** An org's report requests a UTC day, shared by its connected applications. */
+/** An org's report requests a UTC day (Clarity's limit), shared by its connected applications. */
 export const REPORTS_PER_ORG_PER_DAY = 30;
+
+/**
+ * How many of them one connected application may use, unless the org's admins set its
+ * connection's `reportShare` (0 to REPORTS_PER_ORG_PER_DAY): so one application cannot take the
+ * org's whole quota from the others.
+ */
+export const DEFAULT_REPORT_SHARE = REPORTS_PER_ORG_PER_DAY;
 
 /** Who may connect an application (its owner's choice; applications/connect-policy.ts applies it). */
 export const CONNECT_POLICIES = ['anyone', 'listed', 'owner-only'] as const;

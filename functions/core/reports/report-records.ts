@@ -1,8 +1,8 @@
 import { ThrottledError } from '../platform/errors';
 import { newId } from '../platform/ids';
 import {
-  getItem,
-  putNew,
+  getNow,
+  putNewItem,
   queryAll,
   retryWhileUnavailable,
   transact,
@@ -23,6 +23,7 @@ import type { ReportKind, ReportQuery } from './report-query';
 
 export { REPORTS_PER_ORG_PER_DAY, REPORT_RETENTION_DAYS, REPORT_STALL_MINUTES } from './report-limits';
 import { REPORTS_PER_ORG_PER_DAY, REPORT_RETENTION_DAYS, REPORT_STALL_MINUTES } from './report-limits';
+import { DEFAULT_REPORT_SHARE } from '../platform/limits';
 import { DAY_MS } from '../platform/time';
 
 export type ReportStatus = 'in-progress' | 'succeeded' | 'failed';
@@ -65,6 +66,11 @@ const taskKey = (reportId: string, kind: 'PART' | 'FILE', index: number) => ({
   SK: `${kind}#${String(index).padStart(6, '0')}`,
 });
 const quotaKey = (orgId: string, now: Date) => ({ PK: `REPORTQUOTA#${orgId}`, SK: now.toISOString().slice(0, 10) });
+/** One application's count in the org's quota of the day: beside the org's, in the same partition. */
+const shareKey = (orgId: string, applicationId: string, now: Date) => ({
+  PK: `REPORTQUOTA#${orgId}`,
+  SK: `${now.toISOString().slice(0, 10)}#${applicationId}`,
+});
 /** A task's record was there already: a delivery that came again. */
 class AlreadyRecorded extends Error {}
 const ttlOf = (now: Date) => Math.floor((now.getTime() + REPORT_RETENTION_DAYS * DAY_MS) / 1000);
@@ -79,15 +85,30 @@ function secondsToMidnight(now: Date): number {
   return Math.max(1, Math.ceil((Math.floor(now.getTime() / DAY_MS + 1) * DAY_MS - now.getTime()) / 1000));
 }
 
+const orgQuotaSpent = (now: Date) =>
+  Object.assign(new ThrottledError(secondsToMidnight(now)), {
+    message: `This org has requested ${REPORTS_PER_ORG_PER_DAY} reports today (UTC), the most a day allows; retry after midnight UTC.`,
+  });
+
+const shareSpent = (share: number, now: Date) =>
+  Object.assign(new ThrottledError(secondsToMidnight(now)), {
+    message: `This application may make ${share} of this org's report requests a UTC day (its connection's reportShare, set by the org's admins) and has made them; retry after midnight UTC.`,
+  });
+
 /**
- * Creates an in-progress report, counting it in the org's quota of the UTC day in the same
- * transaction: past REPORTS_PER_ORG_PER_DAY it is 429 with Retry-After (seconds to midnight).
+ * Creates an in-progress report, counting it in the org's quota of the UTC day and in the
+ * application's share of it (its connection's `reportShare`) in the same transaction: past
+ * either it is 429 with Retry-After (seconds to midnight), and nothing is counted.
  */
 export async function createReport(
   orgId: string,
   applicationId: string,
   query: ReportQuery,
-  { report: kind = 'datasource-measurements', now = new Date() }: { report?: ReportKind; now?: Date } = {},
+  {
+    report: kind = 'datasource-measurements',
+    now = new Date(),
+    share = DEFAULT_REPORT_SHARE,
+  }: { report?: ReportKind; now?: Date; share?: number } = {},
 ): Promise<Report> {
   const report: Report = {
     reportId: newId('report'),
@@ -101,6 +122,7 @@ export async function createReport(
     progressAt: now.toISOString(),
     stage: 'plan',
   };
+  if (share <= 0) throw shareSpent(share, now);
   await transact(
     [
       updateItem(
@@ -108,20 +130,20 @@ export async function createReport(
         { set: { type: 'reportQuota', ttl: Math.floor(now.getTime() / 1000) + 2 * 86_400 }, add: { count: 1 } },
         { condition: 'attribute_not_exists(#count) OR #count < :max', values: { ':max': REPORTS_PER_ORG_PER_DAY } },
       ),
-      putNew({ ...reportKey(report.reportId), type: 'report', ...report, ttl: ttlOf(now) } as StoredItem),
+      updateItem(
+        shareKey(orgId, applicationId, now),
+        { set: { type: 'reportShare', ttl: Math.floor(now.getTime() / 1000) + 2 * 86_400 }, add: { count: 1 } },
+        { condition: 'attribute_not_exists(#count) OR #count < :share', values: { ':share': share } },
+      ),
+      putNewItem({ ...reportKey(report.reportId), type: 'report', ...report, ttl: ttlOf(now) } as StoredItem),
     ],
-    () => {
-      const error = new ThrottledError(secondsToMidnight(now));
-      return Object.assign(error, {
-        message: `This org has requested ${REPORTS_PER_ORG_PER_DAY} reports today (UTC), the most a day allows; retry after midnight UTC.`,
-      });
-    },
+    (failed) => (failed.includes(0) ? orgQuotaSpent(now) : shareSpent(share, now)),
   );
   return report;
 }
 
 export async function getReport(reportId: string): Promise<Report | undefined> {
-  const item = await getItem(reportKey(reportId), { consistent: true });
+  const item = await getNow(reportKey(reportId), { consistent: true });
   return item ? fromItem(item) : undefined;
 }
 
@@ -185,7 +207,7 @@ export async function recordTaskDone(
   try {
     await transact(
       [
-        putNew({
+        putNewItem({
           ...taskKey(reportId, kind, index),
           type: kind === 'PART' ? 'reportPart' : 'reportFile',
           index,

@@ -23,8 +23,9 @@ import { MAX_UNPAGED_ITEMS } from '../platform/limits';
 /**
  * THE table's vocabulary: the only module that talks to DynamoDB. Entity modules (orgs, people,
  * applications, ...) own their key builders and `toItem`/`fromItem`, and read and write through
- * these verbs: `getItem`, `putNew`, `updateItem` (with a guard), `deleteItem`, `transact` (with
- * conflict retry), `queryPage` / `readListing` / `queryAll` (the one paging loop), `batchGetAll`,
+ * these verbs: `getNow`, `putNow` / `putNowUnless`, `updateNow` (one update-expression builder,
+ * under a guard), `deleteNow`; the transaction items `putNewItem` / `replaceItem` / `updateItem` /
+ * `deleteItem` for `transact` (with conflict retry), `queryPage` / `readListing` / `queryAll` (the one paging loop), `batchGetAll`,
  * `batchPutEach`, and one backoff policy (`MAX_ATTEMPTS`, `backoff`).
  *
  * The single table: every entity lives under generic keys `PK`/`SK`, with one overloaded global
@@ -102,28 +103,37 @@ export { translateDynamoError };
 
 // ---------------------------------------------------------------------------------------------
 // Single items
+//
+// Names say which calls do I/O. A `…Now` verb sends one request to DynamoDB at once (`getNow`,
+// `putNow`, `putNowUnless`, `updateNow`, `updateNowReturningOld`, `deleteNow`). An `…Item`
+// builder sends nothing: it answers one item of a transaction for `transact` (`putNewItem`,
+// `replaceItem`, `updateItem`, `deleteItem`). Every update, of either kind, is built by
+// `updateRequest`.
 
 /** One item by key, or undefined. `consistent` for a strongly consistent read. */
-export async function getItem(key: ItemKey, { consistent = false } = {}): Promise<Record<string, unknown> | undefined> {
+export async function getNow(key: ItemKey, { consistent = false } = {}): Promise<Record<string, unknown> | undefined> {
   const result = await documentClient().send(new GetCommand({ TableName: getTableName(), Key: key, ConsistentRead: consistent }));
   return result.Item;
 }
 
 /** A Put of a new item that must not exist yet (for `transact`). */
-export function putNew(item: StoredItem): TransactItem {
+export function putNewItem(item: StoredItem): TransactItem {
   return { Put: { TableName: getTableName(), Item: item, ConditionExpression: 'attribute_not_exists(PK)' } };
 }
 
 /** A Put that replaces an item that must exist (for `transact`). */
-export function putExisting(item: StoredItem): TransactItem {
+export function replaceItem(item: StoredItem): TransactItem {
   return { Put: { TableName: getTableName(), Item: item, ConditionExpression: ITEM_EXISTS.condition } };
 }
 
-/** What an update changes. */
+/** What an update changes. Field names may hold any character (they travel as placeholders). */
 export interface ItemChanges {
   /** Fields to set; an `undefined` value is left alone, a `null` one removed. */
   set?: Record<string, unknown>;
-  /** Numeric fields to add to (negative to subtract); a missing field counts from 0. */
+  /**
+   * Top-level numeric fields to add to (negative to subtract) with DynamoDB's `ADD`: a missing
+   * field counts from 0, and concurrent additions commute (counters many writers move at once).
+   */
   add?: Record<string, number>;
   /** Fields to remove. */
   remove?: readonly string[];
@@ -133,133 +143,228 @@ export interface ItemChanges {
   removeFromSet?: Record<string, readonly string[]>;
 }
 
-function updateInput(key: ItemKey, changes: ItemChanges, guard: Guard) {
+/**
+ * The guard of an update that may create its item: none (what a counter that the first writer
+ * creates needs). Every other update has a guard, by default `ITEM_EXISTS`.
+ */
+export const UPSERT = 'upsert';
+
+/** A field name that can be its own placeholder (`#count`, `:count`): DynamoDB's placeholder characters. */
+const PLAIN_NAME = /^[A-Za-z0-9_]+$/;
+
+type UpdateRequest = NonNullable<TransactItem['Update']>;
+
+/**
+ * THE update-expression builder, behind `updateItem`, `updateNow` and `updateNowReturningOld`:
+ * `changes` as one UpdateExpression (SET, REMOVE, ADD of numbers and of set members, DELETE of
+ * set members) under `guard`'s condition.
+ *
+ * A field with a plain name (letters, digits, `_`) is written through the placeholders `#field`
+ * and `:field`, so a guard may name a field the update touches, and its new value, without
+ * declaring them (`'#count < :max'`, `'lastUsedAt < :lastUsedAt'`); any other name (`org#o1#requests`)
+ * gets numbered ones (`#f0`, `:f0`). A guard placeholder that means something else than the
+ * update's is refused, never silently overridden.
+ */
+export function updateRequest(key: ItemKey, changes: ItemChanges, guard: Guard | typeof UPSERT = ITEM_EXISTS): UpdateRequest {
+  const condition = guard === UPSERT ? undefined : guard;
   const fields = changes.set ?? {};
   const set = Object.keys(fields).filter((field) => fields[field] !== undefined && fields[field] !== null);
   const remove = [...Object.keys(fields).filter((field) => fields[field] === null), ...(changes.remove ?? [])];
-  const add = Object.keys(changes.add ?? {});
-  const addToSet = Object.keys(changes.addToSet ?? {});
-  const removeFromSet = Object.keys(changes.removeFromSet ?? {});
-  const assignments = [
-    ...set.map((field) => `#${field} = :${field}`),
-    // A counter that does not exist yet counts from 0.
-    ...add.map((field) => `#${field} = if_not_exists(#${field}, :zero) + :${field}`),
-  ];
-  const values = {
-    ...Object.fromEntries(set.map((field) => [`:${field}`, fields[field]])),
-    ...(changes.add && Object.fromEntries(add.map((field) => [`:${field}`, changes.add![field]]))),
-    ...(add.length ? { ':zero': 0 } : {}),
-    ...Object.fromEntries(addToSet.map((field) => [`:${field}`, new Set(changes.addToSet![field])])),
-    ...Object.fromEntries(removeFromSet.map((field) => [`:${field}`, new Set(changes.removeFromSet![field])])),
-    ...guard.values,
+  const add = Object.entries(changes.add ?? {});
+  const addToSet = Object.entries(changes.addToSet ?? {});
+  const removeFromSet = Object.entries(changes.removeFromSet ?? {});
+
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  const tokens = new Map<string, string>();
+  // Numbered tokens skip every plain field name of the update and every placeholder of the guard.
+  const reserved = new Set([
+    ...[...set, ...remove, ...[...add, ...addToSet, ...removeFromSet].map(([field]) => field)].filter((f) => PLAIN_NAME.test(f)),
+    ...[...Object.keys(condition?.names ?? {}), ...Object.keys(condition?.values ?? {})].map((p) => p.slice(1)),
+  ]);
+  let numbered = 0;
+  /** The placeholder token of `field`: its own name when plain, else the next free `f<n>`. */
+  const tokenOf = (field: string) => {
+    let token = tokens.get(field);
+    if (token === undefined) {
+      if (PLAIN_NAME.test(field)) token = field;
+      else {
+        do token = `f${numbered++}`;
+        while (reserved.has(token));
+      }
+      tokens.set(field, token);
+      names[`#${token}`] = field;
+    }
+    return token;
   };
+  const name = (field: string) => `#${tokenOf(field)}`;
+  const value = (field: string, given: unknown) => {
+    const placeholder = `:${tokenOf(field)}`;
+    values[placeholder] = given;
+    return placeholder;
+  };
+
+  const clauses = [
+    set.length ? `SET ${set.map((field) => `${name(field)} = ${value(field, fields[field])}`).join(', ')}` : '',
+    remove.length ? `REMOVE ${remove.map(name).join(', ')}` : '',
+    add.length || addToSet.length
+      ? `ADD ${[
+          ...add.map(([field, amount]) => `${name(field)} ${value(field, amount)}`),
+          ...addToSet.map(([field, members]) => `${name(field)} ${value(field, new Set(members))}`),
+        ].join(', ')}`
+      : '',
+    removeFromSet.length
+      ? `DELETE ${removeFromSet.map(([field, members]) => `${name(field)} ${value(field, new Set(members))}`).join(', ')}`
+      : '',
+  ];
+  for (const [placeholder, field] of Object.entries(condition?.names ?? {})) {
+    if (placeholder in names && names[placeholder] !== field) {
+      throw new Error(
+        `Guard placeholder ${placeholder} names ${field}, but the update writes ${names[placeholder]} as ${placeholder}.`,
+      );
+    }
+    names[placeholder] = field;
+  }
+  for (const [placeholder, given] of Object.entries(condition?.values ?? {})) {
+    if (placeholder in values) {
+      throw new Error(`Guard placeholder ${placeholder} is also the update's value of ${placeholder.slice(1)}.`);
+    }
+    values[placeholder] = given;
+  }
   return {
     TableName: getTableName(),
     Key: key,
-    UpdateExpression: [
-      assignments.length ? `SET ${assignments.join(', ')}` : '',
-      remove.length ? `REMOVE ${remove.map((field) => `#${field}`).join(', ')}` : '',
-      addToSet.length ? `ADD ${addToSet.map((field) => `#${field} :${field}`).join(', ')}` : '',
-      removeFromSet.length ? `DELETE ${removeFromSet.map((field) => `#${field} :${field}`).join(', ')}` : '',
-    ]
-      .join(' ')
-      .trim(),
-    ConditionExpression: guard.condition,
-    ExpressionAttributeNames: {
-      ...Object.fromEntries([...set, ...add, ...remove, ...addToSet, ...removeFromSet].map((field) => [`#${field}`, field])),
-      ...guard.names,
-    },
+    UpdateExpression: clauses.filter(Boolean).join(' '),
+    ...(condition ? { ConditionExpression: condition.condition } : {}),
+    ...(Object.keys(names).length ? { ExpressionAttributeNames: names } : {}),
     ...(Object.keys(values).length ? { ExpressionAttributeValues: values } : {}),
   };
 }
 
-/** An update of an item under `guard` (default: it must exist), for `transact`. */
-export function updateItem(key: ItemKey, changes: ItemChanges, guard: Guard = ITEM_EXISTS): TransactItem {
-  return { Update: updateInput(key, changes, guard) };
+/** An update of an item under `guard` (default: it must exist; `UPSERT`: none), for `transact`. */
+export function updateItem(key: ItemKey, changes: ItemChanges, guard: Guard | typeof UPSERT = ITEM_EXISTS): TransactItem {
+  return { Update: updateRequest(key, changes, guard) };
 }
 
+/** A Delete, optionally under a guard, for `transact`. */
+export function deleteItem(key: ItemKey, guard?: Guard): TransactItem {
+  return {
+    Delete: {
+      TableName: getTableName(),
+      Key: { PK: key.PK, SK: key.SK },
+      ...(guard
+        ? {
+            ConditionExpression: guard.condition,
+            ...(guard.names ? { ExpressionAttributeNames: guard.names } : {}),
+            ...(guard.values ? { ExpressionAttributeValues: guard.values } : {}),
+          }
+        : {}),
+    },
+  };
+}
+
+/** DynamoDB's refusal of a single-item write whose condition did not hold (with the item, when asked for). */
+type ConditionRefusal = Error & { Item?: Record<string, AttributeValue> };
+
 /**
- * The same update, written at once outside a transaction.
- * @returns false when the guard refused it (nothing written)
+ * THE catch of a refused condition: answers what `write` resolves to, or `onRefused(refusal)`
+ * when DynamoDB refused it because its condition did not hold (nothing was written). Any other
+ * error passes through. (A transaction reports its refusals otherwise: see `transact`.)
  */
-export async function updateNow(key: ItemKey, changes: ItemChanges, guard: Guard = ITEM_EXISTS): Promise<boolean> {
+async function unlessRefused<T, R>(write: () => Promise<T>, onRefused: (refusal: ConditionRefusal) => R): Promise<T | R> {
   try {
-    await documentClient().send(new UpdateCommand(updateInput(key, changes, guard)));
-    return true;
+    return await write();
   } catch (error) {
-    if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return false;
+    if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return onRefused(error);
     throw error;
   }
 }
 
 /**
- * The same update, written at once, answering what the fields it changed held before it (empty
- * for a new item; with `whole`, every field of the item before it), or false when the guard
- * refused it (nothing written).
+ * An update written at once, under `guard` (default: the item must exist; `UPSERT`: none, so a
+ * missing item is created).
+ * @returns false when the guard refused it (nothing written)
+ */
+export async function updateNow(
+  key: ItemKey,
+  changes: ItemChanges,
+  guard: Guard | typeof UPSERT = ITEM_EXISTS,
+): Promise<boolean> {
+  return unlessRefused(
+    async () => {
+      await documentClient().send(new UpdateCommand(updateRequest(key, changes, guard)));
+      return true;
+    },
+    () => false,
+  );
+}
+
+/**
+ * An update written at once, answering what the fields it changed held before it (empty for a
+ * new item; with `whole`, every field of the item before it), or false when the guard refused
+ * it (nothing written).
  */
 export async function updateNowReturningOld(
   key: ItemKey,
   changes: ItemChanges,
-  guard: Guard = ITEM_EXISTS,
+  guard: Guard | typeof UPSERT = ITEM_EXISTS,
   { whole = false }: { whole?: boolean } = {},
 ): Promise<Record<string, unknown> | false> {
-  try {
-    const answer = await documentClient().send(
-      new UpdateCommand({ ...updateInput(key, changes, guard), ReturnValues: whole ? 'ALL_OLD' : 'UPDATED_OLD' }),
-    );
-    return answer.Attributes ?? {};
-  } catch (error) {
-    if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return false;
-    throw error;
-  }
+  return unlessRefused(
+    async () => {
+      const request = { ...updateRequest(key, changes, guard), ReturnValues: whole ? 'ALL_OLD' : 'UPDATED_OLD' } as const;
+      const answer = await documentClient().send(new UpdateCommand(request));
+      return answer.Attributes ?? {};
+    },
+    () => false as const,
+  );
 }
 
 /**
- * Adds to numeric fields with DynamoDB's `ADD` (a missing field counts as 0, a missing item is
- * created) and sets others: for counters that concurrent writers move at once (additions
- * commute). Field names may hold any character (they travel as placeholders). With `guard`,
- * only when it holds (a guard is how an `ADD` is made safe to repeat).
- * @returns false when the guard refused it (nothing written)
+ * Puts an item at once unless `guard` refuses it.
+ * @returns undefined when written, else the item in the way (nothing written)
  */
-export async function addNow(
-  key: ItemKey,
-  { set = {}, add }: { set?: Record<string, unknown>; add: Record<string, number> },
-  guard?: Guard,
-): Promise<boolean> {
-  const names: Record<string, string> = {};
-  const values: Record<string, unknown> = {};
-  const assignments = Object.entries(set).map(([field, value], index) => {
-    names[`#s${index}`] = field;
-    values[`:s${index}`] = value;
-    return `#s${index} = :s${index}`;
-  });
-  const additions = Object.entries(add).map(([field, value], index) => {
-    names[`#a${index}`] = field;
-    values[`:a${index}`] = value;
-    return `#a${index} :a${index}`;
-  });
-  try {
-    await documentClient().send(
-      new UpdateCommand({
-        TableName: getTableName(),
-        Key: key,
-        UpdateExpression: [
-          assignments.length ? `SET ${assignments.join(', ')}` : '',
-          additions.length ? `ADD ${additions.join(', ')}` : '',
-        ]
-          .join(' ')
-          .trim(),
-        ExpressionAttributeNames: { ...names, ...guard?.names },
-        ExpressionAttributeValues: { ...values, ...guard?.values },
-        ...(guard ? { ConditionExpression: guard.condition } : {}),
-      }),
-    );
-    return true;
-  } catch (error) {
-    if (guard && error instanceof Error && error.name === 'ConditionalCheckFailedException') return false;
-    throw error;
-  }
+export async function putNowUnless(item: StoredItem, guard: Guard): Promise<Record<string, unknown> | undefined> {
+  return unlessRefused(
+    async () => {
+      await documentClient().send(
+        new PutCommand({
+          TableName: getTableName(),
+          Item: item,
+          ConditionExpression: guard.condition,
+          ...(guard.names ? { ExpressionAttributeNames: guard.names } : {}),
+          ...(guard.values ? { ExpressionAttributeValues: guard.values } : {}),
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      );
+      return undefined;
+    },
+    // The document client does not unmarshall the item an error carries.
+    ({ Item }) => (Item ? unmarshall(Item) : {}),
+  );
 }
+
+/** Puts an item at once, replacing whatever is there (for content-addressed or idempotent items). */
+export async function putNow(item: StoredItem): Promise<void> {
+  await documentClient().send(new PutCommand({ TableName: getTableName(), Item: item }));
+}
+
+/**
+ * A delete written at once, optionally under a guard.
+ * @returns false when the guard refused it (nothing deleted)
+ */
+export async function deleteNow(key: ItemKey, guard?: Guard): Promise<boolean> {
+  return unlessRefused(
+    async () => {
+      await documentClient().send(new DeleteCommand(deleteItem(key, guard).Delete!));
+      return true;
+    },
+    () => false,
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Retries of single writes
 
 /**
  * Runs `write` again, with `backoff`, while DynamoDB answers that it is unavailable (throttling,
@@ -304,69 +409,6 @@ export async function eachInParallel<T>(
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, entries.length) }, worker));
   if (failure) throw failure.error;
-}
-
-/**
- * Puts an item at once unless `guard` refuses it.
- * @returns undefined when written, else the item in the way (nothing written)
- */
-export async function putNowUnless(item: StoredItem, guard: Guard): Promise<Record<string, unknown> | undefined> {
-  try {
-    await documentClient().send(
-      new PutCommand({
-        TableName: getTableName(),
-        Item: item,
-        ConditionExpression: guard.condition,
-        ...(guard.names ? { ExpressionAttributeNames: guard.names } : {}),
-        ...(guard.values ? { ExpressionAttributeValues: guard.values } : {}),
-        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-      }),
-    );
-    return undefined;
-  } catch (error) {
-    if (error instanceof Error && error.name === 'ConditionalCheckFailedException') {
-      // The document client does not unmarshall the item an error carries.
-      const { Item } = error as { Item?: Record<string, AttributeValue> };
-      return Item ? unmarshall(Item) : {};
-    }
-    throw error;
-  }
-}
-
-/** Puts an item at once, replacing whatever is there (for content-addressed or idempotent items). */
-export async function putNow(item: StoredItem): Promise<void> {
-  await documentClient().send(new PutCommand({ TableName: getTableName(), Item: item }));
-}
-
-/** A Delete, optionally under a guard, for `transact`. */
-export function deleteItem(key: ItemKey, guard?: Guard): TransactItem {
-  return {
-    Delete: {
-      TableName: getTableName(),
-      Key: { PK: key.PK, SK: key.SK },
-      ...(guard
-        ? {
-            ConditionExpression: guard.condition,
-            ...(guard.names ? { ExpressionAttributeNames: guard.names } : {}),
-            ...(guard.values ? { ExpressionAttributeValues: guard.values } : {}),
-          }
-        : {}),
-    },
-  };
-}
-
-/**
- * The same delete, written at once outside a transaction.
- * @returns false when the guard refused it (nothing deleted)
- */
-export async function deleteNow(key: ItemKey, guard?: Guard): Promise<boolean> {
-  try {
-    await documentClient().send(new DeleteCommand(deleteItem(key, guard).Delete!));
-    return true;
-  } catch (error) {
-    if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return false;
-    throw error;
-  }
 }
 
 // ---------------------------------------------------------------------------------------------

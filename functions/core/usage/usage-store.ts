@@ -1,4 +1,4 @@
-import { addNow, queryAll } from '../store/table';
+import { queryAll, updateNow, UPSERT } from '../store/table';
 import type { DayCounts } from './usage-days';
 
 /**
@@ -35,9 +35,10 @@ export async function addUsageCounts(applicationId: string, date: string, counts
     add[`org#${org}#requests`] = share.requests;
     add[`org#${org}#throttled`] = share.throttled;
   }
-  await addNow(
+  await updateNow(
     { PK: usagePartition(applicationId), SK: usageSortKey(date) },
     { set: { type: 'usage', ttl: Math.floor(Date.parse(`${date}T00:00:00Z`) / 1000) + USAGE_RETENTION_SECONDS }, add },
+    UPSERT,
   );
 }
 
