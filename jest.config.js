@@ -41,8 +41,10 @@ export default {
       ...common,
       displayName: 'infra',
       testMatch: ['<rootDir>/test/infra/**/*.test.ts'],
-      // The stack uploads the built console: build it when missing or stale.
-      globalSetup: '<rootDir>/test/support/console-global-setup.ts',
+      // Builds the console when missing or stale (the stack uploads it), then synthesizes the
+      // app once for the whole suite, in the background (test/support/synthesis.ts).
+      globalSetup: '<rootDir>/test/support/infra-global-setup.ts',
+      globalTeardown: '<rootDir>/test/support/infra-global-teardown.ts',
     },
   ],
 };

@@ -3,6 +3,7 @@ import { DatagateStack, type CustomDomainSettings, type OidcSettings } from '../
 import { addNagChecks } from '../lib/nag-acknowledgments';
 import type { ConsoleSignIn } from '../lib/console-hosting';
 import { ensureConsoleBuilt } from '../lib/local/console-build';
+import { stageNames } from '../lib/stages';
 
 /**
  * The CDK app. Environment-agnostic: account and region come from the deploying credentials.
@@ -10,7 +11,10 @@ import { ensureConsoleBuilt } from '../lib/local/console-build';
  * Context (all optional):
  *   -c oidcIssuer=... -c oidcAudience=... -c oidcJwksUrl=...  an existing OIDC issuer for people
  *      (all three or none; with none, the stack creates a Cognito user pool)
- *   -c stage=v1                                               the API Gateway stage
+ *   -c stage=dev                                              a deployment stage: separately named stacks, API,
+ *      table, user pool, buckets, queues, alarms and web ACL beside the other stages (lib/stages.ts);
+ *      without it, the default stage (stack Datagate, as before stages existed)
+ *   -c apiStageName=v1                                        the API Gateway stage (the execute-api URL's first segment)
  *   -c domainName=api.example.org -c certificateArn=arn:...   a custom domain mapped at the root
  *      (both or none; the certificate is an ACM certificate in the stack's region)
  *   -c alarmEmail=ops@example.org                             subscribe an address to the alarms
@@ -108,11 +112,13 @@ function consoleDomainFromContext(): { domainName: string; certificateArn: strin
 // The stack uploads the built console: build it when missing or stale.
 ensureConsoleBuilt();
 
-new DatagateStack(app, 'Datagate', {
-  stackName: 'Datagate',
+const names = stageNames(contextString('stage'));
+new DatagateStack(app, names.stackName, {
+  stackName: names.stackName,
+  stage: names.stage,
   description: 'Datagate: API keys for external software to air-quality data.',
   oidc: oidcFromContext(),
-  stageName: contextString('stage') ?? 'v1',
+  apiStageName: contextString('apiStageName'),
   customDomain: customDomainFromContext(),
   alarmEmail: contextString('alarmEmail'),
   apiGatewayCloudWatchRole: contextBoolean('apiGatewayCloudWatchRole'),

@@ -63,8 +63,12 @@ export class DatagateFunction extends Construct implements iam.IGrantable {
   /** Where the function logs; destroyed with the stack. */
   readonly logGroup: logs.LogGroup;
 
+  /** The module under `functions/` it runs (`props.handler`). */
+  readonly handlerModule: string;
+
   constructor(scope: Construct, id: string, props: DatagateFunctionProps) {
     super(scope, id);
+    this.handlerModule = props.handler;
 
     this.logGroup = new logs.LogGroup(this, 'LogGroup', {
       retention: logs.RetentionDays.ONE_MONTH,

@@ -29,6 +29,9 @@ import { FUNCTION_FILES } from './function-assets';
 import { DatagateMonitoring, type MonitoredFunction } from './monitoring';
 import { acknowledgeConsoleFindings, acknowledgeReportFindings, acknowledgeStackFindings } from './nag-acknowledgments';
 import { DatagateWebAcl } from './web-acl';
+import { routeArea, type RouteArea } from './route-areas';
+import { pascalCase, RouteStack } from './route-stack';
+import { stageNames, type StageNames } from './stages';
 import { ConsoleHosting, DEFAULT_CONSOLE_DIST, type ConsoleSignIn } from './console-hosting';
 
 /** The OpenID Connect issuer whose JWTs identify people on `/admin`. */
@@ -49,10 +52,18 @@ export interface DatagateStackProps extends StackProps {
   readonly oidc?: OidcSettings;
 
   /**
-   * API Gateway stage, the first segment of every URL path.
+   * The deployment stage (lib/stages.ts): its name goes into the names the stack chooses (the
+   * REST API, the Cognito domain prefix), so stages live side by side in one account and region.
+   * Give the stack the matching `stackName` (`stageNames(stage).stackName`).
+   * @default the default stage: the names of a deployment made before stages existed
+   */
+  readonly stage?: string;
+
+  /**
+   * API Gateway stage, the first segment of every URL path of the execute-api URL.
    * @default 'v1'
    */
-  readonly stageName?: string;
+  readonly apiStageName?: string;
 
   /**
    * Days the measurement archive (S3) keeps measurements.
@@ -107,7 +118,7 @@ export interface DatagateStackProps extends StackProps {
   /**
    * The Cognito domain prefix of the managed login (`<prefix>.auth.<region>.amazoncognito.com`),
    * unique in the region.
-   * @default `datagate-<account id>`
+   * @default `datagate-<account id>`, or `datagate-<stage>-<account id>` in a stage
    */
   readonly cognitoDomainPrefix?: string;
 
@@ -158,6 +169,9 @@ export class DatagateStack extends Stack {
   readonly monitoring: DatagateMonitoring;
   private continuationSecret?: secretsmanager.Secret;
   private readonly routeFunctions: MonitoredFunction[] = [];
+  /** The nested stacks of the route areas, created as their first route is added. */
+  readonly routeStacks = new Map<RouteArea, RouteStack>();
+  private readonly names: StageNames;
   private readonly continuationSecretVersionId?: string;
   private readonly limitDefaults: Record<string, string>;
   /** A literal, not the stage's Ref: a function reading the stage would depend on its own method. */
@@ -167,7 +181,8 @@ export class DatagateStack extends Stack {
   constructor(scope: Construct, id: string, props: DatagateStackProps = {}) {
     super(scope, id, props);
     this.continuationSecretVersionId = props.continuationSecretVersionId;
-    this.stageName = props.stageName ?? 'v1';
+    this.names = stageNames(props.stage);
+    this.stageName = props.apiStageName ?? 'v1';
     this.secretScannerKeysUrl = props.secretScannerKeysUrl ?? GITHUB_SECRET_SCANNING_KEYS_URL;
     const defaults = props.applicationLimitDefaults;
     this.limitDefaults = defaults
@@ -181,7 +196,9 @@ export class DatagateStack extends Stack {
     this.table = this.createTable();
     this.reports = new ReportResources(this, 'Reports', { table: this.table, archiveRetentionDays: props.archiveRetentionDays });
     this.api = this.createApi(props);
-    const userPool = props.oidc ? undefined : this.createUserPool(props.cognitoDomainPrefix);
+    const userPool = props.oidc
+      ? undefined
+      : this.createUserPool(props.cognitoDomainPrefix ?? `${this.names.prefix}-${this.account}`);
     const consoleHosting = new ConsoleHosting(this, 'Console', {
       api: this.api,
       stageName: this.stageName,
@@ -260,7 +277,7 @@ export class DatagateStack extends Stack {
    * The default people directory when no external OIDC issuer is given, with its managed login
    * (hosted UI) on a Cognito domain. Accounts are created by invitation only (see README, Deploy).
    */
-  private createUserPool(domainPrefix: string | undefined): { pool: cognito.UserPool; domain: cognito.UserPoolDomain } {
+  private createUserPool(domainPrefix: string): { pool: cognito.UserPool; domain: cognito.UserPoolDomain } {
     const pool = new cognito.UserPool(this, 'UserPool', {
       selfSignUpEnabled: false,
       signInAliases: { email: true },
@@ -290,7 +307,7 @@ export class DatagateStack extends Stack {
         'The Essentials feature plan: threat protection (Plus) is billed per user and can be switched on later without a change here.',
     });
     const domain = pool.addDomain('Domain', {
-      cognitoDomain: { domainPrefix: domainPrefix ?? `datagate-${this.account}` },
+      cognitoDomain: { domainPrefix },
       managedLoginVersion: cognito.ManagedLoginVersion.NEWER_MANAGED_LOGIN,
     });
     new CfnOutput(this, 'UserPoolId', { value: pool.userPoolId });
@@ -363,7 +380,7 @@ export class DatagateStack extends Stack {
     });
     const createCloudWatchRole = props.apiGatewayCloudWatchRole ?? true;
     const api = new apigateway.RestApi(this, 'Api', {
-      restApiName: 'datagate',
+      restApiName: this.names.prefix,
       // Usage plans meter the key the API key authorizer names (usageIdentifierKey), never a client header.
       apiKeySourceType: apigateway.ApiKeySourceType.AUTHORIZER,
       description: 'Datagate: API keys for external software to air-quality data.',
@@ -375,7 +392,7 @@ export class DatagateStack extends Stack {
       cloudWatchRole: createCloudWatchRole,
       ...(createCloudWatchRole ? { cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN } : {}),
       deployOptions: {
-        stageName: props.stageName ?? 'v1',
+        stageName: this.stageName,
         tracingEnabled: true,
         metricsEnabled: true,
         // Errors only, and never the request or response data (it would hold keys and tokens).
@@ -504,52 +521,46 @@ export class DatagateStack extends Stack {
     });
   }
 
-  /** One row of the route table: its resource, function, grant and method. */
+  /** One row of the route table: its function, grants and method, in the nested stack of its area. */
   private addRoute(
     route: RouteDefinition,
     authorizers: Record<AuthorizerKind, apigateway.IAuthorizer>,
     oidcIssuer: string,
   ): void {
-    const handler = new DatagateFunction(this, pascalCase(route.operationId), {
-      handler: route.handler,
-      description: `${route.method} ${route.path}: ${route.summary}`,
-      files: FUNCTION_FILES[route.handler],
-      // A streamed answer (a whole recent window) reads and renders for longer, with more CPU.
-      ...(route.streamed ? { timeout: Duration.seconds(STREAMED_ROUTE_TIMEOUT_SECONDS), memorySize: 1024 } : {}),
-      environment: {
-        ...(route.tableAccess === 'none' ? {} : { TABLE_NAME: this.table.tableName }),
-        ...(route.continuationTokens ? { CONTINUATION_SECRET: this.continuationTokenSecret() } : {}),
-        ...(route.usagePlans ? { GATEWAY_REST_API_ID: this.api.restApiId, GATEWAY_STAGE: this.stageName } : {}),
-        ...this.limitDefaults,
-        ...(route.secretScannerKeys ? { SECRET_SCANNER_KEYS_URL: this.secretScannerKeysUrl } : {}),
-        ...(route.usageMetrics ? { USAGE_SOURCE: 'cloudwatch' } : {}),
-        ...(route.signInIssuer ? { OIDC_ISSUER: oidcIssuer } : {}),
+    const handler = this.routeStack(routeArea(route)).addRoute(
+      route,
+      {
+        handler: route.handler,
+        description: `${route.method} ${route.path}: ${route.summary}`,
+        files: FUNCTION_FILES[route.handler],
+        // A streamed answer (a whole recent window) reads and renders for longer, with more CPU.
+        ...(route.streamed ? { timeout: Duration.seconds(STREAMED_ROUTE_TIMEOUT_SECONDS), memorySize: 1024 } : {}),
+        environment: {
+          ...(route.tableAccess === 'none' ? {} : { TABLE_NAME: this.table.tableName }),
+          ...(route.continuationTokens ? { CONTINUATION_SECRET: this.continuationTokenSecret() } : {}),
+          ...(route.usagePlans ? { GATEWAY_REST_API_ID: this.api.restApiId, GATEWAY_STAGE: this.stageName } : {}),
+          ...this.limitDefaults,
+          ...(route.secretScannerKeys ? { SECRET_SCANNER_KEYS_URL: this.secretScannerKeysUrl } : {}),
+          ...(route.usageMetrics ? { USAGE_SOURCE: 'cloudwatch' } : {}),
+          ...(route.signInIssuer ? { OIDC_ISSUER: oidcIssuer } : {}),
+        },
       },
-    });
+      this.methodAuthorization(route.credential, authorizers),
+    );
     this.grantTableAccess(route, handler);
     if (route.usageMetrics) this.grantUsageMetrics(handler);
     for (const [name, value] of Object.entries(this.reports.grantRoute(route, handler))) handler.fn.addEnvironment(name, value);
     if (route.usagePlans) this.grantUsagePlans(handler);
     this.routeFunctions.push({ name: route.operationId, fn: handler.fn });
+  }
 
-    const resource = this.api.root.resourceForPath(route.path);
-    // No test-invoke permission: it would double the Lambda permissions (stack resource limit).
-    const integration = new apigateway.LambdaIntegration(handler.fn, {
-      allowTestInvoke: false,
-      // Streamed rows: API Gateway's response streaming (no 10 MB or 29 s cap; the function gzips).
-      ...(route.streamed
-        ? {
-            responseTransferMode: apigateway.ResponseTransferMode.STREAM,
-            timeout: Duration.seconds(STREAMED_ROUTE_TIMEOUT_SECONDS),
-          }
-        : {}),
-    });
-    resource.addMethod(route.method, integration, {
-      operationName: route.operationId,
-      ...this.methodAuthorization(route.credential, authorizers),
-      // The gateway meters every /v2 request against its application's usage plan.
-      apiKeyRequired: route.credential === 'apiKey',
-    });
+  private routeStack(area: RouteArea): RouteStack {
+    let stack = this.routeStacks.get(area);
+    if (!stack) {
+      stack = new RouteStack(this, `${area}Routes`, { area, api: this.api, apiStageName: this.stageName });
+      this.routeStacks.set(area, stack);
+    }
+    return stack;
   }
 
   /** The usage routes read usage per application back from CloudWatch (GetMetricData, which takes no resource). */
@@ -652,8 +663,3 @@ const ACCESS_LOG_FIELDS = {
   wafStatus: '$context.waf.status',
   xrayTraceId: '$context.xrayTraceId',
 } as const;
-
-/** `getOpenApiDocument` → `GetOpenApiDocument`, for construct ids. */
-function pascalCase(name: string): string {
-  return name.charAt(0).toUpperCase() + name.slice(1);
-}

@@ -1,4 +1,5 @@
-import { App, Stack, Validations, type CfnElement } from 'aws-cdk-lib';
+import { App, Names, Stack, Validations, type CfnElement } from 'aws-cdk-lib';
+import type { IConstruct } from 'constructs';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
@@ -15,16 +16,27 @@ export function addNagChecks(app: App): void {
 }
 
 /**
+ * The parameter a nested stack (a route stack) reads an attribute of a construct of its parent
+ * through: CDK names it `referenceto<unique id of the resource><attribute>`.
+ */
+function nestedReference(construct: IConstruct, attribute: string): string {
+  return `referenceto${Names.uniqueId(construct.node.defaultChild!)}${attribute}`;
+}
+
+/**
  * The findings Datagate accepts, each with its reason. Findings that belong to one construct are
  * acknowledged where that construct is made (the function construct, the user pool, the API);
  * these are the ones that span the stack.
  */
 export function acknowledgeStackFindings(stack: Stack, scope: { api: apigateway.RestApi; table: dynamodb.Table }): void {
   const tableId = stack.getLogicalId(scope.table.node.defaultChild as CfnElement);
-  Validations.of(stack).acknowledge({
-    id: `AwsSolutions::AwsSolutions-IAM5[Resource::<${tableId}.Arn>/index/*]`,
-    reason: "Functions that read the table query its global secondary indexes; the grant covers this table's indexes only.",
-  });
+  // In the stack itself, and in the route stacks, where the table's ARN is a parameter.
+  for (const tableArn of [`${tableId}.Arn`, nestedReference(scope.table, 'Arn')]) {
+    Validations.of(stack).acknowledge({
+      id: `AwsSolutions::AwsSolutions-IAM5[Resource::<${tableArn}>/index/*]`,
+      reason: "Functions that read the table query its global secondary indexes; the grant covers this table's indexes only.",
+    });
+  }
   Validations.of(stack).acknowledge({
     id: 'AwsSolutions::AwsSolutions-SMG4',
     reason:
@@ -116,10 +128,13 @@ export function acknowledgeReportFindings(stack: Stack, reports: ReportResources
       'Every object is written and read by Datagate functions whose calls are logged (request logs, CloudTrail data events can be enabled by the account); report downloads use pre-signed links that expire within the hour.',
   });
   for (const prefix of ['archive', 'reports']) {
-    Validations.of(stack).acknowledge({
-      id: `AwsSolutions::AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${prefix}/*]`,
-      reason: `Object keys under ${prefix}/ are made per org, datasource, day or report at run time; the grant is the narrowest prefix the function owns, never the whole bucket.`,
-    });
+    // In the stack itself, and in the route stacks, where the bucket's ARN is a parameter.
+    for (const bucketArn of [`${bucketId}.Arn`, nestedReference(reports.bucket, 'Arn')]) {
+      Validations.of(stack).acknowledge({
+        id: `AwsSolutions::AwsSolutions-IAM5[Resource::<${bucketArn}>/${prefix}/*]`,
+        reason: `Object keys under ${prefix}/ are made per org, datasource, day or report at run time; the grant is the narrowest prefix the function owns, never the whole bucket.`,
+      });
+    }
   }
   Validations.of(reports.deadLetterQueue).acknowledge({
     id: 'Serverless::Serverless-SQSRedrivePolicy',

@@ -27,7 +27,6 @@ export const orgParamsSchema = z.object({ orgId: idSchema('org') });
 export const applicationParamsSchema = z.extend(orgParamsSchema, { applicationId: idSchema('application') });
 
 export const createOrgBodySchema = z.strictObject({ name: nameSchema });
-export type CreateOrgBody = z.infer<typeof createOrgBodySchema>;
 
 export const orgSchema = z.object({ orgId: z.string(), name: z.string(), createdAt: isoTimeSchema }).check(z.meta({ id: 'Org' }));
 export const orgListSchema = z.object({
@@ -145,7 +144,6 @@ export const createConnectionBodySchema = z
       path: ['datasourceIds'],
     }),
   );
-export type CreateConnectionBody = z.infer<typeof createConnectionBodySchema>;
 
 export const connectionSchema = z
   .object({
@@ -181,7 +179,6 @@ export const createDatasourceBodySchema = z.strictObject({
   tags: z._default(tagsSchema, []),
   location: z.optional(z.strictObject(locationSchema.shape)),
 });
-export type CreateDatasourceBody = z.infer<typeof createDatasourceBodySchema>;
 
 export const datasourceSchema = z
   .object({
@@ -422,7 +419,7 @@ export const usageSchema = z
 
 // Connections
 
-export const connectionParamsSchema = applicationParamsSchema;
+// A connection is named by the org and the application it connects: `applicationParamsSchema`.
 export const endConnectionParamsSchema = z.extend(applicationParamsSchema, { connectedOrgId: idSchema('org') });
 
 export const updateConnectionBodySchema = z
@@ -446,7 +443,6 @@ export const datasourceParamsSchema = z.extend(orgParamsSchema, { datasourceId: 
 export const updateDatasourceBodySchema = z
   .strictObject(datasourceAnnotationFields)
   .check(z.refine((body) => Object.keys(body).length > 0, { message: 'Send name, group or tags.' }));
-export type DatasourceAnnotations = z.infer<typeof updateDatasourceBodySchema>;
 
 // Audit
 

@@ -5,6 +5,7 @@ import { startDynamoDbLocal, ensureTable, deleteTable, type RunningDynamoDb } fr
 import { LOCAL_SCANNER_KEYS_PATH, startLocalServer, type LocalServer } from './server';
 import { startLocalReportEngine, type LocalReportEngine } from './report-engine';
 import { startS3Local, type RunningS3 } from './s3-local';
+import type { RouterOptions } from './router';
 import { startLocalUsageCounters, type LocalUsageCounters } from './usage-counters';
 
 /**
@@ -31,6 +32,11 @@ export interface LocalRuntimeOptions {
   bucket?: string;
   /** Where the started S3 API keeps its objects (the archive, report files). */
   s3DataDir?: string;
+  /**
+   * Loads the module of a route handler or authorizer (a path under `functions/`, no extension).
+   * @default the TypeScript source; test/infra/deployed-bundles.test.ts loads the bundles `cdk synth` wrote
+   */
+  loadFunction?: RouterOptions['load'];
   /** How often the usage counters are flushed to the table (default: USAGE_FLUSH_SECONDS, else 10 s). */
   usageFlushMs?: number;
 }
@@ -87,7 +93,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     process.env.DEFAULT_REQUESTS_PER_SECOND ??= '1000';
     process.env.DEFAULT_BURST ??= '2000';
     process.env.DEFAULT_REQUESTS_PER_DAY ??= '100000000';
-    const server = await startLocalServer({ port: options.port ?? 3000, issuerKeyFile: options.issuerKeyFile });
+    const server = await startLocalServer({
+      port: options.port ?? 3000,
+      issuerKeyFile: options.issuerKeyFile,
+      load: options.loadFunction,
+    });
     process.env.OIDC_ISSUER = server.issuer.issuer;
     process.env.OIDC_AUDIENCE = server.issuer.audience;
     process.env.OIDC_JWKS_URL = server.issuer.jwksUrl;

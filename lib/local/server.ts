@@ -5,7 +5,7 @@ import { gzipSync } from 'node:zlib';
 import { GATEWAY_MIN_COMPRESSION_BYTES } from '../../functions/core/http/gateway-responses';
 import { headerValue } from '../../functions/core/http/headers';
 import { correlationIdFrom } from '../../functions/core/http/request-telemetry';
-import { createRouter, matchRoute, type LocalRouter } from './router';
+import { createRouter, matchRoute, type LocalRouter, type RouterOptions } from './router';
 import { createLocalIssuer, type LocalIssuer } from './oidc-issuer';
 import { createSignInFlow, type SignInFlow } from './sign-in';
 import { consoleFile } from './console-files';
@@ -86,8 +86,13 @@ async function localTokenRoute(issuer: LocalIssuer, body: string | undefined, re
 }
 
 /** Starts the server on 127.0.0.1:`port` (0 picks a free port). */
-export async function startLocalServer(options: { port: number; issuerKeyFile?: string }): Promise<LocalServer> {
-  const router = createRouter();
+export async function startLocalServer(options: {
+  port: number;
+  issuerKeyFile?: string;
+  /** Loads a function's module (default: the TypeScript source; test/infra/deployed-bundles.test.ts: the bundle). */
+  load?: RouterOptions['load'];
+}): Promise<LocalServer> {
+  const router = createRouter({ load: options.load });
   const scanner = createLocalSecretScanner();
   let issuer: LocalIssuer | undefined;
   let signIn: SignInFlow | undefined;

@@ -2,61 +2,31 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { TABLE_SCHEMA } from '../../functions/core/store/table-schema';
 import { routeList } from '../../functions/routes';
 import { AUTHORIZERS } from '../../lib/authorizers';
-import { DatagateFunction } from '../../lib/datagate-function';
-import { FUNCTION_FILES } from '../../lib/function-assets';
-import { DatagateStack, type DatagateStackProps } from '../../lib/datagate-stack';
 import { ALARM_THRESHOLDS } from '../../lib/monitoring';
+import { MAX_STACK_RESOURCES, ROUTE_AREAS, ROUTE_RESOURCE_COST } from '../../lib/route-areas';
 import { addNagChecks } from '../../lib/nag-acknowledgments';
 import { CLOUDFRONT_ORIGIN_HEADER, OVERSIZED_BODY_LABEL, WEB_ACL_RULES } from '../../lib/web-acl';
 import { cdkJsonContext, testApp } from '../support/cdk-app';
+import { API_DOMAIN as DOMAIN, LIMIT_DEFAULTS, ROTATED_SECRET_VERSION } from '../support/synth-configurations';
+import { useSynthesis } from '../support/synthesis';
 import { ownFunctions } from '../support/template-functions';
 
 /**
- * What an operator gets from the stack: cdk-nag findings, WAF, alarms, dashboard, access logs,
- * the custom domain and the stack's size. Synthesized without bundling (stack.test.ts proves
- * every function bundles).
+ * What an operator gets from the stack: cdk-nag findings, WAF, alarms, dashboard, access logs
+ * and the custom domain. Read from the run's one synthesis (test/support/synthesis.ts): `ops`
+ * is the configuration with an alarm email and a custom domain, `external` the one with every
+ * other setting away from its default.
  */
 
 // CloudFormation JSON is untyped; these tests read it structurally.
 type Json = any;
 
-const DOMAIN = { domainName: 'api.example.org', certificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/0f1e2d3c' };
-const EXTERNAL_OIDC = { issuer: 'https://login.example.com/', audience: 'datagate', jwksUrl: 'https://login.example.com/jwks' };
-
-/** cdk-nag's violations for one configuration: synthesis fails on a finding, and the report lists them. */
-function nagViolations(props: DatagateStackProps, extend?: (stack: Stack) => void): string[] {
-  const outdir = mkdtempSync(join(tmpdir(), 'datagate-nag-'));
-  try {
-    const app = testApp({ bundle: false, outdir });
-    const stack = new DatagateStack(app, 'Datagate', props);
-    extend?.(stack);
-    addNagChecks(app);
-    try {
-      app.synth();
-      return [];
-    } catch (error) {
-      const reportFile = join(outdir, 'validation-report.json');
-      if (!existsSync(reportFile)) throw error;
-      const report = JSON.parse(readFileSync(reportFile, 'utf8'));
-      return report.pluginReports.flatMap((plugin: Json) =>
-        plugin.violations.flatMap((violation: Json) =>
-          violation.violatingConstructs.map((construct: Json) => `${violation.ruleName} at ${construct.constructPath}`),
-        ),
-      );
-    }
-  } finally {
-    rmSync(outdir, { recursive: true, force: true });
-  }
-}
-
-function synth(props: DatagateStackProps): Template {
-  return Template.fromStack(new DatagateStack(testApp({ bundle: false }), 'Datagate', props));
-}
+const synthesis = useSynthesis();
 
 /** Logical ids referenced (Ref or GetAtt) anywhere inside a value. */
 function referencedIds(value: Json, found = new Set<string>()): Set<string> {
@@ -69,38 +39,36 @@ function referencedIds(value: Json, found = new Set<string>()): Set<string> {
 }
 
 describe('cdk-nag (AwsSolutions and Serverless packs)', () => {
-  test('the stack with a user pool, a custom domain and an alarm email has no unacknowledged finding', () => {
-    expect(nagViolations({ customDomain: DOMAIN, alarmEmail: 'ops@example.org' })).toEqual([]);
+  test('every configuration (a user pool; a custom domain and an alarm email; an external issuer with the account logging role left alone), route stacks included, has no unacknowledged finding', () => {
+    expect(synthesis().summary.violations).toEqual([]);
   });
 
-  test('the stack with an external issuer and the account logging role left alone has no unacknowledged finding', () => {
-    expect(nagViolations({ oidc: EXTERNAL_OIDC, apiGatewayCloudWatchRole: false })).toEqual([]);
-  });
-
-  test('the checks are live: a topic that accepts plain HTTP, added to the stack, fails synthesis', () => {
-    const violations = nagViolations({}, (stack) => new sns.Topic(stack, 'PlainTopic'));
-    expect(violations).toEqual([expect.stringMatching(/^AwsSolutions-SNS3 at Datagate\/PlainTopic/)]);
+  test('the checks are live: a topic that accepts plain HTTP fails synthesis', () => {
+    const outdir = mkdtempSync(join(tmpdir(), 'datagate-nag-'));
+    try {
+      const app = testApp({ bundle: false, outdir });
+      new sns.Topic(new Stack(app, 'Datagate'), 'PlainTopic');
+      addNagChecks(app);
+      expect(() => app.synth()).toThrow();
+      const report = JSON.parse(readFileSync(join(outdir, 'validation-report.json'), 'utf8'));
+      const violations = report.pluginReports.flatMap((plugin: Json) =>
+        plugin.violations.flatMap((violation: Json) =>
+          violation.violatingConstructs.map((construct: Json) => `${violation.ruleName} at ${construct.constructPath}`),
+        ),
+      );
+      expect(violations).toContainEqual(expect.stringMatching(/^AwsSolutions-SNS3 at Datagate\/PlainTopic/));
+    } finally {
+      rmSync(outdir, { recursive: true, force: true });
+    }
   });
 });
 
 describe('API reference page in Lambda', () => {
   test('the Swagger UI files are copied beside the bundle of the function that serves them', () => {
-    const outdir = mkdtempSync(join(tmpdir(), 'datagate-files-'));
-    try {
-      const app = testApp({ outdir });
-      new DatagateFunction(new Stack(app, 'Files'), 'Asset', {
-        handler: 'public/api-reference-asset',
-        files: FUNCTION_FILES['public/api-reference-asset'],
-      });
-      app.synth();
-      const bundles = readdirSync(outdir).filter((entry) => entry.startsWith('asset.'));
-      expect(bundles).toHaveLength(1);
-      expect(readdirSync(join(outdir, bundles[0]!)).sort()).toEqual(
-        expect.arrayContaining(['index.mjs', 'swagger-ui-bundle.js', 'swagger-ui.css']),
-      );
-    } finally {
-      rmSync(outdir, { recursive: true, force: true });
-    }
+    const bundle = synthesis().summary.functions['public/api-reference-asset'];
+    expect(bundle).toBeDefined();
+    expect(existsSync(bundle!)).toBe(true);
+    expect(readdirSync(bundle!).sort()).toEqual(expect.arrayContaining(['index.mjs', 'swagger-ui-bundle.js', 'swagger-ui.css']));
   });
 });
 
@@ -109,18 +77,24 @@ describe('Datagate stack: operations', () => {
   let resources: Record<string, Json>;
 
   beforeAll(() => {
-    template = synth({ alarmEmail: 'ops@example.org', customDomain: DOMAIN });
+    template = synthesis().template('ops');
     resources = template.toJSON().Resources;
   });
 
-  test("the stack stays within CloudFormation's 500 resources, with room for more routes", () => {
-    const count = Object.keys(resources).length;
-    // About 6 resources a route (function, role, policy, log group, permission, method).
-    const perRoute = 6;
-    // 446 resources with this session's usage, readings and end-connection routes: room for 9 more
-    // routes, not 10. Splitting the routes into nested stacks (issue 22, item 3) is what restores
-    // headroom; until it lands, five more routes must still fit.
-    expect(count + 5 * perRoute).toBeLessThanOrEqual(500);
+  test("every stack stays within CloudFormation's 500 resources with room for 10 more routes, and under 300", () => {
+    // The flattened template above merges the route stacks in; CloudFormation counts per stack.
+    const { stackName, template: application, nested } = synthesis().stacks('ops');
+    const sizes = {
+      [stackName]: Object.keys(application.Resources).length,
+      ...Object.fromEntries(Object.entries(nested).map(([area, json]) => [area, Object.keys(json.Resources).length])),
+    };
+    expect(Object.keys(sizes)).toHaveLength(1 + Object.keys(ROUTE_AREAS).length);
+    for (const [stack, size] of Object.entries(sizes)) {
+      // Ten more routes in one stack (as if they all landed in it) still fit CloudFormation's 500,
+      // and every stack stays under MAX_STACK_RESOURCES (300), room to split an area.
+      expect({ stack, roomForTenRoutes: size + 10 * ROUTE_RESOURCE_COST <= 500 }).toEqual({ stack, roomForTenRoutes: true });
+      expect({ stack, underMax: size < MAX_STACK_RESOURCES }).toEqual({ stack, underMax: true });
+    }
   });
 
   test('the table cannot be deleted by a stack operation', () => {
@@ -186,7 +160,7 @@ describe('Datagate stack: operations', () => {
     });
 
     test('with apiGatewayCloudWatchRole false the account setting is left alone and logs still flow', () => {
-      const external = synth({ apiGatewayCloudWatchRole: false });
+      const external = synthesis().template('external');
       external.resourceCountIs('AWS::ApiGateway::Account', 0);
       external.hasResourceProperties('AWS::ApiGateway::Stage', {
         AccessLogSetting: Match.objectLike({ Format: Match.anyValue() }),
@@ -495,8 +469,8 @@ describe('Datagate stack: operations', () => {
   });
 
   test('deploying with a continuation secret version id hands the functions that version (rotation)', () => {
-    const versionId = '3c4d5e6f-0000-4000-8000-000000000001';
-    const rotated = synth({ continuationSecretVersionId: versionId }).toJSON().Resources as Record<string, Json>;
+    const versionId = ROTATED_SECRET_VERSION;
+    const rotated = synthesis().template('external').toJSON().Resources as Record<string, Json>;
     const secrets = Object.values(rotated)
       .filter((resource) => resource.Type === 'AWS::Lambda::Function')
       .map((fn) => fn.Properties.Environment?.Variables?.CONTINUATION_SECRET)
@@ -541,7 +515,8 @@ describe('Datagate stack: operations', () => {
     });
 
     test('the stack defaults of application limits reach the functions when given', () => {
-      const withDefaults = synth({ applicationLimitDefaults: { requestsPerSecond: 7, burst: 9, requestsPerDay: 1234 } });
+      const withDefaults = synthesis().template('external');
+      expect(LIMIT_DEFAULTS).toEqual({ requestsPerSecond: 7, burst: 9, requestsPerDay: 1234 });
       const variables = Object.values(ownFunctions(withDefaults)).map((fn: Json) => fn.Properties.Environment.Variables);
       expect(
         variables.filter(
@@ -575,7 +550,7 @@ describe('Datagate stack: operations', () => {
     });
 
     test('without a domain there is none', () => {
-      const plain = synth({});
+      const plain = synthesis().template('default');
       plain.resourceCountIs('AWS::ApiGateway::DomainName', 0);
       plain.resourceCountIs('AWS::SNS::Subscription', 0);
     });

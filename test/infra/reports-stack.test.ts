@@ -1,20 +1,16 @@
-import { App } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
-import { DatagateStack } from '../../lib/datagate-stack';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { useSynthesis } from '../support/synthesis';
 
 /**
  * The archive and report resources of the stack: the bucket's protections and lifecycle, the
- * SQS engine, and what each function may do. Synthesized without bundling (the main stack test
- * proves every entry bundles).
+ * SQS engine, and what each function may do. Read from the run's one synthesis
+ * (test/support/synthesis.ts), route stacks merged in.
  */
 
 // CloudFormation JSON is untyped; these helpers read it structurally.
 type Json = any;
 
-function synth(props: ConstructorParameters<typeof DatagateStack>[2] = {}): Template {
-  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
-  return Template.fromStack(new DatagateStack(app, 'Datagate', props));
-}
+const synthesis = useSynthesis();
 
 /** The logical id of the Lambda function whose description starts with `prefix`. */
 function functionId(template: Template, prefix: string): string {
@@ -39,7 +35,11 @@ const allActions = (statements: Json[]) => new Set(statements.flatMap(actionsOf)
 const resourceText = (statement: Json) => JSON.stringify(statement.Resource);
 
 describe('archive and reports in the stack', () => {
-  const template = synth();
+  let template: Template;
+
+  beforeAll(() => {
+    template = synthesis().template('default');
+  });
 
   it('the data bucket is encrypted, TLS only, never public, and report files expire', () => {
     template.hasResourceProperties('AWS::S3::Bucket', {
@@ -67,7 +67,8 @@ describe('archive and reports in the stack', () => {
     const rules = (t: Template) =>
       (Object.values(t.findResources('AWS::S3::Bucket'))[0] as Json).Properties.LifecycleConfiguration.Rules as Json[];
     expect(rules(template).some((rule) => rule.Prefix === 'archive/')).toBe(false);
-    expect(rules(synth({ archiveRetentionDays: 3650 }))).toContainEqual(
+    // The `external` configuration keeps the archive 3650 days.
+    expect(rules(synthesis().template('external'))).toContainEqual(
       expect.objectContaining({ Prefix: 'archive/', ExpirationInDays: 3650 }),
     );
   });

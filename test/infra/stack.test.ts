@@ -4,35 +4,22 @@ import { GATEWAY_RESPONSE_HEADERS, GATEWAY_RESPONSES } from '../../functions/cor
 import { TABLE_SCHEMA } from '../../functions/core/store/table-schema';
 import { routeList } from '../../functions/routes';
 import { AUTHORIZERS } from '../../lib/authorizers';
-import { DatagateStack } from '../../lib/datagate-stack';
-import { testApp } from '../support/cdk-app';
 import { ownFunctions, referencedId, referencedIds } from '../support/template-functions';
+import { EXTERNAL_OIDC } from '../support/synth-configurations';
+import { useSynthesis } from '../support/synthesis';
 
 /**
- * Template assertions on the Datagate stack. Each configuration is synthesized once (bundling
- * every function with esbuild); the tests then only read the template.
+ * Template assertions on the Datagate stack, its route stacks merged in (test/support/synthesis.ts):
+ * the run's one synthesis, whose default configuration bundled every function with esbuild.
  */
+
+const synthesis = useSynthesis();
 
 // CloudFormation JSON is untyped; these helpers read it structurally.
 type Json = any;
 type Resources = Record<string, Json>;
 
 const WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
-
-const EXTERNAL_OIDC = {
-  issuer: 'https://login.example.com/realms/datagate',
-  audience: 'datagate-admin',
-  jwksUrl: 'https://login.example.com/realms/datagate/protocol/openid-connect/certs',
-};
-
-/**
- * One synthesis of the stack. `bundle: false` skips esbuild (CDK's own switch, which the CLI sets
- * for stacks it is not deploying): the default configuration already proves every entry bundles,
- * and the per-function bundling step dominates the suite's run time.
- */
-function synth(props: ConstructorParameters<typeof DatagateStack>[2] = {}, { bundle = true } = {}): Template {
-  return Template.fromStack(new DatagateStack(testApp({ bundle }), 'Datagate', props));
-}
 
 /** Logical id of the only resource of a type. */
 function onlyId(template: Template, type: string): string {
@@ -132,7 +119,7 @@ describe('Datagate stack, default configuration (Cognito user pool)', () => {
   let template: Template;
 
   beforeAll(() => {
-    template = synth();
+    template = synthesis().template('default');
   });
 
   test('the table is on-demand, point-in-time recoverable, retained, keyed PK/SK with GSI1 and expires items by `ttl`', () => {
@@ -432,7 +419,7 @@ describe('Datagate stack with an external OIDC issuer', () => {
   let template: Template;
 
   beforeAll(() => {
-    template = synth({ oidc: EXTERNAL_OIDC, stageName: 'beta' }, { bundle: false });
+    template = synthesis().template('external');
   });
 
   test('no user pool is created and the person authorizer trusts the given issuer', () => {
@@ -447,7 +434,7 @@ describe('Datagate stack with an external OIDC issuer', () => {
     expect(Object.keys(template.findOutputs('UserPoolId'))).toEqual([]);
   });
 
-  test('the stage name comes from the props', () => {
+  test('the API Gateway stage name comes from the props', () => {
     template.hasResourceProperties('AWS::ApiGateway::Stage', { StageName: 'beta' });
   });
 });

@@ -15,7 +15,7 @@ import { walkthroughScript } from '../../lib/local/walkthrough';
  *   variables set by one block are there for the next. Use the walk-through's (API, TOKEN, ORG,
  *   DS, APP, KEY, json) or set your own before use; never undo what a later block needs.
  * - A block that must not run here (installing, starting, deploying) is preceded by the line
- *   `<!-- doc-test: skip (the reason) -->`.
+ *   `<!-- doc-test: skip (the reason) -->` (a blank line between them is allowed: Prettier writes one).
  * - Every curl says which status it expects: either it fails on an error status (`-f`, as in
  *   `-sSf`, `--fail` or `--fail-with-body`), or it prints the status last with
  *   `-w '%{http_code}\n'` (or `-w '\n%{http_code}\n'` after the body; `-o /dev/null` for the
@@ -40,7 +40,10 @@ function shellSnippets(markdown: string): Snippet[] {
   for (let index = 0; index < lines.length; index++) {
     if (lines[index] !== '```sh') continue;
     const end = lines.indexOf('```', index + 1);
-    const skipped = /^<!-- doc-test: skip \(.+\) -->$/.test(lines[index - 1] ?? '');
+    // The marker is the line above the fence, or above the blank line Prettier puts between them.
+    let above = index - 1;
+    while (above > 0 && lines[above] === '') above--;
+    const skipped = /^<!-- doc-test: skip \(.+\) -->$/.test(lines[above] ?? '');
     snippets.push({ line: index + 1, code: lines.slice(index + 1, end).join('\n'), skipped });
     index = end;
   }

@@ -10,11 +10,17 @@ export function cdkJsonContext(): Record<string, unknown> {
 
 /**
  * A CDK app as `cdk synth` makes it from cdk.json. `bundle: false` skips esbuild (CDK's own
- * switch, which the CLI sets for stacks it is not deploying).
+ * switch, which the CLI sets for stacks it is not deploying); `bundlingStacks` bundles only the
+ * stacks whose construct paths match (e.g. `Datagate` and `Datagate/**` for its nested stacks).
  */
-export function testApp({ bundle = true, outdir }: { bundle?: boolean; outdir?: string } = {}): App {
+export function testApp({
+  bundle = true,
+  bundlingStacks,
+  outdir,
+}: { bundle?: boolean; bundlingStacks?: string[]; outdir?: string } = {}): App {
+  const stacks = bundlingStacks ?? (bundle ? undefined : []);
   return new App({
     outdir,
-    context: { ...cdkJsonContext(), ...(bundle ? {} : { 'aws:cdk:bundling-stacks': [] }) },
+    context: { ...cdkJsonContext(), ...(stacks ? { 'aws:cdk:bundling-stacks': stacks } : {}) },
   });
 }

@@ -101,7 +101,6 @@ export const updateAnnotationsBodySchema = z.object({
     }),
   ),
 });
-export type UpdateAnnotationsBody = z.infer<typeof updateAnnotationsBodySchema>;
 
 // Measurements: ingest
 
@@ -207,7 +206,6 @@ export const ingestBodySchema = z.object({
   org: z.optional(idSchema('org')),
   measurements: z.array(measurementSchema).check(z.minLength(1), z.maxLength(500)),
 });
-export type IngestBody = z.infer<typeof ingestBodySchema>;
 
 export const ingestAnswerSchema = z.object({ accepted: z.number().check(z.int()) });
 
@@ -251,13 +249,11 @@ export const recentQueryBodySchema = z
       path: ['datasourceIds'],
     }),
   );
-export type RecentQueryBody = z.infer<typeof recentQueryBodySchema>;
 
 export const continuationBodySchema = z.object({
   org: idSchema('org'),
   continuationToken: z.string().check(z.minLength(1), z.maxLength(8192)),
 });
-export type ContinuationBody = z.infer<typeof continuationBodySchema>;
 
 export const recentMeasurementsSchema = z.object({
   request: z.record(z.string(), z.unknown()),
@@ -290,7 +286,6 @@ export const recentMeasurementsSchema = z.object({
   ),
   locations: z.array(z.object({ datasourceId: z.string(), lat: z.number(), lon: z.number() })),
 });
-export type RecentMeasurements = z.infer<typeof recentMeasurementsSchema>;
 
 /** `format: "csv-wide"` answers as `text/csv`. */
 export const recentMeasurementsCsvSchema = z.string().check(

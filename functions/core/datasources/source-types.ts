@@ -5,4 +5,3 @@
  * (air-quality/csv-wide.ts, `csvCell`). Pure: the schemas import it.
  */
 export const SOURCE_TYPES = ['CLARITY_NODE', 'REFERENCE_SITE'] as const;
-export type SourceType = (typeof SOURCE_TYPES)[number];

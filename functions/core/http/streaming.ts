@@ -21,9 +21,6 @@ export interface StreamPrelude {
 /** A writable's hook for the prelude (the local stand-in of HttpResponseStream). */
 export const PRELUDE = Symbol.for('datagate.streamPrelude');
 
-/** Marks a handler as taking a response stream (set by the stand-in `streamifyResponse`). */
-export const STREAMING_HANDLER = Symbol.for('datagate.streamingHandler');
-
 type StreamingHandler = (event: unknown, responseStream: Writable, context: unknown) => Promise<void>;
 
 interface LambdaStreamingGlobal {
@@ -34,17 +31,14 @@ interface LambdaStreamingGlobal {
 const runtime = globalThis as unknown as { awslambda?: Partial<LambdaStreamingGlobal> };
 // Other libraries (the SDK's invoke store) create `awslambda` too, without these: fill in what is missing.
 const lambdaGlobal = (runtime.awslambda ??= {});
-lambdaGlobal.streamifyResponse ??= (handler) => Object.assign(handler, { [STREAMING_HANDLER]: true });
+// The local router knows a streamed route by its row, so the stand-in leaves the handler as it is.
+lambdaGlobal.streamifyResponse ??= (handler) => handler;
 lambdaGlobal.HttpResponseStream ??= {
   from(stream, prelude) {
     (stream as Writable & { [PRELUDE]?: (prelude: StreamPrelude) => void })[PRELUDE]?.(prelude);
     return stream;
   },
 };
-
-/** Whether a handler takes a response stream. */
-export const isStreamingHandler = (handler: unknown): boolean =>
-  typeof handler === 'function' && (handler as unknown as Record<symbol, unknown>)[STREAMING_HANDLER] === true;
 
 /**
  * The body of a streamed answer: the chunks as they are made, gzip-encoded in the function when

@@ -21,7 +21,7 @@ import type { ReportKind, ReportQuery } from './report-query';
  * `REPORTQUOTA#<orgId>`, SK `<YYYY-MM-DD>`, a counter bounded by a condition.
  */
 
-export { REPORTS_PER_ORG_PER_DAY, REPORT_RETENTION_DAYS, REPORT_STALL_MINUTES } from './report-limits';
+export { REPORTS_PER_ORG_PER_DAY, REPORT_STALL_MINUTES } from './report-limits';
 import { REPORTS_PER_ORG_PER_DAY, REPORT_RETENTION_DAYS, REPORT_STALL_MINUTES } from './report-limits';
 import { DEFAULT_REPORT_SHARE } from '../platform/limits';
 import { DAY_MS } from '../platform/time';

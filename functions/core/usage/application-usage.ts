@@ -12,8 +12,7 @@ import { readUsageMetrics } from './usage-metrics';
  * (`USAGE_SOURCE=cloudwatch`), the local runtime's flushed counters under `npm start`.
  */
 
-export type { ApplicationUsage, UsageDay } from './usage-days';
-export { DEFAULT_USAGE_DAYS, MAX_USAGE_DAYS } from './usage-days';
+export type { ApplicationUsage } from './usage-days';
 
 async function readCounts(
   applicationId: string,

@@ -1,0 +1,5 @@
+import { stopSynthesis } from './synthesis';
+
+export default function teardown(): void {
+  stopSynthesis();
+}
