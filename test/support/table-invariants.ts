@@ -200,8 +200,10 @@ function brokenReportCounts(items: readonly Item[]): string[] {
   const reports = items.filter((item) => String(item.PK).startsWith('REPORT#') && item.SK === 'REPORT');
   const created = new Map<string, number>();
   for (const report of reports) {
+    // The org's counter of the day, and the application's share of it beside it (SK `<day>#<applicationId>`).
     const day = `REPORTQUOTA#${report.orgId}|${String(report.createdAt).slice(0, 10)}`;
     created.set(day, (created.get(day) ?? 0) + 1);
+    created.set(`${day}#${report.applicationId}`, (created.get(`${day}#${report.applicationId}`) ?? 0) + 1);
   }
   const quotas = new Map(
     items
