@@ -48,6 +48,7 @@ export const TARGETS: Record<string, Target> = {
   'verify.dynamoCallsHit': exactly(0),
   'verify.hitMicros': atMost(50),
   'verify.orgs100Vs1': atMost(1.5),
+  'verify.guestOrgs100Vs1': atMost(1.5),
   'query.history30dVs1d': atMost(1.2),
   'query.cpuVsFloor': atMost(1.5),
   'query.streamRssGrowthMB': atMost(64),
@@ -89,7 +90,7 @@ export interface BenchCase {
 /** Every case; loaded after DynamoDB Local is up and its endpoint is in the environment, which the shared client reads when it is made. */
 export async function loadCases(): Promise<BenchCase[]> {
   const [
-    { verifyCases },
+    { verifyCases, verifyGuestOrgsCases },
     { queryCases },
     { streamCases },
     { ingestCases },
@@ -117,6 +118,7 @@ export async function loadCases(): Promise<BenchCase[]> {
       keys: ['verify.missVsGetItem', 'verify.dynamoCallsMiss', 'verify.dynamoCallsHit', 'verify.hitMicros', 'verify.orgs100Vs1'],
       run: verifyCases,
     },
+    { name: 'verify-guests', keys: ['verify.guestOrgs100Vs1'], run: verifyGuestOrgsCases },
     { name: 'query', keys: ['query.history30dVs1d', 'query.othersVsAlone', 'query.cpuVsFloor'], run: queryCases },
     {
       name: 'stream',

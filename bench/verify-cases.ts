@@ -37,10 +37,10 @@ class ColdKeyPool {
   private constructor(private readonly startedAt: number) {}
 
   /** Writes enough keys for `uses` cold verifications and warms their last-use bookkeeping. */
-  static async create(orgCount: number, uses: number, startedAt: number): Promise<ColdKeyPool> {
+  static async create(orgCount: number, uses: number, startedAt: number, guestDatasources = 0): Promise<ColdKeyPool> {
     const pool = new ColdKeyPool(startedAt);
     const keyCount = Math.ceil(uses / pool.roundsPerKey);
-    for (let i = 0; i < keyCount; i++) pool.keys.push(await writeKey(orgCount));
+    for (let i = 0; i < keyCount; i++) pool.keys.push(await writeKey(orgCount, guestDatasources));
     for (const key of pool.keys) await verifyApiKey(key, startedAt);
     return pool;
   }
@@ -58,14 +58,19 @@ class ColdKeyPool {
   }
 }
 
-/** A key (record and lookup, written by the domain code) of a new application connected to `orgCount` orgs. */
-async function writeKey(orgCount: number): Promise<string> {
+/**
+ * A key (record and lookup, written by the domain code) of a new application connected to
+ * `orgCount` orgs: as an observer, or as a guest of `guestDatasources` datasources in each.
+ */
+async function writeKey(orgCount: number, guestDatasources = 0): Promise<string> {
   const application = { applicationId: newId('application'), ownerOrgId: newId('org') };
   const connections: Connection[] = Array.from({ length: orgCount }, () => ({
     orgId: newId('org'),
     applicationId: application.applicationId,
     ownerOrgId: application.ownerOrgId,
-    roles: ['observer'],
+    ...(guestDatasources > 0
+      ? { roles: ['guest' as const], datasourceIds: Array.from({ length: guestDatasources }, () => newId('datasource')) }
+      : { roles: ['observer' as const] }),
     connectedAt: new Date().toISOString(),
     connectedBy: 'bench@example.org',
   }));
@@ -136,4 +141,27 @@ export async function verifyCases(settings: BenchSettings): Promise<Figures> {
     'verify.orgs100Vs1': orgs.ratio,
     'verify.miss100OrgsMillis': orgs.a,
   };
+}
+
+/**
+ * `verify.guestOrgs100Vs1`: a cold verification of a key whose application 100 orgs connected as a
+ * guest of 100 datasources each (a city's worth: grants far beyond the key's snapshot, so the
+ * lookup holds the `grantsPerOrg` mark instead, and a request's grant is read for its org,
+ * cached like the key) against one of an application connected to one org. A case of its own,
+ * so `npm run bench -- --only=verify-guests` measures it alone.
+ */
+export async function verifyGuestOrgsCases(settings: BenchSettings): Promise<Figures> {
+  const startedAt = Date.now();
+  const n = settings.samples;
+  progress('verify-guests: writing keys', 0, 1);
+  const oneOrg = await ColdKeyPool.create(1, n, startedAt);
+  const guestOrgs = await ColdKeyPool.create(100, n, startedAt, 100);
+  progress('verify-guests: writing keys', 1, 1);
+  const guests = await compareInterleaved(
+    'verify.guestOrgs100Vs1',
+    n,
+    () => timeMillis(() => guestOrgs.verify()),
+    () => timeMillis(() => oneOrg.verify()),
+  );
+  return { 'verify.guestOrgs100Vs1': guests.ratio, 'verify.missGuestOrgs100Millis': guests.a };
 }

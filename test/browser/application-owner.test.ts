@@ -8,7 +8,8 @@ import { connect, createApplication, createOrg, eventually, expectStatus, signIn
 /**
  * What an application's owner sees and decides in the console, in a real browser (Debian's
  * Chromium), each action driven through the real local API and checked there: the usage chart
- * of an application and of a connection, a key fenced by address. The setup (orgs, the application, its connections and
+ * of an application and of a connection, a key fenced by address, who may connect the
+ * application, and ending another org's connection. The setup (orgs, the application, its connections and
  * its data API traffic) goes through the HTTP API; every step after it goes through the console,
  * found by role and accessible name, checked with axe, on a laptop and at 390 px wide.
  */
@@ -195,6 +196,101 @@ describe('an application’s owner, in the console', () => {
       await key.getByRole('cell', { name: 'any address' }).waitFor();
       await eventually(async () => (await whoami()).status === 200, 10_000);
       await page.setViewportSize(LAPTOP);
+    },
+  );
+
+  step('chooses who may connect the application, on a phone: a bad org ID is explained, an unlisted org is refused', async () => {
+    await page.setViewportSize(PHONE);
+    await applicationsScreen();
+    const mine = ui.row(createdTable(), APP);
+    await mine.getByRole('cell', { name: 'Any organization given its ID' }).waitFor();
+    await ui.openMenuItem(`Actions for ${APP}`, 'Who may connect');
+    const policy = ui.dialog(`Who may connect ${APP}`);
+    await policy.getByRole('radio', { name: /^Your organization and the organizations you list/ }).check();
+    const orgIds = policy.getByLabel('Organization IDs');
+    await orgIds.fill('not-an-org');
+    await policy.getByRole('button', { name: 'Save' }).click();
+    const refused = policy.getByText('Not a valid org id');
+    await refused.waitFor();
+    expect(await orgIds.getAttribute('aria-describedby')).toContain(await refused.getAttribute('id'));
+    await ui.checkFits('connect-policy-dialog-phone');
+    await ui.checkScreen('connect-policy-dialog-phone');
+    await orgIds.fill(partnerOrg);
+    await policy.getByRole('button', { name: 'Save' }).click();
+    await policy.waitFor({ state: 'hidden' });
+    await mine.getByRole('cell', { name: 'This organization and 1 listed organization' }).waitFor();
+    // The partner, connected before, stays connected.
+    await mine.getByRole('cell', { name: new RegExp(partnerOrgName) }).waitFor();
+    await ui.checkFits('applications-policy-phone');
+
+    const detail = await api.call('GET', `/admin/orgs/${ownerOrg}/applications/${app.applicationId}`, { token: owner.token });
+    expect(detail.body).toMatchObject({ connectPolicy: 'listed', allowedOrgs: [partnerOrg] });
+    // An org not on the list cannot connect it.
+    const outsider = await signIn(api, 'outsider');
+    const outsiderOrg = await createOrg(api, outsider, `Outsider ${suffix}`);
+    const attempt = await api.call('POST', `/admin/orgs/${outsiderOrg}/connections`, {
+      token: outsider.token,
+      body: { applicationId: app.applicationId, roles: ['observer'] },
+    });
+    expect(attempt.status).toBe(403);
+    expect(attempt.body.code).toBe('connection_not_allowed');
+
+    // Only the owner from now on: the list goes with the listed policy.
+    await ui.openMenuItem(`Actions for ${APP}`, 'Who may connect');
+    await policy.getByRole('radio', { name: /^Only your organization/ }).check();
+    await policy.getByRole('button', { name: 'Save' }).click();
+    await mine.getByRole('cell', { name: 'Only this organization' }).waitFor();
+    const ownerOnly = await api.call('GET', `/admin/orgs/${ownerOrg}/applications/${app.applicationId}`, { token: owner.token });
+    expect(ownerOnly.body.connectPolicy).toBe('owner-only');
+    expect(ownerOnly.body.allowedOrgs).toBeUndefined();
+    await page.setViewportSize(LAPTOP);
+  });
+
+  step(
+    'ends another org’s connection from the “Orgs connected” list, after confirming; the data API and both audit logs show it',
+    async () => {
+      const mine = ui.row(createdTable(), APP);
+      const end = mine.getByRole('button', { name: `End connection of ${partnerOrgName}` });
+      // Asking first: Cancel keeps the connection.
+      await end.click();
+      const confirm = ui.dialog(`End the connection of ${partnerOrgName} to ${APP}?`);
+      await confirm.getByText('stops reading the data of').waitFor();
+      // Only the owner may connect it now: the dialog says the partner cannot come back.
+      await confirm.getByText(`${partnerOrgName} cannot connect it again`).waitFor();
+      await ui.checkScreen('end-connection-dialog');
+      await confirm.getByRole('button', { name: 'Cancel' }).click();
+      await confirm.waitFor({ state: 'hidden' });
+      const readPartner = () => api.call('GET', `/v2/datasources?org=${partnerOrg}`, { key: app.key });
+      expectStatus(await readPartner(), 200);
+
+      await page.setViewportSize(PHONE);
+      await end.click();
+      await ui.checkFits('end-connection-dialog-phone');
+      await confirm.getByRole('button', { name: 'End connection' }).click();
+      await confirm.waitFor({ state: 'hidden' });
+      await end.waitFor({ state: 'detached' });
+      await mine.getByRole('cell', { name: new RegExp(ownerOrgName) }).waitFor();
+      await ui.checkFits('applications-ended-phone');
+      await ui.checkScreen('applications-ended-phone');
+      await page.setViewportSize(LAPTOP);
+
+      // The application reads the partner's data no more, within the 10 s bound.
+      await eventually(async () => (await readPartner()).status === 403, 10_000);
+      const partnerConnections = await api.call('GET', `/admin/orgs/${partnerOrg}/connections`, { token: partner.token });
+      expect(partnerConnections.body.connections).toEqual([]);
+      for (const [orgId, member] of [
+        [ownerOrg, owner],
+        [partnerOrg, partner],
+      ] as const) {
+        const events = (await api.call('GET', `/admin/orgs/${orgId}/audit-events`, { token: member.token })).body.events;
+        expect(events).toContainEqual(
+          expect.objectContaining({
+            action: 'connection.delete',
+            target: app.applicationId,
+            details: expect.objectContaining({ orgId: partnerOrg, endedBy: 'owner' }),
+          }),
+        );
+      }
     },
   );
 });

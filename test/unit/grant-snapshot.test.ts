@@ -1,6 +1,5 @@
-import { MAX_GRANT_SNAPSHOT_BYTES, grantSnapshotUpdates, grantsOf } from '../../functions/core/applications';
+import { MAX_GRANT_SNAPSHOT_BYTES, grantSnapshotOf, grantSnapshotUpdates, grantsOf } from '../../functions/core/applications';
 import type { Connection } from '../../functions/core/applications';
-import { ConflictError } from '../../functions/core/platform/errors';
 
 const connection = (index: number, datasourceIds?: string[]): Connection => ({
   orgId: `org_${String(index).padStart(24, '0')}`,
@@ -21,9 +20,17 @@ describe('grant snapshot bound', () => {
     expect(grantSnapshotUpdates(keys, grants)).toHaveLength(2);
   });
 
-  it('grants that would outgrow the lookup item are refused with 409 before anything is written', () => {
+  it('grants that would outgrow the lookup item are not refused: the keys carry none and are marked grantsPerOrg', () => {
     const guestList = Array.from({ length: 100 }, (_, index) => `ds_${String(index).padStart(24, '0')}`);
-    const grants = grantsOf(Array.from({ length: 40 }, (_, index) => connection(index, guestList)));
-    expect(() => grantSnapshotUpdates(keys, grants)).toThrow(ConflictError);
+    const grants = grantsOf(Array.from({ length: 100 }, (_, index) => connection(index, guestList)));
+    expect(JSON.stringify(grants).length).toBeGreaterThan(MAX_GRANT_SNAPSHOT_BYTES);
+    expect(grantSnapshotOf(grants)).toEqual({ grants: {}, grantsPerOrg: true });
+    const updates = grantSnapshotUpdates(keys, grants);
+    expect(updates).toHaveLength(2);
+    expect(JSON.stringify(updates).length).toBeLessThan(2_000);
+    // Back under the bound, the snapshot returns and the mark goes.
+    const fewer = grantsOf([connection(1, guestList)]);
+    expect(grantSnapshotOf(fewer)).toEqual({ grants: fewer });
+    expect(JSON.stringify(grantSnapshotUpdates(keys, fewer))).toContain('REMOVE #grantsPerOrg');
   });
 });

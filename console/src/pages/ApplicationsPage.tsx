@@ -7,19 +7,26 @@ import { announce, EmptyState, formatTime, LoadState, Table, useLoad } from '../
 import { CopyButton } from '../components/CopyButton';
 import { UsageChart, USAGE_DAYS } from '../components/UsageChart';
 import { ConnectApplicationDialog } from '../dialogs/ConnectApplicationDialog';
+import { ConnectPolicyDialog, connectPolicyText } from '../dialogs/ConnectPolicyDialog';
 import { CreateApplicationDialog } from '../dialogs/CreateApplicationDialog';
 import { DeleteApplicationDialog } from '../dialogs/DeleteApplicationDialog';
 import { DisconnectApplicationDialog } from '../dialogs/DisconnectApplicationDialog';
+import { EndConnectionDialog } from '../dialogs/EndConnectionDialog';
 import { RolesDialog, TextDialog } from '../dialogs/SimpleDialogs';
 import { navigate } from '../routing';
 
 type Pending =
   | { kind: 'rename'; application: Schemas['ApplicationSummary'] }
   | { kind: 'delete'; application: Schemas['ApplicationSummary'] }
+  | { kind: 'policy'; application: Schemas['ApplicationSummary'] }
+  | { kind: 'end'; application: Schemas['ApplicationSummary']; connection: { orgId: string; orgName: string } }
   | { kind: 'roles'; connection: Schemas['Connection'] }
   | { kind: 'disconnect'; connection: Schemas['Connection'] };
 
-/** Organization > Applications: the applications this org created, and those connected to it. */
+/**
+ * Organization > Applications: the applications this org created (who may connect each, the orgs
+ * connected, each connection endable, usage), and those connected to it (roles, usage here).
+ */
 export function ApplicationsPage(props: { org: OrgSummary; orgs: OrgSummary[] }) {
   const orgId = props.org.orgId;
   const path = { params: { path: { orgId } } };
@@ -73,6 +80,7 @@ export function ApplicationsPage(props: { org: OrgSummary; orgs: OrgSummary[] })
                 <th scope="col">Created</th>
                 <th scope="col">Keys</th>
                 <th scope="col">Orgs connected</th>
+                <th scope="col">Who may connect</th>
                 <th scope="col">Usage, last {USAGE_DAYS} days</th>
                 <th scope="col">Actions</th>
               </tr>
@@ -88,10 +96,26 @@ export function ApplicationsPage(props: { org: OrgSummary; orgs: OrgSummary[] })
                   <td data-label="Created">{formatTime(application.createdAt)}</td>
                   <td data-label="Keys">{application.keyCount}</td>
                   <td data-label="Orgs connected">
-                    {application.connections.length === 0
-                      ? 'none'
-                      : application.connections.map((connection) => connection.orgName).join(', ')}
+                    {application.connections.length === 0 ? (
+                      'none'
+                    ) : (
+                      <ul class="connected-orgs">
+                        {application.connections.map((connection) => (
+                          <li key={connection.orgId}>
+                            <span>{connection.orgName}</span>
+                            <button
+                              type="button"
+                              class="small"
+                              onClick={() => setPending({ kind: 'end', application, connection })}
+                            >
+                              End connection<span class="visually-hidden"> of {connection.orgName}</span>
+                            </button>
+                          </li>
+                        ))}
+                      </ul>
+                    )}
                   </td>
+                  <td data-label="Who may connect">{connectPolicyText(application)}</td>
                   <td data-label={`Usage, last ${USAGE_DAYS} days`}>
                     <UsageChart orgId={orgId} applicationId={application.applicationId} name={application.name} scope="created" />
                   </td>
@@ -104,6 +128,7 @@ export function ApplicationsPage(props: { org: OrgSummary; orgs: OrgSummary[] })
                           onSelect: () => navigate({ screen: 'keys', orgId, applicationId: application.applicationId }),
                         },
                         { label: 'Rename', onSelect: () => setPending({ kind: 'rename', application }) },
+                        { label: 'Who may connect', onSelect: () => setPending({ kind: 'policy', application }) },
                         { label: 'Delete', danger: true, onSelect: () => setPending({ kind: 'delete', application }) },
                       ]}
                     />
@@ -199,6 +224,18 @@ export function ApplicationsPage(props: { org: OrgSummary; orgs: OrgSummary[] })
           application={{ ...pending.application, connectionCount: pending.application.connections.length }}
           onClose={closePending}
           onDeleted={done}
+        />
+      )}
+      {pending?.kind === 'policy' && (
+        <ConnectPolicyDialog orgId={orgId} application={pending.application} onClose={closePending} onSaved={done} />
+      )}
+      {pending?.kind === 'end' && (
+        <EndConnectionDialog
+          orgId={orgId}
+          application={pending.application}
+          connection={pending.connection}
+          onClose={closePending}
+          onEnded={done}
         />
       )}
       {pending?.kind === 'roles' && (

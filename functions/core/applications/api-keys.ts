@@ -1,6 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { newId } from '../platform/ids';
-import { ConflictError } from '../platform/errors';
 import { deleteItem, getNow, putNewItem, updateItem, updateNow, type StoredItem, type TransactItem } from '../store/table';
 import type { Connection } from './connections';
 import type { Role } from '../orgs/roles';
@@ -151,7 +150,13 @@ export interface KeyLookup {
   expiresAt?: string;
   /** The key's IP allowlist, enforced by the authorizer; absent: any address. */
   allowedCidrs?: string[];
+  /** The application's grant in every org it is connected to; empty when `grantsPerOrg`. */
   grants: Grants;
+  /**
+   * True when the grants outgrew the snapshot (MAX_GRANT_SNAPSHOT_BYTES): each request's grant is
+   * then read from its org's connection (identity/access.ts, cached like the key).
+   */
+  grantsPerOrg?: true;
 }
 
 export const keyRecordKey = (applicationId: string, keyId: string) => ({
@@ -223,7 +228,8 @@ export function keyFromItem(item: Record<string, unknown>): ApiKey {
 }
 
 function keyLookupFromItem(item: Record<string, unknown>): KeyLookup {
-  const { applicationId, keyId, ownerOrgId, enabled, expiresAt, allowedCidrs, grants } = item as unknown as KeyLookup;
+  const { applicationId, keyId, ownerOrgId, enabled, expiresAt, allowedCidrs, grants, grantsPerOrg } =
+    item as unknown as KeyLookup;
   return {
     applicationId,
     keyId,
@@ -232,6 +238,7 @@ function keyLookupFromItem(item: Record<string, unknown>): KeyLookup {
     ...(expiresAt ? { expiresAt } : {}),
     ...(allowedCidrs?.length ? { allowedCidrs } : {}),
     grants: grants ?? {},
+    ...(grantsPerOrg ? { grantsPerOrg } : {}),
   };
 }
 
@@ -260,7 +267,7 @@ export function newKeyItems(
     enabled: true,
     ...(options.expiresAt ? { expiresAt: options.expiresAt } : {}),
     ...(options.allowedCidrs?.length ? { allowedCidrs: options.allowedCidrs } : {}),
-    grants: grantsOf(connections),
+    ...grantSnapshotOf(grantsOf(connections)),
   };
   const recordItem: StoredItem & ApiKey & { digest: string } = {
     ...keyRecordKey(application.applicationId, record.keyId),
@@ -275,22 +282,24 @@ export function newKeyItems(
 /**
  * The largest grant snapshot a key lookup may hold, as JSON. It keeps the lookup item far below
  * DynamoDB's 400 KB item limit, keeps the refresh of 20 keys' snapshots within a transaction's
- * 4 MB, and keeps a cache-miss GetItem small: about 1,500 connections without guest lists.
+ * 4 MB, and keeps a cache-miss GetItem small: about 1,500 connections without guest lists. An
+ * application whose grants outgrow it (a city's worth: 100 orgs with 100 guest datasources each)
+ * is not refused: its keys carry no snapshot, and each request reads the grant of its own org.
  */
 export const MAX_GRANT_SNAPSHOT_BYTES = 100_000;
 
-/** Refuses (409) a change that would make an application's grants outgrow one key lookup item. */
-function assertGrantsFit(grants: Grants): void {
-  if (Buffer.byteLength(JSON.stringify(grants)) > MAX_GRANT_SNAPSHOT_BYTES) {
-    throw new ConflictError(
-      `This application's connections would exceed what one key can carry (${MAX_GRANT_SNAPSHOT_BYTES} bytes of grants); ` +
-        'disconnect it from orgs it no longer needs, or shorten guest datasource lists.',
-    );
-  }
+/** What a key lookup holds of `grants`: all of them when they fit, else none and `grantsPerOrg`. */
+export function grantSnapshotOf(grants: Grants): Pick<KeyLookup, 'grants' | 'grantsPerOrg'> {
+  return Buffer.byteLength(JSON.stringify(grants)) <= MAX_GRANT_SNAPSHOT_BYTES ? { grants } : { grants: {}, grantsPerOrg: true };
 }
 
-/** Rewrites the grant snapshot on each of the given keys' lookups; 409 when the grants outgrow the item. */
+/**
+ * Rewrites the grant snapshot on each of the given keys' lookups: the grants when they fit,
+ * otherwise the `grantsPerOrg` mark, so no number of connections can make a change fail.
+ */
 export function grantSnapshotUpdates(keys: readonly { digest: string }[], grants: Grants): TransactItem[] {
-  assertGrantsFit(grants);
-  return keys.map((key) => updateItem(keyLookupKey(key.digest), { set: { grants } }));
+  const snapshot = grantSnapshotOf(grants);
+  return keys.map((key) =>
+    updateItem(keyLookupKey(key.digest), { set: { grants: snapshot.grants, grantsPerOrg: snapshot.grantsPerOrg ?? null } }),
+  );
 }

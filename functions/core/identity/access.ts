@@ -5,6 +5,7 @@ import type { Actor } from '../orgs/audit';
 import type { ApplicationPrincipal, PersonPrincipal } from './principal';
 import type { Grant } from '../applications';
 import { getConnection } from '../applications';
+import { getKeyCacheTtlSeconds } from '../platform/config';
 
 /**
  * Role checks for both kinds of caller. `defineRoute` calls them with what each route row
@@ -42,20 +43,60 @@ export async function requireOrgPermission(person: PersonPrincipal, orgId: strin
   return membership;
 }
 
+/** The grant a connection gives, or undefined when there is none. */
+async function readGrant(applicationId: string, orgId: string): Promise<Grant | undefined> {
+  const connection = await getConnection(applicationId, orgId);
+  return (
+    connection && {
+      roles: connection.roles,
+      ...(connection.datasourceIds ? { datasourceIds: connection.datasourceIds } : {}),
+    }
+  );
+}
+
+interface CachedGrant {
+  grant: Grant | undefined;
+  fetchedAt: number;
+}
+
+const MAX_CACHED_GRANTS = 10_000;
+const grantCache = new Map<string, CachedGrant>();
+
+/**
+ * The grant of an application whose grants outgrew its keys' snapshot, read from the org's
+ * connection and cached per application and org as the key itself is (KEY_CACHE_TTL_SECONDS,
+ * misses too): a change reaches the data API within the same bound as a snapshot's.
+ */
+async function cachedGrant(applicationId: string, orgId: string, now: number): Promise<Grant | undefined> {
+  const cacheKey = `${applicationId}|${orgId}`;
+  const entry = grantCache.get(cacheKey);
+  if (entry && now - entry.fetchedAt < getKeyCacheTtlSeconds() * 1000) return entry.grant;
+  const grant = await readGrant(applicationId, orgId);
+  grantCache.delete(cacheKey);
+  if (grantCache.size >= MAX_CACHED_GRANTS) grantCache.delete(grantCache.keys().next().value!);
+  grantCache.set(cacheKey, { grant, fetchedAt: now });
+  return grant;
+}
+
 /**
  * The application's grant in `orgId`, if it allows `permission`; 403 when not connected or not
  * allowed. The authorizer's grant snapshot may be a few seconds old: before refusing, the
  * connection itself is read, so a connection made a moment ago works at once. Revocations
- * still follow the snapshot's bound (10 s), as the contract allows.
+ * still follow the snapshot's bound (10 s), as the contract allows. An application whose
+ * grants outgrew the snapshot (`grantsPerOrg`) has the request's org's grant read instead,
+ * cached per org for as long as a key.
  */
-export async function requireGrant(application: ApplicationPrincipal, orgId: string, permission: Permission): Promise<Grant> {
-  let grant: Grant | undefined = application.grants[orgId];
-  if (!grant || !allows(grant.roles, permission)) {
-    const connection = await getConnection(application.applicationId, orgId);
-    grant = connection && {
-      roles: connection.roles,
-      ...(connection.datasourceIds ? { datasourceIds: connection.datasourceIds } : {}),
-    };
+export async function requireGrant(
+  application: ApplicationPrincipal,
+  orgId: string,
+  permission: Permission,
+  now = Date.now(),
+): Promise<Grant> {
+  let grant: Grant | undefined = application.grantsPerOrg
+    ? await cachedGrant(application.applicationId, orgId, now)
+    : application.grants[orgId];
+  if (!application.grantsPerOrg && (!grant || !allows(grant.roles, permission))) {
+    grant = await readGrant(application.applicationId, orgId);
   }
   if (!grant) throw new ForbiddenError('This application is not connected to that org.');
   if (!allows(grant.roles, permission)) throw new ForbiddenError("This application's roles in that org do not allow this.");

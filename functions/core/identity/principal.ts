@@ -18,6 +18,8 @@ export interface ApplicationPrincipal {
   keyId: string;
   ownerOrgId: string;
   grants: Grants;
+  /** The grants outgrew the key's snapshot: `grants` is empty and each org's grant is read (identity/access.ts). */
+  grantsPerOrg?: boolean;
 }
 
 export type Principal = PersonPrincipal | ApplicationPrincipal;
@@ -39,6 +41,7 @@ export function toAuthorizerContext(principal: Principal): AuthorizerContext {
     keyId: principal.keyId,
     ownerOrgId: principal.ownerOrgId,
     grants: JSON.stringify(principal.grants),
+    ...(principal.grantsPerOrg ? { grantsPerOrg: 'true' } : {}),
   };
 }
 
@@ -60,6 +63,7 @@ export function fromAuthorizerContext(context: Record<string, unknown> | null | 
       keyId: String(context.keyId),
       ownerOrgId: String(context.ownerOrgId),
       grants: JSON.parse(context.grants) as Grants,
+      ...(context.grantsPerOrg === 'true' || context.grantsPerOrg === true ? { grantsPerOrg: true } : {}),
     };
   }
   return undefined;

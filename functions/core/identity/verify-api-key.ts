@@ -5,7 +5,9 @@ import type { ApplicationPrincipal } from './principal';
 
 /**
  * API key verification, the product's hot path. A cache miss costs exactly one GetItem (the key
- * lookup item holds the application's grants in every org); a hit costs no I/O. Entries live
+ * lookup item holds the application's grants in every org, or, for an application whose grants
+ * outgrew it, the `grantsPerOrg` mark: identity/access.ts then reads the request's org's grant);
+ * a hit costs no I/O. Entries live
  * `KEY_CACHE_TTL_SECONDS` (default 5), which together with API Gateway's own authorizer cache
  * keeps revocation within the contract's 10 seconds (docs/architecture.md).
  *
@@ -105,6 +107,7 @@ export async function verifyApiKey(
     keyId: lookup.keyId,
     ownerOrgId: lookup.ownerOrgId,
     grants: lookup.grants,
+    ...(lookup.grantsPerOrg ? { grantsPerOrg: true } : {}),
     ...(lookup.allowedCidrs ? { allowedCidrs: lookup.allowedCidrs } : {}),
   };
 }
