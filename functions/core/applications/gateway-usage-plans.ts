@@ -2,6 +2,7 @@ import type { APIGatewayClient } from '@aws-sdk/client-api-gateway';
 import type { ApplicationLimits } from './applications';
 import { usageKeyValue } from './usage-key';
 import { getGatewayTarget } from '../platform/config';
+import { sdkTimeouts } from '../platform/sdk-timeouts';
 
 /**
  * API Gateway's side of an application's limits: one gateway API key and one usage plan per
@@ -37,7 +38,10 @@ async function send<T = unknown>(command: (sdk: Sdk) => { input: unknown }): Pro
 }
 
 function gateway(): Promise<{ sdk: Sdk; client: APIGatewayClient }> {
-  return (loaded ??= import('@aws-sdk/client-api-gateway').then((sdk) => ({ sdk, client: new sdk.APIGatewayClient({}) })));
+  return (loaded ??= import('@aws-sdk/client-api-gateway').then((sdk) => ({
+    sdk,
+    client: new sdk.APIGatewayClient(sdkTimeouts('apiGateway')),
+  })));
 }
 
 async function findApiKeyId(applicationId: string): Promise<string | undefined> {

@@ -5,6 +5,7 @@ import {
   DEFAULT_REPORT_ROWS_PER_FILE,
   DEFAULT_APPLICATION_LIMITS,
   DEFAULT_INGEST_DEADLINE_MS,
+  DEFAULT_FUNCTION_TIMEOUT_SECONDS,
 } from './limits';
 
 /**
@@ -227,6 +228,15 @@ export function getGatewayTarget(): { restApiId: string; stage: string } | undef
   const restApiId = process.env.GATEWAY_REST_API_ID;
   const stage = process.env.GATEWAY_STAGE;
   return restApiId && stage ? { restApiId, stage } : undefined;
+}
+
+/**
+ * The time a function has, seconds: the stack's 10 s, unless the local router stretches it
+ * (`LOCAL_FUNCTION_TIMEOUT_SECONDS`, 70 under `npm start`, whose DynamoDB Local on a busy machine is
+ * far slower than DynamoDB). The SDK clients' waits are sized to it (sdk-timeouts.ts). Unset in AWS.
+ */
+export function getFunctionTimeoutSeconds(): number {
+  return Math.max(DEFAULT_FUNCTION_TIMEOUT_SECONDS, numberOr('LOCAL_FUNCTION_TIMEOUT_SECONDS', DEFAULT_FUNCTION_TIMEOUT_SECONDS));
 }
 
 /** Where Lambda unpacked the function's bundle (`LAMBDA_TASK_ROOT`); undefined outside Lambda. */

@@ -1,5 +1,6 @@
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { getReportQueueUrl } from '../platform/config';
+import { sdkTimeouts } from '../platform/sdk-timeouts';
 import type { FilePlan, PartPlan } from './report-query';
 
 /**
@@ -27,7 +28,7 @@ const SQS_BATCH = 10;
 
 export async function sendReportMessages(messages: readonly ReportMessage[]): Promise<void> {
   if (localEngine) return localEngine(messages);
-  sqs ??= new SQSClient({});
+  sqs ??= new SQSClient(sdkTimeouts('sqs'));
   for (let start = 0; start < messages.length; start += SQS_BATCH) {
     const batch = messages.slice(start, start + SQS_BATCH);
     const answer = await sqs.send(

@@ -1,5 +1,6 @@
 import { GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client, type PutObjectCommandInput } from '@aws-sdk/client-s3';
 import { getDataBucket } from '../platform/config';
+import { sdkTimeouts } from '../platform/sdk-timeouts';
 import { localS3, s3Region } from './s3-location';
 
 /**
@@ -15,6 +16,7 @@ function s3(): S3Client {
   if (client) return client;
   const local = localS3();
   client = new S3Client({
+    ...sdkTimeouts('s3'),
     region: s3Region(),
     ...(local ? { endpoint: local.endpoint, forcePathStyle: true, credentials: local.credentials } : {}),
     // Checksums only where S3 requires them: the local server does not speak the chunked

@@ -19,6 +19,7 @@ import { BadRequestError, ServiceUnavailableError } from '../platform/errors';
 import { GSI1 } from './table-schema';
 import { translateDynamoError } from './table-errors';
 import { MAX_UNPAGED_ITEMS } from '../platform/limits';
+import { sdkTimeouts } from '../platform/sdk-timeouts';
 
 /**
  * THE table's vocabulary: the only module that talks to DynamoDB. Entity modules (orgs, people,
@@ -45,16 +46,18 @@ let client: DynamoDBDocumentClient | undefined;
 export function documentClient(): DynamoDBDocumentClient {
   if (client) return client;
   const endpoint = getDynamoDbEndpoint();
-  const base = new DynamoDBClient(
-    endpoint
+  const base = new DynamoDBClient({
+    // A hung table is answered 503 within the function's time, not waited on (sdk-timeouts.ts).
+    ...sdkTimeouts('dynamodb'),
+    ...(endpoint
       ? {
           endpoint,
           region: getAwsRegion() ?? 'local',
           // DynamoDB Local accepts any credentials; these keep the SDK from searching for real ones.
           credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
         }
-      : {},
-  );
+      : {}),
+  });
   client = DynamoDBDocumentClient.from(base, { marshallOptions: { removeUndefinedValues: true } });
   return client;
 }

@@ -1,5 +1,6 @@
 import type { CloudWatchClient, MetricDataQuery } from '@aws-sdk/client-cloudwatch';
 import { METRICS_NAMESPACE, METRICS_SERVICE } from '../observability/metric-names';
+import { sdkTimeouts } from '../platform/sdk-timeouts';
 import { utcDate, type DayCounts } from './usage-days';
 import { USAGE_DIMENSION, USAGE_METRIC } from './usage-metric-names';
 
@@ -27,7 +28,7 @@ let loaded: Promise<{ sdk: Sdk; client: CloudWatchClient }> | undefined;
 function cloudWatch(): Promise<{ sdk: Sdk; client: CloudWatchClient }> {
   return (loaded ??= import('@aws-sdk/client-cloudwatch').then((sdk) => ({
     sdk,
-    client: new sdk.CloudWatchClient({ maxAttempts: 3, requestHandler: { connectionTimeout: 1000, requestTimeout: 3000 } }),
+    client: new sdk.CloudWatchClient(sdkTimeouts('cloudWatch')),
   })));
 }
 
