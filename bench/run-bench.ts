@@ -64,6 +64,10 @@ export async function runBench(
     process.env.TABLE_NAME = tableName;
     process.env.AWS_REGION ??= 'local';
     process.env.DATAGATE_LOG = 'silent';
+    // Usage counters are flushed in the background, a write per application and day now and then,
+    // never per request: an hour apart here, so that no flush lands inside a request being counted
+    // or timed (the integration suite flushes every second).
+    process.env.USAGE_FLUSH_SECONDS = '3600';
     const { loadCases } = await import('./cases');
     const { installRequestCounter } = await import('./request-counter');
     installRequestCounter();

@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { ensureConsoleBuilt } from '../../lib/local/console-build';
 import { startBrowser, type TestBrowser } from '../support/browser';
-import { consolePage } from '../support/console-page';
+import { consolePage, storySteps } from '../support/console-page';
 import { useTestApi } from '../support/local-api';
 import { connect, createApplication, createOrg, eventually, expectStatus, signIn, type Member } from '../support/scenario';
 
@@ -17,7 +17,10 @@ import { connect, createApplication, createOrg, eventually, expectStatus, signIn
 const api = useTestApi();
 let browser: TestBrowser;
 let page: Page;
-let ui: ReturnType<typeof consolePage>;
+const ui = consolePage(
+  () => page,
+  () => api.url,
+);
 
 const suffix = Math.random().toString(36).slice(2, 6);
 const ownerOrgName = `Harbour ${suffix}`;
@@ -75,28 +78,14 @@ beforeAll(async () => {
   browser = await startBrowser();
   page = browser.context.pages()[0] ?? (await browser.context.newPage());
   page.setDefaultTimeout(15000);
-  ui = consolePage(page, () => api.url);
 }, 180000);
 
 afterAll(async () => {
   await browser?.close();
 });
 
-let brokenAt: string | undefined;
-
-/** One step of the story; once one fails, the later ones fail at once, saying where it broke. */
-function step(name: string, run: () => Promise<void>): void {
-  it(name, async () => {
-    if (brokenAt) throw new Error(`Not run: the story broke at "${brokenAt}".`);
-    try {
-      await run();
-    } catch (error) {
-      brokenAt = name;
-      await page.screenshot({ path: 'test-output/console/application-owner-failure.png', fullPage: true }).catch(() => undefined);
-      throw error;
-    }
-  });
-}
+/** The steps build on each other: once one fails, the later ones fail at once (console-page.ts). */
+const step = storySteps(() => page, 'application-owner-failure');
 
 /** The Applications screen of the signed-in person's first org, loaded. */
 async function applicationsScreen(): Promise<void> {
@@ -109,6 +98,7 @@ const connectedTable = () => page.getByRole('table', { name: 'Applications conne
 
 describe('an application’s owner, in the console', () => {
   step('sees its application’s requests and throttled requests per day as a chart, the numbers as a table', async () => {
+    await page.goto(`${api.url}/`);
     await ui.signIn(owner.email);
     await applicationsScreen();
     const title = `Requests of ${APP} per day, last 30 days (UTC)`;

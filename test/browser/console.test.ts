@@ -1,10 +1,11 @@
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Locator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { ensureConsoleBuilt } from '../../lib/local/console-build';
 import { useTestApi, uniqueEmail } from '../support/local-api';
 import { connect, createApplication, expectStatus } from '../support/scenario';
-import { SCREENSHOT_DIR, seriousViolations, startBrowser, type TestBrowser } from '../support/browser';
+import { SCREENSHOT_DIR, startBrowser, type TestBrowser } from '../support/browser';
+import { consolePage, storySteps } from '../support/console-page';
 
 /**
  * The seed's story, told through the admin console in a real browser (Debian's Chromium): two
@@ -38,40 +39,10 @@ afterAll(async () => {
   await browser?.close();
 });
 
-/** axe-core finds nothing serious or critical, and the screen is photographed. */
-async function checkScreen(name: string): Promise<void> {
-  expect(await seriousViolations(page)).toEqual([]);
-  await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
-}
-
-const button = (name: string | RegExp) => page.getByRole('button', { name, exact: typeof name === 'string' });
-const dialog = (name: string | RegExp) => page.getByRole('dialog', { name });
-const row = (table: Locator, name: string | RegExp) =>
-  table.getByRole('row').filter({ has: page.getByRole('rowheader', { name }) });
-
-async function signIn(email: string): Promise<void> {
-  await button('Sign in').click();
-  await page.getByRole('heading', { name: 'Sign in to Datagate' }).waitFor();
-  await page.getByLabel('Email').fill(email);
-  await button('Sign in').click();
-  await page.getByRole('button', { name: 'Sign out' }).waitFor();
-  await page.getByText(email.toLowerCase(), { exact: true }).first().waitFor();
-}
-
-/** Signs out; the issuer is asked to send the browser back by OIDC's name and by Cognito's. */
-async function signOut(): Promise<void> {
-  const logout = page.waitForRequest((request) => new URL(request.url()).pathname === '/local/logout');
-  await button('Sign out').click();
-  const params = new URL((await logout).url()).searchParams;
-  expect(params.get('post_logout_redirect_uri')).toBe(`${api.url}/`);
-  expect(params.get('logout_uri')).toBe(`${api.url}/`);
-  await button('Sign in').waitFor();
-}
-
-async function openMenuItem(menuLabel: string | RegExp, item: string): Promise<void> {
-  await page.getByRole('button', { name: menuLabel }).click();
-  await page.getByRole('menuitem', { name: item }).click();
-}
+const { button, dialog, row, checkScreen, checkFits, signIn, signOut, openMenuItem } = consolePage(
+  () => page,
+  () => api.url,
+);
 
 async function clipboard(): Promise<string> {
   return page.evaluate<string>('navigator.clipboard.readText()');
@@ -90,25 +61,8 @@ async function addDatasource(name: string): Promise<void> {
   await page.getByRole('rowheader', { name }).waitFor();
 }
 
-let brokenAt: string | undefined;
-
-/**
- * One step of the story. The steps build on each other: once one fails, the later ones fail at
- * once (saying where the story broke, with a screenshot of that moment) instead of each waiting
- * out its timeouts.
- */
-function step(name: string, run: () => Promise<void>): void {
-  it(name, async () => {
-    if (brokenAt) throw new Error(`Not run: the story broke at "${brokenAt}".`);
-    try {
-      await run();
-    } catch (error) {
-      brokenAt = name;
-      await page.screenshot({ path: join(SCREENSHOT_DIR, 'failure.png'), fullPage: true }).catch(() => undefined);
-      throw error;
-    }
-  });
-}
+/** The steps build on each other: once one fails, the later ones fail at once (console-page.ts). */
+const step = storySteps(() => page, 'failure');
 
 describe('the admin console, in a browser', () => {
   step('shows the sign-in screen, then the local issuer’s sign-in page, both accessible', async () => {
@@ -440,14 +394,6 @@ describe('the admin console, in a browser', () => {
       { link: 'Audit log', heading: 'Audit log', shot: 'audit-log-phone' },
       { link: 'Organizations', heading: 'Organizations', shot: 'organizations-phone' },
     ];
-    /** The page is no wider than the screen: nothing to scroll sideways to. */
-    const checkFits = async (name: string) => {
-      const [scrollWidth, clientWidth] = await page.evaluate<number[]>(
-        '[document.documentElement.scrollWidth, document.documentElement.clientWidth]',
-      );
-      // The screen's name and widths are in the failure message.
-      expect({ screen: name, scrollWidth, clientWidth, fits: scrollWidth! <= clientWidth! }).toMatchObject({ fits: true });
-    };
     const checkActionsOnScreen = async (name: RegExp) => {
       const buttons = page.getByRole('button', { name });
       expect(await buttons.count()).toBeGreaterThan(0);
