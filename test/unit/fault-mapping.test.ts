@@ -113,18 +113,29 @@ describe('the table invariants the fault tests check', () => {
     ]);
   });
 
-  const report = { PK: 'REPORT#r', SK: 'REPORT', reportId: 'r', orgId: 'o', createdAt: '2026-01-01T10:00:00.000Z', partsDone: 1 };
+  const report = {
+    PK: 'REPORT#r',
+    SK: 'REPORT',
+    reportId: 'r',
+    orgId: 'o',
+    applicationId: 'a',
+    createdAt: '2026-01-01T10:00:00.000Z',
+    partsDone: 1,
+  };
   const part = { PK: 'REPORT#r', SK: 'PART#000000' };
   const quota = { PK: 'REPORTQUOTA#o', SK: '2026-01-01', count: 1 };
+  // The application's share of the org's day, beside it.
+  const share = { PK: 'REPORTQUOTA#o', SK: '2026-01-01#a', count: 1 };
 
-  it('hold when each day’s report quota counts its reports and each report counts its parts', () => {
-    expect(brokenInvariants([report, part, quota])).toEqual([]);
+  it('hold when each day’s report quota and each application’s share count its reports, and each report counts its parts', () => {
+    expect(brokenInvariants([report, part, quota, share])).toEqual([]);
   });
 
-  it('report a report without its quota count, a count without its report, and a part counted twice', () => {
-    expect(brokenInvariants([report, part])).toEqual([expect.stringContaining('counts 0 but 1 reports')]);
-    expect(brokenInvariants([quota])).toEqual([expect.stringContaining('counts 1 but 0 reports')]);
-    expect(brokenInvariants([{ ...report, partsDone: 2 }, part, quota])).toEqual([
+  it('report a report without its quota count or share, a count without its report, and a part counted twice', () => {
+    expect(brokenInvariants([report, part, share])).toEqual([expect.stringContaining('counts 0 but 1 reports')]);
+    expect(brokenInvariants([report, part, quota])).toEqual([expect.stringContaining('2026-01-01#a counts 0 but 1 reports')]);
+    expect(brokenInvariants([quota, share])).toHaveLength(2);
+    expect(brokenInvariants([{ ...report, partsDone: 2 }, part, quota, share])).toEqual([
       expect.stringContaining('partsDone 2 but 1 PART#'),
     ]);
   });
