@@ -58,6 +58,7 @@ export const TARGETS: Record<string, Target> = {
   'query.othersVsAlone': atMost(1.2),
   'ingest.batch500VsFloor': atMost(1.5),
   'ingest.concurrent10VsOne': atMost(2),
+  'ingest.concurrent10VsSeparate': atMost(1.5),
   'ingest.spreadBatchVsFloor': atMost(1.5),
   'query.hourItemsRead': atMost(100),
   'query.dayItemsRead': atMost(300),
@@ -72,7 +73,8 @@ export const TARGETS: Record<string, Target> = {
   'e2e.rps': report,
   'soak.errors': exactly(0),
   'soak.lostMeasurements': exactly(0),
-  'soak.rssGrowthMB': atMost(50),
+  'soak.heapGrowthMB': atMost(50),
+  'soak.rssGrowthMB': report,
   'soak.p99Millis': report,
   'archive.bytesPerValue': atMost(6),
   'report.rowsPerSecond': report,
@@ -127,7 +129,7 @@ export async function loadCases(): Promise<BenchCase[]> {
     },
     {
       name: 'ingest',
-      keys: ['ingest.batch500VsFloor', 'ingest.concurrent10VsOne', 'ingest.spreadBatchVsFloor'],
+      keys: ['ingest.batch500VsFloor', 'ingest.concurrent10VsOne', 'ingest.concurrent10VsSeparate', 'ingest.spreadBatchVsFloor'],
       run: ingestCases,
     },
     { name: 'rollups', keys: ['query.hourItemsRead', 'query.dayItemsRead', 'ingest.rollupWriteOverhead'], run: rollupCases },
@@ -144,7 +146,11 @@ export async function loadCases(): Promise<BenchCase[]> {
       run: bundleCases,
     },
     { name: 'console', keys: ['console.bundleGzipBytes'], run: consoleCases },
-    { name: 'soak', keys: ['soak.errors', 'soak.lostMeasurements', 'soak.rssGrowthMB', 'soak.p99Millis'], run: soakCases },
+    {
+      name: 'soak',
+      keys: ['soak.errors', 'soak.lostMeasurements', 'soak.heapGrowthMB', 'soak.rssGrowthMB', 'soak.p99Millis'],
+      run: soakCases,
+    },
     { name: 'report', keys: ['archive.bytesPerValue', 'report.rowsPerSecond'], run: reportCases },
   ];
 }

@@ -33,6 +33,8 @@ interface Scene {
   /** A third, for simultaneous ingests, and a fourth for backlogs spread over days. */
   busyDatasourceId: string;
   spreadDatasourceId: string;
+  /** Ten more, one for each of ten simultaneous ingests that share nothing. */
+  quietDatasourceIds: string[];
 }
 
 /** An org with two datasources and an application connected to it as technician, through the admin API. */
@@ -44,6 +46,9 @@ async function scene(): Promise<Scene> {
   const freshDatasourceId = await createDatasource(api, orgId, admin, 'Fresh site');
   const busyDatasourceId = await createDatasource(api, orgId, admin, 'Busy site');
   const spreadDatasourceId = await createDatasource(api, orgId, admin, 'Backlog site');
+  const quietDatasourceIds: string[] = [];
+  for (let index = 0; index < 10; index++)
+    quietDatasourceIds.push(await createDatasource(api, orgId, admin, `Quiet site ${index}`));
   const application = await createApplication(api, orgId, admin, 'Bench gateway');
   await connect(api, orgId, admin, application.applicationId, ['technician']);
   return {
@@ -54,6 +59,7 @@ async function scene(): Promise<Scene> {
     freshDatasourceId,
     busyDatasourceId,
     spreadDatasourceId,
+    quietDatasourceIds,
   };
 }
 
@@ -170,7 +176,8 @@ async function spreadFloor(items: readonly Record<string, unknown>[], keys: read
 
 export async function ingestCases(settings: BenchSettings): Promise<Figures> {
   progress('ingest: scene', 0, 1);
-  const { api, path, key, datasourceId, freshDatasourceId, busyDatasourceId, spreadDatasourceId } = await scene();
+  const { api, path, key, datasourceId, freshDatasourceId, busyDatasourceId, spreadDatasourceId, quietDatasourceIds } =
+    await scene();
   progress('ingest: scene', 1, 1);
   const measurements = batchOf500(Date.now());
   const ingest = async (to = path) => {
@@ -207,8 +214,8 @@ export async function ingestCases(settings: BenchSettings): Promise<Figures> {
   // last day) against one alone: the wall time until all are accepted.
   const busyPath = path.replace(datasourceId, busyDatasourceId);
   let round = 0;
-  const sendBusy = async (sender: number) => {
-    const answer = await api.call('POST', busyPath, {
+  const sendBusy = async (sender: number, to = busyPath) => {
+    const answer = await api.call('POST', to, {
       key,
       body: { measurements: batchOf30(Date.now(), 5 + sender * 35, round) },
     });
@@ -220,6 +227,15 @@ export async function ingestCases(settings: BenchSettings): Promise<Figures> {
     concurrentSamples,
     () => timeMillis(() => Promise.all(Array.from({ length: 10 }, (_, sender) => sendBusy(sender))).then(() => round++)),
     () => timeMillis(() => sendBusy(10).then(() => round++)),
+  );
+  // The same ten at once, each to a datasource of its own (no lease, no aggregate shared): the wall
+  // time of ten ingests on this machine's cores when none can wait on another.
+  const quietPaths = quietDatasourceIds.map((id) => path.replace(datasourceId, id));
+  const separate = await compareInterleaved(
+    'ingest.concurrent10VsSeparate',
+    concurrentSamples,
+    () => timeMillis(() => Promise.all(Array.from({ length: 10 }, (_, sender) => sendBusy(sender))).then(() => round++)),
+    () => timeMillis(() => Promise.all(quietPaths.map((to, sender) => sendBusy(sender, to))).then(() => round++)),
   );
 
   // A 10-day backlog of 500 minutes: about 240 hours and 11 days touched.
@@ -248,6 +264,8 @@ export async function ingestCases(settings: BenchSettings): Promise<Figures> {
     'ingest.concurrent10VsOne': concurrent.ratio,
     'ingest.concurrent10Millis': concurrent.a,
     'ingest.oneOf30Millis': concurrent.b,
+    'ingest.concurrent10VsSeparate': separate.ratio,
+    'ingest.concurrent10SeparateMillis': separate.b,
     'ingest.spreadBatchVsFloor': spread.ratio,
     'ingest.spreadBatchMillis': spread.a,
     'ingest.spreadFloorMillis': spread.b,
