@@ -152,13 +152,20 @@ function fromItem(item: Record<string, unknown>): PeriodTotals {
  * One datasource's aggregates of `kind` with `from <= start <= to` (epoch ms), oldest first:
  * one Query (48 + 23 hours, or 10 days, are a few dozen small items).
  */
-export async function readRollups(datasourceId: string, kind: PeriodKind, from: number, to: number): Promise<PeriodTotals[]> {
+export async function readRollups(
+  datasourceId: string,
+  kind: PeriodKind,
+  from: number,
+  to: number,
+  { consistent = false } = {},
+): Promise<PeriodTotals[]> {
   // An empty window (a `startTime` past the last period): DynamoDB refuses a BETWEEN with its
   // bounds reversed (a ValidationException, a 500 the fuzz tests found), and there is nothing to read.
   if (from > to) return [];
   const items = await queryAll({
     partition: partition(datasourceId),
     between: [rollupKey(datasourceId, kind, from).SK, rollupKey(datasourceId, kind, to).SK],
+    consistent,
   });
   return items.map(fromItem);
 }

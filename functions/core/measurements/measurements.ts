@@ -1,9 +1,10 @@
 import { GSI1, batchGetAll, batchPutEach, eachInParallel, queryAll, type StoredItem } from '../store/table';
-import { addRollupDeltas, ingestInTurn, setRollupTotals } from './measurement-rollups';
+import { addRollupDeltas, ingestInTurn, readRollups, setRollupTotals } from './measurement-rollups';
 import { PERIOD_MS, periodsOf, rollupDeltas, type Period } from '../air-quality/rollup-deltas';
 import { RETENTION_MS, type Measurement } from './measurement-windows';
 import { registerOrgForArchive } from './archive-state';
 import type { StoredReading } from '../air-quality/readings';
+import type { PeriodTotals, Totals } from '../air-quality/derived-metrics';
 import { ServiceUnavailableError } from '../platform/errors';
 import { INGEST_RETRY_AFTER_SECONDS } from '../platform/limits';
 import { getIngestDeadlineMs } from '../platform/config';
@@ -55,7 +56,7 @@ function fromItem(item: Record<string, unknown>): StoredMeasurement {
   };
 }
 
-/** Periods recounted at once (a Query of up to 1,440 minutes and a PutItem each). */
+/** Periods recounted at once (a Query of up to 60 minutes, or of 24 hours, and a PutItem each). */
 const RECOUNTS_IN_FLIGHT = 4;
 /** BatchWriteItem calls in flight at once while ingesting. */
 const WRITE_CONCURRENCY = 4;
@@ -158,15 +159,47 @@ async function writeMeasurements(orgId: string, measurements: readonly Measureme
  * `withIngestLease`). One Query per period (an hour is 60 minutes, a day 1,440), only after a failure.
  */
 async function recountRollups(orgId: string, datasourceId: string, periods: readonly Period[]): Promise<void> {
-  await eachInParallel(periods, RECOUNTS_IN_FLIGHT, async (period) => {
-    const from = new Date(period.start).toISOString();
-    const to = new Date(period.start + PERIOD_MS[period.kind] - 1).toISOString();
-    const minutes = await readMeasurements(datasourceId, from, to, Infinity, { consistent: true });
-    const counted = rollupDeltas(minutes.map(({ time, metrics }) => ({ written: { time, metrics } }))).find(
-      ({ kind, start }) => kind === period.kind && start === period.start,
-    );
-    await setRollupTotals(orgId, datasourceId, period, counted?.deltas ?? {});
-  });
+  // Hours from their minutes first (60 at most each), then each day as the sum of its 24 hours
+  // rather than of its 1,440 minutes: the hours of a day that may be short are pending with it
+  // (an ingest puts the hour and the day of every minute it writes in `pending`), so they are in
+  // `periods` and exact by then, and the others were exact already.
+  await eachInParallel(
+    periods.filter((period) => period.kind === 'hour'),
+    RECOUNTS_IN_FLIGHT,
+    async (period) => {
+      const from = new Date(period.start).toISOString();
+      const to = new Date(period.start + PERIOD_MS.hour - 1).toISOString();
+      const minutes = await readMeasurements(datasourceId, from, to, Infinity, { consistent: true });
+      const counted = rollupDeltas(minutes.map(({ time, metrics }) => ({ written: { time, metrics } }))).find(
+        ({ kind, start }) => kind === 'hour' && start === period.start,
+      );
+      await setRollupTotals(orgId, datasourceId, period, counted?.deltas ?? {});
+    },
+  );
+  await eachInParallel(
+    periods.filter((period) => period.kind === 'day'),
+    RECOUNTS_IN_FLIGHT,
+    async (period) => {
+      const hours = await readRollups(datasourceId, 'hour', period.start, period.start + PERIOD_MS.day - PERIOD_MS.hour, {
+        consistent: true,
+      });
+      await setRollupTotals(orgId, datasourceId, period, sumOfTotals(hours));
+    },
+  );
+}
+
+/** Per metric, the sum of periods' totals (a day's from its hours). */
+function sumOfTotals(periods: readonly PeriodTotals[]): Record<string, Totals> {
+  const sums: Record<string, Totals> = {};
+  for (const { totals } of periods) {
+    for (const [base, { sum, count, nulls }] of Object.entries(totals)) {
+      const total = (sums[base] ??= { sum: 0, count: 0 });
+      total.sum += sum;
+      total.count += count;
+      if (nulls) total.nulls = (total.nulls ?? 0) + nulls;
+    }
+  }
+  return sums;
 }
 
 /**
