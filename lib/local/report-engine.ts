@@ -19,7 +19,11 @@ export interface LocalReportEngine {
    */
   pause(): void;
   resume(): void;
-  stop(): void;
+  /**
+   * Takes no more messages and drops the queued ones (a stopped worker's queue is not this
+   * process's to keep), then resolves when the tasks in flight have ended (at most 10 s).
+   */
+  stop(): Promise<void>;
 }
 
 export function startLocalReportEngine(
@@ -49,7 +53,10 @@ export function startLocalReportEngine(
       running += 1;
       void runReportMessage(message, { attempt, maxAttempts, checkpoint })
         .catch((error: unknown) => {
-          if (attempt >= maxAttempts || stopped) {
+          // Stopping ends the process's part: the task is not failed for good, it is abandoned (in
+          // AWS, a message whose worker stopped is delivered again).
+          if (stopped) return;
+          if (attempt >= maxAttempts) {
             console.error(
               JSON.stringify({
                 level: 'error',
@@ -99,9 +106,11 @@ export function startLocalReportEngine(
       paused = false;
       pump();
     },
-    stop: () => {
+    stop: async () => {
       stopped = true;
       queue.length = 0;
+      const deadline = Date.now() + 10_000;
+      while (running > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
       useLocalReportEngine(undefined);
     },
   };

@@ -125,8 +125,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       },
       stop: async () => {
         clearInterval(archiveTimer);
-        reports?.stop();
         await server.close();
+        // The report tasks in flight end while the table and the bucket are still there.
+        await reports?.stop();
         // What was counted since the last flush, while the table is still there.
         await usage?.stop();
         await s3?.stop();
@@ -135,7 +136,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     };
   } catch (error) {
     clearInterval(archiveTimer);
-    reports?.stop();
+    await reports?.stop();
     await usage?.stop().catch(() => undefined);
     await s3?.stop();
     await dynamo?.stop();
