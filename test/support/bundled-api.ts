@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { startLocalRuntime } from '../../lib/local/runtime';
+import { lambdaContext } from '../../lib/local/router';
 
 /**
  * The API as deployed, on this machine: the local runtime (router, DynamoDB Local, the local S3
@@ -36,24 +37,6 @@ function load(modulePath: string): Promise<LambdaModule> {
     loaded.set(modulePath, module);
   }
   return module;
-}
-
-function lambdaContext(functionName: string, timeoutMs: number): Context {
-  const deadline = Date.now() + timeoutMs;
-  return {
-    awsRequestId: randomUUID(),
-    functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${functionName}`,
-    memoryLimitInMB: '1024',
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: 'local',
-    callbackWaitsForEmptyEventLoop: false,
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
 }
 
 const QUEUE_ARN = 'arn:aws:sqs:local:000000000000:datagate-reports';
