@@ -412,6 +412,9 @@ describe('the admin console, in a browser', () => {
       ] as const) {
         await page.setViewportSize({ width, height: width === 390 ? 844 : 768 });
         for (const screen of screens) {
+          const requested: string[] = [];
+          const record = (request: { url(): string }) => requested.push(new URL(request.url()).pathname);
+          page.on('request', record);
           await page.getByRole('link', { name: screen.link, exact: true }).click();
           await page.getByRole('heading', { name: screen.heading, exact: true, level: 1 }).waitFor();
           await page
@@ -420,6 +423,13 @@ describe('the admin console, in a browser', () => {
             .waitFor({ state: 'detached' })
             .catch(() => undefined);
           if (screen.actions) await checkActionsOnScreen(screen.actions, width);
+          page.off('request', record);
+          // The listings carry what the tables show: no request names one row's item, but the
+          // charts', loaded as their rows near the screen (usage, readings).
+          const perRow = requested.filter(
+            (path) => /^\/admin\/orgs\/[^/]+\/[^/]+\/[^/]+/.test(path) && !/\/(usage|readings)$/.test(path),
+          );
+          expect({ screen: screen.shot, perRow }).toEqual({ screen: screen.shot, perRow: [] });
           await checkFits(`${screen.shot}-${suffix}`);
           await checkScreen(`${screen.shot}-${suffix}`);
         }
@@ -452,6 +462,7 @@ describe('the admin console, in a browser', () => {
           copyFileSync(join(SCREENSHOT_DIR, `${shot}.png`), join(process.cwd(), 'docs', 'img', `${shot}.png`));
       }
     },
+    240_000,
   );
 
   step('the key copied from the console reads /v2/datasources of both orgs, over HTTP', async () => {

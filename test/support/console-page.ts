@@ -72,18 +72,22 @@ export function consolePage(getPage: () => Page, url: () => string) {
  */
 export function storySteps(getPage: () => Page, failureShot: string) {
   let brokenAt: string | undefined;
-  return (name: string, run: () => Promise<void>): void => {
-    it(name, async () => {
-      if (brokenAt) throw new Error(`Not run: the story broke at "${brokenAt}".`);
-      try {
-        await run();
-      } catch (error) {
-        brokenAt = name;
-        await getPage()
-          .screenshot({ path: join(SCREENSHOT_DIR, `${failureShot}.png`), fullPage: true })
-          .catch(() => undefined);
-        throw error;
-      }
-    });
+  return (name: string, run: () => Promise<void>, timeout?: number): void => {
+    it(
+      name,
+      async () => {
+        if (brokenAt) throw new Error(`Not run: the story broke at "${brokenAt}".`);
+        try {
+          await run();
+        } catch (error) {
+          brokenAt = name;
+          await getPage()
+            .screenshot({ path: join(SCREENSHOT_DIR, `${failureShot}.png`), fullPage: true })
+            .catch(() => undefined);
+          throw error;
+        }
+      },
+      timeout,
+    );
   };
 }

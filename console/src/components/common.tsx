@@ -252,6 +252,17 @@ export function FormEnd(props: {
   );
 }
 
+/** The end of a dialog that only shows something (a key shown once): its one button, Done. */
+export function DoneEnd(props: { onDone: () => void }) {
+  return (
+    <div class="buttons">
+      <button type="button" class="primary" onClick={props.onDone} autoFocus>
+        Done
+      </button>
+    </div>
+  );
+}
+
 /**
  * A dialog's request: `busy` while it runs, and the failure in words when it fails (`explain`
  * may say it better than describeError for the dialog's own refusals, such as the last admin).
