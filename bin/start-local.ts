@@ -93,8 +93,8 @@ async function main() {
   });
   if (stopping) return;
   setNotReady(undefined);
-  // The archiver starts once the demo data is written, so it never competes with the seeding.
-  runtime.startArchiving(60_000);
+  // The scheduled workers (the archiver) start once the demo data is written, so it never competes with the seeding.
+  runtime.startSchedules(60_000);
   const { demo, apiKey } = prepared;
   const url = runtime.server.url;
   const what = {

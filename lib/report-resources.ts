@@ -9,7 +9,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { RouteDefinition } from '../functions/core/http/route';
 import { REPORT_RETENTION_DAYS } from '../functions/core/reports/report-limits';
-import { MAX_RECEIVES } from '../functions/workers/report-worker';
+import { ARCHIVER_STOP_BEFORE_TIMEOUT_SECONDS, WORKERS, type WorkerDefinition } from '../functions/workers';
 import { DatagateFunction } from './datagate-function';
 
 export interface ReportResourcesProps {
@@ -22,19 +22,17 @@ export interface ReportResourcesProps {
   readonly archiveRetentionDays?: number;
 }
 
-const WORKER_TIMEOUT = Duration.minutes(10);
-const ARCHIVER_TIMEOUT = Duration.minutes(12);
+const { reportWorker: REPORT_WORKER, archiver: ARCHIVER } = WORKERS;
 /** How often the archiver runs. */
-export const ARCHIVER_SCHEDULE = Duration.minutes(10);
-/** The archiver stops starting new batches this long before its timeout (functions/workers/archiver.ts). */
-const ARCHIVER_STOP_BEFORE_TIMEOUT = Duration.minutes(2);
+export const ARCHIVER_SCHEDULE = Duration.minutes(ARCHIVER.trigger.everyMinutes);
 /** How long one archiver run works: a run that used all of it did not catch up. */
-export const ARCHIVER_BUDGET = ARCHIVER_TIMEOUT.minus(ARCHIVER_STOP_BEFORE_TIMEOUT);
+export const ARCHIVER_BUDGET = Duration.seconds(ARCHIVER.timeoutSeconds - ARCHIVER_STOP_BEFORE_TIMEOUT_SECONDS);
 
 /**
  * The archive and historical reports: one S3 bucket (`archive/` Parquet day files, `reports/`
  * report files and their parts), the scheduled archiver, and the report worker fed by an SQS
- * queue (why SQS: docs/architecture.md). Every function gets only what it uses.
+ * queue (why SQS: docs/architecture.md). The workers' functions and triggers are their rows of
+ * the worker table (functions/workers/index.ts). Every function gets only what it uses.
  */
 export class ReportResources extends Construct {
   readonly bucket: s3.Bucket;
@@ -70,25 +68,26 @@ export class ReportResources extends Construct {
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
     });
+    const trigger = REPORT_WORKER.trigger;
+    if (trigger.visibilityTimeoutSeconds <= REPORT_WORKER.timeoutSeconds)
+      throw new Error('The report queue must hide a message for longer than the worker may run (functions/workers/index.ts).');
     this.queue = new sqs.Queue(this, 'ReportQueue', {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       // Longer than the worker may run, so a message is never delivered twice while in work.
-      visibilityTimeout: Duration.minutes(12),
-      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: MAX_RECEIVES },
+      visibilityTimeout: Duration.seconds(trigger.visibilityTimeoutSeconds),
+      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: trigger.maxReceiveCount },
     });
 
     const environment = { TABLE_NAME: props.table.tableName, DATA_BUCKET: this.bucket.bucketName };
 
-    this.worker = new DatagateFunction(this, 'ReportWorker', {
-      handler: 'workers/report-worker',
-      description: 'Produces report files: plans, datasource-month parts, output files (SQS).',
-      memorySize: 1769, // one full vCPU: gzip and Parquet encoding are CPU bound
-      timeout: WORKER_TIMEOUT,
-      environment: { ...environment, REPORT_QUEUE_URL: this.queue.queueUrl },
-    });
+    this.worker = this.workerFunction(REPORT_WORKER, { ...environment, REPORT_QUEUE_URL: this.queue.queueUrl });
     this.worker.fn.addEventSource(
-      new SqsEventSource(this.queue, { batchSize: 1, reportBatchItemFailures: true, maxConcurrency: 50 }),
+      new SqsEventSource(this.queue, {
+        batchSize: trigger.batchSize,
+        reportBatchItemFailures: true,
+        maxConcurrency: trigger.maxConcurrency,
+      }),
     );
     props.table.grantReadData(this.worker);
     this.grantItemWrites(this.worker, props.table, ['REPORT#*']);
@@ -96,13 +95,7 @@ export class ReportResources extends Construct {
     this.grantObjects(this.worker, ['s3:GetObject', 's3:PutObject'], 'reports/*');
     this.queue.grantSendMessages(this.worker);
 
-    this.archiver = new DatagateFunction(this, 'Archiver', {
-      handler: 'workers/archiver',
-      description: 'Moves measurements into the Parquet archive, following each org’s receipts (every 10 minutes).',
-      memorySize: 1024,
-      timeout: ARCHIVER_TIMEOUT,
-      environment,
-    });
+    this.archiver = this.workerFunction(ARCHIVER, environment);
     props.table.grantReadData(this.archiver);
     this.grantItemWrites(this.archiver, props.table, ['ARCHIVE']);
     this.grantObjects(this.archiver, ['s3:GetObject', 's3:PutObject'], 'archive/*', { list: true });
@@ -110,6 +103,17 @@ export class ReportResources extends Construct {
       description: 'Runs the archiver.',
       schedule: events.Schedule.rate(ARCHIVER_SCHEDULE),
       targets: [new targets.LambdaFunction(this.archiver.fn, { retryAttempts: 0 })],
+    });
+  }
+
+  /** A worker's function, as its row of the worker table says. */
+  private workerFunction(worker: WorkerDefinition, environment: Record<string, string>): DatagateFunction {
+    return new DatagateFunction(this, worker.name, {
+      handler: worker.handler,
+      description: worker.description,
+      memorySize: worker.memorySize,
+      timeout: Duration.seconds(worker.timeoutSeconds),
+      environment,
     });
   }
 

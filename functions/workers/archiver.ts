@@ -1,12 +1,24 @@
-import type { Context } from 'aws-lambda';
+import middy from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { Context, ScheduledEvent } from 'aws-lambda';
 import { runArchiver } from '../core/archive/archiver';
+import { handlerLoggers, writeLog } from '../core/observability/logger';
+import { ARCHIVER_STOP_BEFORE_TIMEOUT_SECONDS } from '.';
 
 /**
- * The archiver Lambda, run on a schedule (lib/report-resources.ts). It stops starting new
- * batches two minutes before its timeout; what is left is done by the next run.
+ * The archiver Lambda, run by its schedule (its row in ./index.ts). It stops starting new
+ * batches ARCHIVER_STOP_BEFORE_TIMEOUT_SECONDS before its timeout; what is left is done by the
+ * next run. A run that fails throws: Lambda counts an error (the ArchiverLag alarm reads it).
  */
-export async function handler(_event: unknown, context: Context): Promise<void> {
-  const budgetMs = Math.max(10_000, context.getRemainingTimeInMillis() - 120_000);
-  const run = await runArchiver({ budgetMs });
-  console.log(JSON.stringify({ level: 'info', message: 'archiver run', ...run }));
-}
+export const handler = middy<ScheduledEvent, void, Error, Context>()
+  .use(injectLambdaContext(handlerLoggers(), { resetKeys: true }))
+  .handler(async (_event, context) => {
+    const budgetMs = Math.max(10_000, context.getRemainingTimeInMillis() - ARCHIVER_STOP_BEFORE_TIMEOUT_SECONDS * 1000);
+    try {
+      const run = await runArchiver({ budgetMs });
+      writeLog('info', 'archiver run', { ...run });
+    } catch (error) {
+      writeLog('error', 'archiver run failed', {}, error);
+      throw error;
+    }
+  });

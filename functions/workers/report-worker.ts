@@ -1,30 +1,44 @@
-import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import middy from '@middy/core';
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { ReportMessage } from '../core/reports/report-queue';
-import { runReportMessage } from '../core/reports/report-tasks';
+import { runReportMessage, type TaskContext } from '../core/reports/report-tasks';
+import { handlerLoggers, writeLog } from '../core/observability/logger';
+import { WORKERS } from '.';
 
 /**
- * The report worker Lambda, fed by the report queue (one message a batch). A task that throws
- * is reported as a batch item failure, so SQS delivers it again after the visibility timeout;
- * on the last delivery (the queue's maxReceiveCount) the task fails the report first.
+ * The report worker Lambda, fed by the report queue (its row in ./index.ts). Each record is one
+ * task; Powertools' BatchProcessor runs them and answers the ones that threw as batch item
+ * failures, so SQS delivers only those again after the visibility timeout. When every record
+ * of the batch failed, processPartialResponse throws instead: Lambda then returns the whole batch
+ * to the queue, the same outcome. On the last delivery (the queue's maxReceiveCount) a task fails
+ * its report before it throws; SQS then moves the message to the dead-letter queue.
  */
 
-/** Must equal the queue's maxReceiveCount (lib/report-resources.ts). */
-export const MAX_RECEIVES = 3;
+const { maxReceiveCount } = WORKERS.reportWorker.trigger;
 
-export async function handler(event: SQSEvent): Promise<SQSBatchResponse> {
-  const failures: SQSBatchResponse['batchItemFailures'] = [];
-  for (const record of event.Records) {
+/**
+ * The worker's handler; `checkpoint` (tests, through the local runtime) is called between a
+ * task's steps, as TaskContext says.
+ */
+export function reportWorker(options: { checkpoint?: TaskContext['checkpoint'] } = {}) {
+  const processor = new BatchProcessor(EventType.SQS);
+  const runRecord = async (record: SQSRecord): Promise<void> => {
+    const message = JSON.parse(record.body) as ReportMessage;
+    const attempt = Number(record.attributes.ApproximateReceiveCount || '1');
     try {
-      await runReportMessage(JSON.parse(record.body) as ReportMessage, {
-        attempt: Number(record.attributes.ApproximateReceiveCount ?? '1'),
-        maxAttempts: MAX_RECEIVES,
-      });
+      await runReportMessage(message, { attempt, maxAttempts: maxReceiveCount, checkpoint: options.checkpoint });
     } catch (error) {
-      console.error(
-        JSON.stringify({ level: 'error', message: 'report task failed', messageId: record.messageId, error: String(error) }),
-      );
-      failures.push({ itemIdentifier: record.messageId });
+      const fields = { messageId: record.messageId, kind: message.kind, reportId: message.reportId, attempt };
+      if (attempt >= maxReceiveCount) writeLog('error', 'report task failed for good: the report failed', fields, error);
+      else writeLog('warn', 'report task failed: SQS delivers it again', fields, error);
+      throw error;
     }
-  }
-  return { batchItemFailures: failures };
+  };
+  return middy<SQSEvent, SQSBatchResponse, Error, Context>()
+    .use(injectLambdaContext(handlerLoggers(), { resetKeys: true }))
+    .handler(async (event, context) => processPartialResponse(event, runRecord, processor, { context }));
 }
+
+export const handler = reportWorker();

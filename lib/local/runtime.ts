@@ -7,6 +7,9 @@ import { startLocalReportEngine, type LocalReportEngine } from './report-engine'
 import { startS3Local, type RunningS3 } from './s3-local';
 import type { RouterOptions } from './router';
 import { startLocalUsageCounters, type LocalUsageCounters } from './usage-counters';
+import { workerList } from '../../functions/workers';
+import { writeLog } from '../../functions/core/observability/logger';
+import { loadSource, scheduleEvent, workerContext, type LoadWorker } from './workers';
 
 /**
  * The whole API on this machine: DynamoDB Local, the table, the local server (router,
@@ -49,12 +52,15 @@ export interface LocalRuntime {
   freshTable: boolean;
   s3Endpoint: string;
   bucket: string;
-  /** The report worker, running in-process. */
+  /** The report queue in-process, delivering to the report worker's handler. */
   reports: LocalReportEngine;
   /** Usage per application: in-memory counters, flushed to the table periodically. */
   usage: LocalUsageCounters;
-  /** Runs the archiver every `everyMs` from now on (npm start, once its demo data is written). */
-  startArchiving(everyMs: number): void;
+  /**
+   * Invokes every scheduled worker of the worker table (the archiver) with a schedule event every
+   * `everyMs` from now on (npm start, once its demo data is written).
+   */
+  startSchedules(everyMs: number): void;
   stop(): Promise<void>;
 }
 
@@ -62,7 +68,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   let dynamo: RunningDynamoDb | undefined;
   let s3: RunningS3 | undefined;
   let reports: LocalReportEngine | undefined;
-  let archiveTimer: NodeJS.Timeout | undefined;
+  let scheduleTimer: NodeJS.Timeout | undefined;
   let usage: LocalUsageCounters | undefined;
   const endpoint =
     options.dynamoDbEndpoint ??
@@ -86,7 +92,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       (s3 = await startS3Local({ dataDir: options.s3DataDir ?? join(tmpdir(), `datagate-s3-${process.pid}`), bucket })).endpoint;
     process.env.S3_ENDPOINT = s3Endpoint;
     process.env.DATA_BUCKET = bucket;
-    reports = startLocalReportEngine();
+    const load: LoadWorker = options.loadFunction ?? loadSource;
+    reports = startLocalReportEngine({ load });
     usage = startLocalUsageCounters(options.usageFlushMs ?? Number(process.env.USAGE_FLUSH_SECONDS || 10) * 1000);
     // The defaults of applications' limits here: the stage's own throttle (1,000 a second, burst
     // 2,000), so local tools and tests are not throttled unless they set an application's limits.
@@ -112,19 +119,22 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       bucket,
       reports,
       usage,
-      startArchiving: (everyMs) => {
-        clearInterval(archiveTimer);
-        archiveTimer = setInterval(() => {
-          void import('../../functions/core/archive/archiver')
-            .then(({ runArchiver }) => runArchiver())
-            .catch((error: unknown) =>
-              console.error(JSON.stringify({ level: 'error', message: 'archiver run failed', error: String(error) })),
+      startSchedules: (everyMs) => {
+        clearInterval(scheduleTimer);
+        const scheduled = workerList.filter((worker) => worker.trigger.kind === 'schedule');
+        scheduleTimer = setInterval(() => {
+          for (const worker of scheduled) {
+            // A run that fails logs it itself; the schedule's target has no retries: the next run comes.
+            void load(worker.handler).then(
+              ({ handler }) => handler(scheduleEvent(worker) as never, workerContext(worker)).catch(() => undefined),
+              (error: unknown) => writeLog('error', 'worker could not be loaded', { worker: worker.name }, error),
             );
+          }
         }, everyMs);
-        archiveTimer.unref();
+        scheduleTimer.unref();
       },
       stop: async () => {
-        clearInterval(archiveTimer);
+        clearInterval(scheduleTimer);
         await server.close();
         // The report tasks in flight end while the table and the bucket are still there.
         await reports?.stop();
@@ -135,7 +145,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       },
     };
   } catch (error) {
-    clearInterval(archiveTimer);
+    clearInterval(scheduleTimer);
     await reports?.stop();
     await usage?.stop().catch(() => undefined);
     await s3?.stop();

@@ -4,9 +4,10 @@ import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { Context } from 'aws-lambda';
 import { startLocalRuntime } from '../../lib/local/runtime';
-import { lambdaContext } from '../../lib/local/router';
+import { failedMessages, scheduleEvent, sqsEvent, workerContext } from '../../lib/local/workers';
+import { WORKERS } from '../../functions/workers';
 
 /**
  * The API as deployed, on this machine: the local runtime (router, DynamoDB Local, the local S3
@@ -39,43 +40,20 @@ function load(modulePath: string): Promise<LambdaModule> {
   return module;
 }
 
-const QUEUE_ARN = 'arn:aws:sqs:local:000000000000:datagate-reports';
-/** As the queue's maxReceiveCount (lib/report-resources.ts). */
-const MAX_RECEIVES = 3;
+const REPORT_WORKER = WORKERS.reportWorker;
 
-/** Delivers one message to the report worker's bundle, again after a failure, up to MAX_RECEIVES times. */
+/** Delivers one message to the report worker's bundle, again after a failure, up to the queue's maxReceiveCount. */
 async function deliver(body: string, receiveCount = 1): Promise<void> {
-  const messageId = randomUUID();
-  const event: SQSEvent = {
-    Records: [
-      {
-        messageId,
-        receiptHandle: messageId,
-        body,
-        attributes: {
-          ApproximateReceiveCount: String(receiveCount),
-          SentTimestamp: String(Date.now()),
-          SenderId: 'local',
-          ApproximateFirstReceiveTimestamp: String(Date.now()),
-        },
-        messageAttributes: {},
-        md5OfBody: md5(body),
-        eventSource: 'aws:sqs',
-        eventSourceARN: QUEUE_ARN,
-        awsRegion: 'local',
-      },
-    ],
-  };
-  let failed: boolean;
+  const message = { messageId: randomUUID(), body, receiveCount };
+  let outcome: { answer: unknown } | { error: unknown };
   try {
-    const { handler } = await load('workers/report-worker');
-    const answer = (await handler(event, lambdaContext('report-worker', 600_000))) as SQSBatchResponse | undefined;
-    failed = (answer?.batchItemFailures ?? []).some((failure) => failure.itemIdentifier === messageId);
+    const { handler } = await load(REPORT_WORKER.handler);
+    outcome = { answer: await handler(sqsEvent(REPORT_WORKER.trigger.queue, [message]), workerContext(REPORT_WORKER)) };
   } catch (error) {
     console.error(`report worker bundle failed: ${String(error)}`);
-    failed = true;
+    outcome = { error };
   }
-  if (failed && receiveCount < MAX_RECEIVES) {
+  if (failedMessages([message], outcome).length > 0 && receiveCount < REPORT_WORKER.trigger.maxReceiveCount) {
     setTimeout(() => void deliver(body, receiveCount + 1), 200);
   }
 }
@@ -96,8 +74,8 @@ function reply(response: ServerResponse, status: number, body: unknown): void {
 /** The stand-in for the report queue: SendMessage and SendMessageBatch of SQS's JSON protocol. */
 async function queueServer(request: IncomingMessage, response: ServerResponse): Promise<void> {
   if (request.url === '/run-archiver') {
-    const { handler } = await load('workers/archiver');
-    await handler({ source: 'aws.events', 'detail-type': 'Scheduled Event', detail: {} }, lambdaContext('archiver', 720_000));
+    const { handler } = await load(WORKERS.archiver.handler);
+    await handler(scheduleEvent(WORKERS.archiver), workerContext(WORKERS.archiver));
     return reply(response, 200, {});
   }
   const body = await readJson(request);

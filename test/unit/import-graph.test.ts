@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { routeList } from '../../functions/routes';
 import { AUTHORIZERS } from '../../lib/authorizers';
+import { workerList } from '../../functions/workers';
 
 /**
  * The import graph of functions/, lib/ and bin/ (type-only imports included): no cycles between
@@ -222,22 +223,36 @@ describe('the import graph', () => {
     expect(wrong).toEqual([]);
   });
 
-  it('every file in a handler folder (admin, data, public, workers, auth) is a handler the stack wires', () => {
-    const stackSources = ['lib/datagate-stack.ts', 'lib/report-resources.ts'].map((file) => readFileSync(existing(file), 'utf8'));
-    const workers = stackSources.flatMap((text) => [...text.matchAll(/handler: '(workers\/[^']+)'/g)].map((match) => match[1]!));
+  it('every file in a handler folder (admin, data, public, workers, auth) is a handler the stack wires, or the worker table', () => {
     const handlers = new Set(
       [
         ...routeList.map((route) => route.handler),
         ...Object.values(AUTHORIZERS).map((authorizer) => authorizer.handler),
-        ...workers,
+        ...workerList.map((worker) => worker.handler),
       ].map((handler) => `functions/${handler}.ts`),
     );
     const missing = [...handlers].filter((file) => !existsSync(join(ROOT, file)));
     expect(missing).toEqual([]);
+    const table = name(existing('functions/workers/index.ts'));
     const notHandlers = HANDLER_EDGES.flatMap((folder) => sourceFiles(existing(`functions/${folder}`)))
       .map(name)
-      .filter((file) => !handlers.has(file));
+      .filter((file) => !handlers.has(file) && file !== table);
     expect(notHandlers).toEqual([]);
+  });
+
+  it('the stack and the local runtime wire the workers from the worker table, and nothing loads a worker handler but its loader', () => {
+    const table = existing('functions/workers/index.ts');
+    for (const reader of ['lib/report-resources.ts', 'lib/local/runtime.ts', 'lib/local/report-engine.ts'])
+      expect({ reader, readsTable: graph.get(existing(reader))!.local.includes(table) }).toEqual({ reader, readsTable: true });
+    // A worker handler is loaded by its module path (the table's `handler`), never imported: no file imports one.
+    const workerHandlers = workerList.map((worker) => existing(`functions/${worker.handler}.ts`));
+    const importers = files.flatMap((file) =>
+      graph
+        .get(file)!
+        .local.filter((target) => workerHandlers.includes(target))
+        .map((target) => `${name(file)} -> ${name(target)}`),
+    );
+    expect(importers).toEqual([]);
   });
 
   it('the domain does not import HTTP: only functions/core/http and the v2 wire shapes (functions/core/clarity) do', () => {
@@ -297,6 +312,7 @@ describe('the import graph', () => {
       'functions/core/archive/archive-format.ts',
       'functions/core/ip-ranges.ts',
       'functions/core/usage/usage-days.ts',
+      'functions/workers/index.ts',
     ];
     const table = existing('functions/core/store/table.ts');
     const impure = pure.filter((file) => {

@@ -37,7 +37,20 @@ export interface LogFields {
   [field: string]: unknown;
 }
 
-const HIDDEN_IN_READABLE = new Set(['level', 'message', 'timestamp', 'service', 'sampling_rate', 'xray_trace_id', 'error']);
+const HIDDEN_IN_READABLE = new Set([
+  'level',
+  'message',
+  'timestamp',
+  'service',
+  'sampling_rate',
+  'xray_trace_id',
+  'error',
+  // The invocation's context (injectLambdaContext): only a cold start is worth a word locally.
+  'function_arn',
+  'function_memory_size',
+  'function_name',
+  'function_request_id',
+]);
 const REQUEST_FIELDS = new Set(['method', 'path', 'status', 'latencyMs', 'route']);
 
 /** A field's value as text: strings as they are, other values as JSON; never throws (it runs on error paths). */
@@ -63,7 +76,10 @@ export function readableLine(attributes: Record<string, unknown>): string {
   const rest = Object.entries(attributes)
     .filter(
       ([key, value]) =>
-        !HIDDEN_IN_READABLE.has(key) && value !== undefined && !(attributes.status !== undefined && REQUEST_FIELDS.has(key)),
+        !HIDDEN_IN_READABLE.has(key) &&
+        value !== undefined &&
+        !(key === 'cold_start' && value !== true) &&
+        !(attributes.status !== undefined && REQUEST_FIELDS.has(key)),
     )
     .map(([key, value]) => `${key}=${textOf(value)}`);
   const error = attributes.error as { stack?: string; message?: string } | undefined;
@@ -87,6 +103,15 @@ function loggerFor(format: 'json' | 'readable'): Logger {
   // Made on first use: importing a handler does no work for logs.
   return (loggers[format] ??=
     format === 'readable' ? new ReadableLogger({ serviceName: METRICS_SERVICE }) : new Logger({ serviceName: METRICS_SERVICE }));
+}
+
+/**
+ * Both loggers, for Powertools' `injectLambdaContext` middleware (a handler's middy chain): each
+ * line of the invocation then carries its context, `cold_start` (true on the first invocation of
+ * an execution environment), `function_request_id` and the function's name, memory and version.
+ */
+export function handlerLoggers(): Logger[] {
+  return [loggerFor('json'), loggerFor('readable')];
 }
 
 /**
