@@ -2,18 +2,15 @@ import { randomBytes } from 'node:crypto';
 import type { PeriodTotals, Totals } from '../air-quality/derived-metrics';
 import { PERIOD_MS, type Period, type PeriodDelta, type PeriodKind } from '../air-quality/rollup-deltas';
 import { ServiceUnavailableError } from '../platform/errors';
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import {
-  documentClient,
   eachInParallel,
   getNow,
   putNow,
   queryAll,
   retryWhileUnavailable,
-  translateDynamoError,
   updateNow,
   updateNowReturningOld,
-  updateRequest,
+  updateOnce,
   type ItemKey,
 } from '../store/table';
 
@@ -102,7 +99,7 @@ export async function addRollupDeltas(
 ): Promise<Period[]> {
   const uncertain: Period[] = [];
   await eachInParallel(deltas, WRITES_IN_FLIGHT, async ({ kind, start, deltas: byMetric }) => {
-    const request = updateRequest(
+    const outcome = await updateOnce(
       rollupKey(datasourceId, kind, start),
       {
         set: { ...withoutKey(rollupItem(orgId, datasourceId, { kind, start })), appliedBy: ingestId },
@@ -114,19 +111,9 @@ export async function addRollupDeltas(
         values: { ':ingestId': ingestId },
       },
     );
-    try {
-      const answer = await documentClient().send(new UpdateCommand(request));
-      if ((answer.$metadata.attempts ?? 1) > 1) uncertain.push({ kind, start });
-    } catch (error) {
-      // Refused by the stamp: this ingest's `ADD` is there already (the SDK's first answer was
-      // lost); very likely once, recounted all the same.
-      if (error instanceof Error && error.name === 'ConditionalCheckFailedException') {
-        uncertain.push({ kind, start });
-        return;
-      }
-      if (!(translateDynamoError(error) instanceof ServiceUnavailableError)) throw translateDynamoError(error);
-      uncertain.push({ kind, start });
-    }
+    // Refused by the stamp: this ingest's `ADD` is there already (the SDK's first answer was lost);
+    // very likely once, recounted all the same.
+    if (outcome !== 'applied') uncertain.push({ kind, start });
   });
   return uncertain;
 }
