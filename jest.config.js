@@ -1,3 +1,5 @@
+import { availableParallelism } from 'node:os';
+
 /**
  * Three suites: unit (SDK mocked), integration (DynamoDB Local, started by the global setup)
  * and infra (CDK template assertions). TypeScript and the ESM-only dependencies (middy, jose, hyparquet)
@@ -22,6 +24,10 @@ export default {
   // A global option: Jest ignores testTimeout inside a project, so hooks there kept the 5 s
   // default. Integration setup (DynamoDB Local) and CDK synthesis need more on a busy 2-core box.
   testTimeout: 60000,
+  // Jest's default (one worker fewer than the cores) runs everything in one process on a 2-core
+  // machine. The integration suites spend most of their time waiting (on DynamoDB Local's JVM,
+  // `npm start` children, Chromium, cache expiries), so two at a time use the second core.
+  maxWorkers: Math.max(2, availableParallelism() - 1),
   projects: [
     {
       ...common,

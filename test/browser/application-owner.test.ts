@@ -36,6 +36,7 @@ const traffic = { owner: 0, partner: 0, total: 0, throttled: 0 };
 
 const PHONE = { width: 390, height: 844 };
 const LAPTOP = { width: 1280, height: 800 };
+const LAPTOP_SMALL = { width: 1024, height: 768 };
 /** Today's label in the charts' tables (the browser runs in en-GB, UTC). */
 const todayLabel = new Date().toLocaleDateString('en-GB', { day: 'numeric', month: 'short', timeZone: 'UTC' });
 
@@ -188,6 +189,98 @@ describe('an application’s owner, in the console', () => {
       await page.setViewportSize(LAPTOP);
     },
   );
+
+  step(
+    'adds a key fenced by address from “Add key” on a laptop (1024 px): a bad range is explained, the data API refuses the key from outside its ranges',
+    async () => {
+      await page.setViewportSize(LAPTOP_SMALL);
+      await applicationsScreen();
+      await ui.openMenuItem(`Actions for ${APP}`, 'API Keys');
+      await ui.button('Add key').click();
+      const add = ui.dialog('Add key');
+      await add.getByLabel('Label').fill('field gateway');
+      const ranges = add.getByLabel(/^Address ranges/);
+      await ranges.fill('203.0.113.0/24\nnot-a-range');
+      await add.getByRole('button', { name: 'Add key' }).click();
+      const refused = add.getByText(/not-a-range/);
+      await refused.waitFor();
+      expect(await ranges.getAttribute('aria-describedby')).toContain(await refused.getAttribute('id'));
+      await ui.checkFits('add-key-dialog-refused');
+      await ui.checkScreen('add-key-dialog-refused');
+
+      // The IPv6 loopback (::1) is inside the ranges, 127.0.0.1 outside them.
+      await ranges.fill('203.0.113.0/24\n::1/128');
+      await add.getByRole('button', { name: 'Add key' }).click();
+      const shown = ui.dialog('New API key');
+      const key = (await shown.getByText(/^dgk_/).innerText()).trim();
+      await ui.checkScreen('add-key-fenced-new-key');
+      await shown.getByRole('button', { name: 'Done' }).click();
+      await shown.waitFor({ state: 'hidden' });
+      const keys = page.getByRole('table', { name: `API keys of ${APP}` });
+      const fenced = ui.row(keys, /^dgk_/).filter({ has: page.getByRole('cell', { name: 'field gateway', exact: true }) });
+      await fenced.getByRole('cell', { name: '203.0.113.0/24, ::1/128' }).waitFor();
+      await ui.checkFits('api-keys-fenced-laptop');
+      await ui.checkScreen('api-keys-fenced-laptop');
+
+      const listed = await api.call('GET', `/admin/orgs/${ownerOrg}/applications/${app.applicationId}/keys`, {
+        token: owner.token,
+      });
+      const stored = listed.body.keys.find((entry: { label?: string }) => entry.label === 'field gateway');
+      expect(stored.allowedCidrs).toEqual(['203.0.113.0/24', '::1/128']);
+      const from = async (base: string) => {
+        const answer = await fetch(`${base}/v2/datasources?org=${ownerOrg}`, { headers: { 'x-api-key': key } });
+        return { status: answer.status, body: (await answer.json()) as { code?: string } };
+      };
+      const outside = await from(api.url);
+      expect(outside).toEqual({ status: 403, body: { message: expect.any(String), code: 'ip_not_allowed' } });
+      const v6 = api.runtime.server.urlV6;
+      if (!v6) throw new Error('This machine has no IPv6 loopback: the key cannot be tried from inside its ranges.');
+      expectStatus(await from(v6), 200);
+      await page.setViewportSize(LAPTOP);
+    },
+  );
+
+  step('sets the report share of a connected application (0 to 30) on a laptop and a phone; the API holds it', async () => {
+    await applicationsScreen();
+    const connection = ui.row(connectedTable(), APP);
+    await connection.getByRole('cell', { name: '30 of 30 a day' }).waitFor();
+    await ui.openMenuItem(`Actions for the connection of ${APP}`, 'Report share');
+    const share = ui.dialog(`Report share of ${APP}`);
+    const field = share.getByLabel('Report requests a day');
+    expect(await field.inputValue()).toBe('30');
+    await field.fill('31');
+    await share.getByRole('button', { name: 'Save share' }).click();
+    // The API's 400 is said next to the field and tied to it.
+    const refused = share.locator('.error');
+    await refused.waitFor();
+    expect(await field.getAttribute('aria-invalid')).toBe('true');
+    expect(await field.getAttribute('aria-describedby')).toContain(await refused.getAttribute('id'));
+    await ui.checkScreen('report-share-dialog-refused');
+    await field.fill('4');
+    await share.getByRole('button', { name: 'Save share' }).click();
+    await share.waitFor({ state: 'hidden' });
+    await connection.getByRole('cell', { name: '4 of 30 a day' }).waitFor();
+    const listing = await api.call('GET', `/admin/orgs/${ownerOrg}/connections`, { token: owner.token });
+    expect(
+      listing.body.connections.find((entry: { applicationId: string }) => entry.applicationId === app.applicationId).reportShare,
+    ).toBe(4);
+
+    // On a phone, the same from the card: none at all.
+    await page.setViewportSize(PHONE);
+    await ui.openMenuItem(`Actions for the connection of ${APP}`, 'Report share');
+    await field.fill('0');
+    await ui.checkFits('report-share-dialog-phone');
+    await share.getByRole('button', { name: 'Save share' }).click();
+    await share.waitFor({ state: 'hidden' });
+    await connection.getByRole('cell', { name: 'none' }).waitFor();
+    await ui.checkFits('applications-report-share-phone');
+    await ui.checkScreen('applications-report-share-phone');
+    const after = await api.call('GET', `/admin/orgs/${ownerOrg}/connections`, { token: owner.token });
+    expect(
+      after.body.connections.find((entry: { applicationId: string }) => entry.applicationId === app.applicationId).reportShare,
+    ).toBe(0);
+    await page.setViewportSize(LAPTOP);
+  });
 
   step('chooses who may connect the application, on a phone: a bad org ID is explained, an unlisted org is refused', async () => {
     await page.setViewportSize(PHONE);

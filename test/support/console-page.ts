@@ -20,13 +20,24 @@ export function consolePage(getPage: () => Page, url: () => string) {
       expect(await seriousViolations(getPage())).toEqual([]);
       await getPage().screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
     },
-    /** The page is no wider than the screen: nothing to scroll sideways to. */
+    /**
+     * Nothing to scroll sideways to: the page is no wider than the screen, and no table (nor
+     * anything else in a region) is wider than its frame.
+     */
     checkFits: async (name: string): Promise<void> => {
-      const [scrollWidth, clientWidth] = await getPage().evaluate<number[]>(
-        '[document.documentElement.scrollWidth, document.documentElement.clientWidth]',
-      );
-      // The screen's name and widths are in the failure message.
-      expect({ screen: name, scrollWidth, clientWidth, fits: scrollWidth! <= clientWidth! }).toMatchObject({ fits: true });
+      const widths = await getPage().evaluate<{ what: string; scrollWidth: number; clientWidth: number }[]>(`[
+        { what: 'page', scrollWidth: document.documentElement.scrollWidth, clientWidth: document.documentElement.clientWidth },
+        ...[...document.querySelectorAll('[role=region], .table-wrap')].map((box) => ({
+          what: box.getAttribute('aria-label') || document.getElementById(box.getAttribute('aria-labelledby') || '')?.textContent || box.className,
+          scrollWidth: box.scrollWidth,
+          clientWidth: box.clientWidth,
+        })),
+      ]`);
+      // The screen's name and the widths that do not fit are in the failure message.
+      expect({ screen: name, tooWide: widths.filter((box) => box.scrollWidth > box.clientWidth) }).toEqual({
+        screen: name,
+        tooWide: [],
+      });
     },
     /** Signs in from the console's start page (its "Sign in" button) through the local issuer's sign-in page. */
     signIn: async (email: string): Promise<void> => {
@@ -61,18 +72,22 @@ export function consolePage(getPage: () => Page, url: () => string) {
  */
 export function storySteps(getPage: () => Page, failureShot: string) {
   let brokenAt: string | undefined;
-  return (name: string, run: () => Promise<void>): void => {
-    it(name, async () => {
-      if (brokenAt) throw new Error(`Not run: the story broke at "${brokenAt}".`);
-      try {
-        await run();
-      } catch (error) {
-        brokenAt = name;
-        await getPage()
-          .screenshot({ path: join(SCREENSHOT_DIR, `${failureShot}.png`), fullPage: true })
-          .catch(() => undefined);
-        throw error;
-      }
-    });
+  return (name: string, run: () => Promise<void>, timeout?: number): void => {
+    it(
+      name,
+      async () => {
+        if (brokenAt) throw new Error(`Not run: the story broke at "${brokenAt}".`);
+        try {
+          await run();
+        } catch (error) {
+          brokenAt = name;
+          await getPage()
+            .screenshot({ path: join(SCREENSHOT_DIR, `${failureShot}.png`), fullPage: true })
+            .catch(() => undefined);
+          throw error;
+        }
+      },
+      timeout,
+    );
   };
 }

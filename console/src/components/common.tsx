@@ -1,5 +1,5 @@
 import type { ComponentChildren } from 'preact';
-import { useCallback, useEffect, useId, useRef, useState } from 'preact/hooks';
+import { useCallback, useEffect, useId, useLayoutEffect, useRef, useState, type MutableRef } from 'preact/hooks';
 import { describeError, ROLES, type Role } from '../api/client';
 
 /**
@@ -55,14 +55,17 @@ export function EmptyState(props: { children: ComponentChildren }) {
 }
 
 /**
- * A listing's table. On a phone its rows become cards (styles.css, `.cards-on-phone`): each cell
- * shows its `data-label` (its column's name) before its value, so give every `<td>` one.
- * A wide table that stays a table scrolls inside its region, reachable from the keyboard.
+ * A listing's table, which never scrolls sideways: when its columns do not fit the width it has
+ * (a phone, a laptop's 1024 px for a wide listing), its rows become cards (styles.css,
+ * `.as-cards`): each cell on its own line after its `data-label` (its column's name), so give
+ * every `<td>` one. It goes back to columns once the width holds them again.
  */
 export function Table(props: { caption: string; children: ComponentChildren }) {
   const id = useId();
+  const box = useRef<HTMLDivElement>(null);
+  const cards = useFitOrCards(box);
   return (
-    <div class="table-wrap cards-on-phone" role="region" aria-labelledby={id} tabIndex={0}>
+    <div ref={box} class={cards ? 'table-wrap as-cards' : 'table-wrap'} role="region" aria-labelledby={id}>
       <table>
         {/* The section's heading already says it on screen; the caption names the table for assistive tech. */}
         <caption id={id} class="visually-hidden">
@@ -72,6 +75,36 @@ export function Table(props: { caption: string; children: ComponentChildren }) {
       </table>
     </div>
   );
+}
+
+/**
+ * Whether the table in `box` must be cards: yes once its columns are wider than the box (the
+ * width they needed is kept), no again once the box is at least that wide. Checked before the
+ * first paint and whenever the box or the table changes size (a resize, rows or charts loaded).
+ */
+function useFitOrCards(box: MutableRef<HTMLDivElement | null>): boolean {
+  const [cards, setCards] = useState(false);
+  const needed = useRef(0);
+  useLayoutEffect(() => {
+    const element = box.current;
+    const table = element?.firstElementChild;
+    if (!element || !table || typeof ResizeObserver === 'undefined') return;
+    const fit = () => {
+      if (!element.classList.contains('as-cards')) {
+        // The outer width the columns need (the frame's border included, which cards do without).
+        if (element.scrollWidth > element.clientWidth) {
+          needed.current = element.scrollWidth + element.offsetWidth - element.clientWidth;
+          setCards(true);
+        }
+      } else if (element.offsetWidth >= needed.current) setCards(false);
+    };
+    fit();
+    const observer = new ResizeObserver(fit);
+    observer.observe(element);
+    observer.observe(table);
+    return () => observer.disconnect();
+  }, [box]);
+  return cards;
 }
 
 export function formatTime(iso: string | undefined): string {
@@ -216,6 +249,17 @@ export function FormEnd(props: {
         </button>
       </div>
     </>
+  );
+}
+
+/** The end of a dialog that only shows something (a key shown once): its one button, Done. */
+export function DoneEnd(props: { onDone: () => void }) {
+  return (
+    <div class="buttons">
+      <button type="button" class="primary" onClick={props.onDone} autoFocus>
+        Done
+      </button>
+    </div>
   );
 }
 

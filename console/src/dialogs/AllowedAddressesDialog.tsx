@@ -1,5 +1,6 @@
-import { useId, useState } from 'preact/hooks';
-import { api, ApiError, unwrap, type Schemas } from '../api/client';
+import { useState } from 'preact/hooks';
+import { api, unwrap, type Schemas } from '../api/client';
+import { AddressRangesField, parseRanges, rangesError } from '../components/AddressRangesField';
 import { eventHandler, FormEnd, useAction } from '../components/common';
 import { Dialog } from '../components/Dialog';
 
@@ -10,9 +11,8 @@ export function allowedFrom(key: Schemas['ApiKey']) {
 }
 
 /**
- * "Allowed addresses" of a key: the IPv4 and IPv6 ranges (CIDR) the data API accepts it from,
- * one a line; empty: any address. A range the API refuses (its 400 names it by index,
- * `allowedCidrs.2`) is said next to the field, with the range it concerns.
+ * "Allowed addresses" of a key: the ranges the data API accepts it from (AddressRangesField);
+ * saved empty, any address.
  */
 export function AllowedAddressesDialog(props: {
   orgId: string;
@@ -22,14 +22,10 @@ export function AllowedAddressesDialog(props: {
   onClose: () => void;
   onSaved: (message: string) => void;
 }) {
-  const fieldId = useId();
   const [text, setText] = useState((props.apiKey.allowedCidrs ?? []).join('\n'));
   const [fieldError, setFieldError] = useState<string>();
   const action = useAction();
-  const ranges = text
-    .split(/[\s,]+/)
-    .map((range) => range.trim())
-    .filter(Boolean);
+  const ranges = parseRanges(text);
   const save = async () => {
     await unwrap(
       api.PATCH('/admin/orgs/{orgId}/applications/{applicationId}/keys/{keyId}', {
@@ -45,16 +41,11 @@ export function AllowedAddressesDialog(props: {
   };
   /** A 400 about the ranges goes next to the field; anything else to the form's alert. */
   const explain = (failure: unknown) => {
-    const detail =
-      failure instanceof ApiError && failure.status === 400
-        ? failure.body.details?.find((entry) => entry.path === 'allowedCidrs' || entry.path?.startsWith('allowedCidrs.'))
-        : undefined;
-    if (!detail) return undefined;
-    const range = ranges[Number(detail.path?.split('.')[1])];
-    setFieldError(range === undefined || detail.message.includes(range) ? detail.message : `${range}: ${detail.message}`);
+    const message = rangesError(failure, ranges);
+    if (message === undefined) return undefined;
+    setFieldError(message);
     return '';
   };
-  const described = [`${fieldId}-hint`, fieldError && `${fieldId}-error`].filter(Boolean).join(' ');
   return (
     <Dialog title={`Allowed addresses of key ${props.keyName}`} open onClose={props.onClose}>
       <form
@@ -64,28 +55,7 @@ export function AllowedAddressesDialog(props: {
           await action.run(save, explain);
         })}
       >
-        <div class="field">
-          <label for={fieldId}>Address ranges</label>
-          <small id={`${fieldId}-hint`} class="hint">
-            One IPv4 or IPv6 range a line, such as 203.0.113.0/24 or 2001:db8::/32 (a bare address is one host). The data API
-            refuses the key from any other address (403). Leave empty to allow any address.
-          </small>
-          <textarea
-            id={fieldId}
-            rows={5}
-            value={text}
-            spellcheck={false}
-            aria-invalid={fieldError ? true : undefined}
-            aria-describedby={described}
-            onInput={(event) => setText(event.currentTarget.value)}
-            autoFocus
-          />
-          {fieldError && (
-            <p id={`${fieldId}-error`} class="error">
-              {fieldError}
-            </p>
-          )}
-        </div>
+        <AddressRangesField value={text} onInput={setText} error={fieldError} autoFocus />
         <FormEnd
           error={action.error || undefined}
           busy={action.busy}

@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { api, ApiError, describeError, unwrap, type Schemas } from '../api/client';
 import { clearDrafts, useDraft } from '../auth/drafts';
-import { announce, eventHandler, Field, FormEnd } from '../components/common';
+import { announce, DoneEnd, eventHandler, Field, FormEnd } from '../components/common';
 import { CopyButton } from '../components/CopyButton';
 import { Dialog } from '../components/Dialog';
 import { ShownOnce } from '../components/ShownOnce';
@@ -38,11 +38,7 @@ export function CreateApplicationDialog(props: { orgId: string; open: boolean; o
             The application is not connected to any organization yet, this one included: use "Connect application" to let it read
             data.
           </p>
-          <div class="buttons">
-            <button type="button" class="primary" onClick={close} autoFocus>
-              Done
-            </button>
-          </div>
+          <DoneEnd onDone={close} />
         </div>
       ) : (
         <form

@@ -1,4 +1,5 @@
 import type { Schemas } from '../api/client';
+import { DoneEnd } from '../components/common';
 import { Dialog } from '../components/Dialog';
 import { ShownOnce } from '../components/ShownOnce';
 
@@ -7,11 +8,7 @@ export function NewKeyDialog(props: { title: string; apiKey: Schemas['IssuedApiK
   return (
     <Dialog title={props.title} open onClose={props.onClose}>
       <ShownOnce label="API key" value={props.apiKey.key} />
-      <div class="buttons">
-        <button type="button" class="primary" onClick={props.onClose} autoFocus>
-          Done
-        </button>
-      </div>
+      <DoneEnd onDone={props.onClose} />
     </Dialog>
   );
 }

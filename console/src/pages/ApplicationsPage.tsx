@@ -12,6 +12,7 @@ import { CreateApplicationDialog } from '../dialogs/CreateApplicationDialog';
 import { DeleteApplicationDialog } from '../dialogs/DeleteApplicationDialog';
 import { DisconnectApplicationDialog } from '../dialogs/DisconnectApplicationDialog';
 import { EndConnectionDialog } from '../dialogs/EndConnectionDialog';
+import { ReportShareDialog, reportShareText } from '../dialogs/ReportShareDialog';
 import { RolesDialog, TextDialog } from '../dialogs/SimpleDialogs';
 import { navigate } from '../routing';
 
@@ -21,11 +22,13 @@ type Pending =
   | { kind: 'policy'; application: Schemas['ApplicationSummary'] }
   | { kind: 'end'; application: Schemas['ApplicationSummary']; connection: { orgId: string; orgName: string } }
   | { kind: 'roles'; connection: Schemas['Connection'] }
+  | { kind: 'share'; connection: Schemas['Connection'] }
   | { kind: 'disconnect'; connection: Schemas['Connection'] };
 
 /**
  * Organization > Applications: the applications this org created (who may connect each, the orgs
- * connected, each connection endable, usage), and those connected to it (roles, usage here).
+ * connected, each connection endable, usage), and those connected to it (roles, report share,
+ * usage here).
  */
 export function ApplicationsPage(props: { org: OrgSummary; orgs: OrgSummary[] }) {
   const orgId = props.org.orgId;
@@ -157,6 +160,7 @@ export function ApplicationsPage(props: { org: OrgSummary; orgs: OrgSummary[] })
                 <th scope="col">Owner org</th>
                 <th scope="col">Roles</th>
                 <th scope="col">Connected</th>
+                <th scope="col">Report share</th>
                 <th scope="col">Usage here, last {USAGE_DAYS} days</th>
                 <th scope="col">Actions</th>
               </tr>
@@ -174,6 +178,7 @@ export function ApplicationsPage(props: { org: OrgSummary; orgs: OrgSummary[] })
                     {connection.datasourceIds && ` (${connection.datasourceIds.length} datasources)`}
                   </td>
                   <td data-label="Connected">{formatTime(connection.connectedAt)}</td>
+                  <td data-label="Report share">{reportShareText(connection)}</td>
                   <td data-label={`Usage here, last ${USAGE_DAYS} days`}>
                     <UsageChart
                       orgId={orgId}
@@ -187,6 +192,7 @@ export function ApplicationsPage(props: { org: OrgSummary; orgs: OrgSummary[] })
                       label={`Actions for the connection of ${connection.applicationName}`}
                       items={[
                         { label: 'Change roles', onSelect: () => setPending({ kind: 'roles', connection }) },
+                        { label: 'Report share', onSelect: () => setPending({ kind: 'share', connection }) },
                         { label: 'Disconnect', danger: true, onSelect: () => setPending({ kind: 'disconnect', connection }) },
                       ]}
                     />
@@ -256,6 +262,9 @@ export function ApplicationsPage(props: { org: OrgSummary; orgs: OrgSummary[] })
             done(`${pending.connection.applicationName} now has ${roles.join(', ')}.`);
           }}
         />
+      )}
+      {pending?.kind === 'share' && (
+        <ReportShareDialog orgId={orgId} connection={pending.connection} onClose={closePending} onSaved={done} />
       )}
       {pending?.kind === 'disconnect' && (
         <DisconnectApplicationDialog orgId={orgId} connection={pending.connection} onClose={closePending} onDisconnected={done} />
