@@ -1,5 +1,10 @@
-import { DynamoDBClient, TransactionCanceledException, type AttributeValue } from '@aws-sdk/client-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
+import {
+  DynamoDBClient,
+  QueryCommand as AttributeValueQueryCommand,
+  TransactionCanceledException,
+  type AttributeValue,
+} from '@aws-sdk/client-dynamodb';
+import { convertToNative, marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import {
   BatchGetCommand,
   BatchWriteCommand,
@@ -20,6 +25,7 @@ import { GSI1 } from './table-schema';
 import { translateDynamoError } from './table-errors';
 import { MAX_UNPAGED_ITEMS } from '../platform/limits';
 import { sdkTimeouts } from '../platform/sdk-timeouts';
+import { instrumented } from '../observability/client-instrumentation';
 
 /**
  * THE table's vocabulary: the only module that talks to DynamoDB. Entity modules (orgs, people,
@@ -27,7 +33,9 @@ import { sdkTimeouts } from '../platform/sdk-timeouts';
  * these verbs: `getNow`, `putNow` / `putNowUnless`, `updateNow` (one update-expression builder,
  * under a guard), `deleteNow`; the transaction items `putNewItem` / `replaceItem` / `updateItem` /
  * `deleteItem` for `transact` (with conflict retry), `queryPage` / `readListing` / `queryAll` (the one paging loop), `batchGetAll`,
- * `batchPutEach`, and one backoff policy (`MAX_ATTEMPTS`, `backoff`).
+ * `batchPutEach`, and one backoff policy (`MAX_ATTEMPTS`, `backoff`). For the one hot read, an
+ * answer's minutes: `queryAttributeValues`, items as DynamoDB sends them, with `nativeOf` and
+ * `unmarshallItem` to make them values as the document client would.
  *
  * The single table: every entity lives under generic keys `PK`/`SK`, with one overloaded global
  * secondary index `GSI1` (`GSI1PK`/`GSI1SK`) for the reverse lookups; docs/architecture.md lists
@@ -36,6 +44,8 @@ import { sdkTimeouts } from '../platform/sdk-timeouts';
 export { GSI1 };
 
 let client: DynamoDBDocumentClient | undefined;
+/** The client the document client wraps (they share one middleware stack): for `queryAttributeValues`. */
+let baseClient: DynamoDBClient | undefined;
 
 /**
  * The container's one document client, made on first use (not at module load), so the
@@ -58,7 +68,8 @@ export function documentClient(): DynamoDBDocumentClient {
         }
       : {}),
   });
-  client = DynamoDBDocumentClient.from(base, { marshallOptions: { removeUndefinedValues: true } });
+  client = DynamoDBDocumentClient.from(instrumented(base), { marshallOptions: { removeUndefinedValues: true } });
+  baseClient = base;
   return client;
 }
 
@@ -642,33 +653,85 @@ export interface PageQuery {
   consistent?: boolean;
 }
 
-/** One page of a partition, with an opaque token that can only continue within that partition. */
-export async function queryPage(query: PageQuery): Promise<Page<Record<string, unknown>>> {
+/** The Query a `PageQuery` is (its values native, as the document client takes them). */
+function queryInput(query: PageQuery) {
   const [pk, sk] = query.index ? ['GSI1PK', 'GSI1SK'] : ['PK', 'SK'];
   const sortCondition = query.sortKeyPrefix
     ? ` AND begins_with(${sk}, :prefix)`
     : query.between
       ? ` AND ${sk} BETWEEN :from AND :to`
       : '';
+  return {
+    TableName: getTableName(),
+    IndexName: query.index,
+    KeyConditionExpression: `${pk} = :pk${sortCondition}`,
+    ...(query.filter ? { FilterExpression: query.filter.expression } : {}),
+    ExpressionAttributeValues: {
+      ':pk': query.partition,
+      ...(query.sortKeyPrefix ? { ':prefix': query.sortKeyPrefix } : {}),
+      ...(query.between ? { ':from': query.between[0], ':to': query.between[1] } : {}),
+      ...query.filter?.values,
+    },
+    ScanIndexForward: !query.newestFirst,
+    Limit: Number.isFinite(query.limit) ? query.limit : undefined,
+    ConsistentRead: query.consistent,
+  };
+}
+
+/** One page of a partition, with an opaque token that can only continue within that partition. */
+export async function queryPage(query: PageQuery): Promise<Page<Record<string, unknown>>> {
   const result = await documentClient().send(
-    new QueryCommand({
-      TableName: getTableName(),
-      IndexName: query.index,
-      KeyConditionExpression: `${pk} = :pk${sortCondition}`,
-      ...(query.filter ? { FilterExpression: query.filter.expression } : {}),
-      ExpressionAttributeValues: {
-        ':pk': query.partition,
-        ...(query.sortKeyPrefix ? { ':prefix': query.sortKeyPrefix } : {}),
-        ...(query.between ? { ':from': query.between[0], ':to': query.between[1] } : {}),
-        ...query.filter?.values,
-      },
-      ScanIndexForward: !query.newestFirst,
-      Limit: Number.isFinite(query.limit) ? query.limit : undefined,
-      ConsistentRead: query.consistent,
-      ExclusiveStartKey: decodePageToken(query.nextToken, query),
-    }),
+    new QueryCommand({ ...queryInput(query), ExclusiveStartKey: decodePageToken(query.nextToken, query) }),
   );
   return { items: result.Items ?? [], nextToken: encodePageToken(result.LastEvaluatedKey) };
+}
+
+/** An item as DynamoDB sends it: attribute values by name. */
+export type AttributeValues = Record<string, AttributeValue>;
+
+/**
+ * The value of one attribute as the document client unmarshalls it. A number, the most common
+ * value of a hot read, is read directly; the SDK's rule holds (an integer beyond 2^53 is a BigInt
+ * or an error, never a rounded number), and anything else is the SDK's own conversion.
+ */
+export function nativeOf(attribute: AttributeValue): unknown {
+  if (attribute.N !== undefined) {
+    const number = Number(attribute.N);
+    if (number <= Number.MAX_SAFE_INTEGER && number >= Number.MIN_SAFE_INTEGER) return number;
+  }
+  return convertToNative(attribute);
+}
+
+/** A whole item as the document client unmarshalls it. */
+export const unmarshallItem = (item: AttributeValues): Record<string, unknown> => unmarshall(item);
+
+/**
+ * Up to `maxItems` items of a query (all of them with `Infinity`), page after page, as DynamoDB
+ * sends them: attribute values, not unmarshalled. For the one hot read, an answer's minutes
+ * (../measurements/measurements.ts), whose module makes its items into values in one pass: the
+ * document client walks every attribute of every item twice more to do it (docs/performance.md).
+ * Same client, middlewares and retries as every other verb.
+ */
+export async function queryAttributeValues(
+  query: Omit<PageQuery, 'limit' | 'nextToken'>,
+  maxItems = Infinity,
+): Promise<AttributeValues[]> {
+  documentClient();
+  const items: AttributeValues[] = [];
+  let startKey: AttributeValues | undefined;
+  do {
+    const input = queryInput({ ...query, limit: maxItems - items.length });
+    const result = await baseClient!.send(
+      new AttributeValueQueryCommand({
+        ...input,
+        ExpressionAttributeValues: marshall(input.ExpressionAttributeValues),
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    for (const item of result.Items ?? []) items.push(item);
+    startKey = result.LastEvaluatedKey;
+  } while (startKey && items.length < maxItems);
+  return items;
 }
 
 /**
