@@ -12,8 +12,10 @@ import { WORKERS } from '.';
  * The report worker Lambda, fed by the report queue (its row in ./index.ts). Each record is one
  * task; Powertools' BatchProcessor runs them and answers the ones that threw as batch item
  * failures, so SQS delivers only those again after the visibility timeout. When every record
- * of the batch failed, processPartialResponse throws instead: Lambda then returns the whole batch
- * to the queue, the same outcome. On the last delivery (the queue's maxReceiveCount) a task fails
+ * of the batch failed, they are all answered as failures (`throwOnFullBatchFailure: false`)
+ * rather than thrown: SQS delivers them again just the same, and a task that will be retried
+ * does not count as a Lambda error (the LambdaErrors alarm fires at one). A handler that throws
+ * anyway (a crash) has the whole batch delivered again. On the last delivery (the queue's maxReceiveCount) a task fails
  * its report before it throws; SQS then moves the message to the dead-letter queue.
  */
 
@@ -42,7 +44,9 @@ export function reportWorker(options: { checkpoint?: TaskContext['checkpoint'] }
   };
   return middy<SQSEvent, SQSBatchResponse, Error, Context>()
     .use(injectLambdaContext(handlerLoggers(), { resetKeys: true }))
-    .handler(async (event, context) => processPartialResponse(event, runRecord, processor, { context }));
+    .handler(async (event, context) =>
+      processPartialResponse(event, runRecord, processor, { context, throwOnFullBatchFailure: false }),
+    );
 }
 
 export const handler = reportWorker();

@@ -65,24 +65,26 @@ describe('the report worker', () => {
     await expect(invoke([message('rep_ok1'), message('rep_ok2')])).resolves.toEqual({ batchItemFailures: [] });
   });
 
-  it('throws when every record failed, so Lambda returns the whole batch to the queue (the local queue does the same)', async () => {
+  it('answers every record as failed when all failed, instead of throwing (a retried task is no Lambda error); a throw retries the whole batch', async () => {
     reportsGoneOrFailing();
     const batch = [message('rep_bad1'), message('rep_bad2')];
-    const outcome = await invoke(batch).then(
-      (answer) => ({ answer }),
-      (error: unknown) => ({ error }),
-    );
-    expect('error' in outcome && outcome.error).toBeInstanceOf(FullBatchFailureError);
-    expect(failedMessages(batch, outcome)).toEqual(batch);
+    const answer = await invoke(batch);
+    expect(answer).toEqual({ batchItemFailures: [{ itemIdentifier: 'msg-rep_bad1-1' }, { itemIdentifier: 'msg-rep_bad2-1' }] });
+    expect(failedMessages(batch, { answer })).toEqual(batch);
+    // A handler that crashes: Lambda (and the local queue) deliver the whole batch again.
+    expect(failedMessages(batch, { error: new FullBatchFailureError([]) })).toEqual(batch);
   });
 
   it('fails the report on the last delivery (maxReceiveCount) and not before, and logs the failure with its ids through the Logger', async () => {
     reportsGoneOrFailing();
     const output = captureOutput();
     try {
-      await expect(invoke([message('rep_bad1', REPORT_WORKER.trigger.maxReceiveCount - 1)])).rejects.toThrow();
+      const before = message('rep_bad1', REPORT_WORKER.trigger.maxReceiveCount - 1);
+      await expect(invoke([before])).resolves.toEqual({ batchItemFailures: [{ itemIdentifier: before.messageId }] });
       expect(ddb.commandCalls(UpdateCommand)).toHaveLength(0);
-      await expect(invoke([message('rep_bad1', REPORT_WORKER.trigger.maxReceiveCount)])).rejects.toThrow();
+      await expect(invoke([message('rep_bad1', REPORT_WORKER.trigger.maxReceiveCount)])).resolves.toMatchObject({
+        batchItemFailures: [expect.anything()],
+      });
     } finally {
       output.restore();
     }
