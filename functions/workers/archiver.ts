@@ -3,6 +3,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Context, ScheduledEvent } from 'aws-lambda';
 import { runArchiver } from '../core/archive/archiver';
 import { handlerLoggers, writeLog } from '../core/observability/logger';
+import { traceSdkClients } from '../core/observability/tracer';
 import { ARCHIVER_STOP_BEFORE_TIMEOUT_SECONDS } from '.';
 
 /**
@@ -10,6 +11,9 @@ import { ARCHIVER_STOP_BEFORE_TIMEOUT_SECONDS } from '.';
  * batches ARCHIVER_STOP_BEFORE_TIMEOUT_SECONDS before its timeout; what is left is done by the
  * next run. A run that fails throws: Lambda counts an error (the ArchiverLag alarm reads it).
  */
+// Each AWS SDK call a subsegment of the invocation's X-Ray trace (a no-op outside Lambda).
+traceSdkClients();
+
 export const handler = middy<ScheduledEvent, void, Error, Context>()
   .use(injectLambdaContext(handlerLoggers(), { resetKeys: true }))
   .handler(async (_event, context) => {

@@ -5,6 +5,7 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import type { ReportMessage } from '../core/reports/report-queue';
 import { runReportMessage, type TaskContext } from '../core/reports/report-tasks';
 import { handlerLoggers, writeLog } from '../core/observability/logger';
+import { traceSdkClients } from '../core/observability/tracer';
 import { WORKERS } from '.';
 
 /**
@@ -15,6 +16,9 @@ import { WORKERS } from '.';
  * to the queue, the same outcome. On the last delivery (the queue's maxReceiveCount) a task fails
  * its report before it throws; SQS then moves the message to the dead-letter queue.
  */
+
+// Each AWS SDK call a subsegment of the invocation's X-Ray trace (a no-op outside Lambda).
+traceSdkClients();
 
 const { maxReceiveCount } = WORKERS.reportWorker.trigger;
 

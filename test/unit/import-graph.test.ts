@@ -255,6 +255,15 @@ describe('the import graph', () => {
     expect(importers).toEqual([]);
   });
 
+  it('only the worker handlers reach the tracer (the X-Ray SDK stays out of the route and authorizer bundles)', () => {
+    const tracer = existing('functions/core/observability/tracer.ts');
+    const reaching = files
+      .filter((file) => name(file).startsWith('functions/') && file !== tracer && reachable(file).has(tracer))
+      .map(name)
+      .sort();
+    expect(reaching).toEqual(workerList.map((worker) => `functions/${worker.handler}.ts`).sort());
+  });
+
   it('the domain does not import HTTP: only functions/core/http and the v2 wire shapes (functions/core/clarity) do', () => {
     const http = `${name(existing('functions/core/http'))}/`;
     const allowed = ['functions/core/http/', `${name(existing('functions/core/clarity'))}/`];

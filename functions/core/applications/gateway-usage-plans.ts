@@ -3,6 +3,7 @@ import type { ApplicationLimits } from './applications';
 import { usageKeyValue } from './usage-key';
 import { getGatewayTarget } from '../platform/config';
 import { sdkTimeouts } from '../platform/sdk-timeouts';
+import { instrumented } from '../observability/client-instrumentation';
 
 /**
  * API Gateway's side of an application's limits: one gateway API key and one usage plan per
@@ -42,7 +43,7 @@ async function send<T = unknown>(command: (sdk: Sdk) => { input: unknown }): Pro
 function gateway(): Promise<{ sdk: Sdk; client: APIGatewayClient }> {
   return (loaded ??= import('@aws-sdk/client-api-gateway').then((sdk) => ({
     sdk,
-    client: new sdk.APIGatewayClient(sdkTimeouts('apiGateway')),
+    client: instrumented(new sdk.APIGatewayClient(sdkTimeouts('apiGateway'))),
   })));
 }
 

@@ -1,7 +1,7 @@
-import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
+import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent, Context } from 'aws-lambda';
 import { headerValue } from './headers';
 import { CORRELATION_HEADER } from './request-telemetry';
-import { writeLog, type LogFields } from '../observability/logger';
+import { addLambdaContext, writeLog, type LogFields } from '../observability/logger';
 import { MetricBatch } from '../observability/metrics';
 import { DIMENSION, METRIC, type VerificationOutcome } from '../observability/metric-names';
 
@@ -11,7 +11,7 @@ export interface AuthorizerNotes {
   ids?: Pick<LogFields, 'applicationId' | 'keyId' | 'sub'>;
 }
 
-type AuthorizerHandler = (event: APIGatewayRequestAuthorizerEvent) => Promise<APIGatewayAuthorizerResult>;
+type AuthorizerHandler = (event: APIGatewayRequestAuthorizerEvent, context?: Context) => Promise<APIGatewayAuthorizerResult>;
 
 /**
  * Wraps an authorizer: one log line per call (request id, decision, outcome, latency, the
@@ -22,7 +22,9 @@ export function withAuthorizerTelemetry(
   name: string,
   run: (event: APIGatewayRequestAuthorizerEvent, notes: AuthorizerNotes) => Promise<APIGatewayAuthorizerResult>,
 ): AuthorizerHandler {
-  return async (event) => {
+  return async (event, context) => {
+    // The invocation's context on the line, cold start included (as injectLambdaContext does for the handlers).
+    if (context) addLambdaContext(context);
     const startedAt = performance.now();
     const notes: AuthorizerNotes = {};
     let decision: 'allow' | 'deny' | 'refuse' | 'error' = 'allow';

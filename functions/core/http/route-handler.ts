@@ -1,4 +1,6 @@
 import middy from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { handlerLoggers } from '../observability/logger';
 import { executionModeStreamifyResponse } from '@middy/core/StreamifyResponse';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { UnauthorizedError } from '../platform/errors';
@@ -131,19 +133,23 @@ export function routeHandler<R extends RouteDefinition>(
   verifyRaw?: VerifyRawRequest,
 ) {
   // A streamed route's handler takes the response stream (./streaming.ts); its answer's body is a stream.
-  return middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context>(
-    route.streamed ? { executionMode: executionModeStreamifyResponse } : {},
-  )
-    .use(requestTelemetry(route))
-    .use(errorResponses())
-    .handler(async (event, context) => {
-      if (verifyRaw) await verifyRaw(event);
-      const input = parseInput(route, event);
-      noteRequestOrg(event, orgNamedIn(input));
-      const principal = principalFor(route, event);
-      const access = await authorize(route, input, principal);
-      if ('org' in access && typeof access.org === 'string') noteGrantedOrg(event, access.org);
-      const respond = async () => resultOf(await run({ ...input, principal, event, ...access } as RouteRequest<R>), event);
-      return around ? around(route, event, principal, context, respond) : respond();
-    });
+  return (
+    middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context>(
+      route.streamed ? { executionMode: executionModeStreamifyResponse } : {},
+    )
+      // Every line of the invocation carries its context, `cold_start` included.
+      .use(injectLambdaContext(handlerLoggers()))
+      .use(requestTelemetry(route))
+      .use(errorResponses())
+      .handler(async (event, context) => {
+        if (verifyRaw) await verifyRaw(event);
+        const input = parseInput(route, event);
+        noteRequestOrg(event, orgNamedIn(input));
+        const principal = principalFor(route, event);
+        const access = await authorize(route, input, principal);
+        if ('org' in access && typeof access.org === 'string') noteGrantedOrg(event, access.org);
+        const respond = async () => resultOf(await run({ ...input, principal, event, ...access } as RouteRequest<R>), event);
+        return around ? around(route, event, principal, context, respond) : respond();
+      })
+  );
 }

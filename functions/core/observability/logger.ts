@@ -1,4 +1,5 @@
 import { Logger, type LogItem } from '@aws-lambda-powertools/logger';
+import type { Context } from 'aws-lambda';
 import { METRICS_SERVICE } from './metric-names';
 import { getLogFormat } from '../platform/config';
 
@@ -112,6 +113,11 @@ function loggerFor(format: 'json' | 'readable'): Logger {
  */
 export function handlerLoggers(): Logger[] {
   return [loggerFor('json'), loggerFor('readable')];
+}
+
+/** What `injectLambdaContext` does before an invocation, for a handler without middy (the authorizers). */
+export function addLambdaContext(context: Context): void {
+  for (const logger of handlerLoggers()) logger.addContext(context);
 }
 
 /**

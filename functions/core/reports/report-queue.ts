@@ -2,6 +2,7 @@ import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { getReportQueueUrl } from '../platform/config';
 import { sdkTimeouts } from '../platform/sdk-timeouts';
 import type { FilePlan, PartPlan } from './report-query';
+import { instrumented } from '../observability/client-instrumentation';
 
 /**
  * The report worker's messages, and how they are sent: to the SQS queue that feeds the worker
@@ -28,7 +29,7 @@ const SQS_BATCH = 10;
 
 export async function sendReportMessages(messages: readonly ReportMessage[]): Promise<void> {
   if (localEngine) return localEngine(messages);
-  sqs ??= new SQSClient(sdkTimeouts('sqs'));
+  sqs ??= instrumented(new SQSClient(sdkTimeouts('sqs')));
   for (let start = 0; start < messages.length; start += SQS_BATCH) {
     const batch = messages.slice(start, start + SQS_BATCH);
     const answer = await sqs.send(

@@ -2,6 +2,7 @@ import { GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client, type PutObject
 import { getDataBucket } from '../platform/config';
 import { sdkTimeouts } from '../platform/sdk-timeouts';
 import { localS3, s3Region } from './s3-location';
+import { instrumented } from '../observability/client-instrumentation';
 
 /**
  * The data bucket (S3): the measurement archive and report files, read and written by the
@@ -15,15 +16,17 @@ let client: S3Client | undefined;
 function s3(): S3Client {
   if (client) return client;
   const local = localS3();
-  client = new S3Client({
-    ...sdkTimeouts('s3'),
-    region: s3Region(),
-    ...(local ? { endpoint: local.endpoint, forcePathStyle: true, credentials: local.credentials } : {}),
-    // Checksums only where S3 requires them: the local server does not speak the chunked
-    // trailer encoding the SDK would otherwise use, and every body here is a complete buffer.
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-  });
+  client = instrumented(
+    new S3Client({
+      ...sdkTimeouts('s3'),
+      region: s3Region(),
+      ...(local ? { endpoint: local.endpoint, forcePathStyle: true, credentials: local.credentials } : {}),
+      // Checksums only where S3 requires them: the local server does not speak the chunked
+      // trailer encoding the SDK would otherwise use, and every body here is a complete buffer.
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+      responseChecksumValidation: 'WHEN_REQUIRED',
+    }),
+  );
   return client;
 }
 

@@ -25,6 +25,7 @@ import { GSI1 } from './table-schema';
 import { translateDynamoError } from './table-errors';
 import { MAX_UNPAGED_ITEMS } from '../platform/limits';
 import { sdkTimeouts } from '../platform/sdk-timeouts';
+import { instrumented } from '../observability/client-instrumentation';
 
 /**
  * THE table's vocabulary: the only module that talks to DynamoDB. Entity modules (orgs, people,
@@ -67,7 +68,7 @@ export function documentClient(): DynamoDBDocumentClient {
         }
       : {}),
   });
-  client = DynamoDBDocumentClient.from(base, { marshallOptions: { removeUndefinedValues: true } });
+  client = DynamoDBDocumentClient.from(instrumented(base), { marshallOptions: { removeUndefinedValues: true } });
   baseClient = base;
   return client;
 }

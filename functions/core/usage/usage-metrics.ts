@@ -3,6 +3,7 @@ import { METRICS_NAMESPACE, METRICS_SERVICE } from '../observability/metric-name
 import { sdkTimeouts } from '../platform/sdk-timeouts';
 import { utcDate, type DayCounts } from './usage-days';
 import { USAGE_DIMENSION, USAGE_METRIC } from './usage-metric-names';
+import { instrumented } from '../observability/client-instrumentation';
 
 /**
  * Usage per application in AWS, read back from the CloudWatch metrics the handlers and the
@@ -28,7 +29,7 @@ let loaded: Promise<{ sdk: Sdk; client: CloudWatchClient }> | undefined;
 function cloudWatch(): Promise<{ sdk: Sdk; client: CloudWatchClient }> {
   return (loaded ??= import('@aws-sdk/client-cloudwatch').then((sdk) => ({
     sdk,
-    client: new sdk.CloudWatchClient(sdkTimeouts('cloudWatch')),
+    client: instrumented(new sdk.CloudWatchClient(sdkTimeouts('cloudWatch'))),
   })));
 }
 
