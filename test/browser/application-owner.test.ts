@@ -8,10 +8,11 @@ import { connect, createApplication, createOrg, eventually, expectStatus, signIn
 /**
  * What an application's owner sees and decides in the console, in a real browser (Debian's
  * Chromium), each action driven through the real local API and checked there: the usage chart
- * of an application and of a connection, a key fenced by address, who may connect the
- * application, and ending another org's connection. The setup (orgs, the application, its connections and
+ * of an application and of a connection, a key fenced by address (an existing one, and a new
+ * one from "Add key"), a connection's report share, who may connect the application, and ending
+ * another org's connection. The setup (orgs, the application, its connections and
  * its data API traffic) goes through the HTTP API; every step after it goes through the console,
- * found by role and accessible name, checked with axe, on a laptop and at 390 px wide.
+ * found by role and accessible name, checked with axe, on laptops (1280 and 1024 px) and at 390 px wide.
  */
 
 const api = useTestApi();

@@ -82,12 +82,15 @@ describe('simultaneous ingests to one datasource', () => {
   it('ten at once are all accepted, and the aggregates equal the minutes, overwrites of the same times racing included', async () => {
     const datasourceId = org.datasources[0]!;
     const now = Date.now();
-    for (const round of [0, 1, 2]) {
-      // Round 0: ten senders, each its own 30 minutes (spread over hours); rounds 1 and 2: all ten
-      // overwrite the same 30 minutes at once (and the minutes of round 0 that they cover).
+    // Round 0: ten senders, each its own 30 minutes, 35 minutes apart (no two share a minute: each
+    // keeps the aggregates by deltas, holder or writer); round 1: 25 minutes apart, so neighbours
+    // share 5 minutes (those writers write only and their periods are recounted); rounds 2 and 3:
+    // all ten overwrite the same 30 minutes at once (and the minutes of rounds 0 and 1 they cover).
+    const endOf = (round: number, sender: number) => [400 + sender * 35, 1 + sender * 25, 40, 40][round]!;
+    for (const round of [0, 1, 2, 3]) {
       const answers = await Promise.all(
         Array.from({ length: 10 }, (_, sender) =>
-          ingestCall(datasourceId, batch(sender + round * 10, round === 0 ? 1 + sender * 25 : 40, now)),
+          ingestCall(datasourceId, batch(sender + round * 10, endOf(round, sender), now)),
         ),
       );
       for (const answer of answers) expectStatus(answer, 202);
@@ -105,7 +108,8 @@ describe('simultaneous ingests to one datasource', () => {
     const datasourceId = org.datasources[1]!;
     const now = Date.now();
     const answers = await Promise.all(
-      Array.from({ length: 10 }, (_, sender) => ingestCall(datasourceId, batch(sender, 10, now))),
+      // Half share their 30 minutes, half have their own.
+      Array.from({ length: 10 }, (_, sender) => ingestCall(datasourceId, batch(sender, sender < 5 ? 10 : 10 + sender * 35, now))),
     );
     for (const answer of answers) expectStatus(answer, 202);
     const read = async (outputFrequency: string) =>
@@ -130,6 +134,14 @@ describe('simultaneous ingests to one datasource', () => {
       expect(hour.value).toBeCloseTo(own.reduce((total, value) => total + value, 0) / own.length, 9);
     }
     expect(hours.some((entry) => entry.metric === 'no2Conc1HourMean')).toBe(true);
+    const days = await read('day');
+    const dayMeans = days.filter((entry) => entry.metric === 'pm2_5ConcMass24HourMean');
+    expect(dayMeans.length).toBeGreaterThan(0);
+    for (const day of dayMeans) {
+      const start = Date.parse(day.time);
+      const own = values('pm2_5ConcMassIndividual', start, start + 86_400_000);
+      expect(day.value).toBeCloseTo(own.reduce((total, value) => total + value, 0) / own.length, 9);
+    }
   }, 120_000);
 });
 

@@ -41,7 +41,11 @@ export function BarChart(props: {
   const format = (value: number) => value.toFixed(props.decimals ?? 1);
   const titleId = useId();
   const values = props.bars.flatMap((bar) => bar.values.filter((value): value is number => value !== undefined));
-  const max = Math.max(1, ...values);
+  // The bars' scale is the highest value; an empty chart says why ("max 1 requests" over no bar
+  // read as a request nobody could see).
+  const top = Math.max(0, ...values);
+  const max = top > 0 ? top : 1;
+  const scale = values.length === 0 ? 'no data' : top === 0 ? `all 0 ${props.unit}` : `max ${format(top)} ${props.unit}`;
   const slot = WIDTH / Math.max(1, props.bars.length);
   const barWidth = Math.max(1, (slot - GAP) / props.series.length);
   const first = props.bars[0]?.label;
@@ -77,9 +81,7 @@ export function BarChart(props: {
       </svg>
       <p class="chart-scale" aria-hidden="true">
         <span>{first}</span>
-        <span>
-          max {format(max)} {props.unit}
-        </span>
+        <span>{scale}</span>
         <span>{last}</span>
       </p>
       <details>

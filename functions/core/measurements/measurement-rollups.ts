@@ -10,6 +10,7 @@ import {
   retryWhileUnavailable,
   updateNow,
   updateNowReturningOld,
+  updateOnce,
   type ItemKey,
 } from '../store/table';
 
@@ -19,9 +20,9 @@ import {
  * `count_pm2_5ConcMass`, and `nulls_<base>` for readings without a value, top-level attributes
  * because DynamoDB's ADD works on top-level numbers only). Key: PK `AGG#<datasourceId>`, SK `H#<period start ISO>` or `D#<period start ISO>`, so
  * the hours (or days) of a window are one Query. No GSI keys: aggregates never enter the receipt
- * index. Maintained by ingest (./measurements.ts) with one `ADD` per touched period per batch,
- * under the datasource's ingest lease (same partition, SK `LEASE`); read by `hour` and `day`
- * queries instead of the minutes.
+ * index. Maintained by ingest (./measurements.ts) with one `ADD` per touched period per batch, or
+ * a recount from the minutes, as the datasource's ingest lease orders (same partition, SK
+ * `LEASE`); read by `hour` and `day` queries instead of the minutes.
  */
 
 const SUM = 'sum_';
@@ -78,40 +79,43 @@ function rollupItem(orgId: string, datasourceId: string, { kind, start }: Period
 
 /**
  * Adds one batch's deltas to its periods' aggregates: one `ADD` of every metric's sum and count
- * delta per period, all at once. Additions commute, so batches compose exactly in any order; the
- * first `ADD` creates the item.
+ * delta per period, all at once. Additions commute, so batches (and ingests of one datasource
+ * writing different minutes at once) compose exactly in any order; the first `ADD` creates the item.
  *
- * `ingestId` (the lease owner: one ingest of one datasource, which adds to each period once) is
- * stamped on the period as `appliedBy`, and the `ADD` is refused when it is there already: so an
- * `ADD` that DynamoDB refused for the moment (throttled, a timeout, a server fault, even one it
- * applied before the answer was lost) is sent again, with the table's backoff, and counted once.
- * Ingests of a datasource take turns under its lease, so no other ingest stamps the period in between.
+ * An `ADD` is sent once and counted only if DynamoDB applied it at its first try: one that was
+ * refused for the moment (throttled, a timeout, a server fault) or that the SDK sent again may have
+ * been applied once or twice (an answer lost), and several ingests may `ADD` to one period at once,
+ * so no stamp can tell. Such a period is answered as uncertain, for the ingest to list as `dirty`
+ * on the lease: it is recounted from its minutes before the lease is released. `ingestId` is still
+ * stamped (`appliedBy`) and an `ADD` refused when it is there: a resend the SDK made after another
+ * ingest's `ADD` is caught by the attempts it reports instead.
+ * @returns the periods whose `ADD` is uncertain
  */
 export async function addRollupDeltas(
   orgId: string,
   datasourceId: string,
   deltas: readonly PeriodDelta[],
   ingestId: string,
-): Promise<void> {
-  await eachInParallel(deltas, WRITES_IN_FLIGHT, ({ kind, start, deltas: byMetric }) =>
-    retryWhileUnavailable(() =>
-      updateNow(
-        rollupKey(datasourceId, kind, start),
-        {
-          set: {
-            ...withoutKey(rollupItem(orgId, datasourceId, { kind, start })),
-            appliedBy: ingestId,
-          },
-          add: totalsAttributes(byMetric),
-        },
-        {
-          condition: 'attribute_not_exists(#appliedBy) OR #appliedBy <> :ingestId',
-          names: { '#appliedBy': 'appliedBy' },
-          values: { ':ingestId': ingestId },
-        },
-      ),
-    ),
-  );
+): Promise<Period[]> {
+  const uncertain: Period[] = [];
+  await eachInParallel(deltas, WRITES_IN_FLIGHT, async ({ kind, start, deltas: byMetric }) => {
+    const outcome = await updateOnce(
+      rollupKey(datasourceId, kind, start),
+      {
+        set: { ...withoutKey(rollupItem(orgId, datasourceId, { kind, start })), appliedBy: ingestId },
+        add: totalsAttributes(byMetric),
+      },
+      {
+        condition: 'attribute_not_exists(#appliedBy) OR #appliedBy <> :ingestId',
+        names: { '#appliedBy': 'appliedBy' },
+        values: { ':ingestId': ingestId },
+      },
+    );
+    // Refused by the stamp: this ingest's `ADD` is there already (the SDK's first answer was lost);
+    // very likely once, recounted all the same.
+    if (outcome !== 'applied') uncertain.push({ kind, start });
+  });
+  return uncertain;
 }
 
 const withoutKey = ({ PK: _pk, SK: _sk, ...rest }: ItemKey & Record<string, unknown>) => rest;
@@ -171,76 +175,112 @@ export async function readRollups(
 }
 
 /**
- * The ingest lease of a datasource: PK `AGG#<datasourceId>`, SK `LEASE`. One ingest at a time
- * holds it and keeps the aggregates by deltas: the minutes it reads as "replaced" are the ones it
- * overwrites, so what it adds is exact. An ingest that finds the lease held does not wait: it
- * registers as a writer beside the holder (its periods into `pending`, itself into `writers`),
- * writes its minutes, and says it finished (out of `writers`, `version` + 1); the holder, before
- * it releases, waits for the writers it sees and recounts every `pending` period from the stored
- * minutes, and releases only if nothing changed since it looked (`version`). A writer that finds
- * the lease released when it finishes takes it and recounts itself. See docs/architecture.md,
- * "Concurrent ingests".
+ * The ingest lease of a datasource: PK `AGG#<datasourceId>`, SK `LEASE`. Every ingest lists the
+ * periods it touches in `pending` before it writes a minute (write-ahead); one ingest at a time
+ * holds the lease, and the others register beside it as writers (`writers`: `<id>@<start>@<first
+ * minute>@<last minute>`; the holder's minutes are `leaseSpan`). Nobody waits for anybody:
  *
- * A lease lasts LEASE_MS, longer than any function may run (10 s), so one left by a writer that
- * died expires instead of blocking the datasource; a writer entry older than that is dead too.
+ * - An ingest whose minutes overlap no other unfinished ingest's (as the lease says when it
+ *   registers) keeps the aggregates by deltas, holder or writer: the minutes it reads as
+ *   "replaced" are the ones it overwrites (no one else writes them meanwhile), so what it adds is
+ *   exact, and additions commute. An ingest whose minutes may overlap another's writes them only
+ *   and lists its periods in `dirty`, as does one whose `ADD`s were uncertain or that failed.
+ * - A writer says it finished (out of `writers`, `version` + 1, while the lease is held) and
+ *   answers. The holder, done, releases if nothing changed since it looked (`version`) and nothing
+ *   is `dirty`; else it looks again, and either (writers still writing) releases keeping `pending`
+ *   and `dirty`, on the condition that none finished since it looked, or (none) recounts every
+ *   `dirty` period from the stored minutes and tries again. A writer that finds the lease released
+ *   when it finishes is the last one out: it takes the lease and settles the same way.
+ *
+ * See docs/architecture.md, "Concurrent ingests". A lease lasts LEASE_MS, longer than any function
+ * may run (10 s), so one left by a holder that died expires instead of blocking the datasource
+ * (and its next holder recounts every `pending` period); a writer entry older than that is dead
+ * too (and every `pending` period is recounted).
  */
 const LEASE_MS = 30_000;
-/** How long a holder waits for the writers beside it before it leaves them the recount. */
-const WRITER_WAIT_MS = 3_000;
 
 const leaseKey = (datasourceId: string): ItemKey => ({ PK: partition(datasourceId), SK: 'LEASE' });
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The first and last minute (ISO times) an ingest writes. */
+export interface Span {
+  from: string;
+  to: string;
+}
 
 /** What one ingest does, in whichever turn it gets. */
 export interface IngestWork {
   /**
-   * Holding the lease: recount `unsettled` (periods others left unsure), read the minutes about
-   * to be replaced, write, and add the deltas (`owner` stamps the `ADD`s: see addRollupDeltas).
+   * Writes the minutes. `owner` (the ingest's id) given: keeps the aggregates by deltas too (reads
+   * the minutes about to be replaced, writes, adds the deltas stamped by `owner`: see
+   * addRollupDeltas), and answers the periods whose deltas are uncertain; without it, writes only.
    */
-  asHolder(owner: string, unsettled: Period[]): Promise<void>;
-  /** Beside the holder: write the minutes only (the holder recounts their periods). */
-  asWriter(): Promise<void>;
+  write(owner: string | undefined): Promise<Period[]>;
   /** Sets periods' aggregates to what their stored minutes give. */
   recount(periods: readonly Period[]): Promise<void>;
 }
 
-const periodsIn = (item: Record<string, unknown> | undefined, field: string) =>
-  [...((item?.[field] as Set<string> | undefined) ?? [])].map(periodNamed);
+const stringSet = (item: Record<string, unknown> | undefined, field: string) => [
+  ...((item?.[field] as Set<string> | undefined) ?? []),
+];
+
+interface WriterEntry {
+  entry: string;
+  live: boolean;
+  span?: Span;
+}
+const writersOf = (lease: Record<string, unknown>, except?: string): WriterEntry[] =>
+  stringSet(lease, 'writers')
+    .filter((entry) => entry !== except)
+    .map((entry) => {
+      const [, started, from, to] = entry.split('@');
+      return { entry, live: Number(started) > Date.now() - LEASE_MS, ...(from && to ? { span: { from, to } } : {}) };
+    });
+/** Whether `span` may share a minute with `other` (an entry without a span may share any). */
+const overlaps = (span: Span, other: Span | undefined) => !other || (span.from <= other.to && other.from <= span.to);
+const spanOf = (value: unknown): Span | undefined => {
+  const [from, to] = typeof value === 'string' ? value.split('@') : [];
+  return from && to ? { from, to } : undefined;
+};
 
 /**
- * Runs one ingest of a datasource that touches the periods `touched`: as the lease's holder
- * when it is free, else at once beside its holder. Never waits on another ingest's writes.
- *
- * Write-ahead: every ingest adds the periods it touches to the lease's `pending` set before it
- * writes a minute, and only a holder that recounted (or added the exact deltas of) every pending
- * period after all the writers it saw finished clears it. A period an ingest that failed half-way
- * (a process that died, DynamoDB unavailable through the retries) may have left short stays
- * pending, and the next holder recounts it before it writes.
+ * Runs one ingest of a datasource that writes the minutes `span` and touches the periods
+ * `touched`: as the lease's holder when it is free, else at once beside its holder. Never waits
+ * on another ingest.
  */
-export async function ingestInTurn(datasourceId: string, touched: readonly Period[], work: IngestWork): Promise<void> {
+export async function ingestInTurn(
+  datasourceId: string,
+  touched: readonly Period[],
+  span: Span,
+  work: IngestWork,
+): Promise<void> {
   const id = randomBytes(9).toString('base64url');
   const names = touched.map(periodName);
   for (let attempt = 0; ; attempt++) {
-    const held = await takeLease(datasourceId, id, names);
-    if (held) return holdLease(datasourceId, id, held, work, () => work.asHolder(id, periodsIn(held, 'pending')));
-    const entry = `${id}@${Date.now()}`;
-    if (await registerWriter(datasourceId, entry, names)) {
+    const held = await takeLease(datasourceId, id, names, span);
+    if (held) return holdLease(datasourceId, id, names, span, held, work);
+    const entry = `${id}@${Date.now()}@${span.from}@${span.to}`;
+    const lease = await registerWriter(datasourceId, entry, names);
+    if (lease) {
+      const alone =
+        !overlaps(span, spanOf(lease.leaseSpan)) &&
+        writersOf(lease, entry).every((writer) => !writer.live || !overlaps(span, writer.span));
+      let dirty: string[];
       try {
-        await work.asWriter();
+        dirty = alone ? (await work.write(id)).map(periodName) : (await work.write(undefined), names);
       } catch (error) {
-        // What was written is recounted by the holder (or, the lease released, by the next one).
-        await finishWriter(datasourceId, entry).catch(() => false);
+        // What was written is recounted by whoever settles (best effort: else the entry ages out).
+        await finishWriter(datasourceId, entry, names, { whether: 'held or not' }).catch(() => false);
         throw error;
       }
-      if (await finishWriter(datasourceId, entry)) return;
-      // The holder released before this writer finished: take the lease and recount, as a holder.
+      // The lease still held: its holder (or whoever settles after it) sees this finish in
+      // `version` and settles after it. Released: this writer is the last one out, and settles.
       for (;;) {
-        const taken = await takeLease(datasourceId, id, names, entry);
+        if (await finishWriter(datasourceId, entry, dirty)) return;
+        const taken = await takeLease(datasourceId, id, names, span, entry);
         if (taken) {
-          const unsettled = [...new Map([...periodsIn(taken, 'pending'), ...touched].map((p) => [periodName(p), p])).values()];
-          return holdLease(datasourceId, id, taken, work, () => work.recount(unsettled));
+          const looked = { ...taken, writers: new Set(stringSet(taken, 'writers').filter((other) => other !== entry)) };
+          return settle(datasourceId, id, work, [...dirty, ...expiredPending(taken)], Number(taken.version ?? 0), looked);
         }
-        if (await finishWriter(datasourceId, entry)) return;
       }
     }
     // The lease was released between the two tries: try again (a holder's turn is short).
@@ -248,11 +288,15 @@ export async function ingestInTurn(datasourceId: string, touched: readonly Perio
   }
 }
 
+/** A lease taken after it expired (not released): its holder died, and every pending period is unsure. */
+const expiredPending = (taken: Record<string, unknown>) => (taken.leaseUntil === undefined ? [] : stringSet(taken, 'pending'));
+
 /** Takes the lease if free, adding `periods` to `pending`; the item as it was, or undefined if held. */
 async function takeLease(
   datasourceId: string,
   owner: string,
   periods: readonly string[],
+  span: Span,
   ownWriterEntry?: string,
 ): Promise<Record<string, unknown> | undefined> {
   const now = Date.now();
@@ -260,7 +304,12 @@ async function takeLease(
     updateNowReturningOld(
       leaseKey(datasourceId),
       {
-        set: { leaseUntil: now + LEASE_MS, leaseOwner: owner, ttl: Math.floor((now + KEEP_MS) / 1000) },
+        set: {
+          leaseUntil: now + LEASE_MS,
+          leaseOwner: owner,
+          leaseSpan: `${span.from}@${span.to}`,
+          ttl: Math.floor((now + KEEP_MS) / 1000),
+        },
         addToSet: periods.length > 0 ? { pending: periods } : {},
         ...(ownWriterEntry ? { removeFromSet: { writers: [ownWriterEntry] } } : {}),
       },
@@ -271,94 +320,159 @@ async function takeLease(
   return taken === false ? undefined : taken;
 }
 
-/** Registers a writer beside the holder (its periods pending, itself a writer), if the lease is held. */
-async function registerWriter(datasourceId: string, entry: string, periods: readonly string[]): Promise<boolean> {
-  return retryWhileUnavailable(() =>
-    updateNow(
+/**
+ * Registers a writer beside the holder (its periods pending, itself a writer), if the lease is
+ * held: the lease as it is then (to see whose minutes this writer's may overlap), or undefined.
+ */
+async function registerWriter(
+  datasourceId: string,
+  entry: string,
+  periods: readonly string[],
+): Promise<Record<string, unknown> | undefined> {
+  const lease = await retryWhileUnavailable(() =>
+    updateNowReturningOld(
       leaseKey(datasourceId),
       { add: { version: 1 }, addToSet: { writers: [entry], ...(periods.length > 0 ? { pending: periods } : {}) } },
       { condition: 'leaseUntil >= :now', values: { ':now': Date.now() } },
+      { whole: true },
     ),
   );
+  return lease === false ? undefined : lease;
 }
 
-/** Says a writer finished (the holder recounts its periods), if the lease is still held. */
-async function finishWriter(datasourceId: string, entry: string): Promise<boolean> {
+/**
+ * Says a writer finished, listing `dirty` (its periods to recount), if the lease is still held
+ * (or, for a writer that failed, `whether: 'held or not'`: its periods must be recounted by
+ * whoever settles next).
+ */
+async function finishWriter(
+  datasourceId: string,
+  entry: string,
+  dirty: readonly string[],
+  { whether = 'held' }: { whether?: 'held' | 'held or not' } = {},
+): Promise<boolean> {
   return retryWhileUnavailable(() =>
     updateNow(
       leaseKey(datasourceId),
-      { add: { version: 1 }, removeFromSet: { writers: [entry] } },
-      { condition: 'leaseUntil >= :now', values: { ':now': Date.now() } },
+      { add: { version: 1 }, removeFromSet: { writers: [entry] }, ...(dirty.length > 0 ? { addToSet: { dirty } } : {}) },
+      whether === 'held' ? { condition: 'leaseUntil >= :now', values: { ':now': Date.now() } } : undefined,
     ),
   );
 }
 
 /**
- * Runs `own` (the holder's work) holding the lease taken as `taken`, then settles what writers
- * beside it wrote, and releases. If `own` fails, the lease is released with `pending` kept.
+ * Runs the holder's own work holding the lease taken as `taken`, then settles. If the work
+ * fails, the lease is released with its periods `dirty`, for whoever settles next.
  */
 async function holdLease(
   datasourceId: string,
   owner: string,
+  names: readonly string[],
+  span: Span,
   taken: Record<string, unknown>,
   work: IngestWork,
-  own: () => Promise<void>,
 ): Promise<void> {
-  let finished = false;
+  // Writers a previous holder left still writing: deltas only if none of them may share a minute.
+  const others = writersOf(taken).filter((writer) => writer.live);
+  const alone = others.every((writer) => !overlaps(span, writer.span));
+  let dirty: string[];
   try {
-    await own();
-    finished = true;
-  } finally {
-    // Refused only when the lease expired and another writer took it: nothing of ours to release.
+    dirty = alone ? (await work.write(owner)).map(periodName) : (await work.write(undefined), [...names]);
+  } catch (error) {
+    // Refused only when the lease expired and another ingest took it: nothing of ours to release.
     // Sent again while DynamoDB is unavailable for a moment, since a lease not released keeps
     // the datasource's pending periods unsettled until it expires.
-    if (!finished) await releaseLease(datasourceId, owner, 'keepPending');
+    await releaseLease(datasourceId, owner, 'keepPending', [...names, ...expiredPending(taken)]);
+    throw error;
   }
-  let seen = Number(taken.version ?? 0);
-  const waitUntil = Date.now() + WRITER_WAIT_MS;
+  // With writers left by the previous holder (dead ones too: their periods are recounted), look
+  // before releasing (`seen` -1 never matches).
+  const seen = writersOf(taken).length > 0 ? -1 : Number(taken.version ?? 0);
+  await settle(datasourceId, owner, work, [...dirty, ...expiredPending(taken)], seen);
+}
+
+/**
+ * Settles and releases the lease `owner` holds, never waiting. Released with `pending` and `dirty`
+ * cleared if nothing changed since `seen` (the `version` of the holder's last look) and nothing is
+ * dirty (`own`: the holder's own periods to recount); otherwise it looks (or takes `looked`, the
+ * lease as it just saw it): with writers still writing, it releases keeping `pending` and `dirty`
+ * (adding `own`), on the condition that none registered or finished since the look (they settle,
+ * the last one out); with none, it recounts every dirty period (every pending one if a writer
+ * died) and tries again. Conditional on `version` both ways: a writer that finished between the
+ * look and the release either is seen (the release is refused and the loop looks again) or finds
+ * the lease released (and settles itself), so no period is left unsettled with nobody holding the
+ * lease while an ingest that wrote into it is unanswered.
+ */
+async function settle(
+  datasourceId: string,
+  owner: string,
+  work: IngestWork,
+  own: readonly string[],
+  seen: number,
+  looked?: Record<string, unknown>,
+): Promise<void> {
+  let lease = looked;
+  let ownDirty = [...own];
+  // Until this holder has looked and recounted, `dirty` may hold what others left before it took the lease.
+  let recounted = false;
   for (;;) {
-    if (await releaseLease(datasourceId, owner, 'settled', seen)) return;
-    const lease = await getNow(leaseKey(datasourceId), { consistent: true });
-    if (lease?.leaseOwner !== owner) return; // expired and taken: its holder settles
-    const live = [...((lease.writers as Set<string> | undefined) ?? [])].filter(
-      (entry) => Number(entry.slice(entry.lastIndexOf('@') + 1)) > Date.now() - LEASE_MS,
-    );
-    if (live.length > 0) {
-      // Writers beside this holder are still writing: wait for them, or leave them the recount
-      // (a writer that finds the lease released takes it and recounts).
-      if (Date.now() > waitUntil) {
-        await releaseLease(datasourceId, owner, 'keepPending');
-        return;
-      }
-      await sleep(20 + Math.random() * 30);
-      continue;
+    if (!lease) {
+      if (ownDirty.length === 0 && (await releaseLease(datasourceId, owner, recounted ? 'settled' : 'clean', [], seen))) return;
+      lease = await getNow(leaseKey(datasourceId), { consistent: true });
+      if (lease?.leaseOwner !== owner) return; // expired and taken: its holder settles
     }
-    await work.recount(periodsIn(lease, 'pending'));
-    seen = Number(lease.version ?? 0);
+    const version = Number(lease.version ?? 0);
+    const writers = writersOf(lease);
+    if (writers.some((writer) => writer.live)) {
+      if (await releaseLease(datasourceId, owner, 'keepPending', ownDirty, version)) return;
+    } else {
+      const recount = [
+        ...new Set([...(writers.length > 0 ? stringSet(lease, 'pending') : stringSet(lease, 'dirty')), ...ownDirty]),
+      ];
+      try {
+        await work.recount(recount.map(periodNamed));
+      } catch (error) {
+        // Left dirty for whoever settles next (if even this fails, the lease expires).
+        await releaseLease(datasourceId, owner, 'keepPending', recount).catch(() => false);
+        throw error;
+      }
+      ownDirty = [];
+      seen = version;
+      recounted = true;
+    }
+    lease = undefined;
   }
 }
 
 /**
- * Releases the lease. `settled`: every pending period is exact, and nothing changed since the
- * holder looked (`version` is still `seen`), so `pending` and the dead writers go too; refused
- * (false) otherwise. `keepPending`: `pending` stays for the next holder.
+ * Releases the lease. `settled`: nothing changed since the holder looked and recounted what was
+ * dirty (`version` is still `seen`: every writer registering or finishing moves it), so `pending`,
+ * `dirty` and the dead writers go too; refused (false) otherwise. `clean`: the same, for a holder
+ * that has not looked: only if nothing is dirty either. `keepPending`: `pending` stays, with `dirty` added, for the writers still writing or
+ * the next holder; with `seen`, only if no writer registered or finished since the holder looked.
  */
-async function releaseLease(datasourceId: string, owner: string, how: 'settled' | 'keepPending', seen = 0): Promise<boolean> {
+async function releaseLease(
+  datasourceId: string,
+  owner: string,
+  how: 'settled' | 'clean' | 'keepPending',
+  dirty: readonly string[],
+  seen?: number,
+): Promise<boolean> {
+  const unchanged = seen === undefined ? '' : ' AND (attribute_not_exists(#version) OR #version = :seen)';
+  const clean = how === 'clean' ? ' AND attribute_not_exists(dirty)' : '';
+  const released = ['leaseUntil', 'leaseOwner', 'leaseSpan'];
   return retryWhileUnavailable(() =>
-    how === 'settled'
-      ? updateNow(
-          leaseKey(datasourceId),
-          { remove: ['leaseUntil', 'leaseOwner', 'pending', 'writers'] },
-          {
-            condition: 'leaseOwner = :owner AND (attribute_not_exists(#version) OR #version = :seen)',
-            names: { '#version': 'version' },
-            values: { ':owner': owner, ':seen': seen },
-          },
-        )
-      : updateNow(
-          leaseKey(datasourceId),
-          { remove: ['leaseUntil', 'leaseOwner'] },
-          { condition: 'leaseOwner = :owner', values: { ':owner': owner } },
-        ),
+    updateNow(
+      leaseKey(datasourceId),
+      {
+        remove: how === 'keepPending' ? released : [...released, 'pending', 'dirty', 'writers'],
+        ...(dirty.length > 0 ? { addToSet: { dirty: [...dirty] } } : {}),
+      },
+      {
+        condition: `leaseOwner = :owner${unchanged}${clean}`,
+        ...(seen === undefined ? {} : { names: { '#version': 'version' } }),
+        values: { ':owner': owner, ...(seen === undefined ? {} : { ':seen': seen }) },
+      },
+    ),
   );
 }

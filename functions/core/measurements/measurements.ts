@@ -91,7 +91,7 @@ function fromAttributeValues(item: AttributeValues): StoredMeasurement {
 }
 
 /** Periods recounted at once (a Query of up to 60 minutes, or of 24 hours, and a PutItem each). */
-const RECOUNTS_IN_FLIGHT = 4;
+const RECOUNTS_IN_FLIGHT = 8;
 /** BatchWriteItem calls in flight at once while ingesting. */
 const WRITE_CONCURRENCY = 4;
 /** Datasources written at once when one call holds several (bulk loads; an ingest call holds one). */
@@ -102,20 +102,20 @@ const DATASOURCE_CONCURRENCY = 8;
  * has validated every item first (metric names are stored minute names). Items of the same time
  * collapse (the last wins), as a repeat call would overwrite them.
  *
- * Per datasource, as the holder of its ingest lease (./measurement-rollups.ts): the stored
- * minutes are read (consistently), the new ones written with
- * BatchWriteItem (each chunk stamped with its receipt time just before it is sent, so a
- * continuation's settle lag only has to cover one request's latency), and the aggregates get one
- * `ADD` per touched hour and day of what the written minutes changed (new minus the value each
- * replaced: ./air-quality/rollup-deltas.ts). BatchWriteItem is not atomic: if DynamoDB keeps
- * refusing a chunk, the aggregates still take exactly what was written and this throws 503; the
- * client's retry of the same batch is exact (a resend of the same values adds nothing). An ingest
- * that fails between the writes and the `ADD`s (a process that dies, DynamoDB unavailable through
- * the retries) leaves its periods `pending` on the lease, and the next ingest of the datasource
- * recounts them from the stored minutes before it writes (docs/architecture.md, "Rolled-up means").
- * An ingest that finds the lease held does not wait: it writes its minutes beside the holder,
- * which recounts their periods before it releases (`ingestInTurn`). An ingest not finished after
- * its deadline (`getIngestDeadlineMs`) answers 503 with `Retry-After`; its writes go on, and a resend is exact.
+ * Per datasource, under its ingest lease (./measurement-rollups.ts): the stored minutes are read
+ * (consistently), the new ones written with BatchWriteItem (each chunk stamped with its receipt
+ * time just before it is sent, so a continuation's settle lag only has to cover one request's
+ * latency), and the aggregates get one `ADD` per touched hour and day of what the written minutes
+ * changed (new minus the value each replaced: ./air-quality/rollup-deltas.ts). BatchWriteItem is
+ * not atomic: if DynamoDB keeps refusing a chunk, the aggregates still take exactly what was
+ * written and this throws 503; the client's retry of the same batch is exact (a resend of the
+ * same values adds nothing). Simultaneous ingests of a datasource never wait on each other: one
+ * holds the lease, the others write beside it, with deltas when no other unfinished ingest may
+ * write the same minutes, else the minutes only, their periods recounted from the stored minutes
+ * by the last one out; so are the periods of an `ADD` that was uncertain and of an ingest that
+ * failed (`ingestInTurn`; docs/architecture.md, "Rolled-up means"). An ingest not finished after
+ * its deadline (`getIngestDeadlineMs`) answers 503 with `Retry-After`; its writes go on, and a
+ * resend is exact.
  * @returns how many distinct measurements were written
  */
 export async function putMeasurements(orgId: string, measurements: readonly Measurement[]): Promise<number> {
@@ -152,9 +152,16 @@ async function writeMeasurements(orgId: string, measurements: readonly Measureme
   };
   const writeDatasource = (datasourceId: string, minutes: Measurement[]) => {
     const toStored = (minute: Measurement, sentAt: string) => toItem(orgId, minute, sentAt);
-    return ingestInTurn(datasourceId, periodsOf(minutes.map((minute) => minute.time)), {
-      async asHolder(ingestId, unsettled) {
-        await recountRollups(orgId, datasourceId, unsettled);
+    const times = minutes.map((minute) => minute.time).sort();
+    const span = { from: times[0]!, to: times.at(-1)! };
+    return ingestInTurn(datasourceId, periodsOf(times), span, {
+      async write(ingestId) {
+        if (ingestId === undefined) {
+          const { failure } = await batchPutEach(minutes, toStored, { concurrency: WRITE_CONCURRENCY });
+          // eslint-disable-next-line @typescript-eslint/only-throw-error
+          if (failure !== undefined) throw failure;
+          return [];
+        }
         const keyOf = (minute: Measurement) => measurementKey(datasourceId, minute.time);
         const stored = new Map(
           (await batchGetAll(minutes.map(keyOf), { consistent: true, concurrency: WRITE_CONCURRENCY })).map((item) => [
@@ -170,15 +177,11 @@ async function writeMeasurements(orgId: string, measurements: readonly Measureme
             written: { time: minute.time, metrics: minute.metrics },
           };
         });
-        await addRollupDeltas(orgId, datasourceId, rollupDeltas(changes), ingestId);
+        const uncertain = await addRollupDeltas(orgId, datasourceId, rollupDeltas(changes), ingestId);
         // Rethrows, unchanged, what the batch write caught: the SDK's error or the contract's 503.
         // eslint-disable-next-line @typescript-eslint/only-throw-error
         if (failure !== undefined) throw failure;
-      },
-      async asWriter() {
-        const { failure } = await batchPutEach(minutes, toStored, { concurrency: WRITE_CONCURRENCY });
-        // eslint-disable-next-line @typescript-eslint/only-throw-error
-        if (failure !== undefined) throw failure;
+        return uncertain;
       },
       recount: (periods) => recountRollups(orgId, datasourceId, periods),
     });
@@ -188,9 +191,10 @@ async function writeMeasurements(orgId: string, measurements: readonly Measureme
 }
 
 /**
- * Sets each period's aggregates to what its stored minutes give: the periods an earlier ingest
- * of the datasource left unsure (it failed between its minute writes and its `ADD`s; see
- * `withIngestLease`). One Query per period (an hour is 60 minutes, a day 1,440), only after a failure.
+ * Sets each period's aggregates to what its stored minutes give: the periods ingests of the
+ * datasource left unsure (minutes written beside another ingest's, an uncertain `ADD`, a failure
+ * between the minute writes and the `ADD`s; see `ingestInTurn`). One Query per hour (60 minutes)
+ * and one per day (its 24 hours).
  */
 async function recountRollups(orgId: string, datasourceId: string, periods: readonly Period[]): Promise<void> {
   // Hours from their minutes first (60 at most each), then each day as the sum of its 24 hours

@@ -315,6 +315,32 @@ export async function updateNow(
 }
 
 /**
+ * An update sent once, for a write that a resend could apply twice (an `ADD` others may add to as
+ * well): `applied` when DynamoDB applied it at the SDK's first attempt, `refused` when `guard`
+ * refused it, `uncertain` when the SDK had to send it again or DynamoDB refused it for the moment
+ * (throttled, a timeout, a server fault: applied once, twice or not at all). Other errors throw.
+ */
+export async function updateOnce(
+  key: ItemKey,
+  changes: ItemChanges,
+  guard: Guard | typeof UPSERT = ITEM_EXISTS,
+): Promise<'applied' | 'refused' | 'uncertain'> {
+  try {
+    return await unlessRefused(
+      async () => {
+        const answer = await documentClient().send(new UpdateCommand(updateRequest(key, changes, guard)));
+        return (answer.$metadata.attempts ?? 1) > 1 ? ('uncertain' as const) : ('applied' as const);
+      },
+      () => 'refused' as const,
+    );
+  } catch (error) {
+    const translated = translateDynamoError(error);
+    if (translated instanceof ServiceUnavailableError) return 'uncertain';
+    throw translated;
+  }
+}
+
+/**
  * An update written at once, answering what the fields it changed held before it (empty for a
  * new item; with `whole`, every field of the item before it), or false when the guard refused
  * it (nothing written).
