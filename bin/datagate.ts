@@ -22,8 +22,6 @@ import { stageNames } from '../lib/stages';
  *      CloudWatch role set (by default the stack sets one; docs/operations.md)
  *   -c defaultRequestsPerSecond=10 -c defaultBurst=20 -c defaultRequestsPerDay=100000
  *      the limits of applications whose owner set none (all three together)
- *   -c continuationSecretVersionId=...                        the continuation-token secret's version
- *      the functions use (rotation, docs/operations.md)
  *   -c consoleAuthorizeUrl=... -c consoleTokenUrl=... -c consoleLogoutUrl=... -c consoleClientId=...
  *      with an existing issuer: the admin console's sign-in (authorization code + PKCE, public client)
  *   -c cognitoDomainPrefix=datagate-...                       the managed login's Cognito domain prefix
@@ -122,7 +120,6 @@ new DatagateStack(app, names.stackName, {
   customDomain: customDomainFromContext(),
   alarmEmail: contextString('alarmEmail'),
   apiGatewayCloudWatchRole: contextBoolean('apiGatewayCloudWatchRole'),
-  continuationSecretVersionId: contextString('continuationSecretVersionId'),
   applicationLimitDefaults: limitDefaultsFromContext(),
   secretScannerKeysUrl: contextString('secretScannerKeysUrl'),
   consoleSignIn: consoleSignInFromContext(),

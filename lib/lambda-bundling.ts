@@ -18,10 +18,11 @@ export const LAMBDA_BUNDLING = {
   // The AWS SDK is bundled, not taken from the runtime: esbuild keeps only the DynamoDB client
   // code a function uses, the version is the one the lock file pins (and the tests ran against),
   // and one pre-linked file loads faster than the runtime's copy of the whole SDK.
-  // Two exceptions, loaded on demand and taken from the runtime's SDK, so no bundle carries them:
+  // Three exceptions, loaded on demand and taken from the runtime's SDK, so no bundle carries them:
   // the API Gateway client of the three admin routes that manage usage plans
-  // (gateway-usage-plans.ts), and the CloudWatch client of the two usage routes (usage-metrics.ts).
-  externalModules: ['@aws-sdk/client-api-gateway', '@aws-sdk/client-cloudwatch'] as string[],
+  // (gateway-usage-plans.ts), the CloudWatch client of the two usage routes (usage-metrics.ts),
+  // and the Secrets Manager client of the two token routes (secrets.ts, read once per 5 minutes).
+  externalModules: ['@aws-sdk/client-api-gateway', '@aws-sdk/client-cloudwatch', '@aws-sdk/client-secrets-manager'] as string[],
   banner: ESM_REQUIRE_SHIM,
   // esbuild's warnings and errors only, not a size report per function.
   logLevel: LogLevel.WARNING,

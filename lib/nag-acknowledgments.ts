@@ -40,7 +40,7 @@ export function acknowledgeStackFindings(stack: Stack, scope: { api: apigateway.
   Validations.of(stack).acknowledge({
     id: 'AwsSolutions::AwsSolutions-SMG4',
     reason:
-      'The continuation-token secret reaches the functions as a deploy-time reference, so rotating it is a redeploy (docs/operations.md, "Rotate the continuation secret"), not a rotation Lambda.',
+      'The functions read the continuation-token secret at run time (5-minute cache), so an operator rotates it by putting a new value (docs/operations.md, "Rotate the continuation secret"); no rotation Lambda: a rotation ends the continuation chains in flight, which the operator times.',
   });
   Validations.of(stack).acknowledge({
     id: 'Serverless::Serverless-LambdaDLQ',

@@ -286,18 +286,31 @@ describe('Datagate stack, default configuration (Cognito user pool)', () => {
     }
   });
 
-  test('only the routes that sign continuation tokens get the stack-generated secret, as a dynamic reference', () => {
+  test("only the routes that sign continuation tokens get the stack-generated secret's ARN and may read it (GetSecretValue), never its value", () => {
     const secretId = onlyId(template, 'AWS::SecretsManager::Secret');
     template.hasResourceProperties('AWS::SecretsManager::Secret', {
       GenerateSecretString: Match.objectLike({ PasswordLength: 64 }),
     });
+    const tokenRoutes = deployedRoutes(template).filter(({ route }) => route.continuationTokens);
+    expect(tokenRoutes.length).toBeGreaterThan(0);
     for (const { route, functionId } of deployedRoutes(template)) {
-      const secret = environmentOf(template, functionId).CONTINUATION_SECRET;
+      const environment = environmentOf(template, functionId);
+      const secretReads = allowedStatements(template, functionId).filter((statement) =>
+        statement.actions.some((action) => action.startsWith('secretsmanager:')),
+      );
+      expect(environment).not.toHaveProperty('CONTINUATION_SECRET');
+      expect(JSON.stringify(environment)).not.toContain('resolve:secretsmanager');
       if (route.continuationTokens) {
-        expect([...referencedIds(secret)]).toContain(secretId);
-        expect(JSON.stringify(secret)).toContain('{{resolve:secretsmanager:');
+        expect([...referencedIds(environment.CONTINUATION_SECRET_ARN)]).toEqual([secretId]);
+        expect(secretReads).toHaveLength(1);
+        expect(secretReads[0]!.actions).toContain('secretsmanager:GetSecretValue');
+        expect([...referencedIds(secretReads[0]!.resource)]).toEqual([secretId]);
       } else {
-        expect({ route: route.operationId, secret }).toEqual({ route: route.operationId, secret: undefined });
+        expect({ route: route.operationId, arn: environment.CONTINUATION_SECRET_ARN, secretReads }).toEqual({
+          route: route.operationId,
+          arn: undefined,
+          secretReads: [],
+        });
       }
     }
   });

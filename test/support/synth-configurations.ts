@@ -30,8 +30,6 @@ export const CONSOLE_DOMAIN = {
   certificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/abc',
 };
 
-export const ROTATED_SECRET_VERSION = '3c4d5e6f-0000-4000-8000-000000000001';
-
 export const LIMIT_DEFAULTS = { requestsPerSecond: 7, burst: 9, requestsPerDay: 1234 };
 
 export const CONFIGURATIONS = {
@@ -48,7 +46,6 @@ export const CONFIGURATIONS = {
       consoleDomain: CONSOLE_DOMAIN,
       apiStageName: 'beta',
       apiGatewayCloudWatchRole: false,
-      continuationSecretVersionId: ROTATED_SECRET_VERSION,
       applicationLimitDefaults: LIMIT_DEFAULTS,
       archiveRetentionDays: 3650,
     },

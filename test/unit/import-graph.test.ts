@@ -186,11 +186,23 @@ describe('the import graph', () => {
       .flatMap((file) => graph.get(file)!.packages.filter((pkg) => pkg.startsWith('@aws-sdk/')))
       .filter(
         (pkg) =>
-          !/^@aws-sdk\/(client-dynamodb|lib-dynamodb|util-dynamodb|client-s3|s3-request-presigner|client-sqs|client-api-gateway|client-cloudwatch)$/.test(
+          !/^@aws-sdk\/(client-dynamodb|lib-dynamodb|util-dynamodb|client-s3|s3-request-presigner|client-sqs|client-api-gateway|client-cloudwatch|client-secrets-manager)$/.test(
             pkg,
           ),
       );
     expect(others).toEqual([]);
+  });
+
+  it('only functions/core/store/secrets.ts talks to Secrets Manager (through Powertools Parameters)', () => {
+    const secrets = files
+      .filter((file) => name(file).startsWith('functions/'))
+      .filter((file) =>
+        graph
+          .get(file)!
+          .packages.some((pkg) => /^@aws-sdk\/client-secrets-manager$|^@aws-lambda-powertools\/parameters/.test(pkg)),
+      )
+      .map(name);
+    expect(secrets).toEqual([name(existing('functions/core/store/secrets.ts'))]);
   });
 
   it('only functions/core/usage/usage-metrics.ts talks to CloudWatch (usage per application)', () => {

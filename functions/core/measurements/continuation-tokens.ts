@@ -1,5 +1,5 @@
 import { SignJWT, jwtVerify } from 'jose';
-import { getContinuationSecret } from '../platform/config';
+import { getContinuationKey } from '../store/secrets';
 import { BadRequestError } from '../platform/errors';
 import { CONTINUATION_TOKEN_LIFETIME_SECONDS } from '../platform/limits';
 
@@ -37,7 +37,7 @@ export async function signContinuationToken<Q>(
     .setAudience(AUDIENCE)
     .setIssuedAt(issuedAt)
     .setExpirationTime(issuedAt + CONTINUATION_TOKEN_LIFETIME_SECONDS)
-    .sign(getContinuationSecret());
+    .sign(await getContinuationKey());
 }
 
 const refused = () =>
@@ -49,9 +49,11 @@ export async function verifyContinuationToken<Q>(
   applicationId: string,
   org: string,
 ): Promise<ContinuationState<Q>> {
+  // Outside the try: a key that cannot be read is a failure of ours (5xx), not a refused token.
+  const key = await getContinuationKey();
   let payload: Record<string, unknown>;
   try {
-    ({ payload } = await jwtVerify(token, getContinuationSecret(), {
+    ({ payload } = await jwtVerify(token, key, {
       algorithms: ['HS256'],
       audience: AUDIENCE,
       subject: applicationId,

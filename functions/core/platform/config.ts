@@ -51,19 +51,17 @@ export function getKeyCacheTtlSeconds(): number {
   return numberOr('KEY_CACHE_TTL_SECONDS', 5);
 }
 
-let continuationSecret: Uint8Array | undefined;
-
 /**
- * The HMAC key that signs continuation tokens (HS256). In AWS it comes from the stack's
- * Secrets Manager secret; locally and in tests the runtime sets one.
+ * Where the HMAC key that signs continuation tokens (HS256) is: in AWS, the ARN of the stack's
+ * Secrets Manager secret (`CONTINUATION_SECRET_ARN`), read at run time (../store/secrets.ts); under
+ * `npm start` and in the tests, its value (`CONTINUATION_SECRET`), which the local runtime sets.
  */
-export function getContinuationSecret(): Uint8Array {
-  if (!continuationSecret) {
-    const secret = required('CONTINUATION_SECRET');
-    if (secret.length < 32) throw new Error('Configuration error: CONTINUATION_SECRET must be at least 32 characters.');
-    continuationSecret = new TextEncoder().encode(secret);
-  }
-  return continuationSecret;
+export function getContinuationSecretSource(): { arn: string } | { value: string } {
+  const arn = process.env.CONTINUATION_SECRET_ARN;
+  if (arn) return { arn };
+  const value = process.env.CONTINUATION_SECRET;
+  if (value) return { value };
+  throw new Error('Configuration error: environment variable CONTINUATION_SECRET_ARN (or CONTINUATION_SECRET) is not set.');
 }
 
 /**

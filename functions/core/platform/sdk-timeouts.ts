@@ -25,7 +25,7 @@ import { DEFAULT_FUNCTION_TIMEOUT_SECONDS } from './limits';
  * getFunctionTimeoutSeconds() / 10. In AWS, and in the tests, the function has 10 s.
  */
 
-export type SdkService = 'dynamodb' | 's3' | 'sqs' | 'apiGateway' | 'cloudWatch';
+export type SdkService = 'dynamodb' | 's3' | 'sqs' | 'apiGateway' | 'cloudWatch' | 'secretsManager';
 
 export interface SdkTimeouts {
   maxAttempts: number;
@@ -57,6 +57,8 @@ export const TIMES_AT_10_S: Record<SdkService, Budget> = {
   apiGateway: { maxAttempts: 2, connectionMs: 2_000, requestMs: 3_000, scales: true },
   /** GetMetricData, from the two usage routes (10 s). */
   cloudWatch: { maxAttempts: 2, connectionMs: 1_000, requestMs: 3_000, scales: true },
+  /** GetSecretValue of the continuation secret, from the routes that sign tokens (10 s), once per cache period. */
+  secretsManager: { maxAttempts: 2, connectionMs: 1_000, requestMs: 2_000, scales: true },
 };
 
 /** The client options that bound `service`'s calls (spread into the client's constructor). */
