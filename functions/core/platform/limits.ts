@@ -19,14 +19,19 @@ export const DEFAULT_MAX_VALUES_PER_ANSWER = 8000;
 /**
  * The most values (json-long `data` entries, or csv-wide metric cells) one streamed recent answer
  * holds unless `MAX_VALUES_PER_STREAMED_ANSWER` says otherwise (config.ts); a query over it is
- * refused up front (413). Set from measurement (docs/performance.md, "Whole answers"): json-long
- * takes about 120 bytes a value, so 1,500,000 values are about 180 MB, under Lambda's 200 MB for a
- * streamed response, and read, rendered and sent well within STREAMED_ROUTE_TIMEOUT_SECONDS.
+ * refused up front (413). Set from measurement (docs/performance.md, "Whole answers"): an answer
+ * near the former limit of 1,500,000 (43 datasources x 1,441 minutes x all 24 minute metrics,
+ * 1,487,112 values, DynamoDB Local, December 2026) was 244,432,096 bytes of json-long, 164 bytes a
+ * value (long metric names, two-decimal values), over Lambda's 200 MB for a streamed response;
+ * 14.8 MB gzipped; 29 s to plan, read, render and gzip on a loaded 2-core machine (first byte
+ * after 9 s), well within STREAMED_ROUTE_TIMEOUT_SECONDS. So 900,000: about 148 MB at 164 bytes a
+ * value, and about 180 MB with both QC attributes (`,"qcAssessment":"valid","qcFlags":[]` adds
+ * 36 bytes a value).
  */
-export const DEFAULT_MAX_VALUES_PER_STREAMED_ANSWER = 1_500_000;
+export const DEFAULT_MAX_VALUES_PER_STREAMED_ANSWER = 900_000;
 
 /** json-long's bytes a value as measured (docs/performance.md, "Whole answers"): what the limit above is set from. */
-export const JSON_LONG_BYTES_PER_VALUE = 120;
+export const JSON_LONG_BYTES_PER_VALUE = 164;
 
 /** Lambda's most bytes in one streamed response. */
 export const STREAMED_RESPONSE_MAX_BYTES = 200_000_000;

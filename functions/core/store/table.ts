@@ -68,8 +68,9 @@ export function documentClient(): DynamoDBDocumentClient {
         }
       : {}),
   });
-  client = DynamoDBDocumentClient.from(instrumented(base), { marshallOptions: { removeUndefinedValues: true } });
-  baseClient = base;
+  // The document client wraps the (instrumented) base client; `queryAttributeValues` sends through the same one.
+  baseClient = instrumented(base);
+  client = DynamoDBDocumentClient.from(baseClient, { marshallOptions: { removeUndefinedValues: true } });
   return client;
 }
 
