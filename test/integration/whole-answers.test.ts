@@ -215,6 +215,20 @@ describe('every minute, read in slices', () => {
     for (let index = 1; index < times.length; index++) expect(times[index - 1]! >= times[index]!).toBe(true);
   });
 
+  it('a startTime years ahead answers 200 and no reading, at every frequency (the fuzz suite found a 500)', async () => {
+    for (const outputFrequency of ['minute', 'hour', 'day']) {
+      const answer = await api.call('POST', '/v2/recent-datasource-measurements-query', {
+        key: minuteOrg.keys.observer,
+        body: { org: minuteOrg.orgId, allDatasources: true, outputFrequency, startTime: '5304-02-29T22:20:11.855Z' },
+      });
+      expect({ outputFrequency, status: answer.status, data: answer.body?.data }).toEqual({
+        outputFrequency,
+        status: 200,
+        data: [],
+      });
+    }
+  });
+
   it('a query beyond the answer limit is 413 before anything is sent, naming the limit', async () => {
     process.env.MAX_VALUES_PER_STREAMED_ANSWER = '10000';
     try {

@@ -186,9 +186,14 @@ export async function planRecentAnswer(
   const metrics = new Set<string>();
   let rowCount = 0;
   let values = 0;
-  const aggregates = await eachAtOnce(datasources, (datasource) =>
-    readRollups(datasource.datasourceId, 'hour', hours[hours.length - 1]!, hours[0]!),
-  );
+  // No hour at all when `startTime` is past the newest hour a reading may have (a 500 the fuzz
+  // suite found: the window's bounds were undefined): nothing to read, an empty answer.
+  const aggregates =
+    hours.length === 0
+      ? datasources.map(() => [])
+      : await eachAtOnce(datasources, (datasource) =>
+          readRollups(datasource.datasourceId, 'hour', hours[hours.length - 1]!, hours[0]!),
+        );
   datasources.forEach((datasource, index) => {
     for (const { start, totals } of aggregates[index]!) {
       let rows = 0;
