@@ -3,7 +3,7 @@ import { mkdirSync, readFileSync, symlinkSync, existsSync, writeFileSync } from 
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { build } from 'esbuild';
-import { LAMBDA_BUNDLING } from '../../lib/lambda-bundling';
+import { LAMBDA_BUNDLING, lambdaBuildOptions } from '../../lib/lambda-bundling';
 import { useSynthesis } from '../support/synthesis';
 
 /**
@@ -252,16 +252,8 @@ describe('the bundles that deploy, run', () => {
     async () => {
       const outdir = join(synthesis().outdir, 'broken-health');
       await build({
-        entryPoints: [join(process.cwd(), 'functions', 'public', 'health.ts')],
-        outfile: join(outdir, 'index.mjs'),
-        bundle: true,
-        platform: 'node',
-        format: 'esm',
-        target: LAMBDA_BUNDLING.target,
-        minify: true,
-        mainFields: LAMBDA_BUNDLING.mainFields,
-        banner: { js: LAMBDA_BUNDLING.banner },
-        external: [...LAMBDA_BUNDLING.externalModules, 'zod'],
+        ...lambdaBuildOptions({ 'broken-health': 'functions/public/health.ts' }, synthesis().outdir),
+        external: [...LAMBDA_BUNDLING.external, 'zod'],
         logLevel: 'silent',
       });
       // The bundle now imports zod (zod/mini) at run time instead of carrying it.
