@@ -28,6 +28,8 @@ export default {
   // machine. The integration suites spend most of their time waiting (on DynamoDB Local's JVM,
   // `npm start` children, Chromium, cache expiries), so two at a time use the second core.
   maxWorkers: Math.max(2, availableParallelism() - 1),
+  // The suites known to be long start first, on a clean clone too (the cache knows no durations).
+  testSequencer: '<rootDir>/test/support/longest-first.js',
   projects: [
     {
       ...common,

@@ -2,7 +2,7 @@ import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Context, ScheduledEvent } from 'aws-lambda';
 import { runArchiver } from '../core/archive/archiver';
-import { handlerLoggers, writeLog } from '../core/observability/logger';
+import { handlerLogger, writeLog } from '../core/observability/logger';
 import { traceSdkClients } from '../core/observability/tracer';
 import { ARCHIVER_STOP_BEFORE_TIMEOUT_SECONDS } from '.';
 
@@ -15,7 +15,7 @@ import { ARCHIVER_STOP_BEFORE_TIMEOUT_SECONDS } from '.';
 traceSdkClients();
 
 export const handler = middy<ScheduledEvent, void, Error, Context>()
-  .use(injectLambdaContext(handlerLoggers(), { resetKeys: true }))
+  .use(injectLambdaContext(handlerLogger(), { resetKeys: true }))
   .handler(async (_event, context) => {
     const budgetMs = Math.max(10_000, context.getRemainingTimeInMillis() - ARCHIVER_STOP_BEFORE_TIMEOUT_SECONDS * 1000);
     try {

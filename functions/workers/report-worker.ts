@@ -4,7 +4,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { ReportMessage } from '../core/reports/report-queue';
 import { runReportMessage, type TaskContext } from '../core/reports/report-tasks';
-import { handlerLoggers, writeLog } from '../core/observability/logger';
+import { handlerLogger, writeLog } from '../core/observability/logger';
 import { traceSdkClients } from '../core/observability/tracer';
 import { WORKERS } from '.';
 
@@ -43,7 +43,7 @@ export function reportWorker(options: { checkpoint?: TaskContext['checkpoint'] }
     }
   };
   return middy<SQSEvent, SQSBatchResponse, Error, Context>()
-    .use(injectLambdaContext(handlerLoggers(), { resetKeys: true }))
+    .use(injectLambdaContext(handlerLogger(), { resetKeys: true }))
     .handler(async (event, context) =>
       processPartialResponse(event, runRecord, processor, { context, throwOnFullBatchFailure: false }),
     );

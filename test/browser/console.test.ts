@@ -39,7 +39,7 @@ afterAll(async () => {
   await browser?.close();
 });
 
-const { button, dialog, row, checkScreen, checkFits, signIn, signOut, openMenuItem } = consolePage(
+const { button, dialog, row, checkScreen, checkFits, focused, signIn, signOut, openMenuItem } = consolePage(
   () => page,
   () => api.url,
 );
@@ -136,16 +136,14 @@ describe('the admin console, in a browser', () => {
     await page.keyboard.press('Enter');
     const connect = dialog('Connect application');
     await connect.waitFor();
-    await expect(
-      connect.getByLabel('Application ID').evaluate((input) => input === input.ownerDocument.activeElement),
-    ).resolves.toBe(true);
+    await focused(connect.getByLabel('Application ID'));
     for (let step = 0; step < 12; step += 1) {
       await page.keyboard.press('Tab');
       await expect(connect.evaluate((node) => node.contains(node.ownerDocument.activeElement))).resolves.toBe(true);
     }
     await page.keyboard.press('Escape');
     await connect.waitFor({ state: 'hidden' });
-    await expect(opener.evaluate((node) => node === node.ownerDocument.activeElement)).resolves.toBe(true);
+    await focused(opener);
   });
 
   step(
@@ -261,9 +259,7 @@ describe('the admin console, in a browser', () => {
       // The Actions menu from the keyboard: ArrowDown opens it on its first item.
       await page.getByRole('button', { name: 'Actions for City Dashboard' }).focus();
       await page.keyboard.press('ArrowDown');
-      await expect(
-        page.getByRole('menuitem', { name: 'API Keys' }).evaluate((node) => node === node.ownerDocument.activeElement),
-      ).resolves.toBe(true);
+      await focused(page.getByRole('menuitem', { name: 'API Keys' }));
       await page.keyboard.press('Enter');
       await page.getByRole('heading', { name: 'API keys of City Dashboard' }).waitFor();
       const keys = page.getByRole('table', { name: 'API keys of City Dashboard' });
@@ -491,12 +487,10 @@ describe('the admin console, in a browser', () => {
       const opener = button('Change limits');
       await opener.click();
       const change = dialog('Change limits of City Dashboard');
-      await expect(
-        change.getByLabel('Requests a second').evaluate((input) => input === input.ownerDocument.activeElement),
-      ).resolves.toBe(true);
+      await focused(change.getByLabel('Requests a second'));
       await page.keyboard.press('Escape');
       await change.waitFor({ state: 'hidden' });
-      await expect(opener.evaluate((node) => node === node.ownerDocument.activeElement)).resolves.toBe(true);
+      await focused(opener);
 
       await opener.click();
       const perSecond = change.getByLabel('Requests a second');

@@ -58,6 +58,13 @@ export function consolePage(getPage: () => Page, url: () => string) {
       expect(params.get('logout_uri')).toBe(`${url()}/`);
       await button('Sign in').waitFor();
     },
+    /**
+     * Waits until `locator` has the focus (the console moves it in an effect, after the event
+     * that asked for it); fails after the page's default timeout if it never gets it.
+     */
+    focused: async (locator: Locator): Promise<void> => {
+      await locator.and(getPage().locator(':focus')).waitFor();
+    },
     openMenuItem: async (menuLabel: string | RegExp, item: string): Promise<void> => {
       await getPage().getByRole('button', { name: menuLabel }).click();
       await getPage().getByRole('menuitem', { name: item }).click();

@@ -1,6 +1,6 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { handlerLoggers } from '../observability/logger';
+import { handlerLogger } from '../observability/logger';
 import { executionModeStreamifyResponse } from '@middy/core/StreamifyResponse';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { UnauthorizedError } from '../platform/errors';
@@ -138,7 +138,7 @@ export function routeHandler<R extends RouteDefinition>(
       route.streamed ? { executionMode: executionModeStreamifyResponse } : {},
     )
       // Every line of the invocation carries its context, `cold_start` included.
-      .use(injectLambdaContext(handlerLoggers()))
+      .use(injectLambdaContext(handlerLogger()))
       .use(requestTelemetry(route))
       .use(errorResponses())
       .handler(async (event, context) => {

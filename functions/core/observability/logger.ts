@@ -88,9 +88,17 @@ export function readableLine(attributes: Record<string, unknown>): string {
   return error ? `${line}\n  ${error.stack ?? error.message ?? textOf(error)}` : line;
 }
 
-/** Powertools Logger that prints each log item as a readable line instead of JSON. */
-class ReadableLogger extends Logger {
-  protected override printLog(_logLevel: number, log: LogItem): void {
+/**
+ * Powertools Logger that prints each log item in the format `DATAGATE_LOG` names when the line is
+ * written: Powertools' JSON, or a readable line. One logger, so the invocation's context goes
+ * into one place.
+ */
+class DatagateLogger extends Logger {
+  protected override printLog(logLevel: number, log: LogItem): void {
+    if (logFormat() !== 'readable') {
+      super.printLog(logLevel, log);
+      return;
+    }
     const attributes = log.getAttributes();
     const line = readableLine(attributes);
     if (attributes.level === 'ERROR' || attributes.level === 'CRITICAL') console.error(line);
@@ -98,26 +106,21 @@ class ReadableLogger extends Logger {
   }
 }
 
-const loggers: Partial<Record<'json' | 'readable', Logger>> = {};
-
-function loggerFor(format: 'json' | 'readable'): Logger {
-  // Made on first use: importing a handler does no work for logs.
-  return (loggers[format] ??=
-    format === 'readable' ? new ReadableLogger({ serviceName: METRICS_SERVICE }) : new Logger({ serviceName: METRICS_SERVICE }));
-}
+let logger: Logger | undefined;
 
 /**
- * Both loggers, for Powertools' `injectLambdaContext` middleware (a handler's middy chain): each
+ * The logger, for Powertools' `injectLambdaContext` middleware (a handler's middy chain): each
  * line of the invocation then carries its context, `cold_start` (true on the first invocation of
  * an execution environment), `function_request_id` and the function's name, memory and version.
+ * Made on first use: importing a handler does no work for logs.
  */
-export function handlerLoggers(): Logger[] {
-  return [loggerFor('json'), loggerFor('readable')];
+export function handlerLogger(): Logger {
+  return (logger ??= new DatagateLogger({ serviceName: METRICS_SERVICE }));
 }
 
 /** What `injectLambdaContext` does before an invocation, for a handler without middy (the authorizers). */
 export function addLambdaContext(context: Context): void {
-  for (const logger of handlerLoggers()) logger.addContext(context);
+  handlerLogger().addContext(context);
 }
 
 /**
@@ -151,10 +154,8 @@ function redactError(error: unknown): Error {
  * String fields and the error's text are passed through `redactSecrets` first.
  */
 export function writeLog(level: 'info' | 'warn' | 'error', message: string, fields: LogFields = {}, error?: unknown): void {
-  const format = logFormat();
-  if (format === 'silent') return;
-  const logger = loggerFor(format);
+  if (logFormat() === 'silent') return;
   const safe = Object.fromEntries(Object.entries(fields).map(([name, value]) => [name, redactField(value)]));
   // Powertools formats an Error value as { name, location, message, stack }.
-  logger[level](redactSecrets(message), error === undefined ? safe : { ...safe, error: redactError(error) });
+  handlerLogger()[level](redactSecrets(message), error === undefined ? safe : { ...safe, error: redactError(error) });
 }
