@@ -1,8 +1,7 @@
 import { spawn } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { build, type BuildOptions } from 'esbuild';
-import { LAMBDA_BUNDLING, LAMBDA_NODE_OPTIONS } from '../lib/lambda-bundling';
+import { BUNDLE_FILE, LAMBDA_NODE_OPTIONS, buildLambdaBundles, deployedHandlers } from '../lib/lambda-bundling';
 import { AUTHORIZERS } from '../lib/authorizers';
 import { routeList } from '../functions/routes';
 import { compareInterleaved } from './sampling';
@@ -10,41 +9,21 @@ import type { BenchSettings, Figures } from './cases';
 
 /**
  * `bundle.*` and `init.*`: the API key authorizer and the largest route handler as deployed,
- * against a handler that only does one GetItem, all built from `LAMBDA_BUNDLING` (the settings
- * `DatagateFunction` deploys with) and translated to esbuild's options exactly as
- * `NodejsFunction` translates them.
+ * against a handler that only does one GetItem, all built by `buildLambdaBundles`, the build
+ * and options the stack deploys (lib/lambda-bundling.ts), in one build as the stack makes it.
  */
 
 const ROOT = process.cwd();
 const OUT_DIR = join(ROOT, 'bench', 'build.tmp');
+/** The floor's bundle folder: no handler module is named so. */
+const FLOOR = 'bench-get-item-floor';
 
-/** esbuild options equal to what `NodejsFunction` runs for `LAMBDA_BUNDLING`. */
-export function esbuildOptions(entry: string, outfile: string): BuildOptions {
-  const { minify, sourceMap, target, format, mainFields, externalModules, banner, logLevel, ...rest } = LAMBDA_BUNDLING;
-  // A setting added to LAMBDA_BUNDLING and not translated here fails the type check.
-  const untranslated: Record<string, never> = rest;
-  void untranslated;
-  return {
-    entryPoints: [entry],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    target,
-    format,
-    minify,
-    sourcemap: sourceMap,
-    external: externalModules,
-    mainFields,
-    banner: { js: banner },
-    logLevel,
-  };
-}
-
-async function bundle(name: string, entry: string): Promise<string> {
-  // NodejsFunction names an ESM bundle index.mjs.
-  const outfile = join(OUT_DIR, name, 'index.mjs');
-  await build(esbuildOptions(join(ROOT, entry), outfile));
-  return outfile;
+/** Bundles every deployed function and the floor; answers a bundle's file by its name (handler module or FLOOR). */
+async function buildBundles(): Promise<(name: string) => string> {
+  const entries: Record<string, string> = { [FLOOR]: 'bench/floor-handler.ts' };
+  for (const handler of deployedHandlers()) entries[handler] = `functions/${handler}.ts`;
+  await buildLambdaBundles(entries, OUT_DIR);
+  return (name) => join(OUT_DIR, name, BUNDLE_FILE);
 }
 
 /**
@@ -71,11 +50,11 @@ function importMillis(file: string): Promise<number> {
   });
 }
 
-/** Every route handler's bundle, and the largest one (the route whose bundle carries the most). */
-async function largestRouteBundle(): Promise<{ operationId: string; file: string; bytes: number }> {
+/** The largest route handler's bundle (the route whose bundle carries the most). */
+function largestRouteBundle(bundleFile: (name: string) => string): { operationId: string; file: string; bytes: number } {
   let largest = { operationId: '', file: '', bytes: 0 };
   for (const route of routeList) {
-    const file = await bundle(`route-${route.operationId}`, `functions/${route.handler}.ts`);
+    const file = bundleFile(route.handler);
     const bytes = statSync(file).size;
     if (bytes > largest.bytes) largest = { operationId: route.operationId, file, bytes };
   }
@@ -83,9 +62,10 @@ async function largestRouteBundle(): Promise<{ operationId: string; file: string
 }
 
 export async function bundleCases(settings: BenchSettings): Promise<Figures> {
-  const authorizer = await bundle('api-key-authorizer', `functions/${AUTHORIZERS.apiKey.handler}.ts`);
-  const floor = await bundle('get-item-floor', 'bench/floor-handler.ts');
-  const route = await largestRouteBundle();
+  const bundleFile = await buildBundles();
+  const authorizer = bundleFile(AUTHORIZERS.apiKey.handler);
+  const floor = bundleFile(FLOOR);
+  const route = largestRouteBundle(bundleFile);
   const [authorizerBytes, floorBytes] = [statSync(authorizer).size, statSync(floor).size];
   const init = await compareInterleaved(
     'init.authorizerVsFloor',

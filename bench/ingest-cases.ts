@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { BatchWriteCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '../functions/core/store/table';
 import { getTableName } from '../functions/core/platform/config';
@@ -5,7 +6,7 @@ import type { TestApi } from '../test/support/local-api';
 import { connect, createApplication, createDatasource, createOrg, expectStatus, signIn } from '../test/support/scenario';
 import { compareInterleaved, progress, timeMillis } from './sampling';
 import { benchApi } from './bench-api';
-import { capacityUsedBy, requestsByCommand, requestsMadeBy } from './request-counter';
+import { capacityUsedBy, requestsByCommand, requestsMadeBy, resetRequestCounter } from './request-counter';
 import type { BenchSettings, Figures } from './cases';
 
 /**
@@ -138,6 +139,46 @@ function spreadBatch(now: number, seed: number) {
   }));
 }
 
+/**
+ * CPU time, in milliseconds, of DynamoDB Local's java process (user + system, from
+ * /proc/<pid>/stat, in clock ticks of 10 ms), or undefined when the bench did not start it.
+ */
+function dynamoCpuMillis(): number | undefined {
+  const pid = process.env.BENCH_DYNAMODB_PID;
+  if (!pid) return undefined;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return undefined; // Not Linux, or the process is gone.
+  }
+}
+
+interface CpuSpent {
+  /** This process's CPU (the server and its handlers, and the bench's own HTTP client). */
+  nodeMillis: number;
+  dynamoMillis: number | undefined;
+  /** DynamoDB requests by command. */
+  requests: Record<string, number>;
+}
+
+/** CPU time and DynamoDB requests of `rounds` runs of `run`, one after the other, per run. */
+async function cpuPerRun(rounds: number, run: () => Promise<unknown>): Promise<CpuSpent> {
+  resetRequestCounter();
+  const dynamoBefore = dynamoCpuMillis();
+  const before = process.cpuUsage();
+  for (let index = 0; index < rounds; index++) await run();
+  const spent = process.cpuUsage(before);
+  const dynamoAfter = dynamoCpuMillis();
+  return {
+    nodeMillis: (spent.user + spent.system) / 1000 / rounds,
+    dynamoMillis: dynamoBefore === undefined || dynamoAfter === undefined ? undefined : (dynamoAfter - dynamoBefore) / rounds,
+    requests: Object.fromEntries(Object.entries(requestsByCommand()).map(([command, count]) => [command, count / rounds])),
+  };
+}
+
 /** The hour and day aggregate keys a batch touches. */
 function periodKeys(datasourceId: string, times: readonly string[]) {
   const keys = new Set<string>();
@@ -238,6 +279,35 @@ export async function ingestCases(settings: BenchSettings): Promise<Figures> {
     () => timeMillis(() => Promise.all(quietPaths.map((to, sender) => sendBusy(sender, to))).then(() => round++)),
   );
 
+  // Where one ingest's CPU goes, and what ten at once cost (issue 21): this process (server,
+  // handlers and the bench's HTTP client) and DynamoDB Local's JVM, and the DynamoDB requests of
+  // each kind. Ten ingests need ten times the CPU of one; on 2 cores they cannot take less wall
+  // time than that CPU spread over both cores, nor less than the Node part alone (one thread).
+  const cpuRounds = Math.max(20, Math.round(settings.samples / 4));
+  const alone = await cpuPerRun(cpuRounds, () => sendBusy(10).then(() => round++));
+  const tenAtOnce = await cpuPerRun(Math.max(3, Math.round(cpuRounds / 10)), () =>
+    Promise.all(Array.from({ length: 10 }, (_, sender) => sendBusy(sender))).then(() => round++),
+  );
+  const cpuFigures: Figures = {
+    'ingest.oneOf30NodeCpuMillis': alone.nodeMillis,
+    'ingest.oneOf30DynamoCalls': Object.values(alone.requests).reduce((sum, count) => sum + count, 0),
+    ...Object.fromEntries(
+      Object.entries(alone.requests).map(([command, count]) => [`ingest.oneOf30Calls.${command.replace(/Command$/, '')}`, count]),
+    ),
+    'ingest.concurrent10NodeCpuMillis': tenAtOnce.nodeMillis,
+    'ingest.concurrent10DynamoCalls': Object.values(tenAtOnce.requests).reduce((sum, count) => sum + count, 0),
+  };
+  if (alone.dynamoMillis !== undefined && tenAtOnce.dynamoMillis !== undefined) {
+    const floor = Math.max(tenAtOnce.nodeMillis, (tenAtOnce.nodeMillis + tenAtOnce.dynamoMillis) / 2);
+    Object.assign(cpuFigures, {
+      'ingest.oneOf30DynamoCpuMillis': alone.dynamoMillis,
+      'ingest.concurrent10DynamoCpuMillis': tenAtOnce.dynamoMillis,
+      // The least wall time ten at once can take on 2 cores, from the CPU they used, against one alone.
+      'ingest.concurrent10CpuFloorMillis': floor,
+      'ingest.concurrent10CpuFloorVsOne': floor / concurrent.b,
+    });
+  }
+
   // A 10-day backlog of 500 minutes: about 240 hours and 11 days touched.
   const spreadPath = path.replace(datasourceId, spreadDatasourceId);
   let spreadSeed = 0;
@@ -278,5 +348,6 @@ export async function ingestCases(settings: BenchSettings): Promise<Figures> {
     'ingest.writeUnitsPer500New': freshCapacity.BatchWriteItemCommand ?? 0,
     'ingest.writeUnitsPer500Resent': resentCapacity.BatchWriteItemCommand ?? 0,
     'ingest.readUnitsPer500': freshCapacity.GetItemCommand ?? 0,
+    ...cpuFigures,
   };
 }

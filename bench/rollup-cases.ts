@@ -89,7 +89,10 @@ export async function rollupCases(settings: BenchSettings): Promise<Figures> {
   const overwrite = batch.map((minute) => ({ ...minute, metrics: metricsAt(7 + Date.parse(minute.time) / MINUTE_MS) }));
   const overwriteCapacity = await capacityUsedBy(() => putMeasurements(fresh.orgId, overwrite));
   const writeUnits = (capacity: Record<string, number>) =>
-    (capacity.BatchWriteItemCommand ?? 0) + (capacity.UpdateItemCommand ?? 0) + (capacity.PutItemCommand ?? 0);
+    (capacity.BatchWriteItemCommand ?? 0) +
+    (capacity.UpdateItemCommand ?? 0) +
+    (capacity.PutItemCommand ?? 0) +
+    (capacity.TransactWriteItemsCommand ?? 0);
   const minuteUnits = newCapacity.BatchWriteItemCommand ?? 0;
   if (minuteUnits === 0) throw new Error('DynamoDB Local reported no write capacity for the minutes');
 

@@ -62,6 +62,8 @@ export async function runBench(
     // Read when the shared client is made (the request counter makes it below), so set first.
     process.env.DYNAMODB_ENDPOINT = endpoint;
     process.env.TABLE_NAME = tableName;
+    // The ingest case reads DynamoDB Local's CPU time (/proc/<pid>/stat) when it runs its own.
+    if (dynamo?.pid !== undefined) process.env.BENCH_DYNAMODB_PID = String(dynamo.pid);
     process.env.AWS_REGION ??= 'local';
     process.env.DATAGATE_LOG = 'silent';
     // Usage counters are flushed in the background, a write per application and day now and then,

@@ -1,19 +1,13 @@
+import { copyFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { AssetHashType, Duration, RemovalPolicy, Validations, type ILocalBundling } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, type ICommandHooks } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { LAMBDA_BUNDLING, LAMBDA_NODE_OPTIONS } from './lambda-bundling';
+import { BUNDLE_FILE, LAMBDA_NODE_OPTIONS, PROJECT_ROOT, deployedHandlers, functionBundles } from './lambda-bundling';
 import { DEFAULT_FUNCTION_TIMEOUT_SECONDS } from '../functions/core/platform/limits';
 
-/**
- * Paths are resolved from the working directory, which is the repository root both when the
- * CDK app runs (`cdk synth`, ESM through tsx) and when Jest runs (CommonJS through SWC), so
- * neither `import.meta` nor `__dirname` is needed.
- */
-const PROJECT_ROOT = process.cwd();
 const FUNCTIONS_DIR = path.join(PROJECT_ROOT, 'functions');
 
 export interface DatagateFunctionProps {
@@ -53,12 +47,14 @@ export interface DatagateFunctionProps {
  * A Datagate Lambda function: one TypeScript module under `functions/`, bundled locally by
  * esbuild into an ESM file for the newest Lambda Node.js runtime (24) on Graviton, with X-Ray
  * tracing, source maps, a log group kept one month and an execution role of its own that may
- * write to that log group only (no AWS managed policy). Every function of the stack (route handlers and authorizers) is one
- * of these, so the defaults live here only (bundling: `lambda-bundling.ts`, shared with the bench).
+ * write to that log group only (no AWS managed policy). Every function of the stack (route
+ * handlers, workers and authorizers) is one of these, so the defaults live here only (bundling:
+ * `lambda-bundling.ts`, shared with the bench). The bundles of all functions come from one
+ * esbuild build per synthesis (`functionBundles`); each function's asset receives its own.
  */
 export class DatagateFunction extends Construct implements iam.IGrantable {
   /** The Lambda function, for integrations, authorizers and grants. */
-  readonly fn: NodejsFunction;
+  readonly fn: lambda.Function;
 
   /** Where the function logs; destroyed with the stack. */
   readonly logGroup: logs.LogGroup;
@@ -91,10 +87,26 @@ export class DatagateFunction extends Construct implements iam.IGrantable {
       },
     });
 
-    this.fn = new NodejsFunction(this, 'Function', {
-      entry: path.join(FUNCTIONS_DIR, `${props.handler}.ts`),
-      handler: 'handler',
-      runtime: lambda.Runtime.NODEJS_24_X,
+    if (!deployedHandlers().includes(props.handler)) {
+      throw new Error(
+        `functions/${props.handler}.ts is in no table of deployed functions (the route table, the worker table, lib/authorizers.ts), so it is not bundled (lib/lambda-bundling.ts).`,
+      );
+    }
+
+    const runtime = lambda.Runtime.NODEJS_24_X;
+    this.fn = new lambda.Function(this, 'Function', {
+      code: lambda.Code.fromAsset(FUNCTIONS_DIR, {
+        // The hash of the bundle, not of the sources: a change that leaves the bundle as it was
+        // does not update the function.
+        assetHashType: AssetHashType.OUTPUT,
+        bundling: {
+          // Never pulled: the local bundling below always answers (or throws esbuild's error).
+          image: runtime.bundlingImage,
+          local: new FunctionBundle(props.handler, props.files ?? []),
+        },
+      }),
+      handler: `${path.basename(BUNDLE_FILE, path.extname(BUNDLE_FILE))}.handler`,
+      runtime,
       role,
       architecture: lambda.Architecture.ARM_64,
       memorySize: props.memorySize ?? 256,
@@ -102,10 +114,7 @@ export class DatagateFunction extends Construct implements iam.IGrantable {
       tracing: lambda.Tracing.ACTIVE,
       logGroup: this.logGroup,
       description: props.description,
-      projectRoot: PROJECT_ROOT,
-      depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
       environment: { ...props.environment, NODE_OPTIONS: LAMBDA_NODE_OPTIONS },
-      bundling: props.files?.length ? { ...LAMBDA_BUNDLING, commandHooks: copyFiles(props.files) } : LAMBDA_BUNDLING,
     });
 
     Validations.of(role).acknowledge({
@@ -120,12 +129,26 @@ export class DatagateFunction extends Construct implements iam.IGrantable {
   }
 }
 
-/** Bundling hooks that copy files from the project into the bundle's folder. */
-function copyFiles(files: readonly string[]): ICommandHooks {
-  return {
-    beforeBundling: () => [],
-    beforeInstall: () => [],
-    afterBundling: (inputDir, outputDir) =>
-      files.map((file) => `cp "${path.posix.join(inputDir, file)}" "${path.posix.join(outputDir, path.basename(file))}"`),
-  };
+/**
+ * Fills a function's asset folder, when CDK stages it, from the build of every function: the
+ * bundle and its source map, and `files` copied beside them. CDK skips this for a stack it does
+ * not bundle (`cdk synth OtherStack`, a test app with bundling off). Its fields are part of CDK's
+ * cache key of the asset, so two functions never share one, while the same function in another
+ * stack of the same synthesis does.
+ */
+class FunctionBundle implements ILocalBundling {
+  constructor(
+    readonly handler: string,
+    readonly files: readonly string[],
+  ) {}
+
+  tryBundle(outputDir: string): boolean {
+    const bundle = functionBundles().get(this.handler);
+    if (!bundle) throw new Error(`No bundle of functions/${this.handler}.ts was built.`);
+    for (const file of bundle) {
+      writeFileSync(path.join(outputDir, path.basename(file.path)), file.contents);
+    }
+    for (const file of this.files) copyFileSync(path.join(PROJECT_ROOT, file), path.join(outputDir, path.basename(file)));
+    return true;
+  }
 }

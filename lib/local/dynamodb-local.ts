@@ -21,6 +21,8 @@ import { TABLE_SCHEMA } from '../../functions/core/store/table-schema';
 export interface RunningDynamoDb {
   endpoint: string;
   port: number;
+  /** The java process's id (the bench reads its CPU time from /proc). */
+  pid?: number;
   stop(): Promise<void>;
 }
 
@@ -101,7 +103,7 @@ export async function startDynamoDbLocal(
     await stop();
     throw error;
   }
-  return { endpoint, port, stop };
+  return { endpoint, port, stop, ...(child.pid === undefined ? {} : { pid: child.pid }) };
 }
 
 /** Deletes a table (DynamoDB Local: at once). */

@@ -44,6 +44,14 @@ describe('the bench, smoke run', () => {
     expect(result.figures['ingest.batchWritesPer500']).toBe(20);
   });
 
+  it('counts the requests of a lone 30-minute ingest: the lease taken, the minutes read and written, and its ADDs and release in one transaction', () => {
+    expect(result.figures['ingest.oneOf30Calls.BatchGetItem']).toBe(1);
+    expect(result.figures['ingest.oneOf30Calls.BatchWriteItem']).toBe(2);
+    expect(result.figures['ingest.oneOf30Calls.TransactWriteItems']).toBe(1);
+    // Also the datasource's GetItem and the lease's UpdateItem, and now and then a key's `lastUsedAt`.
+    expect(result.figures['ingest.oneOf30DynamoCalls']).toBeLessThan(6.5);
+  });
+
   it('reads aggregates, not minutes, for hour and day queries, and pays about 1 % more write units for them', () => {
     // 48 hourly aggregates plus the 23 hours before them (rolling means), and the datasource.
     expect(result.figures['query.hourItemsRead']).toBeLessThanOrEqual(100);

@@ -8,8 +8,9 @@ import type { ConfigurationName } from './synth-configurations';
 
 /**
  * The infra suite's one synthesis per Jest run. The global setup starts
- * test/support/synth-for-tests.ts in a child process (bundling takes minutes; the other test
- * files run meanwhile) and tells the workers where through the environment; a test file calls
+ * test/support/synth-for-tests.ts in a child process (one esbuild build of every function, about
+ * 25 s of CPU; the other test files run meanwhile) and tells the workers where through the
+ * environment; a test file calls
  * `useSynthesis()` and its hooks wait for the result. Set DATAGATE_SYNTH_DIR to an assembly made
  * by hand (`npx tsx test/support/synth-for-tests.ts DIR`) to skip the synthesis.
  */

@@ -19,6 +19,15 @@ describe('DynamoDB failures become 503', () => {
     expect(translateDynamoError(wrapped)).toBeInstanceOf(ServiceUnavailableError);
   });
 
+  it('a write refused for a transaction in flight on its item is 503 (tried again by the writes that retry)', () => {
+    const conflict = Object.assign(new Error('Operation was rejected because there is an ongoing transaction for the item.'), {
+      name: 'TransactionConflictException',
+      $fault: 'client',
+      $metadata: { httpStatusCode: 400 },
+    });
+    expect(translateDynamoError(conflict)).toBeInstanceOf(ServiceUnavailableError);
+  });
+
   it('a validation error DynamoDB answered is not turned into 503', () => {
     const answered = Object.assign(new Error('One or more parameter values were invalid'), {
       name: 'ValidationException',

@@ -27,7 +27,7 @@ let loaded: Promise<{ sdk: Sdk; client: APIGatewayClient }> | undefined;
 /**
  * The client, loaded on first use: only three admin routes call API Gateway, so no function pays
  * for the client at cold start. In Lambda the package comes from the runtime's AWS SDK
- * (`externalModules` in lambda-bundling.ts).
+ * (`external` in lib/lambda-bundling.ts).
  */
 /** What a listing or a creation answers, as far as this module reads it. */
 type Listing = { items?: { id?: string; name?: string }[] };

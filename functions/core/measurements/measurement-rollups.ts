@@ -3,15 +3,23 @@ import type { PeriodTotals, Totals } from '../air-quality/derived-metrics';
 import { PERIOD_MS, type Period, type PeriodDelta, type PeriodKind } from '../air-quality/rollup-deltas';
 import { ServiceUnavailableError } from '../platform/errors';
 import {
+  ITEM_EXISTS,
+  MAX_TRANSACTION_ITEMS,
+  UPSERT,
   eachInParallel,
   getNow,
   putNow,
   queryAll,
   retryWhileUnavailable,
+  transactOnce,
+  updateItem,
   updateNow,
   updateNowReturningOld,
   updateOnce,
+  type Guard,
+  type ItemChanges,
   type ItemKey,
+  type TransactItem,
 } from '../store/table';
 
 /**
@@ -98,19 +106,13 @@ export async function addRollupDeltas(
   ingestId: string,
 ): Promise<Period[]> {
   const uncertain: Period[] = [];
-  await eachInParallel(deltas, WRITES_IN_FLIGHT, async ({ kind, start, deltas: byMetric }) => {
-    const outcome = await updateOnce(
-      rollupKey(datasourceId, kind, start),
-      {
-        set: { ...withoutKey(rollupItem(orgId, datasourceId, { kind, start })), appliedBy: ingestId },
-        add: totalsAttributes(byMetric),
-      },
-      {
-        condition: 'attribute_not_exists(#appliedBy) OR #appliedBy <> :ingestId',
-        names: { '#appliedBy': 'appliedBy' },
-        values: { ':ingestId': ingestId },
-      },
-    );
+  await eachInParallel(deltas, WRITES_IN_FLIGHT, async (delta) => {
+    const { kind, start } = delta;
+    const outcome = await updateOnce(rollupKey(datasourceId, kind, start), addChanges(orgId, datasourceId, delta, ingestId), {
+      condition: 'attribute_not_exists(#appliedBy) OR #appliedBy <> :ingestId',
+      names: { '#appliedBy': 'appliedBy' },
+      values: { ':ingestId': ingestId },
+    });
     // Refused by the stamp: this ingest's `ADD` is there already (the SDK's first answer was lost);
     // very likely once, recounted all the same.
     if (outcome !== 'applied') uncertain.push({ kind, start });
@@ -119,6 +121,40 @@ export async function addRollupDeltas(
 }
 
 const withoutKey = ({ PK: _pk, SK: _sk, ...rest }: ItemKey & Record<string, unknown>) => rest;
+
+/** One period's `ADD` of a batch's deltas (the item's constant fields set, in case it is the first). */
+const addChanges = (orgId: string, datasourceId: string, { kind, start, deltas }: PeriodDelta, ingestId: string) => ({
+  set: { ...withoutKey(rollupItem(orgId, datasourceId, { kind, start })), appliedBy: ingestId },
+  add: totalsAttributes(deltas),
+});
+
+/**
+ * The `ADD`s of one ingest and its next step on the lease (the holder's release, a writer's
+ * finish) as ONE transaction: what a lone ingest of 30 minutes made as three or four UpdateItem
+ * calls (an hour or two, a day, the release) is one request. The transaction's token makes a
+ * resend harmless; it is all or nothing, so `cancelled` (the lease's condition failed: another
+ * ingest moved it, or a conflict) wrote no `ADD` either, and the caller adds them the usual
+ * way. `uncertain` (DynamoDB unavailable): the caller recounts those periods.
+ */
+async function addAlongWith(
+  orgId: string,
+  datasourceId: string,
+  deltas: readonly PeriodDelta[],
+  ingestId: string,
+  lease: TransactItem,
+  step: string,
+): Promise<'applied' | 'cancelled' | 'uncertain'> {
+  const items = [
+    ...deltas.map((delta) =>
+      updateItem(rollupKey(datasourceId, delta.kind, delta.start), addChanges(orgId, datasourceId, delta, ingestId), UPSERT),
+    ),
+    lease,
+  ];
+  return (await transactOnce(items, `${ingestId}-${step}`)).outcome;
+}
+
+/** Whether a batch's `ADD`s fit in one transaction with the lease's update. */
+const fitsOneTransaction = (deltas: readonly PeriodDelta[]) => deltas.length < MAX_TRANSACTION_ITEMS;
 
 /**
  * Replaces a period's aggregate with `totals` counted from its stored minutes: how a period an
@@ -210,11 +246,12 @@ export interface Span {
 /** What one ingest does, in whichever turn it gets. */
 export interface IngestWork {
   /**
-   * Writes the minutes. `owner` (the ingest's id) given: keeps the aggregates by deltas too (reads
-   * the minutes about to be replaced, writes, adds the deltas stamped by `owner`: see
-   * addRollupDeltas), and answers the periods whose deltas are uncertain; without it, writes only.
+   * Writes the minutes. `owner` (the ingest's id) given: reads the minutes about to be replaced
+   * first, and answers the deltas the written minutes make, for the caller to add (stamped by
+   * `owner`: see addRollupDeltas); if some minutes could not be written, adds the deltas of those
+   * that were itself and throws. Without `owner`, writes only (and answers no delta).
    */
-  write(owner: string | undefined): Promise<Period[]>;
+  write(owner: string | undefined): Promise<PeriodDelta[]>;
   /** Sets periods' aggregates to what their stored minutes give. */
   recount(periods: readonly Period[]): Promise<void>;
 }
@@ -248,6 +285,7 @@ const spanOf = (value: unknown): Span | undefined => {
  * on another ingest.
  */
 export async function ingestInTurn(
+  orgId: string,
   datasourceId: string,
   touched: readonly Period[],
   span: Span,
@@ -257,20 +295,35 @@ export async function ingestInTurn(
   const names = touched.map(periodName);
   for (let attempt = 0; ; attempt++) {
     const held = await takeLease(datasourceId, id, names, span);
-    if (held) return holdLease(datasourceId, id, names, span, held, work);
+    if (held) return holdLease(orgId, datasourceId, id, names, span, held, work);
     const entry = `${id}@${Date.now()}@${span.from}@${span.to}`;
     const lease = await registerWriter(datasourceId, entry, names);
     if (lease) {
       const alone =
         !overlaps(span, spanOf(lease.leaseSpan)) &&
         writersOf(lease, entry).every((writer) => !writer.live || !overlaps(span, writer.span));
-      let dirty: string[];
+      let deltas: PeriodDelta[] = [];
       try {
-        dirty = alone ? (await work.write(id)).map(periodName) : (await work.write(undefined), names);
+        if (alone) deltas = await work.write(id);
+        else await work.write(undefined);
       } catch (error) {
         // What was written is recounted by whoever settles (best effort: else the entry ages out).
         await finishWriter(datasourceId, entry, names, { whether: 'held or not' }).catch(() => false);
         throw error;
+      }
+      let dirty: string[] = alone ? [] : [...names];
+      if (deltas.length > 0) {
+        // Alone: the `ADD`s and the finish in one transaction while the lease is held (a
+        // writer's usual case); released meanwhile (cancelled), the `ADD`s alone, and this
+        // writer settles below as the last one out.
+        const outcome = fitsOneTransaction(deltas)
+          ? await addAlongWith(orgId, datasourceId, deltas, id, updateItem(...finishRequest(datasourceId, entry, [])), 'finish')
+          : 'cancelled';
+        if (outcome === 'applied') return;
+        dirty =
+          outcome === 'uncertain'
+            ? deltas.map(periodName)
+            : (await addRollupDeltas(orgId, datasourceId, deltas, id)).map(periodName);
       }
       // The lease still held: its holder (or whoever settles after it) sees this finish in
       // `version` and settles after it. Released: this writer is the last one out, and settles.
@@ -351,13 +404,21 @@ async function finishWriter(
   dirty: readonly string[],
   { whether = 'held' }: { whether?: 'held' | 'held or not' } = {},
 ): Promise<boolean> {
-  return retryWhileUnavailable(() =>
-    updateNow(
-      leaseKey(datasourceId),
-      { add: { version: 1 }, removeFromSet: { writers: [entry] }, ...(dirty.length > 0 ? { addToSet: { dirty } } : {}) },
-      whether === 'held' ? { condition: 'leaseUntil >= :now', values: { ':now': Date.now() } } : undefined,
-    ),
-  );
+  return retryWhileUnavailable(() => updateNow(...finishRequest(datasourceId, entry, dirty, whether)));
+}
+
+/** `finishWriter`'s update, for `updateNow` or a transaction. */
+function finishRequest(
+  datasourceId: string,
+  entry: string,
+  dirty: readonly string[],
+  whether: 'held' | 'held or not' = 'held',
+): [ItemKey, ItemChanges, Guard] {
+  return [
+    leaseKey(datasourceId),
+    { add: { version: 1 }, removeFromSet: { writers: [entry] }, ...(dirty.length > 0 ? { addToSet: { dirty } } : {}) },
+    whether === 'held' ? { condition: 'leaseUntil >= :now', values: { ':now': Date.now() } } : ITEM_EXISTS,
+  ];
 }
 
 /**
@@ -365,6 +426,7 @@ async function finishWriter(
  * fails, the lease is released with its periods `dirty`, for whoever settles next.
  */
 async function holdLease(
+  orgId: string,
   datasourceId: string,
   owner: string,
   names: readonly string[],
@@ -375,9 +437,10 @@ async function holdLease(
   // Writers a previous holder left still writing: deltas only if none of them may share a minute.
   const others = writersOf(taken).filter((writer) => writer.live);
   const alone = others.every((writer) => !overlaps(span, writer.span));
-  let dirty: string[];
+  let deltas: PeriodDelta[] = [];
   try {
-    dirty = alone ? (await work.write(owner)).map(periodName) : (await work.write(undefined), [...names]);
+    if (alone) deltas = await work.write(owner);
+    else await work.write(undefined);
   } catch (error) {
     // Refused only when the lease expired and another ingest took it: nothing of ours to release.
     // Sent again while DynamoDB is unavailable for a moment, since a lease not released keeps
@@ -388,7 +451,30 @@ async function holdLease(
   // With writers left by the previous holder (dead ones too: their periods are recounted), look
   // before releasing (`seen` -1 never matches).
   const seen = writersOf(taken).length > 0 ? -1 : Number(taken.version ?? 0);
-  await settle(datasourceId, owner, work, [...dirty, ...expiredPending(taken)], seen);
+  const own = [...(alone ? [] : names), ...expiredPending(taken)];
+  if (deltas.length > 0) {
+    // The usual case, a lone ingest: its `ADD`s and the release in one transaction. Cancelled
+    // (a writer came beside it, something is dirty), the `ADD`s alone, then settle as below.
+    const outcome =
+      own.length === 0 && seen !== -1 && fitsOneTransaction(deltas)
+        ? await addAlongWith(
+            orgId,
+            datasourceId,
+            deltas,
+            owner,
+            updateItem(...releaseRequest(datasourceId, owner, 'clean', [], seen)),
+            'release',
+          )
+        : 'cancelled';
+    if (outcome === 'applied') return;
+    // Uncertain: recounted (settle looks first: a lease no longer this holder's was released by it).
+    own.push(
+      ...(outcome === 'uncertain'
+        ? deltas.map(periodName)
+        : (await addRollupDeltas(orgId, datasourceId, deltas, owner)).map(periodName)),
+    );
+  }
+  await settle(datasourceId, owner, work, own, seen);
 }
 
 /**
@@ -458,21 +544,30 @@ async function releaseLease(
   dirty: readonly string[],
   seen?: number,
 ): Promise<boolean> {
+  return retryWhileUnavailable(() => updateNow(...releaseRequest(datasourceId, owner, how, dirty, seen)));
+}
+
+/** `releaseLease`'s update, for `updateNow` or a transaction. */
+function releaseRequest(
+  datasourceId: string,
+  owner: string,
+  how: 'settled' | 'clean' | 'keepPending',
+  dirty: readonly string[],
+  seen?: number,
+): [ItemKey, ItemChanges, Guard] {
   const unchanged = seen === undefined ? '' : ' AND (attribute_not_exists(#version) OR #version = :seen)';
   const clean = how === 'clean' ? ' AND attribute_not_exists(dirty)' : '';
   const released = ['leaseUntil', 'leaseOwner', 'leaseSpan'];
-  return retryWhileUnavailable(() =>
-    updateNow(
-      leaseKey(datasourceId),
-      {
-        remove: how === 'keepPending' ? released : [...released, 'pending', 'dirty', 'writers'],
-        ...(dirty.length > 0 ? { addToSet: { dirty: [...dirty] } } : {}),
-      },
-      {
-        condition: `leaseOwner = :owner${unchanged}${clean}`,
-        ...(seen === undefined ? {} : { names: { '#version': 'version' } }),
-        values: { ':owner': owner, ...(seen === undefined ? {} : { ':seen': seen }) },
-      },
-    ),
-  );
+  return [
+    leaseKey(datasourceId),
+    {
+      remove: how === 'keepPending' ? released : [...released, 'pending', 'dirty', 'writers'],
+      ...(dirty.length > 0 ? { addToSet: { dirty: [...dirty] } } : {}),
+    },
+    {
+      condition: `leaseOwner = :owner${unchanged}${clean}`,
+      ...(seen === undefined ? {} : { names: { '#version': 'version' } }),
+      values: { ':owner': owner, ...(seen === undefined ? {} : { ':seen': seen }) },
+    },
+  ];
 }

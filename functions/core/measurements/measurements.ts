@@ -154,7 +154,7 @@ async function writeMeasurements(orgId: string, measurements: readonly Measureme
     const toStored = (minute: Measurement, sentAt: string) => toItem(orgId, minute, sentAt);
     const times = minutes.map((minute) => minute.time).sort();
     const span = { from: times[0]!, to: times.at(-1)! };
-    return ingestInTurn(datasourceId, periodsOf(times), span, {
+    return ingestInTurn(orgId, datasourceId, periodsOf(times), span, {
       async write(ingestId) {
         if (ingestId === undefined) {
           const { failure } = await batchPutEach(minutes, toStored, { concurrency: WRITE_CONCURRENCY });
@@ -177,11 +177,13 @@ async function writeMeasurements(orgId: string, measurements: readonly Measureme
             written: { time: minute.time, metrics: minute.metrics },
           };
         });
-        const uncertain = await addRollupDeltas(orgId, datasourceId, rollupDeltas(changes), ingestId);
-        // Rethrows, unchanged, what the batch write caught: the SDK's error or the contract's 503.
+        // All written: the lease's holder or writer adds the deltas (with its next step on the lease).
+        if (failure === undefined) return rollupDeltas(changes);
+        // Some refused: what was written is added now, then the refusal (the SDK's error or the
+        // contract's 503) goes on, unchanged; the ingest lists its periods for a recount as it leaves.
+        await addRollupDeltas(orgId, datasourceId, rollupDeltas(changes), ingestId);
         // eslint-disable-next-line @typescript-eslint/only-throw-error
-        if (failure !== undefined) throw failure;
-        return uncertain;
+        throw failure;
       },
       recount: (periods) => recountRollups(orgId, datasourceId, periods),
     });

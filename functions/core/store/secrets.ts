@@ -15,7 +15,7 @@ import { instrumented } from '../observability/client-instrumentation';
  * GetSecretValue of our own instead of Parameters' SecretsProvider: that one imports the Secrets
  * Manager client statically, which would either add 33 KB to every token route's bundle or make
  * each of them load the client at init. Here the client is loaded on the first read only, from
- * the Lambda runtime's AWS SDK (`externalModules` in lib/lambda-bundling.ts), with timeouts.
+ * the Lambda runtime's AWS SDK (`external` in lib/lambda-bundling.ts), with timeouts.
  */
 
 /** How long a read value is kept before it is read again (seconds). */

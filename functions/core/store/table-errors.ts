@@ -7,8 +7,17 @@ import { ServiceUnavailableError } from '../platform/errors';
  * none). test/unit/fault-mapping.test.ts maps the SDK's own exception objects.
  */
 
-/** Throttling in each of its names. */
-const THROTTLING = new Set(['ProvisionedThroughputExceededException', 'ThrottlingException', 'RequestLimitExceeded']);
+/**
+ * Throttling in each of its names, and a single-item write refused because a transaction on the
+ * item is in flight (TransactionConflictException: nothing written, worth another try; ingest's
+ * transactions of `ADD`s and the lease meet other ingests' writes of the same items).
+ */
+const THROTTLING = new Set([
+  'ProvisionedThroughputExceededException',
+  'ThrottlingException',
+  'RequestLimitExceeded',
+  'TransactionConflictException',
+]);
 
 /** Network failures on the way to DynamoDB (after the SDK's own retries). */
 const NETWORK_ERROR_CODES = new Set([

@@ -484,6 +484,38 @@ export async function transact(items: TransactItem[], onConditionFailed: (failed
   }
 }
 
+/** DynamoDB's limit of items in one transaction. */
+export const MAX_TRANSACTION_ITEMS = 100;
+
+/**
+ * A transaction sent at once, and not retried here, for writes a resend must not apply twice (`ADD`s):
+ * `clientRequestToken` makes DynamoDB apply it once however often it is sent (the SDK's own
+ * retries send the same request, within DynamoDB's 10 minutes of idempotence).
+ * @returns `applied`; `cancelled` when DynamoDB cancelled it (nothing written: `failed` lists the
+ * items whose condition failed, empty for a conflict or throttling); `uncertain` when DynamoDB was
+ * unavailable (a timeout, a server fault: applied or not). Other errors throw.
+ */
+export async function transactOnce(
+  items: TransactItem[],
+  clientRequestToken: string,
+): Promise<{ outcome: 'applied' | 'uncertain' } | { outcome: 'cancelled'; failed: number[] }> {
+  try {
+    await documentClient().send(new TransactWriteCommand({ TransactItems: items, ClientRequestToken: clientRequestToken }));
+    return { outcome: 'applied' };
+  } catch (error) {
+    if (error instanceof TransactionCanceledException) {
+      const reasons = error.CancellationReasons ?? [];
+      return {
+        outcome: 'cancelled',
+        failed: reasons.flatMap((reason, index) => (reason.Code === 'ConditionalCheckFailed' ? [index] : [])),
+      };
+    }
+    const translated = translateDynamoError(error);
+    if (translated instanceof ServiceUnavailableError) return { outcome: 'uncertain' };
+    throw translated;
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Batches
 

@@ -23,7 +23,7 @@ let loaded: Promise<{ sdk: Sdk; client: CloudWatchClient }> | undefined;
 
 /**
  * The client, loaded on first use (only the two usage routes read metrics; in Lambda the package
- * comes from the runtime's AWS SDK, `externalModules` in lambda-bundling.ts), with timeouts that
+ * comes from the runtime's AWS SDK, `external` in lib/lambda-bundling.ts), with timeouts that
  * fit a route's 10 s.
  */
 function cloudWatch(): Promise<{ sdk: Sdk; client: CloudWatchClient }> {
