@@ -105,10 +105,7 @@ export function brokenInvariants(items: readonly Item[]): string[] {
   const orgs = items.filter((item) => String(item.PK).startsWith('ORG#') && item.SK === 'ORG');
   for (const org of orgs) {
     const admins = inPartition(org.PK).filter(
-      (item) =>
-        String(item.SK).startsWith('PERSON#') &&
-        item.status === 'active' &&
-        (item.roles ?? []).includes('admin'),
+      (item) => String(item.SK).startsWith('PERSON#') && item.status === 'active' && (item.roles ?? []).includes('admin'),
     ).length;
     const counter = byKey.get(`${org.PK}|ADMINS`)?.count;
     if (admins < 1) broken.push(`org ${org.PK} has no active admin`);
