@@ -1,9 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readFileSync, symlinkSync, existsSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, symlinkSync, existsSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { build } from 'esbuild';
-import { LAMBDA_BUNDLING, lambdaBuildOptions } from '../../lib/lambda-bundling';
+import { Stack } from 'aws-cdk-lib';
+import { DatagateFunction } from '../../lib/datagate-function';
+import { LAMBDA_BUNDLING, deployedHandlers, lambdaBuildOptions } from '../../lib/lambda-bundling';
+import { testApp } from '../support/cdk-app';
 import { useSynthesis } from '../support/synthesis';
 
 /**
@@ -101,6 +104,23 @@ function provideRuntimeModules(outdir: string): void {
   mkdirSync(join(outdir, 'node_modules'), { recursive: true });
   symlinkSync(join(process.cwd(), 'node_modules', '@aws-sdk'), target, 'dir');
 }
+
+describe('one esbuild build of every deployed function', () => {
+  test('the build bundles exactly the functions the stack deploys (the route table, the worker table and the authorizers), each in a folder of its own with its source map', () => {
+    const bundles = synthesis().summary.functions;
+    expect(Object.keys(bundles).sort()).toEqual(deployedHandlers());
+    for (const folder of Object.values(bundles)) {
+      expect(readdirSync(folder)).toEqual(expect.arrayContaining(['index.mjs', 'index.mjs.map']));
+    }
+  });
+
+  test('a function whose module is in no table is refused where it is declared, since the build would not bundle it', () => {
+    const stack = new Stack(testApp({ bundle: false }), 'Stray');
+    expect(() => new DatagateFunction(stack, 'Stray', { handler: 'core/http/route-handler' })).toThrow(
+      /functions\/core\/http\/route-handler\.ts is in no table of deployed functions/,
+    );
+  });
+});
 
 describe('the bundles that deploy, run', () => {
   let api: BundledApi | undefined;

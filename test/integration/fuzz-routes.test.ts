@@ -301,12 +301,17 @@ function failureReport(details: fc.RunDetails<any>): string {
 
 describe.each(routeList.map((route) => [`${route.method} ${route.path}`, route] as const))('fuzzing %s', (_name, route) => {
   it('hostile input is never a 5xx, always the error body when refused, and a refusal writes nothing', async () => {
+    // The table after the last request, when that request was refused and wrote nothing: the
+    // next request's "before" without scanning again (nothing else writes in between but usage
+    // counters and lastUsedAt, which the snapshots leave out). Half the scans.
+    let unchangedSince: Map<string, string> | undefined;
     const details = await fc.check(
       fc.asyncProperty(request(route), async ({ path, query, body, headers }) => {
         // A report request that was accepted goes on in the background (the in-process worker):
         // let it finish, so the scans compare only what this request wrote.
         await api.runtime.reports.idle();
-        const before = await tableSnapshot();
+        const before = unchangedSince ?? (await tableSnapshot());
+        unchangedSince = undefined;
         const response = await fetch(`${api.url}${path}${query}`, {
           method: route.method,
           headers: { ...headers, ...(body.contentType ? { 'Content-Type': body.contentType } : {}) },
@@ -327,7 +332,9 @@ describe.each(routeList.map((route) => [`${route.method} ${route.path}`, route] 
             errorBody: true,
             body: outcome.body,
           });
-          expect(changes(before, await tableSnapshot())).toEqual([]);
+          const after = await tableSnapshot();
+          expect(changes(before, after)).toEqual([]);
+          unchangedSince = after;
         }
       }),
       { seed: SEED, numRuns: RUNS, interruptAfterTimeLimit: TIME_LIMIT_MS, markInterruptAsFailure: false, endOnFailure: true },

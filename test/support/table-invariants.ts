@@ -50,10 +50,25 @@ const sorted = (value: unknown): unknown =>
         )
       : value;
 
+/**
+ * The items of each partition key, found without going through the whole table again (the
+ * invariants look into an org's, an application's or a report's partition for each of them).
+ */
+function partitions(items: readonly Item[]): (PK: unknown) => readonly Item[] {
+  const byPartition = new Map<unknown, Item[]>();
+  for (const item of items) {
+    const partition = byPartition.get(item.PK);
+    if (partition) partition.push(item);
+    else byPartition.set(item.PK, [item]);
+  }
+  return (PK) => byPartition.get(PK) ?? [];
+}
+
 /** Every invariant broken in `items`, as sentences; empty when all hold. */
 export function brokenInvariants(items: readonly Item[]): string[] {
   const broken: string[] = [];
   const byKey = new Map(items.map((item) => [`${item.PK}|${item.SK}`, item]));
+  const inPartition = partitions(items);
   const has = (PK: string, SK: string) => byKey.has(`${PK}|${SK}`);
   const applications = new Map(
     items
@@ -89,12 +104,8 @@ export function brokenInvariants(items: readonly Item[]): string[] {
   // Admins: the counter equals the active admins, and is at least 1.
   const orgs = items.filter((item) => String(item.PK).startsWith('ORG#') && item.SK === 'ORG');
   for (const org of orgs) {
-    const admins = items.filter(
-      (item) =>
-        item.PK === org.PK &&
-        String(item.SK).startsWith('PERSON#') &&
-        item.status === 'active' &&
-        (item.roles ?? []).includes('admin'),
+    const admins = inPartition(org.PK).filter(
+      (item) => String(item.SK).startsWith('PERSON#') && item.status === 'active' && (item.roles ?? []).includes('admin'),
     ).length;
     const counter = byKey.get(`${org.PK}|ADMINS`)?.count;
     if (admins < 1) broken.push(`org ${org.PK} has no active admin`);
@@ -103,7 +114,7 @@ export function brokenInvariants(items: readonly Item[]): string[] {
 
   // Grant snapshots: each lookup's grants are its application's connections.
   for (const lookup of lookups) {
-    const connections = items.filter((item) => item.PK === `APP#${lookup.applicationId}` && String(item.SK).startsWith('CONN#'));
+    const connections = inPartition(`APP#${lookup.applicationId}`).filter((item) => String(item.SK).startsWith('CONN#'));
     const expected = Object.fromEntries(
       connections.map((connection) => [
         String(connection.SK).slice('CONN#'.length),
@@ -197,6 +208,7 @@ function brokenRollups(items: readonly Item[]): string[] {
 
 function brokenReportCounts(items: readonly Item[]): string[] {
   const broken: string[] = [];
+  const inPartition = partitions(items);
   const reports = items.filter((item) => String(item.PK).startsWith('REPORT#') && item.SK === 'REPORT');
   const created = new Map<string, number>();
   for (const report of reports) {
@@ -220,7 +232,7 @@ function brokenReportCounts(items: readonly Item[]): string[] {
       ['PART#', 'partsDone'],
       ['FILE#', 'filesDone'],
     ] as const) {
-      const recorded = items.filter((item) => item.PK === report.PK && String(item.SK).startsWith(kind)).length;
+      const recorded = inPartition(report.PK).filter((item) => String(item.SK).startsWith(kind)).length;
       if (Number(report[counter] ?? 0) !== recorded) {
         broken.push(`report ${report.reportId}: ${counter} ${report[counter] ?? 0} but ${recorded} ${kind} items recorded`);
       }
