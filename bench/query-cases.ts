@@ -8,7 +8,7 @@ import type { RecentQuery } from '../functions/core/measurements/recent-measurem
 import { planRecentAnswer } from '../functions/core/measurements/recent-window';
 import { recentAnswerChunks } from '../functions/core/clarity/recent-answer';
 import type { Actor } from '../functions/core/orgs/audit';
-import { median, mediansInterleaved, progress, timeMillis } from './sampling';
+import { mediansInterleaved, progress, timeMillis } from './sampling';
 import { capacityUsedBy, requestsMadeBy } from './request-counter';
 import type { BenchSettings, Figures } from './cases';
 
@@ -107,22 +107,26 @@ async function dayOfMinutes(orgId: string, datasourceId: string, now: number): P
   return { rows };
 }
 
-/** The json-long answer the handler streams for a day of one datasource, whole. */
-async function renderedAnswer(orgId: string, datasourceId: string, now: number): Promise<Buffer> {
+/**
+ * The json-long answer the handler streams for a day of one datasource, as the bytes the route
+ * writes: each chunk made into bytes as it comes, as the route's body stream does
+ * (`streamedBody`, ../functions/core/http/streaming.ts).
+ */
+async function renderedAnswer(orgId: string, datasourceId: string, now: number): Promise<Buffer[]> {
   const query = dayQuery(datasourceId);
   const plan = await planRecentAnswer(orgId, 'all', query, { now });
-  let text = '';
+  const bytes: Buffer[] = [];
   for await (const chunk of recentAnswerChunks(plan, query, { org: orgId, ...query, replyWithContinuationToken: false }))
-    text += chunk;
-  return Buffer.from(text);
+    bytes.push(Buffer.from(chunk));
+  return bytes;
 }
 
 /**
- * The floor of a day answer's CPU: the same items as DynamoDB sends them (the Query's JSON, read
- * once beforehand, kept as the bytes a response body is), decoded and parsed, unmarshalled, made
- * into rows, and the json-long answer serialized with JSON.stringify into the bytes an answer is
- * sent as, in this process: what any implementation pays, without the SDK's request and the
- * path's own work.
+ * The floor of a day answer's CPU, as a function to time: the same items as DynamoDB sends them
+ * (the Query's JSON, read once beforehand, kept as the bytes a response body is), decoded and
+ * parsed, unmarshalled, made into rows, and the json-long answer serialized with JSON.stringify
+ * into the bytes an answer is sent as, in this process: what any implementation pays, without the
+ * SDK's request and the path's own work.
  *
  * Bytes at both ends, because the path is timed from bytes to bytes and no implementation can
  * skip either end: a response body arrives as UTF-8 bytes that must be decoded before JSON.parse
@@ -133,7 +137,7 @@ async function renderedAnswer(orgId: string, datasourceId: string, now: number):
  * bench machine, decoding the day's 0.9 MB took about as long as JSON.parse of the decoded text,
  * and encoding the 1.1 MB answer as long again (microbenchmark of the same sizes, 300 runs).
  */
-async function floorOfAnswer(orgId: string, datasourceId: string, now: number, runs: number): Promise<number> {
+async function floorOfAnswer(orgId: string, datasourceId: string, now: number): Promise<() => Buffer> {
   const client = new DynamoDBClient({
     endpoint: process.env.DYNAMODB_ENDPOINT,
     region: process.env.AWS_REGION ?? 'local',
@@ -160,9 +164,7 @@ async function floorOfAnswer(orgId: string, datasourceId: string, now: number, r
   } while (startKey);
   client.destroy();
   const query = dayQuery(datasourceId);
-  const samples: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const started = process.cpuUsage();
+  return () => {
     const data: unknown[] = [];
     for (const page of wire) {
       for (const raw of (JSON.parse(page.toString('utf8')) as { Items: Record<string, never>[] }).Items) {
@@ -179,26 +181,19 @@ async function floorOfAnswer(orgId: string, datasourceId: string, now: number, r
           });
       }
     }
-    Buffer.from(JSON.stringify({ request: { org: orgId, ...query }, data, locations: [] }));
-    const used = process.cpuUsage(started);
-    samples.push((used.user + used.system) / 1000);
-  }
-  return median(samples);
+    return Buffer.from(JSON.stringify({ request: { org: orgId, ...query }, data, locations: [] }));
+  };
 }
 
 /**
- * Milliseconds of this process's CPU (all its threads) to query, render and serialize a day
- * answer: what a Lambda's memory size, which sets its share of a vCPU, has to pay for.
+ * Milliseconds of this process's CPU (all its threads, user and system) that `run` takes: for an
+ * answer, what a Lambda's memory size, which sets its share of a vCPU, has to pay for.
  */
-async function cpuMillisPerAnswer(orgId: string, datasourceId: string, now: number, runs: number): Promise<number> {
-  const samples: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const started = process.cpuUsage();
-    await renderedAnswer(orgId, datasourceId, now);
-    const used = process.cpuUsage(started);
-    samples.push((used.user + used.system) / 1000);
-  }
-  return median(samples);
+async function cpuMillisOf(run: () => unknown): Promise<number> {
+  const started = process.cpuUsage();
+  await run();
+  const used = process.cpuUsage(started);
+  return (used.user + used.system) / 1000;
 }
 
 /** Milliseconds of one day query; throws unless it answered the whole day, so a sample never times a short answer. */
@@ -244,9 +239,14 @@ export async function queryCases(settings: BenchSettings): Promise<Figures> {
 
   const callsPerQuery = await requestsMadeBy(() => dayOfMinutes(historyOrg.orgId, history, now));
   const capacity = await capacityUsedBy(() => dayOfMinutes(historyOrg.orgId, history, now));
-  const answer = await renderedAnswer(historyOrg.orgId, history, now);
-  const cpuMillis = await cpuMillisPerAnswer(historyOrg.orgId, history, now, settings.countSamples);
-  const floorMillis = await floorOfAnswer(historyOrg.orgId, history, now, settings.countSamples);
+  const answer = Buffer.concat(await renderedAnswer(historyOrg.orgId, history, now));
+  // The answer's CPU and its floor's, interleaved like every other ratio of the bench (a random
+  // order per round), so that a change of the machine's load weighs on both: 60 rounds in a full run.
+  const floor = await floorOfAnswer(historyOrg.orgId, history, now);
+  const cpu = await mediansInterleaved('query: answer CPU and its floor', 3 * settings.countSamples, {
+    answer: () => cpuMillisOf(() => renderedAnswer(historyOrg.orgId, history, now)),
+    floor: () => cpuMillisOf(floor),
+  });
 
   const medians = await mediansInterleaved('query: history, day, crowded', settings.samples, {
     history: () => timeDayQuery(...timed.history, now),
@@ -268,8 +268,8 @@ export async function queryCases(settings: BenchSettings): Promise<Figures> {
     'query.readUnitsPerQuery': Object.values(capacity).reduce((sum, units) => sum + units, 0),
     'query.answerBytes': answer.length,
     'query.answerGzipBytes': gzipSync(answer).length,
-    'query.cpuMillisPerAnswer': cpuMillis,
-    'query.cpuFloorMillis': floorMillis,
-    'query.cpuVsFloor': cpuMillis / floorMillis,
+    'query.cpuMillisPerAnswer': cpu.answer,
+    'query.cpuFloorMillis': cpu.floor,
+    'query.cpuVsFloor': cpu.answer / cpu.floor,
   };
 }

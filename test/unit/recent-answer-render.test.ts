@@ -126,3 +126,39 @@ test('a csv-wide row with a metric its header does not name breaks the answer of
     /no2ConcIndividual/,
   );
 });
+
+test('a large answer comes in chunks of whole rows, each well under 128 KiB (V8 large strings), that make the same text', async () => {
+  // A day of one datasource's minutes, five metrics: about 1.1 MB of json-long.
+  const day: Row[] = Array.from({ length: 1441 }, (_unused, minute) => ({
+    datasourceId: A,
+    time: new Date(Date.UTC(2026, 11, 5) - minute * 60_000).toISOString(),
+    metrics: {
+      pm1ConcMassIndividual: minute / 7,
+      pm2_5ConcMassIndividual: minute / 3,
+      pm10ConcMassIndividual: minute,
+      relHumidInternalIndividual: 40.5,
+      temperatureInternalIndividual: -3.25,
+    },
+  }));
+  const large: AnswerRows = {
+    datasources: [datasource(A)],
+    async *slices() {
+      yield day.slice(0, 1000);
+      yield day.slice(1000);
+    },
+  };
+  for (const format of ['json-long', 'csv-wide'] as const) {
+    const chunks: string[] = [];
+    for await (const chunk of recentAnswerChunks(large, query(format), {})) chunks.push(chunk);
+    expect(chunks.length).toBeGreaterThan(format === 'json-long' ? 20 : 5);
+    for (const chunk of chunks) expect(chunk.length).toBeLessThan(64 * 1024);
+    const whole = chunks.join('');
+    if (format === 'json-long') {
+      expect(JSON.parse(whole).data).toHaveLength(1441 * 5);
+    } else {
+      // Every csv-wide chunk ends a row: no row is split across chunks.
+      for (const chunk of chunks) expect(chunk.endsWith('\n')).toBe(true);
+      expect(whole.split('\n')).toHaveLength(1 + 1441 + 1);
+    }
+  }
+});

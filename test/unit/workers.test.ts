@@ -1,5 +1,6 @@
 import { mockClient } from 'aws-sdk-client-mock';
-import { DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { FullBatchFailureError } from '@aws-lambda-powertools/batch';
 import { handler as reportWorker } from '../../functions/workers/report-worker';
 import { handler as archiver } from '../../functions/workers/archiver';
@@ -10,11 +11,13 @@ import { captureOutput } from '../support/captured-output';
 /**
  * The worker handlers (functions/workers/), invoked as Lambda invokes them, with the events the
  * local runtime builds for them (lib/local/workers.ts): an SQS batch, a schedule event. The
- * DynamoDB client is mocked: a report that is gone makes its task a no-op; a GetItem that fails
+ * DynamoDB clients are mocked: a report that is gone makes its task a no-op; a GetItem that fails
  * makes it throw.
  */
 
 const ddb = mockClient(DynamoDBDocumentClient);
+/** Queries are sent by the client the document client wraps (store/table.ts). */
+const queries = mockClient(DynamoDBClient);
 const REPORT_WORKER = WORKERS.reportWorker;
 
 const message = (reportId: string, receiveCount = 1): LocalMessage => ({
@@ -35,7 +38,10 @@ function reportsGoneOrFailing(): void {
 const invoke = (messages: LocalMessage[]) =>
   reportWorker(sqsEvent(REPORT_WORKER.trigger.queue, messages), workerContext(REPORT_WORKER));
 
-beforeEach(() => ddb.reset());
+beforeEach(() => {
+  ddb.reset();
+  queries.reset();
+});
 
 describe('the worker table', () => {
   it('names existing handler files, each with a trigger, a timeout and memory, and queue messages hidden longer than a run', () => {
@@ -104,21 +110,21 @@ describe('the report worker', () => {
 
 describe('the archiver', () => {
   it('runs over the registered orgs on a schedule event and logs its run through the Logger, with the cold start', async () => {
-    ddb.on(QueryCommand).resolves({ Items: [] });
+    queries.on(QueryCommand).resolves({ Items: [] });
     const output = captureOutput();
     try {
       await archiver(scheduleEvent(WORKERS.archiver), workerContext(WORKERS.archiver));
     } finally {
       output.restore();
     }
-    expect(ddb.commandCalls(QueryCommand)).toHaveLength(1);
+    expect(queries.commandCalls(QueryCommand)).toHaveLength(1);
     const [run] = output.logs('archiver run');
     expect(run).toMatchObject({ level: 'INFO', orgs: 0, measurements: 0, filesWritten: 0, function_name: 'Archiver' });
     expect(typeof run!.cold_start).toBe('boolean');
   });
 
   it('throws when a run fails (Lambda counts an error, which the ArchiverLag alarm reads), after logging it', async () => {
-    ddb.on(QueryCommand).rejects(new Error('DynamoDB said no'));
+    queries.on(QueryCommand).rejects(new Error('DynamoDB said no'));
     const output = captureOutput();
     try {
       await expect(archiver(scheduleEvent(WORKERS.archiver), workerContext(WORKERS.archiver))).rejects.toThrow(

@@ -84,8 +84,15 @@ function csvReading(reading: Reading | undefined, qcAssessment: boolean, qcFlags
   );
 }
 
-/** Rows rendered before a chunk is handed on: about 100 to 500 KB of text. */
-const ROWS_PER_CHUNK = 1000;
+/**
+ * Characters of text rendered before a chunk is handed on (the whole rows that reach it). Kept
+ * well under 128 KiB: a chunk is built by `+=`, a rope of thousands of pieces that becomes one
+ * flat string when it is written out as bytes, and V8 allocates a string over its largest regular
+ * object (128 KiB) in its large-object space, fresh pages each time. Flattening and encoding the
+ * day of one datasource (1.1 MB of json-long) in chunks of 1,000 rows (about 800 KB each) took
+ * about 6 ms of CPU on the bench machine; in chunks of this size, under 1 ms (docs/performance.md).
+ */
+const CHUNK_CHARS = 32 * 1024;
 
 /** The metrics of rows, sorted (for answers whose rows are all at hand). */
 function metricsOfRows(rows: readonly Row[]): string[] {
@@ -106,7 +113,6 @@ async function* jsonLongChunks(answer: AnswerRows, query: RecentQuery, request: 
   };
   let text = `{"request":${JSON.stringify(request)},"data":[`;
   let first = true;
-  let rowsInChunk = 0;
   for await (const rows of answer.slices()) {
     for (const row of rows) {
       seen.add(row.datasourceId);
@@ -118,10 +124,9 @@ async function* jsonLongChunks(answer: AnswerRows, query: RecentQuery, request: 
         text += `${first ? '' : ','}${head}${prefixOf(metric)}${jsonReading(metrics[metric]!, qcAssessment, qcFlags)}}`;
         first = false;
       }
-      if (++rowsInChunk === ROWS_PER_CHUNK) {
+      if (text.length >= CHUNK_CHARS) {
         yield text;
         text = '';
-        rowsInChunk = 0;
       }
     }
   }
@@ -168,7 +173,6 @@ async function* csvWideChunks(answer: AnswerRows, query: RecentQuery): AsyncGene
     return prefix;
   };
   let text = `${csvWideHeader(metrics, options).map(csvCell).join(',')}\n`;
-  let rowsInChunk = 0;
   for await (const rows of slices) {
     for (const row of rows) {
       const { before, location } = prefixOf(row.datasourceId);
@@ -181,10 +185,9 @@ async function* csvWideChunks(answer: AnswerRows, query: RecentQuery): AsyncGene
         if (!columns.has(metric)) throw new Error(`A row holds ${metric}, which the csv-wide header does not name.`);
       }
       text += '\n';
-      if (++rowsInChunk === ROWS_PER_CHUNK) {
+      if (text.length >= CHUNK_CHARS) {
         yield text;
         text = '';
-        rowsInChunk = 0;
       }
     }
   }

@@ -1,9 +1,4 @@
-import {
-  DynamoDBClient,
-  QueryCommand as AttributeValueQueryCommand,
-  TransactionCanceledException,
-  type AttributeValue,
-} from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, QueryCommand, TransactionCanceledException, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { convertToNative, marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import {
   BatchGetCommand,
@@ -12,7 +7,6 @@ import {
   DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
-  QueryCommand,
   TransactWriteCommand,
   UpdateCommand,
   type BatchGetCommandOutput,
@@ -32,10 +26,11 @@ import { instrumented } from '../observability/client-instrumentation';
  * applications, ...) own their key builders and `toItem`/`fromItem`, and read and write through
  * these verbs: `getNow`, `putNow` / `putNowUnless`, `updateNow` (one update-expression builder,
  * under a guard), `deleteNow`; the transaction items `putNewItem` / `replaceItem` / `updateItem` /
- * `deleteItem` for `transact` (with conflict retry), `queryPage` / `readListing` / `queryAll` (the one paging loop), `batchGetAll`,
- * `batchPutEach`, and one backoff policy (`MAX_ATTEMPTS`, `backoff`). For the one hot read, an
- * answer's minutes: `queryAttributeValues`, items as DynamoDB sends them, with `nativeOf` and
- * `unmarshallItem` to make them values as the document client would.
+ * `deleteItem` for `transact` (with conflict retry), the queries (`queryPage`, `queryAll`, and
+ * `queryAttributeValues` for the one hot read, an answer's minutes, whose items come as DynamoDB
+ * sends them, with `nativeOf` and `unmarshallItem` to make them values as the document client
+ * would): one page read (`attributeValuePage`) and one paging loop (`readListing`) under all of
+ * them. Then `batchGetAll`, `batchPutEach`, and one backoff policy (`MAX_ATTEMPTS`, `backoff`).
  *
  * The single table: every entity lives under generic keys `PK`/`SK`, with one overloaded global
  * secondary index `GSI1` (`GSI1PK`/`GSI1SK`) for the reverse lookups; docs/architecture.md lists
@@ -44,7 +39,7 @@ import { instrumented } from '../observability/client-instrumentation';
 export { GSI1 };
 
 let client: DynamoDBDocumentClient | undefined;
-/** The client the document client wraps (they share one middleware stack): for `queryAttributeValues`. */
+/** The client the document client wraps (they share one middleware stack): every Query is sent by it. */
 let baseClient: DynamoDBClient | undefined;
 
 /**
@@ -68,7 +63,7 @@ export function documentClient(): DynamoDBDocumentClient {
         }
       : {}),
   });
-  // The document client wraps the (instrumented) base client; `queryAttributeValues` sends through the same one.
+  // The document client wraps the (instrumented) base client; the queries send through the same one.
   baseClient = instrumented(base);
   client = DynamoDBDocumentClient.from(baseClient, { marshallOptions: { removeUndefinedValues: true } });
   return client;
@@ -711,14 +706,6 @@ function queryInput(query: PageQuery) {
   };
 }
 
-/** One page of a partition, with an opaque token that can only continue within that partition. */
-export async function queryPage(query: PageQuery): Promise<Page<Record<string, unknown>>> {
-  const result = await documentClient().send(
-    new QueryCommand({ ...queryInput(query), ExclusiveStartKey: decodePageToken(query.nextToken, query) }),
-  );
-  return { items: result.Items ?? [], nextToken: encodePageToken(result.LastEvaluatedKey) };
-}
-
 /** An item as DynamoDB sends it: attribute values by name. */
 export type AttributeValues = Record<string, AttributeValue>;
 
@@ -739,32 +726,33 @@ export function nativeOf(attribute: AttributeValue): unknown {
 export const unmarshallItem = (item: AttributeValues): Record<string, unknown> => unmarshall(item);
 
 /**
- * Up to `maxItems` items of a query (all of them with `Infinity`), page after page, as DynamoDB
- * sends them: attribute values, not unmarshalled. For the one hot read, an answer's minutes
- * (../measurements/measurements.ts), whose module makes its items into values in one pass: the
- * document client walks every attribute of every item twice more to do it (docs/performance.md).
- * Same client, middlewares and retries as every other verb.
+ * THE page read: one page of a partition as DynamoDB sends it (attribute values, not
+ * unmarshalled), with an opaque token that can only continue within that partition. Every query
+ * goes through it, sent by the client the document client wraps (same middlewares, retries and
+ * timeouts): the document client would walk every attribute of every item twice to unmarshall
+ * them (its middleware, then `unmarshall`), and the one hot read, an answer's minutes
+ * (../measurements/measurements.ts), makes its items into values in one pass instead
+ * (docs/performance.md). The token holds the key as the document client gave it, as it always did.
  */
-export async function queryAttributeValues(
-  query: Omit<PageQuery, 'limit' | 'nextToken'>,
-  maxItems = Infinity,
-): Promise<AttributeValues[]> {
+async function attributeValuePage(query: PageQuery): Promise<Page<AttributeValues>> {
   documentClient();
-  const items: AttributeValues[] = [];
-  let startKey: AttributeValues | undefined;
-  do {
-    const input = queryInput({ ...query, limit: maxItems - items.length });
-    const result = await baseClient!.send(
-      new AttributeValueQueryCommand({
-        ...input,
-        ExpressionAttributeValues: marshall(input.ExpressionAttributeValues),
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    for (const item of result.Items ?? []) items.push(item);
-    startKey = result.LastEvaluatedKey;
-  } while (startKey && items.length < maxItems);
-  return items;
+  const input = queryInput(query);
+  const startKey = decodePageToken(query.nextToken, query);
+  const result = await baseClient!.send(
+    new QueryCommand({
+      ...input,
+      ExpressionAttributeValues: marshall(input.ExpressionAttributeValues, { removeUndefinedValues: true }),
+      ExclusiveStartKey: startKey && marshall(startKey),
+    }),
+  );
+  const lastKey = result.LastEvaluatedKey;
+  return { items: result.Items ?? [], nextToken: encodePageToken(lastKey && unmarshallItem(lastKey)) };
+}
+
+/** One page of a partition, with an opaque token that can only continue within that partition. */
+export async function queryPage(query: PageQuery): Promise<Page<Record<string, unknown>>> {
+  const page = await attributeValuePage(query);
+  return { items: page.items.map(unmarshallItem), ...(page.nextToken ? { nextToken: page.nextToken } : {}) };
 }
 
 /**
@@ -782,20 +770,38 @@ export async function readListing<T>(
   let nextToken = request.nextToken;
   do {
     const page = await readPage(Math.min(pageSize, maxItems - items.length), nextToken);
-    items.push(...page.items);
+    for (const item of page.items) items.push(item);
     nextToken = page.nextToken;
   } while (nextToken && items.length < maxItems);
   return { items, ...(nextToken ? { nextToken } : {}) };
 }
 
 /**
+ * Up to `maxItems` items of a query (all of them with `Infinity`), page after page as large as
+ * DynamoDB makes them, as DynamoDB sends them: attribute values, not unmarshalled. For the one hot
+ * read, an answer's minutes, whose module makes its items into values in one pass.
+ */
+export async function queryAttributeValues(
+  query: Omit<PageQuery, 'limit' | 'nextToken'>,
+  maxItems = Infinity,
+): Promise<AttributeValues[]> {
+  const { items } = await readListing(
+    (limit, nextToken) => attributeValuePage({ ...query, limit, nextToken }),
+    {},
+    maxItems,
+    Infinity,
+  );
+  return items;
+}
+
+/**
  * Up to `maxItems` items of a query (all of them with `Infinity`), read page after page as large
- * as DynamoDB makes them. For bounded partitions, or with a bound.
+ * as DynamoDB makes them, each unmarshalled as the document client does. For bounded partitions,
+ * or with a bound.
  */
 export async function queryAll(
   query: Omit<PageQuery, 'limit' | 'nextToken'>,
   maxItems = Infinity,
 ): Promise<Record<string, unknown>[]> {
-  const { items } = await readListing((limit, nextToken) => queryPage({ ...query, limit, nextToken }), {}, maxItems, Infinity);
-  return items;
+  return (await queryAttributeValues(query, maxItems)).map(unmarshallItem);
 }
