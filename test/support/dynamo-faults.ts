@@ -36,7 +36,10 @@ export function faultError(kind: FaultKind, command: string, itemCount = 1): Err
         $metadata: metadata,
       });
     case 'transactionCanceled':
-      // What DynamoDB answers a transaction it throttled: one reason per item, one of them ThrottlingError.
+      // What DynamoDB answers a transaction it throttled: one reason per item, one of them
+      // ThrottlingError. The other calls of an outage (an ingest's UpdateItems after its cancelled
+      // transaction) are throttled as DynamoDB throttles them, never answered with a cancellation.
+      if (!/Transact/.test(command)) return faultError('throttling', command);
       return new TransactionCanceledException({
         message: `Transaction cancelled (${command}), please refer cancellation reasons for specific reasons [ThrottlingError]`,
         $metadata: metadata,
