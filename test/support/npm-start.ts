@@ -22,8 +22,12 @@ export interface NpmStart {
   demoKey(): string;
 }
 
-export function startNpmStart(dataDir: string): NpmStart {
-  const env = Object.fromEntries(
+/**
+ * `env`: settings of this run on top (DATAGATE_DEMO_DAYS: '2' for a test that needs the demo's
+ * last 48 hours only, not its 10 days).
+ */
+export function startNpmStart(dataDir: string, env: Record<string, string> = {}): NpmStart {
+  const inherited = Object.fromEntries(
     Object.entries(process.env).filter(
       ([name]) => !INHERITED.includes(name) && !name.startsWith('OIDC_') && !name.startsWith('npm_'),
     ),
@@ -31,7 +35,7 @@ export function startNpmStart(dataDir: string): NpmStart {
   const child = spawn('npm', ['start'], {
     cwd: ROOT,
     env: {
-      ...env,
+      ...inherited,
       PORT: '0',
       DATAGATE_DATA_DIR: dataDir,
       // DynamoDB Local's JVM with its quick JIT compiler only: a run of npm start lives for a
@@ -39,6 +43,7 @@ export function startNpmStart(dataDir: string): NpmStart {
       // (start-local.test.ts: 45 s of CPU with it, 33 s without). What DynamoDB Local answers is
       // the same; only how fast its code runs differs.
       JDK_JAVA_OPTIONS: `${process.env.JDK_JAVA_OPTIONS ?? ''} -XX:TieredStopAtLevel=1`.trim(),
+      ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
