@@ -38,11 +38,8 @@ export function startNpmStart(dataDir: string, env: Record<string, string> = {})
       ...inherited,
       PORT: '0',
       DATAGATE_DATA_DIR: dataDir,
-      // DynamoDB Local's JVM with its quick JIT compiler only: a run of npm start lives for a
-      // minute or two, and the optimizing compiler's work never paid for itself in that time
-      // (start-local.test.ts: 45 s of CPU with it, 33 s without). What DynamoDB Local answers is
-      // the same; only how fast its code runs differs.
-      JDK_JAVA_OPTIONS: `${process.env.JDK_JAVA_OPTIONS ?? ''} -XX:TieredStopAtLevel=1`.trim(),
+      // JDK_JAVA_OPTIONS is inherited: DynamoDB Local's JVM with its quick JIT compiler only,
+      // as the integration suite's global setup sets it for every JVM of the suite.
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
