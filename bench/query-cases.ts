@@ -99,7 +99,7 @@ const dayQuery = (datasourceId: string): RecentQuery => ({
   format: 'json-long',
 });
 
-/** The rows of a day query of one datasource: its plan (the datasource, its hourly aggregates), then its minutes. */
+/** The rows of a day query of one datasource: its plan (the datasource, then its minutes, read whole at once), then its slices. */
 async function dayOfMinutes(orgId: string, datasourceId: string, now: number): Promise<{ rows: unknown[] }> {
   const plan = await planRecentAnswer(orgId, 'all', dayQuery(datasourceId), { now });
   const rows: unknown[] = [];

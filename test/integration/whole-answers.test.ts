@@ -1,5 +1,6 @@
 import { gunzipSync } from 'node:zlib';
 import { request } from 'node:http';
+import { documentClient } from '../../functions/core/store/table';
 import { useTestApi } from '../support/local-api';
 import { dataOrg, ingest, type DataOrg } from '../support/data-api';
 import { expectStatus } from '../support/scenario';
@@ -8,7 +9,8 @@ import { expectStatus } from '../support/scenario';
  * Whole answers at a real network's size (contract section 10): 60 datasources reporting every
  * 15 minutes for a day, asked as a city pipeline asks, answer every row of the window in one
  * streamed answer (json-long, csv-wide, gzip), with or without a token; the minute-by-minute case
- * read in several slices; the token's meaning (what is new since the answer); the 413.
+ * read in several slices; the token's meaning (what is new since the answer); the 413. And the
+ * minute answer of a few datasources, read whole at once without the hourly aggregates.
  */
 
 const api = useTestApi();
@@ -215,6 +217,23 @@ describe('every minute, read in slices', () => {
     for (let index = 1; index < times.length; index++) expect(times[index - 1]! >= times[index]!).toBe(true);
   });
 
+  it('read whole at once (4 datasources fit in one slice), the same day answers the same bytes as read in slices', async () => {
+    // A window both answers share: from a seeded minute 12 hours back (the oldest minutes leave a 24-hour window meanwhile).
+    const body = { org: minuteOrg.orgId, allDatasources: true, format: 'csv-wide', startTime: seeded[720] };
+    const sliced = await api.call('POST', '/v2/recent-datasource-measurements-query', { key: minuteOrg.keys.observer, body });
+    delete process.env.RECENT_SLICE_ROWS;
+    let whole;
+    try {
+      whole = await api.call('POST', '/v2/recent-datasource-measurements-query', { key: minuteOrg.keys.observer, body });
+    } finally {
+      process.env.RECENT_SLICE_ROWS = '500';
+    }
+    expectStatus(sliced, 200);
+    expectStatus(whole, 200);
+    expect((whole.body as string).trimEnd().split('\n')).toHaveLength(4 * 721 + 1);
+    expect(whole.body).toEqual(sliced.body);
+  });
+
   it('a startTime years ahead answers 200 and no reading, at every frequency (the fuzz suite found a 500)', async () => {
     for (const outputFrequency of ['minute', 'hour', 'day']) {
       const answer = await api.call('POST', '/v2/recent-datasource-measurements-query', {
@@ -241,5 +260,134 @@ describe('every minute, read in slices', () => {
     } finally {
       delete process.env.MAX_VALUES_PER_STREAMED_ANSWER;
     }
+  });
+});
+
+describe('a few datasources, read whole at once', () => {
+  let few: DataOrg;
+  const query = (body: Record<string, unknown>, key = few.keys.observer) =>
+    api.call('POST', '/v2/recent-datasource-measurements-query', { key, body: { org: few.orgId, ...body } });
+  const minuteTimes = (count: number, newest: number) =>
+    Array.from({ length: count }, (_, minute) => new Date(newest - minute * 60_000).toISOString());
+
+  beforeAll(async () => {
+    few = await dataOrg(api, 3);
+  }, 60_000);
+
+  it('an ingest caught between its minutes and its aggregates: its rows and its new metric are answered (csv-wide, json-long)', async () => {
+    const datasourceId = few.datasources[0]!;
+    const newest = Math.floor((Date.now() - 60_000) / 60_000) * 60_000;
+    const recent = minuteTimes(30, newest);
+    await ingest(
+      api,
+      few,
+      datasourceId,
+      recent.map((time, minute) => ({ time, metrics: { pm2_5ConcMassIndividual: minute } })),
+    );
+    // Three hours earlier, a metric the datasource never sent: its aggregates' writes are held back
+    // once its minutes are written, as a slow ingest leaves them for a moment.
+    const earlier = minuteTimes(30, newest - 3 * 3_600_000);
+    const client = documentClient();
+    let minutesWritten = false;
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        const command = String(context.commandName);
+        const touches = JSON.stringify(args.input).includes(datasourceId);
+        if (touches && minutesWritten && /TransactWriteItems|UpdateItem/.test(command)) await held;
+        const result = await next(args);
+        if (touches && /BatchWriteItem/.test(command)) minutesWritten = true;
+        return result;
+      },
+      { step: 'initialize', name: 'holdAggregates' },
+    );
+    let csv, json;
+    let ingesting: Promise<unknown> | undefined;
+    try {
+      ingesting = ingest(
+        api,
+        few,
+        datasourceId,
+        earlier.map((time, minute) => ({ time, metrics: { pm2_5ConcMassIndividual: minute, no2ConcIndividual: 7 } })),
+      );
+      for (let waited = 0; !minutesWritten && waited < 20_000; waited += 20)
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(minutesWritten).toBe(true);
+      csv = await query({ datasourceIds: [datasourceId], format: 'csv-wide' });
+      json = await query({ datasourceIds: [datasourceId] });
+    } finally {
+      release();
+      await ingesting;
+      client.middlewareStack.remove('holdAggregates');
+    }
+    expectStatus(csv, 200);
+    const [header, ...lines] = (csv.body as string).trimEnd().split('\n');
+    expect(header!.split(',').slice(7)).toEqual([
+      'no2ConcIndividual.raw',
+      'no2ConcIndividual.status',
+      'no2ConcIndividual.value',
+      'pm2_5ConcMassIndividual.raw',
+      'pm2_5ConcMassIndividual.status',
+      'pm2_5ConcMassIndividual.value',
+    ]);
+    expect(lines.map((line) => line.split(',')[4])).toEqual([...recent, ...earlier]);
+    expectStatus(json, 200);
+    expect(json.body.data).toHaveLength(30 + 2 * 30);
+  }, 60_000);
+
+  it('the limit counts the values read: at the limit 200, one value over it 413', async () => {
+    const datasourceId = few.datasources[1]!;
+    const times = minuteTimes(40, Math.floor((Date.now() - 60_000) / 60_000) * 60_000);
+    await ingest(
+      api,
+      few,
+      datasourceId,
+      times.map((time, minute) => ({ time, metrics: { pm2_5ConcMassIndividual: minute, no2ConcIndividual: 1 } })),
+    );
+    try {
+      process.env.MAX_VALUES_PER_STREAMED_ANSWER = '80';
+      const atLimit = await query({ datasourceIds: [datasourceId] });
+      expectStatus(atLimit, 200);
+      expect(atLimit.body.data).toHaveLength(80);
+      process.env.MAX_VALUES_PER_STREAMED_ANSWER = '79';
+      const over = await query({ datasourceIds: [datasourceId] });
+      expect(over.status).toBe(413);
+      expect(over.body).toMatchObject({ code: 'payload_too_large', message: expect.stringContaining('at most 79') });
+    } finally {
+      delete process.env.MAX_VALUES_PER_STREAMED_ANSWER;
+    }
+  });
+
+  it('a datasource reporting more often than once a minute (every 20 s, 1,620 readings) is answered whole, newest first', async () => {
+    const datasourceId = few.datasources[2]!;
+    const newest = Math.floor((Date.now() - 60_000) / 60_000) * 60_000;
+    const times = Array.from({ length: 1620 }, (_, index) => new Date(newest - index * 20_000).toISOString());
+    for (let start = 0; start < times.length; start += 500)
+      await ingest(
+        api,
+        few,
+        datasourceId,
+        times.slice(start, start + 500).map((time, index) => ({ time, metrics: { pm2_5ConcMassIndividual: start + index } })),
+      );
+    const answer = await query({ datasourceIds: [datasourceId] });
+    expectStatus(answer, 200);
+    expect(answer.body.data.map((entry: { time: string }) => entry.time)).toEqual(times);
+  }, 120_000);
+
+  it('with a token, the continuation holds only what was ingested after the answer', async () => {
+    const datasourceId = few.datasources[1]!;
+    const first = await query({ datasourceIds: [datasourceId], replyWithContinuationToken: true });
+    expectStatus(first, 200);
+    expect(first.body.data).toHaveLength(80);
+    const late = new Date(Date.now() - 30_000).toISOString();
+    await ingest(api, few, datasourceId, [{ time: late, metrics: { pm2_5ConcMassIndividual: 99 } }]);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    const next = await api.call('POST', '/v2/recent-datasource-measurements-continuation', {
+      key: few.keys.observer,
+      body: { org: few.orgId, continuationToken: first.headers.get('x-clarity-continuation-token') },
+    });
+    expectStatus(next, 200);
+    expect(next.body.data).toEqual([expect.objectContaining({ datasourceId, time: late, value: 99 })]);
   });
 });
