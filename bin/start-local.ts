@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { claimFolder, dataFolder, FolderInUseError, releaseFolder, stopLeftoverDynamoDb } from '../lib/local/data-folder';
-import { DataFolderError, readDemoState } from '../lib/local/demo-data';
+import { DataFolderError, demoDays, readDemoState } from '../lib/local/demo-data';
 import { startLocalRuntime, type LocalRuntime } from '../lib/local/runtime';
 import { ensureConsoleBuilt } from '../lib/local/console-build';
 import { walkthroughScript } from '../lib/local/walkthrough';
@@ -56,6 +56,9 @@ const parent = process.ppid;
 setInterval(() => process.ppid !== parent && void stop('parent process gone'), 500).unref();
 
 async function main() {
+  // DATAGATE_DEMO_DAYS: a wrong value stops the start before anything is spawned.
+  const days = demoDays();
+  const daysOfMeasurements = `${days === 1 ? 'the last day' : `the last ${days} days`} of measurements`;
   // The admin console at `/`: built when missing or out of date.
   ensureConsoleBuilt();
   claimFolder(folder);
@@ -77,7 +80,7 @@ async function main() {
   if (stopping) return;
   const seeding = runtime.freshTable || recreateTable;
   const notReady = seeding
-    ? 'Writing the demo data (10 days of measurements of five datasources): a minute or two, longer on a busy machine.'
+    ? `Writing the demo data (${daysOfMeasurements} of five datasources): a minute or two, longer on a busy machine.`
     : 'Bringing the demo data up to date.';
   setNotReady(notReady);
   process.stdout.write(
@@ -90,6 +93,7 @@ async function main() {
     stored,
     freshTable: runtime.freshTable,
     router: runtime.server.router,
+    days,
   });
   if (stopping) return;
   setNotReady(undefined);
@@ -106,7 +110,7 @@ async function main() {
 Datagate is running at ${url}  (DynamoDB Local at ${runtime.dynamoDbEndpoint}, data in ${folder.root})
 Open the console: ${url}/  (sign in as ${demo.riverside.admin}, or any email)
 ${what}: "Riverside City Council" (${demo.riverside.orgId}, admin ${demo.riverside.admin}) and "Northfield University"
-(${demo.northfield.orgId}, admin ${demo.northfield.admin}), five datasources with the last 10 days of measurements
+(${demo.northfield.orgId}, admin ${demo.northfield.admin}), five datasources with ${daysOfMeasurements}
 (${prepared.measurementsSent} sent now), and the application "City Air Dashboard" (${demo.dashboardApplicationId}), connected to both.
 ${prepared.warning ? `Warning: ${prepared.warning}\n` : ''}
 City Air Dashboard's API key for this run (a new one at each start; the previous one stops):

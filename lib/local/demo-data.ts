@@ -7,13 +7,14 @@ import { ConflictError } from '../../functions/core/platform/errors';
 import type { Actor } from '../../functions/core/orgs/audit';
 import type { Role } from '../../functions/core/orgs/roles';
 import { RETENTION_MS } from '../../functions/core/measurements/measurement-windows';
+import { DAY_MS } from '../../functions/core/platform/time';
 import type { LocalRouter } from './router';
 import { replaceDemoKey } from './demo-keys';
 import { demoMeasurementAt, demoTimes, type SiteProfile } from './demo-measurements';
 
 /**
  * Demo data for `npm start`: two orgs with an admin each, five datasources with the last ten
- * days of measurements, the application "City Air Dashboard" (owned by Riverside, connected to
+ * days of measurements (DATAGATE_DEMO_DAYS: fewer), the application "City Air Dashboard" (owned by Riverside, connected to
  * both orgs, whose key `npm start` prints) and the application "Demo Sensor Gateway" (connected
  * as technician, which uploads the demo's measurements through the ingest route, as a real
  * gateway would). Everything is written through the domain code and the routes of the API.
@@ -200,6 +201,24 @@ async function seedEntities(): Promise<Omit<ReadyDemoState, 'measuredUntil' | 's
   };
 }
 
+/** The days of measurements the demo holds by default: all that DynamoDB keeps (10). */
+export const DEMO_DAYS_KEPT = RETENTION_MS / DAY_MS;
+
+/**
+ * How many days of measurements the demo writes: DATAGATE_DEMO_DAYS, a whole number from 1 to
+ * 10 (default 10, all that DynamoDB keeps). Fewer days seed faster; the tests that start
+ * `npm start` only to check a restart or the walk-through use 2 (the walk-through's hourly
+ * query reads the last 48 hours).
+ */
+export function demoDays(env: NodeJS.ProcessEnv = process.env): number {
+  const setting = env.DATAGATE_DEMO_DAYS;
+  if (setting === undefined || setting === '') return DEMO_DAYS_KEPT;
+  const days = Number(setting);
+  if (!Number.isInteger(days) || days < 1 || days > DEMO_DAYS_KEPT)
+    throw new Error(`DATAGATE_DEMO_DAYS must be a whole number from 1 to ${DEMO_DAYS_KEPT}, not "${setting}".`);
+  return days;
+}
+
 /**
  * Measurements per ingest call while seeding. The demo's minutes are 15 minutes apart, so 500 of
  * them span five days (about 130 hours and days to add to); on a busy 2-core machine with
@@ -210,12 +229,18 @@ const SEED_BATCH = 100;
 
 /**
  * Sends the measurements each demo datasource took since `state.measuredUntil` (at most the
- * 10 days kept) up to `now`, through the ingest route of the local gateway with the sensor
- * gateway's key, in batches of SEED_BATCH. Returns how many were sent.
+ * demo's `days`, 10 by default, all that is kept) up to `now`, through the ingest route of the
+ * local gateway with the sensor gateway's key, in batches of SEED_BATCH. Returns how many were sent.
  */
-async function topUpMeasurements(router: LocalRouter, gatewayKey: string, state: ReadyDemoState, now: number): Promise<number> {
+async function topUpMeasurements(
+  router: LocalRouter,
+  gatewayKey: string,
+  state: ReadyDemoState,
+  now: number,
+  days: number,
+): Promise<number> {
   // An hour inside the retention, so that the oldest ones are not refused while the batch travels.
-  const oldest = now - RETENTION_MS + 3600_000;
+  const oldest = now - Math.min(days * DAY_MS, RETENTION_MS) + 3600_000;
   const from = Math.max(oldest, state.measuredUntil ? Date.parse(state.measuredUntil) : 0);
   let sent = 0;
   // One batch at a time: DynamoDB Local on a file serialises writes anyway.
@@ -270,6 +295,8 @@ export async function prepareDemo(options: {
   freshTable: boolean;
   router: LocalRouter;
   now?: () => number;
+  /** Days of measurements to hold (default: demoDays(), from DATAGATE_DEMO_DAYS). */
+  days?: number;
 }): Promise<PreparedDemo> {
   const now = options.now ?? Date.now;
   const { stateFile, stored } = options;
@@ -328,7 +355,7 @@ export async function prepareDemo(options: {
   let measurementsSent = 0;
   let warning: string | undefined;
   try {
-    measurementsSent = await topUpMeasurements(options.router, gatewayKey.key, ready, until);
+    measurementsSent = await topUpMeasurements(options.router, gatewayKey.key, ready, until, options.days ?? demoDays());
   } catch (error) {
     // Seeding must not half-succeed; on a later start the demo still works without new values.
     if (happened !== 'loaded') throw error;

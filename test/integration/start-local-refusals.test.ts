@@ -46,6 +46,13 @@ describe('a data folder npm start cannot use', () => {
     expect(run.output()).toContain('Run `npm run reset` to delete the data folder (all local data');
     expect(run.output()).not.toContain('Starting DynamoDB Local');
   });
+
+  it('a DATAGATE_DEMO_DAYS outside 1 to 10: refused with the range, before anything is started', async () => {
+    const run = startNpmStart(folder(), { DATAGATE_DEMO_DAYS: '11' });
+    expect(await run.exited).toBe(1);
+    expect(run.output()).toContain('Datagate failed to start: DATAGATE_DEMO_DAYS must be a whole number from 1 to 10, not "11".');
+    expect(run.output()).not.toContain('Starting DynamoDB Local');
+  });
 });
 
 describe('npm run reset', () => {

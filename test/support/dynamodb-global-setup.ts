@@ -10,6 +10,14 @@ import { startS3Local } from '../../lib/local/s3-local';
  * Workers inherit the environment set here.
  */
 export default async function setup(): Promise<void> {
+  // Every DynamoDB Local JVM of the suite (this one, the ones suites start for themselves, those
+  // of their `npm start` children, all inheriting the variable) compiles with the quick JIT
+  // compiler only. The optimizing compiler's work never paid for itself within a test run: with
+  // it, DynamoDB Local's JVM took 48 s of CPU in bench-smoke.test.ts alone and 33 s in
+  // dynamodb-faults.test.ts, without it 27 s and 19 s (start-local.test.ts: 45 s in all, 33 s).
+  // What DynamoDB Local answers is the same; only how fast its code runs differs. The bench
+  // (`npm run bench`) keeps the JVM's defaults.
+  process.env.JDK_JAVA_OPTIONS = `${process.env.JDK_JAVA_OPTIONS ?? ''} -XX:TieredStopAtLevel=1`.trim();
   const dynamo = await startDynamoDbLocal();
   await ensureTable(dynamo.endpoint, 'datagate-test');
   // The archive and report files: one local S3 API for the suite, in a fresh temporary folder.

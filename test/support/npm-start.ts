@@ -22,8 +22,12 @@ export interface NpmStart {
   demoKey(): string;
 }
 
-export function startNpmStart(dataDir: string): NpmStart {
-  const env = Object.fromEntries(
+/**
+ * `env`: settings of this run on top (DATAGATE_DEMO_DAYS: '2' for a test that needs the demo's
+ * last 48 hours only, not its 10 days).
+ */
+export function startNpmStart(dataDir: string, env: Record<string, string> = {}): NpmStart {
+  const inherited = Object.fromEntries(
     Object.entries(process.env).filter(
       ([name]) => !INHERITED.includes(name) && !name.startsWith('OIDC_') && !name.startsWith('npm_'),
     ),
@@ -31,14 +35,12 @@ export function startNpmStart(dataDir: string): NpmStart {
   const child = spawn('npm', ['start'], {
     cwd: ROOT,
     env: {
-      ...env,
+      ...inherited,
       PORT: '0',
       DATAGATE_DATA_DIR: dataDir,
-      // DynamoDB Local's JVM with its quick JIT compiler only: a run of npm start lives for a
-      // minute or two, and the optimizing compiler's work never paid for itself in that time
-      // (start-local.test.ts: 45 s of CPU with it, 33 s without). What DynamoDB Local answers is
-      // the same; only how fast its code runs differs.
-      JDK_JAVA_OPTIONS: `${process.env.JDK_JAVA_OPTIONS ?? ''} -XX:TieredStopAtLevel=1`.trim(),
+      // JDK_JAVA_OPTIONS is inherited: DynamoDB Local's JVM with its quick JIT compiler only,
+      // as the integration suite's global setup sets it for every JVM of the suite.
+      ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
