@@ -18,10 +18,24 @@ const OUT_DIR = join(ROOT, 'bench', 'build.tmp');
 /** The floor's bundle folder: no handler module is named so. */
 const FLOOR = 'bench-get-item-floor';
 
-/** Bundles every deployed function and the floor; answers a bundle's file by its name (handler module or FLOOR). */
-async function buildBundles(): Promise<(name: string) => string> {
+/**
+ * The routes whose bundles are compared: every route (the full run), or the first `count` of the
+ * route table (the smoke run, `bundleRoutes`: the case runs through, without bundling all 54
+ * functions again, about 13 s of CPU that the infra suite's synthesis already spends on them).
+ */
+function comparedRoutes(count: number | 'all') {
+  return count === 'all' ? routeList : routeList.slice(0, count);
+}
+
+/**
+ * Bundles the floor and every deployed function (`bundleRoutes: 'all'`), or the API key
+ * authorizer and the compared routes only; answers a bundle's file by its name (handler module or FLOOR).
+ */
+async function buildBundles(count: number | 'all'): Promise<(name: string) => string> {
   const entries: Record<string, string> = { [FLOOR]: 'bench/floor-handler.ts' };
-  for (const handler of deployedHandlers()) entries[handler] = `functions/${handler}.ts`;
+  const handlers =
+    count === 'all' ? deployedHandlers() : [AUTHORIZERS.apiKey.handler, ...comparedRoutes(count).map((route) => route.handler)];
+  for (const handler of handlers) entries[handler] = `functions/${handler}.ts`;
   await buildLambdaBundles(entries, OUT_DIR);
   return (name) => join(OUT_DIR, name, BUNDLE_FILE);
 }
@@ -50,10 +64,13 @@ function importMillis(file: string): Promise<number> {
   });
 }
 
-/** The largest route handler's bundle (the route whose bundle carries the most). */
-function largestRouteBundle(bundleFile: (name: string) => string): { operationId: string; file: string; bytes: number } {
+/** The largest compared route handler's bundle (the route whose bundle carries the most). */
+function largestRouteBundle(
+  bundleFile: (name: string) => string,
+  count: number | 'all',
+): { operationId: string; file: string; bytes: number } {
   let largest = { operationId: '', file: '', bytes: 0 };
-  for (const route of routeList) {
+  for (const route of comparedRoutes(count)) {
     const file = bundleFile(route.handler);
     const bytes = statSync(file).size;
     if (bytes > largest.bytes) largest = { operationId: route.operationId, file, bytes };
@@ -62,10 +79,10 @@ function largestRouteBundle(bundleFile: (name: string) => string): { operationId
 }
 
 export async function bundleCases(settings: BenchSettings): Promise<Figures> {
-  const bundleFile = await buildBundles();
+  const bundleFile = await buildBundles(settings.bundleRoutes);
   const authorizer = bundleFile(AUTHORIZERS.apiKey.handler);
   const floor = bundleFile(FLOOR);
-  const route = largestRouteBundle(bundleFile);
+  const route = largestRouteBundle(bundleFile, settings.bundleRoutes);
   const [authorizerBytes, floorBytes] = [statSync(authorizer).size, statSync(floor).size];
   const init = await compareInterleaved(
     'init.authorizerVsFloor',

@@ -8,6 +8,11 @@ export interface BenchSettings {
   samples: number;
   /** Fresh Node.js processes per bundle for `init.*`. */
   initSamples: number;
+  /**
+   * The routes bundled for `bundle.maxRoute*` and `init.maxRoute*`: `all` (the figures are the
+   * largest route's), or the first n of the route table (the smoke run: the case runs through).
+   */
+  bundleRoutes: number | 'all';
   /** Warm verifications timed for `verify.hitMicros`. */
   hitSamples: number;
   /** Verifications whose DynamoDB requests are counted. */

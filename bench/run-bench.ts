@@ -14,6 +14,7 @@ import { rows, type Row } from './report';
 export const FULL_RUN: BenchSettings = {
   samples: 200,
   initSamples: 200,
+  bundleRoutes: 'all',
   hitSamples: 20_000,
   countSamples: 20,
   rpsSeconds: 5,
@@ -31,6 +32,7 @@ export const FULL_RUN: BenchSettings = {
 export const SMOKE_RUN: BenchSettings = {
   samples: 5,
   initSamples: 2,
+  bundleRoutes: 3,
   hitSamples: 50,
   countSamples: 3,
   rpsSeconds: 1,
