@@ -3,7 +3,10 @@ import {
   UPSERT,
   deleteNow,
   getNow,
+  putNow,
   putNowUnless,
+  queryAttributeValues,
+  queryPage,
   transact,
   updateItem,
   updateNow,
@@ -89,5 +92,18 @@ describe('the table verbs against DynamoDB Local', () => {
     expect(await deleteNow(at, { condition: 'v = :v', values: { ':v': 2 } })).toBe(false);
     expect(await deleteNow(at, { condition: 'v = :v', values: { ':v': 1 } })).toBe(true);
     expect(await getNow(at, { consistent: true })).toBeUndefined();
+  });
+
+  it('a query with `attributes` answers only those attributes of each item, reserved words included, on every page', async () => {
+    const partition = `TEST#${randomUUID()}`;
+    for (const SK of ['a', 'b', 'c'])
+      await putNow({ PK: partition, SK, type: 'test', time: `t-${SK}`, metrics: { x: 1 }, other: 'left out' } as StoredItem);
+    const items = await queryAttributeValues({ partition, newestFirst: true, consistent: true, attributes: ['time', 'metrics'] });
+    expect(items).toEqual(['c', 'b', 'a'].map((SK) => ({ time: { S: `t-${SK}` }, metrics: { M: { x: { N: '1' } } } })));
+    // A page's token continues from the item's keys, which the projection left out of the item.
+    const first = await queryPage({ partition, limit: 1, consistent: true, attributes: ['time'] });
+    expect(first.items).toEqual([{ time: 't-a' }]);
+    const second = await queryPage({ partition, limit: 1, consistent: true, attributes: ['time'], nextToken: first.nextToken! });
+    expect(second.items).toEqual([{ time: 't-b' }]);
   });
 });

@@ -288,6 +288,7 @@ describe('a few datasources, read whole at once', () => {
     // once its minutes are written, as a slow ingest leaves them for a moment.
     const earlier = minuteTimes(30, newest - 3 * 3_600_000);
     const client = documentClient();
+    let written = 0;
     let minutesWritten = false;
     let release!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));
@@ -297,7 +298,11 @@ describe('a few datasources, read whole at once', () => {
         const touches = JSON.stringify(args.input).includes(datasourceId);
         if (touches && minutesWritten && /TransactWriteItems|UpdateItem/.test(command)) await held;
         const result = await next(args);
-        if (touches && /BatchWriteItem/.test(command)) minutesWritten = true;
+        // Every one of the 30 minutes written (in BatchWriteItems of up to 25, several in flight).
+        if (touches && /BatchWriteItem/.test(command)) {
+          const requests = Object.values((args.input as { RequestItems: Record<string, unknown[]> }).RequestItems);
+          minutesWritten = (written += requests.flat().length) >= earlier.length;
+        }
         return result;
       },
       { step: 'initialize', name: 'holdAggregates' },

@@ -679,6 +679,12 @@ export interface PageQuery {
   newestFirst?: boolean;
   /** Strongly consistent read (table only). */
   consistent?: boolean;
+  /**
+   * Only these attributes of each item (a ProjectionExpression, every name a placeholder: many are
+   * reserved words). DynamoDB bills the whole item all the same; what it sends, and what this
+   * process decodes, parses and walks, is only these.
+   */
+  attributes?: readonly string[];
 }
 
 /** The Query a `PageQuery` is (its values native, as the document client takes them). */
@@ -694,6 +700,12 @@ function queryInput(query: PageQuery) {
     IndexName: query.index,
     KeyConditionExpression: `${pk} = :pk${sortCondition}`,
     ...(query.filter ? { FilterExpression: query.filter.expression } : {}),
+    ...(query.attributes
+      ? {
+          ProjectionExpression: query.attributes.map((_name, index) => `#p${index}`).join(', '),
+          ExpressionAttributeNames: Object.fromEntries(query.attributes.map((name, index) => [`#p${index}`, name])),
+        }
+      : {}),
     ExpressionAttributeValues: {
       ':pk': query.partition,
       ...(query.sortKeyPrefix ? { ':prefix': query.sortKeyPrefix } : {}),
