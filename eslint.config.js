@@ -3,10 +3,55 @@
  * code, tests, bench and the console). The project service finds each file's tsconfig: the root one
  * for bin, lib, functions, test and bench, console/tsconfig.json for the console.
  * Formatting is Prettier's job (`npm run format`, checked by `npm run lint`), so no stylistic rules.
+ * TypeScript's own errors are reported too (`datagate/type-errors`), so `npm run lint` is also
+ * the type check of `npm test`.
  */
 import js from '@eslint/js';
 import reactHooks from 'eslint-plugin-react-hooks';
+import ts from 'typescript';
 import tseslint from 'typescript-eslint';
+
+/**
+ * What `tsc --noEmit` reports for a file (syntax and type errors), from the TypeScript program
+ * the typed rules already built for it: `npm test` ran `npm run typecheck` beside the lint, and
+ * the two built the same programs, 34 s of CPU for tsc and 43 s for ESLint; the errors cost
+ * ESLint 3 s more. The program's global and option errors are reported once, with the first file.
+ */
+const programsReported = new WeakSet();
+const typeErrors = {
+  meta: {
+    type: 'problem',
+    docs: { description: "TypeScript's errors for the file, as `tsc --noEmit` reports them" },
+    schema: [],
+    messages: { error: '{{text}}' },
+  },
+  create(context) {
+    const program = context.sourceCode.parserServices?.program;
+    const sourceFile = program?.getSourceFile(context.filename);
+    if (!program || !sourceFile) return {};
+    return {
+      Program() {
+        const diagnostics = [...program.getSyntacticDiagnostics(sourceFile), ...program.getSemanticDiagnostics(sourceFile)];
+        if (!programsReported.has(program)) {
+          programsReported.add(program);
+          diagnostics.push(...program.getOptionsDiagnostics(), ...program.getGlobalDiagnostics());
+        }
+        for (const diagnostic of diagnostics) {
+          const at =
+            diagnostic.file === sourceFile && diagnostic.start !== undefined
+              ? sourceFile.getLineAndCharacterOfPosition(diagnostic.start)
+              : { line: 0, character: 0 };
+          const where = diagnostic.file && diagnostic.file !== sourceFile ? ` (in ${diagnostic.file.fileName})` : '';
+          context.report({
+            loc: { line: at.line + 1, column: at.character },
+            messageId: 'error',
+            data: { text: `TS${diagnostic.code}: ${ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n')}${where}` },
+          });
+        }
+      },
+    };
+  },
+};
 
 export default tseslint.config(
   {
@@ -29,7 +74,9 @@ export default tseslint.config(
     languageOptions: {
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
     },
+    plugins: { datagate: { rules: { 'type-errors': typeErrors } } },
     rules: {
+      'datagate/type-errors': 'error',
       // Promises: the reason this lint exists. Already in the recommended set; named here so that
       // relaxing the set never drops them silently.
       '@typescript-eslint/no-floating-promises': 'error',

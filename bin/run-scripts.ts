@@ -1,12 +1,13 @@
 /**
  * Runs npm scripts side by side and exits with the first failure's code. `npm test` runs the
- * static checks (the type check and ESLint's typed rules each build a TypeScript program, about
- * 35 s and 60 s of CPU) beside Jest: Jest's suites wait on DynamoDB Local, `npm start` children
- * and Chromium, and left a 2-core machine about 12 % idle when they ran after the checks.
+ * static checks (`npm run lint`: ESLint's typed rules and TypeScript's errors from the one program
+ * they build, about 45 s of CPU, then Prettier, Knip and the OpenAPI linters) beside Jest: Jest's
+ * suites wait on DynamoDB Local, `npm start` children and Chromium, and left a 2-core machine
+ * about 12 % idle when they ran after the checks.
  * Each script's output is held until it ends and printed in one piece, so logs stay readable;
  * the one script named after `--live` (Jest) prints as it goes.
  *
- *   tsx bin/run-scripts.ts typecheck lint --live jest
+ *   tsx bin/run-scripts.ts lint --live jest
  */
 import { spawn } from 'node:child_process';
 
