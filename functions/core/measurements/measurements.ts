@@ -77,7 +77,7 @@ function fromItem(item: Record<string, unknown>): StoredMeasurement {
  * the receipt time. About 55 % of an item's bytes: DynamoDB sends, and this process decodes,
  * parses and walks, only those (docs/performance.md).
  */
-const WINDOW_ATTRIBUTES = ['time', 'metrics', 'GSI1SK'] as const;
+export const WINDOW_ATTRIBUTES = ['time', 'metrics', 'GSI1SK'] as const;
 
 /**
  * A measurement of `datasourceId` from its `WINDOW_ATTRIBUTES` as DynamoDB sends them, in one
