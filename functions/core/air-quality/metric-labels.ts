@@ -10,9 +10,10 @@ import type { MetricCell } from './csv-wide';
  * - `english`: `PM2.5 mass concentration, 1-hour mean raw`, for a person opening the file (labels
  *   may hold spaces and commas, and may be improved over time: never an identifier); Datagate
  *   writes the catalogue's description of the metric (`GET /v2/metrics`) and the attribute;
- * - `legacy`: the labels of Clarity's exports from before its metrics dictionary. Every metric
- *   Datagate stores is a dictionary metric, named the same before and after, so a `legacy`
- *   label is the canonical one.
+ * - `legacy`: the labels of Clarity's exports from before its metrics dictionary. The guide
+ *   names the style but this repository holds no table of those older labels, so Datagate
+ *   accepts `legacy` (a client that sends it is not refused) and writes the canonical label;
+ *   README and the OpenAPI document say so.
  */
 
 export type MetricLabelStyle = 'canonical' | 'english' | 'legacy';
