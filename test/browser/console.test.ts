@@ -192,9 +192,16 @@ describe('the admin console, in a browser', () => {
       await connect(api, story.orgAId!, admin, sensor.applicationId, ['technician']);
       const listing = await api.call('GET', `/admin/orgs/${story.orgAId}/datasources`, { token: admin.token });
       const highStreet = listing.body.datasources.find((datasource: { name: string }) => datasource.name === 'High Street');
-      const now = Date.now();
+      // One reading at the start of each of the chart's 24 UTC hours (the current one and the 23
+      // before it). Readings at "now minus h hours" straddled the chart's first hour when the test
+      // ran in the first minutes of an hour (CI at 21:01 drew 21.0 as the top, not 21.5); near the
+      // end of an hour it waits for the next, so the page draws the same hours.
+      const HOUR = 3_600_000;
+      if (Date.now() % HOUR > HOUR - 20_000)
+        await new Promise((resolve) => setTimeout(resolve, HOUR - (Date.now() % HOUR) + 1000));
+      const currentHour = Math.floor(Date.now() / HOUR) * HOUR;
       const measurements = Array.from({ length: 24 }, (_unused, hour) => ({
-        time: new Date(now - hour * 3_600_000 - 120_000).toISOString(),
+        time: new Date(currentHour - hour * HOUR).toISOString(),
         metrics: { pm2_5ConcMass: 10 + hour / 2 },
       }));
       expectStatus(
