@@ -7,6 +7,7 @@ import { WINDOW_ATTRIBUTES, putMeasurements, type Measurement } from '../functio
 import type { RecentQuery } from '../functions/core/measurements/recent-measurements';
 import { planRecentAnswer } from '../functions/core/measurements/recent-window';
 import { recentAnswerChunks } from '../functions/core/clarity/recent-answer';
+import { projectionOf } from '../functions/core/store/table';
 import type { Actor } from '../functions/core/orgs/audit';
 import { mediansInterleaved, progress, timeMillis } from './sampling';
 import { capacityUsedBy, requestsMadeBy } from './request-counter';
@@ -162,8 +163,7 @@ async function floorOfAnswer(orgId: string, datasourceId: string, now: number): 
           ':to': { S: new Date(now + 5 * MINUTE_MS).toISOString() },
         },
         ScanIndexForward: false,
-        ProjectionExpression: WINDOW_ATTRIBUTES.map((_, index) => `#a${index}`).join(', '),
-        ExpressionAttributeNames: Object.fromEntries(WINDOW_ATTRIBUTES.map((name, index) => [`#a${index}`, name])),
+        ...projectionOf(WINDOW_ATTRIBUTES),
         ...(startKey ? { ExclusiveStartKey: startKey as never } : {}),
       }),
     );

@@ -2,7 +2,7 @@ import { getMaxValuesPerStreamedAnswer, getRecentSliceRows } from '../platform/c
 import { getDatasources, listVisibleDatasources, type Datasource } from '../datasources/datasources';
 import { AnswerTooLargeError, BadRequestError } from '../platform/errors';
 import { HOUR_MS, MINUTE_MS } from '../platform/time';
-import { readMeasurements } from './measurements';
+import { readMeasurements, type ReceivedMeasurement } from './measurements';
 import { readRollups } from './measurement-rollups';
 import { dayRowsOf, hourRowsOf, periodsBetween } from './recent-measurements';
 import { MINUTE_SUFFIX } from '../air-quality/catalogue';
@@ -150,6 +150,41 @@ function hoursNewestFirst(from: number, to: number): number[] {
 }
 
 /**
+ * The rows of datasources' minutes as read (one list each, newest first), without those received
+ * after `mark` and with only the wanted metrics, newest first: one list is already in order, so
+ * only several are sorted together.
+ */
+function mergedRows(
+  read: readonly ReceivedMeasurement[][],
+  wanted: (metric: string) => boolean,
+  mark: string | undefined,
+): Row[] {
+  const rows: Row[] = [];
+  for (const measurements of read) {
+    for (const measurement of measurements) {
+      if (mark !== undefined && measurement.receipt > mark) continue;
+      const row = selected(measurement, wanted);
+      if (row) rows.push(row);
+    }
+  }
+  if (read.length > 1) rows.sort(newestFirst);
+  return rows;
+}
+
+/** The metrics that rows name (sorted: csv-wide's header) and how many values they hold. */
+function tally(rows: readonly Row[]): { metrics: string[]; values: number } {
+  const metrics = new Set<string>();
+  let values = 0;
+  for (const row of rows) {
+    for (const metric in row.metrics) {
+      metrics.add(metric);
+      values += 1;
+    }
+  }
+  return { metrics: [...metrics].sort(), values };
+}
+
+/**
  * Rows a datasource's minute window holds when it reports once a minute at most: the 24 hours
  * and the MAX_FUTURE_MS ahead, both ends included (a reading's time may hold seconds, so this is
  * what is usual, not a bound).
@@ -180,27 +215,12 @@ async function wholeWindowAtOnce(
     readMeasurements(datasource.datasourceId, iso(from), iso(to), MINUTES_IN_WINDOW + 1),
   );
   if (read.some((measurements) => measurements.length > MINUTES_IN_WINDOW)) return undefined;
-  const rows: Row[] = [];
-  const metrics = new Set<string>();
-  let values = 0;
-  for (const measurements of read) {
-    for (const measurement of measurements) {
-      if (mark !== undefined && measurement.receipt > mark) continue;
-      const row = selected(measurement, wanted);
-      if (!row) continue;
-      rows.push(row);
-      for (const metric in row.metrics) {
-        metrics.add(metric);
-        values += 1;
-      }
-    }
-  }
-  // Each datasource's minutes come newest first (one Query each): only several need merging.
-  if (read.length > 1) rows.sort(newestFirst);
-  refuseOverLimit(query, rows.length, values, metrics.size);
+  const rows = mergedRows(read, wanted, mark);
+  const { metrics, values } = tally(rows);
+  refuseOverLimit(query, rows.length, values, metrics.length);
   return {
     datasources: [...datasources],
-    metrics: [...metrics].sort(),
+    metrics,
     rows: rows.length,
     values,
     async *slices() {
@@ -232,16 +252,11 @@ export async function planRecentAnswer(
     );
     const rows = perDatasource.flat().flatMap((row) => selected(row, wanted) ?? []);
     rows.sort(newestFirst);
-    const metrics = new Set<string>();
-    let values = 0;
-    for (const row of rows) {
-      for (const metric in row.metrics) metrics.add(metric);
-      values += Object.keys(row.metrics).length;
-    }
-    refuseOverLimit(query, rows.length, values, metrics.size);
+    const { metrics, values } = tally(rows);
+    refuseOverLimit(query, rows.length, values, metrics.length);
     return {
       datasources,
-      metrics: [...metrics].sort(),
+      metrics,
       rows: rows.length,
       values,
       async *slices() {
@@ -327,15 +342,7 @@ export async function planRecentAnswer(
         const read = await eachAtOnce([...slice.datasourceIds], (datasourceId) =>
           readMeasurements(datasourceId, sliceFrom, sliceTo, Infinity),
         );
-        const rows: Row[] = [];
-        for (const measurements of read) {
-          for (const measurement of measurements) {
-            if (mark !== undefined && measurement.receipt > mark) continue;
-            const row = selected(measurement, wanted);
-            if (row) rows.push(row);
-          }
-        }
-        rows.sort(newestFirst);
+        const rows = mergedRows(read, wanted, mark);
         if (rows.length > 0) yield rows;
       }
     },

@@ -687,6 +687,14 @@ export interface PageQuery {
   attributes?: readonly string[];
 }
 
+/** A read of only `attributes`: a ProjectionExpression whose every name is a placeholder (many are reserved words). */
+export function projectionOf(attributes: readonly string[]) {
+  return {
+    ProjectionExpression: attributes.map((_name, index) => `#p${index}`).join(', '),
+    ExpressionAttributeNames: Object.fromEntries(attributes.map((name, index) => [`#p${index}`, name])),
+  };
+}
+
 /** The Query a `PageQuery` is (its values native, as the document client takes them). */
 function queryInput(query: PageQuery) {
   const [pk, sk] = query.index ? ['GSI1PK', 'GSI1SK'] : ['PK', 'SK'];
@@ -700,12 +708,7 @@ function queryInput(query: PageQuery) {
     IndexName: query.index,
     KeyConditionExpression: `${pk} = :pk${sortCondition}`,
     ...(query.filter ? { FilterExpression: query.filter.expression } : {}),
-    ...(query.attributes
-      ? {
-          ProjectionExpression: query.attributes.map((_name, index) => `#p${index}`).join(', '),
-          ExpressionAttributeNames: Object.fromEntries(query.attributes.map((name, index) => [`#p${index}`, name])),
-        }
-      : {}),
+    ...(query.attributes ? projectionOf(query.attributes) : {}),
     ExpressionAttributeValues: {
       ':pk': query.partition,
       ...(query.sortKeyPrefix ? { ':prefix': query.sortKeyPrefix } : {}),
